@@ -1,0 +1,8 @@
+//! Authentication: password hashing, bearer tokens, OAuth scopes and flows.
+pub mod oauth;
+pub mod passwords;
+pub mod scopes;
+pub mod tokens;
+
+pub use scopes::ScopeSet;
+pub use tokens::{authenticate, Authenticated};

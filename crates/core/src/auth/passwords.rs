@@ -1,0 +1,76 @@
+//! Password hashing with argon2id; bcrypt hashes imported from Mastodon still verify.
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+use crate::{Error, Result};
+
+/// Shortest password accepted, as in Mastodon.
+pub const MIN_PASSWORD_LENGTH: usize = 8;
+/// Longest password accepted, as in Mastodon (bounds hashing cost).
+pub const MAX_PASSWORD_LENGTH: usize = 72;
+
+/// Hashes a password into an argon2id PHC string.
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let salt = SaltString::encode_b64(&bytes)
+        .map_err(|e| Error::Internal(format!("password salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+}
+
+/// Checks a password against an argon2 PHC string or a bcrypt hash
+/// (`$2a$`/`$2b$`/`$2y$`, as Mastodon's Devise stores them).
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    if stored.starts_with("$2") {
+        return bcrypt::verify(password, stored).unwrap_or(false);
+    }
+    match PasswordHash::new(stored) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Validates a new password's length.
+pub fn validate_password(password: &str) -> Result<()> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_LENGTH {
+        return Err(Error::validation(format!(
+            "Password is too short (minimum is {MIN_PASSWORD_LENGTH} characters)"
+        )));
+    }
+    if len > MAX_PASSWORD_LENGTH {
+        return Err(Error::validation(format!(
+            "Password is too long (maximum is {MAX_PASSWORD_LENGTH} characters)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2_round_trip() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong horse", &hash));
+    }
+
+    #[test]
+    fn bcrypt_hashes_from_mastodon_verify() {
+        let hash = bcrypt::hash("mastodonpass", 4).unwrap();
+        assert!(verify_password("mastodonpass", &hash));
+        assert!(!verify_password("other", &hash));
+    }
+
+    #[test]
+    fn garbage_hash_never_verifies() {
+        assert!(!verify_password("x", "not-a-hash"));
+        assert!(!verify_password("", ""));
+    }
+}

@@ -1,0 +1,342 @@
+//! One typed configuration, read once from the environment at start-up.
+//!
+//! Variable names follow Mastodon's `.env.production` where one exists, so
+//! an operator can bring theirs. A missing or malformed value stops the
+//! process with a message naming the variable. docs/configuration.md lists
+//! every variable read here; a test keeps the two in step.
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+
+/// A value that must never be printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A required variable is not set.
+    #[error("{0} must be set")]
+    Missing(&'static str),
+    /// A variable is set to something unusable.
+    #[error("{name} is invalid: {reason}")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Every setting of a Ferrodon process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// LOCAL_DOMAIN: the domain in account handles (`user@LOCAL_DOMAIN`). Required.
+    pub local_domain: String,
+    /// WEB_DOMAIN: where the server is reached, if different from LOCAL_DOMAIN.
+    pub web_domain: String,
+    /// DATABASE_URL, or built from DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASS.
+    pub database_url: Secret,
+    /// DB_POOL: connections per process (default 10).
+    pub db_pool: usize,
+    /// REDIS_URL, or built from REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, REDIS_DB.
+    pub redis_url: Secret,
+    /// REDIS_NAMESPACE: prefix for every Redis key, so instances can share a Redis.
+    pub redis_namespace: String,
+    /// SECRET_KEY_BASE: at least 32 characters. Required.
+    pub secret_key_base: Secret,
+    /// SINGLE_USER_MODE: redirect the landing page to the only account (default false).
+    pub single_user_mode: bool,
+    /// BIND: address the web and streaming servers listen on (default 127.0.0.1).
+    pub bind: IpAddr,
+    /// PORT: web server port (default 3000).
+    pub port: u16,
+    /// STREAMING_PORT: streaming server port (default 4000).
+    pub streaming_port: u16,
+    /// STREAMING_API_BASE_URL: public URL of the streaming server (default wss://WEB_DOMAIN).
+    pub streaming_api_base_url: String,
+    /// WEB_CONCURRENCY: HTTP worker threads of ferrodon-web (default: number of CPUs).
+    pub web_concurrency: usize,
+    /// TRUSTED_PROXY_IP: comma-separated proxies whose X-Forwarded-For is believed (default loopback).
+    pub trusted_proxy_ips: Vec<IpAddr>,
+    /// FERRODON_DEV_ALLOW_HTTP: serve and emit http:// URLs, for loopback development (default false).
+    pub dev_allow_http: bool,
+    /// FERRODON_ENABLE_PASSWORD_GRANT: accept OAuth `grant_type=password` (default false; removed in Mastodon 4.3).
+    pub enable_password_grant: bool,
+    /// FERRODON_MAX_STATUS_CHARS: longest status text (default 500).
+    pub max_status_chars: usize,
+    /// FERRODON_AUTH_RATE_LIMIT: sign-in, token and sign-up attempts allowed per IP per 5 minutes (default 30).
+    pub auth_rate_limit: u32,
+}
+
+/// Every variable [`Config::from_env`] reads, for the documentation check.
+pub const ENV_VARS: &[&str] = &[
+    "LOCAL_DOMAIN",
+    "WEB_DOMAIN",
+    "DATABASE_URL",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_USER",
+    "DB_PASS",
+    "DB_POOL",
+    "REDIS_URL",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "REDIS_PASSWORD",
+    "REDIS_DB",
+    "REDIS_NAMESPACE",
+    "SECRET_KEY_BASE",
+    "SINGLE_USER_MODE",
+    "BIND",
+    "PORT",
+    "STREAMING_PORT",
+    "STREAMING_API_BASE_URL",
+    "WEB_CONCURRENCY",
+    "TRUSTED_PROXY_IP",
+    "FERRODON_DEV_ALLOW_HTTP",
+    "FERRODON_ENABLE_PASSWORD_GRANT",
+    "FERRODON_MAX_STATUS_CHARS",
+    "FERRODON_AUTH_RATE_LIMIT",
+    "RUST_LOG",
+];
+
+struct Env(HashMap<String, String>);
+
+impl Env {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+
+    fn required(&self, name: &'static str) -> Result<&str, ConfigError> {
+        self.get(name).ok_or(ConfigError::Missing(name))
+    }
+
+    fn parse<T: std::str::FromStr>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: fmt::Display,
+    {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => raw.parse().map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: format!("{raw:?}: {e}"),
+            }),
+        }
+    }
+
+    fn flag(&self, name: &'static str) -> Result<bool, ConfigError> {
+        match self.get(name).map(|s| s.to_ascii_lowercase()) {
+            None => Ok(false),
+            Some(v) if ["true", "1", "yes", "on"].contains(&v.as_str()) => Ok(true),
+            Some(v) if ["false", "0", "no", "off"].contains(&v.as_str()) => Ok(false),
+            Some(v) => Err(ConfigError::Invalid {
+                name,
+                reason: format!("{v:?} is not true or false"),
+            }),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Builds a configuration from explicit variables (tests use this).
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let env = Env(vars.into_iter().collect());
+        let local_domain = env.required("LOCAL_DOMAIN")?.to_lowercase();
+        if local_domain.contains('/') || local_domain.contains('@') || local_domain.contains(' ') {
+            return Err(ConfigError::Invalid {
+                name: "LOCAL_DOMAIN",
+                reason: "must be a bare domain such as example.com".into(),
+            });
+        }
+        let web_domain = env.get("WEB_DOMAIN").map(str::to_lowercase).unwrap_or_else(|| local_domain.clone());
+        let secret_key_base = env.required("SECRET_KEY_BASE")?;
+        if secret_key_base.len() < 32 {
+            return Err(ConfigError::Invalid {
+                name: "SECRET_KEY_BASE",
+                reason: "must be at least 32 characters (generate one with `openssl rand -hex 64`)".into(),
+            });
+        }
+        let dev_allow_http = env.flag("FERRODON_DEV_ALLOW_HTTP")?;
+        let ws_scheme = if dev_allow_http { "ws" } else { "wss" };
+        let trusted_proxy_ips = match env.get("TRUSTED_PROXY_IP") {
+            None => vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
+            Some(list) => list
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse().map_err(|_| ConfigError::Invalid {
+                        name: "TRUSTED_PROXY_IP",
+                        reason: format!("{s:?} is not an IP address"),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let database_url = database_url(&env)?;
+        let redis_url = redis_url(&env)?;
+        Ok(Config {
+            streaming_api_base_url: env
+                .get("STREAMING_API_BASE_URL")
+                .map(|s| s.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("{ws_scheme}://{web_domain}")),
+            local_domain,
+            web_domain,
+            database_url: Secret::new(database_url),
+            db_pool: env.parse("DB_POOL", 10)?,
+            redis_url: Secret::new(redis_url),
+            redis_namespace: env.get("REDIS_NAMESPACE").unwrap_or("").to_owned(),
+            secret_key_base: Secret::new(secret_key_base),
+            single_user_mode: env.flag("SINGLE_USER_MODE")?,
+            bind: env.parse("BIND", IpAddr::from([127, 0, 0, 1]))?,
+            port: env.parse("PORT", 3000)?,
+            streaming_port: env.parse("STREAMING_PORT", 4000)?,
+            web_concurrency: env.parse("WEB_CONCURRENCY", cpus)?.max(1),
+            trusted_proxy_ips,
+            dev_allow_http,
+            enable_password_grant: env.flag("FERRODON_ENABLE_PASSWORD_GRANT")?,
+            max_status_chars: env.parse("FERRODON_MAX_STATUS_CHARS", 500)?.max(1),
+            auth_rate_limit: env.parse("FERRODON_AUTH_RATE_LIMIT", 30)?,
+        })
+    }
+
+    /// `https://WEB_DOMAIN` (or http:// when FERRODON_DEV_ALLOW_HTTP is on), without a trailing slash.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.dev_allow_http { "http" } else { "https" };
+        format!("{scheme}://{}", self.web_domain)
+    }
+}
+
+fn database_url(env: &Env) -> Result<String, ConfigError> {
+    if let Some(url) = env.get("DATABASE_URL") {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(ConfigError::Invalid {
+                name: "DATABASE_URL",
+                reason: "must start with postgres:// or postgresql://".into(),
+            });
+        }
+        return Ok(url.to_owned());
+    }
+    let host = env.get("DB_HOST").unwrap_or("localhost");
+    let port: u16 = env.parse("DB_PORT", 5432)?;
+    let name = env.get("DB_NAME").unwrap_or("ferrodon_production");
+    let user = env.get("DB_USER").unwrap_or("ferrodon");
+    let mut url = url::Url::parse("postgres://localhost/").map_err(|e| ConfigError::Invalid {
+        name: "DB_HOST",
+        reason: e.to_string(),
+    })?;
+    url.set_host(Some(host)).map_err(|e| ConfigError::Invalid {
+        name: "DB_HOST",
+        reason: e.to_string(),
+    })?;
+    let _ = url.set_port(Some(port));
+    let _ = url.set_username(user);
+    if let Some(pass) = env.get("DB_PASS") {
+        let _ = url.set_password(Some(pass));
+    }
+    url.set_path(name);
+    Ok(url.to_string())
+}
+
+fn redis_url(env: &Env) -> Result<String, ConfigError> {
+    if let Some(url) = env.get("REDIS_URL") {
+        if !(url.starts_with("redis://") || url.starts_with("rediss://") || url.starts_with("unix://")) {
+            return Err(ConfigError::Invalid {
+                name: "REDIS_URL",
+                reason: "must start with redis://, rediss:// or unix://".into(),
+            });
+        }
+        return Ok(url.to_owned());
+    }
+    let host = env.get("REDIS_HOST").unwrap_or("localhost");
+    let port: u16 = env.parse("REDIS_PORT", 6379)?;
+    let db: u8 = env.parse("REDIS_DB", 0)?;
+    Ok(match env.get("REDIS_PASSWORD") {
+        Some(pass) => format!("redis://:{pass}@{host}:{port}/{db}"),
+        None => format!("redis://{host}:{port}/{db}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef0123";
+
+    #[test]
+    fn missing_local_domain_is_named() {
+        let err = Config::from_vars(vars(&[("SECRET_KEY_BASE", SECRET)])).unwrap_err();
+        assert_eq!(err.to_string(), "LOCAL_DOMAIN must be set");
+    }
+
+    #[test]
+    fn short_secret_is_rejected() {
+        let err = Config::from_vars(vars(&[("LOCAL_DOMAIN", "a.example"), ("SECRET_KEY_BASE", "x")])).unwrap_err();
+        assert!(err.to_string().starts_with("SECRET_KEY_BASE is invalid"));
+    }
+
+    #[test]
+    fn mastodon_db_variables_build_a_url() {
+        let c = Config::from_vars(vars(&[
+            ("LOCAL_DOMAIN", "Social.Example"),
+            ("SECRET_KEY_BASE", SECRET),
+            ("DB_HOST", "db"),
+            ("DB_USER", "mastodon"),
+            ("DB_PASS", "p@ss"),
+            ("DB_NAME", "mastodon_production"),
+            ("REDIS_HOST", "cache"),
+        ]))
+        .unwrap();
+        assert_eq!(c.database_url.expose(), "postgres://mastodon:p%40ss@db:5432/mastodon_production");
+        assert_eq!(c.redis_url.expose(), "redis://cache:6379/0");
+        assert_eq!(c.local_domain, "social.example");
+        assert_eq!(c.base_url(), "https://social.example");
+        assert_eq!(c.streaming_api_base_url, "wss://social.example");
+        assert!(!format!("{c:?}").contains("p@ss"));
+    }
+
+    #[test]
+    fn bad_port_names_variable() {
+        let err = Config::from_vars(vars(&[
+            ("LOCAL_DOMAIN", "a.example"),
+            ("SECRET_KEY_BASE", SECRET),
+            ("PORT", "eighty"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().starts_with("PORT is invalid"));
+    }
+
+    #[test]
+    fn documentation_lists_every_variable() {
+        let doc = include_str!("../../../docs/configuration.md");
+        for var in ENV_VARS {
+            assert!(doc.contains(&format!("`{var}`")), "docs/configuration.md does not list {var}");
+        }
+    }
+}

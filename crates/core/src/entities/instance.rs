@@ -1,0 +1,111 @@
+//! `Instance` (v2) and the older v1 document.
+use serde_json::{json, Value};
+
+use super::account::Account;
+use crate::{Config, FERRODON_VERSION, MASTODON_COMPAT_VERSION};
+
+/// Figures the instance documents show.
+#[derive(Debug, Clone, Default)]
+pub struct InstanceFacts {
+    /// Local accounts.
+    pub user_count: i64,
+    /// Local statuses.
+    pub status_count: i64,
+    /// Other servers known (0 until federation lands).
+    pub domain_count: i64,
+    /// Users active in the last 30 days.
+    pub active_month: i64,
+    /// open, approved or close.
+    pub registrations_mode: String,
+    /// The instance's contact account, if one is set.
+    pub contact_account: Option<Account>,
+}
+
+/// Mastodon-compatible version string that clients parse for features.
+pub fn version() -> String {
+    format!("{MASTODON_COMPAT_VERSION} (compatible; Ferrodon {FERRODON_VERSION})")
+}
+
+fn configuration(config: &Config) -> Value {
+    json!({
+        "urls": { "streaming": config.streaming_api_base_url, "status": null },
+        "vapid": { "public_key": "" },
+        "accounts": { "max_featured_tags": 10, "max_pinned_statuses": 5 },
+        "statuses": {
+            "max_characters": config.max_status_chars,
+            "max_media_attachments": 4,
+            "characters_reserved_per_url": 23
+        },
+        "media_attachments": {
+            "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
+            "description_limit": 1500,
+            "image_size_limit": 16_777_216,
+            "image_matrix_limit": 33_177_600,
+            "video_size_limit": 103_809_024,
+            "video_frame_rate_limit": 120,
+            "video_matrix_limit": 8_294_400
+        },
+        "polls": {
+            "max_options": 4,
+            "max_characters_per_option": 50,
+            "min_expiration": 300,
+            "max_expiration": 2_629_746
+        },
+        "translation": { "enabled": false }
+    })
+}
+
+/// `GET /api/v2/instance`.
+pub fn render_v2(config: &Config, facts: &InstanceFacts) -> Value {
+    let base = config.base_url();
+    json!({
+        "domain": config.local_domain,
+        "title": "Ferrodon",
+        "version": version(),
+        "source_url": "https://github.com/ferrodon/ferrodon",
+        "description": "A Mastodon-compatible server written in Rust.",
+        "usage": { "users": { "active_month": facts.active_month } },
+        "thumbnail": { "url": format!("{base}/headers/original/missing.png"), "blurhash": null, "versions": {} },
+        "icon": [],
+        "languages": ["en"],
+        "configuration": configuration(config),
+        "registrations": {
+            "enabled": facts.registrations_mode != "close",
+            "approval_required": facts.registrations_mode == "approved",
+            "message": null,
+            "url": null,
+            "min_age": null,
+            "reason_required": facts.registrations_mode == "approved"
+        },
+        "api_versions": { "mastodon": 2 },
+        "contact": { "email": "", "account": facts.contact_account },
+        "rules": []
+    })
+}
+
+/// `GET /api/v1/instance` (deprecated but still read by many clients).
+pub fn render_v1(config: &Config, facts: &InstanceFacts) -> Value {
+    let base = config.base_url();
+    json!({
+        "uri": config.local_domain,
+        "title": "Ferrodon",
+        "short_description": "A Mastodon-compatible server written in Rust.",
+        "description": "A Mastodon-compatible server written in Rust.",
+        "email": "",
+        "version": version(),
+        "urls": { "streaming_api": config.streaming_api_base_url },
+        "stats": {
+            "user_count": facts.user_count,
+            "status_count": facts.status_count,
+            "domain_count": facts.domain_count
+        },
+        "thumbnail": format!("{base}/headers/original/missing.png"),
+        "languages": ["en"],
+        "registrations": facts.registrations_mode != "close",
+        "approval_required": facts.registrations_mode == "approved",
+        "invites_enabled": false,
+        "configuration": configuration(config),
+        "contact_account": facts.contact_account,
+        "rules": []
+    })
+}

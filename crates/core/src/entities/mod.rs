@@ -1,0 +1,15 @@
+//! Mastodon REST JSON shapes, one file per entity, built from database rows.
+//! Field names and formats follow Mastodon's `app/serializers/rest/`.
+pub mod account;
+pub mod application;
+pub mod instance;
+pub mod notification;
+pub mod relationship;
+pub mod status;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// Mastodon's timestamp format: ISO 8601 with milliseconds, in UTC.
+pub fn timestamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}

@@ -1,0 +1,19 @@
+//! `Notification`.
+use serde::Serialize;
+
+use super::account::Account;
+use super::status::Status;
+
+/// One notification.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct Notification {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created_at: String,
+    pub group_key: String,
+    pub account: Account,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}

@@ -1,0 +1,203 @@
+//! `Status`, `StatusEdit` and `StatusSource`.
+use ferrodon_db::models::{Status as StatusRow, StatusEdit as EditRow, Visibility};
+use ferrodon_db::queries::status_views::StatusView;
+use serde::Serialize;
+
+use super::account::{self, Account};
+use super::timestamp;
+use crate::{urls, Config};
+
+/// A mention inside a status.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct Mention {
+    pub id: String,
+    pub username: String,
+    pub url: String,
+    pub acct: String,
+}
+
+/// A hashtag inside a status.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct Tag {
+    pub name: String,
+    pub url: String,
+}
+
+/// Mastodon's Status entity.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct Status {
+    pub id: String,
+    pub created_at: String,
+    pub in_reply_to_id: Option<String>,
+    pub in_reply_to_account_id: Option<String>,
+    pub sensitive: bool,
+    pub spoiler_text: String,
+    pub visibility: &'static str,
+    pub language: Option<String>,
+    pub uri: String,
+    pub url: Option<String>,
+    pub replies_count: i32,
+    pub reblogs_count: i32,
+    pub favourites_count: i32,
+    pub quotes_count: i32,
+    pub edited_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favourited: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reblogged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub muted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    pub content: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub filtered: Vec<serde_json::Value>,
+    pub reblog: Option<Box<Status>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<serde_json::Value>,
+    pub account: Account,
+    pub media_attachments: Vec<serde_json::Value>,
+    pub mentions: Vec<Mention>,
+    pub tags: Vec<Tag>,
+    pub emojis: Vec<serde_json::Value>,
+    pub card: Option<serde_json::Value>,
+    pub poll: Option<serde_json::Value>,
+    pub quote: Option<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredMention {
+    id: String,
+    username: String,
+    domain: Option<String>,
+    url: Option<String>,
+    uri: String,
+}
+
+/// Renders a status view. `viewer` is the signed-in account (None: signed out);
+/// `reblog` is the rendered original when the view is a reblog.
+pub fn render(config: &Config, view: &StatusView, viewer: Option<i64>, reblog: Option<Status>) -> Status {
+    let row = &view.status;
+    let mentions: Vec<StoredMention> = serde_json::from_value(view.mentions.clone()).unwrap_or_default();
+    let tags: Vec<String> = serde_json::from_value(view.tags.clone()).unwrap_or_default();
+    let own = viewer == Some(row.account_id);
+    let signed_in = viewer.is_some();
+    let flag = |b: bool| signed_in.then_some(b);
+    Status {
+        id: row.id.to_string(),
+        created_at: timestamp(&row.created_at),
+        in_reply_to_id: row.in_reply_to_id.map(|i| i.to_string()),
+        in_reply_to_account_id: row.in_reply_to_account_id.map(|i| i.to_string()),
+        sensitive: row.sensitive,
+        spoiler_text: row.spoiler_text.clone(),
+        visibility: row.visibility().as_str(),
+        language: row.language.clone(),
+        uri: row.uri.clone(),
+        url: row.url.clone(),
+        replies_count: row.replies_count,
+        reblogs_count: row.reblogs_count,
+        favourites_count: row.favourites_count,
+        quotes_count: 0,
+        edited_at: row.edited_at.as_ref().map(timestamp),
+        favourited: flag(view.favourited),
+        reblogged: flag(view.reblogged),
+        muted: flag(false),
+        bookmarked: flag(view.bookmarked),
+        pinned: if own && row.reblog_of_id.is_none() { Some(false) } else { None },
+        content: row.content.clone(),
+        text: None,
+        filtered: Vec::new(),
+        reblog: reblog.map(Box::new),
+        application: if row.local { view.application.clone() } else { None },
+        account: account::render(config, &view.account),
+        media_attachments: Vec::new(),
+        mentions: mentions
+            .into_iter()
+            .map(|m| {
+                let acct = match &m.domain {
+                    None => m.username.clone(),
+                    Some(d) => format!("{}@{d}", m.username),
+                };
+                let url = match (&m.domain, m.url) {
+                    (None, _) => urls::account_url(config, &m.username),
+                    (Some(_), Some(u)) => u,
+                    (Some(_), None) => m.uri,
+                };
+                Mention {
+                    id: m.id,
+                    username: m.username,
+                    url,
+                    acct,
+                }
+            })
+            .collect(),
+        tags: tags
+            .into_iter()
+            .map(|t| Tag {
+                url: urls::tag_url(config, &t.to_lowercase()),
+                name: t.to_lowercase(),
+            })
+            .collect(),
+        emojis: Vec::new(),
+        card: None,
+        poll: None,
+        quote: None,
+    }
+}
+
+/// One revision in `GET /api/v1/statuses/:id/history`.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct StatusEdit {
+    pub content: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub created_at: String,
+    pub account: Account,
+    pub poll: Option<serde_json::Value>,
+    pub media_attachments: Vec<serde_json::Value>,
+    pub emojis: Vec<serde_json::Value>,
+}
+
+/// Renders a revision.
+pub fn render_edit(config: &Config, edit: &EditRow, author: &ferrodon_db::models::Account) -> StatusEdit {
+    StatusEdit {
+        content: edit.content.clone(),
+        spoiler_text: edit.spoiler_text.clone(),
+        sensitive: edit.sensitive,
+        created_at: timestamp(&edit.created_at),
+        account: account::render(config, author),
+        poll: None,
+        media_attachments: Vec::new(),
+        emojis: Vec::new(),
+    }
+}
+
+/// `GET /api/v1/statuses/:id/source`.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct StatusSource {
+    pub id: String,
+    pub text: String,
+    pub spoiler_text: String,
+}
+
+/// Renders a status's source.
+pub fn render_source(row: &StatusRow) -> StatusSource {
+    StatusSource {
+        id: row.id.to_string(),
+        text: row.text.clone(),
+        spoiler_text: row.spoiler_text.clone(),
+    }
+}
+
+/// Parses a visibility name from a client, as Mastodon does.
+pub fn parse_visibility(name: &str) -> Option<Visibility> {
+    Visibility::parse(name)
+}

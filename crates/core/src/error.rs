@@ -1,0 +1,72 @@
+//! The errors services return, each carrying its client-facing meaning.
+//! `ferrodon-web` maps them once to Mastodon's status codes and JSON.
+
+/// Result alias for this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What went wrong, in terms a client can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 422: the input is well-formed but not acceptable (Mastodon's "Validation failed: …").
+    #[error("{0}")]
+    Validation(String),
+    /// 400: a parameter is missing or malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 404: the record does not exist or is not visible to the caller.
+    #[error("Record not found")]
+    NotFound,
+    /// 401: no valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: credentials are valid but the action is not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 429: too many attempts.
+    #[error("Too many requests")]
+    RateLimited,
+    /// 503: a backing service (database, Redis) is unavailable.
+    #[error("Service unavailable: {0}")]
+    Unavailable(String),
+    /// 500: a bug or an unexpected failure; the message is logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Shortcut for a validation failure with Mastodon's prefix.
+    pub fn validation(message: impl std::fmt::Display) -> Self {
+        Error::Validation(format!("Validation failed: {message}"))
+    }
+}
+
+impl From<ferrodon_db::Error> for Error {
+    fn from(err: ferrodon_db::Error) -> Self {
+        match err {
+            ferrodon_db::Error::NotFound => Error::NotFound,
+            ferrodon_db::Error::Pool(msg) => Error::Unavailable(msg),
+            ferrodon_db::Error::UniqueViolation { constraint } => {
+                Error::Validation(format!("Validation failed: duplicate record ({constraint})"))
+            }
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<deadpool_redis::PoolError> for Error {
+    fn from(err: deadpool_redis::PoolError) -> Self {
+        Error::Unavailable(format!("redis: {err}"))
+    }
+}
+
+impl From<deadpool_redis::redis::RedisError> for Error {
+    fn from(err: deadpool_redis::redis::RedisError) -> Self {
+        Error::Unavailable(format!("redis: {err}"))
+    }
+}
+
+impl From<ferrodon_db::DieselError> for Error {
+    fn from(err: ferrodon_db::DieselError) -> Self {
+        ferrodon_db::Error::from(err).into()
+    }
+}

@@ -1,0 +1,29 @@
+//! Ferrodon's business logic, shared by every binary: configuration, the
+//! application state, authentication, services (one use case per file),
+//! Mastodon REST entities and text rendering. Binaries reach the database
+//! only through this crate.
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod config;
+pub mod entities;
+pub mod error;
+pub mod rate_limit;
+pub mod services;
+pub mod state;
+pub mod telemetry;
+pub mod text;
+pub mod urls;
+pub mod views;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use state::AppState;
+
+/// The database layer, re-exported for the CLI's maintenance commands and tests.
+pub use ferrodon_db as db;
+
+/// Ferrodon's own version.
+pub const FERRODON_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The Mastodon version we are compatible with, as clients parse it.
+pub const MASTODON_COMPAT_VERSION: &str = "4.3.0";

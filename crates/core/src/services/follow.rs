@@ -1,0 +1,82 @@
+//! Following and unfollowing accounts.
+use ferrodon_db::models::{Account, NewFollow, NewNotification};
+use ferrodon_db::queries::{accounts, follows, notifications};
+use ferrodon_db::AsyncConnection;
+
+use crate::{AppState, Error, Result};
+
+/// Options of a follow.
+#[derive(Debug, Clone)]
+pub struct FollowOptions {
+    /// Show the target's reblogs in the home timeline (default true).
+    pub reblogs: Option<bool>,
+    /// Notify on each new status (default false).
+    pub notify: Option<bool>,
+    /// Only these languages (None: all).
+    pub languages: Option<Vec<String>>,
+}
+
+/// Follows `target`, or asks to when it is locked or remote (remote follows
+/// stay requested until federation delivers them). Following again updates the options.
+pub async fn follow(state: &AppState, actor: &Account, target_id: i64, options: FollowOptions) -> Result<()> {
+    if target_id == actor.id {
+        return Err(Error::Forbidden("This action is not allowed".into()));
+    }
+    let mut conn = state.conn().await?;
+    let target = accounts::get_account_by_id(&mut conn, target_id).await?;
+    if target.suspended_at.is_some() {
+        return Err(Error::Forbidden("This action is not allowed".into()));
+    }
+    conn.transaction(async |conn| {
+        let existing = follows::get_follow(conn, actor.id, target.id).await?;
+        let new = NewFollow {
+            account_id: actor.id,
+            target_account_id: target.id,
+            show_reblogs: options.reblogs.unwrap_or_else(|| existing.as_ref().is_none_or(|f| f.show_reblogs)),
+            notify: options.notify.unwrap_or_else(|| existing.as_ref().is_some_and(|f| f.notify)),
+            languages: options.languages.clone().or_else(|| existing.as_ref().and_then(|f| f.languages.clone())),
+            uri: None,
+        };
+        if existing.is_some() || (!target.locked && target.is_local()) {
+            let (_, created) = follows::put_follow(conn, &new).await?;
+            if created {
+                accounts::add_to_follow_counts(conn, actor.id, target.id, 1).await?;
+                notify(conn, target.id, actor.id, "follow").await?;
+            }
+        } else if follows::put_follow_request(conn, &new).await? && target.is_local() {
+            notify(conn, target.id, actor.id, "follow_request").await?;
+        }
+        Ok::<_, Error>(())
+    })
+    .await
+}
+
+/// Stops following `target` and withdraws any pending request (idempotent).
+pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let target = accounts::get_account_by_id(&mut conn, target_id).await?;
+    conn.transaction(async |conn| {
+        if follows::delete_follow(conn, actor.id, target.id).await? {
+            accounts::add_to_follow_counts(conn, actor.id, target.id, -1).await?;
+        }
+        if follows::take_follow_request(conn, actor.id, target.id).await?.is_some() {
+            notifications::delete_notifications_about(conn, actor.id, "follow_request", None, target.id).await?;
+        }
+        Ok::<_, Error>(())
+    })
+    .await
+}
+
+async fn notify(conn: &mut ferrodon_db::Conn, to: i64, from: i64, kind: &str) -> Result<()> {
+    notifications::put_notification(
+        conn,
+        &NewNotification {
+            account_id: to,
+            from_account_id: from,
+            kind: kind.into(),
+            status_id: None,
+        },
+    )
+    .await?;
+    Ok(())
+}

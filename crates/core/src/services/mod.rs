@@ -1,0 +1,15 @@
+//! Use cases, one file each. A service authorises, writes inside one
+//! transaction, and returns a typed result; handlers only parse and render.
+pub mod bookmark;
+pub mod delete_status;
+pub mod edit_status;
+pub mod favourite;
+pub mod follow;
+pub mod instance_settings;
+pub mod post_status;
+pub mod reblog;
+pub mod register_account;
+pub mod status_access;
+pub mod update_credentials;
+
+mod compose;

@@ -1,0 +1,167 @@
+//! Posting a status (`POST /api/v1/statuses`), with Idempotency-Key support.
+use std::time::Duration;
+
+use deadpool_redis::redis::{self, AsyncCommands};
+use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, User, Visibility};
+use ferrodon_db::queries::{accounts, notifications, statuses};
+use ferrodon_db::AsyncConnection;
+
+use super::compose::{attach, compose, validate_text};
+use super::status_access::get_visible_status;
+use crate::{urls, AppState, Error, Result};
+
+/// How long an Idempotency-Key is remembered, as in Mastodon.
+const IDEMPOTENCY_TTL_SECS: u64 = 3600;
+
+/// What a client sends.
+#[derive(Debug, Clone, Default)]
+pub struct NewPost {
+    /// Source text.
+    pub text: String,
+    /// Content warning.
+    pub spoiler_text: String,
+    /// Visibility; the user's default when None.
+    pub visibility: Option<Visibility>,
+    /// Sensitive flag; the user's default when None.
+    pub sensitive: Option<bool>,
+    /// ISO 639 language code.
+    pub language: Option<String>,
+    /// Status replied to.
+    pub in_reply_to_id: Option<i64>,
+    /// Attached media ids (media uploads arrive with the media issue).
+    pub media_ids: Vec<i64>,
+    /// The posting application.
+    pub application_id: Option<i64>,
+}
+
+/// Posts a status. With an idempotency key, a repeated request returns the
+/// status the first one created instead of posting twice.
+pub async fn post_status(
+    state: &AppState,
+    user: &User,
+    author: &Account,
+    post: NewPost,
+    idempotency_key: Option<&str>,
+) -> Result<Status> {
+    let Some(key) = idempotency_key.filter(|k| !k.is_empty()) else {
+        return create(state, user, author, post).await;
+    };
+    let redis_key = state.redis_key(&format!("idempotency:status:{}:{key}", author.id));
+    let mut redis = state.redis().await?;
+    let acquired: bool = redis::cmd("SET")
+        .arg(&redis_key)
+        .arg("pending")
+        .arg("NX")
+        .arg("EX")
+        .arg(IDEMPOTENCY_TTL_SECS)
+        .query_async::<Option<String>>(&mut *redis)
+        .await?
+        .is_some();
+    if !acquired {
+        return wait_for_first(state, &mut redis, &redis_key, author.id).await;
+    }
+    match create(state, user, author, post).await {
+        Ok(status) => {
+            let _: () = redis
+                .set_ex(&redis_key, status.id.to_string(), IDEMPOTENCY_TTL_SECS)
+                .await?;
+            Ok(status)
+        }
+        Err(e) => {
+            let _: () = redis.del(&redis_key).await?;
+            Err(e)
+        }
+    }
+}
+
+async fn wait_for_first(
+    state: &AppState,
+    redis: &mut deadpool_redis::Connection,
+    redis_key: &str,
+    author_id: i64,
+) -> Result<Status> {
+    for _ in 0..100 {
+        let value: Option<String> = redis.get(redis_key).await?;
+        match value.as_deref() {
+            Some("pending") => tokio::time::sleep(Duration::from_millis(50)).await,
+            Some(id) => {
+                let id: i64 = id.parse().map_err(|_| Error::Internal("bad idempotency value".into()))?;
+                let mut conn = state.conn().await?;
+                return get_visible_status(&mut conn, id, Some(author_id)).await;
+            }
+            None => break,
+        }
+    }
+    Err(Error::validation("a request with this Idempotency-Key is still being processed"))
+}
+
+async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
+    let config = state.config.clone();
+    validate_text(&config, &post.text, &post.spoiler_text, !post.media_ids.is_empty())?;
+    if !post.media_ids.is_empty() {
+        return Err(Error::validation("Media attachments could not be found"));
+    }
+    if let Some(lang) = &post.language {
+        if lang.is_empty() || lang.len() > 8 || !lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+            return Err(Error::validation("Language is not a valid ISO 639 code"));
+        }
+    }
+    let visibility = post
+        .visibility
+        .or_else(|| Visibility::parse(&user.default_privacy))
+        .unwrap_or(Visibility::Public);
+    let sensitive = post.sensitive.unwrap_or(user.default_sensitive) || !post.spoiler_text.is_empty();
+    let language = post.language.clone().or_else(|| user.default_language.clone());
+    let mut conn = state.conn().await?;
+    let parent = match post.in_reply_to_id {
+        Some(id) => Some(get_visible_status(&mut conn, id, Some(author.id)).await?),
+        None => None,
+    };
+    if parent.as_ref().is_some_and(|p| p.reblog_of_id.is_some()) {
+        return Err(Error::validation("Cannot reply to a reblog"));
+    }
+    conn.transaction(async |conn| {
+        let composed = compose(conn, &config, &post.text).await?;
+        let id = accounts::next_id(conn).await?;
+        let status = statuses::put_status(
+            conn,
+            &NewStatus {
+                id,
+                uri: urls::status_uri(&config, &author.username, id),
+                url: Some(urls::status_url(&config, &author.username, id)),
+                account_id: author.id,
+                in_reply_to_id: parent.as_ref().map(|p| p.id),
+                in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
+                reblog_of_id: None,
+                text: post.text.clone(),
+                content: composed.content.clone(),
+                spoiler_text: post.spoiler_text.clone(),
+                sensitive,
+                visibility: visibility.as_i16(),
+                language: language.clone(),
+                local: true,
+                application_id: post.application_id,
+            },
+        )
+        .await?;
+        attach(conn, status.id, &composed).await?;
+        accounts::add_to_statuses_count(conn, author.id, 1).await?;
+        if let Some(p) = &parent {
+            statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1).await?;
+        }
+        for mentioned in composed.mentioned.iter().filter(|a| a.is_local() && a.id != author.id) {
+            notifications::put_notification(
+                conn,
+                &NewNotification {
+                    account_id: mentioned.id,
+                    from_account_id: author.id,
+                    kind: "mention".into(),
+                    status_id: Some(status.id),
+                },
+            )
+            .await?;
+        }
+        Ok::<_, Error>(status)
+    })
+    .await
+}

@@ -1,0 +1,93 @@
+//! Reblogging (boosting) and unreblogging.
+use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, Visibility};
+use ferrodon_db::queries::statuses::{self, add_to_status_counter, StatusCounter};
+use ferrodon_db::queries::{accounts, notifications};
+use ferrodon_db::AsyncConnection;
+
+use super::status_access::get_visible_status;
+use crate::{AppState, Error, Result};
+
+/// Reblogs a status (a reblog of a reblog boosts the original). Returns the
+/// reblog row; reblogging twice returns the existing one.
+pub async fn reblog(state: &AppState, actor: &Account, status_id: i64, visibility: Option<Visibility>) -> Result<Status> {
+    let mut conn = state.conn().await?;
+    let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
+    let original = match status.reblog_of_id {
+        Some(id) => get_visible_status(&mut conn, id, Some(actor.id)).await?,
+        None => status,
+    };
+    let own = original.account_id == actor.id;
+    match original.visibility() {
+        Visibility::Public | Visibility::Unlisted => {}
+        Visibility::Private if own => {}
+        _ => return Err(Error::Forbidden("This action is not allowed".into())),
+    }
+    if let Some(existing) = statuses::find_reblog(&mut conn, actor.id, original.id).await? {
+        return Ok(existing);
+    }
+    let visibility = match visibility.unwrap_or(Visibility::Public) {
+        Visibility::Direct => return Err(Error::validation("Visibility is not allowed for reblogs")),
+        v => v.max(original.visibility()),
+    };
+    let config = state.config.clone();
+    conn.transaction(async |conn| {
+        let id = accounts::next_id(conn).await?;
+        let uri = format!("{}/activity", crate::urls::status_uri(&config, &actor.username, id));
+        let row = statuses::put_status(
+            conn,
+            &NewStatus {
+                id,
+                uri,
+                url: None,
+                account_id: actor.id,
+                in_reply_to_id: None,
+                in_reply_to_account_id: None,
+                reblog_of_id: Some(original.id),
+                text: String::new(),
+                content: String::new(),
+                spoiler_text: String::new(),
+                sensitive: false,
+                visibility: visibility.as_i16(),
+                language: None,
+                local: true,
+                application_id: None,
+            },
+        )
+        .await?;
+        add_to_status_counter(conn, original.id, StatusCounter::Reblogs, 1).await?;
+        accounts::add_to_statuses_count(conn, actor.id, 1).await?;
+        if !own && original.local {
+            notifications::put_notification(
+                conn,
+                &NewNotification {
+                    account_id: original.account_id,
+                    from_account_id: actor.id,
+                    kind: "reblog".into(),
+                    status_id: Some(original.id),
+                },
+            )
+            .await?;
+        }
+        Ok::<_, Error>(row)
+    })
+    .await
+}
+
+/// Undoes a reblog (idempotent); returns the original status id.
+pub async fn unreblog(state: &AppState, actor: &Account, status_id: i64) -> Result<i64> {
+    let mut conn = state.conn().await?;
+    let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
+    let original_id = status.reblog_of_id.unwrap_or(status.id);
+    let original = statuses::get_status_by_id(&mut conn, original_id).await?;
+    conn.transaction(async |conn| {
+        if let Some(reblog) = statuses::find_reblog(conn, actor.id, original_id).await? {
+            statuses::delete_status_by_id(conn, reblog.id).await?;
+            add_to_status_counter(conn, original_id, StatusCounter::Reblogs, -1).await?;
+            accounts::add_to_statuses_count(conn, actor.id, -1).await?;
+            notifications::delete_notifications_about(conn, actor.id, "reblog", Some(original_id), original.account_id).await?;
+        }
+        Ok::<_, Error>(())
+    })
+    .await?;
+    Ok(original_id)
+}

@@ -1,0 +1,152 @@
+//! Creating a local account and its user (API sign-up and `ferrodonctl accounts create`).
+use chrono::Utc;
+use ferrodon_db::models::{Account, NewAccount, NewUser, User};
+use ferrodon_db::queries::{accounts, users};
+use ferrodon_db::AsyncConnection;
+
+use super::instance_settings::{registrations_mode, RegistrationsMode};
+use crate::auth::passwords::{hash_password, validate_password};
+use crate::{urls, AppState, Error, Result};
+
+/// Usernames nobody may register, as in Mastodon.
+const RESERVED_USERNAMES: &[&str] = &[
+    "admin", "support", "help", "root", "webmaster", "administrator", "mod", "moderator", "abuse",
+    "postmaster", "hostmaster", "ferrodon", "mastodon", "instance", "actor",
+];
+
+/// What a new account needs.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// Letters, digits and underscores, at most 30.
+    pub username: String,
+    /// Sign-in e-mail address.
+    pub email: String,
+    /// Plain password (hashed here).
+    pub password: String,
+    /// Owner, Admin, Moderator or User.
+    pub role: String,
+    /// Skip e-mail confirmation.
+    pub confirmed: bool,
+    /// Approved at once regardless of the registrations mode.
+    pub approved: bool,
+    /// Interface locale.
+    pub locale: String,
+    /// Why they want to join (approval mode).
+    pub reason: Option<String>,
+}
+
+/// Where the request came from: the public API obeys registration rules, an admin does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `POST /api/v1/accounts`.
+    Api,
+    /// `ferrodonctl` or another admin path.
+    Admin,
+}
+
+/// Validates a username.
+pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
+    if username.is_empty() {
+        return Err(Error::validation("Username can't be blank"));
+    }
+    if username.chars().count() > 30 {
+        return Err(Error::validation("Username is too long (maximum is 30 characters)"));
+    }
+    if !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(Error::validation("Username must contain only letters, numbers and underscores"));
+    }
+    if origin == Origin::Api && RESERVED_USERNAMES.contains(&username.to_lowercase().as_str()) {
+        return Err(Error::validation("Username is reserved"));
+    }
+    Ok(())
+}
+
+fn validate_email(email: &str) -> Result<()> {
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        })
+        && !email.contains(char::is_whitespace);
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::validation("Email is invalid"))
+    }
+}
+
+/// Creates the account and user in one transaction.
+pub async fn register_account(state: &AppState, reg: Registration, origin: Origin) -> Result<(User, Account)> {
+    validate_username(&reg.username, origin)?;
+    validate_email(&reg.email)?;
+    validate_password(&reg.password)?;
+    if !["Owner", "Admin", "Moderator", "User"].contains(&reg.role.as_str()) {
+        return Err(Error::BadRequest(format!("unknown role {:?}: use Owner, Admin, Moderator or User", reg.role)));
+    }
+    let approved = match origin {
+        Origin::Admin => true,
+        Origin::Api => match registrations_mode(state).await? {
+            RegistrationsMode::Open => true,
+            RegistrationsMode::Approved => reg.approved,
+            RegistrationsMode::Closed => {
+                return Err(Error::Forbidden("Registrations are closed on this server".into()));
+            }
+        },
+    };
+    let password = reg.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))??;
+    let config = state.config.clone();
+    let mut conn = state.conn().await?;
+    let result = conn
+        .transaction(async |conn| {
+            if users::email_taken(conn, &reg.email).await? {
+                return Err(Error::validation("Email has already been taken"));
+            }
+            if accounts::get_account_by_acct(conn, &reg.username, None).await.is_ok() {
+                return Err(Error::validation("Username has already been taken"));
+            }
+            let account = accounts::put_account(
+                conn,
+                &NewAccount {
+                    username: reg.username.clone(),
+                    domain: None,
+                    display_name: String::new(),
+                    note: String::new(),
+                    locked: false,
+                    bot: false,
+                    uri: urls::account_uri(&config, &reg.username),
+                    url: Some(urls::account_url(&config, &reg.username)),
+                    inbox_url: format!("{}/inbox", urls::account_uri(&config, &reg.username)),
+                    shared_inbox_url: format!("{}/inbox", config.base_url()),
+                    outbox_url: format!("{}/outbox", urls::account_uri(&config, &reg.username)),
+                    followers_url: format!("{}/followers", urls::account_uri(&config, &reg.username)),
+                    public_key: String::new(),
+                    private_key: None,
+                },
+            )
+            .await?;
+            let user = users::put_user(
+                conn,
+                &NewUser {
+                    account_id: account.id,
+                    email: reg.email.clone(),
+                    encrypted_password: hash.clone(),
+                    role: reg.role.clone(),
+                    confirmed_at: reg.confirmed.then(Utc::now),
+                    approved,
+                    locale: reg.locale.clone(),
+                    sign_up_reason: reg.reason.clone(),
+                },
+            )
+            .await?;
+            Ok::<_, Error>((user, account))
+        })
+        .await;
+    match result {
+        Err(Error::Validation(msg)) if msg.contains("duplicate record") => {
+            Err(Error::validation("Username or email has already been taken"))
+        }
+        other => other,
+    }
+}

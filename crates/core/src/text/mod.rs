@@ -1,0 +1,6 @@
+//! Text: local plain text to Mastodon-style HTML, and what a status mentions.
+mod escape;
+mod render;
+
+pub use escape::escape_html;
+pub use render::{extract_hashtags, extract_mentions, render_plain_text, MentionTarget};

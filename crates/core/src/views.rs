@@ -1,0 +1,43 @@
+//! Turning pages of ids into rendered entities with few round trips:
+//! one query for the statuses on the page, one more for the originals of
+//! any reblogs on it.
+use std::collections::HashMap;
+
+use ferrodon_db::queries::status_views::load_status_views;
+use ferrodon_db::Conn;
+
+use crate::entities::status::{self, Status};
+use crate::{Config, Result};
+
+/// Renders statuses in the order of `ids`, skipping missing ones.
+pub async fn render_statuses(conn: &mut Conn, config: &Config, ids: &[i64], viewer: Option<i64>) -> Result<Vec<Status>> {
+    let views = load_status_views(conn, ids, viewer).await?;
+    let reblog_ids: Vec<i64> = views.iter().filter_map(|v| v.status.reblog_of_id).collect();
+    let originals: HashMap<i64, Status> = if reblog_ids.is_empty() {
+        HashMap::new()
+    } else {
+        load_status_views(conn, &reblog_ids, viewer)
+            .await?
+            .iter()
+            .map(|v| (v.status.id, status::render(config, v, viewer, None)))
+            .collect()
+    };
+    Ok(views
+        .iter()
+        .filter_map(|v| match v.status.reblog_of_id {
+            None => Some(status::render(config, v, viewer, None)),
+            Some(orig) => originals
+                .get(&orig)
+                .map(|o| status::render(config, v, viewer, Some(o.clone()))),
+        })
+        .collect())
+}
+
+/// Renders one status, or NotFound.
+pub async fn render_status(conn: &mut Conn, config: &Config, id: i64, viewer: Option<i64>) -> Result<Status> {
+    render_statuses(conn, config, &[id], viewer)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(crate::Error::NotFound)
+}

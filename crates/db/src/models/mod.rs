@@ -1,0 +1,15 @@
+//! Plain row types, one file per table (or per tight group of tables).
+//! No behaviour beyond small derived facts lives here.
+mod account;
+mod notification;
+mod oauth;
+mod relations;
+mod status;
+mod user;
+
+pub use account::{Account, AccountChanges, NewAccount};
+pub use notification::{NewNotification, Notification};
+pub use oauth::{AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication};
+pub use relations::{Follow, FollowRequest, NewFollow, Tag};
+pub use status::{NewStatus, NewStatusEdit, Status, StatusEdit, Visibility};
+pub use user::{NewUser, User, UserChanges};

@@ -1,0 +1,200 @@
+//! Follows, follow requests, follower lists and relationships.
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::models::{Account, Follow, FollowRequest, NewFollow};
+use crate::schema::{accounts, follow_requests, follows};
+use crate::{paginate, Conn, Page, Result};
+
+/// The follow of `target` by `follower`, if any.
+pub async fn get_follow(conn: &mut Conn, follower: i64, target: i64) -> Result<Option<Follow>> {
+    Ok(follows::table
+        .filter(follows::account_id.eq(follower))
+        .filter(follows::target_account_id.eq(target))
+        .select(Follow::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Creates a follow, or updates its options when it exists. Returns the
+/// follow and whether it is new.
+pub async fn put_follow(conn: &mut Conn, new: &NewFollow) -> Result<(Follow, bool)> {
+    let inserted: Option<Follow> = diesel::insert_into(follows::table)
+        .values((
+            follows::account_id.eq(new.account_id),
+            follows::target_account_id.eq(new.target_account_id),
+            follows::show_reblogs.eq(new.show_reblogs),
+            follows::notify.eq(new.notify),
+            follows::languages.eq(&new.languages),
+            follows::uri.eq(&new.uri),
+        ))
+        .on_conflict((follows::account_id, follows::target_account_id))
+        .do_nothing()
+        .returning(Follow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    if let Some(follow) = inserted {
+        return Ok((follow, true));
+    }
+    let updated = diesel::update(
+        follows::table
+            .filter(follows::account_id.eq(new.account_id))
+            .filter(follows::target_account_id.eq(new.target_account_id)),
+    )
+    .set((
+        follows::show_reblogs.eq(new.show_reblogs),
+        follows::notify.eq(new.notify),
+        follows::languages.eq(&new.languages),
+    ))
+    .returning(Follow::as_returning())
+    .get_result(conn)
+    .await?;
+    Ok((updated, false))
+}
+
+/// Removes a follow; returns true when one existed.
+pub async fn delete_follow(conn: &mut Conn, follower: i64, target: i64) -> Result<bool> {
+    let n = diesel::delete(
+        follows::table
+            .filter(follows::account_id.eq(follower))
+            .filter(follows::target_account_id.eq(target)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Creates a follow request (idempotent); returns true when it is new.
+pub async fn put_follow_request(conn: &mut Conn, new: &NewFollow) -> Result<bool> {
+    let n = diesel::insert_into(follow_requests::table)
+        .values((
+            follow_requests::account_id.eq(new.account_id),
+            follow_requests::target_account_id.eq(new.target_account_id),
+            follow_requests::show_reblogs.eq(new.show_reblogs),
+            follow_requests::notify.eq(new.notify),
+            follow_requests::uri.eq(&new.uri),
+        ))
+        .on_conflict((follow_requests::account_id, follow_requests::target_account_id))
+        .do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Removes a follow request and returns it, if there was one.
+pub async fn take_follow_request(
+    conn: &mut Conn,
+    follower: i64,
+    target: i64,
+) -> Result<Option<FollowRequest>> {
+    Ok(diesel::delete(
+        follow_requests::table
+            .filter(follow_requests::account_id.eq(follower))
+            .filter(follow_requests::target_account_id.eq(target)),
+    )
+    .returning(FollowRequest::as_returning())
+    .get_result(conn)
+    .await
+    .optional()?)
+}
+
+/// Followers of an account: (follow id for paging, follower), newest follow first.
+pub async fn list_followers(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+    let query = follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+        .filter(follows::target_account_id.eq(account_id))
+        .select((follows::id, Account::as_select()))
+        .into_boxed();
+    let rows = paginate!(query, follows::id, *page).load(conn).await?;
+    Ok(page.finish(rows))
+}
+
+/// Accounts an account follows: (follow id for paging, followed account).
+pub async fn list_following(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+    let query = follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::target_account_id)))
+        .filter(follows::account_id.eq(account_id))
+        .select((follows::id, Account::as_select()))
+        .into_boxed();
+    let rows = paginate!(query, follows::id, *page).load(conn).await?;
+    Ok(page.finish(rows))
+}
+
+/// Pending follow requests to an account: (request id for paging, requester).
+pub async fn list_follow_requests(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+    let query = follow_requests::table
+        .inner_join(accounts::table.on(accounts::id.eq(follow_requests::account_id)))
+        .filter(follow_requests::target_account_id.eq(account_id))
+        .select((follow_requests::id, Account::as_select()))
+        .into_boxed();
+    let rows = paginate!(query, follow_requests::id, *page).load(conn).await?;
+    Ok(page.finish(rows))
+}
+
+/// The raw facts a Relationship is built from, for one target.
+#[derive(Debug, Clone, Default)]
+pub struct RelationshipFacts {
+    /// The viewer's follow of the target, if any.
+    pub following: Option<Follow>,
+    /// The target follows the viewer.
+    pub followed_by: bool,
+    /// The viewer asked to follow the target.
+    pub requested: bool,
+    /// The target asked to follow the viewer.
+    pub requested_by: bool,
+}
+
+/// Relationship facts between `viewer` and each of `targets`, in order.
+pub async fn load_relationships(
+    conn: &mut Conn,
+    viewer: i64,
+    targets: &[i64],
+) -> Result<Vec<(i64, RelationshipFacts)>> {
+    let outgoing: Vec<Follow> = follows::table
+        .filter(follows::account_id.eq(viewer))
+        .filter(follows::target_account_id.eq_any(targets))
+        .select(Follow::as_select())
+        .load(conn)
+        .await?;
+    let incoming: Vec<i64> = follows::table
+        .filter(follows::target_account_id.eq(viewer))
+        .filter(follows::account_id.eq_any(targets))
+        .select(follows::account_id)
+        .load(conn)
+        .await?;
+    let requests: Vec<(i64, i64)> = follow_requests::table
+        .filter(
+            follow_requests::account_id
+                .eq(viewer)
+                .and(follow_requests::target_account_id.eq_any(targets))
+                .or(follow_requests::target_account_id
+                    .eq(viewer)
+                    .and(follow_requests::account_id.eq_any(targets))),
+        )
+        .select((follow_requests::account_id, follow_requests::target_account_id))
+        .load(conn)
+        .await?;
+    Ok(targets
+        .iter()
+        .map(|&target| {
+            let facts = RelationshipFacts {
+                following: outgoing.iter().find(|f| f.target_account_id == target).cloned(),
+                followed_by: incoming.contains(&target),
+                requested: requests.contains(&(viewer, target)),
+                requested_by: requests.contains(&(target, viewer)),
+            };
+            (target, facts)
+        })
+        .collect())
+}
+
+/// Number of pending follow requests to an account.
+pub async fn count_follow_requests(conn: &mut Conn, account_id: i64) -> Result<i64> {
+    Ok(follow_requests::table
+        .filter(follow_requests::target_account_id.eq(account_id))
+        .count()
+        .get_result(conn)
+        .await?)
+}

@@ -1,0 +1,13 @@
+//! Query functions grouped by aggregate. Every function takes `&mut Conn`
+//! so the caller decides whether it runs inside a transaction.
+pub mod accounts;
+pub mod favourites_bookmarks;
+pub mod follows;
+pub mod notifications;
+pub mod oauth;
+pub mod settings;
+pub mod status_views;
+pub mod statuses;
+pub mod tags_mentions;
+pub mod timelines;
+pub mod users;

@@ -1,0 +1,103 @@
+//! OAuth applications, authorization codes and access tokens.
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::models::{
+    AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication,
+};
+use crate::schema::{oauth_access_grants, oauth_access_tokens, oauth_applications};
+use crate::{Conn, Result};
+
+/// Registers an application.
+pub async fn put_application(conn: &mut Conn, new: &NewOAuthApplication) -> Result<OAuthApplication> {
+    Ok(diesel::insert_into(oauth_applications::table)
+        .values(new)
+        .returning(OAuthApplication::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// An application by its public client id.
+pub async fn get_application_by_client_id(conn: &mut Conn, client_id: &str) -> Result<OAuthApplication> {
+    Ok(oauth_applications::table
+        .filter(oauth_applications::client_id.eq(client_id))
+        .select(OAuthApplication::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// An application by id.
+pub async fn get_application_by_id(conn: &mut Conn, id: i64) -> Result<OAuthApplication> {
+    Ok(oauth_applications::table
+        .find(id)
+        .select(OAuthApplication::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Stores an authorization code digest.
+pub async fn put_grant(conn: &mut Conn, new: &NewAccessGrant) -> Result<AccessGrant> {
+    Ok(diesel::insert_into(oauth_access_grants::table)
+        .values(new)
+        .returning(AccessGrant::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Marks an authorization code used, returning it only if it was still
+/// unused: a code can be exchanged once, even under concurrent requests.
+pub async fn consume_grant(conn: &mut Conn, token_digest: &str) -> Result<AccessGrant> {
+    Ok(diesel::update(
+        oauth_access_grants::table
+            .filter(oauth_access_grants::token_digest.eq(token_digest))
+            .filter(oauth_access_grants::revoked_at.is_null()),
+    )
+    .set(oauth_access_grants::revoked_at.eq(diesel::dsl::now))
+    .returning(AccessGrant::as_returning())
+    .get_result(conn)
+    .await?)
+}
+
+/// Stores an access token digest.
+pub async fn put_token(conn: &mut Conn, new: &NewAccessToken) -> Result<AccessToken> {
+    Ok(diesel::insert_into(oauth_access_tokens::table)
+        .values(new)
+        .returning(AccessToken::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// A live (unrevoked) token by digest.
+pub async fn get_live_token(conn: &mut Conn, token_digest: &str) -> Result<AccessToken> {
+    Ok(oauth_access_tokens::table
+        .filter(oauth_access_tokens::token_digest.eq(token_digest))
+        .filter(oauth_access_tokens::revoked_at.is_null())
+        .select(AccessToken::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Revokes a token if it belongs to the given application; returns how many were revoked.
+pub async fn revoke_token(conn: &mut Conn, token_digest: &str, application_id: i64) -> Result<usize> {
+    Ok(diesel::update(
+        oauth_access_tokens::table
+            .filter(oauth_access_tokens::token_digest.eq(token_digest))
+            .filter(oauth_access_tokens::application_id.eq(application_id))
+            .filter(oauth_access_tokens::revoked_at.is_null()),
+    )
+    .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await?)
+}
+
+/// Revokes every token of a user (password reset, account disabled).
+pub async fn revoke_user_tokens(conn: &mut Conn, user_id: i64) -> Result<usize> {
+    Ok(diesel::update(
+        oauth_access_tokens::table
+            .filter(oauth_access_tokens::user_id.eq(user_id))
+            .filter(oauth_access_tokens::revoked_at.is_null()),
+    )
+    .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await?)
+}

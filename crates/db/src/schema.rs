@@ -1,0 +1,270 @@
+// @generated-style: mirrors migrations/; keep in step with every migration.
+
+diesel::table! {
+    accounts (id) {
+        id -> Int8,
+        username -> Text,
+        domain -> Nullable<Text>,
+        display_name -> Text,
+        note -> Text,
+        locked -> Bool,
+        bot -> Bool,
+        discoverable -> Bool,
+        indexable -> Bool,
+        hide_collections -> Bool,
+        uri -> Text,
+        url -> Nullable<Text>,
+        inbox_url -> Text,
+        shared_inbox_url -> Text,
+        outbox_url -> Text,
+        followers_url -> Text,
+        public_key -> Text,
+        private_key -> Nullable<Text>,
+        avatar_url -> Nullable<Text>,
+        header_url -> Nullable<Text>,
+        fields -> Jsonb,
+        suspended_at -> Nullable<Timestamptz>,
+        silenced_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        last_status_at -> Nullable<Timestamptz>,
+        statuses_count -> Int4,
+        followers_count -> Int4,
+        following_count -> Int4,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        account_id -> Int8,
+        email -> Text,
+        encrypted_password -> Text,
+        role -> Text,
+        confirmed_at -> Nullable<Timestamptz>,
+        approved -> Bool,
+        disabled -> Bool,
+        locale -> Text,
+        default_privacy -> Text,
+        default_sensitive -> Bool,
+        default_language -> Nullable<Text>,
+        sign_up_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        last_sign_in_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    oauth_applications (id) {
+        id -> Int8,
+        name -> Text,
+        client_id -> Text,
+        client_secret -> Text,
+        redirect_uri -> Text,
+        scopes -> Text,
+        website -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    oauth_access_grants (id) {
+        id -> Int8,
+        application_id -> Int8,
+        user_id -> Int8,
+        token_digest -> Text,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        code_challenge_method -> Nullable<Text>,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    oauth_access_tokens (id) {
+        id -> Int8,
+        application_id -> Nullable<Int8>,
+        user_id -> Nullable<Int8>,
+        token_digest -> Text,
+        scopes -> Text,
+        revoked_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    statuses (id) {
+        id -> Int8,
+        uri -> Text,
+        url -> Nullable<Text>,
+        account_id -> Int8,
+        in_reply_to_id -> Nullable<Int8>,
+        in_reply_to_account_id -> Nullable<Int8>,
+        reblog_of_id -> Nullable<Int8>,
+        text -> Text,
+        content -> Text,
+        spoiler_text -> Text,
+        sensitive -> Bool,
+        visibility -> Int2,
+        language -> Nullable<Text>,
+        local -> Bool,
+        application_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        replies_count -> Int4,
+        reblogs_count -> Int4,
+        favourites_count -> Int4,
+    }
+}
+
+diesel::table! {
+    status_edits (id) {
+        id -> Int8,
+        status_id -> Int8,
+        account_id -> Int8,
+        text -> Text,
+        content -> Text,
+        spoiler_text -> Text,
+        sensitive -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    follows (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_account_id -> Int8,
+        show_reblogs -> Bool,
+        notify -> Bool,
+        languages -> Nullable<Array<Text>>,
+        uri -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    follow_requests (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_account_id -> Int8,
+        show_reblogs -> Bool,
+        notify -> Bool,
+        uri -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    favourites (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    bookmarks (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mentions (id) {
+        id -> Int8,
+        status_id -> Int8,
+        account_id -> Int8,
+        silent -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Int8,
+        name -> Text,
+        display_name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    statuses_tags (tag_id, status_id) {
+        status_id -> Int8,
+        tag_id -> Int8,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        account_id -> Int8,
+        from_account_id -> Int8,
+        #[sql_name = "type"]
+        kind -> Text,
+        status_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    media_attachments (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Nullable<Int8>,
+        #[sql_name = "type"]
+        kind -> Text,
+        file_key -> Nullable<Text>,
+        remote_url -> Nullable<Text>,
+        description -> Nullable<Text>,
+        blurhash -> Nullable<Text>,
+        meta -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(statuses -> accounts (account_id));
+diesel::joinable!(favourites -> statuses (status_id));
+diesel::joinable!(bookmarks -> statuses (status_id));
+diesel::joinable!(mentions -> accounts (account_id));
+diesel::joinable!(statuses_tags -> tags (tag_id));
+diesel::joinable!(oauth_access_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    users,
+    oauth_applications,
+    oauth_access_grants,
+    oauth_access_tokens,
+    statuses,
+    status_edits,
+    follows,
+    follow_requests,
+    favourites,
+    bookmarks,
+    mentions,
+    tags,
+    statuses_tags,
+    notifications,
+    media_attachments,
+    settings,
+);

@@ -1,0 +1,11 @@
+//! Request extractors: bearer-token authentication, Mastodon-style
+//! parameters (query, JSON, form, multipart), the client IP and paging.
+mod auth;
+mod client_ip;
+mod page;
+mod params;
+
+pub use auth::{Auth, MaybeAuth};
+pub use client_ip::ClientIp;
+pub use page::page_from;
+pub use params::{value_as_bool as params_bool, Params};

@@ -1,0 +1,60 @@
+//! Ferrodon's HTTP layer. Handlers parse, authenticate, call one core
+//! service or query, and render; they hold no SQL and no business rules.
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod extract;
+pub mod link_header;
+pub mod routes;
+
+use std::net::TcpListener;
+
+use actix_web::{web, App, HttpServer};
+use ferrodon_core::AppState;
+
+pub use error::ApiError;
+
+/// A bound, not yet running, web server.
+pub struct Server {
+    server: actix_web::dev::Server,
+    port: u16,
+}
+
+impl Server {
+    /// Binds BIND:PORT from the configuration (port 0 picks a free port).
+    pub fn bind(state: AppState) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((state.config.bind, state.config.port))?;
+        Self::listen(state, listener)
+    }
+
+    /// Serves on an already-bound listener.
+    pub fn listen(state: AppState, listener: TcpListener) -> std::io::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let workers = state.config.web_concurrency;
+        let data = web::Data::new(state);
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(error::json_error))
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .wrap(actix_web::middleware::Logger::new("%{r}a \"%r\" %s %b %Dms").exclude("/health"))
+                .configure(routes::configure)
+                .default_service(web::to(routes::not_found))
+        })
+        .workers(workers)
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        Ok(Server { server, port })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM / SIGINT, then finishes in-flight requests.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,13 @@
+//! `ferrodon-web`: the HTTP server (Mastodon REST API, OAuth, HTML pages).
+use anyhow::Context;
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    ferrodon_core::telemetry::init();
+    let config = ferrodon_core::Config::from_env().context("configuration")?;
+    let state = ferrodon_core::AppState::new(config).context("connecting")?;
+    let server = ferrodon_web::Server::bind(state).context("binding the listener")?;
+    tracing::info!(port = server.port(), "ferrodon-web listening");
+    server.run().await.context("serving")?;
+    Ok(())
+}

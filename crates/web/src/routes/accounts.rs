@@ -1,0 +1,276 @@
+//! `/api/v1/accounts…`: sign-up, own profile, profiles, follows, relationships.
+use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::oauth::issue_token;
+use ferrodon_core::auth::ScopeSet;
+use ferrodon_core::db::queries::follows::{self, load_relationships};
+use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
+use ferrodon_core::db::queries::accounts;
+use ferrodon_core::entities::{account, relationship};
+use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
+use ferrodon_core::services::register_account::{register_account, Origin, Registration};
+use ferrodon_core::services::update_credentials::{update_credentials, ProfileUpdate};
+use ferrodon_core::{rate_limit, AppState, Error};
+use serde_json::{json, Value};
+
+use super::{accounts_page, path_id, statuses_page};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{page_from, Auth, ClientIp, MaybeAuth, Params};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/accounts", web::post().to(create))
+        .route("/api/v1/accounts", web::get().to(index))
+        .route("/api/v1/accounts/verify_credentials", web::get().to(verify_credentials))
+        .route("/api/v1/accounts/update_credentials", web::patch().to(update))
+        .route("/api/v1/accounts/relationships", web::get().to(relationships))
+        .route("/api/v1/accounts/lookup", web::get().to(lookup))
+        .route("/api/v1/accounts/search", web::get().to(search))
+        .route("/api/v1/accounts/{id}", web::get().to(show))
+        .route("/api/v1/accounts/{id}/statuses", web::get().to(statuses))
+        .route("/api/v1/accounts/{id}/followers", web::get().to(followers))
+        .route("/api/v1/accounts/{id}/following", web::get().to(following))
+        .route("/api/v1/accounts/{id}/follow", web::post().to(follow_account))
+        .route("/api/v1/accounts/{id}/unfollow", web::post().to(unfollow_account))
+        .route("/api/v1/follow_requests", web::get().to(follow_requests))
+        .route("/api/v1/preferences", web::get().to(preferences));
+}
+
+async fn create(state: web::Data<AppState>, auth: Auth, params: Params, ip: ClientIp) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:accounts"])?;
+    rate_limit::check(&state, &format!("signup:{}", ip.0), state.config.auth_rate_limit, 1800).await?;
+    if params.bool("agreement") != Some(true) {
+        return Err(Error::validation("Agreement must be accepted").into());
+    }
+    let (user, _) = register_account(
+        &state,
+        Registration {
+            username: params.str("username").unwrap_or_default(),
+            email: params.str("email").unwrap_or_default(),
+            password: params.str("password").unwrap_or_default(),
+            role: "User".into(),
+            confirmed: true,
+            approved: false,
+            locale: params.nonempty("locale").unwrap_or_else(|| "en".into()),
+            reason: params.nonempty("reason"),
+        },
+        Origin::Api,
+    )
+    .await?;
+    let mut conn = state.conn().await?;
+    let scopes = ScopeSet::parse("read write follow push").map_err(ApiError::Core)?;
+    let token = issue_token(&mut conn, auth.0.application_id, Some(user.id), &scopes).await?;
+    Ok(HttpResponse::Ok().json(token))
+}
+
+async fn index(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
+    let ids = params.id_list("id")?;
+    let mut conn = state.conn().await?;
+    let rows = accounts::get_accounts_by_ids(&mut conn, &ids).await?;
+    let body: Vec<account::Account> = ids
+        .iter()
+        .filter_map(|id| rows.iter().find(|a| a.id == *id))
+        .map(|a| account::render(&state.config, a))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn verify_credentials(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:accounts", "profile"])?;
+    let (user, account) = auth.0.require_user()?;
+    let mut conn = state.conn().await?;
+    let requests = follows::count_follow_requests(&mut conn, account.id).await?;
+    Ok(HttpResponse::Ok().json(account::render_credential(&state.config, user, account, requests)))
+}
+
+fn profile_fields(params: &Params) -> Option<Vec<(String, String)>> {
+    let raw = params.get("fields_attributes")?;
+    let entries: Vec<&Value> = match raw {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(map) => {
+            let mut keyed: Vec<(&String, &Value)> = map.iter().collect();
+            keyed.sort_by_key(|(k, _)| k.parse::<usize>().unwrap_or(usize::MAX));
+            keyed.into_iter().map(|(_, v)| v).collect()
+        }
+        _ => return None,
+    };
+    Some(
+        entries
+            .into_iter()
+            .map(|e| {
+                let get = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+                (get("name"), get("value"))
+            })
+            .collect(),
+    )
+}
+
+async fn update(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:accounts"])?;
+    let (user, account) = auth.0.require_user()?;
+    let source = params.get("source").cloned().unwrap_or(Value::Null);
+    let source_str = |k: &str| source.get(k).and_then(Value::as_str).map(str::to_owned);
+    let update = ProfileUpdate {
+        display_name: params.str("display_name"),
+        note: params.str("note"),
+        locked: params.bool("locked"),
+        bot: params.bool("bot"),
+        discoverable: params.bool("discoverable"),
+        indexable: params.bool("indexable"),
+        hide_collections: params.bool("hide_collections"),
+        fields: profile_fields(&params),
+        privacy: source_str("privacy"),
+        sensitive: source.get("sensitive").and_then(crate::extract::params_bool),
+        language: source_str("language"),
+    };
+    let (user, account) = update_credentials(&state, user, account, update).await?;
+    let mut conn = state.conn().await?;
+    let requests = follows::count_follow_requests(&mut conn, account.id).await?;
+    Ok(HttpResponse::Ok().json(account::render_credential(&state.config, &user, &account, requests)))
+}
+
+async fn relationships(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let ids = params.id_list("id")?;
+    let mut conn = state.conn().await?;
+    let facts = load_relationships(&mut conn, me.id, &ids).await?;
+    let body: Vec<relationship::Relationship> = facts.iter().map(|(id, f)| relationship::render(*id, f)).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn lookup(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
+    let acct = params.str("acct").unwrap_or_default();
+    let acct = acct.trim().trim_start_matches('@');
+    let (username, domain) = match acct.split_once('@') {
+        Some((u, d)) if d.eq_ignore_ascii_case(&state.config.local_domain) || d.eq_ignore_ascii_case(&state.config.web_domain) => (u, None),
+        Some((u, d)) => (u, Some(d)),
+        None => (acct, None),
+    };
+    if username.is_empty() {
+        return Err(Error::NotFound.into());
+    }
+    let mut conn = state.conn().await?;
+    let account = accounts::get_account_by_acct(&mut conn, username, domain).await?;
+    Ok(HttpResponse::Ok().json(account::render(&state.config, &account)))
+}
+
+async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:accounts"])?;
+    let q = params.str("q").unwrap_or_default();
+    let q = q.trim().trim_start_matches('@');
+    let limit = params.i64("limit")?.unwrap_or(40).clamp(1, 80);
+    let offset = params.i64("offset")?.unwrap_or(0).max(0);
+    let (term, domain) = match q.split_once('@') {
+        Some((u, d)) if d.eq_ignore_ascii_case(&state.config.local_domain) => (u, None),
+        Some((u, d)) => (u, Some(d)),
+        None => (q, None),
+    };
+    if term.is_empty() {
+        return Ok(HttpResponse::Ok().json(json!([])));
+    }
+    let mut conn = state.conn().await?;
+    let rows = accounts::search_accounts(&mut conn, term, domain, limit, offset).await?;
+    let body: Vec<account::Account> = rows.iter().map(|a| account::render(&state.config, a)).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = path_id(&path)?;
+    let mut conn = state.conn().await?;
+    let row = accounts::get_account_by_id(&mut conn, id).await?;
+    Ok(HttpResponse::Ok().json(account::render(&state.config, &row)))
+}
+
+async fn statuses(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    let id = path_id(&path)?;
+    let page = page_from(&params, 20, 40)?;
+    let mut conn = state.conn().await?;
+    let account = accounts::get_account_by_id(&mut conn, id).await?;
+    // Pinning and media arrive with their own issues: until then no status is pinned or has media.
+    if params.bool("pinned") == Some(true) || params.bool("only_media") == Some(true) || account.suspended_at.is_some() {
+        return statuses_page(&state, &req, &[], auth.account_id()).await;
+    }
+    let filter = AccountStatusesFilter {
+        exclude_replies: params.bool("exclude_replies").unwrap_or(false),
+        exclude_reblogs: params.bool("exclude_reblogs").unwrap_or(false),
+        tagged: params.nonempty("tagged"),
+    };
+    let ids = list_account_statuses(&mut conn, account.id, auth.account_id(), &filter, &page).await?;
+    drop(conn);
+    statuses_page(&state, &req, &ids, auth.account_id()).await
+}
+
+async fn collection(state: &AppState, req: &HttpRequest, auth: &MaybeAuth, raw_id: &str, params: &Params, followers: bool) -> ApiResult<HttpResponse> {
+    let id = path_id(raw_id)?;
+    let page = page_from(params, 40, 80)?;
+    let mut conn = state.conn().await?;
+    let account = accounts::get_account_by_id(&mut conn, id).await?;
+    if account.hide_collections && auth.account_id() != Some(account.id) {
+        return Ok(accounts_page(state, req, &[]));
+    }
+    let rows = if followers {
+        follows::list_followers(&mut conn, account.id, &page).await?
+    } else {
+        follows::list_following(&mut conn, account.id, &page).await?
+    };
+    Ok(accounts_page(state, req, &rows))
+}
+
+async fn followers(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    collection(&state, &req, &auth, &path, &params, true).await
+}
+
+async fn following(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    collection(&state, &req, &auth, &path, &params, false).await
+}
+
+async fn relationship_with(state: &AppState, me: i64, target: i64) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let facts = load_relationships(&mut conn, me, &[target]).await?;
+    let (id, f) = facts.first().ok_or(ApiError::Core(Error::NotFound))?;
+    Ok(HttpResponse::Ok().json(relationship::render(*id, f)))
+}
+
+async fn follow_account(state: web::Data<AppState>, auth: Auth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let target = path_id(&path)?;
+    let languages = params.get("languages").map(|_| params.list("languages"));
+    follow(&state, me, target, FollowOptions {
+        reblogs: params.bool("reblogs"),
+        notify: params.bool("notify"),
+        languages,
+    })
+    .await?;
+    relationship_with(&state, me.id, target).await
+}
+
+async fn unfollow_account(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let target = path_id(&path)?;
+    unfollow(&state, me, target).await?;
+    relationship_with(&state, me.id, target).await
+}
+
+async fn follow_requests(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let page = page_from(&params, 40, 80)?;
+    let mut conn = state.conn().await?;
+    let rows = follows::list_follow_requests(&mut conn, me.id, &page).await?;
+    Ok(accounts_page(&state, &req, &rows))
+}
+
+async fn preferences(auth: Auth) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:accounts"])?;
+    let (user, _) = auth.0.require_user()?;
+    Ok(HttpResponse::Ok().json(json!({
+        "posting:default:visibility": user.default_privacy,
+        "posting:default:sensitive": user.default_sensitive,
+        "posting:default:language": user.default_language,
+        "posting:default:quote_policy": "public",
+        "reading:expand:media": "default",
+        "reading:expand:spoilers": false,
+        "reading:autoplay:gifs": false
+    })))
+}

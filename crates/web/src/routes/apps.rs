@@ -1,0 +1,35 @@
+//! `POST /api/v1/apps`, `GET /api/v1/apps/verify_credentials`.
+use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::oauth::create_application;
+use ferrodon_core::db::queries::oauth;
+use ferrodon_core::entities::application;
+use ferrodon_core::{rate_limit, AppState, Error};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, ClientIp, Params};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/apps", web::post().to(create))
+        .route("/api/v1/apps/verify_credentials", web::get().to(verify_credentials));
+}
+
+async fn create(state: web::Data<AppState>, params: Params, ip: ClientIp) -> ApiResult<HttpResponse> {
+    rate_limit::check(&state, &format!("apps:{}", ip.0), state.config.auth_rate_limit, 300).await?;
+    let name = params.str("client_name").unwrap_or_default();
+    let redirect_uris = params.list("redirect_uris");
+    let scopes = params.str("scopes").unwrap_or_else(|| "read".into());
+    let app = create_application(&state, &name, &redirect_uris, &scopes, params.nonempty("website")).await?;
+    Ok(HttpResponse::Ok().json(application::render(&app, true)))
+}
+
+async fn verify_credentials(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    let app_id = auth
+        .0
+        .application_id
+        .ok_or_else(|| ApiError::Core(Error::Unauthorized("The access token is invalid".into())))?;
+    let mut conn = state.conn().await?;
+    let app = oauth::get_application_by_id(&mut conn, app_id).await?;
+    let mut body = application::render(&app, false);
+    body.client_id = Some(app.client_id.clone());
+    Ok(HttpResponse::Ok().json(body))
+}

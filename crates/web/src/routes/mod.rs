@@ -1,0 +1,73 @@
+//! Routes, one module per resource; paths mirror Mastodon's.
+mod accounts;
+mod apps;
+mod assets;
+mod empty;
+mod health;
+mod instance;
+mod notifications;
+mod oauth;
+mod search;
+mod statuses;
+mod timelines;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::db::{Page, PageCursors};
+use ferrodon_core::entities::account;
+use ferrodon_core::{views, AppState, Error};
+
+use crate::error::{ApiError, ApiResult};
+use crate::link_header::link_header;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+    assets::configure(cfg);
+    instance::configure(cfg);
+    apps::configure(cfg);
+    oauth::configure(cfg);
+    accounts::configure(cfg);
+    statuses::configure(cfg);
+    timelines::configure(cfg);
+    notifications::configure(cfg);
+    search::configure(cfg);
+    empty::configure(cfg);
+}
+
+/// Unknown routes answer in Mastodon's JSON error shape.
+pub async fn not_found() -> ApiResult<HttpResponse> {
+    Err(ApiError::Core(Error::NotFound))
+}
+
+/// A JSON response with an optional Link header.
+pub(crate) fn json_page<T: serde::Serialize>(state: &AppState, req: &HttpRequest, body: &T, cursors: Option<PageCursors>) -> HttpResponse {
+    let mut resp = HttpResponse::Ok();
+    if let Some(link) = link_header(&state.config, req, cursors) {
+        resp.insert_header(("Link", link));
+    }
+    resp.json(body)
+}
+
+/// Renders a page of status ids (already newest first) with its Link header.
+pub(crate) async fn statuses_page(
+    state: &AppState,
+    req: &HttpRequest,
+    ids: &[i64],
+    viewer: Option<i64>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, ids, viewer).await?;
+    Ok(json_page(state, req, &statuses, Page::cursors(ids)))
+}
+
+/// Renders `(paging key, account)` pairs with their Link header.
+pub(crate) fn accounts_page(state: &AppState, req: &HttpRequest, rows: &[(i64, ferrodon_core::db::models::Account)]) -> HttpResponse {
+    let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
+    let body: Vec<account::Account> = rows.iter().map(|(_, a)| account::render(&state.config, a)).collect();
+    json_page(state, req, &body, Page::cursors(&keys))
+}
+
+/// Parses a path id; anything but a positive integer is a 404, as in Mastodon.
+pub(crate) fn path_id(raw: &str) -> ApiResult<i64> {
+    Ok(ferrodon_core::services::status_access::parse_id(raw)?)
+}

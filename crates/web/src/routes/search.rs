@@ -1,0 +1,55 @@
+//! `GET /api/v2/search`: local accounts and known hashtags (full-text status
+//! search and remote resolution arrive with their own issues).
+use actix_web::{web, HttpResponse};
+use ferrodon_core::db::queries::{accounts, tags_mentions};
+use ferrodon_core::entities::account;
+use ferrodon_core::{urls, AppState};
+use serde_json::json;
+
+use crate::error::ApiResult;
+use crate::extract::{Auth, Params};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v2/search", web::get().to(search));
+}
+
+async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:search"])?;
+    let q = params.str("q").unwrap_or_default();
+    let q = q.trim();
+    let kind = params.str("type");
+    let limit = params.i64("limit")?.unwrap_or(20).clamp(1, 40);
+    let offset = params.i64("offset")?.unwrap_or(0).max(0);
+    let mut conn = state.conn().await?;
+    let mut found_accounts = Vec::new();
+    let mut hashtags = Vec::new();
+    if kind.as_deref().is_none_or(|k| k == "accounts") {
+        let term = q.trim_start_matches('@');
+        let (term, domain) = match term.split_once('@') {
+            Some((u, d)) if d.eq_ignore_ascii_case(&state.config.local_domain) => (u, None),
+            Some((u, d)) => (u, Some(d)),
+            None => (term, None),
+        };
+        if !term.is_empty() {
+            found_accounts = accounts::search_accounts(&mut conn, term, domain, limit, offset)
+                .await?
+                .iter()
+                .map(|a| account::render(&state.config, a))
+                .collect();
+        }
+    }
+    if kind.as_deref().is_none_or(|k| k == "hashtags") {
+        let name = q.trim_start_matches('#');
+        if !name.is_empty() && offset == 0 {
+            if let Some(tag) = tags_mentions::get_tag_by_name(&mut conn, name).await? {
+                hashtags.push(json!({
+                    "name": tag.name,
+                    "url": urls::tag_url(&state.config, &tag.name),
+                    "history": [],
+                    "following": false
+                }));
+            }
+        }
+    }
+    Ok(HttpResponse::Ok().json(json!({"accounts": found_accounts, "statuses": [], "hashtags": hashtags})))
+}

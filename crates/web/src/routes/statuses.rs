@@ -1,0 +1,239 @@
+//! `/api/v1/statuses…`: post, show, edit, delete, thread, and interactions.
+use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_reblogged_by};
+use ferrodon_core::db::queries::statuses::{list_ancestor_ids, list_descendant_ids, list_status_edits};
+use ferrodon_core::db::queries::{accounts, timelines};
+use ferrodon_core::entities::status::{self, parse_visibility};
+use ferrodon_core::services::bookmark::{bookmark, unbookmark};
+use ferrodon_core::services::delete_status::delete_status;
+use ferrodon_core::services::edit_status::{edit_status, StatusEditInput};
+use ferrodon_core::services::favourite::{favourite, unfavourite};
+use ferrodon_core::services::post_status::{post_status, NewPost};
+use ferrodon_core::services::reblog::{reblog, unreblog};
+use ferrodon_core::services::status_access::get_visible_status;
+use ferrodon_core::{views, AppState, Error};
+use serde_json::json;
+
+use super::{accounts_page, path_id};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{page_from, Auth, MaybeAuth, Params};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/statuses", web::post().to(create))
+        .route("/api/v1/statuses", web::get().to(index))
+        .route("/api/v1/statuses/{id}", web::get().to(show))
+        .route("/api/v1/statuses/{id}", web::delete().to(destroy))
+        .route("/api/v1/statuses/{id}", web::put().to(update))
+        .route("/api/v1/statuses/{id}/context", web::get().to(context))
+        .route("/api/v1/statuses/{id}/history", web::get().to(history))
+        .route("/api/v1/statuses/{id}/source", web::get().to(source))
+        .route("/api/v1/statuses/{id}/reblog", web::post().to(reblog_status))
+        .route("/api/v1/statuses/{id}/unreblog", web::post().to(unreblog_status))
+        .route("/api/v1/statuses/{id}/favourite", web::post().to(favourite_status))
+        .route("/api/v1/statuses/{id}/unfavourite", web::post().to(unfavourite_status))
+        .route("/api/v1/statuses/{id}/bookmark", web::post().to(bookmark_status))
+        .route("/api/v1/statuses/{id}/unbookmark", web::post().to(unbookmark_status))
+        .route("/api/v1/statuses/{id}/favourited_by", web::get().to(favourited_by))
+        .route("/api/v1/statuses/{id}/reblogged_by", web::get().to(reblogged_by));
+}
+
+async fn render_one(state: &AppState, id: i64, viewer: Option<i64>) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let body = views::render_status(&mut conn, &state.config, id, viewer).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+fn visibility_param(params: &Params) -> ApiResult<Option<ferrodon_core::db::models::Visibility>> {
+    match params.nonempty("visibility") {
+        None => Ok(None),
+        Some(v) => parse_visibility(&v)
+            .map(Some)
+            .ok_or_else(|| ApiError::Core(Error::validation("Visibility is not included in the list"))),
+    }
+}
+
+async fn create(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:statuses"])?;
+    let (user, account) = auth.0.require_user()?;
+    if params.get("poll").is_some() {
+        return Err(Error::validation("Polls are not supported by this server yet").into());
+    }
+    if params.nonempty("scheduled_at").is_some() {
+        return Err(Error::validation("Scheduled statuses are not supported by this server yet").into());
+    }
+    let post = NewPost {
+        text: params.str("status").unwrap_or_default(),
+        spoiler_text: params.str("spoiler_text").unwrap_or_default(),
+        visibility: visibility_param(&params)?,
+        sensitive: params.bool("sensitive"),
+        language: params.nonempty("language"),
+        in_reply_to_id: params.id("in_reply_to_id")?,
+        media_ids: params.id_list("media_ids")?,
+        application_id: auth.0.application_id,
+    };
+    let key = req.headers().get("Idempotency-Key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let created = post_status(&state, user, account, post, key.as_deref()).await?;
+    render_one(&state, created.id, Some(account.id)).await
+}
+
+async fn index(state: web::Data<AppState>, auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
+    let ids = params.id_list("id")?;
+    let viewer = auth.account_id();
+    let mut conn = state.conn().await?;
+    let visible = timelines::filter_visible(&mut conn, &ids, viewer).await?;
+    let body = views::render_statuses(&mut conn, &state.config, &visible, viewer).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn show(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = path_id(&path)?;
+    let viewer = auth.account_id();
+    let mut conn = state.conn().await?;
+    get_visible_status(&mut conn, id, viewer).await?;
+    drop(conn);
+    render_one(&state, id, viewer).await
+}
+
+async fn destroy(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:statuses"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    let mut conn = state.conn().await?;
+    let mut rendered = views::render_status(&mut conn, &state.config, id, Some(account.id)).await?;
+    drop(conn);
+    let row = delete_status(&state, account, id).await?;
+    rendered.text = Some(row.text);
+    Ok(HttpResponse::Ok().json(rendered))
+}
+
+async fn update(state: web::Data<AppState>, auth: Auth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:statuses"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    if params.get("poll").is_some() {
+        return Err(Error::validation("Polls are not supported by this server yet").into());
+    }
+    edit_status(&state, account, id, StatusEditInput {
+        text: params.str("status").unwrap_or_default(),
+        spoiler_text: params.str("spoiler_text").unwrap_or_default(),
+        sensitive: params.bool("sensitive"),
+        language: params.nonempty("language"),
+    })
+    .await?;
+    render_one(&state, id, Some(account.id)).await
+}
+
+async fn context(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = path_id(&path)?;
+    let viewer = auth.account_id();
+    let (ancestor_limit, descendant_limit) = if viewer.is_some() { (4096, 4096) } else { (40, 60) };
+    let mut conn = state.conn().await?;
+    get_visible_status(&mut conn, id, viewer).await?;
+    let ancestors = list_ancestor_ids(&mut conn, id, ancestor_limit).await?;
+    let descendants = list_descendant_ids(&mut conn, id, descendant_limit).await?;
+    let ancestors = timelines::filter_visible(&mut conn, &ancestors, viewer).await?;
+    let descendants = timelines::filter_visible(&mut conn, &descendants, viewer).await?;
+    let ancestors = views::render_statuses(&mut conn, &state.config, &ancestors, viewer).await?;
+    let descendants = views::render_statuses(&mut conn, &state.config, &descendants, viewer).await?;
+    Ok(HttpResponse::Ok().json(json!({"ancestors": ancestors, "descendants": descendants})))
+}
+
+async fn history(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = path_id(&path)?;
+    let mut conn = state.conn().await?;
+    let row = get_visible_status(&mut conn, id, auth.account_id()).await?;
+    let author = accounts::get_account_by_id(&mut conn, row.account_id).await?;
+    let edits = list_status_edits(&mut conn, id).await?;
+    let body: Vec<status::StatusEdit> = if edits.is_empty() {
+        vec![status::StatusEdit {
+            content: row.content.clone(),
+            spoiler_text: row.spoiler_text.clone(),
+            sensitive: row.sensitive,
+            created_at: ferrodon_core::entities::timestamp(&row.created_at),
+            account: ferrodon_core::entities::account::render(&state.config, &author),
+            poll: None,
+            media_attachments: Vec::new(),
+            emojis: Vec::new(),
+        }]
+    } else {
+        edits.iter().map(|e| status::render_edit(&state.config, e, &author)).collect()
+    };
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn source(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:statuses"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    let mut conn = state.conn().await?;
+    let row = get_visible_status(&mut conn, id, Some(account.id)).await?;
+    if row.account_id != account.id {
+        return Err(Error::NotFound.into());
+    }
+    Ok(HttpResponse::Ok().json(status::render_source(&row)))
+}
+
+async fn reblog_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:statuses"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    let row = reblog(&state, account, id, visibility_param(&params)?).await?;
+    render_one(&state, row.id, Some(account.id)).await
+}
+
+async fn unreblog_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:statuses"])?;
+    let (_, account) = auth.0.require_user()?;
+    let original = unreblog(&state, account, path_id(&path)?).await?;
+    render_one(&state, original, Some(account.id)).await
+}
+
+async fn favourite_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:favourites"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    favourite(&state, account, id).await?;
+    render_one(&state, id, Some(account.id)).await
+}
+
+async fn unfavourite_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:favourites"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    unfavourite(&state, account, id).await?;
+    render_one(&state, id, Some(account.id)).await
+}
+
+async fn bookmark_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:bookmarks"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    bookmark(&state, account, id).await?;
+    render_one(&state, id, Some(account.id)).await
+}
+
+async fn unbookmark_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:bookmarks"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(&path)?;
+    unbookmark(&state, account, id).await?;
+    render_one(&state, id, Some(account.id)).await
+}
+
+async fn favourited_by(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    let id = path_id(&path)?;
+    let page = page_from(&params, 40, 80)?;
+    let mut conn = state.conn().await?;
+    get_visible_status(&mut conn, id, auth.account_id()).await?;
+    let rows = list_favourited_by(&mut conn, id, &page).await?;
+    Ok(accounts_page(&state, &req, &rows))
+}
+
+async fn reblogged_by(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    let id = path_id(&path)?;
+    let page = page_from(&params, 40, 80)?;
+    let mut conn = state.conn().await?;
+    get_visible_status(&mut conn, id, auth.account_id()).await?;
+    let rows = list_reblogged_by(&mut conn, id, &page).await?;
+    Ok(accounts_page(&state, &req, &rows))
+}

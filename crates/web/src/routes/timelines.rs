@@ -1,0 +1,95 @@
+//! Timelines, favourites and bookmarks.
+use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::db::queries::favourites_bookmarks::{list_bookmarked_status_ids, list_favourited_status_ids};
+use ferrodon_core::db::queries::timelines::{self, Locality};
+use ferrodon_core::db::Page;
+use ferrodon_core::{views, AppState, Error};
+
+use super::{json_page, statuses_page};
+use crate::error::ApiResult;
+use crate::extract::{page_from, Auth, MaybeAuth, Params};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/timelines/home", web::get().to(home))
+        .route("/api/v1/timelines/public", web::get().to(public))
+        .route("/api/v1/timelines/tag/{hashtag}", web::get().to(tag))
+        .route("/api/v1/timelines/list/{id}", web::get().to(list))
+        .route("/api/v1/favourites", web::get().to(favourites))
+        .route("/api/v1/bookmarks", web::get().to(bookmarks));
+}
+
+async fn home(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:statuses"])?;
+    let (_, me) = auth.0.require_user()?;
+    let page = page_from(&params, 20, 40)?;
+    let mut conn = state.conn().await?;
+    let ids = timelines::list_home_timeline(&mut conn, me.id, &page).await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, &ids, Some(me.id)).await?;
+    Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
+}
+
+fn locality(params: &Params) -> Locality {
+    if params.bool("local") == Some(true) {
+        Locality::Local
+    } else if params.bool("remote") == Some(true) {
+        Locality::Remote
+    } else {
+        Locality::All
+    }
+}
+
+async fn public(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
+    let page = page_from(&params, 20, 40)?;
+    if params.bool("only_media") == Some(true) {
+        return statuses_page(&state, &req, &[], auth.account_id()).await;
+    }
+    let mut conn = state.conn().await?;
+    let ids = timelines::list_public_timeline(&mut conn, locality(&params), &page).await?;
+    drop(conn);
+    statuses_page(&state, &req, &ids, auth.account_id()).await
+}
+
+async fn tag(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+    let page = page_from(&params, 20, 40)?;
+    if params.bool("only_media") == Some(true) {
+        return statuses_page(&state, &req, &[], auth.account_id()).await;
+    }
+    let mut conn = state.conn().await?;
+    let ids = timelines::list_tag_timeline(&mut conn, &path, locality(&params), &page).await?;
+    drop(conn);
+    statuses_page(&state, &req, &ids, auth.account_id()).await
+}
+
+/// Lists arrive with their own issue; until then no list exists.
+async fn list(auth: Auth) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:lists"])?;
+    Err(Error::NotFound.into())
+}
+
+async fn favourites(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:favourites"])?;
+    let (_, me) = auth.0.require_user()?;
+    let page = page_from(&params, 20, 40)?;
+    let mut conn = state.conn().await?;
+    let rows = list_favourited_status_ids(&mut conn, me.id, &page).await?;
+    keyed_statuses(&state, &req, &rows, me.id).await
+}
+
+async fn bookmarks(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:bookmarks"])?;
+    let (_, me) = auth.0.require_user()?;
+    let page = page_from(&params, 20, 40)?;
+    let mut conn = state.conn().await?;
+    let rows = list_bookmarked_status_ids(&mut conn, me.id, &page).await?;
+    keyed_statuses(&state, &req, &rows, me.id).await
+}
+
+/// Statuses paged by another table's id (favourite or bookmark id).
+async fn keyed_statuses(state: &AppState, req: &HttpRequest, rows: &[(i64, i64)], viewer: i64) -> ApiResult<HttpResponse> {
+    let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
+    let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
+    let mut conn = state.conn().await?;
+    let visible = timelines::filter_visible(&mut conn, &ids, Some(viewer)).await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, &visible, Some(viewer)).await?;
+    Ok(json_page(state, req, &statuses, Page::cursors(&keys)))
+}
