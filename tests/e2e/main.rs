@@ -1,1 +1,6 @@
-//! e2e tests
+//! End-to-end tests: the real `ferrodon-web` binary, driven over HTTP as a
+//! client app would. One test binary; each module mirrors a URL area.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod oauth;

@@ -1,1 +1,55 @@
-fn main() {}
+//! `ferrodonctl`: Ferrodon's admin command line, what `tootctl` is to Mastodon.
+mod commands;
+
+use clap::{Parser, Subcommand};
+use ferrodon_core::{AppState, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "ferrodonctl",
+    version,
+    about = "Administer a Ferrodon instance"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create, change and delete local accounts
+    #[command(subcommand)]
+    Accounts(commands::accounts::AccountsCommand),
+    /// Change instance settings
+    #[command(subcommand)]
+    Settings(commands::settings::SettingsCommand),
+    /// Issue access tokens for scripts and tests
+    #[command(subcommand)]
+    Tokens(commands::tokens::TokensCommand),
+    /// Database maintenance
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(err) = run().await {
+        eprintln!("{err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    if let Command::Db(cmd) = &cli.command {
+        return commands::db::run(cmd, &config).await;
+    }
+    let state = AppState::new(config)?;
+    match cli.command {
+        Command::Accounts(cmd) => commands::accounts::run(cmd, &state).await,
+        Command::Settings(cmd) => commands::settings::run(cmd, &state).await,
+        Command::Tokens(cmd) => commands::tokens::run(cmd, &state).await,
+        Command::Db(_) => Ok(()),
+    }
+}

@@ -162,7 +162,9 @@ impl Config {
     }
 
     /// Builds a configuration from explicit variables (tests use this).
-    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
         let env = Env(vars.into_iter().collect());
         let local_domain = env.required("LOCAL_DOMAIN")?.to_lowercase();
         if local_domain.contains('/') || local_domain.contains('@') || local_domain.contains(' ') {
@@ -171,18 +173,25 @@ impl Config {
                 reason: "must be a bare domain such as example.com".into(),
             });
         }
-        let web_domain = env.get("WEB_DOMAIN").map(str::to_lowercase).unwrap_or_else(|| local_domain.clone());
+        let web_domain = env
+            .get("WEB_DOMAIN")
+            .map(str::to_lowercase)
+            .unwrap_or_else(|| local_domain.clone());
         let secret_key_base = env.required("SECRET_KEY_BASE")?;
         if secret_key_base.len() < 32 {
             return Err(ConfigError::Invalid {
                 name: "SECRET_KEY_BASE",
-                reason: "must be at least 32 characters (generate one with `openssl rand -hex 64`)".into(),
+                reason: "must be at least 32 characters (generate one with `openssl rand -hex 64`)"
+                    .into(),
             });
         }
         let dev_allow_http = env.flag("FERRODON_DEV_ALLOW_HTTP")?;
         let ws_scheme = if dev_allow_http { "ws" } else { "wss" };
         let trusted_proxy_ips = match env.get("TRUSTED_PROXY_IP") {
-            None => vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
+            None => vec![
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]),
+            ],
             Some(list) => list
                 .split([',', ' '])
                 .filter(|s| !s.is_empty())
@@ -194,7 +203,9 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
         };
-        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cpus = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         let database_url = database_url(&env)?;
         let redis_url = redis_url(&env)?;
         Ok(Config {
@@ -262,7 +273,10 @@ fn database_url(env: &Env) -> Result<String, ConfigError> {
 
 fn redis_url(env: &Env) -> Result<String, ConfigError> {
     if let Some(url) = env.get("REDIS_URL") {
-        if !(url.starts_with("redis://") || url.starts_with("rediss://") || url.starts_with("unix://")) {
+        if !(url.starts_with("redis://")
+            || url.starts_with("rediss://")
+            || url.starts_with("unix://"))
+        {
             return Err(ConfigError::Invalid {
                 name: "REDIS_URL",
                 reason: "must start with redis://, rediss:// or unix://".into(),
@@ -284,7 +298,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef0123";
@@ -297,7 +314,11 @@ mod tests {
 
     #[test]
     fn short_secret_is_rejected() {
-        let err = Config::from_vars(vars(&[("LOCAL_DOMAIN", "a.example"), ("SECRET_KEY_BASE", "x")])).unwrap_err();
+        let err = Config::from_vars(vars(&[
+            ("LOCAL_DOMAIN", "a.example"),
+            ("SECRET_KEY_BASE", "x"),
+        ]))
+        .unwrap_err();
         assert!(err.to_string().starts_with("SECRET_KEY_BASE is invalid"));
     }
 
@@ -313,7 +334,10 @@ mod tests {
             ("REDIS_HOST", "cache"),
         ]))
         .unwrap();
-        assert_eq!(c.database_url.expose(), "postgres://mastodon:p%40ss@db:5432/mastodon_production");
+        assert_eq!(
+            c.database_url.expose(),
+            "postgres://mastodon:p%40ss@db:5432/mastodon_production"
+        );
         assert_eq!(c.redis_url.expose(), "redis://cache:6379/0");
         assert_eq!(c.local_domain, "social.example");
         assert_eq!(c.base_url(), "https://social.example");
@@ -336,7 +360,10 @@ mod tests {
     fn documentation_lists_every_variable() {
         let doc = include_str!("../../../docs/configuration.md");
         for var in ENV_VARS {
-            assert!(doc.contains(&format!("`{var}`")), "docs/configuration.md does not list {var}");
+            assert!(
+                doc.contains(&format!("`{var}`")),
+                "docs/configuration.md does not list {var}"
+            );
         }
     }
 }

@@ -45,9 +45,9 @@ impl From<ferrodon_db::Error> for Error {
         match err {
             ferrodon_db::Error::NotFound => Error::NotFound,
             ferrodon_db::Error::Pool(msg) => Error::Unavailable(msg),
-            ferrodon_db::Error::UniqueViolation { constraint } => {
-                Error::Validation(format!("Validation failed: duplicate record ({constraint})"))
-            }
+            ferrodon_db::Error::UniqueViolation { constraint } => Error::Validation(format!(
+                "Validation failed: duplicate record ({constraint})"
+            )),
             other => Error::Internal(other.to_string()),
         }
     }

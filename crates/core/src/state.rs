@@ -55,7 +55,9 @@ impl AppState {
     /// True when PostgreSQL answers a query and Redis answers PING.
     pub async fn is_healthy(&self) -> bool {
         let db_ok = match self.conn().await {
-            Ok(mut conn) => ferrodon_db::queries::settings::ping(&mut conn).await.is_ok(),
+            Ok(mut conn) => ferrodon_db::queries::settings::ping(&mut conn)
+                .await
+                .is_ok(),
             Err(_) => false,
         };
         let redis_ok = match self.redis().await {

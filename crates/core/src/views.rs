@@ -10,7 +10,12 @@ use crate::entities::status::{self, Status};
 use crate::{Config, Result};
 
 /// Renders statuses in the order of `ids`, skipping missing ones.
-pub async fn render_statuses(conn: &mut Conn, config: &Config, ids: &[i64], viewer: Option<i64>) -> Result<Vec<Status>> {
+pub async fn render_statuses(
+    conn: &mut Conn,
+    config: &Config,
+    ids: &[i64],
+    viewer: Option<i64>,
+) -> Result<Vec<Status>> {
     let views = load_status_views(conn, ids, viewer).await?;
     let reblog_ids: Vec<i64> = views.iter().filter_map(|v| v.status.reblog_of_id).collect();
     let originals: HashMap<i64, Status> = if reblog_ids.is_empty() {
@@ -34,7 +39,12 @@ pub async fn render_statuses(conn: &mut Conn, config: &Config, ids: &[i64], view
 }
 
 /// Renders one status, or NotFound.
-pub async fn render_status(conn: &mut Conn, config: &Config, id: i64, viewer: Option<i64>) -> Result<Status> {
+pub async fn render_status(
+    conn: &mut Conn,
+    config: &Config,
+    id: i64,
+    viewer: Option<i64>,
+) -> Result<Status> {
     render_statuses(conn, config, &[id], viewer)
         .await?
         .into_iter()

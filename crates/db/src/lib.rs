@@ -4,6 +4,7 @@
 //! ActivityPub or Mastodon's JSON.
 #![warn(missing_docs)]
 
+pub mod admin;
 pub mod error;
 pub mod models;
 pub mod pagination;
@@ -16,7 +17,7 @@ pub use error::{Error, Result};
 pub use pagination::{Page, PageCursors};
 pub use pool::{connect, run_migrations, Conn, Pool, PooledConn};
 
-/// Re-exported so callers can open transactions without naming diesel.
-pub use diesel_async::AsyncConnection;
 /// Diesel's own error type, which transactions need to convert from.
 pub use diesel::result::Error as DieselError;
+/// Re-exported so callers can open transactions without naming diesel.
+pub use diesel_async::AsyncConnection;

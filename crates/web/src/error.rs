@@ -81,7 +81,10 @@ impl ResponseError for ApiError {
         };
         let mut resp = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
-            resp.insert_header(("WWW-Authenticate", "Bearer realm=\"Doorkeeper\", error=\"invalid_token\""));
+            resp.insert_header((
+                "WWW-Authenticate",
+                "Bearer realm=\"Doorkeeper\", error=\"invalid_token\"",
+            ));
         }
         resp.json(body)
     }
@@ -89,10 +92,16 @@ impl ResponseError for ApiError {
 
 /// Malformed JSON bodies get Mastodon's 400 shape.
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::Core(Error::BadRequest(format!("Error while parsing request body: {err}"))).into()
+    ApiError::Core(Error::BadRequest(format!(
+        "Error while parsing request body: {err}"
+    )))
+    .into()
 }
 
 /// Malformed query strings get Mastodon's 400 shape.
-pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
     ApiError::Core(Error::BadRequest(format!("Invalid query: {err}"))).into()
 }

@@ -35,9 +35,16 @@ impl Server {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
-                .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(error::json_error))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(1 << 20)
+                        .error_handler(error::json_error),
+                )
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
-                .wrap(actix_web::middleware::Logger::new("%{r}a \"%r\" %s %b %Dms").exclude("/health"))
+                .wrap(
+                    actix_web::middleware::Logger::new("%{r}a \"%r\" %s %b %Dms")
+                        .exclude("/health"),
+                )
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
         })

@@ -7,7 +7,11 @@ const PAGING_PARAMS: &[&str] = &["max_id", "since_id", "min_id"];
 
 /// Builds `<…?max_id=OLDEST>; rel="next", <…?min_id=NEWEST>; rel="prev"`,
 /// keeping the request's other query parameters. None for an empty page.
-pub fn link_header(config: &Config, req: &HttpRequest, cursors: Option<PageCursors>) -> Option<String> {
+pub fn link_header(
+    config: &Config,
+    req: &HttpRequest,
+    cursors: Option<PageCursors>,
+) -> Option<String> {
     let cursors = cursors?;
     let kept: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
         .filter(|(k, _)| !PAGING_PARAMS.contains(&k.as_ref()))

@@ -128,7 +128,9 @@ pub async fn create_application(
         return Err(Error::validation("Application name can't be blank"));
     }
     if name.chars().count() > 60 {
-        return Err(Error::validation("Application name is too long (maximum is 60 characters)"));
+        return Err(Error::validation(
+            "Application name is too long (maximum is 60 characters)",
+        ));
     }
     let uris = parse_redirect_uris(redirect_uris)?;
     let scopes = ScopeSet::parse(scopes).map_err(|e| Error::Validation(e.to_string()))?;
@@ -177,9 +179,17 @@ pub struct ValidAuthorization {
 }
 
 /// Validates an authorization request before the consent page is shown.
-pub async fn validate_authorization(state: &AppState, req: &AuthorizationRequest) -> std::result::Result<ValidAuthorization, TokenError> {
+pub async fn validate_authorization(
+    state: &AppState,
+    req: &AuthorizationRequest,
+) -> std::result::Result<ValidAuthorization, TokenError> {
     if req.response_type != "code" {
-        return Err(OAuthError::new("unsupported_response_type", 400, "The authorization server does not support this response type.").into());
+        return Err(OAuthError::new(
+            "unsupported_response_type",
+            400,
+            "The authorization server does not support this response type.",
+        )
+        .into());
     }
     let mut conn = state.conn().await?;
     let application = match oauth::get_application_by_client_id(&mut conn, &req.client_id).await {
@@ -187,20 +197,45 @@ pub async fn validate_authorization(state: &AppState, req: &AuthorizationRequest
         Err(ferrodon_db::Error::NotFound) => return Err(OAuthError::invalid_client().into()),
         Err(e) => return Err(e.into()),
     };
-    if !application.redirect_uri.split('\n').any(|u| u == req.redirect_uri) {
-        return Err(OAuthError::new("invalid_redirect_uri", 400, "The requested redirect uri is malformed or doesn't match client redirect URI.").into());
+    if !application
+        .redirect_uri
+        .split('\n')
+        .any(|u| u == req.redirect_uri)
+    {
+        return Err(OAuthError::new(
+            "invalid_redirect_uri",
+            400,
+            "The requested redirect uri is malformed or doesn't match client redirect URI.",
+        )
+        .into());
     }
-    let scopes = ScopeSet::parse(req.scope.as_deref().unwrap_or(""))
-        .map_err(|_| OAuthError::new("invalid_scope", 400, "The requested scope is invalid, unknown, or malformed."))?;
-    let app_scopes = ScopeSet::parse(&application.scopes).map_err(|e| TokenError::Other(Error::Internal(e.to_string())))?;
+    let scopes = ScopeSet::parse(req.scope.as_deref().unwrap_or("")).map_err(|_| {
+        OAuthError::new(
+            "invalid_scope",
+            400,
+            "The requested scope is invalid, unknown, or malformed.",
+        )
+    })?;
+    let app_scopes = ScopeSet::parse(&application.scopes)
+        .map_err(|e| TokenError::Other(Error::Internal(e.to_string())))?;
     if !scopes.is_subset_of(&app_scopes) {
-        return Err(OAuthError::new("invalid_scope", 400, "The requested scope is invalid, unknown, or malformed.").into());
+        return Err(OAuthError::new(
+            "invalid_scope",
+            400,
+            "The requested scope is invalid, unknown, or malformed.",
+        )
+        .into());
     }
     match (&req.code_challenge, req.code_challenge_method.as_deref()) {
         (None, _) => {}
         (Some(_), Some("S256")) => {}
         (Some(_), _) => {
-            return Err(OAuthError::new("invalid_request", 400, "Code challenge method must be S256.").into());
+            return Err(OAuthError::new(
+                "invalid_request",
+                400,
+                "Code challenge method must be S256.",
+            )
+            .into());
         }
     }
     Ok(ValidAuthorization {
@@ -212,8 +247,19 @@ pub async fn validate_authorization(state: &AppState, req: &AuthorizationRequest
 
 /// Checks a user's credentials for the sign-in form or the password grant,
 /// counting the attempt against the per-IP limit.
-pub async fn sign_in(state: &AppState, login: &str, password: &str, client_ip: &str) -> Result<(User, Account)> {
-    rate_limit::check(state, &format!("auth:{client_ip}"), state.config.auth_rate_limit, AUTH_WINDOW_SECS).await?;
+pub async fn sign_in(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    client_ip: &str,
+) -> Result<(User, Account)> {
+    rate_limit::check(
+        state,
+        &format!("auth:{client_ip}"),
+        state.config.auth_rate_limit,
+        AUTH_WINDOW_SECS,
+    )
+    .await?;
     let invalid = || Error::Unauthorized("Invalid email or password.".into());
     let mut conn = state.conn().await?;
     let (user, account) = match users::get_user_by_login(&mut conn, login).await {
@@ -315,15 +361,24 @@ pub struct TokenRequest {
     pub password: Option<String>,
 }
 
-async fn authenticate_client(conn: &mut Conn, req: &TokenRequest, secret_required: bool) -> std::result::Result<OAuthApplication, TokenError> {
-    let client_id = req.client_id.as_deref().ok_or_else(OAuthError::invalid_client)?;
+async fn authenticate_client(
+    conn: &mut Conn,
+    req: &TokenRequest,
+    secret_required: bool,
+) -> std::result::Result<OAuthApplication, TokenError> {
+    let client_id = req
+        .client_id
+        .as_deref()
+        .ok_or_else(OAuthError::invalid_client)?;
     let app = match oauth::get_application_by_client_id(conn, client_id).await {
         Ok(app) => app,
         Err(ferrodon_db::Error::NotFound) => return Err(OAuthError::invalid_client().into()),
         Err(e) => return Err(e.into()),
     };
     match req.client_secret.as_deref() {
-        Some(secret) if constant_time_eq(secret.as_bytes(), app.client_secret.as_bytes()) => Ok(app),
+        Some(secret) if constant_time_eq(secret.as_bytes(), app.client_secret.as_bytes()) => {
+            Ok(app)
+        }
         None if !secret_required => Ok(app),
         _ => Err(OAuthError::invalid_client().into()),
     }
@@ -334,7 +389,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Handles `POST /oauth/token`.
-pub async fn exchange(state: &AppState, req: &TokenRequest, client_ip: &str) -> std::result::Result<TokenResponse, TokenError> {
+pub async fn exchange(
+    state: &AppState,
+    req: &TokenRequest,
+    client_ip: &str,
+) -> std::result::Result<TokenResponse, TokenError> {
     match req.grant_type.as_str() {
         "authorization_code" => exchange_code(state, req).await,
         "client_credentials" => {
@@ -356,7 +415,9 @@ pub async fn exchange(state: &AppState, req: &TokenRequest, client_ip: &str) -> 
             )
             .await
             .map_err(|e| match e {
-                Error::Unauthorized(_) | Error::Forbidden(_) => TokenError::OAuth(OAuthError::invalid_grant()),
+                Error::Unauthorized(_) | Error::Forbidden(_) => {
+                    TokenError::OAuth(OAuthError::invalid_grant())
+                }
                 other => TokenError::Other(other),
             })?;
             let mut conn = state.conn().await?;
@@ -371,8 +432,17 @@ pub async fn exchange(state: &AppState, req: &TokenRequest, client_ip: &str) -> 
     }
 }
 
-fn requested_scopes(req: &TokenRequest, app: &OAuthApplication) -> std::result::Result<ScopeSet, TokenError> {
-    let invalid = || OAuthError::new("invalid_scope", 400, "The requested scope is invalid, unknown, or malformed.");
+fn requested_scopes(
+    req: &TokenRequest,
+    app: &OAuthApplication,
+) -> std::result::Result<ScopeSet, TokenError> {
+    let invalid = || {
+        OAuthError::new(
+            "invalid_scope",
+            400,
+            "The requested scope is invalid, unknown, or malformed.",
+        )
+    };
     let scopes = ScopeSet::parse(req.scope.as_deref().unwrap_or("")).map_err(|_| invalid())?;
     let app_scopes = ScopeSet::parse(&app.scopes).map_err(|_| invalid())?;
     if scopes.is_subset_of(&app_scopes) {
@@ -382,8 +452,13 @@ fn requested_scopes(req: &TokenRequest, app: &OAuthApplication) -> std::result::
     }
 }
 
-async fn exchange_code(state: &AppState, req: &TokenRequest) -> std::result::Result<TokenResponse, TokenError> {
-    let code = req.code.as_deref().ok_or_else(|| OAuthError::new("invalid_request", 400, "Missing required parameter: code."))?;
+async fn exchange_code(
+    state: &AppState,
+    req: &TokenRequest,
+) -> std::result::Result<TokenResponse, TokenError> {
+    let code = req.code.as_deref().ok_or_else(|| {
+        OAuthError::new("invalid_request", 400, "Missing required parameter: code.")
+    })?;
     let mut conn = state.conn().await?;
     let pkce = req.code_verifier.is_some();
     let app = authenticate_client(&mut conn, req, !pkce).await?;
@@ -409,12 +484,17 @@ async fn exchange_code(state: &AppState, req: &TokenRequest) -> std::result::Res
         (None, Some(_)) => return Err(OAuthError::invalid_grant().into()),
         (None, None) => {}
     }
-    let scopes = ScopeSet::parse(&grant.scopes).map_err(|e| TokenError::Other(Error::Internal(e.to_string())))?;
+    let scopes = ScopeSet::parse(&grant.scopes)
+        .map_err(|e| TokenError::Other(Error::Internal(e.to_string())))?;
     Ok(issue_token(&mut conn, Some(app.id), Some(grant.user_id), &scopes).await?)
 }
 
 /// Handles `POST /oauth/revoke`. Revoking an unknown token succeeds, per RFC 7009.
-pub async fn revoke(state: &AppState, req: &TokenRequest, token: &str) -> std::result::Result<(), TokenError> {
+pub async fn revoke(
+    state: &AppState,
+    req: &TokenRequest,
+    token: &str,
+) -> std::result::Result<(), TokenError> {
     let mut conn = state.conn().await?;
     let app = authenticate_client(&mut conn, req, true).await?;
     oauth::revoke_token(&mut conn, &digest(token), app.id).await?;
@@ -433,7 +513,9 @@ mod tests {
         assert!(parse_redirect_uris(&["https://a.example/#frag".into()]).is_err());
         assert!(parse_redirect_uris(&[]).is_err());
         assert_eq!(
-            parse_redirect_uris(&["https://a.example/1\nhttps://a.example/2".into()]).unwrap().len(),
+            parse_redirect_uris(&["https://a.example/1\nhttps://a.example/2".into()])
+                .unwrap()
+                .len(),
             2
         );
     }

@@ -6,19 +6,50 @@ use crate::{Error, Result};
 
 /// Every scope a client may ask for.
 pub const KNOWN_SCOPES: &[&str] = &[
-    "read", "write", "follow", "push", "profile",
-    "read:accounts", "read:blocks", "read:bookmarks", "read:favourites", "read:filters",
-    "read:follows", "read:lists", "read:mutes", "read:notifications", "read:search",
+    "read",
+    "write",
+    "follow",
+    "push",
+    "profile",
+    "read:accounts",
+    "read:blocks",
+    "read:bookmarks",
+    "read:favourites",
+    "read:filters",
+    "read:follows",
+    "read:lists",
+    "read:mutes",
+    "read:notifications",
+    "read:search",
     "read:statuses",
-    "write:accounts", "write:blocks", "write:bookmarks", "write:conversations",
-    "write:favourites", "write:filters", "write:follows", "write:lists", "write:media",
-    "write:mutes", "write:notifications", "write:reports", "write:statuses",
-    "admin:read", "admin:write",
-    "admin:read:accounts", "admin:read:reports", "admin:read:domain_allows",
-    "admin:read:domain_blocks", "admin:read:ip_blocks", "admin:read:email_domain_blocks",
+    "write:accounts",
+    "write:blocks",
+    "write:bookmarks",
+    "write:conversations",
+    "write:favourites",
+    "write:filters",
+    "write:follows",
+    "write:lists",
+    "write:media",
+    "write:mutes",
+    "write:notifications",
+    "write:reports",
+    "write:statuses",
+    "admin:read",
+    "admin:write",
+    "admin:read:accounts",
+    "admin:read:reports",
+    "admin:read:domain_allows",
+    "admin:read:domain_blocks",
+    "admin:read:ip_blocks",
+    "admin:read:email_domain_blocks",
     "admin:read:canonical_email_blocks",
-    "admin:write:accounts", "admin:write:reports", "admin:write:domain_allows",
-    "admin:write:domain_blocks", "admin:write:ip_blocks", "admin:write:email_domain_blocks",
+    "admin:write:accounts",
+    "admin:write:reports",
+    "admin:write:domain_allows",
+    "admin:write:domain_blocks",
+    "admin:write:ip_blocks",
+    "admin:write:email_domain_blocks",
     "admin:write:canonical_email_blocks",
 ];
 
@@ -32,7 +63,9 @@ impl ScopeSet {
         let mut set = BTreeSet::new();
         for scope in raw.split([' ', '+', ',']).filter(|s| !s.is_empty()) {
             if !KNOWN_SCOPES.contains(&scope) {
-                return Err(Error::BadRequest(format!("The requested scope is invalid, unknown, or malformed: {scope}")));
+                return Err(Error::BadRequest(format!(
+                    "The requested scope is invalid, unknown, or malformed: {scope}"
+                )));
             }
             set.insert(scope.to_owned());
         }
@@ -58,7 +91,12 @@ impl ScopeSet {
         self.0.contains("follow")
             && matches!(
                 required,
-                "read:blocks" | "write:blocks" | "read:follows" | "write:follows" | "read:mutes" | "write:mutes"
+                "read:blocks"
+                    | "write:blocks"
+                    | "read:follows"
+                    | "write:follows"
+                    | "read:mutes"
+                    | "write:mutes"
             )
     }
 
@@ -114,7 +152,9 @@ mod tests {
     #[test]
     fn subset() {
         let app = ScopeSet::parse("read write follow").unwrap();
-        assert!(ScopeSet::parse("read:statuses write").unwrap().is_subset_of(&app));
+        assert!(ScopeSet::parse("read:statuses write")
+            .unwrap()
+            .is_subset_of(&app));
         assert!(!ScopeSet::parse("push").unwrap().is_subset_of(&app));
     }
 }

@@ -48,7 +48,9 @@ impl Authenticated {
         if self.scopes.allows_any(scopes) {
             Ok(())
         } else {
-            Err(Error::Forbidden("This action is outside the authorized scopes".into()))
+            Err(Error::Forbidden(
+                "This action is outside the authorized scopes".into(),
+            ))
         }
     }
 
@@ -74,13 +76,19 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Authenticate
         Some(uid) => {
             let (user, account) = users::get_user_with_account(&mut conn, uid).await?;
             if user.disabled || account.suspended_at.is_some() {
-                return Err(Error::Unauthorized("Your login is currently disabled".into()));
+                return Err(Error::Unauthorized(
+                    "Your login is currently disabled".into(),
+                ));
             }
             if user.confirmed_at.is_none() {
-                return Err(Error::Forbidden("Your login is missing a confirmed e-mail address".into()));
+                return Err(Error::Forbidden(
+                    "Your login is missing a confirmed e-mail address".into(),
+                ));
             }
             if !user.approved {
-                return Err(Error::Forbidden("Your login is currently pending approval".into()));
+                return Err(Error::Forbidden(
+                    "Your login is currently pending approval".into(),
+                ));
             }
             Some((user, account))
         }
@@ -103,6 +111,9 @@ mod tests {
         let b = random_token();
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
-        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -109,14 +109,24 @@ pub fn render(config: &Config, row: &AccountRow) -> Account {
             stored_fields(row),
         )
     };
-    let avatar = row.avatar_url.clone().unwrap_or_else(|| urls::missing_avatar(config));
-    let header = row.header_url.clone().unwrap_or_else(|| urls::missing_header(config));
+    let avatar = row
+        .avatar_url
+        .clone()
+        .unwrap_or_else(|| urls::missing_avatar(config));
+    let header = row
+        .header_url
+        .clone()
+        .unwrap_or_else(|| urls::missing_header(config));
     let suspended = row.suspended_at.is_some();
     Account {
         id: row.id.to_string(),
         username: row.username.clone(),
         acct: row.acct(),
-        display_name: if suspended { String::new() } else { row.display_name.clone() },
+        display_name: if suspended {
+            String::new()
+        } else {
+            row.display_name.clone()
+        },
         locked: row.locked,
         bot: row.bot,
         discoverable: row.discoverable,
@@ -145,7 +155,12 @@ pub fn render(config: &Config, row: &AccountRow) -> Account {
 }
 
 /// Renders the signed-in user's own account.
-pub fn render_credential(config: &Config, user: &User, row: &AccountRow, follow_requests_count: i64) -> CredentialAccount {
+pub fn render_credential(
+    config: &Config,
+    user: &User,
+    row: &AccountRow,
+    follow_requests_count: i64,
+) -> CredentialAccount {
     let role_id = match user.role.as_str() {
         "Owner" => "3",
         "Admin" => "2",

@@ -82,9 +82,15 @@ struct StoredMention {
 
 /// Renders a status view. `viewer` is the signed-in account (None: signed out);
 /// `reblog` is the rendered original when the view is a reblog.
-pub fn render(config: &Config, view: &StatusView, viewer: Option<i64>, reblog: Option<Status>) -> Status {
+pub fn render(
+    config: &Config,
+    view: &StatusView,
+    viewer: Option<i64>,
+    reblog: Option<Status>,
+) -> Status {
     let row = &view.status;
-    let mentions: Vec<StoredMention> = serde_json::from_value(view.mentions.clone()).unwrap_or_default();
+    let mentions: Vec<StoredMention> =
+        serde_json::from_value(view.mentions.clone()).unwrap_or_default();
     let tags: Vec<String> = serde_json::from_value(view.tags.clone()).unwrap_or_default();
     let own = viewer == Some(row.account_id);
     let signed_in = viewer.is_some();
@@ -109,12 +115,20 @@ pub fn render(config: &Config, view: &StatusView, viewer: Option<i64>, reblog: O
         reblogged: flag(view.reblogged),
         muted: flag(false),
         bookmarked: flag(view.bookmarked),
-        pinned: if own && row.reblog_of_id.is_none() { Some(false) } else { None },
+        pinned: if own && row.reblog_of_id.is_none() {
+            Some(false)
+        } else {
+            None
+        },
         content: row.content.clone(),
         text: None,
         filtered: Vec::new(),
         reblog: reblog.map(Box::new),
-        application: if row.local { view.application.clone() } else { None },
+        application: if row.local {
+            view.application.clone()
+        } else {
+            None
+        },
         account: account::render(config, &view.account),
         media_attachments: Vec::new(),
         mentions: mentions
@@ -166,7 +180,11 @@ pub struct StatusEdit {
 }
 
 /// Renders a revision.
-pub fn render_edit(config: &Config, edit: &EditRow, author: &ferrodon_db::models::Account) -> StatusEdit {
+pub fn render_edit(
+    config: &Config,
+    edit: &EditRow,
+    author: &ferrodon_db::models::Account,
+) -> StatusEdit {
     StatusEdit {
         content: edit.content.clone(),
         spoiler_text: edit.spoiler_text.clone(),

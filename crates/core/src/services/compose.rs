@@ -58,14 +58,17 @@ pub async fn compose(conn: &mut Conn, config: &Config, text: &str) -> Result<Com
     let mut mentioned: Vec<Account> = Vec::new();
     for (username, domain) in extract_mentions(text) {
         let domain = domain.filter(|d| *d != config.local_domain && *d != config.web_domain);
-        if let Ok(account) = accounts::get_account_by_acct(conn, &username, domain.as_deref()).await {
+        if let Ok(account) = accounts::get_account_by_acct(conn, &username, domain.as_deref()).await
+        {
             if account.suspended_at.is_none() && !mentioned.iter().any(|a| a.id == account.id) {
                 mentioned.push(account);
             }
         }
     }
     let resolve = |user: &str, domain: Option<&str>| -> Option<MentionTarget> {
-        let domain = domain.map(str::to_lowercase).filter(|d| *d != config.local_domain && *d != config.web_domain);
+        let domain = domain
+            .map(str::to_lowercase)
+            .filter(|d| *d != config.local_domain && *d != config.web_domain);
         mentioned
             .iter()
             .find(|a| a.username.eq_ignore_ascii_case(user) && a.domain == domain)

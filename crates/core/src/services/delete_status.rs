@@ -17,10 +17,12 @@ pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -
         statuses::delete_status_by_id(conn, status.id).await?;
         accounts::add_to_statuses_count(conn, author.id, -1).await?;
         if let Some(parent) = status.in_reply_to_id {
-            statuses::add_to_status_counter(conn, parent, statuses::StatusCounter::Replies, -1).await?;
+            statuses::add_to_status_counter(conn, parent, statuses::StatusCounter::Replies, -1)
+                .await?;
         }
         if let Some(original) = status.reblog_of_id {
-            statuses::add_to_status_counter(conn, original, statuses::StatusCounter::Reblogs, -1).await?;
+            statuses::add_to_status_counter(conn, original, statuses::StatusCounter::Reblogs, -1)
+                .await?;
         }
         Ok::<_, Error>(status)
     })

@@ -21,7 +21,12 @@ pub struct StatusEditInput {
 }
 
 /// Edits the author's own status. The first edit also records the original.
-pub async fn edit_status(state: &AppState, author: &Account, status_id: i64, input: StatusEditInput) -> Result<Status> {
+pub async fn edit_status(
+    state: &AppState,
+    author: &Account,
+    status_id: i64,
+    input: StatusEditInput,
+) -> Result<Status> {
     let config = state.config.clone();
     validate_text(&config, &input.text, &input.spoiler_text, false)?;
     let mut conn = state.conn().await?;
@@ -48,7 +53,8 @@ pub async fn edit_status(state: &AppState, author: &Account, status_id: i64, inp
         }
         let composed = compose(conn, &config, &input.text).await?;
         let now = Utc::now();
-        let sensitive = input.sensitive.unwrap_or(status.sensitive) || !input.spoiler_text.is_empty();
+        let sensitive =
+            input.sensitive.unwrap_or(status.sensitive) || !input.spoiler_text.is_empty();
         let updated = statuses::update_status_content(
             conn,
             status.id,

@@ -13,7 +13,11 @@ pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Res
     let mut conn = state.conn().await?;
     let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
     let target = status.reblog_of_id.unwrap_or(status.id);
-    let status = if target == status.id { status } else { get_visible_status(&mut conn, target, Some(actor.id)).await? };
+    let status = if target == status.id {
+        status
+    } else {
+        get_visible_status(&mut conn, target, Some(actor.id)).await?
+    };
     conn.transaction(async |conn| {
         if fav::put_favourite(conn, actor.id, status.id).await? {
             add_to_status_counter(conn, status.id, StatusCounter::Favourites, 1).await?;
@@ -42,7 +46,14 @@ pub async fn unfavourite(state: &AppState, actor: &Account, status_id: i64) -> R
     conn.transaction(async |conn| {
         if fav::delete_favourite(conn, actor.id, status.id).await? {
             add_to_status_counter(conn, status.id, StatusCounter::Favourites, -1).await?;
-            notifications::delete_notifications_about(conn, actor.id, "favourite", Some(status.id), status.account_id).await?;
+            notifications::delete_notifications_about(
+                conn,
+                actor.id,
+                "favourite",
+                Some(status.id),
+                status.account_id,
+            )
+            .await?;
         }
         Ok::<_, Error>(())
     })

@@ -18,7 +18,12 @@ pub struct FollowOptions {
 
 /// Follows `target`, or asks to when it is locked or remote (remote follows
 /// stay requested until federation delivers them). Following again updates the options.
-pub async fn follow(state: &AppState, actor: &Account, target_id: i64, options: FollowOptions) -> Result<()> {
+pub async fn follow(
+    state: &AppState,
+    actor: &Account,
+    target_id: i64,
+    options: FollowOptions,
+) -> Result<()> {
     if target_id == actor.id {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
@@ -32,9 +37,16 @@ pub async fn follow(state: &AppState, actor: &Account, target_id: i64, options: 
         let new = NewFollow {
             account_id: actor.id,
             target_account_id: target.id,
-            show_reblogs: options.reblogs.unwrap_or_else(|| existing.as_ref().is_none_or(|f| f.show_reblogs)),
-            notify: options.notify.unwrap_or_else(|| existing.as_ref().is_some_and(|f| f.notify)),
-            languages: options.languages.clone().or_else(|| existing.as_ref().and_then(|f| f.languages.clone())),
+            show_reblogs: options
+                .reblogs
+                .unwrap_or_else(|| existing.as_ref().is_none_or(|f| f.show_reblogs)),
+            notify: options
+                .notify
+                .unwrap_or_else(|| existing.as_ref().is_some_and(|f| f.notify)),
+            languages: options
+                .languages
+                .clone()
+                .or_else(|| existing.as_ref().and_then(|f| f.languages.clone())),
             uri: None,
         };
         if existing.is_some() || (!target.locked && target.is_local()) {
@@ -59,8 +71,18 @@ pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Resu
         if follows::delete_follow(conn, actor.id, target.id).await? {
             accounts::add_to_follow_counts(conn, actor.id, target.id, -1).await?;
         }
-        if follows::take_follow_request(conn, actor.id, target.id).await?.is_some() {
-            notifications::delete_notifications_about(conn, actor.id, "follow_request", None, target.id).await?;
+        if follows::take_follow_request(conn, actor.id, target.id)
+            .await?
+            .is_some()
+        {
+            notifications::delete_notifications_about(
+                conn,
+                actor.id,
+                "follow_request",
+                None,
+                target.id,
+            )
+            .await?;
         }
         Ok::<_, Error>(())
     })

@@ -21,7 +21,9 @@ impl RegistrationsMode {
             "open" => Ok(RegistrationsMode::Open),
             "approved" => Ok(RegistrationsMode::Approved),
             "close" | "closed" | "none" => Ok(RegistrationsMode::Closed),
-            other => Err(Error::BadRequest(format!("unknown registrations mode {other:?}: use open, approved or close"))),
+            other => Err(Error::BadRequest(format!(
+                "unknown registrations mode {other:?}: use open, approved or close"
+            ))),
         }
     }
 
@@ -49,7 +51,12 @@ pub async fn registrations_mode(state: &AppState) -> Result<RegistrationsMode> {
 /// Changes the registrations mode.
 pub async fn set_registrations_mode(state: &AppState, mode: RegistrationsMode) -> Result<()> {
     let mut conn = state.conn().await?;
-    settings::put_setting(&mut conn, REGISTRATIONS_KEY, &serde_json::Value::String(mode.as_str().into())).await?;
+    settings::put_setting(
+        &mut conn,
+        REGISTRATIONS_KEY,
+        &serde_json::Value::String(mode.as_str().into()),
+    )
+    .await?;
     Ok(())
 }
 

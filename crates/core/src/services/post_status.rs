@@ -85,24 +85,36 @@ async fn wait_for_first(
         match value.as_deref() {
             Some("pending") => tokio::time::sleep(Duration::from_millis(50)).await,
             Some(id) => {
-                let id: i64 = id.parse().map_err(|_| Error::Internal("bad idempotency value".into()))?;
+                let id: i64 = id
+                    .parse()
+                    .map_err(|_| Error::Internal("bad idempotency value".into()))?;
                 let mut conn = state.conn().await?;
                 return get_visible_status(&mut conn, id, Some(author_id)).await;
             }
             None => break,
         }
     }
-    Err(Error::validation("a request with this Idempotency-Key is still being processed"))
+    Err(Error::validation(
+        "a request with this Idempotency-Key is still being processed",
+    ))
 }
 
 async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
     let config = state.config.clone();
-    validate_text(&config, &post.text, &post.spoiler_text, !post.media_ids.is_empty())?;
+    validate_text(
+        &config,
+        &post.text,
+        &post.spoiler_text,
+        !post.media_ids.is_empty(),
+    )?;
     if !post.media_ids.is_empty() {
         return Err(Error::validation("Media attachments could not be found"));
     }
     if let Some(lang) = &post.language {
-        if lang.is_empty() || lang.len() > 8 || !lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+        if lang.is_empty()
+            || lang.len() > 8
+            || !lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+        {
             return Err(Error::validation("Language is not a valid ISO 639 code"));
         }
     }
@@ -110,8 +122,12 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
         .visibility
         .or_else(|| Visibility::parse(&user.default_privacy))
         .unwrap_or(Visibility::Public);
-    let sensitive = post.sensitive.unwrap_or(user.default_sensitive) || !post.spoiler_text.is_empty();
-    let language = post.language.clone().or_else(|| user.default_language.clone());
+    let sensitive =
+        post.sensitive.unwrap_or(user.default_sensitive) || !post.spoiler_text.is_empty();
+    let language = post
+        .language
+        .clone()
+        .or_else(|| user.default_language.clone());
     let mut conn = state.conn().await?;
     let parent = match post.in_reply_to_id {
         Some(id) => Some(get_visible_status(&mut conn, id, Some(author.id)).await?),
@@ -147,9 +163,14 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
         attach(conn, status.id, &composed).await?;
         accounts::add_to_statuses_count(conn, author.id, 1).await?;
         if let Some(p) = &parent {
-            statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1).await?;
+            statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1)
+                .await?;
         }
-        for mentioned in composed.mentioned.iter().filter(|a| a.is_local() && a.id != author.id) {
+        for mentioned in composed
+            .mentioned
+            .iter()
+            .filter(|a| a.is_local() && a.id != author.id)
+        {
             notifications::put_notification(
                 conn,
                 &NewNotification {

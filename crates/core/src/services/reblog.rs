@@ -9,7 +9,12 @@ use crate::{AppState, Error, Result};
 
 /// Reblogs a status (a reblog of a reblog boosts the original). Returns the
 /// reblog row; reblogging twice returns the existing one.
-pub async fn reblog(state: &AppState, actor: &Account, status_id: i64, visibility: Option<Visibility>) -> Result<Status> {
+pub async fn reblog(
+    state: &AppState,
+    actor: &Account,
+    status_id: i64,
+    visibility: Option<Visibility>,
+) -> Result<Status> {
     let mut conn = state.conn().await?;
     let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
     let original = match status.reblog_of_id {
@@ -26,13 +31,18 @@ pub async fn reblog(state: &AppState, actor: &Account, status_id: i64, visibilit
         return Ok(existing);
     }
     let visibility = match visibility.unwrap_or(Visibility::Public) {
-        Visibility::Direct => return Err(Error::validation("Visibility is not allowed for reblogs")),
+        Visibility::Direct => {
+            return Err(Error::validation("Visibility is not allowed for reblogs"))
+        }
         v => v.max(original.visibility()),
     };
     let config = state.config.clone();
     conn.transaction(async |conn| {
         let id = accounts::next_id(conn).await?;
-        let uri = format!("{}/activity", crate::urls::status_uri(&config, &actor.username, id));
+        let uri = format!(
+            "{}/activity",
+            crate::urls::status_uri(&config, &actor.username, id)
+        );
         let row = statuses::put_status(
             conn,
             &NewStatus {
@@ -84,7 +94,14 @@ pub async fn unreblog(state: &AppState, actor: &Account, status_id: i64) -> Resu
             statuses::delete_status_by_id(conn, reblog.id).await?;
             add_to_status_counter(conn, original_id, StatusCounter::Reblogs, -1).await?;
             accounts::add_to_statuses_count(conn, actor.id, -1).await?;
-            notifications::delete_notifications_about(conn, actor.id, "reblog", Some(original_id), original.account_id).await?;
+            notifications::delete_notifications_about(
+                conn,
+                actor.id,
+                "reblog",
+                Some(original_id),
+                original.account_id,
+            )
+            .await?;
         }
         Ok::<_, Error>(())
     })

@@ -10,8 +10,21 @@ use crate::{urls, AppState, Error, Result};
 
 /// Usernames nobody may register, as in Mastodon.
 const RESERVED_USERNAMES: &[&str] = &[
-    "admin", "support", "help", "root", "webmaster", "administrator", "mod", "moderator", "abuse",
-    "postmaster", "hostmaster", "ferrodon", "mastodon", "instance", "actor",
+    "admin",
+    "support",
+    "help",
+    "root",
+    "webmaster",
+    "administrator",
+    "mod",
+    "moderator",
+    "abuse",
+    "postmaster",
+    "hostmaster",
+    "ferrodon",
+    "mastodon",
+    "instance",
+    "actor",
 ];
 
 /// What a new account needs.
@@ -50,10 +63,17 @@ pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
         return Err(Error::validation("Username can't be blank"));
     }
     if username.chars().count() > 30 {
-        return Err(Error::validation("Username is too long (maximum is 30 characters)"));
+        return Err(Error::validation(
+            "Username is too long (maximum is 30 characters)",
+        ));
     }
-    if !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(Error::validation("Username must contain only letters, numbers and underscores"));
+    if !username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(Error::validation(
+            "Username must contain only letters, numbers and underscores",
+        ));
     }
     if origin == Origin::Api && RESERVED_USERNAMES.contains(&username.to_lowercase().as_str()) {
         return Err(Error::validation("Username is reserved"));
@@ -64,7 +84,10 @@ pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
 fn validate_email(email: &str) -> Result<()> {
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         })
         && !email.contains(char::is_whitespace);
     if valid {
@@ -75,12 +98,19 @@ fn validate_email(email: &str) -> Result<()> {
 }
 
 /// Creates the account and user in one transaction.
-pub async fn register_account(state: &AppState, reg: Registration, origin: Origin) -> Result<(User, Account)> {
+pub async fn register_account(
+    state: &AppState,
+    reg: Registration,
+    origin: Origin,
+) -> Result<(User, Account)> {
     validate_username(&reg.username, origin)?;
     validate_email(&reg.email)?;
     validate_password(&reg.password)?;
     if !["Owner", "Admin", "Moderator", "User"].contains(&reg.role.as_str()) {
-        return Err(Error::BadRequest(format!("unknown role {:?}: use Owner, Admin, Moderator or User", reg.role)));
+        return Err(Error::BadRequest(format!(
+            "unknown role {:?}: use Owner, Admin, Moderator or User",
+            reg.role
+        )));
     }
     let approved = match origin {
         Origin::Admin => true,
@@ -88,7 +118,9 @@ pub async fn register_account(state: &AppState, reg: Registration, origin: Origi
             RegistrationsMode::Open => true,
             RegistrationsMode::Approved => reg.approved,
             RegistrationsMode::Closed => {
-                return Err(Error::Forbidden("Registrations are closed on this server".into()));
+                return Err(Error::Forbidden(
+                    "Registrations are closed on this server".into(),
+                ));
             }
         },
     };
@@ -103,7 +135,10 @@ pub async fn register_account(state: &AppState, reg: Registration, origin: Origi
             if users::email_taken(conn, &reg.email).await? {
                 return Err(Error::validation("Email has already been taken"));
             }
-            if accounts::get_account_by_acct(conn, &reg.username, None).await.is_ok() {
+            if accounts::get_account_by_acct(conn, &reg.username, None)
+                .await
+                .is_ok()
+            {
                 return Err(Error::validation("Username has already been taken"));
             }
             let account = accounts::put_account(
@@ -120,7 +155,10 @@ pub async fn register_account(state: &AppState, reg: Registration, origin: Origi
                     inbox_url: format!("{}/inbox", urls::account_uri(&config, &reg.username)),
                     shared_inbox_url: format!("{}/inbox", config.base_url()),
                     outbox_url: format!("{}/outbox", urls::account_uri(&config, &reg.username)),
-                    followers_url: format!("{}/followers", urls::account_uri(&config, &reg.username)),
+                    followers_url: format!(
+                        "{}/followers",
+                        urls::account_uri(&config, &reg.username)
+                    ),
                     public_key: String::new(),
                     private_key: None,
                 },
@@ -144,9 +182,9 @@ pub async fn register_account(state: &AppState, reg: Registration, origin: Origi
         })
         .await;
     match result {
-        Err(Error::Validation(msg)) if msg.contains("duplicate record") => {
-            Err(Error::validation("Username or email has already been taken"))
-        }
+        Err(Error::Validation(msg)) if msg.contains("duplicate record") => Err(Error::validation(
+            "Username or email has already been taken",
+        )),
         other => other,
     }
 }

@@ -12,7 +12,10 @@ pub async fn get_visible_status(conn: &mut Conn, id: i64, viewer: Option<i64>) -
         Err(ferrodon_db::Error::NotFound) => return Err(Error::NotFound),
         Err(e) => return Err(e.into()),
     };
-    if timelines::filter_visible(conn, &[id], viewer).await?.is_empty() {
+    if timelines::filter_visible(conn, &[id], viewer)
+        .await?
+        .is_empty()
+    {
         return Err(Error::NotFound);
     }
     Ok(status)
@@ -20,5 +23,8 @@ pub async fn get_visible_status(conn: &mut Conn, id: i64, viewer: Option<i64>) -
 
 /// Parses a snowflake id from a path or form; anything else is NotFound.
 pub fn parse_id(raw: &str) -> Result<i64> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or(Error::NotFound)
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(Error::NotFound)
 }

@@ -29,15 +29,24 @@ pub struct ProfileUpdate {
 }
 
 /// Validates and applies a profile update.
-pub async fn update_credentials(state: &AppState, user: &User, account: &Account, update: ProfileUpdate) -> Result<(User, Account)> {
+pub async fn update_credentials(
+    state: &AppState,
+    user: &User,
+    account: &Account,
+    update: ProfileUpdate,
+) -> Result<(User, Account)> {
     if let Some(name) = &update.display_name {
         if name.chars().count() > 30 {
-            return Err(Error::validation("Display name is too long (maximum is 30 characters)"));
+            return Err(Error::validation(
+                "Display name is too long (maximum is 30 characters)",
+            ));
         }
     }
     if let Some(note) = &update.note {
         if note.chars().count() > 500 {
-            return Err(Error::validation("Note is too long (maximum is 500 characters)"));
+            return Err(Error::validation(
+                "Note is too long (maximum is 500 characters)",
+            ));
         }
     }
     if let Some(p) = &update.privacy {
@@ -58,10 +67,17 @@ pub async fn update_credentials(state: &AppState, user: &User, account: &Account
                 })
                 .collect();
             if kept.len() > MAX_FIELDS {
-                return Err(Error::validation(format!("Fields is too long (maximum is {MAX_FIELDS})")));
+                return Err(Error::validation(format!(
+                    "Fields is too long (maximum is {MAX_FIELDS})"
+                )));
             }
-            if kept.iter().any(|f| f.name.chars().count() > 255 || f.value.chars().count() > 255) {
-                return Err(Error::validation("Fields name or value is too long (maximum is 255 characters)"));
+            if kept
+                .iter()
+                .any(|f| f.name.chars().count() > 255 || f.value.chars().count() > 255)
+            {
+                return Err(Error::validation(
+                    "Fields name or value is too long (maximum is 255 characters)",
+                ));
             }
             Some(serde_json::to_value(kept).map_err(|e| Error::Internal(e.to_string()))?)
         }
@@ -91,7 +107,10 @@ pub async fn update_credentials(state: &AppState, user: &User, account: &Account
             &UserChanges {
                 default_privacy: update.privacy.clone(),
                 default_sensitive: update.sensitive,
-                default_language: update.language.clone().map(|l| Some(l).filter(|l| !l.is_empty())),
+                default_language: update
+                    .language
+                    .clone()
+                    .map(|l| Some(l).filter(|l| !l.is_empty())),
                 updated_at: Some(now),
                 ..Default::default()
             },

@@ -27,7 +27,9 @@ pub struct MentionTarget {
 
 /// `(username, domain)` of every mention in `text`, in order, deduplicated.
 pub fn extract_mentions(text: &str) -> Vec<(String, Option<String>)> {
-    let Some(re) = TOKENS.as_ref() else { return Vec::new() };
+    let Some(re) = TOKENS.as_ref() else {
+        return Vec::new();
+    };
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     for caps in re.captures_iter(text) {
         if let Some(user) = caps.name("user") {
@@ -35,7 +37,10 @@ pub fn extract_mentions(text: &str) -> Vec<(String, Option<String>)> {
                 user.as_str().to_owned(),
                 caps.name("domain").map(|d| d.as_str().to_lowercase()),
             );
-            if !out.iter().any(|(u, d)| u.eq_ignore_ascii_case(&item.0) && *d == item.1) {
+            if !out
+                .iter()
+                .any(|(u, d)| u.eq_ignore_ascii_case(&item.0) && *d == item.1)
+            {
                 out.push(item);
             }
         }
@@ -45,12 +50,16 @@ pub fn extract_mentions(text: &str) -> Vec<(String, Option<String>)> {
 
 /// Hashtags in `text` as written, deduplicated case-insensitively.
 pub fn extract_hashtags(text: &str) -> Vec<String> {
-    let Some(re) = TOKENS.as_ref() else { return Vec::new() };
+    let Some(re) = TOKENS.as_ref() else {
+        return Vec::new();
+    };
     let mut out: Vec<String> = Vec::new();
     for caps in re.captures_iter(text) {
         if let Some(tag) = caps.name("tagname") {
             let name = tag.as_str().to_owned();
-            if name.chars().count() <= 100 && !out.iter().any(|t| t.to_lowercase() == name.to_lowercase()) {
+            if name.chars().count() <= 100
+                && !out.iter().any(|t| t.to_lowercase() == name.to_lowercase())
+            {
                 out.push(name);
             }
         }
@@ -87,7 +96,9 @@ fn render_line(
     resolve_mention: &dyn Fn(&str, Option<&str>) -> Option<MentionTarget>,
     tag_url: &dyn Fn(&str) -> String,
 ) -> String {
-    let Some(re) = TOKENS.as_ref() else { return escape_html(line) };
+    let Some(re) = TOKENS.as_ref() else {
+        return escape_html(line);
+    };
     let mut out = String::with_capacity(line.len() + 32);
     let mut last = 0;
     for caps in re.captures_iter(line) {
@@ -135,7 +146,9 @@ fn link_html(url: &str) -> String {
         Some(i) => url.split_at(i + 3),
         None => ("", url),
     };
-    let rest = rest.strip_prefix("www.").map(|r| (format!("{scheme}www."), r));
+    let rest = rest
+        .strip_prefix("www.")
+        .map(|r| (format!("{scheme}www."), r));
     let (prefix, rest) = match &rest {
         Some((p, r)) => (p.clone(), *r),
         None => (scheme.to_owned(), &url[scheme.len()..]),
@@ -176,17 +189,24 @@ mod tests {
 
     #[test]
     fn escapes_and_paragraphs() {
-        assert_eq!(render("a <b>\nc\n\nd & e"), "<p>a &lt;b&gt;<br />c</p><p>d &amp; e</p>");
+        assert_eq!(
+            render("a <b>\nc\n\nd & e"),
+            "<p>a &lt;b&gt;<br />c</p><p>d &amp; e</p>"
+        );
     }
 
     #[test]
     fn links_mentions_and_tags() {
         let html = render("hi @alice and @bob, see https://example.com/x. #Rust");
-        assert!(html.contains("<a href=\"https://x.example/@alice\" class=\"u-url mention\">@<span>alice</span></a>"));
+        assert!(html.contains(
+            "<a href=\"https://x.example/@alice\" class=\"u-url mention\">@<span>alice</span></a>"
+        ));
         assert!(html.contains("@bob"));
         assert!(!html.contains("@<span>bob"));
         assert!(html.contains("<a href=\"https://example.com/x\""));
-        assert!(html.contains("<span class=\"invisible\">https://</span><span>example.com/x</span>"));
+        assert!(
+            html.contains("<span class=\"invisible\">https://</span><span>example.com/x</span>")
+        );
         assert!(html.contains("href=\"https://x.example/tags/rust\" class=\"mention hashtag\" rel=\"tag\">#<span>Rust</span>"));
         assert!(html.ends_with("</a></p>"));
     }
@@ -195,9 +215,15 @@ mod tests {
     fn extraction() {
         assert_eq!(
             extract_mentions("@alice @Bob@Remote.Example x@y @alice"),
-            vec![("alice".into(), None), ("Bob".into(), Some("remote.example".into()))]
+            vec![
+                ("alice".into(), None),
+                ("Bob".into(), Some("remote.example".into()))
+            ]
         );
-        assert_eq!(extract_hashtags("#one #One #two_2 a#no #123"), vec!["one".to_string(), "two_2".into()]);
+        assert_eq!(
+            extract_hashtags("#one #One #two_2 a#no #123"),
+            vec!["one".to_string(), "two_2".into()]
+        );
         assert!(extract_mentions("mail me@example.com").is_empty());
     }
 }

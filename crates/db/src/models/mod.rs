@@ -9,7 +9,9 @@ mod user;
 
 pub use account::{Account, AccountChanges, NewAccount};
 pub use notification::{NewNotification, Notification};
-pub use oauth::{AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication};
+pub use oauth::{
+    AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication,
+};
 pub use relations::{Follow, FollowRequest, NewFollow, Tag};
 pub use status::{NewStatus, NewStatusEdit, Status, StatusEdit, Visibility};
 pub use user::{NewUser, User, UserChanges};

@@ -10,7 +10,9 @@ use crate::{Conn, Result};
 
 /// A fresh time-ordered id from the database's id generator.
 pub async fn next_id(conn: &mut Conn) -> Result<i64> {
-    Ok(diesel::select(sql::<BigInt>("ferrodon_id()")).get_result(conn).await?)
+    Ok(diesel::select(sql::<BigInt>("ferrodon_id()"))
+        .get_result(conn)
+        .await?)
 }
 
 /// Inserts an account.
@@ -74,7 +76,9 @@ pub async fn update_account(conn: &mut Conn, id: i64, changes: &AccountChanges) 
 
 /// Deletes an account and, by cascade, everything it owns.
 pub async fn delete_account(conn: &mut Conn, id: i64) -> Result<()> {
-    diesel::delete(accounts::table.find(id)).execute(conn).await?;
+    diesel::delete(accounts::table.find(id))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -92,9 +96,11 @@ pub async fn add_to_statuses_count(conn: &mut Conn, id: i64, delta: i32) -> Resu
             .await?;
     } else {
         diesel::update(target)
-            .set(accounts::statuses_count.eq(sql("greatest(statuses_count + ")
-                .bind::<diesel::sql_types::Integer, _>(delta)
-                .sql(", 0)")))
+            .set(
+                accounts::statuses_count.eq(sql("greatest(statuses_count + ")
+                    .bind::<diesel::sql_types::Integer, _>(delta)
+                    .sql(", 0)")),
+            )
             .execute(conn)
             .await?;
     }
@@ -109,15 +115,19 @@ pub async fn add_to_follow_counts(
     delta: i32,
 ) -> Result<()> {
     diesel::update(accounts::table.find(follower_id))
-        .set(accounts::following_count.eq(sql("greatest(following_count + ")
-            .bind::<diesel::sql_types::Integer, _>(delta)
-            .sql(", 0)")))
+        .set(
+            accounts::following_count.eq(sql("greatest(following_count + ")
+                .bind::<diesel::sql_types::Integer, _>(delta)
+                .sql(", 0)")),
+        )
         .execute(conn)
         .await?;
     diesel::update(accounts::table.find(target_id))
-        .set(accounts::followers_count.eq(sql("greatest(followers_count + ")
-            .bind::<diesel::sql_types::Integer, _>(delta)
-            .sql(", 0)")))
+        .set(
+            accounts::followers_count.eq(sql("greatest(followers_count + ")
+                .bind::<diesel::sql_types::Integer, _>(delta)
+                .sql(", 0)")),
+        )
         .execute(conn)
         .await?;
     Ok(())
@@ -132,7 +142,10 @@ pub async fn search_accounts(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Account>> {
-    let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = query
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     let pattern = format!("{escaped}%");
     let mut q = accounts::table
         .select(Account::as_select())
@@ -146,11 +159,13 @@ pub async fn search_accounts(
     if let Some(d) = domain {
         q = q.filter(accounts::domain.eq(d.to_owned()));
     }
-    Ok(q.order((accounts::domain.is_not_null(), accounts::username.asc()))
-        .limit(limit)
-        .offset(offset)
-        .load(conn)
-        .await?)
+    Ok(
+        q.order((accounts::domain.is_not_null(), accounts::username.asc()))
+            .limit(limit)
+            .offset(offset)
+            .load(conn)
+            .await?,
+    )
 }
 
 /// Number of local accounts (for the instance document).

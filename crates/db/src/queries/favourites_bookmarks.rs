@@ -9,7 +9,10 @@ use crate::{paginate, Conn, Page, Result};
 /// Favourites a status; returns true when the favourite is new.
 pub async fn put_favourite(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<bool> {
     let n = diesel::insert_into(favourites::table)
-        .values((favourites::account_id.eq(account_id), favourites::status_id.eq(status_id)))
+        .values((
+            favourites::account_id.eq(account_id),
+            favourites::status_id.eq(status_id),
+        ))
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
@@ -31,7 +34,10 @@ pub async fn delete_favourite(conn: &mut Conn, account_id: i64, status_id: i64) 
 /// Bookmarks a status (idempotent).
 pub async fn put_bookmark(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<()> {
     diesel::insert_into(bookmarks::table)
-        .values((bookmarks::account_id.eq(account_id), bookmarks::status_id.eq(status_id)))
+        .values((
+            bookmarks::account_id.eq(account_id),
+            bookmarks::status_id.eq(status_id),
+        ))
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
@@ -51,7 +57,11 @@ pub async fn delete_bookmark(conn: &mut Conn, account_id: i64, status_id: i64) -
 }
 
 /// An account's favourites: (favourite id for paging, status id), newest first.
-pub async fn list_favourited_status_ids(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, i64)>> {
+pub async fn list_favourited_status_ids(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, i64)>> {
     let query = favourites::table
         .filter(favourites::account_id.eq(account_id))
         .select((favourites::id, favourites::status_id))
@@ -61,7 +71,11 @@ pub async fn list_favourited_status_ids(conn: &mut Conn, account_id: i64, page: 
 }
 
 /// An account's bookmarks: (bookmark id for paging, status id), newest first.
-pub async fn list_bookmarked_status_ids(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, i64)>> {
+pub async fn list_bookmarked_status_ids(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, i64)>> {
     let query = bookmarks::table
         .filter(bookmarks::account_id.eq(account_id))
         .select((bookmarks::id, bookmarks::status_id))
@@ -71,7 +85,11 @@ pub async fn list_bookmarked_status_ids(conn: &mut Conn, account_id: i64, page: 
 }
 
 /// Accounts that favourited a status: (favourite id for paging, account).
-pub async fn list_favourited_by(conn: &mut Conn, status_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+pub async fn list_favourited_by(
+    conn: &mut Conn,
+    status_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Account)>> {
     let query = favourites::table
         .inner_join(accounts::table.on(accounts::id.eq(favourites::account_id)))
         .filter(favourites::status_id.eq(status_id))
@@ -82,7 +100,11 @@ pub async fn list_favourited_by(conn: &mut Conn, status_id: i64, page: &Page) ->
 }
 
 /// Accounts that reblogged a status: (reblog id for paging, account).
-pub async fn list_reblogged_by(conn: &mut Conn, status_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+pub async fn list_reblogged_by(
+    conn: &mut Conn,
+    status_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Account)>> {
     let query = statuses::table
         .inner_join(accounts::table)
         .filter(statuses::reblog_of_id.eq(status_id))

@@ -76,7 +76,10 @@ pub async fn put_follow_request(conn: &mut Conn, new: &NewFollow) -> Result<bool
             follow_requests::notify.eq(new.notify),
             follow_requests::uri.eq(&new.uri),
         ))
-        .on_conflict((follow_requests::account_id, follow_requests::target_account_id))
+        .on_conflict((
+            follow_requests::account_id,
+            follow_requests::target_account_id,
+        ))
         .do_nothing()
         .execute(conn)
         .await?;
@@ -101,7 +104,11 @@ pub async fn take_follow_request(
 }
 
 /// Followers of an account: (follow id for paging, follower), newest follow first.
-pub async fn list_followers(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+pub async fn list_followers(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Account)>> {
     let query = follows::table
         .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
         .filter(follows::target_account_id.eq(account_id))
@@ -112,7 +119,11 @@ pub async fn list_followers(conn: &mut Conn, account_id: i64, page: &Page) -> Re
 }
 
 /// Accounts an account follows: (follow id for paging, followed account).
-pub async fn list_following(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+pub async fn list_following(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Account)>> {
     let query = follows::table
         .inner_join(accounts::table.on(accounts::id.eq(follows::target_account_id)))
         .filter(follows::account_id.eq(account_id))
@@ -123,13 +134,19 @@ pub async fn list_following(conn: &mut Conn, account_id: i64, page: &Page) -> Re
 }
 
 /// Pending follow requests to an account: (request id for paging, requester).
-pub async fn list_follow_requests(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<(i64, Account)>> {
+pub async fn list_follow_requests(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Account)>> {
     let query = follow_requests::table
         .inner_join(accounts::table.on(accounts::id.eq(follow_requests::account_id)))
         .filter(follow_requests::target_account_id.eq(account_id))
         .select((follow_requests::id, Account::as_select()))
         .into_boxed();
-    let rows = paginate!(query, follow_requests::id, *page).load(conn).await?;
+    let rows = paginate!(query, follow_requests::id, *page)
+        .load(conn)
+        .await?;
     Ok(page.finish(rows))
 }
 
@@ -173,14 +190,20 @@ pub async fn load_relationships(
                     .eq(viewer)
                     .and(follow_requests::account_id.eq_any(targets))),
         )
-        .select((follow_requests::account_id, follow_requests::target_account_id))
+        .select((
+            follow_requests::account_id,
+            follow_requests::target_account_id,
+        ))
         .load(conn)
         .await?;
     Ok(targets
         .iter()
         .map(|&target| {
             let facts = RelationshipFacts {
-                following: outgoing.iter().find(|f| f.target_account_id == target).cloned(),
+                following: outgoing
+                    .iter()
+                    .find(|f| f.target_account_id == target)
+                    .cloned(),
                 followed_by: incoming.contains(&target),
                 requested: requests.contains(&(viewer, target)),
                 requested_by: requests.contains(&(target, viewer)),

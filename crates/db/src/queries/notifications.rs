@@ -46,7 +46,9 @@ pub async fn list_notifications(
     if let Some(from) = filter.from_account_id {
         query = query.filter(notifications::from_account_id.eq(from));
     }
-    let rows = paginate!(query, notifications::id, *page).load(conn).await?;
+    let rows = paginate!(query, notifications::id, *page)
+        .load(conn)
+        .await?;
     Ok(page.finish(rows))
 }
 

@@ -9,7 +9,10 @@ use crate::schema::{oauth_access_grants, oauth_access_tokens, oauth_applications
 use crate::{Conn, Result};
 
 /// Registers an application.
-pub async fn put_application(conn: &mut Conn, new: &NewOAuthApplication) -> Result<OAuthApplication> {
+pub async fn put_application(
+    conn: &mut Conn,
+    new: &NewOAuthApplication,
+) -> Result<OAuthApplication> {
     Ok(diesel::insert_into(oauth_applications::table)
         .values(new)
         .returning(OAuthApplication::as_returning())
@@ -18,7 +21,10 @@ pub async fn put_application(conn: &mut Conn, new: &NewOAuthApplication) -> Resu
 }
 
 /// An application by its public client id.
-pub async fn get_application_by_client_id(conn: &mut Conn, client_id: &str) -> Result<OAuthApplication> {
+pub async fn get_application_by_client_id(
+    conn: &mut Conn,
+    client_id: &str,
+) -> Result<OAuthApplication> {
     Ok(oauth_applications::table
         .filter(oauth_applications::client_id.eq(client_id))
         .select(OAuthApplication::as_select())
@@ -78,7 +84,11 @@ pub async fn get_live_token(conn: &mut Conn, token_digest: &str) -> Result<Acces
 }
 
 /// Revokes a token if it belongs to the given application; returns how many were revoked.
-pub async fn revoke_token(conn: &mut Conn, token_digest: &str, application_id: i64) -> Result<usize> {
+pub async fn revoke_token(
+    conn: &mut Conn,
+    token_digest: &str,
+    application_id: i64,
+) -> Result<usize> {
     Ok(diesel::update(
         oauth_access_tokens::table
             .filter(oauth_access_tokens::token_digest.eq(token_digest))

@@ -22,7 +22,10 @@ pub async fn put_setting(conn: &mut Conn, key: &str, value: &serde_json::Value) 
         .values((settings::key.eq(key), settings::value.eq(value)))
         .on_conflict(settings::key)
         .do_update()
-        .set((settings::value.eq(excluded(settings::value)), settings::updated_at.eq(diesel::dsl::now)))
+        .set((
+            settings::value.eq(excluded(settings::value)),
+            settings::updated_at.eq(diesel::dsl::now),
+        ))
         .execute(conn)
         .await?;
     Ok(())

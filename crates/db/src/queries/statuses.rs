@@ -27,7 +27,11 @@ pub async fn get_status_by_id(conn: &mut Conn, id: i64) -> Result<Status> {
 }
 
 /// The reblog of `status_id` by `account_id`, if any.
-pub async fn find_reblog(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<Option<Status>> {
+pub async fn find_reblog(
+    conn: &mut Conn,
+    account_id: i64,
+    status_id: i64,
+) -> Result<Option<Status>> {
     Ok(statuses::table
         .filter(statuses::account_id.eq(account_id))
         .filter(statuses::reblog_of_id.eq(status_id))
@@ -66,7 +70,9 @@ pub async fn update_status_content(
 
 /// Deletes a status (reblogs of it go by cascade).
 pub async fn delete_status_by_id(conn: &mut Conn, id: i64) -> Result<()> {
-    diesel::delete(statuses::table.find(id)).execute(conn).await?;
+    diesel::delete(statuses::table.find(id))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -14,7 +14,12 @@ pub async fn upsert_tags(conn: &mut Conn, display_names: &[String]) -> Result<Ve
     }
     let rows: Vec<_> = display_names
         .iter()
-        .map(|d| (tags::name.eq(d.to_lowercase()), tags::display_name.eq(d.clone())))
+        .map(|d| {
+            (
+                tags::name.eq(d.to_lowercase()),
+                tags::display_name.eq(d.clone()),
+            )
+        })
         .collect();
     Ok(diesel::insert_into(tags::table)
         .values(rows)
@@ -36,7 +41,12 @@ pub async fn set_status_tags(conn: &mut Conn, status_id: i64, tag_ids: &[i64]) -
     }
     let rows: Vec<_> = tag_ids
         .iter()
-        .map(|t| (statuses_tags::status_id.eq(status_id), statuses_tags::tag_id.eq(*t)))
+        .map(|t| {
+            (
+                statuses_tags::status_id.eq(status_id),
+                statuses_tags::tag_id.eq(*t),
+            )
+        })
         .collect();
     diesel::insert_into(statuses_tags::table)
         .values(rows)
@@ -57,7 +67,11 @@ pub async fn get_tag_by_name(conn: &mut Conn, name: &str) -> Result<Option<Tag>>
 }
 
 /// Records mentions of accounts in a status, replacing earlier ones.
-pub async fn set_status_mentions(conn: &mut Conn, status_id: i64, account_ids: &[i64]) -> Result<()> {
+pub async fn set_status_mentions(
+    conn: &mut Conn,
+    status_id: i64,
+    account_ids: &[i64],
+) -> Result<()> {
     diesel::delete(mentions::table.filter(mentions::status_id.eq(status_id)))
         .execute(conn)
         .await?;
@@ -66,7 +80,12 @@ pub async fn set_status_mentions(conn: &mut Conn, status_id: i64, account_ids: &
     }
     let rows: Vec<_> = account_ids
         .iter()
-        .map(|a| (mentions::status_id.eq(status_id), mentions::account_id.eq(*a)))
+        .map(|a| {
+            (
+                mentions::status_id.eq(status_id),
+                mentions::account_id.eq(*a),
+            )
+        })
         .collect();
     diesel::insert_into(mentions::table)
         .values(rows)

@@ -10,7 +10,14 @@ use crate::{paginate, Conn, Page, Result};
 
 /// `statuses.*` is visible to `viewer`: public or unlisted, the viewer's own,
 /// followers-only and the viewer follows the author, or the viewer is mentioned.
-fn visible_to(viewer: i64) -> impl diesel::Expression<SqlType = Bool> + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::Never> + diesel::query_builder::QueryFragment<diesel::pg::Pg> + diesel::AppearsOnTable<statuses::table> + Send + 'static {
+fn visible_to(
+    viewer: i64,
+) -> impl diesel::Expression<SqlType = Bool>
+       + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::Never>
+       + diesel::query_builder::QueryFragment<diesel::pg::Pg>
+       + diesel::AppearsOnTable<statuses::table>
+       + Send
+       + 'static {
     sql::<Bool>("(statuses.visibility <= 1 OR statuses.account_id = ")
         .bind::<BigInt, _>(viewer)
         .sql(" OR (statuses.visibility = 2 AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = ")
@@ -58,7 +65,11 @@ pub enum Locality {
 }
 
 /// The public timeline: public, non-reblog statuses.
-pub async fn list_public_timeline(conn: &mut Conn, locality: Locality, page: &Page) -> Result<Vec<i64>> {
+pub async fn list_public_timeline(
+    conn: &mut Conn,
+    locality: Locality,
+    page: &Page,
+) -> Result<Vec<i64>> {
     let mut query = statuses::table
         .select(statuses::id)
         .filter(statuses::visibility.eq(0))
@@ -161,5 +172,9 @@ pub async fn filter_visible(conn: &mut Conn, ids: &[i64], viewer: Option<i64>) -
         None => query.filter(statuses::visibility.le(1)),
     };
     let visible: Vec<i64> = query.load(conn).await?;
-    Ok(ids.iter().copied().filter(|id| visible.contains(id)).collect())
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| visible.contains(id))
+        .collect())
 }

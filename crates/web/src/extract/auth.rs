@@ -21,11 +21,18 @@ impl MaybeAuth {
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {
-    if let Some(value) = req.headers().get("Authorization").and_then(|v| v.to_str().ok()) {
+    if let Some(value) = req
+        .headers()
+        .get("Authorization")
+        .and_then(|v| v.to_str().ok())
+    {
         let mut parts = value.splitn(2, ' ');
         let scheme = parts.next().unwrap_or_default();
         if scheme.eq_ignore_ascii_case("bearer") {
-            return parts.next().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+            return parts
+                .next()
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty());
         }
         return None;
     }
@@ -49,7 +56,9 @@ impl FromRequest for Auth {
         let state = state(req);
         Box::pin(async move {
             let state = state?;
-            let token = token.ok_or_else(|| ApiError::Core(Error::Unauthorized("The access token is invalid".into())))?;
+            let token = token.ok_or_else(|| {
+                ApiError::Core(Error::Unauthorized("The access token is invalid".into()))
+            })?;
             Ok(Auth(authenticate(&state, &token).await?))
         })
     }

@@ -22,7 +22,11 @@ impl FromRequest for ClientIp {
             .unwrap_or_default();
         let mut ip = peer;
         if peer.is_some_and(|p| trusted.contains(&p)) {
-            if let Some(xff) = req.headers().get("X-Forwarded-For").and_then(|v| v.to_str().ok()) {
+            if let Some(xff) = req
+                .headers()
+                .get("X-Forwarded-For")
+                .and_then(|v| v.to_str().ok())
+            {
                 for hop in xff.split(',').rev() {
                     match hop.trim().parse::<IpAddr>() {
                         Ok(addr) if trusted.contains(&addr) => continue,
@@ -35,6 +39,9 @@ impl FromRequest for ClientIp {
                 }
             }
         }
-        ready(Ok(ClientIp(ip.map(|i| i.to_string()).unwrap_or_else(|| "unknown".into()))))
+        ready(Ok(ClientIp(
+            ip.map(|i| i.to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        )))
     }
 }

@@ -88,9 +88,16 @@ impl Params {
     pub fn i64(&self, name: &str) -> ApiResult<Option<i64>> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| bad(format!("{name} must be an integer"))),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| bad(format!("{name} must be an integer"))),
             Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| bad(format!("{name} must be an integer"))),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| bad(format!("{name} must be an integer"))),
             Some(_) => Err(bad(format!("{name} must be an integer"))),
         }
     }
@@ -114,7 +121,11 @@ impl Params {
     pub fn id_list(&self, name: &str) -> ApiResult<Vec<i64>> {
         self.list(name)
             .iter()
-            .map(|s| s.trim().parse().map_err(|_| bad(format!("{name} must be a list of ids"))))
+            .map(|s| {
+                s.trim()
+                    .parse()
+                    .map_err(|_| bad(format!("{name} must be a list of ids")))
+            })
             .collect()
     }
 }
@@ -125,7 +136,10 @@ pub fn value_as_bool(v: &Value) -> Option<bool> {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => Some(n.as_i64() != Some(0)),
         Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(!matches!(s.to_ascii_lowercase().as_str(), "false" | "0" | "f" | "off" | "no")),
+        Value::String(s) => Some(!matches!(
+            s.to_ascii_lowercase().as_str(),
+            "false" | "0" | "f" | "off" | "no"
+        )),
         _ => None,
     }
 }
@@ -140,14 +154,18 @@ fn value_as_string(v: &Value) -> Option<String> {
 }
 
 fn insert_path(map: &mut Map<String, Value>, segments: &[&str], value: Value) {
-    let Some((first, rest)) = segments.split_first() else { return };
+    let Some((first, rest)) = segments.split_first() else {
+        return;
+    };
     if rest.is_empty() {
         map.insert((*first).to_owned(), value);
         return;
     }
     if rest[0].is_empty() {
         // name[] or name[][x]: an array
-        let entry = map.entry((*first).to_owned()).or_insert_with(|| Value::Array(Vec::new()));
+        let entry = map
+            .entry((*first).to_owned())
+            .or_insert_with(|| Value::Array(Vec::new()));
         if !entry.is_array() {
             *entry = Value::Array(Vec::new());
         }
@@ -162,7 +180,9 @@ fn insert_path(map: &mut Map<String, Value>, segments: &[&str], value: Value) {
         }
         return;
     }
-    let entry = map.entry((*first).to_owned()).or_insert_with(|| Value::Object(Map::new()));
+    let entry = map
+        .entry((*first).to_owned())
+        .or_insert_with(|| Value::Object(Map::new()));
     if !entry.is_object() {
         *entry = Value::Object(Map::new());
     }
@@ -190,12 +210,17 @@ impl FromRequest for Params {
                 let mut multipart = actix_multipart::Multipart::new(&headers, payload);
                 let mut total = 0usize;
                 while let Some(field) = multipart.next().await {
-                    let mut field = field.map_err(|e| bad(format!("malformed multipart body: {e}")))?;
+                    let mut field =
+                        field.map_err(|e| bad(format!("malformed multipart body: {e}")))?;
                     let name = field.name().map(str::to_owned).unwrap_or_default();
-                    let is_file = field.content_disposition().and_then(|cd| cd.get_filename()).is_some();
+                    let is_file = field
+                        .content_disposition()
+                        .and_then(|cd| cd.get_filename())
+                        .is_some();
                     let mut data = Vec::new();
                     while let Some(chunk) = field.next().await {
-                        let chunk = chunk.map_err(|e| bad(format!("malformed multipart body: {e}")))?;
+                        let chunk =
+                            chunk.map_err(|e| bad(format!("malformed multipart body: {e}")))?;
                         total += chunk.len();
                         if total > MAX_BODY && !is_file {
                             return Err(bad("request body too large".into()));
@@ -205,7 +230,10 @@ impl FromRequest for Params {
                         }
                     }
                     if !is_file && !name.is_empty() {
-                        params.insert_rails(&name, Value::String(String::from_utf8_lossy(&data).into_owned()));
+                        params.insert_rails(
+                            &name,
+                            Value::String(String::from_utf8_lossy(&data).into_owned()),
+                        );
                     }
                 }
                 return Ok(params);
@@ -222,7 +250,8 @@ impl FromRequest for Params {
                     _ => return Err(bad("request body must be a JSON object".into())),
                 }
             } else {
-                let text = std::str::from_utf8(&body).map_err(|_| bad("request body is not UTF-8".into()))?;
+                let text = std::str::from_utf8(&body)
+                    .map_err(|_| bad("request body is not UTF-8".into()))?;
                 params.merge_urlencoded(text);
             }
             Ok(params)
@@ -231,16 +260,21 @@ impl FromRequest for Params {
 }
 
 trait FromPayload {
-    async fn from_request_payload(payload: actix_web::dev::Payload) -> Result<web::Bytes, ApiError>;
+    async fn from_request_payload(payload: actix_web::dev::Payload)
+        -> Result<web::Bytes, ApiError>;
 }
 
 impl FromPayload for web::Bytes {
-    async fn from_request_payload(mut payload: actix_web::dev::Payload) -> Result<web::Bytes, ApiError> {
+    async fn from_request_payload(
+        mut payload: actix_web::dev::Payload,
+    ) -> Result<web::Bytes, ApiError> {
         let mut body = web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|e| bad(format!("could not read request body: {e}")))?;
             if body.len() + chunk.len() > MAX_BODY {
-                return Err(ApiError::Core(Error::BadRequest("request body too large".into())));
+                return Err(ApiError::Core(Error::BadRequest(
+                    "request body too large".into(),
+                )));
             }
             body.extend_from_slice(&chunk);
         }
@@ -258,9 +292,17 @@ mod tests {
             "media_ids[]=1&media_ids[]=2&source[privacy]=private&fields_attributes[0][name]=a&fields_attributes[0][value]=b&status=hi",
         );
         assert_eq!(p.list("media_ids"), vec!["1", "2"]);
-        assert_eq!(p.get("source").and_then(|s| s.get("privacy")).and_then(|v| v.as_str()), Some("private"));
         assert_eq!(
-            p.get("fields_attributes").and_then(|f| f.get("0")).and_then(|f| f.get("value")).and_then(|v| v.as_str()),
+            p.get("source")
+                .and_then(|s| s.get("privacy"))
+                .and_then(|v| v.as_str()),
+            Some("private")
+        );
+        assert_eq!(
+            p.get("fields_attributes")
+                .and_then(|f| f.get("0"))
+                .and_then(|f| f.get("value"))
+                .and_then(|v| v.as_str()),
             Some("b")
         );
         assert_eq!(p.str("status").as_deref(), Some("hi"));

@@ -2,9 +2,9 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::oauth::issue_token;
 use ferrodon_core::auth::ScopeSet;
+use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
-use ferrodon_core::db::queries::accounts;
 use ferrodon_core::entities::{account, relationship};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
@@ -19,24 +19,50 @@ use crate::extract::{page_from, Auth, ClientIp, MaybeAuth, Params};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/accounts", web::post().to(create))
         .route("/api/v1/accounts", web::get().to(index))
-        .route("/api/v1/accounts/verify_credentials", web::get().to(verify_credentials))
-        .route("/api/v1/accounts/update_credentials", web::patch().to(update))
-        .route("/api/v1/accounts/relationships", web::get().to(relationships))
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            web::get().to(verify_credentials),
+        )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            web::patch().to(update),
+        )
+        .route(
+            "/api/v1/accounts/relationships",
+            web::get().to(relationships),
+        )
         .route("/api/v1/accounts/lookup", web::get().to(lookup))
         .route("/api/v1/accounts/search", web::get().to(search))
         .route("/api/v1/accounts/{id}", web::get().to(show))
         .route("/api/v1/accounts/{id}/statuses", web::get().to(statuses))
         .route("/api/v1/accounts/{id}/followers", web::get().to(followers))
         .route("/api/v1/accounts/{id}/following", web::get().to(following))
-        .route("/api/v1/accounts/{id}/follow", web::post().to(follow_account))
-        .route("/api/v1/accounts/{id}/unfollow", web::post().to(unfollow_account))
+        .route(
+            "/api/v1/accounts/{id}/follow",
+            web::post().to(follow_account),
+        )
+        .route(
+            "/api/v1/accounts/{id}/unfollow",
+            web::post().to(unfollow_account),
+        )
         .route("/api/v1/follow_requests", web::get().to(follow_requests))
         .route("/api/v1/preferences", web::get().to(preferences));
 }
 
-async fn create(state: web::Data<AppState>, auth: Auth, params: Params, ip: ClientIp) -> ApiResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    params: Params,
+    ip: ClientIp,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:accounts"])?;
-    rate_limit::check(&state, &format!("signup:{}", ip.0), state.config.auth_rate_limit, 1800).await?;
+    rate_limit::check(
+        &state,
+        &format!("signup:{}", ip.0),
+        state.config.auth_rate_limit,
+        1800,
+    )
+    .await?;
     if params.bool("agreement") != Some(true) {
         return Err(Error::validation("Agreement must be accepted").into());
     }
@@ -78,7 +104,12 @@ async fn verify_credentials(state: web::Data<AppState>, auth: Auth) -> ApiResult
     let (user, account) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let requests = follows::count_follow_requests(&mut conn, account.id).await?;
-    Ok(HttpResponse::Ok().json(account::render_credential(&state.config, user, account, requests)))
+    Ok(HttpResponse::Ok().json(account::render_credential(
+        &state.config,
+        user,
+        account,
+        requests,
+    )))
 }
 
 fn profile_fields(params: &Params) -> Option<Vec<(String, String)>> {
@@ -96,7 +127,12 @@ fn profile_fields(params: &Params) -> Option<Vec<(String, String)>> {
         entries
             .into_iter()
             .map(|e| {
-                let get = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+                let get = |k: &str| {
+                    e.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
                 (get("name"), get("value"))
             })
             .collect(),
@@ -118,22 +154,36 @@ async fn update(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
         hide_collections: params.bool("hide_collections"),
         fields: profile_fields(&params),
         privacy: source_str("privacy"),
-        sensitive: source.get("sensitive").and_then(crate::extract::params_bool),
+        sensitive: source
+            .get("sensitive")
+            .and_then(crate::extract::params_bool),
         language: source_str("language"),
     };
     let (user, account) = update_credentials(&state, user, account, update).await?;
     let mut conn = state.conn().await?;
     let requests = follows::count_follow_requests(&mut conn, account.id).await?;
-    Ok(HttpResponse::Ok().json(account::render_credential(&state.config, &user, &account, requests)))
+    Ok(HttpResponse::Ok().json(account::render_credential(
+        &state.config,
+        &user,
+        &account,
+        requests,
+    )))
 }
 
-async fn relationships(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn relationships(
+    state: web::Data<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:follows"])?;
     let (_, me) = auth.0.require_user()?;
     let ids = params.id_list("id")?;
     let mut conn = state.conn().await?;
     let facts = load_relationships(&mut conn, me.id, &ids).await?;
-    let body: Vec<relationship::Relationship> = facts.iter().map(|(id, f)| relationship::render(*id, f)).collect();
+    let body: Vec<relationship::Relationship> = facts
+        .iter()
+        .map(|(id, f)| relationship::render(*id, f))
+        .collect();
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -141,7 +191,12 @@ async fn lookup(state: web::Data<AppState>, params: Params) -> ApiResult<HttpRes
     let acct = params.str("acct").unwrap_or_default();
     let acct = acct.trim().trim_start_matches('@');
     let (username, domain) = match acct.split_once('@') {
-        Some((u, d)) if d.eq_ignore_ascii_case(&state.config.local_domain) || d.eq_ignore_ascii_case(&state.config.web_domain) => (u, None),
+        Some((u, d))
+            if d.eq_ignore_ascii_case(&state.config.local_domain)
+                || d.eq_ignore_ascii_case(&state.config.web_domain) =>
+        {
+            (u, None)
+        }
         Some((u, d)) => (u, Some(d)),
         None => (acct, None),
     };
@@ -169,7 +224,10 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     }
     let mut conn = state.conn().await?;
     let rows = accounts::search_accounts(&mut conn, term, domain, limit, offset).await?;
-    let body: Vec<account::Account> = rows.iter().map(|a| account::render(&state.config, a)).collect();
+    let body: Vec<account::Account> = rows
+        .iter()
+        .map(|a| account::render(&state.config, a))
+        .collect();
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -180,13 +238,22 @@ async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<
     Ok(HttpResponse::Ok().json(account::render(&state.config, &row)))
 }
 
-async fn statuses(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn statuses(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let account = accounts::get_account_by_id(&mut conn, id).await?;
     // Pinning and media arrive with their own issues: until then no status is pinned or has media.
-    if params.bool("pinned") == Some(true) || params.bool("only_media") == Some(true) || account.suspended_at.is_some() {
+    if params.bool("pinned") == Some(true)
+        || params.bool("only_media") == Some(true)
+        || account.suspended_at.is_some()
+    {
         return statuses_page(&state, &req, &[], auth.account_id()).await;
     }
     let filter = AccountStatusesFilter {
@@ -194,12 +261,20 @@ async fn statuses(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth,
         exclude_reblogs: params.bool("exclude_reblogs").unwrap_or(false),
         tagged: params.nonempty("tagged"),
     };
-    let ids = list_account_statuses(&mut conn, account.id, auth.account_id(), &filter, &page).await?;
+    let ids =
+        list_account_statuses(&mut conn, account.id, auth.account_id(), &filter, &page).await?;
     drop(conn);
     statuses_page(&state, &req, &ids, auth.account_id()).await
 }
 
-async fn collection(state: &AppState, req: &HttpRequest, auth: &MaybeAuth, raw_id: &str, params: &Params, followers: bool) -> ApiResult<HttpResponse> {
+async fn collection(
+    state: &AppState,
+    req: &HttpRequest,
+    auth: &MaybeAuth,
+    raw_id: &str,
+    params: &Params,
+    followers: bool,
+) -> ApiResult<HttpResponse> {
     let id = path_id(raw_id)?;
     let page = page_from(params, 40, 80)?;
     let mut conn = state.conn().await?;
@@ -215,11 +290,23 @@ async fn collection(state: &AppState, req: &HttpRequest, auth: &MaybeAuth, raw_i
     Ok(accounts_page(state, req, &rows))
 }
 
-async fn followers(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn followers(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     collection(&state, &req, &auth, &path, &params, true).await
 }
 
-async fn following(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn following(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     collection(&state, &req, &auth, &path, &params, false).await
 }
 
@@ -230,21 +317,35 @@ async fn relationship_with(state: &AppState, me: i64, target: i64) -> ApiResult<
     Ok(HttpResponse::Ok().json(relationship::render(*id, f)))
 }
 
-async fn follow_account(state: web::Data<AppState>, auth: Auth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn follow_account(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:follows"])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     let languages = params.get("languages").map(|_| params.list("languages"));
-    follow(&state, me, target, FollowOptions {
-        reblogs: params.bool("reblogs"),
-        notify: params.bool("notify"),
-        languages,
-    })
+    follow(
+        &state,
+        me,
+        target,
+        FollowOptions {
+            reblogs: params.bool("reblogs"),
+            notify: params.bool("notify"),
+            languages,
+        },
+    )
     .await?;
     relationship_with(&state, me.id, target).await
 }
 
-async fn unfollow_account(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn unfollow_account(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:follows"])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
@@ -252,7 +353,12 @@ async fn unfollow_account(state: web::Data<AppState>, auth: Auth, path: web::Pat
     relationship_with(&state, me.id, target).await
 }
 
-async fn follow_requests(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn follow_requests(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:follows"])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;

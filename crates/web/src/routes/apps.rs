@@ -9,16 +9,35 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, ClientIp, Params};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/apps", web::post().to(create))
-        .route("/api/v1/apps/verify_credentials", web::get().to(verify_credentials));
+    cfg.route("/api/v1/apps", web::post().to(create)).route(
+        "/api/v1/apps/verify_credentials",
+        web::get().to(verify_credentials),
+    );
 }
 
-async fn create(state: web::Data<AppState>, params: Params, ip: ClientIp) -> ApiResult<HttpResponse> {
-    rate_limit::check(&state, &format!("apps:{}", ip.0), state.config.auth_rate_limit, 300).await?;
+async fn create(
+    state: web::Data<AppState>,
+    params: Params,
+    ip: ClientIp,
+) -> ApiResult<HttpResponse> {
+    rate_limit::check(
+        &state,
+        &format!("apps:{}", ip.0),
+        state.config.auth_rate_limit,
+        300,
+    )
+    .await?;
     let name = params.str("client_name").unwrap_or_default();
     let redirect_uris = params.list("redirect_uris");
     let scopes = params.str("scopes").unwrap_or_else(|| "read".into());
-    let app = create_application(&state, &name, &redirect_uris, &scopes, params.nonempty("website")).await?;
+    let app = create_application(
+        &state,
+        &name,
+        &redirect_uris,
+        &scopes,
+        params.nonempty("website"),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(application::render(&app, true)))
 }
 

@@ -34,7 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     for (path, scope) in empty_list {
         let scope = *scope;
         if scope.is_empty() {
-            cfg.route(path, web::get().to(|| async { HttpResponse::Ok().json(json!([])) }));
+            cfg.route(
+                path,
+                web::get().to(|| async { HttpResponse::Ok().json(json!([])) }),
+            );
         } else {
             cfg.route(
                 path,
@@ -46,8 +49,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/api/v1/markers",
         web::get().to(|auth: Auth| async move { authorised(auth, "read:statuses", json!({})) }),
     );
-    for path in ["/api/v1/accounts/{id}/lists", "/api/v1/accounts/{id}/featured_tags", "/api/v1/accounts/{id}/identity_proofs"] {
-        cfg.route(path, web::get().to(|| async { HttpResponse::Ok().json(json!([])) }));
+    for path in [
+        "/api/v1/accounts/{id}/lists",
+        "/api/v1/accounts/{id}/featured_tags",
+        "/api/v1/accounts/{id}/identity_proofs",
+    ] {
+        cfg.route(
+            path,
+            web::get().to(|| async { HttpResponse::Ok().json(json!([])) }),
+        );
     }
 }
 

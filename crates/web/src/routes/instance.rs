@@ -14,8 +14,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/instance/activity", web::get().to(peers))
         .route("/api/v1/instance/rules", web::get().to(peers))
         .route("/api/v1/instance/domain_blocks", web::get().to(peers))
-        .route("/api/v1/instance/extended_description", web::get().to(extended_description))
-        .route("/api/v1/instance/translation_languages", web::get().to(translation_languages));
+        .route(
+            "/api/v1/instance/extended_description",
+            web::get().to(extended_description),
+        )
+        .route(
+            "/api/v1/instance/translation_languages",
+            web::get().to(translation_languages),
+        );
 }
 
 async fn facts(state: &AppState) -> ApiResult<InstanceFacts> {

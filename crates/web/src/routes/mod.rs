@@ -40,7 +40,12 @@ pub async fn not_found() -> ApiResult<HttpResponse> {
 }
 
 /// A JSON response with an optional Link header.
-pub(crate) fn json_page<T: serde::Serialize>(state: &AppState, req: &HttpRequest, body: &T, cursors: Option<PageCursors>) -> HttpResponse {
+pub(crate) fn json_page<T: serde::Serialize>(
+    state: &AppState,
+    req: &HttpRequest,
+    body: &T,
+    cursors: Option<PageCursors>,
+) -> HttpResponse {
     let mut resp = HttpResponse::Ok();
     if let Some(link) = link_header(&state.config, req, cursors) {
         resp.insert_header(("Link", link));
@@ -61,9 +66,16 @@ pub(crate) async fn statuses_page(
 }
 
 /// Renders `(paging key, account)` pairs with their Link header.
-pub(crate) fn accounts_page(state: &AppState, req: &HttpRequest, rows: &[(i64, ferrodon_core::db::models::Account)]) -> HttpResponse {
+pub(crate) fn accounts_page(
+    state: &AppState,
+    req: &HttpRequest,
+    rows: &[(i64, ferrodon_core::db::models::Account)],
+) -> HttpResponse {
     let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
-    let body: Vec<account::Account> = rows.iter().map(|(_, a)| account::render(&state.config, a)).collect();
+    let body: Vec<account::Account> = rows
+        .iter()
+        .map(|(_, a)| account::render(&state.config, a))
+        .collect();
     json_page(state, req, &body, Page::cursors(&keys))
 }
 

@@ -3,8 +3,8 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::models::Notification as Row;
-use ferrodon_core::db::queries::notifications::{self, NotificationFilter};
 use ferrodon_core::db::queries::accounts;
+use ferrodon_core::db::queries::notifications::{self, NotificationFilter};
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::notification::Notification;
 use ferrodon_core::entities::{account, timestamp};
@@ -19,7 +19,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/notifications", web::get().to(index))
         .route("/api/v1/notifications/clear", web::post().to(clear))
         .route("/api/v1/notifications/{id}", web::get().to(show))
-        .route("/api/v1/notifications/{id}/dismiss", web::post().to(dismiss));
+        .route(
+            "/api/v1/notifications/{id}/dismiss",
+            web::post().to(dismiss),
+        );
 }
 
 async fn render(state: &AppState, rows: &[Row], viewer: i64) -> ApiResult<Vec<Notification>> {
@@ -32,11 +35,12 @@ async fn render(state: &AppState, rows: &[Row], viewer: i64) -> ApiResult<Vec<No
         .map(|a| (a.id, account::render(&state.config, a)))
         .collect();
     let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
-    let statuses: HashMap<String, _> = views::render_statuses(&mut conn, &state.config, &status_ids, Some(viewer))
-        .await?
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
-        .collect();
+    let statuses: HashMap<String, _> =
+        views::render_statuses(&mut conn, &state.config, &status_ids, Some(viewer))
+            .await?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
     Ok(rows
         .iter()
         .filter_map(|n| {
@@ -56,7 +60,12 @@ async fn render(state: &AppState, rows: &[Row], viewer: i64) -> ApiResult<Vec<No
         .collect())
 }
 
-async fn index(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn index(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:notifications"])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
@@ -73,7 +82,11 @@ async fn index(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params:
     Ok(json_page(&state, &req, &body, Page::cursors(&keys)))
 }
 
-async fn show(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn show(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:notifications"])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -93,7 +106,11 @@ async fn clear(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
-async fn dismiss(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn dismiss(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:notifications"])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;

@@ -18,7 +18,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/oauth/authorize", web::post().to(authorize_submit))
         .route("/oauth/token", web::post().to(token))
         .route("/oauth/revoke", web::post().to(revoke))
-        .route("/.well-known/oauth-authorization-server", web::get().to(discovery));
+        .route(
+            "/.well-known/oauth-authorization-server",
+            web::get().to(discovery),
+        );
 }
 
 fn authorization_request(params: &Params) -> AuthorizationRequest {
@@ -46,7 +49,12 @@ fn page(title: &str, body: &str) -> HttpResponse {
         ))
 }
 
-fn form(valid: &ValidAuthorization, req: &AuthorizationRequest, state_param: Option<&str>, error: Option<&str>) -> HttpResponse {
+fn form(
+    valid: &ValidAuthorization,
+    req: &AuthorizationRequest,
+    state_param: Option<&str>,
+    error: Option<&str>,
+) -> HttpResponse {
     let hidden = [
         ("response_type", Some(req.response_type.as_str())),
         ("client_id", Some(req.client_id.as_str())),
@@ -54,13 +62,29 @@ fn form(valid: &ValidAuthorization, req: &AuthorizationRequest, state_param: Opt
         ("scope", Some(&valid.scopes.to_string()[..])),
         ("state", state_param),
         ("code_challenge", req.code_challenge.as_deref()),
-        ("code_challenge_method", req.code_challenge_method.as_deref()),
+        (
+            "code_challenge_method",
+            req.code_challenge_method.as_deref(),
+        ),
     ]
     .iter()
-    .filter_map(|(k, v)| v.map(|v| format!("<input type=\"hidden\" name=\"{k}\" value=\"{}\">", escape_html(v))))
+    .filter_map(|(k, v)| {
+        v.map(|v| {
+            format!(
+                "<input type=\"hidden\" name=\"{k}\" value=\"{}\">",
+                escape_html(v)
+            )
+        })
+    })
     .collect::<String>();
-    let scopes: String = valid.scopes.iter().map(|s| format!("<li><code>{}</code></li>", escape_html(s))).collect();
-    let error = error.map(|e| format!("<p class=\"error\">{}</p>", escape_html(e))).unwrap_or_default();
+    let scopes: String = valid
+        .scopes
+        .iter()
+        .map(|s| format!("<li><code>{}</code></li>", escape_html(s)))
+        .collect();
+    let error = error
+        .map(|e| format!("<p class=\"error\">{}</p>", escape_html(e)))
+        .unwrap_or_default();
     page(
         "Authorize",
         &format!(
@@ -92,10 +116,16 @@ fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> HttpResponse {
             q.append_pair(k, v);
         }
     }
-    HttpResponse::Found().insert_header(("Location", url.to_string())).finish()
+    HttpResponse::Found()
+        .insert_header(("Location", url.to_string()))
+        .finish()
 }
 
-async fn authorize_submit(state: web::Data<AppState>, params: Params, ip: ClientIp) -> ApiResult<HttpResponse> {
+async fn authorize_submit(
+    state: web::Data<AppState>,
+    params: Params,
+    ip: ClientIp,
+) -> ApiResult<HttpResponse> {
     let req = authorization_request(&params);
     let valid = oauth::validate_authorization(&state, &req).await?;
     let state_param = params.str("state");
@@ -119,12 +149,22 @@ async fn authorize_submit(state: web::Data<AppState>, params: Params, ip: Client
             return Ok(form(&valid, &req, state_param.as_deref(), Some(&msg)));
         }
         Err(Error::RateLimited) => {
-            return Ok(form(&valid, &req, state_param.as_deref(), Some("Too many attempts. Try again later.")));
+            return Ok(form(
+                &valid,
+                &req,
+                state_param.as_deref(),
+                Some("Too many attempts. Try again later."),
+            ));
         }
         Err(e) => return Err(e.into()),
     };
     if user.confirmed_at.is_none() || !user.approved {
-        return Ok(form(&valid, &req, state_param.as_deref(), Some("Your account is not confirmed or not approved yet.")));
+        return Ok(form(
+            &valid,
+            &req,
+            state_param.as_deref(),
+            Some("Your account is not confirmed or not approved yet."),
+        ));
     }
     let code = oauth::issue_code(&state, &valid, &req, &user).await?;
     if valid.redirect_uri == OOB_REDIRECT_URI {
@@ -159,26 +199,53 @@ fn token_request(req: &HttpRequest, params: &Params) -> TokenRequest {
 
 fn basic_auth(req: &HttpRequest) -> Option<(String, String)> {
     let value = req.headers().get("Authorization")?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
-    let unescape = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+    let unescape = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
     Some((unescape(id)?, unescape(secret)?))
 }
 
-async fn token(state: web::Data<AppState>, req: HttpRequest, params: Params, ip: ClientIp) -> ApiResult<HttpResponse> {
-    ferrodon_core::rate_limit::check(&state, &format!("token:{}", ip.0), state.config.auth_rate_limit, 300).await?;
+async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: Params,
+    ip: ClientIp,
+) -> ApiResult<HttpResponse> {
+    ferrodon_core::rate_limit::check(
+        &state,
+        &format!("token:{}", ip.0),
+        state.config.auth_rate_limit,
+        300,
+    )
+    .await?;
     let request = token_request(&req, &params);
     let response = oauth::exchange(&state, &request, &ip.0).await?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(response))
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(response))
 }
 
-async fn revoke(state: web::Data<AppState>, req: HttpRequest, params: Params) -> ApiResult<HttpResponse> {
+async fn revoke(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let request = token_request(&req, &params);
-    let token = params
-        .nonempty("token")
-        .ok_or_else(|| ApiError::Core(Error::BadRequest("Missing required parameter: token.".into())))?;
+    let token = params.nonempty("token").ok_or_else(|| {
+        ApiError::Core(Error::BadRequest(
+            "Missing required parameter: token.".into(),
+        ))
+    })?;
     oauth::revoke(&state, &request, &token).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }

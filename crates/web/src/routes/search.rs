@@ -51,5 +51,6 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
             }
         }
     }
-    Ok(HttpResponse::Ok().json(json!({"accounts": found_accounts, "statuses": [], "hashtags": hashtags})))
+    Ok(HttpResponse::Ok()
+        .json(json!({"accounts": found_accounts, "statuses": [], "hashtags": hashtags})))
 }

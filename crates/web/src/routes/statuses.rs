@@ -1,7 +1,9 @@
 //! `/api/v1/statuses…`: post, show, edit, delete, thread, and interactions.
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_reblogged_by};
-use ferrodon_core::db::queries::statuses::{list_ancestor_ids, list_descendant_ids, list_status_edits};
+use ferrodon_core::db::queries::statuses::{
+    list_ancestor_ids, list_descendant_ids, list_status_edits,
+};
 use ferrodon_core::db::queries::{accounts, timelines};
 use ferrodon_core::entities::status::{self, parse_visibility};
 use ferrodon_core::services::bookmark::{bookmark, unbookmark};
@@ -27,14 +29,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/statuses/{id}/context", web::get().to(context))
         .route("/api/v1/statuses/{id}/history", web::get().to(history))
         .route("/api/v1/statuses/{id}/source", web::get().to(source))
-        .route("/api/v1/statuses/{id}/reblog", web::post().to(reblog_status))
-        .route("/api/v1/statuses/{id}/unreblog", web::post().to(unreblog_status))
-        .route("/api/v1/statuses/{id}/favourite", web::post().to(favourite_status))
-        .route("/api/v1/statuses/{id}/unfavourite", web::post().to(unfavourite_status))
-        .route("/api/v1/statuses/{id}/bookmark", web::post().to(bookmark_status))
-        .route("/api/v1/statuses/{id}/unbookmark", web::post().to(unbookmark_status))
-        .route("/api/v1/statuses/{id}/favourited_by", web::get().to(favourited_by))
-        .route("/api/v1/statuses/{id}/reblogged_by", web::get().to(reblogged_by));
+        .route(
+            "/api/v1/statuses/{id}/reblog",
+            web::post().to(reblog_status),
+        )
+        .route(
+            "/api/v1/statuses/{id}/unreblog",
+            web::post().to(unreblog_status),
+        )
+        .route(
+            "/api/v1/statuses/{id}/favourite",
+            web::post().to(favourite_status),
+        )
+        .route(
+            "/api/v1/statuses/{id}/unfavourite",
+            web::post().to(unfavourite_status),
+        )
+        .route(
+            "/api/v1/statuses/{id}/bookmark",
+            web::post().to(bookmark_status),
+        )
+        .route(
+            "/api/v1/statuses/{id}/unbookmark",
+            web::post().to(unbookmark_status),
+        )
+        .route(
+            "/api/v1/statuses/{id}/favourited_by",
+            web::get().to(favourited_by),
+        )
+        .route(
+            "/api/v1/statuses/{id}/reblogged_by",
+            web::get().to(reblogged_by),
+        );
 }
 
 async fn render_one(state: &AppState, id: i64, viewer: Option<i64>) -> ApiResult<HttpResponse> {
@@ -46,20 +72,27 @@ async fn render_one(state: &AppState, id: i64, viewer: Option<i64>) -> ApiResult
 fn visibility_param(params: &Params) -> ApiResult<Option<ferrodon_core::db::models::Visibility>> {
     match params.nonempty("visibility") {
         None => Ok(None),
-        Some(v) => parse_visibility(&v)
-            .map(Some)
-            .ok_or_else(|| ApiError::Core(Error::validation("Visibility is not included in the list"))),
+        Some(v) => parse_visibility(&v).map(Some).ok_or_else(|| {
+            ApiError::Core(Error::validation("Visibility is not included in the list"))
+        }),
     }
 }
 
-async fn create(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:statuses"])?;
     let (user, account) = auth.0.require_user()?;
     if params.get("poll").is_some() {
         return Err(Error::validation("Polls are not supported by this server yet").into());
     }
     if params.nonempty("scheduled_at").is_some() {
-        return Err(Error::validation("Scheduled statuses are not supported by this server yet").into());
+        return Err(
+            Error::validation("Scheduled statuses are not supported by this server yet").into(),
+        );
     }
     let post = NewPost {
         text: params.str("status").unwrap_or_default(),
@@ -71,12 +104,20 @@ async fn create(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params
         media_ids: params.id_list("media_ids")?,
         application_id: auth.0.application_id,
     };
-    let key = req.headers().get("Idempotency-Key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let key = req
+        .headers()
+        .get("Idempotency-Key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let created = post_status(&state, user, account, post, key.as_deref()).await?;
     render_one(&state, created.id, Some(account.id)).await
 }
 
-async fn index(state: web::Data<AppState>, auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
+async fn index(
+    state: web::Data<AppState>,
+    auth: MaybeAuth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let ids = params.id_list("id")?;
     let viewer = auth.account_id();
     let mut conn = state.conn().await?;
@@ -85,7 +126,11 @@ async fn index(state: web::Data<AppState>, auth: MaybeAuth, params: Params) -> A
     Ok(HttpResponse::Ok().json(body))
 }
 
-async fn show(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn show(
+    state: web::Data<AppState>,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let viewer = auth.account_id();
     let mut conn = state.conn().await?;
@@ -94,7 +139,11 @@ async fn show(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<Strin
     render_one(&state, id, viewer).await
 }
 
-async fn destroy(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn destroy(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:statuses"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -106,27 +155,45 @@ async fn destroy(state: web::Data<AppState>, auth: Auth, path: web::Path<String>
     Ok(HttpResponse::Ok().json(rendered))
 }
 
-async fn update(state: web::Data<AppState>, auth: Auth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:statuses"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     if params.get("poll").is_some() {
         return Err(Error::validation("Polls are not supported by this server yet").into());
     }
-    edit_status(&state, account, id, StatusEditInput {
-        text: params.str("status").unwrap_or_default(),
-        spoiler_text: params.str("spoiler_text").unwrap_or_default(),
-        sensitive: params.bool("sensitive"),
-        language: params.nonempty("language"),
-    })
+    edit_status(
+        &state,
+        account,
+        id,
+        StatusEditInput {
+            text: params.str("status").unwrap_or_default(),
+            spoiler_text: params.str("spoiler_text").unwrap_or_default(),
+            sensitive: params.bool("sensitive"),
+            language: params.nonempty("language"),
+        },
+    )
     .await?;
     render_one(&state, id, Some(account.id)).await
 }
 
-async fn context(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn context(
+    state: web::Data<AppState>,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let viewer = auth.account_id();
-    let (ancestor_limit, descendant_limit) = if viewer.is_some() { (4096, 4096) } else { (40, 60) };
+    let (ancestor_limit, descendant_limit) = if viewer.is_some() {
+        (4096, 4096)
+    } else {
+        (40, 60)
+    };
     let mut conn = state.conn().await?;
     get_visible_status(&mut conn, id, viewer).await?;
     let ancestors = list_ancestor_ids(&mut conn, id, ancestor_limit).await?;
@@ -134,11 +201,16 @@ async fn context(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<St
     let ancestors = timelines::filter_visible(&mut conn, &ancestors, viewer).await?;
     let descendants = timelines::filter_visible(&mut conn, &descendants, viewer).await?;
     let ancestors = views::render_statuses(&mut conn, &state.config, &ancestors, viewer).await?;
-    let descendants = views::render_statuses(&mut conn, &state.config, &descendants, viewer).await?;
+    let descendants =
+        views::render_statuses(&mut conn, &state.config, &descendants, viewer).await?;
     Ok(HttpResponse::Ok().json(json!({"ancestors": ancestors, "descendants": descendants})))
 }
 
-async fn history(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn history(
+    state: web::Data<AppState>,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
     let row = get_visible_status(&mut conn, id, auth.account_id()).await?;
@@ -156,12 +228,19 @@ async fn history(state: web::Data<AppState>, auth: MaybeAuth, path: web::Path<St
             emojis: Vec::new(),
         }]
     } else {
-        edits.iter().map(|e| status::render_edit(&state.config, e, &author)).collect()
+        edits
+            .iter()
+            .map(|e| status::render_edit(&state.config, e, &author))
+            .collect()
     };
     Ok(HttpResponse::Ok().json(body))
 }
 
-async fn source(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn source(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:statuses"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -173,7 +252,12 @@ async fn source(state: web::Data<AppState>, auth: Auth, path: web::Path<String>)
     Ok(HttpResponse::Ok().json(status::render_source(&row)))
 }
 
-async fn reblog_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn reblog_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:statuses"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -181,14 +265,22 @@ async fn reblog_status(state: web::Data<AppState>, auth: Auth, path: web::Path<S
     render_one(&state, row.id, Some(account.id)).await
 }
 
-async fn unreblog_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn unreblog_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:statuses"])?;
     let (_, account) = auth.0.require_user()?;
     let original = unreblog(&state, account, path_id(&path)?).await?;
     render_one(&state, original, Some(account.id)).await
 }
 
-async fn favourite_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn favourite_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:favourites"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -196,7 +288,11 @@ async fn favourite_status(state: web::Data<AppState>, auth: Auth, path: web::Pat
     render_one(&state, id, Some(account.id)).await
 }
 
-async fn unfavourite_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn unfavourite_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:favourites"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -204,7 +300,11 @@ async fn unfavourite_status(state: web::Data<AppState>, auth: Auth, path: web::P
     render_one(&state, id, Some(account.id)).await
 }
 
-async fn bookmark_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn bookmark_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:bookmarks"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -212,7 +312,11 @@ async fn bookmark_status(state: web::Data<AppState>, auth: Auth, path: web::Path
     render_one(&state, id, Some(account.id)).await
 }
 
-async fn unbookmark_status(state: web::Data<AppState>, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn unbookmark_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:bookmarks"])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
@@ -220,7 +324,13 @@ async fn unbookmark_status(state: web::Data<AppState>, auth: Auth, path: web::Pa
     render_one(&state, id, Some(account.id)).await
 }
 
-async fn favourited_by(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn favourited_by(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
@@ -229,7 +339,13 @@ async fn favourited_by(state: web::Data<AppState>, req: HttpRequest, auth: Maybe
     Ok(accounts_page(&state, &req, &rows))
 }
 
-async fn reblogged_by(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn reblogged_by(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;

@@ -1,6 +1,8 @@
 //! Timelines, favourites and bookmarks.
 use actix_web::{web, HttpRequest, HttpResponse};
-use ferrodon_core::db::queries::favourites_bookmarks::{list_bookmarked_status_ids, list_favourited_status_ids};
+use ferrodon_core::db::queries::favourites_bookmarks::{
+    list_bookmarked_status_ids, list_favourited_status_ids,
+};
 use ferrodon_core::db::queries::timelines::{self, Locality};
 use ferrodon_core::db::Page;
 use ferrodon_core::{views, AppState, Error};
@@ -18,7 +20,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/bookmarks", web::get().to(bookmarks));
 }
 
-async fn home(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn home(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:statuses"])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
@@ -38,7 +45,12 @@ fn locality(params: &Params) -> Locality {
     }
 }
 
-async fn public(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, params: Params) -> ApiResult<HttpResponse> {
+async fn public(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: MaybeAuth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let page = page_from(&params, 20, 40)?;
     if params.bool("only_media") == Some(true) {
         return statuses_page(&state, &req, &[], auth.account_id()).await;
@@ -49,7 +61,13 @@ async fn public(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, p
     statuses_page(&state, &req, &ids, auth.account_id()).await
 }
 
-async fn tag(state: web::Data<AppState>, req: HttpRequest, auth: MaybeAuth, path: web::Path<String>, params: Params) -> ApiResult<HttpResponse> {
+async fn tag(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: MaybeAuth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let page = page_from(&params, 20, 40)?;
     if params.bool("only_media") == Some(true) {
         return statuses_page(&state, &req, &[], auth.account_id()).await;
@@ -66,7 +84,12 @@ async fn list(auth: Auth) -> ApiResult<HttpResponse> {
     Err(Error::NotFound.into())
 }
 
-async fn favourites(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn favourites(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:favourites"])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
@@ -75,7 +98,12 @@ async fn favourites(state: web::Data<AppState>, req: HttpRequest, auth: Auth, pa
     keyed_statuses(&state, &req, &rows, me.id).await
 }
 
-async fn bookmarks(state: web::Data<AppState>, req: HttpRequest, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn bookmarks(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:bookmarks"])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
@@ -85,7 +113,12 @@ async fn bookmarks(state: web::Data<AppState>, req: HttpRequest, auth: Auth, par
 }
 
 /// Statuses paged by another table's id (favourite or bookmark id).
-async fn keyed_statuses(state: &AppState, req: &HttpRequest, rows: &[(i64, i64)], viewer: i64) -> ApiResult<HttpResponse> {
+async fn keyed_statuses(
+    state: &AppState,
+    req: &HttpRequest,
+    rows: &[(i64, i64)],
+    viewer: i64,
+) -> ApiResult<HttpResponse> {
     let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
     let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
     let mut conn = state.conn().await?;

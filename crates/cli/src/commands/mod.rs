@@ -1,0 +1,5 @@
+//! One subcommand group per file.
+pub mod accounts;
+pub mod db;
+pub mod settings;
+pub mod tokens;

@@ -1,0 +1,189 @@
+//! `TestApp`: the real `ferrodon-web` binary on a free port, against its own
+//! database and Redis namespace, plus an in-process `AppState` on the same
+//! database for arranging data.
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ferrodon_core::{AppState, Config};
+
+use crate::TestDb;
+
+/// Where the workspace binaries are: FERRODON_BIN_DIR, or next to the test executable.
+pub fn bin_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("FERRODON_BIN_DIR") {
+        return PathBuf::from(dir);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().expect("test executable directory");
+    if dir.ends_with("deps") {
+        dir.parent()
+            .expect("target profile directory")
+            .to_path_buf()
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+/// Environment of a test instance.
+pub fn instance_env(db_url: &str, port: u16, namespace: &str) -> Vec<(String, String)> {
+    [
+        ("LOCAL_DOMAIN", format!("127.0.0.1:{port}")),
+        ("FERRODON_DEV_ALLOW_HTTP", "true".into()),
+        ("DATABASE_URL", db_url.to_owned()),
+        ("DB_POOL", "4".into()),
+        ("REDIS_URL", crate::redis_url()),
+        ("REDIS_NAMESPACE", namespace.to_owned()),
+        (
+            "SECRET_KEY_BASE",
+            "test-secret-key-base-0123456789abcdef0123456789".into(),
+        ),
+        ("BIND", "127.0.0.1".into()),
+        ("PORT", port.to_string()),
+        ("WEB_CONCURRENCY", "1".into()),
+        ("RUST_LOG", "warn".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running ferrodon-web with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base_url: String,
+    /// State on the same database and Redis namespace, for arranging data.
+    pub state: AppState,
+    /// HTTP client that does not follow redirects.
+    pub client: reqwest::Client,
+    child: Child,
+    _db: TestDb,
+}
+
+impl TestApp {
+    /// Starts an instance with default settings.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts an instance with extra environment variables.
+    pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+        let db = TestDb::new().await;
+        let port = free_port();
+        let namespace = format!("test_{}", crate::random_suffix());
+        let mut env = instance_env(&db.url, port, &namespace);
+        for (k, v) in extra {
+            env.retain(|(name, _)| name != k);
+            env.push(((*k).to_owned(), (*v).to_owned()));
+        }
+        let config = Config::from_vars(env.clone()).expect("test configuration");
+        let state = AppState::new(config).expect("test state");
+        let log = std::env::temp_dir().join(format!("ferrodon-web-{namespace}.log"));
+        let stderr = std::fs::File::create(&log)
+            .map(Stdio::from)
+            .unwrap_or_else(|_| Stdio::null());
+        let binary = bin_dir().join("ferrodon-web");
+        let child = Command::new(&binary)
+            .env_clear()
+            .envs(env)
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "could not start {}: {e} (run `cargo build --workspace --bins` first)",
+                    binary.display()
+                )
+            });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        let app = TestApp {
+            base_url: format!("http://127.0.0.1:{port}"),
+            state,
+            client,
+            child,
+            _db: db,
+        };
+        app.wait_healthy(&log).await;
+        app
+    }
+
+    async fn wait_healthy(&self, log: &std::path::Path) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(resp) = self.client.get(self.url("/health")).send().await {
+                if resp.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let output = std::fs::read_to_string(log).unwrap_or_default();
+        panic!("ferrodon-web did not become healthy:\n{output}");
+    }
+
+    /// Absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// GET with a bearer token.
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POST a form with a bearer token.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        token: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POST JSON with a bearer token.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,5 @@
+//! The `default` queue worker.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    ferrodon_worker::run("default").await
+}

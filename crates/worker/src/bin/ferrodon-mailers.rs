@@ -1,0 +1,5 @@
+//! The `mailers` queue worker.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    ferrodon_worker::run("mailers").await
+}

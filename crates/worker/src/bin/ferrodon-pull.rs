@@ -1,0 +1,5 @@
+//! The `pull` queue worker.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    ferrodon_worker::run("pull").await
+}

@@ -1,0 +1,276 @@
+use ferrodon_testkit::factories::local_user;
+use ferrodon_testkit::TestApp;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn sign_up_through_the_api() {
+    let app = TestApp::spawn().await;
+    let client: Value = app
+        .client
+        .post(app.url("/api/v1/apps"))
+        .form(&[
+            ("client_name", "Signup"),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ("scopes", "read write"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token: Value = app
+        .client
+        .post(app.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client["client_id"].as_str().unwrap()),
+            ("client_secret", client["client_secret"].as_str().unwrap()),
+            ("scope", "write"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_token = token["access_token"].as_str().unwrap();
+    let no_agreement = app
+        .post_form(
+            "/api/v1/accounts",
+            app_token,
+            &[
+                ("username", "newbie"),
+                ("email", "newbie@example.com"),
+                ("password", "a fine password"),
+            ],
+        )
+        .await;
+    assert_eq!(no_agreement.status(), 422);
+    let created = app
+        .post_form(
+            "/api/v1/accounts",
+            app_token,
+            &[
+                ("username", "newbie"),
+                ("email", "newbie@example.com"),
+                ("password", "a fine password"),
+                ("agreement", "true"),
+                ("locale", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let user_token: Value = created.json().await.unwrap();
+    let me: Value = app
+        .get(
+            "/api/v1/accounts/verify_credentials",
+            user_token["access_token"].as_str().unwrap(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["acct"], "newbie");
+    let again = app
+        .post_form(
+            "/api/v1/accounts",
+            app_token,
+            &[
+                ("username", "newbie"),
+                ("email", "other@example.com"),
+                ("password", "a fine password"),
+                ("agreement", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 422);
+    assert!(again.json::<Value>().await.unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .contains("Username has already been taken"));
+}
+
+#[tokio::test]
+async fn profile_lookup_follow_and_relationships() {
+    let app = TestApp::spawn().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+
+    let updated = app
+        .client
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&alice)
+        .form(&[
+            ("display_name", "Alice A."),
+            ("note", "I like #rust"),
+            ("source[privacy]", "unlisted"),
+            ("fields_attributes[0][name]", "Site"),
+            ("fields_attributes[0][value]", "https://alice.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200);
+    let me: Value = updated.json().await.unwrap();
+    assert_eq!(me["display_name"], "Alice A.");
+    assert_eq!(me["source"]["privacy"], "unlisted");
+    assert_eq!(me["source"]["note"], "I like #rust");
+    assert!(me["note"].as_str().unwrap().contains("hashtag"));
+    assert_eq!(me["fields"][0]["name"], "Site");
+    let too_long = app
+        .client
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&alice)
+        .json(&json!({"display_name": "x".repeat(31)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), 422);
+
+    let posted: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "default privacy applies")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(posted["visibility"], "unlisted");
+
+    let found: Value = app
+        .client
+        .get(app.url("/api/v1/accounts/lookup?acct=alice"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["id"], alice_acct.id.to_string());
+    let with_domain = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/accounts/lookup?acct=alice@{}",
+            app.base_url.trim_start_matches("http://")
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_domain.status(), 200);
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/accounts/lookup?acct=nobody"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let shown: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/accounts/{}", alice_acct.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["display_name"], "Alice A.");
+    assert!(shown.get("source").is_none());
+
+    let rel: Value = app
+        .post_form(
+            &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+            &bob,
+            &[("reblogs", "false"), ("notify", "true")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["following"], true);
+    assert_eq!(rel["showing_reblogs"], false);
+    assert_eq!(rel["notifying"], true);
+    let rels: Vec<Value> = app
+        .get(
+            &format!(
+                "/api/v1/accounts/relationships?id[]={}&id[]={}",
+                bob_acct.id, alice_acct.id
+            ),
+            &alice,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rels[0]["followed_by"], true);
+    assert_eq!(rels[1]["following"], false);
+    let self_follow = app
+        .post_form(
+            &format!("/api/v1/accounts/{}/follow", bob_acct.id),
+            &bob,
+            &[],
+        )
+        .await;
+    assert_eq!(self_follow.status(), 403);
+
+    let followers: Vec<Value> = app
+        .get(
+            &format!("/api/v1/accounts/{}/followers", alice_acct.id),
+            &bob,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followers[0]["acct"], "bob");
+    let following: Vec<Value> = app
+        .get(&format!("/api/v1/accounts/{}/following", bob_acct.id), &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(following[0]["acct"], "alice");
+    let search: Vec<Value> = app
+        .get("/api/v1/accounts/search?q=ali", &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(search[0]["acct"], "alice");
+    let statuses: Vec<Value> = app
+        .get(
+            &format!("/api/v1/accounts/{}/statuses", alice_acct.id),
+            &bob,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(statuses.len(), 1);
+
+    let rel: Value = app
+        .post_form(
+            &format!("/api/v1/accounts/{}/unfollow", alice_acct.id),
+            &bob,
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["following"], false);
+    let alice_now: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/accounts/{}", alice_acct.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(alice_now["followers_count"], 0);
+}

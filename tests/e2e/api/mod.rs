@@ -1,0 +1,6 @@
+//! `/api/v1` and `/api/v2`, file per area.
+mod accounts;
+mod instance;
+mod notifications;
+mod statuses;
+mod timelines;

@@ -1,0 +1,340 @@
+use ferrodon_testkit::factories::{local_user, token_for};
+use ferrodon_testkit::TestApp;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn post_show_edit_delete() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+
+    let resp = app
+        .post_json("/api/v1/statuses", &alice, &json!({"status": "Hello @bob #Ferrodon", "visibility": "unlisted", "spoiler_text": "cw", "language": "en"}))
+        .await;
+    assert_eq!(resp.status(), 200);
+    let s: Value = resp.json().await.unwrap();
+    let id = s["id"].as_str().unwrap().to_owned();
+    assert_eq!(s["visibility"], "unlisted");
+    assert_eq!(
+        s["sensitive"], true,
+        "a content warning makes a status sensitive"
+    );
+    assert_eq!(s["spoiler_text"], "cw");
+    assert_eq!(s["mentions"][0]["acct"], "bob");
+    assert_eq!(s["tags"][0]["name"], "ferrodon");
+    assert!(s["content"]
+        .as_str()
+        .unwrap()
+        .contains("class=\"u-url mention\""));
+    assert_eq!(s["account"]["username"], "alice");
+    assert_eq!(s["account"]["statuses_count"], 1);
+    assert!(s["application"].is_null() || s["application"].is_object());
+
+    let shown: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/statuses/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["id"], id.as_str());
+    assert!(
+        shown.get("favourited").is_none(),
+        "signed-out views carry no viewer flags"
+    );
+
+    let edited = app
+        .client
+        .put(app.url(&format!("/api/v1/statuses/{id}")))
+        .bearer_auth(&alice)
+        .form(&[("status", "Hello again")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 200);
+    let edited: Value = edited.json().await.unwrap();
+    assert_eq!(edited["content"], "<p>Hello again</p>");
+    assert!(edited["edited_at"].is_string());
+    let history: Vec<Value> = app
+        .get(&format!("/api/v1/statuses/{id}/history"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    let source: Value = app
+        .get(&format!("/api/v1/statuses/{id}/source"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(source["text"], "Hello again");
+
+    let not_mine = app
+        .client
+        .delete(app.url(&format!("/api/v1/statuses/{id}")))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_mine.status(), 404);
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/api/v1/statuses/{id}")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 200);
+    let deleted: Value = deleted.json().await.unwrap();
+    assert_eq!(
+        deleted["text"], "Hello again",
+        "delete returns the source for redrafting"
+    );
+    let gone = app
+        .client
+        .get(app.url(&format!("/api/v1/statuses/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+    assert_eq!(
+        gone.json::<Value>().await.unwrap(),
+        json!({"error": "Record not found"})
+    );
+}
+
+#[tokio::test]
+async fn validation_auth_and_scope_errors() {
+    let app = TestApp::spawn().await;
+    let (user, _, alice) = local_user(&app.state, "alice").await;
+    let blank = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "   ")])
+        .await;
+    assert_eq!(blank.status(), 422);
+    assert_eq!(
+        blank.json::<Value>().await.unwrap()["error"],
+        "Validation failed: Text can't be blank"
+    );
+    let long = "x".repeat(501);
+    let too_long = app
+        .post_form("/api/v1/statuses", &alice, &[("status", &long)])
+        .await;
+    assert_eq!(too_long.status(), 422);
+    let bad_vis = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "hi"), ("visibility", "everyone")],
+        )
+        .await;
+    assert_eq!(bad_vis.status(), 422);
+    let no_token = app
+        .client
+        .post(app.url("/api/v1/statuses"))
+        .form(&[("status", "hi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_token.status(), 401);
+    let read_only = token_for(&app.state, &user, "read").await;
+    let forbidden = app
+        .post_form("/api/v1/statuses", &read_only, &[("status", "hi")])
+        .await;
+    assert_eq!(forbidden.status(), 403);
+    assert_eq!(
+        forbidden.json::<Value>().await.unwrap()["error"],
+        "This action is outside the authorized scopes"
+    );
+    let granular = token_for(&app.state, &user, "write:statuses").await;
+    assert_eq!(
+        app.post_form("/api/v1/statuses", &granular, &[("status", "granular")])
+            .await
+            .status(),
+        200
+    );
+    let bad_json = app
+        .client
+        .post(app.url("/api/v1/statuses"))
+        .bearer_auth(&alice)
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_json.status(), 400);
+    let missing_parent = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "reply"), ("in_reply_to_id", "12345")],
+        )
+        .await;
+    assert_eq!(missing_parent.status(), 404);
+    let garbage_id = app
+        .client
+        .get(app.url("/api/v1/statuses/not-an-id"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage_id.status(), 404);
+}
+
+#[tokio::test]
+async fn idempotency_key_returns_the_same_status() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/statuses"))
+            .bearer_auth(&alice)
+            .header("Idempotency-Key", "abc-123")
+            .form(&[("status", "only once")])
+            .send()
+    };
+    let (a, b) = tokio::join!(send(), send());
+    let a: Value = a.unwrap().json().await.unwrap();
+    let b: Value = b.unwrap().json().await.unwrap();
+    assert_eq!(a["id"], b["id"]);
+    let me: Value = app
+        .get("/api/v1/accounts/verify_credentials", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["statuses_count"], 1);
+}
+
+#[tokio::test]
+async fn interactions_thread_and_visibility() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let root: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "root")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let root_id = root["id"].as_str().unwrap();
+    let reply: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &bob,
+            &[("status", "@alice reply"), ("in_reply_to_id", root_id)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reply["in_reply_to_id"], root_id);
+    let reply_id = reply["id"].as_str().unwrap();
+
+    let fav: Value = app
+        .post_form(&format!("/api/v1/statuses/{root_id}/favourite"), &bob, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fav["favourited"], true);
+    assert_eq!(fav["favourites_count"], 1);
+    let boost: Value = app
+        .post_form(&format!("/api/v1/statuses/{root_id}/reblog"), &bob, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(boost["reblog"]["id"], root_id);
+    assert_eq!(boost["reblog"]["reblogged"], true);
+    assert_eq!(boost["reblog"]["reblogs_count"], 1);
+    let marked: Value = app
+        .post_form(&format!("/api/v1/statuses/{root_id}/bookmark"), &bob, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(marked["bookmarked"], true);
+
+    let by: Vec<Value> = app
+        .get(&format!("/api/v1/statuses/{root_id}/favourited_by"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by[0]["id"], bob_acct.id.to_string());
+    let by: Vec<Value> = app
+        .get(&format!("/api/v1/statuses/{root_id}/reblogged_by"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by.len(), 1);
+
+    let ctx: Value = app
+        .get(&format!("/api/v1/statuses/{reply_id}/context"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ctx["ancestors"][0]["id"], root_id);
+    let ctx: Value = app
+        .get(&format!("/api/v1/statuses/{root_id}/context"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ctx["descendants"][0]["id"], reply_id);
+    assert_eq!(ctx["ancestors"], json!([]));
+
+    let unboost: Value = app
+        .post_form(&format!("/api/v1/statuses/{root_id}/unreblog"), &bob, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unboost["reblogged"], false);
+    assert_eq!(unboost["reblogs_count"], 0);
+    let unfav: Value = app
+        .post_form(
+            &format!("/api/v1/statuses/{root_id}/unfavourite"),
+            &bob,
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unfav["favourites_count"], 0);
+
+    let dm: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "secret for nobody"), ("visibility", "direct")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dm_id = dm["id"].as_str().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/statuses/{dm_id}"), &bob)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.post_form(&format!("/api/v1/statuses/{dm_id}/favourite"), &bob, &[])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.post_form(&format!("/api/v1/statuses/{dm_id}/reblog"), &alice, &[])
+            .await
+            .status(),
+        403
+    );
+}

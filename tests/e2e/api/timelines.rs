@@ -1,0 +1,197 @@
+use ferrodon_testkit::factories::local_user;
+use ferrodon_testkit::TestApp;
+use serde_json::Value;
+
+fn link_url(resp: &reqwest::Response, rel: &str) -> Option<String> {
+    let header = resp.headers().get("link")?.to_str().ok()?.to_owned();
+    header
+        .split(", ")
+        .find(|part| part.ends_with(&format!("rel=\"{rel}\"")))
+        .map(|part| {
+            part.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        })
+}
+
+#[tokio::test]
+async fn home_timeline_paginates_with_link_headers() {
+    let app = TestApp::spawn().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let follow = app
+        .post_form(
+            &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+            &bob,
+            &[],
+        )
+        .await;
+    assert_eq!(follow.status(), 200);
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let s: Value = app
+            .post_form(
+                "/api/v1/statuses",
+                &alice,
+                &[("status", &format!("status {i}"))],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(s["id"].as_str().unwrap().to_owned());
+    }
+    ids.reverse();
+    let first = app.get("/api/v1/timelines/home?limit=2", &bob).await;
+    let next = link_url(&first, "next").expect("next link");
+    let prev = link_url(&first, "prev").expect("prev link");
+    assert!(
+        next.starts_with(&app.base_url)
+            && next.contains("limit=2")
+            && next.contains(&format!("max_id={}", ids[1]))
+    );
+    assert!(prev.contains(&format!("min_id={}", ids[0])));
+    let page: Vec<Value> = first.json().await.unwrap();
+    assert_eq!(
+        page.iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ids[0..2]
+    );
+    let second: Vec<Value> = app
+        .client
+        .get(&next)
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        second
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ids[2..4]
+    );
+    let newer: Vec<Value> = app
+        .get(&format!("/api/v1/timelines/home?since_id={}", ids[2]), &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(newer.len(), 2);
+    let empty = app
+        .get(&format!("/api/v1/timelines/home?min_id={}", ids[0]), &bob)
+        .await;
+    assert!(empty.headers().get("link").is_none());
+    assert_eq!(empty.json::<Vec<Value>>().await.unwrap().len(), 0);
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/timelines/home"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn public_and_tag_timelines() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    app.post_form(
+        "/api/v1/statuses",
+        &alice,
+        &[("status", "public #Rustacean")],
+    )
+    .await;
+    app.post_form(
+        "/api/v1/statuses",
+        &alice,
+        &[("status", "quiet #rustacean"), ("visibility", "unlisted")],
+    )
+    .await;
+    app.post_form(
+        "/api/v1/statuses",
+        &alice,
+        &[
+            ("status", "followers #rustacean"),
+            ("visibility", "private"),
+        ],
+    )
+    .await;
+    let public: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/timelines/public?local=true"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public.len(), 1);
+    assert_eq!(
+        public[0]["content"].as_str().unwrap().contains("public"),
+        true
+    );
+    let remote: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/timelines/public?remote=true"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(remote.is_empty());
+    let tagged: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/timelines/tag/RUSTACEAN"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tagged.len(), 1);
+}
+
+#[tokio::test]
+async fn favourites_and_bookmarks_lists() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let s: Value = app
+            .post_form("/api/v1/statuses", &alice, &[("status", &format!("s{i}"))])
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(s["id"].as_str().unwrap().to_owned());
+    }
+    for id in [&ids[2], &ids[0]] {
+        app.post_form(&format!("/api/v1/statuses/{id}/favourite"), &alice, &[])
+            .await;
+        app.post_form(&format!("/api/v1/statuses/{id}/bookmark"), &alice, &[])
+            .await;
+    }
+    for list in ["/api/v1/favourites", "/api/v1/bookmarks"] {
+        let resp = app.get(list, &alice).await;
+        assert!(resp.headers().get("link").is_some());
+        let items: Vec<Value> = resp.json().await.unwrap();
+        let got: Vec<&str> = items.iter().map(|s| s["id"].as_str().unwrap()).collect();
+        assert_eq!(
+            got,
+            vec![ids[0].as_str(), ids[2].as_str()],
+            "{list} is ordered by when it was added"
+        );
+    }
+}
