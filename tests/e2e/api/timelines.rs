@@ -137,10 +137,7 @@ async fn public_and_tag_timelines() {
         .await
         .unwrap();
     assert_eq!(public.len(), 1);
-    assert_eq!(
-        public[0]["content"].as_str().unwrap().contains("public"),
-        true
-    );
+    assert!(public[0]["content"].as_str().unwrap().contains("public"));
     let remote: Vec<Value> = app
         .client
         .get(app.url("/api/v1/timelines/public?remote=true"))

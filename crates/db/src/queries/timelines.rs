@@ -10,6 +10,7 @@ use crate::{paginate, Conn, Page, Result};
 
 /// `statuses.*` is visible to `viewer`: public or unlisted, the viewer's own,
 /// followers-only and the viewer follows the author, or the viewer is mentioned.
+#[allow(clippy::implied_bounds_in_impls)] // the SqlType binding is needed, not implied
 fn visible_to(
     viewer: i64,
 ) -> impl diesel::Expression<SqlType = Bool>
