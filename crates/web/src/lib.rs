@@ -45,6 +45,8 @@ impl Server {
                     actix_web::middleware::Logger::new("%{r}a \"%r\" %s %b %Dms")
                         .exclude("/health"),
                 )
+                // Rails ignores a trailing slash and clients rely on it (Mastodon.py asks for `/api/v1/instance/`).
+                .wrap(actix_web::middleware::NormalizePath::trim())
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
         })

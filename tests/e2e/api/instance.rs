@@ -34,6 +34,17 @@ async fn instance_documents() {
         .unwrap();
     assert_eq!(v1["stats"]["user_count"], 1);
     assert_eq!(v1["uri"], app.base_url.trim_start_matches("http://"));
+    let slash = app
+        .client
+        .get(app.url("/api/v1/instance/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        slash.status(),
+        200,
+        "a trailing slash is ignored, as in Rails"
+    );
     let health = app.client.get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.text().await.unwrap(), "OK");
 }
