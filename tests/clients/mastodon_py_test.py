@@ -202,6 +202,8 @@ def main():
                 assert "can't be blank" in str(e), str(e)
     finally:
         inst.stop()
+        if not [r for r in results if r[1]]:
+            os.unlink(inst.log.name)
     failed = [r for r in results if r[1]]
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed or not results else 0

@@ -112,3 +112,30 @@ mod tests {
         assert_eq!(p.finish(vec![10, 11, 12]), vec![12, 11, 10]);
     }
 }
+
+/// Runs a (non-boxed, so prepared-statement-cacheable) query for one page:
+/// filters the key column by the page bounds, orders and limits it, loads
+/// the rows and returns them newest first.
+#[macro_export]
+macro_rules! load_page {
+    ($query:expr, $column:expr, $page:expr, $conn:expr) => {{
+        let page: &$crate::Page = &$page;
+        let query = $query
+            .filter($column.lt(page.max_id.unwrap_or(i64::MAX)))
+            .filter($column.gt(page.lower_bound().unwrap_or(0)));
+        let rows = if page.query_order_ascending() {
+            query
+                .order($column.asc())
+                .limit(page.limit)
+                .load($conn)
+                .await?
+        } else {
+            query
+                .order($column.desc())
+                .limit(page.limit)
+                .load($conn)
+                .await?
+        };
+        page.finish(rows)
+    }};
+}

@@ -248,6 +248,7 @@ diesel::joinable!(bookmarks -> statuses (status_id));
 diesel::joinable!(mentions -> accounts (account_id));
 diesel::joinable!(statuses_tags -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
+diesel::joinable!(statuses -> oauth_applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,

@@ -66,6 +66,7 @@ pub struct TestApp {
     /// HTTP client that does not follow redirects.
     pub client: reqwest::Client,
     child: Child,
+    log: PathBuf,
     _db: TestDb,
 }
 
@@ -113,6 +114,7 @@ impl TestApp {
             state,
             client,
             child,
+            log: log.clone(),
             _db: db,
         };
         app.wait_healthy(&log).await;
@@ -185,5 +187,8 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }

@@ -274,3 +274,106 @@ async fn profile_lookup_follow_and_relationships() {
         .unwrap();
     assert_eq!(alice_now["followers_count"], 0);
 }
+
+#[tokio::test]
+async fn locked_account_authorizes_and_rejects_requests() {
+    let app = TestApp::spawn().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let (_, carol_acct, carol) = local_user(&app.state, "carol").await;
+    app.client
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&alice)
+        .form(&[("locked", "true")])
+        .send()
+        .await
+        .unwrap();
+    let rel: Value = app
+        .post_form(
+            &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+            &bob,
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["requested"], true);
+    assert_eq!(rel["following"], false);
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+        &carol,
+        &[],
+    )
+    .await;
+    let pending: Vec<Value> = app
+        .get("/api/v1/follow_requests", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 2);
+    let me: Value = app
+        .get("/api/v1/accounts/verify_credentials", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["source"]["follow_requests_count"], 2);
+
+    let rel: Value = app
+        .post_form(
+            &format!("/api/v1/follow_requests/{}/authorize", bob_acct.id),
+            &alice,
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["followed_by"], true);
+    let rel: Value = app
+        .post_form(
+            &format!("/api/v1/follow_requests/{}/reject", carol_acct.id),
+            &alice,
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["followed_by"], false);
+    assert_eq!(rel["requested_by"], false);
+    assert_eq!(
+        app.post_form(
+            &format!("/api/v1/follow_requests/{}/reject", carol_acct.id),
+            &alice,
+            &[]
+        )
+        .await
+        .status(),
+        404
+    );
+    let bob_rel: Vec<Value> = app
+        .get(
+            &format!("/api/v1/accounts/relationships?id[]={}", alice_acct.id),
+            &bob,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bob_rel[0]["following"], true);
+    let types: Vec<Value> = app
+        .get("/api/v1/notifications", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = types.iter().map(|n| n["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        vec!["follow"],
+        "the accepted request became a follow notification; the rejected one is gone"
+    );
+}

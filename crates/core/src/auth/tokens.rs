@@ -2,7 +2,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ferrodon_db::models::{Account, User};
-use ferrodon_db::queries::{oauth, users};
+use ferrodon_db::queries::oauth;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -65,34 +65,32 @@ impl Authenticated {
 pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Authenticated> {
     let invalid = || Error::Unauthorized("The access token is invalid".into());
     let mut conn = state.conn().await?;
-    let token = match oauth::get_live_token(&mut conn, &digest(bearer)).await {
-        Ok(t) => t,
+    let (token, user) = match oauth::get_live_token_with_user(&mut conn, &digest(bearer)).await {
+        Ok(found) => found,
         Err(ferrodon_db::Error::NotFound) => return Err(invalid()),
         Err(e) => return Err(e.into()),
     };
     let scopes = ScopeSet::parse(&token.scopes).map_err(|_| invalid())?;
-    let user = match token.user_id {
-        None => None,
-        Some(uid) => {
-            let (user, account) = users::get_user_with_account(&mut conn, uid).await?;
-            if user.disabled || account.suspended_at.is_some() {
-                return Err(Error::Unauthorized(
-                    "Your login is currently disabled".into(),
-                ));
-            }
-            if user.confirmed_at.is_none() {
-                return Err(Error::Forbidden(
-                    "Your login is missing a confirmed e-mail address".into(),
-                ));
-            }
-            if !user.approved {
-                return Err(Error::Forbidden(
-                    "Your login is currently pending approval".into(),
-                ));
-            }
-            Some((user, account))
+    if token.user_id.is_some() && user.is_none() {
+        return Err(invalid());
+    }
+    if let Some((user, account)) = &user {
+        if user.disabled || account.suspended_at.is_some() {
+            return Err(Error::Unauthorized(
+                "Your login is currently disabled".into(),
+            ));
         }
-    };
+        if user.confirmed_at.is_none() {
+            return Err(Error::Forbidden(
+                "Your login is missing a confirmed e-mail address".into(),
+            ));
+        }
+        if !user.approved {
+            return Err(Error::Forbidden(
+                "Your login is currently pending approval".into(),
+            ));
+        }
+    }
     Ok(Authenticated {
         token_id: token.id,
         application_id: token.application_id,

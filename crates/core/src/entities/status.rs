@@ -71,15 +71,6 @@ pub struct Status {
     pub quote: Option<serde_json::Value>,
 }
 
-#[derive(serde::Deserialize)]
-struct StoredMention {
-    id: String,
-    username: String,
-    domain: Option<String>,
-    url: Option<String>,
-    uri: String,
-}
-
 /// Renders a status view. `viewer` is the signed-in account (None: signed out);
 /// `reblog` is the rendered original when the view is a reblog.
 pub fn render(
@@ -89,9 +80,6 @@ pub fn render(
     reblog: Option<Status>,
 ) -> Status {
     let row = &view.status;
-    let mentions: Vec<StoredMention> =
-        serde_json::from_value(view.mentions.clone()).unwrap_or_default();
-    let tags: Vec<String> = serde_json::from_value(view.tags.clone()).unwrap_or_default();
     let own = viewer == Some(row.account_id);
     let signed_in = viewer.is_some();
     let flag = |b: bool| signed_in.then_some(b);
@@ -124,35 +112,38 @@ pub fn render(
         text: None,
         filtered: Vec::new(),
         reblog: reblog.map(Box::new),
-        application: if row.local {
-            view.application.clone()
-        } else {
-            None
+        application: match (&view.application, row.local) {
+            (Some((name, website)), true) => {
+                Some(serde_json::json!({"name": name, "website": website}))
+            }
+            _ => None,
         },
         account: account::render(config, &view.account),
         media_attachments: Vec::new(),
-        mentions: mentions
-            .into_iter()
+        mentions: view
+            .mentions
+            .iter()
             .map(|m| {
                 let acct = match &m.domain {
                     None => m.username.clone(),
                     Some(d) => format!("{}@{d}", m.username),
                 };
-                let url = match (&m.domain, m.url) {
+                let url = match (&m.domain, &m.url) {
                     (None, _) => urls::account_url(config, &m.username),
-                    (Some(_), Some(u)) => u,
-                    (Some(_), None) => m.uri,
+                    (Some(_), Some(u)) => u.clone(),
+                    (Some(_), None) => m.uri.clone(),
                 };
                 Mention {
-                    id: m.id,
-                    username: m.username,
+                    id: m.id.to_string(),
+                    username: m.username.clone(),
                     url,
                     acct,
                 }
             })
             .collect(),
-        tags: tags
-            .into_iter()
+        tags: view
+            .tags
+            .iter()
             .map(|t| Tag {
                 url: urls::tag_url(config, &t.to_lowercase()),
                 name: t.to_lowercase(),

@@ -89,13 +89,31 @@ pub async fn compose(conn: &mut Conn, config: &Config, text: &str) -> Result<Com
     })
 }
 
-/// Stores mentions and hashtags of a status, replacing earlier ones.
-pub async fn attach(conn: &mut Conn, status_id: i64, composed: &Composed) -> Result<()> {
+/// Whether the status may already have mentions and tags to replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attach {
+    /// A status just inserted: nothing to replace.
+    New,
+    /// An edited status: earlier mentions and tags are replaced.
+    Replace,
+}
+
+/// Stores mentions and hashtags of a status.
+pub async fn attach(
+    conn: &mut Conn,
+    status_id: i64,
+    composed: &Composed,
+    mode: Attach,
+) -> Result<()> {
     let ids: Vec<i64> = composed.mentioned.iter().map(|a| a.id).collect();
-    tags_mentions::set_status_mentions(conn, status_id, &ids).await?;
-    let tags = tags_mentions::upsert_tags(conn, &composed.hashtags).await?;
-    let tag_ids: Vec<i64> = tags.iter().map(|t| t.id).collect();
-    tags_mentions::set_status_tags(conn, status_id, &tag_ids).await?;
+    if mode == Attach::Replace || !ids.is_empty() {
+        tags_mentions::set_status_mentions(conn, status_id, &ids).await?;
+    }
+    if mode == Attach::Replace || !composed.hashtags.is_empty() {
+        let tags = tags_mentions::upsert_tags(conn, &composed.hashtags).await?;
+        let tag_ids: Vec<i64> = tags.iter().map(|t| t.id).collect();
+        tags_mentions::set_status_tags(conn, status_id, &tag_ids).await?;
+    }
     Ok(())
 }
 

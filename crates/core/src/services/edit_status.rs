@@ -4,7 +4,7 @@ use ferrodon_db::models::{Account, NewStatusEdit, Status};
 use ferrodon_db::queries::statuses::{self, StatusContentChanges};
 use ferrodon_db::AsyncConnection;
 
-use super::compose::{attach, compose, validate_text};
+use super::compose::{attach, compose, validate_text, Attach};
 use crate::{AppState, Error, Result};
 
 /// The new content.
@@ -82,7 +82,7 @@ pub async fn edit_status(
             },
         )
         .await?;
-        attach(conn, status.id, &composed).await?;
+        attach(conn, status.id, &composed, Attach::Replace).await?;
         Ok::<_, Error>(updated)
     })
     .await

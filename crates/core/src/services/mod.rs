@@ -5,6 +5,7 @@ pub mod delete_status;
 pub mod edit_status;
 pub mod favourite;
 pub mod follow;
+pub mod follow_requests;
 pub mod instance_settings;
 pub mod post_status;
 pub mod reblog;

@@ -6,7 +6,7 @@ use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, User, Vis
 use ferrodon_db::queries::{accounts, notifications, statuses};
 use ferrodon_db::AsyncConnection;
 
-use super::compose::{attach, compose, validate_text};
+use super::compose::{attach, compose, validate_text, Attach};
 use super::status_access::get_visible_status;
 use crate::{urls, AppState, Error, Result};
 
@@ -160,7 +160,7 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
             },
         )
         .await?;
-        attach(conn, status.id, &composed).await?;
+        attach(conn, status.id, &composed, Attach::New).await?;
         accounts::add_to_statuses_count(conn, author.id, 1).await?;
         if let Some(p) = &parent {
             statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1)

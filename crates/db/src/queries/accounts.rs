@@ -1,18 +1,20 @@
 //! Accounts: lookup, insert, profile updates, counters, search.
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 
 use crate::models::{Account, AccountChanges, NewAccount};
 use crate::schema::accounts;
 use crate::{Conn, Result};
 
+diesel::define_sql_function! {
+    /// The database's time-ordered id generator (see the first migration).
+    fn ferrodon_id() -> BigInt;
+}
+
 /// A fresh time-ordered id from the database's id generator.
 pub async fn next_id(conn: &mut Conn) -> Result<i64> {
-    Ok(diesel::select(sql::<BigInt>("ferrodon_id()"))
-        .get_result(conn)
-        .await?)
+    Ok(diesel::select(ferrodon_id()).get_result(conn).await?)
 }
 
 /// Inserts an account.

@@ -5,7 +5,10 @@ use diesel_async::RunQueryDsl;
 use crate::models::{
     AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication,
 };
-use crate::schema::{oauth_access_grants, oauth_access_tokens, oauth_applications};
+use crate::models::{Account, User};
+use crate::schema::{
+    accounts, oauth_access_grants, oauth_access_tokens, oauth_applications, users,
+};
 use crate::{Conn, Result};
 
 /// Registers an application.
@@ -110,4 +113,21 @@ pub async fn revoke_user_tokens(conn: &mut Conn, user_id: i64) -> Result<usize> 
     .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
     .execute(conn)
     .await?)
+}
+
+/// A live token with its user and account (None for app-only tokens), in one round trip.
+pub async fn get_live_token_with_user(
+    conn: &mut Conn,
+    token_digest: &str,
+) -> Result<(AccessToken, Option<(User, Account)>)> {
+    Ok(oauth_access_tokens::table
+        .left_join(users::table.inner_join(accounts::table))
+        .filter(oauth_access_tokens::token_digest.eq(token_digest))
+        .filter(oauth_access_tokens::revoked_at.is_null())
+        .select((
+            AccessToken::as_select(),
+            Option::<(User, Account)>::as_select(),
+        ))
+        .first(conn)
+        .await?)
 }

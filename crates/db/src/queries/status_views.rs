@@ -1,17 +1,31 @@
-//! Everything needed to render statuses, loaded in one query.
+//! Everything needed to render statuses, in one pipelined round trip.
 //!
 //! A status as a client sees it needs its author, mentions, tags, the
 //! application that posted it and the viewer's own favourite / reblog /
-//! bookmark flags. Loading those per status would cost a round trip each;
-//! here correlated sub-selects fetch them all with the page.
-use diesel::dsl::sql;
+//! bookmark flags. Six small prepared (and cached) queries fetch those for a
+//! whole page; they are sent together on one connection (diesel-async
+//! pipelines concurrently polled queries), so the page costs one round trip.
+use std::collections::{HashMap, HashSet};
+
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Jsonb, Nullable};
 use diesel_async::RunQueryDsl;
 
 use crate::models::{Account, Status};
-use crate::schema::{accounts, statuses};
+use crate::schema::{
+    accounts, bookmarks, favourites, mentions, oauth_applications, statuses, statuses_tags, tags,
+};
 use crate::{Conn, Result};
+
+/// An account mentioned by a status.
+#[derive(Debug, Clone, Queryable)]
+#[allow(missing_docs)]
+pub struct MentionedAccount {
+    pub id: i64,
+    pub username: String,
+    pub domain: Option<String>,
+    pub url: Option<String>,
+    pub uri: String,
+}
 
 /// A status with what rendering it needs.
 #[derive(Debug, Clone)]
@@ -20,12 +34,12 @@ pub struct StatusView {
     pub status: Status,
     /// Its author.
     pub account: Account,
-    /// `[{"id","username","domain","url","uri"}]` of mentioned accounts.
-    pub mentions: serde_json::Value,
-    /// `["tagname", …]` display names of its hashtags.
-    pub tags: serde_json::Value,
-    /// `{"name","website"}` of the posting application, for the author only.
-    pub application: Option<serde_json::Value>,
+    /// Mentioned accounts, in mention order.
+    pub mentions: Vec<MentionedAccount>,
+    /// Display names of its hashtags.
+    pub tags: Vec<String>,
+    /// (name, website) of the posting application.
+    pub application: Option<(String, Option<String>)>,
     /// Viewer favourited it.
     pub favourited: bool,
     /// Viewer reblogged it.
@@ -34,16 +48,7 @@ pub struct StatusView {
     pub bookmarked: bool,
 }
 
-type ViewRow = (
-    Status,
-    Account,
-    serde_json::Value,
-    serde_json::Value,
-    Option<serde_json::Value>,
-    bool,
-    bool,
-    bool,
-);
+type MainRow = (Status, Account, Option<(String, Option<String>)>);
 
 /// Loads views of the given statuses for `viewer` (an account id, or None
 /// when signed out), in the order of `ids`; missing ids are skipped.
@@ -55,67 +60,89 @@ pub async fn load_status_views(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let ids: Vec<i64> = ids.to_vec();
     let viewer = viewer.unwrap_or(-1);
-    let mentions = sql::<Jsonb>(
-        "(SELECT coalesce(jsonb_agg(jsonb_build_object('id', ma.id::text, 'username', ma.username, \
-          'domain', ma.domain, 'url', ma.url, 'uri', ma.uri) ORDER BY m.id), '[]'::jsonb) \
-          FROM mentions m JOIN accounts ma ON ma.id = m.account_id WHERE m.status_id = statuses.id)",
-    );
-    let tags = sql::<Jsonb>(
-        "(SELECT coalesce(jsonb_agg(t.display_name ORDER BY t.name), '[]'::jsonb) \
-          FROM statuses_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = statuses.id)",
-    );
-    let application = sql::<Nullable<Jsonb>>(
-        "(SELECT jsonb_build_object('name', oa.name, 'website', oa.website) \
-          FROM oauth_applications oa WHERE oa.id = statuses.application_id)",
-    );
-    let favourited = sql::<Bool>(
-        "EXISTS (SELECT 1 FROM favourites f WHERE f.status_id = statuses.id AND f.account_id = ",
-    )
-    .bind::<BigInt, _>(viewer)
-    .sql(")");
-    let reblogged = sql::<Bool>(
-        "EXISTS (SELECT 1 FROM statuses r WHERE r.reblog_of_id = statuses.id AND r.account_id = ",
-    )
-    .bind::<BigInt, _>(viewer)
-    .sql(")");
-    let bookmarked = sql::<Bool>(
-        "EXISTS (SELECT 1 FROM bookmarks b WHERE b.status_id = statuses.id AND b.account_id = ",
-    )
-    .bind::<BigInt, _>(viewer)
-    .sql(")");
-    let rows: Vec<ViewRow> = statuses::table
+    let shared: &Conn = conn;
+
+    let main = statuses::table
         .inner_join(accounts::table)
-        .filter(statuses::id.eq_any(ids))
+        .left_join(oauth_applications::table)
+        .filter(statuses::id.eq_any(&ids))
         .select((
             Status::as_select(),
             Account::as_select(),
-            mentions,
-            tags,
-            application,
-            favourited,
-            reblogged,
-            bookmarked,
+            (oauth_applications::name, oauth_applications::website).nullable(),
         ))
-        .load(conn)
-        .await?;
-    let mut views: Vec<StatusView> = rows
+        .load::<MainRow>(&mut &*shared);
+    let mentioned = mentions::table
+        .inner_join(accounts::table)
+        .filter(mentions::status_id.eq_any(&ids))
+        .order(mentions::id.asc())
+        .select((
+            mentions::status_id,
+            (
+                accounts::id,
+                accounts::username,
+                accounts::domain,
+                accounts::url,
+                accounts::uri,
+            ),
+        ))
+        .load::<(i64, MentionedAccount)>(&mut &*shared);
+    let tagged = statuses_tags::table
+        .inner_join(tags::table)
+        .filter(statuses_tags::status_id.eq_any(&ids))
+        .order(tags::name.asc())
+        .select((statuses_tags::status_id, tags::display_name))
+        .load::<(i64, String)>(&mut &*shared);
+    let favourited = favourites::table
+        .filter(favourites::account_id.eq(viewer))
+        .filter(favourites::status_id.eq_any(&ids))
+        .select(favourites::status_id)
+        .load::<i64>(&mut &*shared);
+    let bookmarked = bookmarks::table
+        .filter(bookmarks::account_id.eq(viewer))
+        .filter(bookmarks::status_id.eq_any(&ids))
+        .select(bookmarks::status_id)
+        .load::<i64>(&mut &*shared);
+    let reblogged = statuses::table
+        .filter(statuses::account_id.eq(viewer))
+        .filter(statuses::reblog_of_id.eq_any(&ids))
+        .select(statuses::reblog_of_id)
+        .load::<Option<i64>>(&mut &*shared);
+
+    let (main, mentioned, tagged, favourited, bookmarked, reblogged) =
+        tokio::try_join!(main, mentioned, tagged, favourited, bookmarked, reblogged)?;
+
+    let mut mentions_by_status: HashMap<i64, Vec<MentionedAccount>> = HashMap::new();
+    for (status_id, account) in mentioned {
+        mentions_by_status
+            .entry(status_id)
+            .or_default()
+            .push(account);
+    }
+    let mut tags_by_status: HashMap<i64, Vec<String>> = HashMap::new();
+    for (status_id, tag) in tagged {
+        tags_by_status.entry(status_id).or_default().push(tag);
+    }
+    let favourited: HashSet<i64> = favourited.into_iter().collect();
+    let bookmarked: HashSet<i64> = bookmarked.into_iter().collect();
+    let reblogged: HashSet<i64> = reblogged.into_iter().flatten().collect();
+
+    let mut views: Vec<StatusView> = main
         .into_iter()
-        .map(
-            |(status, account, mentions, tags, application, favourited, reblogged, bookmarked)| {
-                StatusView {
-                    status,
-                    account,
-                    mentions,
-                    tags,
-                    application,
-                    favourited,
-                    reblogged,
-                    bookmarked,
-                }
-            },
-        )
+        .map(|(status, account, application)| StatusView {
+            mentions: mentions_by_status.remove(&status.id).unwrap_or_default(),
+            tags: tags_by_status.remove(&status.id).unwrap_or_default(),
+            favourited: favourited.contains(&status.id),
+            bookmarked: bookmarked.contains(&status.id),
+            reblogged: reblogged.contains(&status.id),
+            application,
+            status,
+            account,
+        })
         .collect();
-    views.sort_by_key(|v| ids.iter().position(|id| *id == v.status.id));
+    let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    views.sort_by_key(|v| position.get(&v.status.id).copied().unwrap_or(usize::MAX));
     Ok(views)
 }

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::RunQueryDsl;
 
-use crate::schema::statuses;
-use crate::{paginate, Conn, Page, Result};
+use crate::schema::{follows, mentions, statuses, statuses_tags, tags};
+use crate::{load_page, paginate, Conn, Page, Result};
 
 /// `statuses.*` is visible to `viewer`: public or unlisted, the viewer's own,
 /// followers-only and the viewer follows the author, or the viewer is mentioned.
@@ -31,26 +31,35 @@ fn visible_to(
 /// The home timeline of `viewer`: its own statuses and those of accounts it
 /// follows (their reblogs only where the follow shows reblogs), that it may see.
 pub async fn list_home_timeline(conn: &mut Conn, viewer: i64, page: &Page) -> Result<Vec<i64>> {
-    let authors = sql::<Bool>("statuses.account_id IN (SELECT hf.target_account_id FROM follows hf WHERE hf.account_id = ")
-        .bind::<BigInt, _>(viewer)
-        .sql(" UNION ALL SELECT ")
-        .bind::<BigInt, _>(viewer)
-        .sql(")");
-    let hidden_reblogs = sql::<Bool>("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = ")
-        .bind::<BigInt, _>(viewer)
-        .sql(" AND rf.target_account_id = statuses.account_id AND NOT rf.show_reblogs))");
+    let followed = follows::table
+        .filter(follows::account_id.eq(viewer))
+        .select(follows::target_account_id);
+    let reblogs_hidden_from = follows::table
+        .filter(follows::account_id.eq(viewer))
+        .filter(follows::show_reblogs.eq(false))
+        .select(follows::target_account_id);
+    let mentioning = mentions::table
+        .filter(mentions::account_id.eq(viewer))
+        .select(mentions::status_id);
     let query = statuses::table
         .select(statuses::id)
-        .filter(authors)
-        .filter(hidden_reblogs)
-        .filter(sql::<Bool>("(statuses.visibility <= 2 OR statuses.account_id = ")
-            .bind::<BigInt, _>(viewer)
-            .sql(" OR EXISTS (SELECT 1 FROM mentions hm WHERE hm.status_id = statuses.id AND hm.account_id = ")
-            .bind::<BigInt, _>(viewer)
-            .sql("))"))
-        .into_boxed();
-    let ids = paginate!(query, statuses::id, *page).load(conn).await?;
-    Ok(page.finish(ids))
+        .filter(
+            statuses::account_id
+                .eq_any(followed)
+                .or(statuses::account_id.eq(viewer)),
+        )
+        .filter(
+            statuses::reblog_of_id
+                .is_null()
+                .or(statuses::account_id.ne_all(reblogs_hidden_from)),
+        )
+        .filter(
+            statuses::visibility
+                .le(2)
+                .or(statuses::account_id.eq(viewer))
+                .or(statuses::id.eq_any(mentioning)),
+        );
+    Ok(load_page!(query, statuses::id, *page, conn))
 }
 
 /// Where statuses on a public timeline may come from.
@@ -65,50 +74,49 @@ pub enum Locality {
     Remote,
 }
 
+impl Locality {
+    /// Values of `statuses.local` it admits.
+    fn admits(self) -> Vec<bool> {
+        match self {
+            Locality::All => vec![true, false],
+            Locality::Local => vec![true],
+            Locality::Remote => vec![false],
+        }
+    }
+}
+
 /// The public timeline: public, non-reblog statuses.
 pub async fn list_public_timeline(
     conn: &mut Conn,
     locality: Locality,
     page: &Page,
 ) -> Result<Vec<i64>> {
-    let mut query = statuses::table
+    let query = statuses::table
         .select(statuses::id)
         .filter(statuses::visibility.eq(0))
         .filter(statuses::reblog_of_id.is_null())
-        .into_boxed();
-    query = match locality {
-        Locality::All => query,
-        Locality::Local => query.filter(statuses::local.eq(true)),
-        Locality::Remote => query.filter(statuses::local.eq(false)),
-    };
-    let ids = paginate!(query, statuses::id, *page).load(conn).await?;
-    Ok(page.finish(ids))
+        .filter(statuses::local.eq_any(locality.admits()));
+    Ok(load_page!(query, statuses::id, *page, conn))
 }
 
-/// Public statuses carrying a hashtag (by lower-cased name).
+/// Public statuses carrying a hashtag (by name, case-insensitive).
 pub async fn list_tag_timeline(
     conn: &mut Conn,
     tag_name: &str,
     locality: Locality,
     page: &Page,
 ) -> Result<Vec<i64>> {
-    let mut query = statuses::table
+    let tagged = statuses_tags::table
+        .inner_join(tags::table)
+        .filter(tags::name.eq(tag_name.to_lowercase()))
+        .select(statuses_tags::status_id);
+    let query = statuses::table
         .select(statuses::id)
         .filter(statuses::visibility.eq(0))
         .filter(statuses::reblog_of_id.is_null())
-        .filter(
-            sql::<Bool>("statuses.id IN (SELECT st.status_id FROM statuses_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ")
-                .bind::<Text, _>(tag_name.to_lowercase())
-                .sql(")"),
-        )
-        .into_boxed();
-    query = match locality {
-        Locality::All => query,
-        Locality::Local => query.filter(statuses::local.eq(true)),
-        Locality::Remote => query.filter(statuses::local.eq(false)),
-    };
-    let ids = paginate!(query, statuses::id, *page).load(conn).await?;
-    Ok(page.finish(ids))
+        .filter(statuses::local.eq_any(locality.admits()))
+        .filter(statuses::id.eq_any(tagged));
+    Ok(load_page!(query, statuses::id, *page, conn))
 }
 
 /// Options of `GET /api/v1/accounts/:id/statuses`.

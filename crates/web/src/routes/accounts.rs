@@ -7,6 +7,7 @@ use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
+use ferrodon_core::services::follow_requests::{authorize_follow_request, reject_follow_request};
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
 use ferrodon_core::services::update_credentials::{update_credentials, ProfileUpdate};
 use ferrodon_core::{rate_limit, AppState, Error};
@@ -46,6 +47,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(unfollow_account),
         )
         .route("/api/v1/follow_requests", web::get().to(follow_requests))
+        .route(
+            "/api/v1/follow_requests/{id}/authorize",
+            web::post().to(authorize_request),
+        )
+        .route(
+            "/api/v1/follow_requests/{id}/reject",
+            web::post().to(reject_request),
+        )
         .route("/api/v1/preferences", web::get().to(preferences));
 }
 
@@ -379,4 +388,28 @@ async fn preferences(auth: Auth) -> ApiResult<HttpResponse> {
         "reading:expand:spoilers": false,
         "reading:autoplay:gifs": false
     })))
+}
+
+async fn authorize_request(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let requester = path_id(&path)?;
+    authorize_follow_request(&state, me, requester).await?;
+    relationship_with(&state, me.id, requester).await
+}
+
+async fn reject_request(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let requester = path_id(&path)?;
+    reject_follow_request(&state, me, requester).await?;
+    relationship_with(&state, me.id, requester).await
 }

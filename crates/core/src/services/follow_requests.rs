@@ -1,0 +1,79 @@
+//! Accepting and rejecting follow requests to a locked account.
+use ferrodon_db::models::{Account, NewFollow, NewNotification};
+use ferrodon_db::queries::{accounts, follows, notifications};
+use ferrodon_db::AsyncConnection;
+
+use crate::{AppState, Error, Result};
+
+/// Turns `requester`'s pending request into a follow. NotFound when there is none.
+pub async fn authorize_follow_request(
+    state: &AppState,
+    target: &Account,
+    requester_id: i64,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    conn.transaction(async |conn| {
+        let request = follows::take_follow_request(conn, requester_id, target.id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let (_, created) = follows::put_follow(
+            conn,
+            &NewFollow {
+                account_id: request.account_id,
+                target_account_id: target.id,
+                show_reblogs: request.show_reblogs,
+                notify: request.notify,
+                languages: None,
+                uri: request.uri.clone(),
+            },
+        )
+        .await?;
+        if created {
+            accounts::add_to_follow_counts(conn, request.account_id, target.id, 1).await?;
+        }
+        notifications::delete_notifications_about(
+            conn,
+            requester_id,
+            "follow_request",
+            None,
+            target.id,
+        )
+        .await?;
+        notifications::put_notification(
+            conn,
+            &NewNotification {
+                account_id: target.id,
+                from_account_id: requester_id,
+                kind: "follow".into(),
+                status_id: None,
+            },
+        )
+        .await?;
+        Ok::<_, Error>(())
+    })
+    .await
+}
+
+/// Drops `requester`'s pending request. NotFound when there is none.
+pub async fn reject_follow_request(
+    state: &AppState,
+    target: &Account,
+    requester_id: i64,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    conn.transaction(async |conn| {
+        follows::take_follow_request(conn, requester_id, target.id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        notifications::delete_notifications_about(
+            conn,
+            requester_id,
+            "follow_request",
+            None,
+            target.id,
+        )
+        .await?;
+        Ok::<_, Error>(())
+    })
+    .await
+}
