@@ -84,8 +84,10 @@ pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
 fn validate_email(email: &str) -> Result<()> {
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
+            // Mastodon accepts single-label domains such as admin@localhost.
             !local.is_empty()
-                && domain.contains('.')
+                && !domain.is_empty()
+                && !domain.contains('@')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
         })
