@@ -93,26 +93,6 @@ macro_rules! paginate {
     }};
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn limit_is_clamped() {
-        assert_eq!(Page::new(None, None, None, Some(500), 20, 40).limit, 40);
-        assert_eq!(Page::new(None, None, None, Some(0), 20, 40).limit, 1);
-        assert_eq!(Page::new(None, None, None, None, 20, 40).limit, 20);
-    }
-
-    #[test]
-    fn min_id_wins_over_since_id_and_sorts_ascending() {
-        let p = Page::new(None, Some(5), Some(9), None, 20, 40);
-        assert_eq!(p.lower_bound(), Some(9));
-        assert!(p.query_order_ascending());
-        assert_eq!(p.finish(vec![10, 11, 12]), vec![12, 11, 10]);
-    }
-}
-
 /// Runs a (non-boxed, so prepared-statement-cacheable) query for one page:
 /// filters the key column by the page bounds, orders and limits it, loads
 /// the rows and returns them newest first.
@@ -138,4 +118,24 @@ macro_rules! load_page {
         };
         page.finish(rows)
     }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_is_clamped() {
+        assert_eq!(Page::new(None, None, None, Some(500), 20, 40).limit, 40);
+        assert_eq!(Page::new(None, None, None, Some(0), 20, 40).limit, 1);
+        assert_eq!(Page::new(None, None, None, None, 20, 40).limit, 20);
+    }
+
+    #[test]
+    fn min_id_wins_over_since_id_and_sorts_ascending() {
+        let p = Page::new(None, Some(5), Some(9), None, 20, 40);
+        assert_eq!(p.lower_bound(), Some(9));
+        assert!(p.query_order_ascending());
+        assert_eq!(p.finish(vec![10, 11, 12]), vec![12, 11, 10]);
+    }
 }

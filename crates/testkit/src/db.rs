@@ -42,7 +42,16 @@ impl TestDb {
     /// Creates the database (and the template first, if needed).
     pub async fn new() -> TestDb {
         let admin_url = crate::admin_database_url();
-        let template = format!("ferrodon_tpl_{}", migrations_fingerprint());
+        // Only the owner (or a superuser) may clone a database, so each role gets its own template.
+        let role: String = url::Url::parse(&admin_url)
+            .map(|u| {
+                u.username()
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let template = format!("ferrodon_tpl_{role}_{}", migrations_fingerprint());
         let mut conn = admin::connect_admin(&admin_url)
             .await
             .expect("connect to PostgreSQL for tests");

@@ -41,8 +41,11 @@ impl Server {
                         .error_handler(error::json_error),
                 )
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                // The path only (%U), never the query string: clients may put
+                // `access_token=` there, and secrets must not reach the logs.
                 .wrap(
-                    actix_web::middleware::Logger::new("%{r}a \"%r\" %s %b %Dms")
+                    actix_web::middleware::Logger::new("%{r}a %{METHOD}xi %U %s %b %Dms")
+                        .custom_request_replace("METHOD", |req| req.method().to_string())
                         .exclude("/health"),
                 )
                 // Rails ignores a trailing slash and clients rely on it (Mastodon.py asks for `/api/v1/instance/`).
