@@ -39,19 +39,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/api/v1/statuses/{id}/favourite",
-            web::post().to(favourite_status),
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Favourite)),
         )
         .route(
             "/api/v1/statuses/{id}/unfavourite",
-            web::post().to(unfavourite_status),
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unfavourite)),
         )
         .route(
             "/api/v1/statuses/{id}/bookmark",
-            web::post().to(bookmark_status),
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Bookmark)),
         )
         .route(
             "/api/v1/statuses/{id}/unbookmark",
-            web::post().to(unbookmark_status),
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unbookmark)),
         )
         .route(
             "/api/v1/statuses/{id}/favourited_by",
@@ -276,51 +276,34 @@ async fn unreblog_status(
     render_one(&state, original, Some(account.id)).await
 }
 
-async fn favourite_status(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:favourites"])?;
-    let (_, account) = auth.0.require_user()?;
-    let id = path_id(&path)?;
-    favourite(&state, account, id).await?;
-    render_one(&state, id, Some(account.id)).await
+/// The four idempotent toggles a client sends with no parameters.
+#[derive(Clone, Copy)]
+enum Toggle {
+    Favourite,
+    Unfavourite,
+    Bookmark,
+    Unbookmark,
 }
 
-async fn unfavourite_status(
+async fn toggle(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
+    which: Toggle,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:favourites"])?;
+    let scope = match which {
+        Toggle::Favourite | Toggle::Unfavourite => "write:favourites",
+        Toggle::Bookmark | Toggle::Unbookmark => "write:bookmarks",
+    };
+    auth.0.require_scope(&[scope])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
-    unfavourite(&state, account, id).await?;
-    render_one(&state, id, Some(account.id)).await
-}
-
-async fn bookmark_status(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:bookmarks"])?;
-    let (_, account) = auth.0.require_user()?;
-    let id = path_id(&path)?;
-    bookmark(&state, account, id).await?;
-    render_one(&state, id, Some(account.id)).await
-}
-
-async fn unbookmark_status(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:bookmarks"])?;
-    let (_, account) = auth.0.require_user()?;
-    let id = path_id(&path)?;
-    unbookmark(&state, account, id).await?;
+    match which {
+        Toggle::Favourite => favourite(&state, account, id).await?,
+        Toggle::Unfavourite => unfavourite(&state, account, id).await?,
+        Toggle::Bookmark => bookmark(&state, account, id).await?,
+        Toggle::Unbookmark => unbookmark(&state, account, id).await?,
+    }
     render_one(&state, id, Some(account.id)).await
 }
 
