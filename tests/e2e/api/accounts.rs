@@ -377,3 +377,59 @@ async fn locked_account_authorizes_and_rejects_requests() {
         "the accepted request became a follow notification; the rejected one is gone"
     );
 }
+
+#[tokio::test]
+async fn update_credentials_accepts_multipart_and_refuses_unsupported_uploads() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let form = reqwest::multipart::Form::new()
+        .text("display_name", "Multipart Alice")
+        .text("bot", "true")
+        .text("source[sensitive]", "true");
+    let resp = app
+        .client
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&alice)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let me: Value = resp.json().await.unwrap();
+    assert_eq!(me["display_name"], "Multipart Alice");
+    assert_eq!(me["bot"], true);
+    assert_eq!(me["source"]["sensitive"], true);
+
+    let with_avatar = reqwest::multipart::Form::new()
+        .text("display_name", "Should not apply")
+        .part(
+            "avatar",
+            reqwest::multipart::Part::bytes(vec![0x89, b'P', b'N', b'G'])
+                .file_name("a.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let resp = app
+        .client
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&alice)
+        .multipart(with_avatar)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        422,
+        "an upload is refused, not silently dropped"
+    );
+    let me: Value = app
+        .get("/api/v1/accounts/verify_credentials", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["display_name"], "Multipart Alice",
+        "nothing of the refused request was applied"
+    );
+}

@@ -2,12 +2,13 @@
 //!
 //! A status as a client sees it needs its author, mentions, tags, the
 //! application that posted it and the viewer's own favourite / reblog /
-//! bookmark flags. Six small prepared (and cached) queries fetch those for a
+//! bookmark flags. Four small prepared (and cached) queries fetch those for a
 //! whole page; they are sent together on one connection (diesel-async
 //! pipelines concurrently polled queries), so the page costs one round trip.
 use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
+use diesel::sql_types::SmallInt;
 use diesel_async::RunQueryDsl;
 
 use crate::models::{Account, Status};
@@ -49,6 +50,10 @@ pub struct StatusView {
 }
 
 type MainRow = (Status, Account, Option<(String, Option<String>)>);
+
+const FAVOURITED: i16 = 1;
+const BOOKMARKED: i16 = 2;
+const REBLOGGED: i16 = 3;
 
 /// Loads views of the given statuses for `viewer` (an account id, or None
 /// when signed out), in the order of `ids`; missing ids are skipped.
@@ -95,24 +100,29 @@ pub async fn load_status_views(
         .order(tags::name.asc())
         .select((statuses_tags::status_id, tags::display_name))
         .load::<(i64, String)>(&mut &*shared);
-    let favourited = favourites::table
+    // The viewer's favourites, bookmarks and reblogs of these statuses, in one statement.
+    let flags = favourites::table
         .filter(favourites::account_id.eq(viewer))
         .filter(favourites::status_id.eq_any(&ids))
-        .select(favourites::status_id)
-        .load::<i64>(&mut &*shared);
-    let bookmarked = bookmarks::table
-        .filter(bookmarks::account_id.eq(viewer))
-        .filter(bookmarks::status_id.eq_any(&ids))
-        .select(bookmarks::status_id)
-        .load::<i64>(&mut &*shared);
-    let reblogged = statuses::table
-        .filter(statuses::account_id.eq(viewer))
-        .filter(statuses::reblog_of_id.eq_any(&ids))
-        .select(statuses::reblog_of_id)
-        .load::<Option<i64>>(&mut &*shared);
+        .select((FAVOURITED.into_sql::<SmallInt>(), favourites::status_id))
+        .union_all(
+            bookmarks::table
+                .filter(bookmarks::account_id.eq(viewer))
+                .filter(bookmarks::status_id.eq_any(&ids))
+                .select((BOOKMARKED.into_sql::<SmallInt>(), bookmarks::status_id)),
+        )
+        .union_all(
+            statuses::table
+                .filter(statuses::account_id.eq(viewer))
+                .filter(statuses::reblog_of_id.eq_any(&ids))
+                .select((
+                    REBLOGGED.into_sql::<SmallInt>(),
+                    statuses::reblog_of_id.assume_not_null(),
+                )),
+        )
+        .load::<(i16, i64)>(&mut &*shared);
 
-    let (main, mentioned, tagged, favourited, bookmarked, reblogged) =
-        tokio::try_join!(main, mentioned, tagged, favourited, bookmarked, reblogged)?;
+    let (main, mentioned, tagged, flags) = tokio::try_join!(main, mentioned, tagged, flags)?;
 
     let mut mentions_by_status: HashMap<i64, Vec<MentionedAccount>> = HashMap::new();
     for (status_id, account) in mentioned {
@@ -125,9 +135,15 @@ pub async fn load_status_views(
     for (status_id, tag) in tagged {
         tags_by_status.entry(status_id).or_default().push(tag);
     }
-    let favourited: HashSet<i64> = favourited.into_iter().collect();
-    let bookmarked: HashSet<i64> = bookmarked.into_iter().collect();
-    let reblogged: HashSet<i64> = reblogged.into_iter().flatten().collect();
+    let flagged = |kind: i16| -> HashSet<i64> {
+        flags
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| *id)
+            .collect()
+    };
+    let (favourited, bookmarked, reblogged) =
+        (flagged(FAVOURITED), flagged(BOOKMARKED), flagged(REBLOGGED));
 
     let mut views: Vec<StatusView> = main
         .into_iter()

@@ -19,6 +19,8 @@ const MAX_BODY: usize = 2 << 20;
 #[derive(Debug, Default, Clone)]
 pub struct Params {
     values: Map<String, Value>,
+    /// Names of file fields that arrived in a multipart body (their bytes are not kept).
+    file_fields: Vec<String>,
 }
 
 fn bad(msg: String) -> ApiError {
@@ -105,6 +107,11 @@ impl Params {
     /// A snowflake id parameter; 400 when it is not one.
     pub fn id(&self, name: &str) -> ApiResult<Option<i64>> {
         self.i64(name)
+    }
+
+    /// True when a multipart body carried a file in field `name`.
+    pub fn has_file(&self, name: &str) -> bool {
+        self.file_fields.iter().any(|f| f == name)
     }
 
     /// A list: `name[]=a&name[]=b`, a JSON array, or a single value.
@@ -229,7 +236,9 @@ impl FromRequest for Params {
                             data.extend_from_slice(&chunk);
                         }
                     }
-                    if !is_file && !name.is_empty() {
+                    if is_file {
+                        params.file_fields.push(name);
+                    } else if !name.is_empty() {
                         params.insert_rails(
                             &name,
                             Value::String(String::from_utf8_lossy(&data).into_owned()),

@@ -151,6 +151,13 @@ fn profile_fields(params: &Params) -> Option<Vec<(String, String)>> {
 async fn update(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:accounts"])?;
     let (user, account) = auth.0.require_user()?;
+    if params.has_file("avatar") || params.has_file("header") {
+        // Refuse rather than drop the image silently; uploads arrive with the media issue.
+        return Err(Error::validation(
+            "Avatar and header uploads are not supported by this server yet",
+        )
+        .into());
+    }
     let source = params.get("source").cloned().unwrap_or(Value::Null);
     let source_str = |k: &str| source.get(k).and_then(Value::as_str).map(str::to_owned);
     let update = ProfileUpdate {
