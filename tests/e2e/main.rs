@@ -4,3 +4,4 @@
 
 mod api;
 mod oauth;
+mod well_known;

@@ -20,6 +20,9 @@ pub use config::Config;
 pub use error::{Error, Result};
 pub use state::AppState;
 
+/// Fediverse wire types, re-exported for the binaries.
+pub use ferrodon_apub as apub;
+
 /// The database layer, re-exported for the CLI's maintenance commands and tests.
 pub use ferrodon_db as db;
 

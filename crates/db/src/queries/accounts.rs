@@ -178,3 +178,12 @@ pub async fn count_local_accounts(conn: &mut Conn) -> Result<i64> {
         .get_result(conn)
         .await?)
 }
+
+/// An account by its ActivityPub id.
+pub async fn get_account_by_uri(conn: &mut Conn, uri: &str) -> Result<Account> {
+    Ok(accounts::table
+        .filter(accounts::uri.eq(uri))
+        .select(Account::as_select())
+        .first(conn)
+        .await?)
+}

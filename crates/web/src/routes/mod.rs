@@ -10,6 +10,7 @@ mod oauth;
 mod search;
 mod statuses;
 mod timelines;
+mod well_known;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::{Page, PageCursors};
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     timelines::configure(cfg);
     notifications::configure(cfg);
     search::configure(cfg);
+    well_known::configure(cfg);
     empty::configure(cfg);
 }
 

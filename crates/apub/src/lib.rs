@@ -1,0 +1,7 @@
+//! Pure fediverse protocol types: what goes over the wire, nothing about
+//! storage or transport. This first part covers discovery (WebFinger and
+//! NodeInfo); ActivityPub objects and activities join it with federation.
+#![warn(missing_docs)]
+
+pub mod nodeinfo;
+pub mod webfinger;
