@@ -44,6 +44,7 @@ class Instance:
         suffix = "".join(random.choice(string.ascii_lowercase) for _ in range(10))
         self.db = f"ferrodon_pytest_{suffix}"
         self.port = free_port()
+        self.streaming_port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -54,10 +55,13 @@ class Instance:
             "REDIS_NAMESPACE": f"pytest_{suffix}",
             "SECRET_KEY_BASE": "python-client-test-secret-0123456789abcdef",
             "PORT": str(self.port),
+            "STREAMING_PORT": str(self.streaming_port),
+            "STREAMING_API_BASE_URL": f"ws://127.0.0.1:{self.streaming_port}",
             "WEB_CONCURRENCY": "1",
             "RUST_LOG": "warn",
         }
         self.proc = None
+        self.streaming = None
         self.log = tempfile.NamedTemporaryFile(prefix="ferrodon-web-py-", suffix=".log", delete=False)
 
     def ctl(self, *args):
@@ -70,6 +74,7 @@ class Instance:
         subprocess.run(["psql", ADMIN_URL, "-q", "-c", f"CREATE DATABASE {self.db}"], check=True, capture_output=True)
         self.ctl("db", "migrate")
         self.proc = subprocess.Popen([os.path.join(BIN, "ferrodon-web")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
+        self.streaming = subprocess.Popen([os.path.join(BIN, "ferrodon-streaming")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -81,12 +86,13 @@ class Instance:
         raise RuntimeError("ferrodon-web did not become healthy: " + open(self.log.name).read())
 
     def stop(self):
-        if self.proc:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        for proc in (self.proc, self.streaming):
+            if proc:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         subprocess.run(["psql", ADMIN_URL, "-q", "-c", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)"], capture_output=True)
 
 
@@ -186,6 +192,33 @@ def main():
             assert older and len(older) == 2 and older[0].id < page[-1].id
             newer = api.fetch_previous(older)
             assert newer and newer[-1].id > older[0].id
+
+        @test("stream_user receives a new status")
+        def _():
+            from mastodon import StreamListener
+            import threading
+            received = threading.Event()
+            got = {}
+
+            class Listener(StreamListener):
+                def on_update(self, status):
+                    got["status"] = status
+                    received.set()
+
+            api = state["alice"]
+            handle = api.stream_user(Listener(), run_async=True, reconnect_async=False)
+            try:
+                # Give the subscription a moment to reach Redis, then post until the event arrives.
+                deadline = time.time() + 15
+                posted = None
+                while not received.is_set() and time.time() < deadline:
+                    posted = api.status_post("streamed to Mastodon.py")
+                    received.wait(2)
+                assert received.is_set(), "no update event arrived"
+                assert got["status"].content.startswith("<p>streamed to Mastodon.py"), got["status"].content
+                assert posted is not None
+            finally:
+                handle.close()
 
         @test("errors surface as Mastodon.py exceptions")
         def _():

@@ -4,4 +4,5 @@
 
 mod api;
 mod oauth;
+mod streaming;
 mod well_known;

@@ -3,10 +3,14 @@
 //! any reblogs on it.
 use std::collections::HashMap;
 
+use ferrodon_db::models::Notification as NotificationRow;
+use ferrodon_db::queries::accounts;
 use ferrodon_db::queries::status_views::load_status_views;
 use ferrodon_db::Conn;
 
+use crate::entities::notification::Notification;
 use crate::entities::status::{self, Status};
+use crate::entities::{account, timestamp};
 use crate::{Config, Result};
 
 /// Renders statuses in the order of `ids`, skipping missing ones.
@@ -50,4 +54,46 @@ pub async fn render_status(
         .into_iter()
         .next()
         .ok_or(crate::Error::NotFound)
+}
+
+/// Renders notifications for their recipient, skipping any whose account or
+/// status has gone.
+pub async fn render_notifications(
+    conn: &mut Conn,
+    config: &Config,
+    rows: &[NotificationRow],
+    viewer: i64,
+) -> Result<Vec<Notification>> {
+    let mut from_ids: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
+    from_ids.sort_unstable();
+    from_ids.dedup();
+    let from: HashMap<i64, account::Account> = accounts::get_accounts_by_ids(conn, &from_ids)
+        .await?
+        .iter()
+        .map(|a| (a.id, account::render(config, a)))
+        .collect();
+    let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
+    let statuses: HashMap<String, Status> =
+        render_statuses(conn, config, &status_ids, Some(viewer))
+            .await?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|n| {
+            let status = match n.status_id {
+                Some(id) => Some(statuses.get(&id.to_string())?.clone()),
+                None => None,
+            };
+            Some(Notification {
+                id: n.id.to_string(),
+                kind: n.kind.clone(),
+                created_at: timestamp(&n.created_at),
+                group_key: format!("ungrouped-{}", n.id),
+                account: from.get(&n.from_account_id)?.clone(),
+                status,
+            })
+        })
+        .collect())
 }

@@ -65,7 +65,11 @@ pub struct TestApp {
     pub state: AppState,
     /// HTTP client that does not follow redirects.
     pub client: reqwest::Client,
+    /// `ws://127.0.0.1:PORT` of ferrodon-streaming, when started with [`TestApp::spawn_with_streaming`].
+    pub streaming_url: Option<String>,
     child: Child,
+    streaming: Option<Child>,
+    env: Vec<(String, String)>,
     log: PathBuf,
     _db: TestDb,
 }
@@ -74,6 +78,55 @@ impl TestApp {
     /// Starts an instance with default settings.
     pub async fn spawn() -> TestApp {
         Self::spawn_with(&[]).await
+    }
+
+    /// Starts an instance and its streaming server.
+    pub async fn spawn_with_streaming() -> TestApp {
+        let mut app = Self::spawn_with(&[]).await;
+        let port = free_port();
+        let mut env = app.env.clone();
+        env.push(("STREAMING_PORT".into(), port.to_string()));
+        let binary = bin_dir().join("ferrodon-streaming");
+        let child = Command::new(&binary)
+            .env_clear()
+            .envs(env)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()));
+        app.streaming = Some(child);
+        let health = format!("http://127.0.0.1:{port}/api/v1/streaming/health");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(resp) = app.client.get(&health).send().await {
+                if resp.status().is_success() {
+                    break;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "ferrodon-streaming did not become healthy"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        app.streaming_url = Some(format!("ws://127.0.0.1:{port}"));
+        app
+    }
+
+    /// Waits until some process subscribes to a Redis stream channel (e.g. `timeline:public`).
+    pub async fn wait_for_subscriber(&self, channel: &str) {
+        let full = self.state.redis_key(channel);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let mut conn = self.state.redis().await.expect("redis");
+            let counts: Vec<(String, i64)> =
+                ferrodon_core::streaming::redis_numsub(&mut conn, &full).await;
+            if counts.iter().any(|(_, n)| *n > 0) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "nobody subscribed to {full}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Starts an instance with extra environment variables.
@@ -87,6 +140,7 @@ impl TestApp {
             env.push(((*k).to_owned(), (*v).to_owned()));
         }
         let config = Config::from_vars(env.clone()).expect("test configuration");
+        let env_for_streaming = env.clone();
         let state = AppState::new(config).expect("test state");
         let log = std::env::temp_dir().join(format!("ferrodon-web-{namespace}.log"));
         let stderr = std::fs::File::create(&log)
@@ -113,7 +167,10 @@ impl TestApp {
             base_url: format!("http://127.0.0.1:{port}"),
             state,
             client,
+            streaming_url: None,
             child,
+            streaming: None,
+            env: env_for_streaming,
             log: log.clone(),
             _db: db,
         };
@@ -187,6 +244,10 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(child) = &mut self.streaming {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         if !std::thread::panicking() {
             let _ = std::fs::remove_file(&self.log);
         }

@@ -3,28 +3,37 @@ use ferrodon_db::models::{Account, Status};
 use ferrodon_db::queries::{accounts, statuses};
 use ferrodon_db::AsyncConnection;
 
-use crate::{AppState, Error, Result};
+use crate::{live, AppState, Error, Result};
 
 /// Deletes the author's status and returns the row as it was, so the client
 /// can offer delete-and-redraft. Its reblogs, favourites and notifications go with it.
 pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -> Result<Status> {
     let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let status = statuses::get_status_by_id(conn, status_id).await?;
-        if status.account_id != author.id {
-            return Err(Error::NotFound);
-        }
-        statuses::delete_status_by_id(conn, status.id).await?;
-        accounts::add_to_statuses_count(conn, author.id, -1).await?;
-        if let Some(parent) = status.in_reply_to_id {
-            statuses::add_to_status_counter(conn, parent, statuses::StatusCounter::Replies, -1)
+    let status = conn
+        .transaction(async |conn| {
+            let status = statuses::get_status_by_id(conn, status_id).await?;
+            if status.account_id != author.id {
+                return Err(Error::NotFound);
+            }
+            statuses::delete_status_by_id(conn, status.id).await?;
+            accounts::add_to_statuses_count(conn, author.id, -1).await?;
+            if let Some(parent) = status.in_reply_to_id {
+                statuses::add_to_status_counter(conn, parent, statuses::StatusCounter::Replies, -1)
+                    .await?;
+            }
+            if let Some(original) = status.reblog_of_id {
+                statuses::add_to_status_counter(
+                    conn,
+                    original,
+                    statuses::StatusCounter::Reblogs,
+                    -1,
+                )
                 .await?;
-        }
-        if let Some(original) = status.reblog_of_id {
-            statuses::add_to_status_counter(conn, original, statuses::StatusCounter::Reblogs, -1)
-                .await?;
-        }
-        Ok::<_, Error>(status)
-    })
-    .await
+            }
+            Ok::<_, Error>(status)
+        })
+        .await?;
+    drop(conn);
+    live::status_deleted(state, &status).await;
+    Ok(status)
 }

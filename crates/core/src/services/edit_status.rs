@@ -5,7 +5,7 @@ use ferrodon_db::queries::statuses::{self, StatusContentChanges};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
-use crate::{AppState, Error, Result};
+use crate::{live, AppState, Error, Result};
 
 /// The new content.
 #[derive(Debug, Clone, Default)]
@@ -30,60 +30,64 @@ pub async fn edit_status(
     let config = state.config.clone();
     validate_text(&config, &input.text, &input.spoiler_text, false)?;
     let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let status = statuses::get_status_by_id(conn, status_id).await?;
-        if status.account_id != author.id || status.reblog_of_id.is_some() {
-            return Err(Error::NotFound);
-        }
-        let existing = statuses::list_status_edits(conn, status.id).await?;
-        if existing.is_empty() {
+    let updated = conn
+        .transaction(async |conn| {
+            let status = statuses::get_status_by_id(conn, status_id).await?;
+            if status.account_id != author.id || status.reblog_of_id.is_some() {
+                return Err(Error::NotFound);
+            }
+            let existing = statuses::list_status_edits(conn, status.id).await?;
+            if existing.is_empty() {
+                statuses::put_status_edit(
+                    conn,
+                    &NewStatusEdit {
+                        status_id: status.id,
+                        account_id: author.id,
+                        text: status.text.clone(),
+                        content: status.content.clone(),
+                        spoiler_text: status.spoiler_text.clone(),
+                        sensitive: status.sensitive,
+                        created_at: status.created_at,
+                    },
+                )
+                .await?;
+            }
+            let composed = compose(conn, &config, &input.text).await?;
+            let now = Utc::now();
+            let sensitive =
+                input.sensitive.unwrap_or(status.sensitive) || !input.spoiler_text.is_empty();
+            let updated = statuses::update_status_content(
+                conn,
+                status.id,
+                &StatusContentChanges {
+                    text: input.text.clone(),
+                    content: composed.content.clone(),
+                    spoiler_text: input.spoiler_text.clone(),
+                    sensitive,
+                    language: input.language.clone().or(status.language.clone()),
+                    edited_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
             statuses::put_status_edit(
                 conn,
                 &NewStatusEdit {
                     status_id: status.id,
                     account_id: author.id,
-                    text: status.text.clone(),
-                    content: status.content.clone(),
-                    spoiler_text: status.spoiler_text.clone(),
-                    sensitive: status.sensitive,
-                    created_at: status.created_at,
+                    text: updated.text.clone(),
+                    content: updated.content.clone(),
+                    spoiler_text: updated.spoiler_text.clone(),
+                    sensitive: updated.sensitive,
+                    created_at: now,
                 },
             )
             .await?;
-        }
-        let composed = compose(conn, &config, &input.text).await?;
-        let now = Utc::now();
-        let sensitive =
-            input.sensitive.unwrap_or(status.sensitive) || !input.spoiler_text.is_empty();
-        let updated = statuses::update_status_content(
-            conn,
-            status.id,
-            &StatusContentChanges {
-                text: input.text.clone(),
-                content: composed.content.clone(),
-                spoiler_text: input.spoiler_text.clone(),
-                sensitive,
-                language: input.language.clone().or(status.language.clone()),
-                edited_at: now,
-                updated_at: now,
-            },
-        )
+            attach(conn, status.id, &composed, Attach::Replace).await?;
+            Ok::<_, Error>(updated)
+        })
         .await?;
-        statuses::put_status_edit(
-            conn,
-            &NewStatusEdit {
-                status_id: status.id,
-                account_id: author.id,
-                text: updated.text.clone(),
-                content: updated.content.clone(),
-                spoiler_text: updated.spoiler_text.clone(),
-                sensitive: updated.sensitive,
-                created_at: now,
-            },
-        )
-        .await?;
-        attach(conn, status.id, &composed, Attach::Replace).await?;
-        Ok::<_, Error>(updated)
-    })
-    .await
+    drop(conn);
+    live::status_edited(state, &updated).await;
+    Ok(updated)
 }

@@ -6,7 +6,7 @@ use ferrodon_db::queries::statuses::{add_to_status_counter, StatusCounter};
 use ferrodon_db::AsyncConnection;
 
 use super::status_access::get_visible_status;
-use crate::{AppState, Error, Result};
+use crate::{live, AppState, Error, Result};
 
 /// Favourites a visible status (idempotent) and notifies its local author.
 pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
@@ -18,25 +18,34 @@ pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Res
     } else {
         get_visible_status(&mut conn, target, Some(actor.id)).await?
     };
-    conn.transaction(async |conn| {
-        if fav::put_favourite(conn, actor.id, status.id).await? {
-            add_to_status_counter(conn, status.id, StatusCounter::Favourites, 1).await?;
-            if status.account_id != actor.id && status.local {
-                notifications::put_notification(
-                    conn,
-                    &NewNotification {
-                        account_id: status.account_id,
-                        from_account_id: actor.id,
-                        kind: "favourite".into(),
-                        status_id: Some(status.id),
-                    },
-                )
-                .await?;
+    let note = conn
+        .transaction(async |conn| {
+            let mut note = None;
+            if fav::put_favourite(conn, actor.id, status.id).await? {
+                add_to_status_counter(conn, status.id, StatusCounter::Favourites, 1).await?;
+                if status.account_id != actor.id && status.local {
+                    note = Some(
+                        notifications::put_notification(
+                            conn,
+                            &NewNotification {
+                                account_id: status.account_id,
+                                from_account_id: actor.id,
+                                kind: "favourite".into(),
+                                status_id: Some(status.id),
+                            },
+                        )
+                        .await?,
+                    );
+                }
             }
-        }
-        Ok::<_, Error>(())
-    })
-    .await
+            Ok::<_, Error>(note)
+        })
+        .await?;
+    drop(conn);
+    if let Some(note) = &note {
+        live::notification_created(state, note).await;
+    }
+    Ok(())
 }
 
 /// Removes a favourite (idempotent). The status need only exist.

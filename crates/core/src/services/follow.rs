@@ -1,9 +1,9 @@
 //! Following and unfollowing accounts.
-use ferrodon_db::models::{Account, NewFollow, NewNotification};
+use ferrodon_db::models::{Account, NewFollow, NewNotification, Notification};
 use ferrodon_db::queries::{accounts, follows, notifications};
 use ferrodon_db::AsyncConnection;
 
-use crate::{AppState, Error, Result};
+use crate::{live, AppState, Error, Result};
 
 /// Options of a follow.
 #[derive(Debug, Clone)]
@@ -32,35 +32,42 @@ pub async fn follow(
     if target.suspended_at.is_some() {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
-    conn.transaction(async |conn| {
-        let existing = follows::get_follow(conn, actor.id, target.id).await?;
-        let new = NewFollow {
-            account_id: actor.id,
-            target_account_id: target.id,
-            show_reblogs: options
-                .reblogs
-                .unwrap_or_else(|| existing.as_ref().is_none_or(|f| f.show_reblogs)),
-            notify: options
-                .notify
-                .unwrap_or_else(|| existing.as_ref().is_some_and(|f| f.notify)),
-            languages: options
-                .languages
-                .clone()
-                .or_else(|| existing.as_ref().and_then(|f| f.languages.clone())),
-            uri: None,
-        };
-        if existing.is_some() || (!target.locked && target.is_local()) {
-            let (_, created) = follows::put_follow(conn, &new).await?;
-            if created {
-                accounts::add_to_follow_counts(conn, actor.id, target.id, 1).await?;
-                notify(conn, target.id, actor.id, "follow").await?;
+    let note = conn
+        .transaction(async |conn| {
+            let mut note = None;
+            let existing = follows::get_follow(conn, actor.id, target.id).await?;
+            let new = NewFollow {
+                account_id: actor.id,
+                target_account_id: target.id,
+                show_reblogs: options
+                    .reblogs
+                    .unwrap_or_else(|| existing.as_ref().is_none_or(|f| f.show_reblogs)),
+                notify: options
+                    .notify
+                    .unwrap_or_else(|| existing.as_ref().is_some_and(|f| f.notify)),
+                languages: options
+                    .languages
+                    .clone()
+                    .or_else(|| existing.as_ref().and_then(|f| f.languages.clone())),
+                uri: None,
+            };
+            if existing.is_some() || (!target.locked && target.is_local()) {
+                let (_, created) = follows::put_follow(conn, &new).await?;
+                if created {
+                    accounts::add_to_follow_counts(conn, actor.id, target.id, 1).await?;
+                    note = Some(notify(conn, target.id, actor.id, "follow").await?);
+                }
+            } else if follows::put_follow_request(conn, &new).await? && target.is_local() {
+                note = Some(notify(conn, target.id, actor.id, "follow_request").await?);
             }
-        } else if follows::put_follow_request(conn, &new).await? && target.is_local() {
-            notify(conn, target.id, actor.id, "follow_request").await?;
-        }
-        Ok::<_, Error>(())
-    })
-    .await
+            Ok::<_, Error>(note)
+        })
+        .await?;
+    drop(conn);
+    if let Some(note) = &note {
+        live::notification_created(state, note).await;
+    }
+    Ok(())
 }
 
 /// Stops following `target` and withdraws any pending request (idempotent).
@@ -89,8 +96,13 @@ pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Resu
     .await
 }
 
-async fn notify(conn: &mut ferrodon_db::Conn, to: i64, from: i64, kind: &str) -> Result<()> {
-    notifications::put_notification(
+async fn notify(
+    conn: &mut ferrodon_db::Conn,
+    to: i64,
+    from: i64,
+    kind: &str,
+) -> Result<Notification> {
+    Ok(notifications::put_notification(
         conn,
         &NewNotification {
             account_id: to,
@@ -99,6 +111,5 @@ async fn notify(conn: &mut ferrodon_db::Conn, to: i64, from: i64, kind: &str) ->
             status_id: None,
         },
     )
-    .await?;
-    Ok(())
+    .await?)
 }

@@ -3,7 +3,7 @@ use ferrodon_db::models::{Account, NewFollow, NewNotification};
 use ferrodon_db::queries::{accounts, follows, notifications};
 use ferrodon_db::AsyncConnection;
 
-use crate::{AppState, Error, Result};
+use crate::{live, AppState, Error, Result};
 
 /// Turns `requester`'s pending request into a follow. NotFound when there is none.
 pub async fn authorize_follow_request(
@@ -12,46 +12,50 @@ pub async fn authorize_follow_request(
     requester_id: i64,
 ) -> Result<()> {
     let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let request = follows::take_follow_request(conn, requester_id, target.id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        let (_, created) = follows::put_follow(
-            conn,
-            &NewFollow {
-                account_id: request.account_id,
-                target_account_id: target.id,
-                show_reblogs: request.show_reblogs,
-                notify: request.notify,
-                languages: None,
-                uri: request.uri.clone(),
-            },
-        )
+    let note = conn
+        .transaction(async |conn| {
+            let request = follows::take_follow_request(conn, requester_id, target.id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let (_, created) = follows::put_follow(
+                conn,
+                &NewFollow {
+                    account_id: request.account_id,
+                    target_account_id: target.id,
+                    show_reblogs: request.show_reblogs,
+                    notify: request.notify,
+                    languages: None,
+                    uri: request.uri.clone(),
+                },
+            )
+            .await?;
+            if created {
+                accounts::add_to_follow_counts(conn, request.account_id, target.id, 1).await?;
+            }
+            notifications::delete_notifications_about(
+                conn,
+                requester_id,
+                "follow_request",
+                None,
+                target.id,
+            )
+            .await?;
+            let note = notifications::put_notification(
+                conn,
+                &NewNotification {
+                    account_id: target.id,
+                    from_account_id: requester_id,
+                    kind: "follow".into(),
+                    status_id: None,
+                },
+            )
+            .await?;
+            Ok::<_, Error>(note)
+        })
         .await?;
-        if created {
-            accounts::add_to_follow_counts(conn, request.account_id, target.id, 1).await?;
-        }
-        notifications::delete_notifications_about(
-            conn,
-            requester_id,
-            "follow_request",
-            None,
-            target.id,
-        )
-        .await?;
-        notifications::put_notification(
-            conn,
-            &NewNotification {
-                account_id: target.id,
-                from_account_id: requester_id,
-                kind: "follow".into(),
-                status_id: None,
-            },
-        )
-        .await?;
-        Ok::<_, Error>(())
-    })
-    .await
+    drop(conn);
+    live::notification_created(state, &note).await;
+    Ok(())
 }
 
 /// Drops `requester`'s pending request. NotFound when there is none.

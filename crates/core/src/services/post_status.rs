@@ -8,7 +8,7 @@ use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
 use super::status_access::get_visible_status;
-use crate::{urls, AppState, Error, Result};
+use crate::{live, urls, AppState, Error, Result};
 
 /// How long an Idempotency-Key is remembered, as in Mastodon.
 const IDEMPOTENCY_TTL_SECS: u64 = 3600;
@@ -136,53 +136,62 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
     if parent.as_ref().is_some_and(|p| p.reblog_of_id.is_some()) {
         return Err(Error::validation("Cannot reply to a reblog"));
     }
-    conn.transaction(async |conn| {
-        let composed = compose(conn, &config, &post.text).await?;
-        let id = accounts::next_id(conn).await?;
-        let status = statuses::put_status(
-            conn,
-            &NewStatus {
-                id,
-                uri: urls::status_uri(&config, &author.username, id),
-                url: Some(urls::status_url(&config, &author.username, id)),
-                account_id: author.id,
-                in_reply_to_id: parent.as_ref().map(|p| p.id),
-                in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
-                reblog_of_id: None,
-                text: post.text.clone(),
-                content: composed.content.clone(),
-                spoiler_text: post.spoiler_text.clone(),
-                sensitive,
-                visibility: visibility.as_i16(),
-                language: language.clone(),
-                local: true,
-                application_id: post.application_id,
-            },
-        )
-        .await?;
-        attach(conn, status.id, &composed, Attach::New).await?;
-        accounts::add_to_statuses_count(conn, author.id, 1).await?;
-        if let Some(p) = &parent {
-            statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1)
-                .await?;
-        }
-        for mentioned in composed
-            .mentioned
-            .iter()
-            .filter(|a| a.is_local() && a.id != author.id)
-        {
-            notifications::put_notification(
+    let (status, notes) = conn
+        .transaction(async |conn| {
+            let mut notes = Vec::new();
+            let composed = compose(conn, &config, &post.text).await?;
+            let id = accounts::next_id(conn).await?;
+            let status = statuses::put_status(
                 conn,
-                &NewNotification {
-                    account_id: mentioned.id,
-                    from_account_id: author.id,
-                    kind: "mention".into(),
-                    status_id: Some(status.id),
+                &NewStatus {
+                    id,
+                    uri: urls::status_uri(&config, &author.username, id),
+                    url: Some(urls::status_url(&config, &author.username, id)),
+                    account_id: author.id,
+                    in_reply_to_id: parent.as_ref().map(|p| p.id),
+                    in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
+                    reblog_of_id: None,
+                    text: post.text.clone(),
+                    content: composed.content.clone(),
+                    spoiler_text: post.spoiler_text.clone(),
+                    sensitive,
+                    visibility: visibility.as_i16(),
+                    language: language.clone(),
+                    local: true,
+                    application_id: post.application_id,
                 },
             )
             .await?;
-        }
-        Ok::<_, Error>(status)
-    })
-    .await
+            attach(conn, status.id, &composed, Attach::New).await?;
+            accounts::add_to_statuses_count(conn, author.id, 1).await?;
+            if let Some(p) = &parent {
+                statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1)
+                    .await?;
+            }
+            for mentioned in composed
+                .mentioned
+                .iter()
+                .filter(|a| a.is_local() && a.id != author.id)
+            {
+                let note = notifications::put_notification(
+                    conn,
+                    &NewNotification {
+                        account_id: mentioned.id,
+                        from_account_id: author.id,
+                        kind: "mention".into(),
+                        status_id: Some(status.id),
+                    },
+                )
+                .await?;
+                notes.push(note);
+            }
+            Ok::<_, Error>((status, notes))
+        })
+        .await?;
+    drop(conn);
+    live::status_created(state, &status).await;
+    for note in &notes {
+        live::notification_created(state, note).await;
+    }
+    Ok(status)
 }

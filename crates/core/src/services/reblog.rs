@@ -5,7 +5,7 @@ use ferrodon_db::queries::{accounts, notifications};
 use ferrodon_db::AsyncConnection;
 
 use super::status_access::get_visible_status;
-use crate::{AppState, Error, Result};
+use crate::{live, AppState, Error, Result};
 
 /// Reblogs a status (a reblog of a reblog boosts the original). Returns the
 /// reblog row; reblogging twice returns the existing one.
@@ -37,50 +37,60 @@ pub async fn reblog(
         v => v.max(original.visibility()),
     };
     let config = state.config.clone();
-    conn.transaction(async |conn| {
-        let id = accounts::next_id(conn).await?;
-        let uri = format!(
-            "{}/activity",
-            crate::urls::status_uri(&config, &actor.username, id)
-        );
-        let row = statuses::put_status(
-            conn,
-            &NewStatus {
-                id,
-                uri,
-                url: None,
-                account_id: actor.id,
-                in_reply_to_id: None,
-                in_reply_to_account_id: None,
-                reblog_of_id: Some(original.id),
-                text: String::new(),
-                content: String::new(),
-                spoiler_text: String::new(),
-                sensitive: false,
-                visibility: visibility.as_i16(),
-                language: None,
-                local: true,
-                application_id: None,
-            },
-        )
-        .await?;
-        add_to_status_counter(conn, original.id, StatusCounter::Reblogs, 1).await?;
-        accounts::add_to_statuses_count(conn, actor.id, 1).await?;
-        if !own && original.local {
-            notifications::put_notification(
+    let (row, note) = conn
+        .transaction(async |conn| {
+            let id = accounts::next_id(conn).await?;
+            let uri = format!(
+                "{}/activity",
+                crate::urls::status_uri(&config, &actor.username, id)
+            );
+            let row = statuses::put_status(
                 conn,
-                &NewNotification {
-                    account_id: original.account_id,
-                    from_account_id: actor.id,
-                    kind: "reblog".into(),
-                    status_id: Some(original.id),
+                &NewStatus {
+                    id,
+                    uri,
+                    url: None,
+                    account_id: actor.id,
+                    in_reply_to_id: None,
+                    in_reply_to_account_id: None,
+                    reblog_of_id: Some(original.id),
+                    text: String::new(),
+                    content: String::new(),
+                    spoiler_text: String::new(),
+                    sensitive: false,
+                    visibility: visibility.as_i16(),
+                    language: None,
+                    local: true,
+                    application_id: None,
                 },
             )
             .await?;
-        }
-        Ok::<_, Error>(row)
-    })
-    .await
+            add_to_status_counter(conn, original.id, StatusCounter::Reblogs, 1).await?;
+            accounts::add_to_statuses_count(conn, actor.id, 1).await?;
+            let mut note = None;
+            if !own && original.local {
+                note = Some(
+                    notifications::put_notification(
+                        conn,
+                        &NewNotification {
+                            account_id: original.account_id,
+                            from_account_id: actor.id,
+                            kind: "reblog".into(),
+                            status_id: Some(original.id),
+                        },
+                    )
+                    .await?,
+                );
+            }
+            Ok::<_, Error>((row, note))
+        })
+        .await?;
+    drop(conn);
+    live::status_created(state, &row).await;
+    if let Some(note) = &note {
+        live::notification_created(state, note).await;
+    }
+    Ok(row)
 }
 
 /// Undoes a reblog (idempotent); returns the original status id.
@@ -89,22 +99,28 @@ pub async fn unreblog(state: &AppState, actor: &Account, status_id: i64) -> Resu
     let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
     let original_id = status.reblog_of_id.unwrap_or(status.id);
     let original = statuses::get_status_by_id(&mut conn, original_id).await?;
-    conn.transaction(async |conn| {
-        if let Some(reblog) = statuses::find_reblog(conn, actor.id, original_id).await? {
-            statuses::delete_status_by_id(conn, reblog.id).await?;
-            add_to_status_counter(conn, original_id, StatusCounter::Reblogs, -1).await?;
-            accounts::add_to_statuses_count(conn, actor.id, -1).await?;
-            notifications::delete_notifications_about(
-                conn,
-                actor.id,
-                "reblog",
-                Some(original_id),
-                original.account_id,
-            )
-            .await?;
-        }
-        Ok::<_, Error>(())
-    })
-    .await?;
+    let removed = conn
+        .transaction(async |conn| {
+            let found = statuses::find_reblog(conn, actor.id, original_id).await?;
+            if let Some(reblog) = &found {
+                statuses::delete_status_by_id(conn, reblog.id).await?;
+                add_to_status_counter(conn, original_id, StatusCounter::Reblogs, -1).await?;
+                accounts::add_to_statuses_count(conn, actor.id, -1).await?;
+                notifications::delete_notifications_about(
+                    conn,
+                    actor.id,
+                    "reblog",
+                    Some(original_id),
+                    original.account_id,
+                )
+                .await?;
+            }
+            Ok::<_, Error>(found)
+        })
+        .await?;
+    drop(conn);
+    if let Some(reblog) = &removed {
+        live::status_deleted(state, reblog).await;
+    }
     Ok(original_id)
 }

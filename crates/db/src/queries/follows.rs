@@ -221,3 +221,14 @@ pub async fn count_follow_requests(conn: &mut Conn, account_id: i64) -> Result<i
         .get_result(conn)
         .await?)
 }
+
+/// Local followers of an account, with whether each wants its reblogs.
+pub async fn list_local_follower_ids(conn: &mut Conn, account_id: i64) -> Result<Vec<(i64, bool)>> {
+    Ok(follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+        .filter(follows::target_account_id.eq(account_id))
+        .filter(accounts::domain.is_null())
+        .select((follows::account_id, follows::show_reblogs))
+        .load(conn)
+        .await?)
+}

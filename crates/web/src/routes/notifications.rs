@@ -1,13 +1,9 @@
 //! `/api/v1/notifications…`.
-use std::collections::HashMap;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::models::Notification as Row;
-use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::notifications::{self, NotificationFilter};
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::notification::Notification;
-use ferrodon_core::entities::{account, timestamp};
 use ferrodon_core::{views, AppState, Error};
 use serde_json::json;
 
@@ -27,37 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn render(state: &AppState, rows: &[Row], viewer: i64) -> ApiResult<Vec<Notification>> {
     let mut conn = state.conn().await?;
-    let mut from_ids: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
-    from_ids.dedup();
-    let from: HashMap<i64, account::Account> = accounts::get_accounts_by_ids(&mut conn, &from_ids)
-        .await?
-        .iter()
-        .map(|a| (a.id, account::render(&state.config, a)))
-        .collect();
-    let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
-    let statuses: HashMap<String, _> =
-        views::render_statuses(&mut conn, &state.config, &status_ids, Some(viewer))
-            .await?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect();
-    Ok(rows
-        .iter()
-        .filter_map(|n| {
-            let status = match n.status_id {
-                Some(id) => Some(statuses.get(&id.to_string())?.clone()),
-                None => None,
-            };
-            Some(Notification {
-                id: n.id.to_string(),
-                kind: n.kind.clone(),
-                created_at: timestamp(&n.created_at),
-                group_key: format!("ungrouped-{}", n.id),
-                account: from.get(&n.from_account_id)?.clone(),
-                status,
-            })
-        })
-        .collect())
+    Ok(views::render_notifications(&mut conn, &state.config, rows, viewer).await?)
 }
 
 async fn index(

@@ -1,0 +1,151 @@
+//! The process's one Redis pub/sub connection, shared by every client.
+//!
+//! A channel is subscribed while at least one client listens to it; each
+//! message is handed to that channel's broadcast sender. When Redis goes
+//! away the reader reconnects with backoff, swaps in the new connection and
+//! subscribes again to every channel that still has listeners.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use deadpool_redis::redis::aio::{PubSubSink, PubSubStream};
+use deadpool_redis::redis::{self, Msg};
+use ferrodon_core::AppState;
+use futures_util::StreamExt;
+use tokio::sync::broadcast;
+
+/// Messages a slow client may fall behind by before it is dropped.
+const CHANNEL_CAPACITY: usize = 256;
+
+type Senders = Mutex<HashMap<String, broadcast::Sender<Arc<str>>>>;
+
+struct Inner {
+    senders: Senders,
+    sink: tokio::sync::Mutex<PubSubSink>,
+}
+
+/// Shared fan-out from Redis channels to connection tasks.
+pub struct Hub {
+    inner: Arc<Inner>,
+    namespace: String,
+}
+
+/// A client's hold on one channel: drop the receiver, then call [`Hub::release`].
+pub struct Subscription {
+    /// Messages on the channel.
+    pub receiver: broadcast::Receiver<Arc<str>>,
+    /// The namespaced channel, for [`Hub::release`].
+    pub channel: String,
+}
+
+impl Hub {
+    /// Opens the pub/sub connection and starts the reader.
+    pub async fn connect(state: &AppState) -> anyhow::Result<Hub> {
+        let client = redis::Client::open(state.config.redis_url.expose())?;
+        let (sink, stream) = client.get_async_pubsub().await?.split();
+        let inner = Arc::new(Inner {
+            senders: Mutex::default(),
+            sink: tokio::sync::Mutex::new(sink),
+        });
+        tokio::spawn(read_loop(client, stream, inner.clone()));
+        Ok(Hub {
+            inner,
+            namespace: state.redis_key(""),
+        })
+    }
+
+    /// Listens to a stream channel, subscribing in Redis if nobody in this process did yet.
+    pub async fn subscribe(&self, channel: &str) -> anyhow::Result<Subscription> {
+        let full = format!("{}{channel}", self.namespace);
+        let (receiver, new) = {
+            let mut senders = self
+                .inner
+                .senders
+                .lock()
+                .map_err(|_| anyhow::anyhow!("hub lock poisoned"))?;
+            match senders.get(&full) {
+                Some(tx) => (tx.subscribe(), false),
+                None => {
+                    let (tx, rx) = broadcast::channel(CHANNEL_CAPACITY);
+                    senders.insert(full.clone(), tx);
+                    (rx, true)
+                }
+            }
+        };
+        if new {
+            self.inner.sink.lock().await.subscribe(&full).await?;
+        }
+        Ok(Subscription {
+            receiver,
+            channel: full,
+        })
+    }
+
+    /// Called after a subscription's receiver was dropped: unsubscribes in
+    /// Redis when nobody in this process listens to the channel any more.
+    pub async fn release(&self, channel: &str) {
+        let channel = channel.to_owned();
+        let last = match self.inner.senders.lock() {
+            Ok(mut senders) => match senders.get(&channel) {
+                Some(tx) if tx.receiver_count() == 0 => {
+                    senders.remove(&channel);
+                    true
+                }
+                _ => false,
+            },
+            Err(_) => false,
+        };
+        if last {
+            if let Err(e) = self.inner.sink.lock().await.unsubscribe(&channel).await {
+                tracing::debug!(error = %e, "unsubscribe failed");
+            }
+        }
+    }
+}
+
+fn dispatch(senders: &Senders, msg: Msg) {
+    let Ok(payload) = msg.get_payload::<String>() else {
+        return;
+    };
+    if let Ok(senders) = senders.lock() {
+        if let Some(tx) = senders.get(msg.get_channel_name()) {
+            let _ = tx.send(Arc::from(payload));
+        }
+    }
+}
+
+async fn read_loop(client: redis::Client, mut stream: PubSubStream, inner: Arc<Inner>) {
+    loop {
+        while let Some(msg) = stream.next().await {
+            dispatch(&inner.senders, msg);
+        }
+        tracing::warn!("Redis pub/sub connection lost; reconnecting");
+        let mut delay = Duration::from_millis(100);
+        stream = loop {
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(5));
+            match resubscribe(&client, &inner).await {
+                Ok(new_stream) => break new_stream,
+                Err(e) => tracing::debug!(error = %e, "reconnecting to Redis pub/sub failed"),
+            }
+        };
+    }
+}
+
+/// Opens a new pub/sub connection and subscribes it to every live channel,
+/// holding the sink lock so no subscription slips in between.
+async fn resubscribe(client: &redis::Client, inner: &Inner) -> anyhow::Result<PubSubStream> {
+    let (mut sink, stream) = client.get_async_pubsub().await?.split();
+    let mut slot = inner.sink.lock().await;
+    let channels: Vec<String> = inner
+        .senders
+        .lock()
+        .map(|s| s.keys().cloned().collect())
+        .map_err(|_| anyhow::anyhow!("hub lock poisoned"))?;
+    for channel in &channels {
+        sink.subscribe(channel).await?;
+    }
+    *slot = sink;
+    tracing::info!(channels = channels.len(), "resubscribed to Redis pub/sub");
+    Ok(stream)
+}

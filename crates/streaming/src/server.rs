@@ -1,0 +1,270 @@
+//! Accepting connections, routing them, authenticating, and running one
+//! client's subscriptions.
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferrodon_core::auth::{authenticate, Authenticated};
+use ferrodon_core::streaming::{Event, Stream};
+use ferrodon_core::{AppState, Error};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinHandle;
+
+use crate::hub::Hub;
+use crate::request::{peek_head, RequestHead};
+
+/// Connections one process serves at most; more are refused with 503.
+const MAX_CONNECTIONS: usize = 20_000;
+/// Outgoing messages buffered per client before it counts as too slow.
+const CLIENT_QUEUE: usize = 64;
+
+/// What a connection task receives from its forwarders.
+pub enum Outgoing {
+    /// An event on one of its streams.
+    Event(Stream, Arc<str>),
+    /// The client fell too far behind.
+    Overflow,
+}
+
+/// Accepts connections until SIGTERM or Ctrl-C.
+pub async fn run(listener: TcpListener, state: AppState, hub: Arc<Hub>) -> anyhow::Result<()> {
+    let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (socket, _) = match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        continue;
+                    }
+                };
+                let Ok(permit) = limit.clone().try_acquire_owned() else {
+                    tokio::spawn(refuse(socket));
+                    continue;
+                };
+                let (state, hub) = (state.clone(), hub.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = serve(socket, state, hub).await {
+                        tracing::debug!(error = %e, "streaming connection ended");
+                    }
+                    drop(permit);
+                });
+            }
+            _ = term.recv() => break,
+            _ = tokio::signal::ctrl_c() => break,
+        }
+    }
+    tracing::info!("ferrodon-streaming shutting down");
+    Ok(())
+}
+
+async fn refuse(mut socket: TcpStream) {
+    let _ = write_plain(
+        &mut socket,
+        "503 Service Unavailable",
+        "application/json",
+        r#"{"error":"Too many connections"}"#,
+    )
+    .await;
+}
+
+/// Writes a complete HTTP response and closes.
+pub async fn write_plain(
+    socket: &mut TcpStream,
+    status: &str,
+    content_type: &str,
+    body: &str,
+) -> std::io::Result<()> {
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(response.as_bytes()).await?;
+    socket.shutdown().await
+}
+
+async fn write_error(socket: &mut TcpStream, err: &Error) -> std::io::Result<()> {
+    let status = match err {
+        Error::Unauthorized(_) => "401 Unauthorized",
+        Error::Forbidden(_) => "403 Forbidden",
+        Error::NotFound => "404 Not Found",
+        Error::BadRequest(_) | Error::Validation(_) => "400 Bad Request",
+        Error::Unavailable(_) => "503 Service Unavailable",
+        _ => "500 Internal Server Error",
+    };
+    let body = serde_json::json!({ "error": err.to_string() }).to_string();
+    write_plain(socket, status, "application/json", &body).await
+}
+
+/// The stream an SSE path names.
+fn sse_stream_name(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "/api/v1/streaming/user" => "user",
+        "/api/v1/streaming/user/notification" => "user:notification",
+        "/api/v1/streaming/public" => "public",
+        "/api/v1/streaming/public/local" => "public:local",
+        "/api/v1/streaming/public/remote" => "public:remote",
+        "/api/v1/streaming/hashtag" => "hashtag",
+        "/api/v1/streaming/hashtag/local" => "hashtag:local",
+        "/api/v1/streaming/direct" => "direct",
+        _ => return None,
+    })
+}
+
+/// Resolves a requested stream for this client, checking the token's scopes.
+pub fn authorize_stream(
+    auth: Option<&Authenticated>,
+    name: &str,
+    tag: Option<&str>,
+) -> Result<Stream, Error> {
+    let viewer = auth.and_then(|a| a.account_id());
+    let stream = Stream::parse(name, tag, viewer).ok_or_else(|| {
+        if matches!(name, "user" | "user:notification" | "direct") {
+            Error::Unauthorized("Missing access token".into())
+        } else {
+            Error::BadRequest(format!("Unknown stream type {name:?} or missing parameter"))
+        }
+    })?;
+    if let Some(auth) = auth {
+        let scopes: &[&str] = match stream {
+            Stream::UserNotification(_) => &["read:notifications"],
+            _ => &["read:statuses"],
+        };
+        auth.require_scope(scopes)?;
+    }
+    Ok(stream)
+}
+
+async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow::Result<()> {
+    let Some(head) = peek_head(&socket).await? else {
+        return Ok(());
+    };
+    if head.path == "/api/v1/streaming/health" {
+        let _ = consume(&mut socket, &head).await;
+        write_plain(&mut socket, "200 OK", "text/plain", "OK").await?;
+        return Ok(());
+    }
+    let auth = match head.token() {
+        None => None,
+        Some(token) => match authenticate(&state, &token).await {
+            Ok(a) => Some(a),
+            Err(e) => {
+                consume(&mut socket, &head).await?;
+                write_error(&mut socket, &e).await?;
+                return Ok(());
+            }
+        },
+    };
+    if head.path == "/api/v1/streaming" && head.is_websocket() {
+        return crate::websocket::serve(socket, &head, auth, hub).await;
+    }
+    consume(&mut socket, &head).await?;
+    if head.method != "GET" {
+        write_error(&mut socket, &Error::NotFound).await?;
+        return Ok(());
+    }
+    let Some(name) = sse_stream_name(&head.path) else {
+        write_error(&mut socket, &Error::NotFound).await?;
+        return Ok(());
+    };
+    match authorize_stream(auth.as_ref(), name, head.param("tag")) {
+        Ok(stream) => crate::sse::serve(socket, stream, hub).await,
+        Err(e) => {
+            write_error(&mut socket, &e).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Reads the peeked head off the socket.
+async fn consume(socket: &mut TcpStream, head: &RequestHead) -> std::io::Result<()> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; head.len];
+    socket.read_exact(&mut buf).await.map(|_| ())
+}
+
+/// A client's subscriptions: one forwarder task per stream feeding one queue.
+pub struct Subscriptions {
+    hub: Arc<Hub>,
+    tx: mpsc::Sender<Outgoing>,
+    active: HashMap<Stream, (String, JoinHandle<()>)>,
+}
+
+impl Subscriptions {
+    /// An empty set delivering into `tx`.
+    pub fn new(hub: Arc<Hub>, tx: mpsc::Sender<Outgoing>) -> Self {
+        Subscriptions {
+            hub,
+            tx,
+            active: HashMap::new(),
+        }
+    }
+
+    /// Starts delivering a stream (no-op when already subscribed).
+    pub async fn add(&mut self, stream: Stream) -> anyhow::Result<()> {
+        if self.active.contains_key(&stream) {
+            return Ok(());
+        }
+        let sub = self.hub.subscribe(&stream.channel()).await?;
+        let channel = sub.channel.clone();
+        let tx = self.tx.clone();
+        let for_task = stream.clone();
+        let mut receiver = sub.receiver;
+        let handle = tokio::spawn(async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(message) => {
+                        if tx
+                            .try_send(Outgoing::Event(for_task.clone(), message))
+                            .is_err()
+                        {
+                            let _ = tx.try_send(Outgoing::Overflow);
+                            return;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let _ = tx.try_send(Outgoing::Overflow);
+                        return;
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        self.active.insert(stream, (channel, handle));
+        Ok(())
+    }
+
+    /// Stops delivering a stream.
+    pub async fn remove(&mut self, stream: &Stream) {
+        if let Some((channel, handle)) = self.active.remove(stream) {
+            handle.abort();
+            let _ = handle.await;
+            self.hub.release(&channel).await;
+        }
+    }
+
+    /// Stops everything (connection closing).
+    pub async fn clear(&mut self) {
+        let streams: Vec<Stream> = self.active.keys().cloned().collect();
+        for s in streams {
+            self.remove(&s).await;
+        }
+    }
+}
+
+/// Unpacks a Redis message into Mastodon's (event, payload).
+pub fn decode(message: &str) -> Option<Event> {
+    serde_json::from_str(message).ok()
+}
+
+/// Heartbeat interval for idle connections (proxies drop silent ones).
+pub const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Queue for one client.
+pub fn client_queue() -> (mpsc::Sender<Outgoing>, mpsc::Receiver<Outgoing>) {
+    mpsc::channel(CLIENT_QUEUE)
+}

@@ -1,0 +1,51 @@
+//! Server-sent events: one stream per request, as Mastodon's SSE paths.
+use std::sync::Arc;
+
+use ferrodon_core::streaming::Stream;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+use crate::hub::Hub;
+use crate::server::{client_queue, decode, Outgoing, Subscriptions, HEARTBEAT};
+
+/// Streams events to an SSE client until it goes away.
+pub async fn serve(mut socket: TcpStream, stream: Stream, hub: Arc<Hub>) -> anyhow::Result<()> {
+    socket
+        .write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n\r\n:)\n\n",
+        )
+        .await?;
+    let (tx, mut rx) = client_queue();
+    let mut subscriptions = Subscriptions::new(hub, tx);
+    subscriptions.add(stream).await?;
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    let mut closed = [0u8; 1];
+    let result = loop {
+        tokio::select! {
+            message = rx.recv() => match message {
+                Some(Outgoing::Event(_, raw)) => {
+                    let Some(event) = decode(&raw) else { continue };
+                    let frame = format!("event: {}\ndata: {}\n\n", event.event, event.payload);
+                    if let Err(e) = socket.write_all(frame.as_bytes()).await {
+                        break Err(e.into());
+                    }
+                }
+                Some(Outgoing::Overflow) | None => break Ok(()),
+            },
+            _ = heartbeat.tick() => {
+                if let Err(e) = socket.write_all(b":thump\n\n").await {
+                    break Err(e.into());
+                }
+            }
+            read = tokio::io::AsyncReadExt::read(&mut socket, &mut closed) => {
+                // The client sends nothing on an SSE connection; a read means it closed.
+                if matches!(read, Ok(0) | Err(_)) {
+                    break Ok(());
+                }
+            }
+        }
+    };
+    subscriptions.clear().await;
+    result
+}

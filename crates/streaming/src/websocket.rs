@@ -1,0 +1,138 @@
+//! The multiplexed WebSocket endpoint: `{"type":"subscribe","stream":…}`
+//! messages in, `{"stream":[…],"event":…,"payload":…}` messages out.
+use std::sync::Arc;
+
+use ferrodon_core::auth::Authenticated;
+use ferrodon_core::streaming::Stream;
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::hub::Hub;
+use crate::request::RequestHead;
+use crate::server::{authorize_stream, client_queue, decode, Outgoing, Subscriptions, HEARTBEAT};
+
+/// Small buffers: most connections are idle, and memory per connection is
+/// what limits how many a process can hold.
+fn config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1 << 20)
+        .max_message_size(Some(64 * 1024))
+        .max_frame_size(Some(64 * 1024))
+}
+
+#[derive(Deserialize)]
+struct ClientMessage {
+    #[serde(rename = "type")]
+    kind: String,
+    stream: Option<String>,
+    tag: Option<String>,
+}
+
+fn frame(stream: &Stream, raw: &str) -> Option<String> {
+    let event = decode(raw)?;
+    let names: Vec<&str> = std::iter::once(stream.name())
+        .chain(stream.param())
+        .collect();
+    Some(
+        serde_json::json!({ "stream": names, "event": event.event, "payload": event.payload })
+            .to_string(),
+    )
+}
+
+fn error_frame(message: &str, status: u16) -> Message {
+    Message::text(serde_json::json!({ "error": message, "status": status }).to_string())
+}
+
+/// Completes the handshake and serves the client until it closes.
+pub async fn serve(
+    socket: TcpStream,
+    head: &RequestHead,
+    auth: Option<Authenticated>,
+    hub: Arc<Hub>,
+) -> anyhow::Result<()> {
+    let protocol = head.header("sec-websocket-protocol").map(str::to_owned);
+    // The handshake callback's error type is tungstenite's; ours never fails.
+    #[allow(clippy::result_large_err)]
+    let echo_protocol = move |_: &Request, mut response: Response| {
+        if let Some(p) = protocol
+            .as_deref()
+            .and_then(|p| HeaderValue::from_str(p).ok())
+        {
+            response.headers_mut().insert("Sec-WebSocket-Protocol", p);
+        }
+        Ok(response)
+    };
+    let mut ws =
+        tokio_tungstenite::accept_hdr_async_with_config(socket, echo_protocol, Some(config()))
+            .await?;
+    let (tx, mut rx) = client_queue();
+    let mut subscriptions = Subscriptions::new(hub, tx);
+    if let Some(name) = head.param("stream") {
+        match authorize_stream(auth.as_ref(), name, head.param("tag")) {
+            Ok(stream) => subscriptions.add(stream).await?,
+            Err(e) => {
+                let _ = ws.send(error_frame(&e.to_string(), 401)).await;
+                let _ = ws.close(None).await;
+                return Ok(());
+            }
+        }
+    }
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    let result: anyhow::Result<()> = loop {
+        tokio::select! {
+            incoming = ws.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    let Ok(msg) = serde_json::from_str::<ClientMessage>(&text) else {
+                        let _ = ws.send(error_frame("Could not parse message", 400)).await;
+                        continue;
+                    };
+                    let Some(name) = msg.stream.as_deref() else { continue };
+                    match authorize_stream(auth.as_ref(), name, msg.tag.as_deref()) {
+                        Ok(stream) if msg.kind == "subscribe" => {
+                            if let Err(e) = subscriptions.add(stream).await {
+                                break Err(e);
+                            }
+                        }
+                        Ok(stream) if msg.kind == "unsubscribe" => subscriptions.remove(&stream).await,
+                        Ok(_) => {
+                            let _ = ws.send(error_frame("Unknown message type", 400)).await;
+                        }
+                        Err(e) => {
+                            let _ = ws.send(error_frame(&e.to_string(), 400)).await;
+                        }
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None => break Ok(()),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => break Err(e.into()),
+            },
+            outgoing = rx.recv() => match outgoing {
+                Some(Outgoing::Event(stream, raw)) => {
+                    let Some(text) = frame(&stream, &raw) else { continue };
+                    if let Err(e) = ws.send(Message::text(text)).await {
+                        break Err(e.into());
+                    }
+                }
+                Some(Outgoing::Overflow) | None => {
+                    let _ = ws.close(None).await;
+                    break Ok(());
+                }
+            },
+            _ = heartbeat.tick() => {
+                if let Err(e) = ws.send(Message::Ping(Default::default())).await {
+                    break Err(e.into());
+                }
+            }
+        }
+    };
+    subscriptions.clear().await;
+    result
+}

@@ -1,0 +1,179 @@
+//! The streaming API: real web + streaming binaries; a client posts over
+//! REST and WebSocket and SSE subscribers receive the events.
+use std::time::Duration;
+
+use ferrodon_testkit::factories::local_user;
+use ferrodon_testkit::TestApp;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::Message;
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn next_event(ws: &mut Ws) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("an event within 10 s")
+            .expect("stream open")
+            .expect("valid frame");
+        if let Message::Text(text) = msg {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn websocket_user_and_hashtag_streams() {
+    let app = TestApp::spawn_with_streaming().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+
+    let url = format!(
+        "{}/api/v1/streaming?stream=user&access_token={bob}",
+        app.streaming_url.as_ref().unwrap()
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    ws.send(Message::text(
+        r#"{"type":"subscribe","stream":"hashtag","tag":"Ferrodon"}"#,
+    ))
+    .await
+    .unwrap();
+    app.wait_for_subscriber(&format!("timeline:{}", bob_acct.id))
+        .await;
+    app.wait_for_subscriber("timeline:hashtag:ferrodon").await;
+
+    let posted: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "live from #ferrodon")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let event = next_event(&mut ws).await;
+        assert_eq!(event["event"], "update");
+        let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+        assert_eq!(payload["id"], posted["id"]);
+        assert_eq!(payload["account"]["acct"], "alice");
+        seen.push(event["stream"].clone());
+    }
+    assert!(seen.contains(&serde_json::json!(["user"])));
+    assert!(seen.contains(&serde_json::json!(["hashtag", "ferrodon"])));
+
+    app.post_form("/api/v1/statuses", &alice, &[("status", "hey @bob")])
+        .await;
+    let mut kinds = Vec::new();
+    for _ in 0..2 {
+        kinds.push(
+            next_event(&mut ws).await["event"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    kinds.sort();
+    assert_eq!(kinds, vec!["notification", "update"]);
+
+    let id = posted["id"].as_str().unwrap();
+    app.client
+        .delete(app.url(&format!("/api/v1/statuses/{id}")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    let deleted = next_event(&mut ws).await;
+    assert_eq!(deleted["event"], "delete");
+    assert_eq!(deleted["payload"], id);
+}
+
+#[tokio::test]
+async fn sse_public_local_stream_and_auth_errors() {
+    let app = TestApp::spawn_with_streaming().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let base = app.streaming_url.as_ref().unwrap().replace("ws://", "");
+    let mut socket = tokio::net::TcpStream::connect(&base).await.unwrap();
+    socket
+        .write_all(format!("GET /api/v1/streaming/public/local HTTP/1.1\r\nHost: {base}\r\nAccept: text/event-stream\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    app.wait_for_subscriber("timeline:public:local").await;
+    let posted: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "public news")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post_form(
+        "/api/v1/statuses",
+        &alice,
+        &[
+            ("status", "not for the public timeline"),
+            ("visibility", "unlisted"),
+        ],
+    )
+    .await;
+    let mut received = String::new();
+    let mut buf = [0u8; 4096];
+    while !received.contains("event: update\ndata: ") || !received.ends_with("\n\n") {
+        let n = tokio::time::timeout(Duration::from_secs(10), socket.read(&mut buf))
+            .await
+            .expect("an SSE event")
+            .unwrap();
+        assert!(n > 0, "stream closed early: {received}");
+        received.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(received.starts_with("HTTP/1.1 200 OK"));
+    assert!(received.contains("Content-Type: text/event-stream"));
+    let data = received
+        .split("event: update\ndata: ")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let payload: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(payload["id"], posted["id"]);
+    assert_eq!(
+        received.matches("event: update").count(),
+        1,
+        "the unlisted status is not on the public stream"
+    );
+
+    let streaming_http = format!("http://{base}");
+    let anonymous_user = app
+        .client
+        .get(format!("{streaming_http}/api/v1/streaming/user"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous_user.status(), 401);
+    let bad_token = app
+        .client
+        .get(format!(
+            "{streaming_http}/api/v1/streaming/public?access_token=nope"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_token.status(), 401);
+    let unknown = app
+        .client
+        .get(format!("{streaming_http}/api/v1/streaming/nowhere"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}
