@@ -177,3 +177,73 @@ async fn sse_public_local_stream_and_auth_errors() {
         .unwrap();
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn revoking_a_token_closes_its_connections() {
+    let app = TestApp::spawn_with_streaming().await;
+    let (_, _, _) = local_user(&app.state, "alice").await;
+    let client: Value = app
+        .client
+        .post(app.url("/api/v1/apps"))
+        .form(&[
+            ("client_name", "Streamer"),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ("scopes", "read"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (id, secret) = (
+        client["client_id"].as_str().unwrap(),
+        client["client_secret"].as_str().unwrap(),
+    );
+    let token: Value = app
+        .client
+        .post(app.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap();
+    let url = format!(
+        "{}/api/v1/streaming?stream=public&access_token={token}",
+        app.streaming_url.as_ref().unwrap()
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    app.wait_for_subscriber("timeline:public").await;
+    let revoked = app
+        .client
+        .post(app.url("/oauth/revoke"))
+        .form(&[
+            ("token", token),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match ws.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the connection was not closed after revocation"
+    );
+}

@@ -9,6 +9,7 @@
 //! a JSON object `{"event": "update", "payload": "<JSON string>"}` on
 //! `timeline:<account id>`, `timeline:public`, `timeline:hashtag:<tag>` …
 use deadpool_redis::redis;
+use ferrodon_db::queries::timelines::Locality;
 use serde::{Deserialize, Serialize};
 
 use crate::{AppState, Result};
@@ -26,12 +27,20 @@ pub enum Stream {
     PublicLocal,
     /// Public statuses from other instances.
     PublicRemote,
+    /// Public statuses with media (`public:media`, `public:local:media`,
+    /// `public:remote:media`, by locality). Nothing is published there until
+    /// media attachments exist.
+    PublicMedia(crate::db::queries::timelines::Locality),
     /// Public statuses with a hashtag (lower-cased).
     Hashtag(String),
     /// Local public statuses with a hashtag (lower-cased).
     HashtagLocal(String),
     /// Direct messages of an account.
     Direct(i64),
+    /// Control channel of one access token: a `kill` event closes every
+    /// connection opened with it (sent when the token is revoked). Internal;
+    /// clients cannot subscribe to it by name.
+    AccessToken(i64),
 }
 
 impl Stream {
@@ -43,9 +52,15 @@ impl Stream {
             Stream::Public => "timeline:public".into(),
             Stream::PublicLocal => "timeline:public:local".into(),
             Stream::PublicRemote => "timeline:public:remote".into(),
+            Stream::PublicMedia(locality) => match locality {
+                Locality::All => "timeline:public:media".into(),
+                Locality::Local => "timeline:public:local:media".into(),
+                Locality::Remote => "timeline:public:remote:media".into(),
+            },
             Stream::Hashtag(tag) => format!("timeline:hashtag:{tag}"),
             Stream::HashtagLocal(tag) => format!("timeline:hashtag:{tag}:local"),
             Stream::Direct(id) => format!("timeline:direct:{id}"),
+            Stream::AccessToken(id) => format!("timeline:access_token:{id}"),
         }
     }
 
@@ -57,9 +72,13 @@ impl Stream {
             Stream::Public => "public",
             Stream::PublicLocal => "public:local",
             Stream::PublicRemote => "public:remote",
+            Stream::PublicMedia(Locality::All) => "public:media",
+            Stream::PublicMedia(Locality::Local) => "public:local:media",
+            Stream::PublicMedia(Locality::Remote) => "public:remote:media",
             Stream::Hashtag(_) => "hashtag",
             Stream::HashtagLocal(_) => "hashtag:local",
             Stream::Direct(_) => "direct",
+            Stream::AccessToken(_) => "access_token",
         }
     }
 
@@ -88,9 +107,12 @@ impl Stream {
         Some(match name {
             "user" => Stream::User(viewer?),
             "user:notification" => Stream::UserNotification(viewer?),
-            "public" | "public:media" => Stream::Public,
-            "public:local" | "public:local:media" => Stream::PublicLocal,
-            "public:remote" | "public:remote:media" => Stream::PublicRemote,
+            "public" => Stream::Public,
+            "public:local" => Stream::PublicLocal,
+            "public:remote" => Stream::PublicRemote,
+            "public:media" => Stream::PublicMedia(Locality::All),
+            "public:local:media" => Stream::PublicMedia(Locality::Local),
+            "public:remote:media" => Stream::PublicMedia(Locality::Remote),
             "hashtag" => Stream::Hashtag(tag()?),
             "hashtag:local" => Stream::HashtagLocal(tag()?),
             "direct" => Stream::Direct(viewer?),
@@ -106,6 +128,23 @@ pub struct Event {
     pub event: String,
     /// The entity JSON (or a bare id for delete), as a string, as Mastodon sends it.
     pub payload: String,
+}
+
+/// Closes the streaming connections of revoked tokens.
+pub async fn kill_token_connections(state: &AppState, token_ids: &[i64]) -> Result<()> {
+    let streams: Vec<Stream> = token_ids
+        .iter()
+        .map(|id| Stream::AccessToken(*id))
+        .collect();
+    publish(
+        state,
+        &streams,
+        &Event {
+            event: "kill".into(),
+            payload: String::new(),
+        },
+    )
+    .await
 }
 
 /// Publishes one event on several streams (pipelined, one round trip).
@@ -152,6 +191,12 @@ mod tests {
         );
         assert_eq!(Stream::parse("hashtag", None, None), None);
         assert_eq!(Stream::parse("nope", None, Some(1)), None);
+        assert_eq!(
+            Stream::parse("public:local:media", None, None)
+                .map(|s| s.channel())
+                .as_deref(),
+            Some("timeline:public:local:media")
+        );
         assert_eq!(Stream::User(7).channel(), "timeline:7");
         assert_eq!(
             Stream::HashtagLocal("rust".into()).channel(),

@@ -22,6 +22,8 @@ const CLIENT_QUEUE: usize = 64;
 
 /// What a connection task receives from its forwarders.
 pub enum Outgoing {
+    /// The token the client connected with was revoked.
+    Killed,
     /// An event on one of its streams.
     Event(Stream, Arc<str>),
     /// The client fell too far behind.
@@ -108,6 +110,9 @@ fn sse_stream_name(path: &str) -> Option<&'static str> {
         "/api/v1/streaming/public" => "public",
         "/api/v1/streaming/public/local" => "public:local",
         "/api/v1/streaming/public/remote" => "public:remote",
+        "/api/v1/streaming/public/media" => "public:media",
+        "/api/v1/streaming/public/local/media" => "public:local:media",
+        "/api/v1/streaming/public/remote/media" => "public:remote:media",
         "/api/v1/streaming/hashtag" => "hashtag",
         "/api/v1/streaming/hashtag/local" => "hashtag:local",
         "/api/v1/streaming/direct" => "direct",
@@ -172,7 +177,7 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
         return Ok(());
     };
     match authorize_stream(auth.as_ref(), name, head.param("tag")) {
-        Ok(stream) => crate::sse::serve(socket, stream, hub).await,
+        Ok(stream) => crate::sse::serve(socket, stream, auth.as_ref(), hub).await,
         Err(e) => {
             write_error(&mut socket, &e).await?;
             Ok(())
@@ -195,13 +200,21 @@ pub struct Subscriptions {
 }
 
 impl Subscriptions {
-    /// An empty set delivering into `tx`.
-    pub fn new(hub: Arc<Hub>, tx: mpsc::Sender<Outgoing>) -> Self {
-        Subscriptions {
+    /// An empty set delivering into `tx`; with a token, also listens for its revocation.
+    pub async fn new(
+        hub: Arc<Hub>,
+        tx: mpsc::Sender<Outgoing>,
+        auth: Option<&Authenticated>,
+    ) -> anyhow::Result<Self> {
+        let mut subs = Subscriptions {
             hub,
             tx,
             active: HashMap::new(),
+        };
+        if let Some(auth) = auth {
+            subs.add(Stream::AccessToken(auth.token_id)).await?;
         }
+        Ok(subs)
     }
 
     /// Starts delivering a stream (no-op when already subscribed).
@@ -218,10 +231,12 @@ impl Subscriptions {
             loop {
                 match receiver.recv().await {
                     Ok(message) => {
-                        if tx
-                            .try_send(Outgoing::Event(for_task.clone(), message))
-                            .is_err()
-                        {
+                        let item = if matches!(for_task, Stream::AccessToken(_)) {
+                            Outgoing::Killed
+                        } else {
+                            Outgoing::Event(for_task.clone(), message)
+                        };
+                        if tx.try_send(item).is_err() {
                             let _ = tx.try_send(Outgoing::Overflow);
                             return;
                         }

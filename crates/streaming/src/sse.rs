@@ -1,6 +1,7 @@
 //! Server-sent events: one stream per request, as Mastodon's SSE paths.
 use std::sync::Arc;
 
+use ferrodon_core::auth::Authenticated;
 use ferrodon_core::streaming::Stream;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -9,14 +10,19 @@ use crate::hub::Hub;
 use crate::server::{client_queue, decode, Outgoing, Subscriptions, HEARTBEAT};
 
 /// Streams events to an SSE client until it goes away.
-pub async fn serve(mut socket: TcpStream, stream: Stream, hub: Arc<Hub>) -> anyhow::Result<()> {
+pub async fn serve(
+    mut socket: TcpStream,
+    stream: Stream,
+    auth: Option<&Authenticated>,
+    hub: Arc<Hub>,
+) -> anyhow::Result<()> {
     socket
         .write_all(
             b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n\r\n:)\n\n",
         )
         .await?;
     let (tx, mut rx) = client_queue();
-    let mut subscriptions = Subscriptions::new(hub, tx);
+    let mut subscriptions = Subscriptions::new(hub, tx, auth).await?;
     subscriptions.add(stream).await?;
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
@@ -31,7 +37,7 @@ pub async fn serve(mut socket: TcpStream, stream: Stream, hub: Arc<Hub>) -> anyh
                         break Err(e.into());
                     }
                 }
-                Some(Outgoing::Overflow) | None => break Ok(()),
+                Some(Outgoing::Overflow | Outgoing::Killed) | None => break Ok(()),
             },
             _ = heartbeat.tick() => {
                 if let Err(e) = socket.write_all(b":thump\n\n").await {

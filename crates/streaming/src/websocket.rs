@@ -73,7 +73,7 @@ pub async fn serve(
         tokio_tungstenite::accept_hdr_async_with_config(socket, echo_protocol, Some(config()))
             .await?;
     let (tx, mut rx) = client_queue();
-    let mut subscriptions = Subscriptions::new(hub, tx);
+    let mut subscriptions = Subscriptions::new(hub, tx, auth.as_ref()).await?;
     if let Some(name) = head.param("stream") {
         match authorize_stream(auth.as_ref(), name, head.param("tag")) {
             Ok(stream) => subscriptions.add(stream).await?,
@@ -121,7 +121,7 @@ pub async fn serve(
                         break Err(e.into());
                     }
                 }
-                Some(Outgoing::Overflow) | None => {
+                Some(Outgoing::Overflow | Outgoing::Killed) | None => {
                     let _ = ws.close(None).await;
                     break Ok(());
                 }

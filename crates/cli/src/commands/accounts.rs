@@ -152,7 +152,8 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
             )
             .await?;
             if disable || reset_password {
-                oauth::revoke_user_tokens(&mut conn, user.id).await?;
+                let revoked = oauth::revoke_user_tokens(&mut conn, user.id).await?;
+                ferrodon_core::streaming::kill_token_connections(state, &revoked).await?;
             }
             println!("OK");
             if let Some(p) = password {

@@ -497,7 +497,11 @@ pub async fn revoke(
 ) -> std::result::Result<(), TokenError> {
     let mut conn = state.conn().await?;
     let app = authenticate_client(&mut conn, req, true).await?;
-    oauth::revoke_token(&mut conn, &digest(token), app.id).await?;
+    let revoked = oauth::revoke_token(&mut conn, &digest(token), app.id).await?;
+    drop(conn);
+    if let Err(e) = crate::streaming::kill_token_connections(state, &revoked).await {
+        tracing::warn!(error = %e, "could not close streaming connections of a revoked token");
+    }
     Ok(())
 }
 

@@ -86,12 +86,12 @@ pub async fn get_live_token(conn: &mut Conn, token_digest: &str) -> Result<Acces
         .await?)
 }
 
-/// Revokes a token if it belongs to the given application; returns how many were revoked.
+/// Revokes a token if it belongs to the given application; returns the ids revoked.
 pub async fn revoke_token(
     conn: &mut Conn,
     token_digest: &str,
     application_id: i64,
-) -> Result<usize> {
+) -> Result<Vec<i64>> {
     Ok(diesel::update(
         oauth_access_tokens::table
             .filter(oauth_access_tokens::token_digest.eq(token_digest))
@@ -99,19 +99,21 @@ pub async fn revoke_token(
             .filter(oauth_access_tokens::revoked_at.is_null()),
     )
     .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
-    .execute(conn)
+    .returning(oauth_access_tokens::id)
+    .get_results(conn)
     .await?)
 }
 
-/// Revokes every token of a user (password reset, account disabled).
-pub async fn revoke_user_tokens(conn: &mut Conn, user_id: i64) -> Result<usize> {
+/// Revokes every token of a user (password reset, account disabled); returns the ids revoked.
+pub async fn revoke_user_tokens(conn: &mut Conn, user_id: i64) -> Result<Vec<i64>> {
     Ok(diesel::update(
         oauth_access_tokens::table
             .filter(oauth_access_tokens::user_id.eq(user_id))
             .filter(oauth_access_tokens::revoked_at.is_null()),
     )
     .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
-    .execute(conn)
+    .returning(oauth_access_tokens::id)
+    .get_results(conn)
     .await?)
 }
 

@@ -63,7 +63,7 @@ pub async fn list_home_timeline(conn: &mut Conn, viewer: i64, page: &Page) -> Re
 }
 
 /// Where statuses on a public timeline may come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Locality {
     /// Local and remote.
     #[default]
