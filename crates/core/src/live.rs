@@ -123,6 +123,13 @@ pub async fn status_deleted(state: &AppState, status: &Status) {
     log_failure("delete", result);
 }
 
+/// Several new notifications (none is fine), one after the other.
+pub async fn notifications_created(state: &AppState, notifications: &[Notification]) {
+    for notification in notifications {
+        notification_created(state, notification).await;
+    }
+}
+
 /// A new notification: `notification` to its recipient.
 pub async fn notification_created(state: &AppState, notification: &Notification) {
     let result = async {

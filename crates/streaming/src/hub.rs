@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use deadpool_redis::redis::aio::{PubSubSink, PubSubStream};
 use deadpool_redis::redis::{self, Msg};
+use ferrodon_core::streaming::{Event, Stream};
 use ferrodon_core::AppState;
 use futures_util::StreamExt;
 use tokio::sync::broadcast;
@@ -17,7 +18,36 @@ use tokio::sync::broadcast;
 /// Messages a slow client may fall behind by before it is dropped.
 const CHANNEL_CAPACITY: usize = 256;
 
-type Senders = Mutex<HashMap<String, broadcast::Sender<Arc<str>>>>;
+/// One event, encoded once for every client of its channel.
+#[derive(Debug)]
+pub struct Frames {
+    /// The WebSocket text frame: `{"stream":[…],"event":…,"payload":…}`.
+    pub websocket: String,
+    /// The SSE frame: `event: …\ndata: …\n\n`.
+    pub sse: String,
+}
+
+impl Frames {
+    /// Encodes a Redis message for the stream it arrived on; None when it is not an event.
+    pub fn encode(stream: &Stream, raw: &str) -> Option<Frames> {
+        let event: Event = serde_json::from_str(raw).ok()?;
+        let names: Vec<&str> = std::iter::once(stream.name())
+            .chain(stream.param())
+            .collect();
+        let websocket =
+            serde_json::json!({ "stream": names, "event": event.event, "payload": event.payload })
+                .to_string();
+        let sse = format!("event: {}\ndata: {}\n\n", event.event, event.payload);
+        Some(Frames { websocket, sse })
+    }
+}
+
+struct Channel {
+    stream: Stream,
+    sender: broadcast::Sender<Arc<Frames>>,
+}
+
+type Senders = Mutex<HashMap<String, Channel>>;
 
 struct Inner {
     senders: Senders,
@@ -32,8 +62,8 @@ pub struct Hub {
 
 /// A client's hold on one channel: drop the receiver, then call [`Hub::release`].
 pub struct Subscription {
-    /// Messages on the channel.
-    pub receiver: broadcast::Receiver<Arc<str>>,
+    /// Events on the channel.
+    pub receiver: broadcast::Receiver<Arc<Frames>>,
     /// The namespaced channel, for [`Hub::release`].
     pub channel: String,
 }
@@ -54,9 +84,9 @@ impl Hub {
         })
     }
 
-    /// Listens to a stream channel, subscribing in Redis if nobody in this process did yet.
-    pub async fn subscribe(&self, channel: &str) -> anyhow::Result<Subscription> {
-        let full = format!("{}{channel}", self.namespace);
+    /// Listens to a stream, subscribing in Redis if nobody in this process did yet.
+    pub async fn subscribe(&self, stream: &Stream) -> anyhow::Result<Subscription> {
+        let full = format!("{}{}", self.namespace, stream.channel());
         let (receiver, new) = {
             let mut senders = self
                 .inner
@@ -64,10 +94,14 @@ impl Hub {
                 .lock()
                 .map_err(|_| anyhow::anyhow!("hub lock poisoned"))?;
             match senders.get(&full) {
-                Some(tx) => (tx.subscribe(), false),
+                Some(channel) => (channel.sender.subscribe(), false),
                 None => {
-                    let (tx, rx) = broadcast::channel(CHANNEL_CAPACITY);
-                    senders.insert(full.clone(), tx);
+                    let (sender, rx) = broadcast::channel(CHANNEL_CAPACITY);
+                    let channel = Channel {
+                        stream: stream.clone(),
+                        sender,
+                    };
+                    senders.insert(full.clone(), channel);
                     (rx, true)
                 }
             }
@@ -87,7 +121,7 @@ impl Hub {
         let channel = channel.to_owned();
         let last = match self.inner.senders.lock() {
             Ok(mut senders) => match senders.get(&channel) {
-                Some(tx) if tx.receiver_count() == 0 => {
+                Some(c) if c.sender.receiver_count() == 0 => {
                     senders.remove(&channel);
                     true
                 }
@@ -103,13 +137,16 @@ impl Hub {
     }
 }
 
+/// Encodes a message once and hands it to every local listener of its channel.
 fn dispatch(senders: &Senders, msg: Msg) {
     let Ok(payload) = msg.get_payload::<String>() else {
         return;
     };
     if let Ok(senders) = senders.lock() {
-        if let Some(tx) = senders.get(msg.get_channel_name()) {
-            let _ = tx.send(Arc::from(payload));
+        if let Some(channel) = senders.get(msg.get_channel_name()) {
+            if let Some(frames) = Frames::encode(&channel.stream, &payload) {
+                let _ = channel.sender.send(Arc::new(frames));
+            }
         }
     }
 }
@@ -148,4 +185,21 @@ async fn resubscribe(client: &redis::Client, inner: &Inner) -> anyhow::Result<Pu
     *slot = sink;
     tracing::info!(channels = channels.len(), "resubscribed to Redis pub/sub");
     Ok(stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_mastodon_shaped() {
+        let raw = r#"{"event":"update","payload":"{\"id\":\"1\"}"}"#;
+        let frames = Frames::encode(&Stream::Hashtag("rust".into()), raw).unwrap();
+        let ws: serde_json::Value = serde_json::from_str(&frames.websocket).unwrap();
+        assert_eq!(ws["stream"], serde_json::json!(["hashtag", "rust"]));
+        assert_eq!(ws["event"], "update");
+        assert_eq!(ws["payload"], r#"{"id":"1"}"#);
+        assert_eq!(frames.sse, "event: update\ndata: {\"id\":\"1\"}\n\n");
+        assert!(Frames::encode(&Stream::Public, "not json").is_none());
+    }
 }

@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrodon_core::auth::{authenticate, Authenticated};
-use ferrodon_core::streaming::{Event, Stream};
+use ferrodon_core::streaming::Stream;
 use ferrodon_core::{AppState, Error};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinHandle;
 
-use crate::hub::Hub;
+use crate::hub::{Frames, Hub};
 use crate::request::{peek_head, RequestHead};
 
 /// Connections one process serves at most; more are refused with 503.
@@ -24,8 +24,8 @@ const CLIENT_QUEUE: usize = 64;
 pub enum Outgoing {
     /// The token the client connected with was revoked.
     Killed,
-    /// An event on one of its streams.
-    Event(Stream, Arc<str>),
+    /// An event on one of its streams, already encoded.
+    Event(Arc<Frames>),
     /// The client fell too far behind.
     Overflow,
 }
@@ -44,6 +44,8 @@ pub async fn run(listener: TcpListener, state: AppState, hub: Arc<Hub>) -> anyho
                         continue;
                     }
                 };
+                // Events are small and latency matters more than packet count.
+                let _ = socket.set_nodelay(true);
                 let Ok(permit) = limit.clone().try_acquire_owned() else {
                     tokio::spawn(refuse(socket));
                     continue;
@@ -222,7 +224,7 @@ impl Subscriptions {
         if self.active.contains_key(&stream) {
             return Ok(());
         }
-        let sub = self.hub.subscribe(&stream.channel()).await?;
+        let sub = self.hub.subscribe(&stream).await?;
         let channel = sub.channel.clone();
         let tx = self.tx.clone();
         let for_task = stream.clone();
@@ -234,7 +236,7 @@ impl Subscriptions {
                         let item = if matches!(for_task, Stream::AccessToken(_)) {
                             Outgoing::Killed
                         } else {
-                            Outgoing::Event(for_task.clone(), message)
+                            Outgoing::Event(message)
                         };
                         if tx.try_send(item).is_err() {
                             let _ = tx.try_send(Outgoing::Overflow);
@@ -269,11 +271,6 @@ impl Subscriptions {
             self.remove(&s).await;
         }
     }
-}
-
-/// Unpacks a Redis message into Mastodon's (event, payload).
-pub fn decode(message: &str) -> Option<Event> {
-    serde_json::from_str(message).ok()
 }
 
 /// Heartbeat interval for idle connections (proxies drop silent ones).

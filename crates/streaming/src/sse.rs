@@ -7,7 +7,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::hub::Hub;
-use crate::server::{client_queue, decode, Outgoing, Subscriptions, HEARTBEAT};
+use crate::server::{client_queue, Outgoing, Subscriptions, HEARTBEAT};
 
 /// Streams events to an SSE client until it goes away.
 pub async fn serve(
@@ -30,10 +30,8 @@ pub async fn serve(
     let result = loop {
         tokio::select! {
             message = rx.recv() => match message {
-                Some(Outgoing::Event(_, raw)) => {
-                    let Some(event) = decode(&raw) else { continue };
-                    let frame = format!("event: {}\ndata: {}\n\n", event.event, event.payload);
-                    if let Err(e) = socket.write_all(frame.as_bytes()).await {
+                Some(Outgoing::Event(frames)) => {
+                    if let Err(e) = socket.write_all(frames.sse.as_bytes()).await {
                         break Err(e.into());
                     }
                 }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use ferrodon_core::auth::Authenticated;
-use ferrodon_core::streaming::Stream;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::net::TcpStream;
@@ -14,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::hub::Hub;
 use crate::request::RequestHead;
-use crate::server::{authorize_stream, client_queue, decode, Outgoing, Subscriptions, HEARTBEAT};
+use crate::server::{authorize_stream, client_queue, Outgoing, Subscriptions, HEARTBEAT};
 
 /// Small buffers: most connections are idle, and memory per connection is
 /// what limits how many a process can hold.
@@ -33,17 +32,6 @@ struct ClientMessage {
     kind: String,
     stream: Option<String>,
     tag: Option<String>,
-}
-
-fn frame(stream: &Stream, raw: &str) -> Option<String> {
-    let event = decode(raw)?;
-    let names: Vec<&str> = std::iter::once(stream.name())
-        .chain(stream.param())
-        .collect();
-    Some(
-        serde_json::json!({ "stream": names, "event": event.event, "payload": event.payload })
-            .to_string(),
-    )
 }
 
 fn error_frame(message: &str, status: u16) -> Message {
@@ -115,9 +103,8 @@ pub async fn serve(
                 Some(Err(e)) => break Err(e.into()),
             },
             outgoing = rx.recv() => match outgoing {
-                Some(Outgoing::Event(stream, raw)) => {
-                    let Some(text) = frame(&stream, &raw) else { continue };
-                    if let Err(e) = ws.send(Message::text(text)).await {
+                Some(Outgoing::Event(frames)) => {
+                    if let Err(e) = ws.send(Message::text(frames.websocket.as_str())).await {
                         break Err(e.into());
                     }
                 }

@@ -42,9 +42,7 @@ pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Res
         })
         .await?;
     drop(conn);
-    if let Some(note) = &note {
-        live::notification_created(state, note).await;
-    }
+    live::notifications_created(state, note.as_slice()).await;
     Ok(())
 }
 

@@ -64,9 +64,7 @@ pub async fn follow(
         })
         .await?;
     drop(conn);
-    if let Some(note) = &note {
-        live::notification_created(state, note).await;
-    }
+    live::notifications_created(state, note.as_slice()).await;
     Ok(())
 }
 

@@ -190,8 +190,6 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
         .await?;
     drop(conn);
     live::status_created(state, &status).await;
-    for note in &notes {
-        live::notification_created(state, note).await;
-    }
+    live::notifications_created(state, &notes).await;
     Ok(status)
 }

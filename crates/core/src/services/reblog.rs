@@ -87,9 +87,7 @@ pub async fn reblog(
         .await?;
     drop(conn);
     live::status_created(state, &row).await;
-    if let Some(note) = &note {
-        live::notification_created(state, note).await;
-    }
+    live::notifications_created(state, note.as_slice()).await;
     Ok(row)
 }
 
