@@ -27,7 +27,7 @@ async fn next_event(ws: &mut Ws) -> Value {
 
 #[tokio::test]
 async fn websocket_user_and_hashtag_streams() {
-    let app = TestApp::spawn_with_streaming().await;
+    let app = TestApp::spawn_with_streaming(&[]).await;
     let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
     let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
     app.post_form(
@@ -101,7 +101,7 @@ async fn websocket_user_and_hashtag_streams() {
 
 #[tokio::test]
 async fn sse_public_local_stream_and_auth_errors() {
-    let app = TestApp::spawn_with_streaming().await;
+    let app = TestApp::spawn_with_streaming(&[]).await;
     let (_, _, alice) = local_user(&app.state, "alice").await;
     let base = app.streaming_url.as_ref().unwrap().replace("ws://", "");
     let mut socket = tokio::net::TcpStream::connect(&base).await.unwrap();
@@ -180,7 +180,7 @@ async fn sse_public_local_stream_and_auth_errors() {
 
 #[tokio::test]
 async fn revoking_a_token_closes_its_connections() {
-    let app = TestApp::spawn_with_streaming().await;
+    let app = TestApp::spawn_with_streaming(&[]).await;
     let (_, _, _) = local_user(&app.state, "alice").await;
     let client: Value = app
         .client
@@ -246,4 +246,87 @@ async fn revoking_a_token_closes_its_connections() {
         closed.is_ok(),
         "the connection was not closed after revocation"
     );
+}
+
+/// A Redis of the test's own, so it can be restarted.
+struct OwnRedis {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> OwnRedis {
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (installed by scripts/setup-services)");
+        OwnRedis { port, child }
+    }
+
+    async fn wait_ready(&self) {
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("redis-server on port {} did not start", self.port);
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn subscribers_keep_receiving_after_a_redis_restart() {
+    let port = ferrodon_testkit::app::free_port();
+    let redis = OwnRedis::start(port);
+    redis.wait_ready().await;
+    let url = format!("redis://127.0.0.1:{port}/");
+    let app = TestApp::spawn_with_streaming(&[("REDIS_URL", url.as_str())]).await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let ws_url = format!(
+        "{}/api/v1/streaming?stream=public",
+        app.streaming_url.as_ref().unwrap()
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.unwrap();
+    app.wait_for_subscriber("timeline:public").await;
+
+    drop(redis);
+    let redis = OwnRedis::start(port);
+    redis.wait_ready().await;
+    app.wait_for_subscriber("timeline:public").await;
+
+    let posted: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "after the restart")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let event = next_event(&mut ws).await;
+    assert_eq!(event["event"], "update");
+    let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], posted["id"]);
+    drop(redis);
 }

@@ -80,9 +80,9 @@ impl TestApp {
         Self::spawn_with(&[]).await
     }
 
-    /// Starts an instance and its streaming server.
-    pub async fn spawn_with_streaming() -> TestApp {
-        let mut app = Self::spawn_with(&[]).await;
+    /// Starts an instance and its streaming server, with extra environment variables for both.
+    pub async fn spawn_with_streaming(extra: &[(&str, &str)]) -> TestApp {
+        let mut app = Self::spawn_with(extra).await;
         let port = free_port();
         let mut env = app.env.clone();
         env.push(("STREAMING_PORT".into(), port.to_string()));
