@@ -234,6 +234,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    markers (id) {
+        id -> Int8,
+        account_id -> Int8,
+        timeline -> Text,
+        last_read_id -> Int8,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     settings (key) {
         key -> Text,
         value -> Jsonb,
@@ -267,5 +278,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     statuses_tags,
     notifications,
     media_attachments,
+    markers,
     settings,
 );

@@ -1,6 +1,7 @@
 //! `/api/v1` and `/api/v2`, file per area.
 mod accounts;
 mod instance;
+mod markers;
 mod notifications;
 mod statuses;
 mod timelines;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod favourites_bookmarks;
 pub mod follows;
+pub mod markers;
 pub mod notifications;
 pub mod oauth;
 pub mod settings;

@@ -45,10 +45,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             );
         }
     }
-    cfg.route(
-        "/api/v1/markers",
-        web::get().to(|auth: Auth| async move { authorised(auth, "read:statuses", json!({})) }),
-    );
     for path in [
         "/api/v1/accounts/{id}/lists",
         "/api/v1/accounts/{id}/featured_tags",

@@ -5,6 +5,7 @@ mod assets;
 mod empty;
 mod health;
 mod instance;
+mod markers;
 mod notifications;
 mod oauth;
 mod search;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     statuses::configure(cfg);
     timelines::configure(cfg);
     notifications::configure(cfg);
+    markers::configure(cfg);
     search::configure(cfg);
     well_known::configure(cfg);
     empty::configure(cfg);
