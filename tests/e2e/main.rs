@@ -4,5 +4,6 @@
 
 mod api;
 mod oauth;
+mod rate_limits;
 mod streaming;
 mod well_known;

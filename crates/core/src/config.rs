@@ -84,6 +84,8 @@ pub struct Config {
     pub max_status_chars: usize,
     /// FERRODON_AUTH_RATE_LIMIT: sign-in, token and sign-up attempts allowed per IP per 5 minutes (default 30).
     pub auth_rate_limit: u32,
+    /// FERRODON_API_RATE_LIMIT: API requests allowed per token (or per IP without one) per 5 minutes (default 300, as Mastodon).
+    pub api_rate_limit: u32,
 }
 
 /// Every variable [`Config::from_env`] reads, for the documentation check.
@@ -115,6 +117,7 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_ENABLE_PASSWORD_GRANT",
     "FERRODON_MAX_STATUS_CHARS",
     "FERRODON_AUTH_RATE_LIMIT",
+    "FERRODON_API_RATE_LIMIT",
     "RUST_LOG",
 ];
 
@@ -230,6 +233,7 @@ impl Config {
             enable_password_grant: env.flag("FERRODON_ENABLE_PASSWORD_GRANT")?,
             max_status_chars: env.parse("FERRODON_MAX_STATUS_CHARS", 500)?.max(1),
             auth_rate_limit: env.parse("FERRODON_AUTH_RATE_LIMIT", 30)?,
+            api_rate_limit: env.parse("FERRODON_API_RATE_LIMIT", 300)?,
         })
     }
 

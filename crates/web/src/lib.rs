@@ -5,6 +5,7 @@
 pub mod error;
 pub mod extract;
 pub mod link_header;
+pub mod middleware;
 pub mod routes;
 
 use std::net::TcpListener;
@@ -41,6 +42,7 @@ impl Server {
                         .error_handler(error::json_error),
                 )
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .wrap(actix_web::middleware::from_fn(middleware::api_rate_limit))
                 // The path only (%U), never the query string: clients may put
                 // `access_token=` there, and secrets must not reach the logs.
                 .wrap(

@@ -20,7 +20,8 @@ impl MaybeAuth {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The bearer token of a request: `Authorization: Bearer`, else `?access_token=`.
+pub(crate) fn bearer(req: &HttpRequest) -> Option<String> {
     if let Some(value) = req
         .headers()
         .get("Authorization")

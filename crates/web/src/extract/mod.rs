@@ -5,7 +5,9 @@ mod client_ip;
 mod page;
 mod params;
 
+pub(crate) use auth::bearer;
 pub use auth::{Auth, MaybeAuth};
+pub(crate) use client_ip::client_ip;
 pub use client_ip::ClientIp;
 pub use page::page_from;
 pub use params::{value_as_bool as params_bool, Params};

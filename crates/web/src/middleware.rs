@@ -1,0 +1,65 @@
+//! Request-wide middleware: the per-token API rate limit with Mastodon's
+//! `X-RateLimit-*` headers.
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{web, ResponseError};
+use ferrodon_core::auth::tokens::digest;
+use ferrodon_core::rate_limit::{self, Usage};
+use ferrodon_core::AppState;
+
+use crate::extract::{bearer, client_ip};
+use crate::ApiError;
+
+/// Mastodon's API window: 300 requests per 5 minutes.
+const WINDOW_SECS: u64 = 300;
+
+fn set_headers(headers: &mut HeaderMap, usage: &Usage) {
+    let reset = chrono::DateTime::from_timestamp(usage.reset_at as i64, 0)
+        .map(|t| ferrodon_core::entities::timestamp(&t))
+        .unwrap_or_default();
+    for (name, value) in [
+        ("x-ratelimit-limit", usage.limit.to_string()),
+        ("x-ratelimit-remaining", usage.remaining.to_string()),
+        ("x-ratelimit-reset", reset),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), v);
+        }
+    }
+}
+
+/// Counts `/api/…` requests per token (or per IP without one) and answers
+/// 429 past FERRODON_API_RATE_LIMIT. If Redis cannot be reached the request
+/// goes through: the limit protects the server, and refusing every request
+/// would turn a Redis hiccup into an outage.
+pub async fn api_rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let limit = state.as_ref().map_or(0, |s| s.config.api_rate_limit);
+    let (Some(state), true) = (state, limit > 0 && req.path().starts_with("/api/")) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let bucket = match bearer(req.request()) {
+        Some(token) => format!("api:token:{}", &digest(&token)[..32]),
+        None => format!("api:ip:{}", client_ip(req.request())),
+    };
+    let usage = match rate_limit::hit(&state, &bucket, limit, WINDOW_SECS).await {
+        Ok(usage) => usage,
+        Err(e) => {
+            tracing::warn!(error = %e, "rate limit unavailable; letting the request through");
+            return Ok(next.call(req).await?.map_into_boxed_body());
+        }
+    };
+    if usage.exceeded {
+        let mut response = ApiError::Core(ferrodon_core::Error::RateLimited).error_response();
+        set_headers(response.headers_mut(), &usage);
+        return Ok(req.into_response(response));
+    }
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    set_headers(response.headers_mut(), &usage);
+    Ok(response)
+}
