@@ -44,16 +44,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/api/v1/accounts/{id}/unfollow",
-            web::post().to(unfollow_account),
+            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unfollow)),
         )
         .route("/api/v1/follow_requests", web::get().to(follow_requests))
         .route(
             "/api/v1/follow_requests/{id}/authorize",
-            web::post().to(authorize_request),
+            web::post()
+                .to(|s, a, p| relationship_action(s, a, p, RelationshipAction::AuthorizeRequest)),
         )
         .route(
             "/api/v1/follow_requests/{id}/reject",
-            web::post().to(reject_request),
+            web::post()
+                .to(|s, a, p| relationship_action(s, a, p, RelationshipAction::RejectRequest)),
         )
         .route("/api/v1/preferences", web::get().to(preferences));
 }
@@ -357,18 +359,6 @@ async fn follow_account(
     relationship_with(&state, me.id, target).await
 }
 
-async fn unfollow_account(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:follows"])?;
-    let (_, me) = auth.0.require_user()?;
-    let target = path_id(&path)?;
-    unfollow(&state, me, target).await?;
-    relationship_with(&state, me.id, target).await
-}
-
 async fn follow_requests(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -397,26 +387,27 @@ async fn preferences(auth: Auth) -> ApiResult<HttpResponse> {
     })))
 }
 
-async fn authorize_request(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:follows"])?;
-    let (_, me) = auth.0.require_user()?;
-    let requester = path_id(&path)?;
-    authorize_follow_request(&state, me, requester).await?;
-    relationship_with(&state, me.id, requester).await
+/// Account actions that take no parameters and answer with the relationship.
+#[derive(Clone, Copy)]
+enum RelationshipAction {
+    Unfollow,
+    AuthorizeRequest,
+    RejectRequest,
 }
 
-async fn reject_request(
+async fn relationship_action(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
+    action: RelationshipAction,
 ) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:follows"])?;
     let (_, me) = auth.0.require_user()?;
-    let requester = path_id(&path)?;
-    reject_follow_request(&state, me, requester).await?;
-    relationship_with(&state, me.id, requester).await
+    let other = path_id(&path)?;
+    match action {
+        RelationshipAction::Unfollow => unfollow(&state, me, other).await?,
+        RelationshipAction::AuthorizeRequest => authorize_follow_request(&state, me, other).await?,
+        RelationshipAction::RejectRequest => reject_follow_request(&state, me, other).await?,
+    }
+    relationship_with(&state, me.id, other).await
 }
