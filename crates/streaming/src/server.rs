@@ -167,6 +167,15 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
         },
     };
     if head.path == "/api/v1/streaming" && head.is_websocket() {
+        if auth.is_none() && !public_streams_open(&state).await {
+            consume(&mut socket, &head).await?;
+            write_error(
+                &mut socket,
+                &Error::Unauthorized("Missing access token".into()),
+            )
+            .await?;
+            return Ok(());
+        }
         return crate::websocket::serve(socket, &head, auth, hub).await;
     }
     consume(&mut socket, &head).await?;
@@ -179,12 +188,27 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
         return Ok(());
     };
     match authorize_stream(auth.as_ref(), name, head.param("tag")) {
+        Ok(_) if auth.is_none() && !public_streams_open(&state).await => {
+            write_error(
+                &mut socket,
+                &Error::Unauthorized("Missing access token".into()),
+            )
+            .await?;
+            Ok(())
+        }
         Ok(stream) => crate::sse::serve(socket, stream, auth.as_ref(), hub).await,
         Err(e) => {
             write_error(&mut socket, &e).await?;
             Ok(())
         }
     }
+}
+
+/// Whether signed-out clients may use the public streams (the instance's timeline preview).
+async fn public_streams_open(state: &AppState) -> bool {
+    ferrodon_core::services::instance_settings::timeline_preview(state)
+        .await
+        .unwrap_or(false)
 }
 
 /// Reads the peeked head off the socket.

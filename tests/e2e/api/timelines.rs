@@ -192,3 +192,45 @@ async fn favourites_and_bookmarks_lists() {
         );
     }
 }
+
+#[tokio::test]
+async fn timeline_preview_off_requires_sign_in() {
+    let app = TestApp::spawn_with_streaming(&[]).await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    app.post_form("/api/v1/statuses", &alice, &[("status", "hello #preview")])
+        .await;
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/timelines/public"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    ferrodon_core::services::instance_settings::set_timeline_preview(&app.state, false)
+        .await
+        .unwrap();
+    for path in ["/api/v1/timelines/public", "/api/v1/timelines/tag/preview"] {
+        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 422, "{path}");
+        assert_eq!(
+            resp.json::<Value>().await.unwrap()["error"],
+            "This method requires an authenticated user"
+        );
+        let signed_in: Vec<Value> = app.get(path, &alice).await.json().await.unwrap();
+        assert_eq!(signed_in.len(), 1, "{path} with a token");
+    }
+    let streaming = app
+        .streaming_url
+        .as_ref()
+        .unwrap()
+        .replace("ws://", "http://");
+    let anonymous = app
+        .client
+        .get(format!("{streaming}/api/v1/streaming/public"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}

@@ -69,3 +69,40 @@ pub async fn instance_counts(conn: &mut ferrodon_db::Conn) -> Result<(i64, i64, 
         users::count_active_users(conn, 30).await?,
     ))
 }
+
+const TIMELINE_PREVIEW_KEY: &str = "timeline_preview";
+
+/// Whether signed-out visitors may read the public and hashtag timelines
+/// (REST and streaming), as Mastodon's "timeline preview" setting. On when never set.
+pub async fn timeline_preview(state: &AppState) -> Result<bool> {
+    let mut conn = state.conn().await?;
+    Ok(
+        match settings::get_setting(&mut conn, TIMELINE_PREVIEW_KEY).await? {
+            Some(serde_json::Value::Bool(b)) => b,
+            _ => true,
+        },
+    )
+}
+
+/// Turns the timeline preview on or off.
+pub async fn set_timeline_preview(state: &AppState, enabled: bool) -> Result<()> {
+    let mut conn = state.conn().await?;
+    settings::put_setting(
+        &mut conn,
+        TIMELINE_PREVIEW_KEY,
+        &serde_json::Value::Bool(enabled),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Fails unless a signed-out request may read public timelines.
+pub async fn require_public_timeline_access(state: &AppState, signed_in: bool) -> Result<()> {
+    if signed_in || timeline_preview(state).await? {
+        Ok(())
+    } else {
+        Err(Error::Validation(
+            "This method requires an authenticated user".into(),
+        ))
+    }
+}

@@ -5,6 +5,7 @@ use ferrodon_core::db::queries::favourites_bookmarks::{
 };
 use ferrodon_core::db::queries::timelines::{self, Locality};
 use ferrodon_core::db::Page;
+use ferrodon_core::services::instance_settings::require_public_timeline_access;
 use ferrodon_core::{views, AppState, Error};
 
 use super::{json_page, statuses_page};
@@ -51,6 +52,7 @@ async fn public(
     auth: MaybeAuth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
+    require_public_timeline_access(&state, auth.0.is_some()).await?;
     let page = page_from(&params, 20, 40)?;
     if params.bool("only_media") == Some(true) {
         return statuses_page(&state, &req, &[], auth.account_id()).await;
@@ -68,6 +70,7 @@ async fn tag(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
+    require_public_timeline_access(&state, auth.0.is_some()).await?;
     let page = page_from(&params, 20, 40)?;
     if params.bool("only_media") == Some(true) {
         return statuses_page(&state, &req, &[], auth.account_id()).await;
