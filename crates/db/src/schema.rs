@@ -234,6 +234,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    blocks (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_account_id -> Int8,
+        uri -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mutes (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_account_id -> Int8,
+        hide_notifications -> Bool,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     markers (id) {
         id -> Int8,
         account_id -> Int8,
@@ -279,5 +300,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     media_attachments,
     markers,
+    blocks,
+    mutes,
     settings,
 );

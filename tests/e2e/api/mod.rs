@@ -1,5 +1,6 @@
 //! `/api/v1` and `/api/v2`, file per area.
 mod accounts;
+mod blocks_mutes;
 mod instance;
 mod markers;
 mod notifications;

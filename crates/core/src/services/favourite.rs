@@ -5,6 +5,7 @@ use ferrodon_db::queries::notifications;
 use ferrodon_db::queries::statuses::{add_to_status_counter, StatusCounter};
 use ferrodon_db::AsyncConnection;
 
+use super::notify::notify;
 use super::status_access::get_visible_status;
 use crate::{live, AppState, Error, Result};
 
@@ -24,18 +25,16 @@ pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Res
             if fav::put_favourite(conn, actor.id, status.id).await? {
                 add_to_status_counter(conn, status.id, StatusCounter::Favourites, 1).await?;
                 if status.account_id != actor.id && status.local {
-                    note = Some(
-                        notifications::put_notification(
-                            conn,
-                            &NewNotification {
-                                account_id: status.account_id,
-                                from_account_id: actor.id,
-                                kind: "favourite".into(),
-                                status_id: Some(status.id),
-                            },
-                        )
-                        .await?,
-                    );
+                    note = notify(
+                        conn,
+                        &NewNotification {
+                            account_id: status.account_id,
+                            from_account_id: actor.id,
+                            kind: "favourite".into(),
+                            status_id: Some(status.id),
+                        },
+                    )
+                    .await?;
                 }
             }
             Ok::<_, Error>(note)

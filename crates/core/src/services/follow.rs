@@ -1,8 +1,9 @@
 //! Following and unfollowing accounts.
 use ferrodon_db::models::{Account, NewFollow, NewNotification, Notification};
-use ferrodon_db::queries::{accounts, follows, notifications};
+use ferrodon_db::queries::{accounts, blocks_mutes, follows, notifications};
 use ferrodon_db::AsyncConnection;
 
+use super::notify::notify;
 use crate::{live, AppState, Error, Result};
 
 /// Options of a follow.
@@ -29,7 +30,9 @@ pub async fn follow(
     }
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
-    if target.suspended_at.is_some() {
+    if target.suspended_at.is_some()
+        || blocks_mutes::blocked_either_way(&mut conn, actor.id, target.id).await?
+    {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
     let note = conn
@@ -55,10 +58,10 @@ pub async fn follow(
                 let (_, created) = follows::put_follow(conn, &new).await?;
                 if created {
                     accounts::add_to_follow_counts(conn, actor.id, target.id, 1).await?;
-                    note = Some(notify(conn, target.id, actor.id, "follow").await?);
+                    note = notify_follow(conn, target.id, actor.id, "follow").await?;
                 }
             } else if follows::put_follow_request(conn, &new).await? && target.is_local() {
-                note = Some(notify(conn, target.id, actor.id, "follow_request").await?);
+                note = notify_follow(conn, target.id, actor.id, "follow_request").await?;
             }
             Ok::<_, Error>(note)
         })
@@ -94,13 +97,13 @@ pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Resu
     .await
 }
 
-async fn notify(
+async fn notify_follow(
     conn: &mut ferrodon_db::Conn,
     to: i64,
     from: i64,
     kind: &str,
-) -> Result<Notification> {
-    Ok(notifications::put_notification(
+) -> Result<Option<Notification>> {
+    notify(
         conn,
         &NewNotification {
             account_id: to,
@@ -109,5 +112,5 @@ async fn notify(
             status_id: None,
         },
     )
-    .await?)
+    .await
 }

@@ -3,6 +3,7 @@ use ferrodon_db::models::{Account, NewFollow, NewNotification};
 use ferrodon_db::queries::{accounts, follows, notifications};
 use ferrodon_db::AsyncConnection;
 
+use super::notify::notify;
 use crate::{live, AppState, Error, Result};
 
 /// Turns `requester`'s pending request into a follow. NotFound when there is none.
@@ -40,7 +41,7 @@ pub async fn authorize_follow_request(
                 target.id,
             )
             .await?;
-            let note = notifications::put_notification(
+            let note = notify(
                 conn,
                 &NewNotification {
                     account_id: target.id,
@@ -54,7 +55,7 @@ pub async fn authorize_follow_request(
         })
         .await?;
     drop(conn);
-    live::notification_created(state, &note).await;
+    live::notifications_created(state, note.as_slice()).await;
     Ok(())
 }
 

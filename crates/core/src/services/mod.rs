@@ -1,5 +1,6 @@
 //! Use cases, one file each. A service authorises, writes inside one
 //! transaction, and returns a typed result; handlers only parse and render.
+pub mod block;
 pub mod bookmark;
 pub mod delete_status;
 pub mod edit_status;
@@ -7,6 +8,8 @@ pub mod favourite;
 pub mod follow;
 pub mod follow_requests;
 pub mod instance_settings;
+pub mod mute;
+pub mod notify;
 pub mod post_status;
 pub mod reblog;
 pub mod register_account;

@@ -3,10 +3,11 @@ use std::time::Duration;
 
 use deadpool_redis::redis::{self, AsyncCommands};
 use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, User, Visibility};
-use ferrodon_db::queries::{accounts, notifications, statuses};
+use ferrodon_db::queries::{accounts, statuses};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
+use super::notify::notify;
 use super::status_access::get_visible_status;
 use crate::{live, urls, AppState, Error, Result};
 
@@ -173,7 +174,7 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
                 .iter()
                 .filter(|a| a.is_local() && a.id != author.id)
             {
-                let note = notifications::put_notification(
+                let note = notify(
                     conn,
                     &NewNotification {
                         account_id: mentioned.id,
@@ -183,7 +184,7 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
                     },
                 )
                 .await?;
-                notes.push(note);
+                notes.extend(note);
             }
             Ok::<_, Error>((status, notes))
         })

@@ -4,6 +4,7 @@ use ferrodon_db::queries::statuses::{self, add_to_status_counter, StatusCounter}
 use ferrodon_db::queries::{accounts, notifications};
 use ferrodon_db::AsyncConnection;
 
+use super::notify::notify;
 use super::status_access::get_visible_status;
 use crate::{live, AppState, Error, Result};
 
@@ -69,18 +70,16 @@ pub async fn reblog(
             accounts::add_to_statuses_count(conn, actor.id, 1).await?;
             let mut note = None;
             if !own && original.local {
-                note = Some(
-                    notifications::put_notification(
-                        conn,
-                        &NewNotification {
-                            account_id: original.account_id,
-                            from_account_id: actor.id,
-                            kind: "reblog".into(),
-                            status_id: Some(original.id),
-                        },
-                    )
-                    .await?,
-                );
+                note = notify(
+                    conn,
+                    &NewNotification {
+                        account_id: original.account_id,
+                        from_account_id: actor.id,
+                        kind: "reblog".into(),
+                        status_id: Some(original.id),
+                    },
+                )
+                .await?;
             }
             Ok::<_, Error>((row, note))
         })

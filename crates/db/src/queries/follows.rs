@@ -161,6 +161,14 @@ pub struct RelationshipFacts {
     pub requested: bool,
     /// The target asked to follow the viewer.
     pub requested_by: bool,
+    /// The viewer blocks the target.
+    pub blocking: bool,
+    /// The target blocks the viewer.
+    pub blocked_by: bool,
+    /// The viewer mutes the target.
+    pub muting: bool,
+    /// The viewer's mute also hides notifications.
+    pub muting_notifications: bool,
 }
 
 /// Relationship facts between `viewer` and each of `targets`, in order.
@@ -196,20 +204,28 @@ pub async fn load_relationships(
         ))
         .load(conn)
         .await?;
+    let blocks_mutes = super::blocks_mutes::load_block_mute_facts(conn, viewer, targets).await?;
     Ok(targets
         .iter()
-        .map(|&target| {
-            let facts = RelationshipFacts {
-                following: outgoing
-                    .iter()
-                    .find(|f| f.target_account_id == target)
-                    .cloned(),
-                followed_by: incoming.contains(&target),
-                requested: requests.contains(&(viewer, target)),
-                requested_by: requests.contains(&(target, viewer)),
-            };
-            (target, facts)
-        })
+        .zip(blocks_mutes)
+        .map(
+            |(&target, (_, blocking, blocked_by, muting, muting_notifications))| {
+                let facts = RelationshipFacts {
+                    following: outgoing
+                        .iter()
+                        .find(|f| f.target_account_id == target)
+                        .cloned(),
+                    followed_by: incoming.contains(&target),
+                    requested: requests.contains(&(viewer, target)),
+                    requested_by: requests.contains(&(target, viewer)),
+                    blocking,
+                    blocked_by,
+                    muting,
+                    muting_notifications,
+                };
+                (target, facts)
+            },
+        )
         .collect())
 }
 

@@ -1,6 +1,7 @@
 //! Query functions grouped by aggregate. Every function takes `&mut Conn`
 //! so the caller decides whether it runs inside a transaction.
 pub mod accounts;
+pub mod blocks_mutes;
 pub mod favourites_bookmarks;
 pub mod follows;
 pub mod markers;

@@ -5,11 +5,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::RunQueryDsl;
 
-use crate::schema::{follows, mentions, statuses, statuses_tags, tags};
+use crate::schema::{blocks, follows, mentions, mutes, statuses, statuses_tags, tags};
 use crate::{load_page, paginate, Conn, Page, Result};
 
 /// `statuses.*` is visible to `viewer`: public or unlisted, the viewer's own,
-/// followers-only and the viewer follows the author, or the viewer is mentioned.
+/// followers-only and the viewer follows the author, or the viewer is
+/// mentioned; and in every case the author does not block the viewer.
 #[allow(clippy::implied_bounds_in_impls)] // the SqlType binding is needed, not implied
 fn visible_to(
     viewer: i64,
@@ -19,13 +20,50 @@ fn visible_to(
        + diesel::AppearsOnTable<statuses::table>
        + Send
        + 'static {
-    sql::<Bool>("(statuses.visibility <= 1 OR statuses.account_id = ")
+    sql::<Bool>("((statuses.visibility <= 1 OR statuses.account_id = ")
         .bind::<BigInt, _>(viewer)
         .sql(" OR (statuses.visibility = 2 AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = ")
         .bind::<BigInt, _>(viewer)
         .sql(" AND vf.target_account_id = statuses.account_id)) OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = statuses.id AND vm.account_id = ")
         .bind::<BigInt, _>(viewer)
+        .sql(")) AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = statuses.account_id AND vb.target_account_id = ")
+        .bind::<BigInt, _>(viewer)
         .sql("))")
+}
+
+/// Drops statuses by accounts `viewer` blocks or mutes (unexpired), and by
+/// accounts that block `viewer`. Subselects keep it one cacheable statement.
+macro_rules! hide_for_viewer {
+    ($query:expr, $viewer:expr) => {{
+        let viewer: i64 = $viewer;
+        $query
+            .filter(
+                statuses::account_id.ne_all(
+                    blocks::table
+                        .filter(blocks::account_id.eq(viewer))
+                        .select(blocks::target_account_id),
+                ),
+            )
+            .filter(
+                statuses::account_id.ne_all(
+                    blocks::table
+                        .filter(blocks::target_account_id.eq(viewer))
+                        .select(blocks::account_id),
+                ),
+            )
+            .filter(
+                statuses::account_id.ne_all(
+                    mutes::table
+                        .filter(mutes::account_id.eq(viewer))
+                        .filter(
+                            mutes::expires_at
+                                .is_null()
+                                .or(mutes::expires_at.gt(diesel::dsl::now)),
+                        )
+                        .select(mutes::target_account_id),
+                ),
+            )
+    }};
 }
 
 /// The home timeline of `viewer`: its own statuses and those of accounts it
@@ -59,6 +97,7 @@ pub async fn list_home_timeline(conn: &mut Conn, viewer: i64, page: &Page) -> Re
                 .or(statuses::account_id.eq(viewer))
                 .or(statuses::id.eq_any(mentioning)),
         );
+    let query = hide_for_viewer!(query, viewer);
     Ok(load_page!(query, statuses::id, *page, conn))
 }
 
@@ -85,10 +124,12 @@ impl Locality {
     }
 }
 
-/// The public timeline: public, non-reblog statuses.
+/// The public timeline: public, non-reblog statuses (for a signed-in
+/// `viewer`, without those of accounts it blocks or mutes, or that block it).
 pub async fn list_public_timeline(
     conn: &mut Conn,
     locality: Locality,
+    viewer: Option<i64>,
     page: &Page,
 ) -> Result<Vec<i64>> {
     let query = statuses::table
@@ -96,7 +137,13 @@ pub async fn list_public_timeline(
         .filter(statuses::visibility.eq(0))
         .filter(statuses::reblog_of_id.is_null())
         .filter(statuses::local.eq_any(locality.admits()));
-    Ok(load_page!(query, statuses::id, *page, conn))
+    Ok(match viewer {
+        Some(v) => {
+            let query = hide_for_viewer!(query, v);
+            load_page!(query, statuses::id, *page, conn)
+        }
+        None => load_page!(query, statuses::id, *page, conn),
+    })
 }
 
 /// Public statuses carrying a hashtag (by name, case-insensitive).
@@ -104,6 +151,7 @@ pub async fn list_tag_timeline(
     conn: &mut Conn,
     tag_name: &str,
     locality: Locality,
+    viewer: Option<i64>,
     page: &Page,
 ) -> Result<Vec<i64>> {
     let tagged = statuses_tags::table
@@ -116,7 +164,13 @@ pub async fn list_tag_timeline(
         .filter(statuses::reblog_of_id.is_null())
         .filter(statuses::local.eq_any(locality.admits()))
         .filter(statuses::id.eq_any(tagged));
-    Ok(load_page!(query, statuses::id, *page, conn))
+    Ok(match viewer {
+        Some(v) => {
+            let query = hide_for_viewer!(query, v);
+            load_page!(query, statuses::id, *page, conn)
+        }
+        None => load_page!(query, statuses::id, *page, conn),
+    })
 }
 
 /// Options of `GET /api/v1/accounts/:id/statuses`.

@@ -3,11 +3,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::oauth::issue_token;
 use ferrodon_core::auth::ScopeSet;
 use ferrodon_core::db::queries::accounts;
+use ferrodon_core::db::queries::blocks_mutes;
 use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
+use ferrodon_core::services::block::{block, unblock};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
 use ferrodon_core::services::follow_requests::{authorize_follow_request, reject_follow_request};
+use ferrodon_core::services::mute::{mute, unmute};
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
 use ferrodon_core::services::update_credentials::{update_credentials, ProfileUpdate};
 use ferrodon_core::{rate_limit, AppState, Error};
@@ -46,6 +49,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/api/v1/accounts/{id}/unfollow",
             web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unfollow)),
         )
+        .route(
+            "/api/v1/accounts/{id}/block",
+            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Block)),
+        )
+        .route(
+            "/api/v1/accounts/{id}/unblock",
+            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unblock)),
+        )
+        .route("/api/v1/accounts/{id}/mute", web::post().to(mute_account))
+        .route(
+            "/api/v1/accounts/{id}/unmute",
+            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unmute)),
+        )
+        .route("/api/v1/blocks", web::get().to(blocked_accounts))
+        .route("/api/v1/mutes", web::get().to(muted_accounts))
         .route("/api/v1/follow_requests", web::get().to(follow_requests))
         .route(
             "/api/v1/follow_requests/{id}/authorize",
@@ -393,6 +411,9 @@ enum RelationshipAction {
     Unfollow,
     AuthorizeRequest,
     RejectRequest,
+    Block,
+    Unblock,
+    Unmute,
 }
 
 async fn relationship_action(
@@ -401,13 +422,63 @@ async fn relationship_action(
     path: web::Path<String>,
     action: RelationshipAction,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:follows"])?;
+    let scope = match action {
+        RelationshipAction::Block | RelationshipAction::Unblock => "write:blocks",
+        RelationshipAction::Unmute => "write:mutes",
+        _ => "write:follows",
+    };
+    auth.0.require_scope(&[scope])?;
     let (_, me) = auth.0.require_user()?;
     let other = path_id(&path)?;
     match action {
+        RelationshipAction::Block => block(&state, me, other).await?,
+        RelationshipAction::Unblock => unblock(&state, me, other).await?,
+        RelationshipAction::Unmute => unmute(&state, me, other).await?,
         RelationshipAction::Unfollow => unfollow(&state, me, other).await?,
         RelationshipAction::AuthorizeRequest => authorize_follow_request(&state, me, other).await?,
         RelationshipAction::RejectRequest => reject_follow_request(&state, me, other).await?,
     }
     relationship_with(&state, me.id, other).await
+}
+
+async fn mute_account(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:mutes"])?;
+    let (_, me) = auth.0.require_user()?;
+    let target = path_id(&path)?;
+    let notifications = params.bool("notifications").unwrap_or(true);
+    mute(&state, me, target, notifications, params.i64("duration")?).await?;
+    relationship_with(&state, me.id, target).await
+}
+
+async fn blocked_accounts(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:blocks"])?;
+    let (_, me) = auth.0.require_user()?;
+    let page = page_from(&params, 40, 80)?;
+    let mut conn = state.conn().await?;
+    let rows = blocks_mutes::list_blocked(&mut conn, me.id, &page).await?;
+    Ok(accounts_page(&state, &req, &rows))
+}
+
+async fn muted_accounts(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:mutes"])?;
+    let (_, me) = auth.0.require_user()?;
+    let page = page_from(&params, 40, 80)?;
+    let mut conn = state.conn().await?;
+    let rows = blocks_mutes::list_muted(&mut conn, me.id, &page).await?;
+    Ok(accounts_page(&state, &req, &rows))
 }

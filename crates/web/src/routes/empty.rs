@@ -17,8 +17,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ("/api/v1/announcements", ""),
         ("/api/v1/followed_tags", "read:follows"),
         ("/api/v1/conversations", "read:statuses"),
-        ("/api/v1/mutes", "read:mutes"),
-        ("/api/v1/blocks", "read:blocks"),
         ("/api/v1/domain_blocks", "read:blocks"),
         ("/api/v1/endorsements", "read:accounts"),
         ("/api/v1/featured_tags", "read:accounts"),

@@ -58,7 +58,9 @@ async fn public(
         return statuses_page(&state, &req, &[], auth.account_id()).await;
     }
     let mut conn = state.conn().await?;
-    let ids = timelines::list_public_timeline(&mut conn, locality(&params), &page).await?;
+    let ids =
+        timelines::list_public_timeline(&mut conn, locality(&params), auth.account_id(), &page)
+            .await?;
     drop(conn);
     statuses_page(&state, &req, &ids, auth.account_id()).await
 }
@@ -76,7 +78,14 @@ async fn tag(
         return statuses_page(&state, &req, &[], auth.account_id()).await;
     }
     let mut conn = state.conn().await?;
-    let ids = timelines::list_tag_timeline(&mut conn, &path, locality(&params), &page).await?;
+    let ids = timelines::list_tag_timeline(
+        &mut conn,
+        &path,
+        locality(&params),
+        auth.account_id(),
+        &page,
+    )
+    .await?;
     drop(conn);
     statuses_page(&state, &req, &ids, auth.account_id()).await
 }

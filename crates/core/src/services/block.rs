@@ -1,0 +1,34 @@
+//! Blocking and unblocking accounts.
+use ferrodon_db::models::Account;
+use ferrodon_db::queries::{accounts, blocks_mutes, follows};
+use ferrodon_db::AsyncConnection;
+
+use crate::{AppState, Error, Result};
+
+/// Blocks `target`: follows and follow requests between the two end, both ways.
+pub async fn block(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
+    if target_id == actor.id {
+        return Err(Error::Forbidden("This action is not allowed".into()));
+    }
+    let mut conn = state.conn().await?;
+    let target = accounts::get_account_by_id(&mut conn, target_id).await?;
+    conn.transaction(async |conn| {
+        blocks_mutes::put_block(conn, actor.id, target.id).await?;
+        for (from, to) in [(actor.id, target.id), (target.id, actor.id)] {
+            if follows::delete_follow(conn, from, to).await? {
+                accounts::add_to_follow_counts(conn, from, to, -1).await?;
+            }
+            follows::take_follow_request(conn, from, to).await?;
+        }
+        Ok::<_, Error>(())
+    })
+    .await
+}
+
+/// Lifts a block (idempotent).
+pub async fn unblock(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let target = accounts::get_account_by_id(&mut conn, target_id).await?;
+    blocks_mutes::delete_block(&mut conn, actor.id, target.id).await?;
+    Ok(())
+}

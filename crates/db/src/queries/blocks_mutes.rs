@@ -1,0 +1,221 @@
+//! Blocks and mutes, and the account sets that timelines hide because of them.
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use diesel_async::RunQueryDsl;
+
+use crate::models::Account;
+use crate::schema::{accounts, blocks, mutes};
+use crate::{paginate, Conn, Page, Result};
+
+/// Records a block; returns true when it is new.
+pub async fn put_block(conn: &mut Conn, account_id: i64, target: i64) -> Result<bool> {
+    let n = diesel::insert_into(blocks::table)
+        .values((
+            blocks::account_id.eq(account_id),
+            blocks::target_account_id.eq(target),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Removes a block (idempotent).
+pub async fn delete_block(conn: &mut Conn, account_id: i64, target: i64) -> Result<()> {
+    diesel::delete(
+        blocks::table
+            .filter(blocks::account_id.eq(account_id))
+            .filter(blocks::target_account_id.eq(target)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// True when either account blocks the other.
+pub async fn blocked_either_way(conn: &mut Conn, a: i64, b: i64) -> Result<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        blocks::table.filter(
+            blocks::account_id
+                .eq(a)
+                .and(blocks::target_account_id.eq(b))
+                .or(blocks::account_id
+                    .eq(b)
+                    .and(blocks::target_account_id.eq(a))),
+        ),
+    ))
+    .get_result(conn)
+    .await?)
+}
+
+/// Records or updates a mute.
+pub async fn put_mute(
+    conn: &mut Conn,
+    account_id: i64,
+    target: i64,
+    hide_notifications: bool,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    diesel::insert_into(mutes::table)
+        .values((
+            mutes::account_id.eq(account_id),
+            mutes::target_account_id.eq(target),
+            mutes::hide_notifications.eq(hide_notifications),
+            mutes::expires_at.eq(expires_at),
+        ))
+        .on_conflict((mutes::account_id, mutes::target_account_id))
+        .do_update()
+        .set((
+            mutes::hide_notifications.eq(excluded(mutes::hide_notifications)),
+            mutes::expires_at.eq(excluded(mutes::expires_at)),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes a mute (idempotent).
+pub async fn delete_mute(conn: &mut Conn, account_id: i64, target: i64) -> Result<()> {
+    diesel::delete(
+        mutes::table
+            .filter(mutes::account_id.eq(account_id))
+            .filter(mutes::target_account_id.eq(target)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Accounts an account blocks: (block id for paging, account).
+pub async fn list_blocked(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Account)>> {
+    let query = blocks::table
+        .inner_join(accounts::table.on(accounts::id.eq(blocks::target_account_id)))
+        .filter(blocks::account_id.eq(account_id))
+        .select((blocks::id, Account::as_select()))
+        .into_boxed();
+    let rows = paginate!(query, blocks::id, *page).load(conn).await?;
+    Ok(page.finish(rows))
+}
+
+/// Accounts an account mutes (unexpired): (mute id for paging, account).
+pub async fn list_muted(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Account)>> {
+    let query = mutes::table
+        .inner_join(accounts::table.on(accounts::id.eq(mutes::target_account_id)))
+        .filter(mutes::account_id.eq(account_id))
+        .filter(
+            mutes::expires_at
+                .is_null()
+                .or(mutes::expires_at.gt(diesel::dsl::now)),
+        )
+        .select((mutes::id, Account::as_select()))
+        .into_boxed();
+    let rows = paginate!(query, mutes::id, *page).load(conn).await?;
+    Ok(page.finish(rows))
+}
+
+/// Accounts whose statuses `viewer` does not want to see, or may not see:
+/// those it blocks or (unexpired) mutes, and those that block it.
+pub async fn list_hidden_account_ids(conn: &mut Conn, viewer: i64) -> Result<Vec<i64>> {
+    let blocked: Vec<i64> = blocks::table
+        .filter(blocks::account_id.eq(viewer))
+        .select(blocks::target_account_id)
+        .union(
+            blocks::table
+                .filter(blocks::target_account_id.eq(viewer))
+                .select(blocks::account_id),
+        )
+        .union(
+            mutes::table
+                .filter(mutes::account_id.eq(viewer))
+                .filter(
+                    mutes::expires_at
+                        .is_null()
+                        .or(mutes::expires_at.gt(diesel::dsl::now)),
+                )
+                .select(mutes::target_account_id),
+        )
+        .load(conn)
+        .await?;
+    Ok(blocked)
+}
+
+/// True when `recipient` wants no notifications from `sender` (blocks it, or mutes it with notifications).
+pub async fn silences_notifications(conn: &mut Conn, recipient: i64, sender: i64) -> Result<bool> {
+    let blocked = diesel::select(diesel::dsl::exists(
+        blocks::table
+            .filter(blocks::account_id.eq(recipient))
+            .filter(blocks::target_account_id.eq(sender)),
+    ))
+    .get_result::<bool>(conn)
+    .await?;
+    if blocked {
+        return Ok(true);
+    }
+    Ok(diesel::select(diesel::dsl::exists(
+        mutes::table
+            .filter(mutes::account_id.eq(recipient))
+            .filter(mutes::target_account_id.eq(sender))
+            .filter(mutes::hide_notifications.eq(true))
+            .filter(
+                mutes::expires_at
+                    .is_null()
+                    .or(mutes::expires_at.gt(diesel::dsl::now)),
+            ),
+    ))
+    .get_result(conn)
+    .await?)
+}
+
+/// Relationship facts about blocks and mutes between `viewer` and `targets`:
+/// (blocking, blocked_by, muting, muting_notifications) per target id.
+pub async fn load_block_mute_facts(
+    conn: &mut Conn,
+    viewer: i64,
+    targets: &[i64],
+) -> Result<Vec<(i64, bool, bool, bool, bool)>> {
+    let blocking: Vec<i64> = blocks::table
+        .filter(blocks::account_id.eq(viewer))
+        .filter(blocks::target_account_id.eq_any(targets))
+        .select(blocks::target_account_id)
+        .load(conn)
+        .await?;
+    let blocked_by: Vec<i64> = blocks::table
+        .filter(blocks::target_account_id.eq(viewer))
+        .filter(blocks::account_id.eq_any(targets))
+        .select(blocks::account_id)
+        .load(conn)
+        .await?;
+    let muting: Vec<(i64, bool)> = mutes::table
+        .filter(mutes::account_id.eq(viewer))
+        .filter(mutes::target_account_id.eq_any(targets))
+        .filter(
+            mutes::expires_at
+                .is_null()
+                .or(mutes::expires_at.gt(diesel::dsl::now)),
+        )
+        .select((mutes::target_account_id, mutes::hide_notifications))
+        .load(conn)
+        .await?;
+    Ok(targets
+        .iter()
+        .map(|t| {
+            let mute = muting.iter().find(|(id, _)| id == t);
+            (
+                *t,
+                blocking.contains(t),
+                blocked_by.contains(t),
+                mute.is_some(),
+                mute.is_some_and(|(_, n)| *n),
+            )
+        })
+        .collect())
+}
