@@ -330,3 +330,67 @@ async fn subscribers_keep_receiving_after_a_redis_restart() {
     assert_eq!(payload["id"], posted["id"]);
     drop(redis);
 }
+
+#[tokio::test]
+async fn muted_and_blocking_accounts_are_held_back() {
+    let app = TestApp::spawn_with_streaming(&[]).await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let (_, carol_acct, carol) = local_user(&app.state, "carol").await;
+    let (_, dave_acct, dave) = local_user(&app.state, "dave").await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", carol_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/mute", carol_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/block", dave_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+
+    let url = format!(
+        "{}/api/v1/streaming?stream=user&access_token={bob}",
+        app.streaming_url.as_ref().unwrap()
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    ws.send(Message::text(r#"{"type":"subscribe","stream":"public"}"#))
+        .await
+        .unwrap();
+    app.wait_for_subscriber(&format!("timeline:{}", bob_acct.id))
+        .await;
+    app.wait_for_subscriber("timeline:public").await;
+
+    app.post_form("/api/v1/statuses", &carol, &[("status", "muted voice")])
+        .await;
+    app.post_form("/api/v1/statuses", &dave, &[("status", "blocked voice")])
+        .await;
+    let heard: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "welcome voice")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let event = next_event(&mut ws).await;
+        let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            payload["id"], heard["id"],
+            "only alice's status reaches bob, on user and public: {event}"
+        );
+    }
+}

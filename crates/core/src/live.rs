@@ -3,7 +3,7 @@
 //! swallowed: the write succeeded, and a client that missed a live event
 //! still sees it on its next timeline fetch.
 use ferrodon_db::models::{Notification, Status, Visibility};
-use ferrodon_db::queries::{accounts, follows, tags_mentions};
+use ferrodon_db::queries::{accounts, blocks_mutes, follows, tags_mentions};
 
 use crate::streaming::{publish, Event, Stream};
 use crate::{views, AppState, Result};
@@ -16,6 +16,7 @@ async fn audience(state: &AppState, status: &Status, tags: &[String]) -> Result<
     let mut conn = state.conn().await?;
     let mut streams = vec![Stream::User(status.account_id)];
     let visibility = status.visibility();
+    let silencing = blocks_mutes::list_silencing_account_ids(&mut conn, status.account_id).await?;
     if visibility != Visibility::Direct {
         for (follower, show_reblogs) in
             follows::list_local_follower_ids(&mut conn, status.account_id).await?
@@ -54,6 +55,10 @@ async fn audience(state: &AppState, status: &Status, tags: &[String]) -> Result<
             }
         }
     }
+    streams.retain(|s| match s {
+        Stream::User(id) | Stream::Direct(id) => !silencing.contains(id),
+        _ => true,
+    });
     streams.sort_by_key(|s| s.channel());
     streams.dedup();
     Ok(streams)
@@ -79,9 +84,21 @@ async fn status_event(state: &AppState, status: &Status, event: &str) -> Result<
         &Event {
             event: event.into(),
             payload,
+            account_ids: about(status, &rendered),
         },
     )
     .await
+}
+
+/// The accounts a status event is about: its author and, for a reblog, the original's.
+fn about(status: &Status, rendered: &crate::entities::status::Status) -> Vec<i64> {
+    let mut ids = vec![status.account_id];
+    if let Some(original) = &rendered.reblog {
+        if let Ok(id) = original.account.id.parse() {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 fn log_failure(what: &str, result: Result<()>) {
@@ -115,6 +132,7 @@ pub async fn status_deleted(state: &AppState, status: &Status) {
             &Event {
                 event: "delete".into(),
                 payload: status.id.to_string(),
+                account_ids: vec![status.account_id],
             },
         )
         .await
@@ -155,6 +173,7 @@ pub async fn notification_created(state: &AppState, notification: &Notification)
             &Event {
                 event: "notification".into(),
                 payload,
+                account_ids: Vec::new(),
             },
         )
         .await

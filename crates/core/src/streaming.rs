@@ -128,6 +128,11 @@ pub struct Event {
     pub event: String,
     /// The entity JSON (or a bare id for delete), as a string, as Mastodon sends it.
     pub payload: String,
+    /// Accounts the event is about (author, reblogged author), so the
+    /// streaming server can hold it back from clients that block or mute
+    /// them. Not sent to clients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub account_ids: Vec<i64>,
 }
 
 /// Closes the streaming connections of revoked tokens.
@@ -142,6 +147,7 @@ pub async fn kill_token_connections(state: &AppState, token_ids: &[i64]) -> Resu
         &Event {
             event: "kill".into(),
             payload: String::new(),
+            account_ids: Vec::new(),
         },
     )
     .await

@@ -25,6 +25,8 @@ pub struct Frames {
     pub websocket: String,
     /// The SSE frame: `event: …\ndata: …\n\n`.
     pub sse: String,
+    /// Accounts the event is about, for per-client block and mute filtering.
+    pub account_ids: Vec<i64>,
 }
 
 impl Frames {
@@ -38,7 +40,11 @@ impl Frames {
             serde_json::json!({ "stream": names, "event": event.event, "payload": event.payload })
                 .to_string();
         let sse = format!("event: {}\ndata: {}\n\n", event.event, event.payload);
-        Some(Frames { websocket, sse })
+        Some(Frames {
+            websocket,
+            sse,
+            account_ids: event.account_ids,
+        })
     }
 }
 

@@ -176,7 +176,7 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
             .await?;
             return Ok(());
         }
-        return crate::websocket::serve(socket, &head, auth, hub).await;
+        return crate::websocket::serve(socket, &head, auth, &state, hub).await;
     }
     consume(&mut socket, &head).await?;
     if head.method != "GET" {
@@ -196,7 +196,7 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
             .await?;
             Ok(())
         }
-        Ok(stream) => crate::sse::serve(socket, stream, auth.as_ref(), hub).await,
+        Ok(stream) => crate::sse::serve(socket, stream, auth.as_ref(), &state, hub).await,
         Err(e) => {
             write_error(&mut socket, &e).await?;
             Ok(())
@@ -294,6 +294,61 @@ impl Subscriptions {
         for s in streams {
             self.remove(&s).await;
         }
+    }
+}
+
+/// How often a connection reloads the accounts its user blocks and mutes.
+const FILTER_REFRESH: Duration = Duration::from_secs(60);
+
+/// Holds back events about accounts the client's user blocks or mutes, or
+/// that block the user (Mastodon's streaming server does the same).
+pub struct Filter {
+    viewer: Option<i64>,
+    hidden: std::collections::HashSet<i64>,
+    loaded_at: std::time::Instant,
+}
+
+impl Filter {
+    /// Loads the hidden accounts of the signed-in user (none when signed out).
+    pub async fn load(state: &AppState, auth: Option<&Authenticated>) -> Filter {
+        let mut filter = Filter {
+            viewer: auth.and_then(|a| a.account_id()),
+            hidden: Default::default(),
+            loaded_at: std::time::Instant::now(),
+        };
+        filter.reload(state).await;
+        filter
+    }
+
+    async fn reload(&mut self, state: &AppState) {
+        let Some(viewer) = self.viewer else { return };
+        let loaded = async {
+            let mut conn = state.conn().await?;
+            Ok::<_, Error>(
+                ferrodon_core::db::queries::blocks_mutes::list_hidden_account_ids(
+                    &mut conn, viewer,
+                )
+                .await?,
+            )
+        }
+        .await;
+        match loaded {
+            Ok(ids) => self.hidden = ids.into_iter().collect(),
+            Err(e) => tracing::warn!(error = %e, "could not load blocks and mutes for a stream"),
+        }
+        self.loaded_at = std::time::Instant::now();
+    }
+
+    /// Reloads when the last load is older than a minute.
+    pub async fn refresh_if_stale(&mut self, state: &AppState) {
+        if self.viewer.is_some() && self.loaded_at.elapsed() > FILTER_REFRESH {
+            self.reload(state).await;
+        }
+    }
+
+    /// True when the event may go to this client.
+    pub fn allows(&self, frames: &Frames) -> bool {
+        !frames.account_ids.iter().any(|id| self.hidden.contains(id))
     }
 }
 

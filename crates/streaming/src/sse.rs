@@ -3,17 +3,19 @@ use std::sync::Arc;
 
 use ferrodon_core::auth::Authenticated;
 use ferrodon_core::streaming::Stream;
+use ferrodon_core::AppState;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::hub::Hub;
-use crate::server::{client_queue, Outgoing, Subscriptions, HEARTBEAT};
+use crate::server::{client_queue, Filter, Outgoing, Subscriptions, HEARTBEAT};
 
 /// Streams events to an SSE client until it goes away.
 pub async fn serve(
     mut socket: TcpStream,
     stream: Stream,
     auth: Option<&Authenticated>,
+    state: &AppState,
     hub: Arc<Hub>,
 ) -> anyhow::Result<()> {
     socket
@@ -23,6 +25,7 @@ pub async fn serve(
         .await?;
     let (tx, mut rx) = client_queue();
     let mut subscriptions = Subscriptions::new(hub, tx, auth).await?;
+    let mut filter = Filter::load(state, auth).await;
     subscriptions.add(stream).await?;
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
@@ -31,6 +34,9 @@ pub async fn serve(
         tokio::select! {
             message = rx.recv() => match message {
                 Some(Outgoing::Event(frames)) => {
+                    if !filter.allows(&frames) {
+                        continue;
+                    }
                     if let Err(e) = socket.write_all(frames.sse.as_bytes()).await {
                         break Err(e.into());
                     }
@@ -38,6 +44,7 @@ pub async fn serve(
                 Some(Outgoing::Overflow | Outgoing::Killed) | None => break Ok(()),
             },
             _ = heartbeat.tick() => {
+                filter.refresh_if_stale(state).await;
                 if let Err(e) = socket.write_all(b":thump\n\n").await {
                     break Err(e.into());
                 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use ferrodon_core::auth::Authenticated;
+use ferrodon_core::AppState;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::net::TcpStream;
@@ -13,7 +14,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::hub::Hub;
 use crate::request::RequestHead;
-use crate::server::{authorize_stream, client_queue, Outgoing, Subscriptions, HEARTBEAT};
+use crate::server::{authorize_stream, client_queue, Filter, Outgoing, Subscriptions, HEARTBEAT};
 
 /// Small buffers: most connections are idle, and memory per connection is
 /// what limits how many a process can hold.
@@ -43,6 +44,7 @@ pub async fn serve(
     socket: TcpStream,
     head: &RequestHead,
     auth: Option<Authenticated>,
+    state: &AppState,
     hub: Arc<Hub>,
 ) -> anyhow::Result<()> {
     let protocol = head.header("sec-websocket-protocol").map(str::to_owned);
@@ -62,6 +64,7 @@ pub async fn serve(
             .await?;
     let (tx, mut rx) = client_queue();
     let mut subscriptions = Subscriptions::new(hub, tx, auth.as_ref()).await?;
+    let mut filter = Filter::load(state, auth.as_ref()).await;
     if let Some(name) = head.param("stream") {
         match authorize_stream(auth.as_ref(), name, head.param("tag")) {
             Ok(stream) => subscriptions.add(stream).await?,
@@ -104,6 +107,9 @@ pub async fn serve(
             },
             outgoing = rx.recv() => match outgoing {
                 Some(Outgoing::Event(frames)) => {
+                    if !filter.allows(&frames) {
+                        continue;
+                    }
                     if let Err(e) = ws.send(Message::text(frames.websocket.as_str())).await {
                         break Err(e.into());
                     }
@@ -114,6 +120,7 @@ pub async fn serve(
                 }
             },
             _ = heartbeat.tick() => {
+                filter.refresh_if_stale(state).await;
                 if let Err(e) = ws.send(Message::Ping(Default::default())).await {
                     break Err(e.into());
                 }

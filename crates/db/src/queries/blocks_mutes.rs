@@ -219,3 +219,23 @@ pub async fn load_block_mute_facts(
         })
         .collect())
 }
+
+/// Accounts that block `author` or (unexpired) mute it: they get no live
+/// events about its statuses.
+pub async fn list_silencing_account_ids(conn: &mut Conn, author: i64) -> Result<Vec<i64>> {
+    Ok(blocks::table
+        .filter(blocks::target_account_id.eq(author))
+        .select(blocks::account_id)
+        .union(
+            mutes::table
+                .filter(mutes::target_account_id.eq(author))
+                .filter(
+                    mutes::expires_at
+                        .is_null()
+                        .or(mutes::expires_at.gt(diesel::dsl::now)),
+                )
+                .select(mutes::account_id),
+        )
+        .load(conn)
+        .await?)
+}
