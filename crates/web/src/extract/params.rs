@@ -12,8 +12,10 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
 
-/// Largest body parsed as parameters (uploads arrive with the media issue).
+/// Largest body parsed as parameters (the text fields of a multipart body count together).
 const MAX_BODY: usize = 2 << 20;
+/// Largest multipart body read at all, files included (nginx's client_max_body_size is the same).
+const MAX_MULTIPART: usize = 100 << 20;
 
 /// Request parameters from the query string and the body.
 #[derive(Debug, Default, Clone)]
@@ -215,7 +217,7 @@ impl FromRequest for Params {
         Box::pin(async move {
             if content_type.starts_with("multipart/form-data") {
                 let mut multipart = actix_multipart::Multipart::new(&headers, payload);
-                let mut total = 0usize;
+                let (mut total, mut text_total) = (0usize, 0usize);
                 while let Some(field) = multipart.next().await {
                     let mut field =
                         field.map_err(|e| bad(format!("malformed multipart body: {e}")))?;
@@ -229,11 +231,12 @@ impl FromRequest for Params {
                         let chunk =
                             chunk.map_err(|e| bad(format!("malformed multipart body: {e}")))?;
                         total += chunk.len();
-                        if total > MAX_BODY && !is_file {
-                            return Err(bad("request body too large".into()));
-                        }
                         if !is_file {
+                            text_total += chunk.len();
                             data.extend_from_slice(&chunk);
+                        }
+                        if total > MAX_MULTIPART || text_total > MAX_BODY {
+                            return Err(bad("request body too large".into()));
                         }
                     }
                     if is_file {
