@@ -109,3 +109,127 @@ async fn mentions_follows_and_favourites_notify() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn grouped_notifications_v2_and_unread_count() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let mine: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "mine")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post_form(
+        &format!(
+            "/api/v1/statuses/{}/favourite",
+            mine["id"].as_str().unwrap()
+        ),
+        &bob,
+        &[],
+    )
+    .await;
+    app.post_form("/api/v1/statuses", &bob, &[("status", "hi @alice")])
+        .await;
+
+    let body: Value = app
+        .get("/api/v2/notifications", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let groups = body["notification_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0]["type"], "mention");
+    assert_eq!(groups[1]["type"], "favourite");
+    assert_eq!(groups[1]["status_id"], mine["id"]);
+    assert_eq!(groups[0]["sample_account_ids"][0], bob_acct.id.to_string());
+    let account_ids: Vec<&str> = body["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(account_ids.contains(&bob_acct.id.to_string().as_str()));
+    assert_eq!(
+        account_ids.len(),
+        2,
+        "bob and alice (author of the favourited status), once each"
+    );
+    assert_eq!(body["statuses"].as_array().unwrap().len(), 2);
+
+    let key = groups[0]["group_key"].as_str().unwrap();
+    let one: Value = app
+        .get(&format!("/api/v2/notifications/{key}"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["notification_groups"][0]["group_key"], key);
+
+    let count: Value = app
+        .get("/api/v1/notifications/unread_count", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count["count"], 2);
+    let newest = groups[0]["most_recent_notification_id"].as_str().unwrap();
+    app.post_form(
+        "/api/v1/markers",
+        &alice,
+        &[(
+            "notifications[last_read_id]",
+            groups[1]["most_recent_notification_id"].as_str().unwrap(),
+        )],
+    )
+    .await;
+    let count: Value = app
+        .get("/api/v2/notifications/unread_count", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        count["count"], 1,
+        "only the mention is newer than the marker"
+    );
+    assert_eq!(
+        app.post_form(
+            &format!("/api/v2/notifications/ungrouped-{newest}/dismiss"),
+            &alice,
+            &[]
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/api/v2/notifications/{key}"), &alice)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get("/api/v2/notifications/not-a-key", &alice)
+            .await
+            .status(),
+        404
+    );
+
+    let policy: Value = app
+        .get("/api/v2/notifications/policy", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(policy["for_not_following"], "accept");
+    let requests: Vec<Value> = app
+        .get("/api/v1/notifications/requests", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(requests.is_empty());
+}

@@ -7,6 +7,7 @@ mod health;
 mod instance;
 mod markers;
 mod notifications;
+mod notifications_v2;
 mod oauth;
 mod search;
 mod statuses;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     statuses::configure(cfg);
     timelines::configure(cfg);
+    notifications_v2::configure(cfg);
     notifications::configure(cfg);
     markers::configure(cfg);
     search::configure(cfg);
