@@ -394,3 +394,65 @@ async fn muted_and_blocking_accounts_are_held_back() {
         );
     }
 }
+
+#[tokio::test]
+async fn list_stream_delivers_members_statuses_to_the_owner_only() {
+    let app = TestApp::spawn_with_streaming(&[]).await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let (_, _, carol) = local_user(&app.state, "carol").await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+    let list: Value = app
+        .post_form("/api/v1/lists", &bob, &[("title", "Watch")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = list["id"].as_str().unwrap().to_owned();
+    app.post_form(
+        &format!("/api/v1/lists/{id}/accounts"),
+        &bob,
+        &[("account_ids[]", &alice_acct.id.to_string())],
+    )
+    .await;
+
+    let streaming = app.streaming_url.as_ref().unwrap().clone();
+    let foreign = app
+        .client
+        .get(format!(
+            "{}/api/v1/streaming/list?list={id}&access_token={carol}",
+            streaming.replace("ws://", "http://")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 404, "carol cannot listen to bob's list");
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!(
+        "{streaming}/api/v1/streaming?access_token={bob}"
+    ))
+    .await
+    .unwrap();
+    ws.send(Message::text(format!(
+        r#"{{"type":"subscribe","stream":"list","list":"{id}"}}"#
+    )))
+    .await
+    .unwrap();
+    app.wait_for_subscriber(&format!("timeline:list:{id}"))
+        .await;
+    let posted: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "for the list")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let event = next_event(&mut ws).await;
+    assert_eq!(event["stream"], serde_json::json!(["list", id]));
+    let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], posted["id"]);
+}

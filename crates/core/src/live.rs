@@ -3,7 +3,7 @@
 //! swallowed: the write succeeded, and a client that missed a live event
 //! still sees it on its next timeline fetch.
 use ferrodon_db::models::{Notification, Status, Visibility};
-use ferrodon_db::queries::{accounts, blocks_mutes, follows, tags_mentions};
+use ferrodon_db::queries::{accounts, blocks_mutes, follows, lists, tags_mentions};
 
 use crate::streaming::{publish, Event, Stream};
 use crate::{views, AppState, Result};
@@ -18,11 +18,17 @@ async fn audience(state: &AppState, status: &Status, tags: &[String]) -> Result<
     let visibility = status.visibility();
     let silencing = blocks_mutes::list_silencing_account_ids(&mut conn, status.account_id).await?;
     if visibility != Visibility::Direct {
-        for (follower, show_reblogs) in
-            follows::list_local_follower_ids(&mut conn, status.account_id).await?
-        {
-            if status.reblog_of_id.is_none() || show_reblogs {
-                streams.push(Stream::User(follower));
+        let followers = follows::list_local_follower_ids(&mut conn, status.account_id).await?;
+        for (follower, show_reblogs) in &followers {
+            if status.reblog_of_id.is_none() || *show_reblogs {
+                streams.push(Stream::User(*follower));
+            }
+        }
+        for (list_id, owner) in lists::lists_with_member(&mut conn, status.account_id).await? {
+            let may_see =
+                visibility != Visibility::Private || followers.iter().any(|(f, _)| *f == owner);
+            if may_see && !silencing.contains(&owner) {
+                streams.push(Stream::List(list_id));
             }
         }
     }

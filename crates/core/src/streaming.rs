@@ -37,6 +37,8 @@ pub enum Stream {
     HashtagLocal(String),
     /// Direct messages of an account.
     Direct(i64),
+    /// Statuses of a list's members (the list's owner only).
+    List(i64),
     /// Control channel of one access token: a `kill` event closes every
     /// connection opened with it (sent when the token is revoked). Internal;
     /// clients cannot subscribe to it by name.
@@ -60,6 +62,7 @@ impl Stream {
             Stream::Hashtag(tag) => format!("timeline:hashtag:{tag}"),
             Stream::HashtagLocal(tag) => format!("timeline:hashtag:{tag}:local"),
             Stream::Direct(id) => format!("timeline:direct:{id}"),
+            Stream::List(id) => format!("timeline:list:{id}"),
             Stream::AccessToken(id) => format!("timeline:access_token:{id}"),
         }
     }
@@ -78,14 +81,16 @@ impl Stream {
             Stream::Hashtag(_) => "hashtag",
             Stream::HashtagLocal(_) => "hashtag:local",
             Stream::Direct(_) => "direct",
+            Stream::List(_) => "list",
             Stream::AccessToken(_) => "access_token",
         }
     }
 
-    /// The extra parameter shown next to the name (the hashtag), if any.
-    pub fn param(&self) -> Option<&str> {
+    /// The extra parameter shown next to the name (hashtag or list id), if any.
+    pub fn param(&self) -> Option<String> {
         match self {
-            Stream::Hashtag(tag) | Stream::HashtagLocal(tag) => Some(tag),
+            Stream::Hashtag(tag) | Stream::HashtagLocal(tag) => Some(tag.clone()),
+            Stream::List(id) => Some(id.to_string()),
             _ => None,
         }
     }
@@ -94,12 +99,14 @@ impl Stream {
     pub fn needs_user(&self) -> bool {
         matches!(
             self,
-            Stream::User(_) | Stream::UserNotification(_) | Stream::Direct(_)
+            Stream::User(_) | Stream::UserNotification(_) | Stream::Direct(_) | Stream::List(_)
         )
     }
 
-    /// Parses Mastodon's stream name for `viewer` (needed by user streams).
-    pub fn parse(name: &str, tag: Option<&str>, viewer: Option<i64>) -> Option<Stream> {
+    /// Parses Mastodon's stream name for `viewer` (needed by user streams);
+    /// `param` is the hashtag or the list id.
+    pub fn parse(name: &str, param: Option<&str>, viewer: Option<i64>) -> Option<Stream> {
+        let tag = param;
         let tag = || {
             tag.map(|t| t.trim_start_matches('#').to_lowercase())
                 .filter(|t| !t.is_empty())
@@ -116,6 +123,10 @@ impl Stream {
             "hashtag" => Stream::Hashtag(tag()?),
             "hashtag:local" => Stream::HashtagLocal(tag()?),
             "direct" => Stream::Direct(viewer?),
+            "list" => {
+                viewer?;
+                Stream::List(param?.trim().parse().ok()?)
+            }
             _ => return None,
         })
     }

@@ -255,6 +255,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    lists (id) {
+        id -> Int8,
+        account_id -> Int8,
+        title -> Text,
+        replies_policy -> Text,
+        exclusive -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    list_accounts (list_id, account_id) {
+        list_id -> Int8,
+        account_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     markers (id) {
         id -> Int8,
         account_id -> Int8,
@@ -281,6 +300,7 @@ diesel::joinable!(mentions -> accounts (account_id));
 diesel::joinable!(statuses_tags -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
+diesel::joinable!(list_accounts -> lists (list_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -300,6 +320,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     media_attachments,
     markers,
+    lists,
+    list_accounts,
     blocks,
     mutes,
     settings,

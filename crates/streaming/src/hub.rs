@@ -33,9 +33,8 @@ impl Frames {
     /// Encodes a Redis message for the stream it arrived on; None when it is not an event.
     pub fn encode(stream: &Stream, raw: &str) -> Option<Frames> {
         let event: Event = serde_json::from_str(raw).ok()?;
-        let names: Vec<&str> = std::iter::once(stream.name())
-            .chain(stream.param())
-            .collect();
+        let mut names = vec![stream.name().to_owned()];
+        names.extend(stream.param());
         let websocket =
             serde_json::json!({ "stream": names, "event": event.event, "payload": event.payload })
                 .to_string();

@@ -118,19 +118,24 @@ fn sse_stream_name(path: &str) -> Option<&'static str> {
         "/api/v1/streaming/hashtag" => "hashtag",
         "/api/v1/streaming/hashtag/local" => "hashtag:local",
         "/api/v1/streaming/direct" => "direct",
+        "/api/v1/streaming/list" => "list",
         _ => return None,
     })
 }
 
-/// Resolves a requested stream for this client, checking the token's scopes.
-pub fn authorize_stream(
+/// Resolves a requested stream for this client, checking the token's scopes
+/// and, for a list, that the list is the user's.
+pub async fn authorize_stream(
+    state: &AppState,
     auth: Option<&Authenticated>,
     name: &str,
-    tag: Option<&str>,
+    param: Option<&str>,
 ) -> Result<Stream, Error> {
     let viewer = auth.and_then(|a| a.account_id());
-    let stream = Stream::parse(name, tag, viewer).ok_or_else(|| {
-        if matches!(name, "user" | "user:notification" | "direct") {
+    let stream = Stream::parse(name, param, viewer).ok_or_else(|| {
+        if matches!(name, "user" | "user:notification" | "direct")
+            || (name == "list" && viewer.is_none())
+        {
             Error::Unauthorized("Missing access token".into())
         } else {
             Error::BadRequest(format!("Unknown stream type {name:?} or missing parameter"))
@@ -139,9 +144,14 @@ pub fn authorize_stream(
     if let Some(auth) = auth {
         let scopes: &[&str] = match stream {
             Stream::UserNotification(_) => &["read:notifications"],
+            Stream::List(_) => &["read:lists", "read:statuses"],
             _ => &["read:statuses"],
         };
         auth.require_scope(scopes)?;
+    }
+    if let (Stream::List(id), Some(owner)) = (&stream, viewer) {
+        let mut conn = state.conn().await?;
+        ferrodon_core::db::queries::lists::get_list(&mut conn, owner, *id).await?;
     }
     Ok(stream)
 }
@@ -187,7 +197,8 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
         write_error(&mut socket, &Error::NotFound).await?;
         return Ok(());
     };
-    match authorize_stream(auth.as_ref(), name, head.param("tag")) {
+    let param = head.param("tag").or(head.param("list"));
+    match authorize_stream(&state, auth.as_ref(), name, param).await {
         Ok(_) if auth.is_none() && !public_streams_open(&state).await => {
             write_error(
                 &mut socket,

@@ -33,6 +33,8 @@ struct ClientMessage {
     kind: String,
     stream: Option<String>,
     tag: Option<String>,
+    /// Mastodon sends the list id as a string; some clients send a number.
+    list: Option<serde_json::Value>,
 }
 
 fn error_frame(message: &str, status: u16) -> Message {
@@ -66,7 +68,8 @@ pub async fn serve(
     let mut subscriptions = Subscriptions::new(hub, tx, auth.as_ref()).await?;
     let mut filter = Filter::load(state, auth.as_ref()).await;
     if let Some(name) = head.param("stream") {
-        match authorize_stream(auth.as_ref(), name, head.param("tag")) {
+        let param = head.param("tag").or(head.param("list"));
+        match authorize_stream(state, auth.as_ref(), name, param).await {
             Ok(stream) => subscriptions.add(stream).await?,
             Err(e) => {
                 let _ = ws.send(error_frame(&e.to_string(), 401)).await;
@@ -86,7 +89,9 @@ pub async fn serve(
                         continue;
                     };
                     let Some(name) = msg.stream.as_deref() else { continue };
-                    match authorize_stream(auth.as_ref(), name, msg.tag.as_deref()) {
+                    let list = msg.list.as_ref().map(|l| l.as_str().map(str::to_owned).unwrap_or_else(|| l.to_string()));
+                    let param = msg.tag.as_deref().or(list.as_deref());
+                    match authorize_stream(state, auth.as_ref(), name, param).await {
                         Ok(stream) if msg.kind == "subscribe" => {
                             if let Err(e) = subscriptions.add(stream).await {
                                 break Err(e);

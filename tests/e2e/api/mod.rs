@@ -2,6 +2,7 @@
 mod accounts;
 mod blocks_mutes;
 mod instance;
+mod lists;
 mod markers;
 mod notifications;
 mod statuses;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod blocks_mutes;
 pub mod favourites_bookmarks;
 pub mod follows;
+pub mod lists;
 pub mod markers;
 pub mod notifications;
 pub mod oauth;

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::RunQueryDsl;
 
-use crate::schema::{blocks, follows, mentions, mutes, statuses, statuses_tags, tags};
+use crate::schema::{
+    blocks, follows, list_accounts, lists, mentions, mutes, statuses, statuses_tags, tags,
+};
 use crate::{load_page, paginate, Conn, Page, Result};
 
 /// `statuses.*` is visible to `viewer`: public or unlisted, the viewer's own,
@@ -67,7 +69,8 @@ macro_rules! hide_for_viewer {
 }
 
 /// The home timeline of `viewer`: its own statuses and those of accounts it
-/// follows (their reblogs only where the follow shows reblogs), that it may see.
+/// follows (their reblogs only where the follow shows reblogs), that it may
+/// see, except members of its exclusive lists.
 pub async fn list_home_timeline(conn: &mut Conn, viewer: i64, page: &Page) -> Result<Vec<i64>> {
     let followed = follows::table
         .filter(follows::account_id.eq(viewer))
@@ -97,6 +100,12 @@ pub async fn list_home_timeline(conn: &mut Conn, viewer: i64, page: &Page) -> Re
                 .or(statuses::account_id.eq(viewer))
                 .or(statuses::id.eq_any(mentioning)),
         );
+    let exclusive_members = list_accounts::table
+        .inner_join(lists::table)
+        .filter(lists::account_id.eq(viewer))
+        .filter(lists::exclusive.eq(true))
+        .select(list_accounts::account_id);
+    let query = query.filter(statuses::account_id.ne_all(exclusive_members));
     let query = hide_for_viewer!(query, viewer);
     Ok(load_page!(query, statuses::id, *page, conn))
 }

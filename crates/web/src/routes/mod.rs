@@ -5,6 +5,7 @@ mod assets;
 mod empty;
 mod health;
 mod instance;
+mod lists;
 mod markers;
 mod notifications;
 mod notifications_v2;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     notifications_v2::configure(cfg);
     notifications::configure(cfg);
     markers::configure(cfg);
+    lists::configure(cfg);
     search::configure(cfg);
     well_known::configure(cfg);
     empty::configure(cfg);

@@ -6,7 +6,7 @@ use ferrodon_core::db::queries::favourites_bookmarks::{
 use ferrodon_core::db::queries::timelines::{self, Locality};
 use ferrodon_core::db::Page;
 use ferrodon_core::services::instance_settings::require_public_timeline_access;
-use ferrodon_core::{views, AppState, Error};
+use ferrodon_core::{views, AppState};
 
 use super::{json_page, statuses_page};
 use crate::error::ApiResult;
@@ -16,7 +16,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/timelines/home", web::get().to(home))
         .route("/api/v1/timelines/public", web::get().to(public))
         .route("/api/v1/timelines/tag/{hashtag}", web::get().to(tag))
-        .route("/api/v1/timelines/list/{id}", web::get().to(list))
         .route("/api/v1/favourites", web::get().to(favourites))
         .route("/api/v1/bookmarks", web::get().to(bookmarks));
 }
@@ -88,12 +87,6 @@ async fn tag(
     .await?;
     drop(conn);
     statuses_page(&state, &req, &ids, auth.account_id()).await
-}
-
-/// Lists arrive with their own issue; until then no list exists.
-async fn list(auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:lists"])?;
-    Err(Error::NotFound.into())
 }
 
 async fn favourites(
