@@ -274,6 +274,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    status_pins (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     markers (id) {
         id -> Int8,
         account_id -> Int8,
@@ -320,6 +329,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     media_attachments,
     markers,
+    status_pins,
     lists,
     list_accounts,
     blocks,

@@ -338,3 +338,99 @@ async fn interactions_thread_and_visibility() {
         403
     );
 }
+
+#[tokio::test]
+async fn pinning_own_statuses() {
+    let app = TestApp::spawn().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let s: Value = app
+            .post_form(
+                "/api/v1/statuses",
+                &alice,
+                &[("status", &format!("post {i}"))],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(s["id"].as_str().unwrap().to_owned());
+    }
+    let pinned: Value = app
+        .post_form(&format!("/api/v1/statuses/{}/pin", ids[0]), &alice, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pinned["pinned"], true);
+    for id in &ids[1..5] {
+        assert_eq!(
+            app.post_form(&format!("/api/v1/statuses/{id}/pin"), &alice, &[])
+                .await
+                .status(),
+            200
+        );
+    }
+    let sixth = app
+        .post_form(&format!("/api/v1/statuses/{}/pin", ids[5]), &alice, &[])
+        .await;
+    assert_eq!(sixth.status(), 422, "at most five pins");
+    assert_eq!(
+        app.post_form(&format!("/api/v1/statuses/{}/pin", ids[0]), &bob, &[])
+            .await
+            .status(),
+        422,
+        "only one's own"
+    );
+
+    let profile: Vec<Value> = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/accounts/{}/statuses?pinned=true",
+            alice_acct.id
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let got: Vec<&str> = profile.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        got,
+        vec![
+            ids[4].as_str(),
+            ids[3].as_str(),
+            ids[2].as_str(),
+            ids[1].as_str(),
+            ids[0].as_str()
+        ],
+        "most recently pinned first"
+    );
+    let unpinned: Value = app
+        .post_form(&format!("/api/v1/statuses/{}/unpin", ids[0]), &alice, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unpinned["pinned"], false);
+    let shown: Value = app
+        .get(&format!("/api/v1/statuses/{}", ids[1]), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["pinned"], true);
+    let to_bob: Value = app
+        .get(&format!("/api/v1/statuses/{}", ids[1]), &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        to_bob.get("pinned").is_none(),
+        "pinned is only shown to the author"
+    );
+}

@@ -104,7 +104,7 @@ pub fn render(
         muted: flag(false),
         bookmarked: flag(view.bookmarked),
         pinned: if own && row.reblog_of_id.is_none() {
-            Some(false)
+            Some(view.pinned)
         } else {
             None
         },

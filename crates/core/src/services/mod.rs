@@ -10,6 +10,7 @@ pub mod follow_requests;
 pub mod instance_settings;
 pub mod mute;
 pub mod notify;
+pub mod pin;
 pub mod post_status;
 pub mod reblog;
 pub mod register_account;

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::models::Account;
-use crate::schema::{accounts, bookmarks, favourites, statuses};
+use crate::schema::{accounts, bookmarks, favourites, status_pins, statuses};
 use crate::{paginate, Conn, Page, Result};
 
 /// Favourites a status; returns true when the favourite is new.
@@ -112,4 +112,48 @@ pub async fn list_reblogged_by(
         .into_boxed();
     let rows = paginate!(query, statuses::id, *page).load(conn).await?;
     Ok(page.finish(rows))
+}
+
+/// Pins a status to its author's profile (idempotent); returns how many the author has pinned now.
+pub async fn put_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<i64> {
+    diesel::insert_into(status_pins::table)
+        .values((
+            status_pins::account_id.eq(account_id),
+            status_pins::status_id.eq(status_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    count_pins(conn, account_id).await
+}
+
+/// Number of statuses an account has pinned.
+pub async fn count_pins(conn: &mut Conn, account_id: i64) -> Result<i64> {
+    Ok(status_pins::table
+        .filter(status_pins::account_id.eq(account_id))
+        .count()
+        .get_result(conn)
+        .await?)
+}
+
+/// Unpins a status (idempotent).
+pub async fn delete_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<()> {
+    diesel::delete(
+        status_pins::table
+            .filter(status_pins::account_id.eq(account_id))
+            .filter(status_pins::status_id.eq(status_id)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An account's pinned status ids, most recently pinned first.
+pub async fn list_pinned_status_ids(conn: &mut Conn, account_id: i64) -> Result<Vec<i64>> {
+    Ok(status_pins::table
+        .filter(status_pins::account_id.eq(account_id))
+        .order(status_pins::id.desc())
+        .select(status_pins::status_id)
+        .load(conn)
+        .await?)
 }

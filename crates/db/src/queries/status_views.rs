@@ -13,7 +13,8 @@ use diesel_async::RunQueryDsl;
 
 use crate::models::{Account, Status};
 use crate::schema::{
-    accounts, bookmarks, favourites, mentions, oauth_applications, statuses, statuses_tags, tags,
+    accounts, bookmarks, favourites, mentions, oauth_applications, status_pins, statuses,
+    statuses_tags, tags,
 };
 use crate::{Conn, Result};
 
@@ -47,6 +48,8 @@ pub struct StatusView {
     pub reblogged: bool,
     /// Viewer bookmarked it.
     pub bookmarked: bool,
+    /// Viewer pinned it (only ever true for the viewer's own statuses).
+    pub pinned: bool,
 }
 
 type MainRow = (Status, Account, Option<(String, Option<String>)>);
@@ -54,6 +57,7 @@ type MainRow = (Status, Account, Option<(String, Option<String>)>);
 const FAVOURITED: i16 = 1;
 const BOOKMARKED: i16 = 2;
 const REBLOGGED: i16 = 3;
+const PINNED: i16 = 4;
 
 /// Loads views of the given statuses for `viewer` (an account id, or None
 /// when signed out), in the order of `ids`; missing ids are skipped.
@@ -120,6 +124,12 @@ pub async fn load_status_views(
                     statuses::reblog_of_id.assume_not_null(),
                 )),
         )
+        .union_all(
+            status_pins::table
+                .filter(status_pins::account_id.eq(viewer))
+                .filter(status_pins::status_id.eq_any(&ids))
+                .select((PINNED.into_sql::<SmallInt>(), status_pins::status_id)),
+        )
         .load::<(i16, i64)>(&mut &*shared);
 
     let (main, mentioned, tagged, flags) = tokio::try_join!(main, mentioned, tagged, flags)?;
@@ -144,6 +154,7 @@ pub async fn load_status_views(
     };
     let (favourited, bookmarked, reblogged) =
         (flagged(FAVOURITED), flagged(BOOKMARKED), flagged(REBLOGGED));
+    let pinned = flagged(PINNED);
 
     let mut views: Vec<StatusView> = main
         .into_iter()
@@ -153,6 +164,7 @@ pub async fn load_status_views(
             favourited: favourited.contains(&status.id),
             bookmarked: bookmarked.contains(&status.id),
             reblogged: reblogged.contains(&status.id),
+            pinned: pinned.contains(&status.id),
             application,
             status,
             account,

@@ -4,8 +4,9 @@ use ferrodon_core::auth::oauth::issue_token;
 use ferrodon_core::auth::ScopeSet;
 use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::blocks_mutes;
+use ferrodon_core::db::queries::favourites_bookmarks;
 use ferrodon_core::db::queries::follows::{self, load_relationships};
-use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
+use ferrodon_core::db::queries::timelines::{self, list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
 use ferrodon_core::services::block::{block, unblock};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
@@ -13,7 +14,7 @@ use ferrodon_core::services::follow_requests::{authorize_follow_request, reject_
 use ferrodon_core::services::mute::{mute, unmute};
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
 use ferrodon_core::services::update_credentials::{update_credentials, ProfileUpdate};
-use ferrodon_core::{rate_limit, AppState, Error};
+use ferrodon_core::{rate_limit, views, AppState, Error};
 use serde_json::{json, Value};
 
 use super::{accounts_page, path_id, statuses_page};
@@ -285,12 +286,20 @@ async fn statuses(
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let account = accounts::get_account_by_id(&mut conn, id).await?;
-    // Pinning and media arrive with their own issues: until then no status is pinned or has media.
-    if params.bool("pinned") == Some(true)
-        || params.bool("only_media") == Some(true)
-        || account.suspended_at.is_some()
-    {
+    // Media arrives with its own issue: until then no status has media.
+    if params.bool("only_media") == Some(true) || account.suspended_at.is_some() {
         return statuses_page(&state, &req, &[], auth.account_id()).await;
+    }
+    if params.bool("pinned") == Some(true) {
+        // Pins are few (at most 5) and not paged: the first page has them all.
+        if page.max_id.is_some() || page.lower_bound().is_some() {
+            return statuses_page(&state, &req, &[], auth.account_id()).await;
+        }
+        let pinned = favourites_bookmarks::list_pinned_status_ids(&mut conn, account.id).await?;
+        let visible = timelines::filter_visible(&mut conn, &pinned, auth.account_id()).await?;
+        let statuses =
+            views::render_statuses(&mut conn, &state.config, &visible, auth.account_id()).await?;
+        return Ok(HttpResponse::Ok().json(statuses));
     }
     let filter = AccountStatusesFilter {
         exclude_replies: params.bool("exclude_replies").unwrap_or(false),

@@ -10,6 +10,7 @@ use ferrodon_core::services::bookmark::{bookmark, unbookmark};
 use ferrodon_core::services::delete_status::delete_status;
 use ferrodon_core::services::edit_status::{edit_status, StatusEditInput};
 use ferrodon_core::services::favourite::{favourite, unfavourite};
+use ferrodon_core::services::pin::{pin, unpin};
 use ferrodon_core::services::post_status::{post_status, NewPost};
 use ferrodon_core::services::reblog::{reblog, unreblog};
 use ferrodon_core::services::status_access::get_visible_status;
@@ -52,6 +53,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/statuses/{id}/unbookmark",
             web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unbookmark)),
+        )
+        .route(
+            "/api/v1/statuses/{id}/pin",
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Pin)),
+        )
+        .route(
+            "/api/v1/statuses/{id}/unpin",
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unpin)),
         )
         .route(
             "/api/v1/statuses/{id}/favourited_by",
@@ -283,6 +292,8 @@ enum Toggle {
     Unfavourite,
     Bookmark,
     Unbookmark,
+    Pin,
+    Unpin,
 }
 
 async fn toggle(
@@ -294,6 +305,7 @@ async fn toggle(
     let scope = match which {
         Toggle::Favourite | Toggle::Unfavourite => "write:favourites",
         Toggle::Bookmark | Toggle::Unbookmark => "write:bookmarks",
+        Toggle::Pin | Toggle::Unpin => "write:accounts",
     };
     auth.0.require_scope(&[scope])?;
     let (_, account) = auth.0.require_user()?;
@@ -303,6 +315,8 @@ async fn toggle(
         Toggle::Unfavourite => unfavourite(&state, account, id).await?,
         Toggle::Bookmark => bookmark(&state, account, id).await?,
         Toggle::Unbookmark => unbookmark(&state, account, id).await?,
+        Toggle::Pin => pin(&state, account, id).await?,
+        Toggle::Unpin => unpin(&state, account, id).await?,
     }
     render_one(&state, id, Some(account.id)).await
 }

@@ -1,0 +1,43 @@
+//! Pinning statuses to one's profile.
+use ferrodon_db::models::{Account, Visibility};
+use ferrodon_db::queries::favourites_bookmarks as pins;
+use ferrodon_db::queries::statuses;
+
+use crate::AppState;
+use crate::{Error, Result};
+
+/// Most statuses an account may pin, as Mastodon.
+pub const MAX_PINS: i64 = 5;
+
+/// Pins one's own public, unlisted or followers-only status.
+pub async fn pin(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let status = statuses::get_status_by_id(&mut conn, status_id).await?;
+    if status.account_id != actor.id {
+        return Err(Error::validation("Status is not yours"));
+    }
+    if status.reblog_of_id.is_some() || status.visibility() == Visibility::Direct {
+        return Err(Error::validation(
+            "Reblogs and direct messages cannot be pinned",
+        ));
+    }
+    if pins::count_pins(&mut conn, actor.id).await? >= MAX_PINS
+        && !pins::list_pinned_status_ids(&mut conn, actor.id)
+            .await?
+            .contains(&status.id)
+    {
+        return Err(Error::validation(
+            "You have already pinned the maximum number of toots",
+        ));
+    }
+    pins::put_pin(&mut conn, actor.id, status.id).await?;
+    Ok(())
+}
+
+/// Unpins a status (idempotent).
+pub async fn unpin(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let status = statuses::get_status_by_id(&mut conn, status_id).await?;
+    pins::delete_pin(&mut conn, actor.id, status.id).await?;
+    Ok(())
+}
