@@ -35,11 +35,7 @@ async fn index(
     auth.0.require_scope(&["read:notifications"])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
-    let filter = NotificationFilter {
-        types: params.list("types"),
-        exclude_types: params.list("exclude_types"),
-        from_account_id: params.id("account_id")?,
-    };
+    let filter = filter_from(&params)?;
     let mut conn = state.conn().await?;
     let rows = notifications::list_notifications(&mut conn, me.id, &filter, &page).await?;
     drop(conn);
@@ -77,12 +73,25 @@ async fn dismiss(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    dismiss_one(&state, &auth, path_id(&path)?).await
+}
+
+/// Deletes one of the user's notifications (404 when it is not theirs).
+pub(super) async fn dismiss_one(state: &AppState, auth: &Auth, id: i64) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:notifications"])?;
     let (_, me) = auth.0.require_user()?;
-    let id = path_id(&path)?;
     let mut conn = state.conn().await?;
     if !notifications::delete_notification(&mut conn, me.id, id).await? {
         return Err(Error::NotFound.into());
     }
     Ok(HttpResponse::Ok().json(json!({})))
+}
+
+/// `types[]`, `exclude_types[]` and `account_id` of a notifications request.
+pub(super) fn filter_from(params: &Params) -> ApiResult<NotificationFilter> {
+    Ok(NotificationFilter {
+        types: params.list("types"),
+        exclude_types: params.list("exclude_types"),
+        from_account_id: params.id("account_id")?,
+    })
 }

@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::markers::list_markers;
-use ferrodon_core::db::queries::notifications::{self, NotificationFilter};
+use ferrodon_core::db::queries::notifications;
 use ferrodon_core::db::Page;
 use ferrodon_core::{views, AppState, Error};
 use serde_json::{json, Value};
 
+use super::notifications::filter_from;
 use super::{json_page, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
@@ -37,14 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/api/v2/notifications/{group_key}/dismiss",
             web::post().to(dismiss),
         );
-}
-
-fn filter_from(params: &Params) -> ApiResult<NotificationFilter> {
-    Ok(NotificationFilter {
-        types: params.list("types"),
-        exclude_types: params.list("exclude_types"),
-        from_account_id: params.id("account_id")?,
-    })
 }
 
 /// Builds the grouped response: one group per notification, with the
@@ -138,14 +131,7 @@ async fn dismiss(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
-    let (_, me) = auth.0.require_user()?;
-    let id = notification_id(&path)?;
-    let mut conn = state.conn().await?;
-    if !notifications::delete_notification(&mut conn, me.id, id).await? {
-        return Err(Error::NotFound.into());
-    }
-    Ok(HttpResponse::Ok().json(json!({})))
+    super::notifications::dismiss_one(&state, &auth, notification_id(&path)?).await
 }
 
 /// Notifications newer than the user's `notifications` marker (all when none), capped.
