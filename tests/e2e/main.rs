@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod html;
 mod oauth;
 mod rate_limits;
 mod streaming;

@@ -4,6 +4,7 @@ mod apps;
 mod assets;
 mod empty;
 mod health;
+mod html;
 mod instance;
 mod lists;
 mod markers;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lists::configure(cfg);
     search::configure(cfg);
     well_known::configure(cfg);
+    html::configure(cfg);
     empty::configure(cfg);
 }
 
