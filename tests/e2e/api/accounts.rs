@@ -433,3 +433,100 @@ async fn update_credentials_accepts_multipart_and_refuses_unsupported_uploads() 
         "nothing of the refused request was applied"
     );
 }
+
+#[tokio::test]
+async fn full_text_search_finds_what_mastodon_would() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let (_, _, carol) = local_user(&app.state, "carol").await;
+    app.client
+        .patch(app.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&carol)
+        .form(&[("indexable", "true")])
+        .send()
+        .await
+        .unwrap();
+    let own: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "sourdough baking tips")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bobs: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &bob,
+            &[("status", "my sourdough starter")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let carols: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &carol,
+            &[("status", "sourdough for everyone")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post_form(
+        "/api/v1/statuses",
+        &carol,
+        &[("status", "private sourdough"), ("visibility", "private")],
+    )
+    .await;
+
+    let ids = |v: &Value| -> Vec<String> {
+        v["statuses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let found: Value = app
+        .get("/api/v2/search?q=sourdough&type=statuses", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&found),
+        vec![
+            carols["id"].as_str().unwrap().to_owned(),
+            own["id"].as_str().unwrap().to_owned()
+        ],
+        "own and indexable public statuses; bob did not opt in"
+    );
+    app.post_form(
+        &format!(
+            "/api/v1/statuses/{}/favourite",
+            bobs["id"].as_str().unwrap()
+        ),
+        &alice,
+        &[],
+    )
+    .await;
+    let found: Value = app
+        .get("/api/v2/search?q=sourdough&type=statuses", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&found).len(), 3, "a favourited status becomes findable");
+    let none: Value = app
+        .get("/api/v2/search?q=rye&type=statuses", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ids(&none).is_empty());
+}

@@ -250,3 +250,43 @@ pub async fn filter_visible(conn: &mut Conn, ids: &[i64], viewer: Option<i64>) -
         .filter(|id| visible.contains(id))
         .collect())
 }
+
+/// Statuses matching a full-text query that `viewer` may find, as Mastodon
+/// 4.2 decides: its own, those it favourited, bookmarked, reblogged or was
+/// mentioned in, and public statuses of accounts that opted into search
+/// (`indexable`). Newest first.
+pub async fn search_statuses(
+    conn: &mut Conn,
+    query: &str,
+    viewer: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<i64>> {
+    let matches = sql::<Bool>("to_tsvector('simple', statuses.text) @@ plainto_tsquery('simple', ")
+        .bind::<Text, _>(query.to_owned())
+        .sql(")");
+    let findable = sql::<Bool>("(statuses.account_id = ")
+        .bind::<BigInt, _>(viewer)
+        .sql(" OR EXISTS (SELECT 1 FROM favourites sf WHERE sf.status_id = statuses.id AND sf.account_id = ")
+        .bind::<BigInt, _>(viewer)
+        .sql(") OR EXISTS (SELECT 1 FROM bookmarks sb WHERE sb.status_id = statuses.id AND sb.account_id = ")
+        .bind::<BigInt, _>(viewer)
+        .sql(") OR EXISTS (SELECT 1 FROM statuses sr WHERE sr.reblog_of_id = statuses.id AND sr.account_id = ")
+        .bind::<BigInt, _>(viewer)
+        .sql(") OR EXISTS (SELECT 1 FROM mentions sm WHERE sm.status_id = statuses.id AND sm.account_id = ")
+        .bind::<BigInt, _>(viewer)
+        .sql(") OR (statuses.visibility = 0 AND EXISTS (SELECT 1 FROM accounts sa WHERE sa.id = statuses.account_id AND sa.indexable)))");
+    let ids: Vec<i64> = statuses::table
+        .select(statuses::id)
+        .filter(statuses::reblog_of_id.is_null())
+        .filter(matches)
+        .filter(findable)
+        .into_boxed()
+        .filter(visible_to(viewer))
+        .order(statuses::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)
+        .await?;
+    Ok(ids)
+}

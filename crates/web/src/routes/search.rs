@@ -1,9 +1,9 @@
-//! `GET /api/v2/search`: local accounts and known hashtags (full-text status
-//! search and remote resolution arrive with their own issues).
+//! `GET /api/v2/search`: accounts, known hashtags and PostgreSQL full-text
+//! search of statuses (remote resolution arrives with federation).
 use actix_web::{web, HttpResponse};
-use ferrodon_core::db::queries::{accounts, tags_mentions};
+use ferrodon_core::db::queries::{accounts, tags_mentions, timelines};
 use ferrodon_core::entities::account;
-use ferrodon_core::{urls, AppState};
+use ferrodon_core::{urls, views, AppState};
 use serde_json::json;
 
 use crate::error::ApiResult;
@@ -51,6 +51,15 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
             }
         }
     }
-    Ok(HttpResponse::Ok()
-        .json(json!({"accounts": found_accounts, "statuses": [], "hashtags": hashtags})))
+    let mut found_statuses = Vec::new();
+    if kind.as_deref().is_none_or(|k| k == "statuses") && !q.is_empty() {
+        if let Some((_, me)) = &auth.0.user {
+            let ids = timelines::search_statuses(&mut conn, q, me.id, limit, offset).await?;
+            found_statuses =
+                views::render_statuses(&mut conn, &state.config, &ids, Some(me.id)).await?;
+        }
+    }
+    Ok(HttpResponse::Ok().json(
+        json!({"accounts": found_accounts, "statuses": found_statuses, "hashtags": hashtags}),
+    ))
 }
