@@ -283,6 +283,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    reports (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_account_id -> Int8,
+        status_ids -> Array<Int8>,
+        comment -> Text,
+        category -> Text,
+        forward -> Bool,
+        action_taken_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     markers (id) {
         id -> Int8,
         account_id -> Int8,
@@ -329,6 +343,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     media_attachments,
     markers,
+    reports,
     status_pins,
     lists,
     list_accounts,

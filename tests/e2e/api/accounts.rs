@@ -530,3 +530,79 @@ async fn full_text_search_finds_what_mastodon_would() {
         .unwrap();
     assert!(ids(&none).is_empty());
 }
+
+#[tokio::test]
+async fn reports_are_validated_and_stored() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let bobs: Value = app
+        .post_form("/api/v1/statuses", &bob, &[("status", "spammy")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mine: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "innocent")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bob_id = bob_acct.id.to_string();
+    let report: Value = app
+        .post_form(
+            "/api/v1/reports",
+            &alice,
+            &[
+                ("account_id", &bob_id),
+                ("status_ids[]", bobs["id"].as_str().unwrap()),
+                ("comment", "spam"),
+                ("category", "spam"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["category"], "spam");
+    assert_eq!(report["action_taken"], false);
+    assert_eq!(report["status_ids"][0], bobs["id"]);
+    assert_eq!(report["target_account"]["acct"], "bob");
+    let wrong_status = app
+        .post_form(
+            "/api/v1/reports",
+            &alice,
+            &[
+                ("account_id", &bob_id),
+                ("status_ids[]", mine["id"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        wrong_status.status(),
+        422,
+        "only the reported account's statuses"
+    );
+    assert_eq!(
+        app.post_form("/api/v1/reports", &alice, &[("category", "spam")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.post_form("/api/v1/reports", &alice, &[("account_id", "999999")])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.post_form(
+            "/api/v1/reports",
+            &alice,
+            &[("account_id", &bob_id), ("category", "rude")]
+        )
+        .await
+        .status(),
+        422
+    );
+}

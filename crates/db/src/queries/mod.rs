@@ -8,6 +8,7 @@ pub mod lists;
 pub mod markers;
 pub mod notifications;
 pub mod oauth;
+pub mod reports;
 pub mod settings;
 pub mod status_views;
 pub mod statuses;

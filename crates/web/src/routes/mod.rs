@@ -11,6 +11,7 @@ mod markers;
 mod notifications;
 mod notifications_v2;
 mod oauth;
+mod reports;
 mod search;
 mod statuses;
 mod timelines;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     notifications_v2::configure(cfg);
     notifications::configure(cfg);
     markers::configure(cfg);
+    reports::configure(cfg);
     lists::configure(cfg);
     search::configure(cfg);
     well_known::configure(cfg);
