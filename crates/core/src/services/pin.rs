@@ -21,11 +21,8 @@ pub async fn pin(state: &AppState, actor: &Account, status_id: i64) -> Result<()
             "Reblogs and direct messages cannot be pinned",
         ));
     }
-    if pins::count_pins(&mut conn, actor.id).await? >= MAX_PINS
-        && !pins::list_pinned_status_ids(&mut conn, actor.id)
-            .await?
-            .contains(&status.id)
-    {
+    let pinned = pins::list_pinned_status_ids(&mut conn, actor.id).await?;
+    if pinned.len() as i64 >= MAX_PINS && !pinned.contains(&status.id) {
         return Err(Error::validation(
             "You have already pinned the maximum number of toots",
         ));

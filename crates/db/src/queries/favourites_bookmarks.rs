@@ -114,8 +114,8 @@ pub async fn list_reblogged_by(
     Ok(page.finish(rows))
 }
 
-/// Pins a status to its author's profile (idempotent); returns how many the author has pinned now.
-pub async fn put_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<i64> {
+/// Pins a status to its author's profile (idempotent).
+pub async fn put_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<()> {
     diesel::insert_into(status_pins::table)
         .values((
             status_pins::account_id.eq(account_id),
@@ -124,16 +124,7 @@ pub async fn put_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
-    count_pins(conn, account_id).await
-}
-
-/// Number of statuses an account has pinned.
-pub async fn count_pins(conn: &mut Conn, account_id: i64) -> Result<i64> {
-    Ok(status_pins::table
-        .filter(status_pins::account_id.eq(account_id))
-        .count()
-        .get_result(conn)
-        .await?)
+    Ok(())
 }
 
 /// Unpins a status (idempotent).

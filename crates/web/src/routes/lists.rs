@@ -64,10 +64,13 @@ fn settings(params: &Params, current: Option<&List>) -> ApiResult<(String, Strin
     Ok((title, policy, exclusive))
 }
 
-async fn owned(state: &AppState, owner: i64, raw_id: &str) -> ApiResult<List> {
+/// Checks the token's scope and loads the signed-in user's list named by the path.
+async fn owned(state: &AppState, auth: &Auth, scope: &str, raw_id: &str) -> ApiResult<List> {
+    auth.0.require_scope(&[scope])?;
+    let (_, me) = auth.0.require_user()?;
     let id = path_id(raw_id)?;
     let mut conn = state.conn().await?;
-    Ok(lists::get_list(&mut conn, owner, id).await?)
+    Ok(lists::get_list(&mut conn, me.id, id).await?)
 }
 
 async fn index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
@@ -96,9 +99,8 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:lists"])?;
-    let (_, me) = auth.0.require_user()?;
-    Ok(HttpResponse::Ok().json(render(&owned(&state, me.id, &path).await?)))
+    let list = owned(&state, &auth, "read:lists", &path).await?;
+    Ok(HttpResponse::Ok().json(render(&list)))
 }
 
 async fn update(
@@ -107,9 +109,7 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:lists"])?;
-    let (_, me) = auth.0.require_user()?;
-    let list = owned(&state, me.id, &path).await?;
+    let list = owned(&state, &auth, "write:lists", &path).await?;
     let (title, policy, exclusive) = settings(&params, Some(&list))?;
     let mut conn = state.conn().await?;
     let list = lists::update_list(&mut conn, list.id, &title, &policy, exclusive).await?;
@@ -121,9 +121,7 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:lists"])?;
-    let (_, me) = auth.0.require_user()?;
-    let list = owned(&state, me.id, &path).await?;
+    let list = owned(&state, &auth, "write:lists", &path).await?;
     let mut conn = state.conn().await?;
     lists::delete_list(&mut conn, list.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -136,9 +134,7 @@ async fn members(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:lists"])?;
-    let (_, me) = auth.0.require_user()?;
-    let list = owned(&state, me.id, &path).await?;
+    let list = owned(&state, &auth, "read:lists", &path).await?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
     let rows = lists::list_members(&mut conn, list.id, &page).await?;
@@ -151,15 +147,13 @@ async fn add_members(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:lists"])?;
-    let (_, me) = auth.0.require_user()?;
-    let list = owned(&state, me.id, &path).await?;
+    let list = owned(&state, &auth, "write:lists", &path).await?;
     let ids = params.id_list("account_ids")?;
     if ids.is_empty() {
         return Err(Error::BadRequest("account_ids is required".into()).into());
     }
     let mut conn = state.conn().await?;
-    if !lists::not_followed(&mut conn, me.id, &ids)
+    if !lists::not_followed(&mut conn, list.account_id, &ids)
         .await?
         .is_empty()
     {
@@ -175,9 +169,7 @@ async fn remove_members(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:lists"])?;
-    let (_, me) = auth.0.require_user()?;
-    let list = owned(&state, me.id, &path).await?;
+    let list = owned(&state, &auth, "write:lists", &path).await?;
     let ids = params.id_list("account_ids")?;
     let mut conn = state.conn().await?;
     lists::remove_members(&mut conn, list.id, &ids).await?;
@@ -208,12 +200,11 @@ async fn timeline(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:lists"])?;
-    let (_, me) = auth.0.require_user()?;
-    let list = owned(&state, me.id, &path).await?;
+    let list = owned(&state, &auth, "read:lists", &path).await?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let ids = lists::list_list_timeline(&mut conn, &list, &page).await?;
-    let statuses = views::render_statuses(&mut conn, &state.config, &ids, Some(me.id)).await?;
+    let statuses =
+        views::render_statuses(&mut conn, &state.config, &ids, Some(list.account_id)).await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }
