@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
+use std::time::Duration;
 
 /// A value that must never be printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -86,6 +87,22 @@ pub struct Config {
     pub auth_rate_limit: u32,
     /// FERRODON_API_RATE_LIMIT: API requests allowed per token (or per IP without one) per 5 minutes (default 300, as Mastodon).
     pub api_rate_limit: u32,
+    /// How many times a failing job is tried before it becomes a dead letter (FERRODON_JOB_MAX_ATTEMPTS).
+    pub job_max_attempts: u32,
+    /// Wait before a failed job's first retry; doubles per attempt (FERRODON_JOB_RETRY_BASE).
+    pub job_retry_base: Duration,
+    /// A job running longer than this fails (FERRODON_JOB_TIMEOUT).
+    pub job_timeout: Duration,
+    /// Jobs one worker process runs at once per queue (FERRODON_WORKER_CONCURRENCY).
+    pub worker_concurrency: usize,
+    /// A worker whose queue backend keeps failing this long exits non-zero (FERRODON_WORKER_GIVE_UP_AFTER).
+    pub worker_give_up_after: Duration,
+    /// The scheduler leadership lease's length (FERRODON_SCHEDULER_LEASE).
+    pub scheduler_lease: Duration,
+    /// Interval overrides for periodic tasks, `name=duration,…` (FERRODON_SCHEDULE).
+    pub schedule: Vec<(String, Duration)>,
+    /// Port of the Prometheus endpoint of worker processes; 0 turns it off (FERRODON_METRICS_PORT).
+    pub metrics_port: u16,
 }
 
 /// Every variable [`Config::from_env`] reads, for the documentation check.
@@ -118,6 +135,14 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_MAX_STATUS_CHARS",
     "FERRODON_AUTH_RATE_LIMIT",
     "FERRODON_API_RATE_LIMIT",
+    "FERRODON_JOB_MAX_ATTEMPTS",
+    "FERRODON_JOB_RETRY_BASE",
+    "FERRODON_JOB_TIMEOUT",
+    "FERRODON_WORKER_CONCURRENCY",
+    "FERRODON_WORKER_GIVE_UP_AFTER",
+    "FERRODON_SCHEDULER_LEASE",
+    "FERRODON_SCHEDULE",
+    "FERRODON_METRICS_PORT",
     "RUST_LOG",
 ];
 
@@ -143,6 +168,39 @@ impl Env {
                 reason: format!("{raw:?}: {e}"),
             }),
         }
+    }
+
+    fn duration(&self, name: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => parse_duration(raw).ok_or_else(|| ConfigError::Invalid {
+                name,
+                reason: format!("{raw:?} is not a duration such as 30s, 5m, 2h or 1d"),
+            }),
+        }
+    }
+
+    fn schedule(&self, name: &'static str) -> Result<Vec<(String, Duration)>, ConfigError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(Vec::new());
+        };
+        raw.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|entry| {
+                let (task, every) = entry.split_once('=').ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    reason: format!("{entry:?} is not name=duration"),
+                })?;
+                let every = parse_duration(every.trim())
+                    .filter(|d| !d.is_zero())
+                    .ok_or_else(|| ConfigError::Invalid {
+                        name,
+                        reason: format!("{every:?} is not a duration such as 30s, 5m, 2h or 1d"),
+                    })?;
+                Ok((task.trim().to_owned(), every))
+            })
+            .collect()
     }
 
     fn flag(&self, name: &'static str) -> Result<bool, ConfigError> {
@@ -234,6 +292,19 @@ impl Config {
             max_status_chars: env.parse("FERRODON_MAX_STATUS_CHARS", 500)?.max(1),
             auth_rate_limit: env.parse("FERRODON_AUTH_RATE_LIMIT", 30)?,
             api_rate_limit: env.parse("FERRODON_API_RATE_LIMIT", 300)?,
+            job_max_attempts: env.parse("FERRODON_JOB_MAX_ATTEMPTS", 16)?.max(1),
+            job_retry_base: env.duration("FERRODON_JOB_RETRY_BASE", Duration::from_secs(15))?,
+            job_timeout: env
+                .duration("FERRODON_JOB_TIMEOUT", Duration::from_secs(300))?
+                .max(Duration::from_millis(100)),
+            worker_concurrency: env.parse("FERRODON_WORKER_CONCURRENCY", 10)?.max(1),
+            worker_give_up_after: env
+                .duration("FERRODON_WORKER_GIVE_UP_AFTER", Duration::from_secs(120))?,
+            scheduler_lease: env
+                .duration("FERRODON_SCHEDULER_LEASE", Duration::from_secs(30))?
+                .max(Duration::from_secs(1)),
+            schedule: env.schedule("FERRODON_SCHEDULE")?,
+            metrics_port: env.parse("FERRODON_METRICS_PORT", 0)?,
         })
     }
 
@@ -242,6 +313,25 @@ impl Config {
         let scheme = if self.dev_allow_http { "http" } else { "https" };
         format!("{scheme}://{}", self.web_domain)
     }
+}
+
+/// Parses `250ms`, `30s`, `5m`, `2h`, `1d`, or plain seconds.
+pub fn parse_duration(raw: &str) -> Option<Duration> {
+    let raw = raw.trim();
+    let split = raw
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let secs = match unit.trim() {
+        "ms" => number / 1000.0,
+        "" | "s" => number,
+        "m" => number * 60.0,
+        "h" => number * 3600.0,
+        "d" => number * 86_400.0,
+        _ => return None,
+    };
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
 fn database_url(env: &Env) -> Result<String, ConfigError> {
@@ -347,6 +437,40 @@ mod tests {
         assert_eq!(c.base_url(), "https://social.example");
         assert_eq!(c.streaming_api_base_url, "wss://social.example");
         assert!(!format!("{c:?}").contains("p@ss"));
+    }
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_duration("5m"), Some(Duration::from_secs(300)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("5y"), None);
+    }
+
+    #[test]
+    fn schedule_overrides_parse_and_bad_ones_are_named() {
+        let base = [("LOCAL_DOMAIN", "a.example"), ("SECRET_KEY_BASE", SECRET)];
+        let mut good = base.to_vec();
+        good.push((
+            "FERRODON_SCHEDULE",
+            "vacuum_queues=1m, remove_expired_mutes=2h",
+        ));
+        let c = Config::from_vars(vars(&good)).unwrap();
+        assert_eq!(
+            c.schedule,
+            vec![
+                ("vacuum_queues".to_owned(), Duration::from_secs(60)),
+                ("remove_expired_mutes".to_owned(), Duration::from_secs(7200)),
+            ]
+        );
+        let mut bad = base.to_vec();
+        bad.push(("FERRODON_SCHEDULE", "vacuum_queues"));
+        let err = Config::from_vars(vars(&bad)).unwrap_err();
+        assert!(err.to_string().starts_with("FERRODON_SCHEDULE is invalid"));
     }
 
     #[test]

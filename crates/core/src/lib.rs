@@ -8,6 +8,8 @@ pub mod auth;
 pub mod config;
 pub mod entities;
 pub mod error;
+pub mod feeds;
+pub mod jobs;
 pub mod live;
 pub mod rate_limit;
 pub mod services;

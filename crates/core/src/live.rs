@@ -1,21 +1,24 @@
-//! Publishing what just happened to the streaming server, after the
-//! transaction that made it happen has committed. Failures are logged and
-//! swallowed: the write succeeded, and a client that missed a live event
-//! still sees it on its next timeline fetch.
+//! Distributing what just happened: statuses into home feeds and every
+//! event to the streaming server. Status distribution runs in the `default`
+//! queue ([`crate::jobs::Job::DistributeStatus`]), so posting does not wait
+//! for fan-out; notifications are published inline. Publishing failures
+//! are logged and swallowed: the write succeeded, and a client that missed
+//! a live event still sees it on its next timeline fetch.
 use ferrodon_db::models::{Notification, Status, Visibility};
 use ferrodon_db::queries::{accounts, blocks_mutes, follows, lists, tags_mentions};
 
+use crate::jobs::{self, Job, StatusSnapshot};
 use crate::streaming::{publish, Event, Stream};
-use crate::{views, AppState, Result};
+use crate::{feeds, views, AppState, Result};
 
 /// Who should hear about a status: its author, local followers (for
 /// non-direct statuses; reblogs only where the follow shows them),
 /// mentioned local accounts, and the public and hashtag streams for public
 /// originals.
-async fn audience(state: &AppState, status: &Status, tags: &[String]) -> Result<Vec<Stream>> {
+async fn audience(state: &AppState, status: &StatusSnapshot, tags: &[String]) -> Result<Audience> {
     let mut conn = state.conn().await?;
     let mut streams = vec![Stream::User(status.account_id)];
-    let visibility = status.visibility();
+    let visibility = Visibility::from_i16(status.visibility);
     let silencing = blocks_mutes::list_silencing_account_ids(&mut conn, status.account_id).await?;
     if visibility != Visibility::Direct {
         let followers = follows::list_local_follower_ids(&mut conn, status.account_id).await?;
@@ -61,16 +64,49 @@ async fn audience(state: &AppState, status: &Status, tags: &[String]) -> Result<
             }
         }
     }
-    streams.retain(|s| match s {
-        Stream::User(id) | Stream::Direct(id) => !silencing.contains(id),
-        _ => true,
-    });
     streams.sort_by_key(|s| s.channel());
     streams.dedup();
-    Ok(streams)
+    Ok(Audience { streams, silencing })
 }
 
-async fn status_event(state: &AppState, status: &Status, event: &str) -> Result<()> {
+/// Who hears about a status, before mutes and blocks are applied.
+struct Audience {
+    /// Every stream, including home streams of accounts that silence the author.
+    streams: Vec<Stream>,
+    /// Accounts that block or mute the author.
+    silencing: Vec<i64>,
+}
+
+impl Audience {
+    /// The streams events go to: without the personal streams of accounts
+    /// that block or mute the author.
+    fn live_streams(&self) -> Vec<Stream> {
+        self.streams
+            .iter()
+            .filter(|s| match s {
+                Stream::User(id) | Stream::Direct(id) => !self.silencing.contains(id),
+                _ => true,
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Home feed keys: every local follower's, silencing or not, since the
+    /// read rules hide muted statuses only while the mute lasts.
+    fn home_feed_keys(&self, state: &AppState) -> Vec<String> {
+        self.streams
+            .iter()
+            .filter_map(|s| match s {
+                Stream::User(id) => Some(feeds::home_key(state, *id)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Runs [`Job::DistributeStatus`]: a new status goes into the home feeds of
+/// its audience, and a new or edited one out to their streams.
+pub async fn distribute_status(state: &AppState, status: &Status, edited: bool) -> Result<()> {
     let mut conn = state.conn().await?;
     let rendered = views::render_status(&mut conn, &state.config, status.id, None).await?;
     drop(conn);
@@ -81,9 +117,15 @@ async fn status_event(state: &AppState, status: &Status, event: &str) -> Result<
         .iter()
         .map(|t| t.name.clone())
         .collect();
-    let streams = audience(state, status, &tags).await?;
+    let audience = audience(state, &StatusSnapshot::from(status), &tags).await?;
+    if !edited {
+        let mut redis = state.redis().await?;
+        feeds::add_to_feeds(&mut *redis, &audience.home_feed_keys(state), &[status.id]).await?;
+    }
+    let streams = audience.live_streams();
     let payload =
         serde_json::to_string(&rendered).map_err(|e| crate::Error::Internal(e.to_string()))?;
+    let event = if edited { "status.update" } else { "update" };
     publish(
         state,
         &streams,
@@ -91,6 +133,26 @@ async fn status_event(state: &AppState, status: &Status, event: &str) -> Result<
             event: event.into(),
             payload,
             account_ids: about(status, &rendered),
+        },
+    )
+    .await
+}
+
+/// Runs [`Job::UnpublishStatus`]: out of home feeds, `delete` to streams.
+/// Mentions are gone by then, so only followers and public streams hear of it.
+pub async fn unpublish_status(state: &AppState, status: &StatusSnapshot) -> Result<()> {
+    let audience = audience(state, status, &[]).await?;
+    let mut redis = state.redis().await?;
+    feeds::remove_from_feeds(&mut *redis, &audience.home_feed_keys(state), status.id).await?;
+    drop(redis);
+    let streams = audience.live_streams();
+    publish(
+        state,
+        &streams,
+        &Event {
+            event: "delete".into(),
+            payload: status.id.to_string(),
+            account_ids: vec![status.account_id],
         },
     )
     .await
@@ -109,42 +171,73 @@ fn about(status: &Status, rendered: &crate::entities::status::Status) -> Vec<i64
 
 fn log_failure(what: &str, result: Result<()>) {
     if let Err(e) = result {
-        tracing::warn!(error = %e, "could not publish {what} to streaming");
+        tracing::warn!(error = %e, "could not {what}");
     }
 }
 
-/// A new status or reblog: `update`.
+/// A new status or reblog, just committed: into the author's own home feed
+/// at once (so the author sees it on the next read), the rest queued.
 pub async fn status_created(state: &AppState, status: &Status) {
-    log_failure("update", status_event(state, status, "update").await);
-}
-
-/// An edited status: `status.update`.
-pub async fn status_edited(state: &AppState, status: &Status) {
-    log_failure(
-        "status.update",
-        status_event(state, status, "status.update").await,
-    );
-}
-
-/// A deleted status or undone reblog: `delete` with its id. Call it with the
-/// row as it was; mentions are gone by then, so only followers and public
-/// streams hear of it.
-pub async fn status_deleted(state: &AppState, status: &Status) {
     let result = async {
-        let streams = audience(state, status, &[]).await?;
-        publish(
+        let mut redis = state.redis().await?;
+        feeds::add_to_feeds(
+            &mut *redis,
+            &[feeds::home_key(state, status.account_id)],
+            &[status.id],
+        )
+        .await?;
+        drop(redis);
+        jobs::enqueue(
             state,
-            &streams,
-            &Event {
-                event: "delete".into(),
-                payload: status.id.to_string(),
-                account_ids: vec![status.account_id],
+            Job::DistributeStatus {
+                status_id: status.id,
+                edited: false,
             },
         )
         .await
     }
     .await;
-    log_failure("delete", result);
+    log_failure("queue the distribution of a new status", result);
+}
+
+/// An edited status: `status.update`, queued.
+pub async fn status_edited(state: &AppState, status: &Status) {
+    let result = jobs::enqueue(
+        state,
+        Job::DistributeStatus {
+            status_id: status.id,
+            edited: true,
+        },
+    )
+    .await;
+    log_failure("queue the distribution of an edit", result);
+}
+
+/// A deleted status or undone reblog, as the row was: queued for removal
+/// from feeds and a `delete` event.
+pub async fn status_deleted(state: &AppState, status: &Status) {
+    let result = jobs::enqueue(
+        state,
+        Job::UnpublishStatus {
+            status: StatusSnapshot::from(status),
+        },
+    )
+    .await;
+    log_failure("queue the removal of a status", result);
+}
+
+/// A new follow: the followed account's recent statuses go into the
+/// follower's home feed, queued.
+pub async fn follow_created(state: &AppState, account_id: i64, target_account_id: i64) {
+    let result = jobs::enqueue(
+        state,
+        Job::MergeIntoHomeFeed {
+            account_id,
+            target_account_id,
+        },
+    )
+    .await;
+    log_failure("queue a home feed merge", result);
 }
 
 /// Several new notifications (none is fine), one after the other.
@@ -185,5 +278,5 @@ pub async fn notification_created(state: &AppState, notification: &Notification)
         .await
     }
     .await;
-    log_failure("notification", result);
+    log_failure("publish a notification", result);
 }

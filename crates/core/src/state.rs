@@ -1,7 +1,10 @@
 //! The state every request handler, job and command shares.
 use std::sync::Arc;
+use std::time::Duration;
 
+use deadpool_redis::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ferrodon_db::{Pool, PooledConn};
+use tokio::sync::OnceCell;
 
 use crate::{Config, Error, Result};
 
@@ -14,21 +17,52 @@ pub struct AppState {
     pub db: Pool,
     /// Redis pool.
     pub redis: deadpool_redis::Pool,
+    /// One multiplexed, self-reconnecting Redis connection for the job
+    /// queues, opened on first use.
+    queue_conn: Arc<OnceCell<ConnectionManager>>,
 }
+
+/// How long a Redis command or connection attempt may take before it fails:
+/// a stalled Redis must surface as errors, not as silently stuck workers.
+pub const REDIS_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl AppState {
     /// Builds pools from the configuration. Connections open lazily, so this
     /// succeeds even while the database is still starting.
     pub fn new(config: Config) -> Result<Self> {
         let db = ferrodon_db::connect(config.database_url.expose(), config.db_pool)?;
-        let redis = deadpool_redis::Config::from_url(config.redis_url.expose())
+        let mut redis_config = deadpool_redis::Config::from_url(config.redis_url.expose());
+        let mut pool_config = deadpool_redis::PoolConfig::default();
+        pool_config.timeouts.wait = Some(REDIS_TIMEOUT);
+        pool_config.timeouts.create = Some(REDIS_TIMEOUT);
+        pool_config.timeouts.recycle = Some(REDIS_TIMEOUT);
+        redis_config.pool = Some(pool_config);
+        let redis = redis_config
             .create_pool(Some(deadpool_redis::Runtime::Tokio1))
             .map_err(|e| Error::Unavailable(format!("redis pool: {e}")))?;
         Ok(AppState {
             config: Arc::new(config),
             db,
             redis,
+            queue_conn: Arc::new(OnceCell::new()),
         })
+    }
+
+    /// The queues' Redis connection (cheap to clone; reconnects by itself,
+    /// and every command times out after [`REDIS_TIMEOUT`]).
+    pub async fn queue_connection(&self) -> Result<ConnectionManager> {
+        let conn = self
+            .queue_conn
+            .get_or_try_init(|| async {
+                let client = deadpool_redis::redis::Client::open(self.config.redis_url.expose())?;
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(REDIS_TIMEOUT))
+                    .set_response_timeout(Some(REDIS_TIMEOUT))
+                    .set_number_of_retries(2);
+                client.get_connection_manager_with_config(config).await
+            })
+            .await?;
+        Ok(conn.clone())
     }
 
     /// A database connection from the pool.

@@ -68,6 +68,7 @@ pub struct TestApp {
     /// `ws://127.0.0.1:PORT` of ferrodon-streaming, when started with [`TestApp::spawn_with_streaming`].
     pub streaming_url: Option<String>,
     child: Child,
+    worker: Child,
     streaming: Option<Child>,
     env: Vec<(String, String)>,
     log: PathBuf,
@@ -159,6 +160,7 @@ impl TestApp {
                     binary.display()
                 )
             });
+        let worker = spawn_worker(&env_for_streaming, WORKER_QUEUES);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -169,6 +171,7 @@ impl TestApp {
             client,
             streaming_url: None,
             child,
+            worker,
             streaming: None,
             env: env_for_streaming,
             log: log.clone(),
@@ -240,10 +243,54 @@ impl TestApp {
     }
 }
 
+/// The queues the worker of every [`TestApp`] runs (all but the scheduler,
+/// whose tests start their own).
+pub const WORKER_QUEUES: &str = "default,mailers,push,pull,ingress";
+
+/// Starts `ferrodon-default --queues QUEUES` with an instance's environment.
+pub fn spawn_worker(env: &[(String, String)], queues: &str) -> Child {
+    let binary = bin_dir().join("ferrodon-default");
+    Command::new(&binary)
+        .arg("--queues")
+        .arg(queues)
+        .env_clear()
+        .envs(env.iter().cloned())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()))
+}
+
+impl TestApp {
+    /// The environment the instance's processes run with.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    /// Polls `check` every 50 ms until it returns Some, for up to 10 s:
+    /// for effects that background jobs produce.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = self.worker.kill();
+        let _ = self.worker.wait();
         if let Some(child) = &mut self.streaming {
             let _ = child.kill();
             let _ = child.wait();

@@ -1,17 +1,30 @@
 //! Queue workers. Each binary pins one queue (`ferrodon-push` → `push`);
-//! `--queues a,b` runs several in one process to save memory.
+//! `--queues a,b` runs several in one process to save memory. A process
+//! that runs the `scheduler` queue also takes part in the scheduler
+//! election (see [`scheduler`]).
 //!
-//! This first cut connects, verifies its backing services, reports itself
-//! alive in Redis and waits for shutdown. No job is produced yet: posting,
-//! following and notifications happen in the web process's transaction.
-//! Job handlers arrive with the background-workers issue.
+//! On SIGTERM or Ctrl-C the workers stop taking jobs, finish the ones they
+//! run, and the process exits 0. When a queue's backend keeps failing for
+//! longer than FERRODON_WORKER_GIVE_UP_AFTER, the process exits 1 so its
+//! supervisor restarts it.
 #![warn(missing_docs)]
 
-use std::time::Duration;
+pub mod handler;
+pub mod metrics;
+pub mod runner;
+pub mod scheduler;
+
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
+use ferrodon_core::jobs::Queue;
 use ferrodon_core::{AppState, Config};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use handler::WorkerContext;
+use metrics::Metrics;
 
 /// Every queue, in Mastodon's names.
 pub const QUEUES: &[&str] = &["scheduler", "ingress", "push", "pull", "mailers", "default"];
@@ -24,39 +37,101 @@ struct Args {
     queues: Vec<String>,
 }
 
+fn parse_queues(default_queue: &str, names: Vec<String>) -> anyhow::Result<Vec<Queue>> {
+    let names = if names.is_empty() {
+        vec![default_queue.to_owned()]
+    } else {
+        names
+    };
+    let mut queues = Vec::new();
+    for name in names {
+        let queue = Queue::parse(name.trim())
+            .with_context(|| format!("unknown queue {name:?}; queues are {}", QUEUES.join(", ")))?;
+        if !queues.contains(&queue) {
+            queues.push(queue);
+        }
+    }
+    Ok(queues)
+}
+
 /// Runs the worker for `default_queue` (or the queues given with `--queues`) until SIGTERM.
 pub async fn run(default_queue: &str) -> anyhow::Result<()> {
     ferrodon_core::telemetry::init();
     let args = Args::parse();
-    let queues = if args.queues.is_empty() {
-        vec![default_queue.to_owned()]
-    } else {
-        args.queues
-    };
-    for q in &queues {
-        if !QUEUES.contains(&q.as_str()) {
-            anyhow::bail!("unknown queue {q:?}; queues are {}", QUEUES.join(", "));
-        }
-    }
+    let queues = parse_queues(default_queue, args.queues)?;
     let config = Config::from_env().context("configuration")?;
     let state = AppState::new(config).context("connecting")?;
-    if !state.is_healthy().await {
-        anyhow::bail!("PostgreSQL or Redis is not reachable");
+    if queues.contains(&Queue::Scheduler) {
+        scheduler::schedules(&state)?;
     }
-    tracing::info!(queues = %queues.join(","), "worker started");
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    let mut heartbeat = tokio::time::interval(Duration::from_secs(30));
-    loop {
-        tokio::select! {
-            _ = heartbeat.tick() => {
-                if !state.is_healthy().await {
-                    tracing::warn!("PostgreSQL or Redis is not reachable");
-                }
+    let metrics = Arc::new(Metrics::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut tasks = JoinSet::new();
+    for queue in &queues {
+        let ctx = WorkerContext {
+            state: state.clone(),
+            metrics: metrics.clone(),
+            queue: *queue,
+        };
+        tasks.spawn(runner::run_queue(ctx, stop_rx.clone()));
+    }
+    if queues.contains(&Queue::Scheduler) {
+        tasks.spawn(scheduler::run(
+            state.clone(),
+            metrics.clone(),
+            stop_rx.clone(),
+        ));
+    }
+    if state.config.metrics_port != 0 {
+        let (state, metrics, queues) = (state.clone(), metrics.clone(), queues.clone());
+        let port = state.config.metrics_port;
+        tokio::spawn(async move {
+            if let Err(e) = metrics::serve(state, metrics, queues, port).await {
+                tracing::error!(error = %e, port, "metrics server failed");
             }
-            _ = term.recv() => break,
-            _ = tokio::signal::ctrl_c() => break,
+        });
+    }
+    let names: Vec<&str> = queues.iter().map(|q| q.name()).collect();
+    tracing::info!(queues = %names.join(","), "worker started");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let outcome = tokio::select! {
+        _ = term.recv() => Ok(()),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+        Some(done) = tasks.join_next() => match done {
+            Ok(Ok(())) => Err(anyhow::anyhow!("a worker stopped unexpectedly")),
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(anyhow::anyhow!("a worker crashed: {e}")),
+        },
+    };
+    let _ = stop_tx.send(true);
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Err(e)) = done {
+            tracing::warn!(error = %e, "worker stopped with an error");
         }
     }
-    tracing::info!("worker stopped");
-    Ok(())
+    match &outcome {
+        Ok(()) => tracing::info!("worker stopped"),
+        Err(e) => tracing::error!(error = %e, "worker exiting"),
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queues_default_to_the_binary_and_are_checked() {
+        assert_eq!(parse_queues("push", vec![]).unwrap(), vec![Queue::Push]);
+        assert_eq!(
+            parse_queues(
+                "push",
+                vec!["default".into(), "mailers".into(), "default".into()]
+            )
+            .unwrap(),
+            vec![Queue::Default, Queue::Mailers]
+        );
+        let err = parse_queues("push", vec!["sidekiq".into()]).unwrap_err();
+        assert!(err.to_string().contains("unknown queue \"sidekiq\""));
+    }
 }

@@ -35,9 +35,10 @@ pub async fn follow(
     {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
-    let note = conn
+    let (note, followed) = conn
         .transaction(async |conn| {
             let mut note = None;
+            let mut followed = false;
             let existing = follows::get_follow(conn, actor.id, target.id).await?;
             let new = NewFollow {
                 account_id: actor.id,
@@ -59,14 +60,18 @@ pub async fn follow(
                 if created {
                     accounts::add_to_follow_counts(conn, actor.id, target.id, 1).await?;
                     note = notify_follow(conn, target.id, actor.id, "follow").await?;
+                    followed = true;
                 }
             } else if follows::put_follow_request(conn, &new).await? && target.is_local() {
                 note = notify_follow(conn, target.id, actor.id, "follow_request").await?;
             }
-            Ok::<_, Error>(note)
+            Ok::<_, Error>((note, followed))
         })
         .await?;
     drop(conn);
+    if followed {
+        live::follow_created(state, actor.id, target.id).await;
+    }
     live::notifications_created(state, note.as_slice()).await;
     Ok(())
 }

@@ -55,6 +55,7 @@ pub async fn authorize_follow_request(
         })
         .await?;
     drop(conn);
+    live::follow_created(state, requester_id, target.id).await;
     live::notifications_created(state, note.as_slice()).await;
     Ok(())
 }

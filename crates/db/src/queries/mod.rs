@@ -5,6 +5,7 @@ pub mod blocks_mutes;
 pub mod favourites_bookmarks;
 pub mod follows;
 pub mod lists;
+pub mod maintenance;
 pub mod markers;
 pub mod notifications;
 pub mod oauth;

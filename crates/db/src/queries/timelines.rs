@@ -68,46 +68,117 @@ macro_rules! hide_for_viewer {
     }};
 }
 
-/// The home timeline of `viewer`: its own statuses and those of accounts it
-/// follows (their reblogs only where the follow shows reblogs), that it may
-/// see, except members of its exclusive lists.
+/// The home timeline query of `viewer`, unpaged: its own statuses and those
+/// of accounts it follows (their reblogs only where the follow shows
+/// reblogs), that it may see, except members of its exclusive lists.
+macro_rules! home_timeline_query {
+    ($viewer:expr) => {{
+        let viewer: i64 = $viewer;
+        let followed = follows::table
+            .filter(follows::account_id.eq(viewer))
+            .select(follows::target_account_id);
+        let reblogs_hidden_from = follows::table
+            .filter(follows::account_id.eq(viewer))
+            .filter(follows::show_reblogs.eq(false))
+            .select(follows::target_account_id);
+        let mentioning = mentions::table
+            .filter(mentions::account_id.eq(viewer))
+            .select(mentions::status_id);
+        let exclusive_members = list_accounts::table
+            .inner_join(lists::table)
+            .filter(lists::account_id.eq(viewer))
+            .filter(lists::exclusive.eq(true))
+            .select(list_accounts::account_id);
+        let query = statuses::table
+            .select(statuses::id)
+            .filter(
+                statuses::account_id
+                    .eq_any(followed)
+                    .or(statuses::account_id.eq(viewer)),
+            )
+            .filter(
+                statuses::reblog_of_id
+                    .is_null()
+                    .or(statuses::account_id.ne_all(reblogs_hidden_from)),
+            )
+            .filter(
+                statuses::visibility
+                    .le(2)
+                    .or(statuses::account_id.eq(viewer))
+                    .or(statuses::id.eq_any(mentioning)),
+            )
+            .filter(statuses::account_id.ne_all(exclusive_members));
+        hide_for_viewer!(query, viewer)
+    }};
+}
+
+/// The home timeline of `viewer` computed from PostgreSQL alone (see
+/// `home_timeline_query!` for what belongs in it).
 pub async fn list_home_timeline(conn: &mut Conn, viewer: i64, page: &Page) -> Result<Vec<i64>> {
+    Ok(load_page!(
+        home_timeline_query!(viewer),
+        statuses::id,
+        *page,
+        conn
+    ))
+}
+
+/// Of `candidates` (ids a Redis home feed holds), one page of those that
+/// belong in `viewer`'s home timeline now: the same rules as
+/// [`list_home_timeline`], so unfollows, blocks, mutes and deletions since
+/// the feed was written are honoured at read time.
+pub async fn list_home_timeline_among(
+    conn: &mut Conn,
+    viewer: i64,
+    candidates: &[i64],
+    page: &Page,
+) -> Result<Vec<i64>> {
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = home_timeline_query!(viewer).filter(statuses::id.eq_any(candidates));
+    Ok(load_page!(query, statuses::id, *page, conn))
+}
+
+/// The newest `limit` statuses that may belong in `viewer`'s home timeline
+/// now or after a mute or block is lifted: its own, those of accounts it
+/// follows and those mentioning it. A home feed is built from these; the
+/// read rules filter them.
+pub async fn list_home_candidates(conn: &mut Conn, viewer: i64, limit: i64) -> Result<Vec<i64>> {
     let followed = follows::table
         .filter(follows::account_id.eq(viewer))
-        .select(follows::target_account_id);
-    let reblogs_hidden_from = follows::table
-        .filter(follows::account_id.eq(viewer))
-        .filter(follows::show_reblogs.eq(false))
         .select(follows::target_account_id);
     let mentioning = mentions::table
         .filter(mentions::account_id.eq(viewer))
         .select(mentions::status_id);
-    let query = statuses::table
+    Ok(statuses::table
         .select(statuses::id)
         .filter(
             statuses::account_id
                 .eq_any(followed)
-                .or(statuses::account_id.eq(viewer)),
-        )
-        .filter(
-            statuses::reblog_of_id
-                .is_null()
-                .or(statuses::account_id.ne_all(reblogs_hidden_from)),
-        )
-        .filter(
-            statuses::visibility
-                .le(2)
                 .or(statuses::account_id.eq(viewer))
                 .or(statuses::id.eq_any(mentioning)),
-        );
-    let exclusive_members = list_accounts::table
-        .inner_join(lists::table)
-        .filter(lists::account_id.eq(viewer))
-        .filter(lists::exclusive.eq(true))
-        .select(list_accounts::account_id);
-    let query = query.filter(statuses::account_id.ne_all(exclusive_members));
-    let query = hide_for_viewer!(query, viewer);
-    Ok(load_page!(query, statuses::id, *page, conn))
+        )
+        .order(statuses::id.desc())
+        .limit(limit)
+        .load(conn)
+        .await?)
+}
+
+/// The newest `limit` status ids an account wrote (any visibility), for
+/// merging into a follower's home feed; the read rules filter them later.
+pub async fn list_recent_status_ids(
+    conn: &mut Conn,
+    account_id: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    Ok(statuses::table
+        .select(statuses::id)
+        .filter(statuses::account_id.eq(account_id))
+        .order(statuses::id.desc())
+        .limit(limit)
+        .load(conn)
+        .await?)
 }
 
 /// Where statuses on a public timeline may come from.

@@ -6,7 +6,7 @@ use ferrodon_core::db::queries::favourites_bookmarks::{
 use ferrodon_core::db::queries::timelines::{self, Locality};
 use ferrodon_core::db::Page;
 use ferrodon_core::services::instance_settings::require_public_timeline_access;
-use ferrodon_core::{views, AppState};
+use ferrodon_core::{feeds, views, AppState};
 
 use super::{json_page, statuses_page};
 use crate::error::ApiResult;
@@ -29,8 +29,8 @@ async fn home(
     auth.0.require_scope(&["read:statuses"])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
+    let ids = feeds::home_timeline(&state, me.id, &page).await?;
     let mut conn = state.conn().await?;
-    let ids = timelines::list_home_timeline(&mut conn, me.id, &page).await?;
     let statuses = views::render_statuses(&mut conn, &state.config, &ids, Some(me.id)).await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }

@@ -1,0 +1,200 @@
+//! Background jobs: typed payloads, the queue each belongs to, and how they
+//! are enqueued. Jobs are enqueued only after the transaction that made
+//! them necessary has committed, and every handler is idempotent: delivery
+//! is at least once.
+//!
+//! The queues are apalis-redis queues named `{REDIS_NAMESPACE:}queue:NAME`.
+//! apalis's own retry schedule is not used: a failed job is re-enqueued by
+//! the worker with exponential backoff and jitter ([`retry`]) and, after
+//! its last attempt, kept in a dead set operators can inspect and retry
+//! (`ferrodonctl queues`).
+use serde::{Deserialize, Serialize};
+
+mod perform;
+pub mod queue;
+pub mod retry;
+
+pub use perform::perform;
+pub use queue::{enqueue, enqueue_at, Envelope};
+
+/// The queues, in Mastodon's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Queue {
+    /// Periodic maintenance (only the elected scheduler enqueues here).
+    Scheduler,
+    /// Inbound federation.
+    Ingress,
+    /// Outbound federation deliveries.
+    Push,
+    /// Fetching remote resources.
+    Pull,
+    /// E-mail.
+    Mailers,
+    /// Everything else: fan-out to home feeds, streaming events.
+    Default,
+}
+
+impl Queue {
+    /// Every queue.
+    pub const ALL: [Queue; 6] = [
+        Queue::Scheduler,
+        Queue::Ingress,
+        Queue::Push,
+        Queue::Pull,
+        Queue::Mailers,
+        Queue::Default,
+    ];
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Queue::Scheduler => "scheduler",
+            Queue::Ingress => "ingress",
+            Queue::Push => "push",
+            Queue::Pull => "pull",
+            Queue::Mailers => "mailers",
+            Queue::Default => "default",
+        }
+    }
+
+    /// Parses a name.
+    pub fn parse(name: &str) -> Option<Queue> {
+        Queue::ALL.into_iter().find(|q| q.name() == name)
+    }
+}
+
+/// Work the scheduler starts periodically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodicTask {
+    /// Trim finished job data and old dead jobs from Redis.
+    VacuumQueues,
+    /// Delete expired or used OAuth codes and long-revoked tokens.
+    RemoveStaleTokens,
+    /// Delete mutes whose duration ran out.
+    RemoveExpiredMutes,
+}
+
+impl PeriodicTask {
+    /// Every periodic task.
+    pub const ALL: [PeriodicTask; 3] = [
+        PeriodicTask::VacuumQueues,
+        PeriodicTask::RemoveStaleTokens,
+        PeriodicTask::RemoveExpiredMutes,
+    ];
+
+    /// Its name in FERRODON_SCHEDULE and in metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            PeriodicTask::VacuumQueues => "vacuum_queues",
+            PeriodicTask::RemoveStaleTokens => "remove_stale_tokens",
+            PeriodicTask::RemoveExpiredMutes => "remove_expired_mutes",
+        }
+    }
+
+    /// How often it runs unless configured otherwise, in seconds.
+    pub fn default_interval_secs(self) -> u64 {
+        match self {
+            PeriodicTask::VacuumQueues => 15 * 60,
+            PeriodicTask::RemoveStaleTokens => 24 * 3600,
+            PeriodicTask::RemoveExpiredMutes => 3600,
+        }
+    }
+
+    /// Parses a name.
+    pub fn parse(name: &str) -> Option<PeriodicTask> {
+        PeriodicTask::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// A status as it was, for work that runs after it is gone (deletion).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusSnapshot {
+    /// Id.
+    pub id: i64,
+    /// Author.
+    pub account_id: i64,
+    /// Stored visibility.
+    pub visibility: i16,
+    /// The reblogged status, for a reblog.
+    pub reblog_of_id: Option<i64>,
+    /// Written on this instance.
+    pub local: bool,
+}
+
+impl From<&ferrodon_db::models::Status> for StatusSnapshot {
+    fn from(s: &ferrodon_db::models::Status) -> Self {
+        StatusSnapshot {
+            id: s.id,
+            account_id: s.account_id,
+            visibility: s.visibility,
+            reblog_of_id: s.reblog_of_id,
+            local: s.local,
+        }
+    }
+}
+
+/// One unit of background work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Job {
+    /// A new or edited status: into its audience's home feeds, and out to
+    /// the streaming server (`update` or `status.update`).
+    DistributeStatus {
+        /// The status.
+        status_id: i64,
+        /// True for an edit.
+        edited: bool,
+    },
+    /// A deleted status or undone reblog: out of home feeds, `delete` to streams.
+    UnpublishStatus {
+        /// The status as it was.
+        status: StatusSnapshot,
+    },
+    /// Rebuild a home feed from PostgreSQL.
+    RegenerateHomeFeed {
+        /// Whose.
+        account_id: i64,
+    },
+    /// A new follow: the followed account's recent statuses into the follower's feed.
+    MergeIntoHomeFeed {
+        /// The follower.
+        account_id: i64,
+        /// The followed account.
+        target_account_id: i64,
+    },
+    /// A periodic task, enqueued by the elected scheduler.
+    Periodic {
+        /// Which.
+        task: PeriodicTask,
+    },
+    /// Does nothing: used to measure the queue itself and to probe workers.
+    Noop,
+}
+
+impl Job {
+    /// The queue the job runs on.
+    pub fn queue(&self) -> Queue {
+        match self {
+            Job::Periodic { .. } => Queue::Scheduler,
+            Job::DistributeStatus { .. }
+            | Job::UnpublishStatus { .. }
+            | Job::RegenerateHomeFeed { .. }
+            | Job::MergeIntoHomeFeed { .. }
+            | Job::Noop => Queue::Default,
+        }
+    }
+
+    /// A short name for logs and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::DistributeStatus { .. } => "distribute_status",
+            Job::UnpublishStatus { .. } => "unpublish_status",
+            Job::RegenerateHomeFeed { .. } => "regenerate_home_feed",
+            Job::MergeIntoHomeFeed { .. } => "merge_into_home_feed",
+            Job::Periodic { .. } => "periodic",
+            Job::Noop => "noop",
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Running one job. Every branch is idempotent: a job delivered twice (the
+//! queue is at-least-once) leaves the same result as once.
+use ferrodon_db::queries::{maintenance, statuses};
+
+use super::{Job, PeriodicTask};
+use crate::{feeds, live, AppState, Error, Result};
+
+/// Revoked tokens are kept this many days (for audit) before deletion.
+const REVOKED_TOKEN_RETENTION_DAYS: i64 = 7;
+
+/// Runs `job`.
+pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
+    match job {
+        Job::DistributeStatus { status_id, edited } => {
+            let mut conn = state.conn().await?;
+            let status = match statuses::get_status_by_id(&mut conn, *status_id).await {
+                Ok(status) => status,
+                // Deleted before it was distributed: nothing left to do.
+                Err(ferrodon_db::Error::NotFound) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            drop(conn);
+            live::distribute_status(state, &status, *edited).await
+        }
+        Job::UnpublishStatus { status } => live::unpublish_status(state, status).await,
+        Job::RegenerateHomeFeed { account_id } => {
+            feeds::regenerate_home_feed(state, *account_id).await
+        }
+        Job::MergeIntoHomeFeed {
+            account_id,
+            target_account_id,
+        } => feeds::merge_into_home_feed(state, *account_id, *target_account_id).await,
+        Job::Periodic { task } => run_periodic(state, *task).await,
+        Job::Noop => Ok(()),
+    }
+}
+
+async fn run_periodic(state: &AppState, task: PeriodicTask) -> Result<()> {
+    match task {
+        PeriodicTask::VacuumQueues => {
+            let removed = super::queue::vacuum(state).await?;
+            tracing::info!(removed, "vacuumed finished jobs");
+        }
+        PeriodicTask::RemoveStaleTokens => {
+            let mut conn = state.conn().await?;
+            let grants = maintenance::delete_stale_access_grants(&mut conn).await?;
+            let tokens =
+                maintenance::delete_revoked_access_tokens(&mut conn, REVOKED_TOKEN_RETENTION_DAYS)
+                    .await?;
+            tracing::info!(grants, tokens, "removed stale OAuth codes and tokens");
+        }
+        PeriodicTask::RemoveExpiredMutes => {
+            let mut conn = state.conn().await?;
+            let mutes = maintenance::delete_expired_mutes(&mut conn).await?;
+            tracing::info!(mutes, "removed expired mutes");
+        }
+    }
+    Ok::<(), Error>(())
+}
