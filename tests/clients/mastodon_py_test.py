@@ -62,6 +62,7 @@ class Instance:
         }
         self.proc = None
         self.streaming = None
+        self.worker = None
         self.log = tempfile.NamedTemporaryFile(prefix="ferrodon-web-py-", suffix=".log", delete=False)
 
     def ctl(self, *args):
@@ -75,6 +76,8 @@ class Instance:
         self.ctl("db", "migrate")
         self.proc = subprocess.Popen([os.path.join(BIN, "ferrodon-web")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         self.streaming = subprocess.Popen([os.path.join(BIN, "ferrodon-streaming")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
+        # Fan-out to home feeds and streams runs in the default queue.
+        self.worker = subprocess.Popen([os.path.join(BIN, "ferrodon-default"), "--queues", "default,mailers"], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -86,7 +89,7 @@ class Instance:
         raise RuntimeError("ferrodon-web did not become healthy: " + open(self.log.name).read())
 
     def stop(self):
-        for proc in (self.proc, self.streaming):
+        for proc in (self.proc, self.streaming, self.worker):
             if proc:
                 proc.terminate()
                 try:

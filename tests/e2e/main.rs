@@ -8,3 +8,4 @@ mod oauth;
 mod rate_limits;
 mod streaming;
 mod well_known;
+mod workers;

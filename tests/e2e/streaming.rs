@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use ferrodon_testkit::factories::local_user;
+use ferrodon_testkit::own_redis::OwnRedis;
 use ferrodon_testkit::TestApp;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
@@ -248,58 +249,11 @@ async fn revoking_a_token_closes_its_connections() {
     );
 }
 
-/// A Redis of the test's own, so it can be restarted.
-struct OwnRedis {
-    port: u16,
-    child: std::process::Child,
-}
-
-impl OwnRedis {
-    fn start(port: u16) -> OwnRedis {
-        let child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server (installed by scripts/setup-services)");
-        OwnRedis { port, child }
-    }
-
-    async fn wait_ready(&self) {
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
-                .await
-                .is_ok()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("redis-server on port {} did not start", self.port);
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn subscribers_keep_receiving_after_a_redis_restart() {
     let port = ferrodon_testkit::app::free_port();
-    let redis = OwnRedis::start(port);
-    redis.wait_ready().await;
-    let url = format!("redis://127.0.0.1:{port}/");
+    let redis = OwnRedis::start(port).await;
+    let url = redis.url();
     let app = TestApp::spawn_with_streaming(&[("REDIS_URL", url.as_str())]).await;
     let (_, _, alice) = local_user(&app.state, "alice").await;
     let ws_url = format!(
@@ -309,9 +263,7 @@ async fn subscribers_keep_receiving_after_a_redis_restart() {
     let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.unwrap();
     app.wait_for_subscriber("timeline:public").await;
 
-    drop(redis);
-    let redis = OwnRedis::start(port);
-    redis.wait_ready().await;
+    let redis = redis.restart().await;
     app.wait_for_subscriber("timeline:public").await;
 
     let posted: Value = app

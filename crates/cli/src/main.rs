@@ -26,6 +26,9 @@ enum Command {
     /// Issue access tokens for scripts and tests
     #[command(subcommand)]
     Tokens(commands::tokens::TokensCommand),
+    /// Inspect and mend the job queues
+    #[command(subcommand)]
+    Queues(commands::queues::QueuesCommand),
     /// Database maintenance
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -50,6 +53,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Accounts(cmd) => commands::accounts::run(cmd, &state).await,
         Command::Settings(cmd) => commands::settings::run(cmd, &state).await,
         Command::Tokens(cmd) => commands::tokens::run(cmd, &state).await,
+        Command::Queues(cmd) => commands::queues::run(cmd, &state).await,
         Command::Db(_) => Ok(()),
     }
 }

@@ -267,6 +267,25 @@ impl TestApp {
         &self.env
     }
 
+    /// Runs `ferrodonctl ARGS` against this instance; returns its standard
+    /// output, panicking with its standard error when it fails.
+    pub fn ctl(&self, args: &[&str]) -> String {
+        let binary = bin_dir().join("ferrodonctl");
+        let out = Command::new(&binary)
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().cloned())
+            .output()
+            .unwrap_or_else(|e| panic!("could not run {}: {e}", binary.display()));
+        assert!(
+            out.status.success(),
+            "ferrodonctl {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Polls `check` every 50 ms until it returns Some, for up to 10 s:
     /// for effects that background jobs produce.
     pub async fn eventually<T, F, Fut>(&self, what: &str, mut check: F) -> T

@@ -7,6 +7,7 @@ pub mod app;
 pub mod db;
 pub mod factories;
 pub mod oauth;
+pub mod own_redis;
 
 pub use app::TestApp;
 pub use db::TestDb;

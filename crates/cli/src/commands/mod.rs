@@ -1,5 +1,6 @@
 //! One subcommand group per file.
 pub mod accounts;
 pub mod db;
+pub mod queues;
 pub mod settings;
 pub mod tokens;

@@ -5,7 +5,7 @@
 //! `:workers`) plus two of ours: `:wake`, a pub/sub channel that wakes idle
 //! workers as soon as a job is pushed (apalis-redis only polls), and
 //! `:dead_letters`, the list of jobs that failed every attempt.
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_redis::{Config as QueueConfig, ConnectionManager, RedisStorage};
@@ -98,7 +98,13 @@ pub async fn enqueue_at(
     let mut storage = storage(state, queue).await?;
     let mut task = TaskBuilder::new(envelope);
     if let Some(delay) = delay {
-        task = task.run_after(delay);
+        // apalis-redis schedules in whole seconds and truncates; round up so
+        // a job never runs before its delay is over.
+        let due = SystemTime::now() + delay;
+        let secs = due
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
+        task = task.run_at_timestamp(secs);
     }
     storage.push_task(task.build()).await.map_err(push_error)?;
     if delay.is_none() {

@@ -40,3 +40,12 @@ pub async fn delete_expired_mutes(conn: &mut Conn) -> Result<usize> {
             .await?,
     )
 }
+
+/// How many mutes have run out and wait for [`delete_expired_mutes`].
+pub async fn count_expired_mutes(conn: &mut Conn) -> Result<i64> {
+    Ok(mutes::table
+        .filter(mutes::expires_at.lt(diesel::dsl::now))
+        .count()
+        .get_result(conn)
+        .await?)
+}
