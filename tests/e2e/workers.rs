@@ -418,11 +418,22 @@ async fn queued_jobs_survive_a_redis_restart_and_workers_reconnect() {
         },
     )
     .await;
-    // A worker for the scheduler queue runs the five kept jobs.
-    let mut worker = spawn_worker(app.env(), "scheduler");
+    // A worker for the scheduler queue runs the five kept jobs (and, as it
+    // wins the election, periodic ones of its own).
+    let port = free_port();
+    let mut env = app.env().to_vec();
+    env.push(("FERRODON_METRICS_PORT".into(), port.to_string()));
+    let mut worker = spawn_worker(&env, "scheduler");
     app.eventually("the kept jobs to run", || async {
+        let text = metrics(port).await?;
+        let ran: u64 = text.lines().find_map(|l| {
+            l.strip_prefix("ferrodon_jobs_processed_total{queue=\"scheduler\"}")?
+                .trim()
+                .parse()
+                .ok()
+        })?;
         let s = jobqueue::stats(&app.state, Queue::Scheduler).await.ok()?;
-        (s.done >= 5 && s.pending == 0).then_some(())
+        (ran >= 5 && s.pending == 0).then_some(())
     })
     .await;
     let _ = worker.kill();
@@ -455,4 +466,41 @@ async fn a_worker_exits_non_zero_when_redis_stalls_too_long() {
     };
     redis.thaw();
     assert_eq!(status.code(), Some(1), "exit status {status:?}");
+}
+
+#[tokio::test]
+async fn web_metrics_count_requests_and_show_queue_depth() {
+    let app = TestApp::spawn().await;
+    jobqueue::enqueue_at(
+        &app.state,
+        jobqueue::Envelope::new(Job::Noop),
+        Some(Duration::from_secs(3600)),
+    )
+    .await
+    .unwrap();
+    let missing = app
+        .client
+        .get(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let sample = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
+    };
+    assert!(sample("ferrodon_http_requests_total{status=\"4xx\"}") >= 1);
+    assert_eq!(sample("ferrodon_queue_scheduled{queue=\"default\"}"), 1);
+    assert_eq!(sample("ferrodon_queue_dead{queue=\"default\"}"), 0);
+    assert!(sample("ferrodon_pool_max_connections{pool=\"database\"}") >= 1);
 }

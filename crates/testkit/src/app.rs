@@ -42,7 +42,10 @@ pub fn instance_env(db_url: &str, port: u16, namespace: &str) -> Vec<(String, St
         ("BIND", "127.0.0.1".into()),
         ("PORT", port.to_string()),
         ("WEB_CONCURRENCY", "1".into()),
-        ("RUST_LOG", "warn".into()),
+        (
+            "RUST_LOG",
+            std::env::var("FERRODON_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -247,16 +250,29 @@ impl TestApp {
 /// whose tests start their own).
 pub const WORKER_QUEUES: &str = "default,mailers,push,pull,ingress";
 
-/// Starts `ferrodon-default --queues QUEUES` with an instance's environment.
+/// Starts `ferrodon-default --queues QUEUES` with an instance's
+/// environment. Its log goes to FERRODON_TEST_WORKER_LOG when that is set.
 pub fn spawn_worker(env: &[(String, String)], queues: &str) -> Child {
     let binary = bin_dir().join("ferrodon-default");
+    let log = || {
+        std::env::var("FERRODON_TEST_WORKER_LOG")
+            .ok()
+            .and_then(|path| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .ok()
+            })
+            .map_or_else(Stdio::null, Stdio::from)
+    };
     Command::new(&binary)
         .arg("--queues")
         .arg(queues)
         .env_clear()
         .envs(env.iter().cloned())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(log())
+        .stderr(log())
         .spawn()
         .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()))
 }

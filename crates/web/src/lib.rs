@@ -5,6 +5,7 @@
 pub mod error;
 pub mod extract;
 pub mod link_header;
+pub mod metrics;
 pub mod middleware;
 pub mod routes;
 
@@ -33,9 +34,11 @@ impl Server {
         let port = listener.local_addr()?.port();
         let workers = state.config.web_concurrency;
         let data = web::Data::new(state);
+        let http_metrics = web::Data::new(metrics::HttpMetrics::default());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(http_metrics.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(1 << 20)
@@ -43,16 +46,19 @@ impl Server {
                 )
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .wrap(actix_web::middleware::from_fn(middleware::api_rate_limit))
+                .wrap(actix_web::middleware::from_fn(metrics::count_requests))
                 // The path only (%U), never the query string: clients may put
                 // `access_token=` there, and secrets must not reach the logs.
                 .wrap(
                     actix_web::middleware::Logger::new("%{r}a %{METHOD}xi %U %s %b %Dms")
                         .custom_request_replace("METHOD", |req| req.method().to_string())
-                        .exclude("/health"),
+                        .exclude("/health")
+                        .exclude("/metrics"),
                 )
                 // Rails ignores a trailing slash and clients rely on it (Mastodon.py asks for `/api/v1/instance/`).
                 .wrap(actix_web::middleware::NormalizePath::trim())
                 .configure(routes::configure)
+                .configure(metrics::configure)
                 .default_service(web::to(routes::not_found))
         })
         .workers(workers)

@@ -2,11 +2,11 @@
 //! serves them (`GET /metrics`) and a health check (`GET /health`) on
 //! FERRODON_METRICS_PORT.
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use ferrodon_core::jobs::metrics::{family, queue_label};
 use ferrodon_core::jobs::{self, PeriodicTask, Queue};
 use ferrodon_core::AppState;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -113,51 +113,7 @@ impl Metrics {
             "counter",
             &per_queue(|c| c.busy_micros.load(Ordering::Relaxed)),
         );
-        let mut stats = Vec::new();
-        for q in queues {
-            match jobs::queue::stats(state, *q).await {
-                Ok(s) => stats.push((queue_label(*q), s)),
-                Err(e) => tracing::warn!(error = %e, "could not read queue stats"),
-            }
-        }
-        let gauge = |read: fn(&jobs::queue::QueueStats) -> u64| -> Vec<(String, u64)> {
-            stats.iter().map(|(l, s)| (l.clone(), read(s))).collect()
-        };
-        family(
-            &mut out,
-            "ferrodon_queue_pending",
-            "Jobs due and waiting for a worker.",
-            "gauge",
-            &gauge(|s| s.pending),
-        );
-        family(
-            &mut out,
-            "ferrodon_queue_scheduled",
-            "Jobs waiting for a retry.",
-            "gauge",
-            &gauge(|s| s.scheduled),
-        );
-        family(
-            &mut out,
-            "ferrodon_queue_running",
-            "Jobs being run.",
-            "gauge",
-            &gauge(|s| s.running),
-        );
-        family(
-            &mut out,
-            "ferrodon_queue_dead",
-            "Dead letters kept.",
-            "gauge",
-            &gauge(|s| s.dead),
-        );
-        family(
-            &mut out,
-            "ferrodon_queue_latency_seconds",
-            "Age of the oldest due job.",
-            "gauge",
-            &gauge(|s| s.latency_secs),
-        );
+        jobs::metrics::write_queue_gauges(&mut out, state, queues).await;
         let runs: Vec<(String, u64)> = PeriodicTask::ALL
             .iter()
             .filter_map(|t| {
@@ -183,22 +139,6 @@ impl Metrics {
             &[(String::new(), leader)],
         );
         out
-    }
-}
-
-fn queue_label(queue: Queue) -> String {
-    format!("queue=\"{}\"", queue.name())
-}
-
-/// Writes one metric family: HELP, TYPE and a sample per label set.
-fn family(out: &mut String, name: &str, help: &str, kind: &str, samples: &[(String, u64)]) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-    for (labels, value) in samples {
-        if labels.is_empty() {
-            let _ = writeln!(out, "{name} {value}");
-        } else {
-            let _ = writeln!(out, "{name}{{{labels}}} {value}");
-        }
     }
 }
 

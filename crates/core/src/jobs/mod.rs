@@ -10,6 +10,7 @@
 //! (`ferrodonctl queues`).
 use serde::{Deserialize, Serialize};
 
+pub mod metrics;
 mod perform;
 pub mod queue;
 pub mod retry;
