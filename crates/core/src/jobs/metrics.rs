@@ -23,6 +23,9 @@ pub fn family(out: &mut String, name: &str, help: &str, kind: &str, samples: &[(
     }
 }
 
+/// Reads one figure of a queue's statistics.
+type StatRead = fn(&queue::QueueStats) -> u64;
+
 /// Depth, retries, running jobs, dead letters and lag of `queues`.
 pub async fn write_queue_gauges(out: &mut String, state: &AppState, queues: &[Queue]) {
     let mut stats = Vec::new();
@@ -32,10 +35,10 @@ pub async fn write_queue_gauges(out: &mut String, state: &AppState, queues: &[Qu
             Err(e) => tracing::warn!(error = %e, "could not read queue stats"),
         }
     }
-    let gauge = |read: fn(&queue::QueueStats) -> u64| -> Vec<(String, u64)> {
+    let gauge = |read: StatRead| -> Vec<(String, u64)> {
         stats.iter().map(|(l, s)| (l.clone(), read(s))).collect()
     };
-    let families: [(&str, &str, fn(&queue::QueueStats) -> u64); 5] = [
+    let families: [(&str, &str, StatRead); 5] = [
         (
             "ferrodon_queue_pending",
             "Jobs due and waiting for a worker.",
