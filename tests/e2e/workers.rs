@@ -196,9 +196,9 @@ async fn failing_jobs_back_off_become_dead_letters_and_can_be_retried() {
 
     // The operator mends the cause and retries: the job runs and succeeds.
     let _: () = redis_cmd(&app, redis::cmd("DEL").arg(&feed)).await;
+    let done_before = stats(&app, Queue::Default).await.done;
     let out = app.ctl(&["queues", "retry", "default"]);
     assert!(out.contains("default: 1 dead jobs queued again"), "{out}");
-    let done_before = stats(&app, Queue::Default).await.done;
     app.eventually("the retried job to finish", || async {
         let s = stats(&app, Queue::Default).await;
         (s.done > done_before && s.pending == 0 && s.dead == 0).then_some(())
@@ -503,4 +503,41 @@ async fn web_metrics_count_requests_and_show_queue_depth() {
     assert_eq!(sample("ferrodon_queue_scheduled{queue=\"default\"}"), 1);
     assert_eq!(sample("ferrodon_queue_dead{queue=\"default\"}"), 0);
     assert!(sample("ferrodon_pool_max_connections{pool=\"database\"}") >= 1);
+}
+
+#[tokio::test]
+async fn feeds_keep_the_newest_items_and_their_built_marker() {
+    let app = TestApp::spawn().await;
+    let key = feeds::home_key(&app.state, 42);
+    let mut conn = app.state.redis().await.unwrap();
+    // A missing feed is not started by fan-out.
+    let took = feeds::add_to_feeds(&mut *conn, std::slice::from_ref(&key), &[1, 2, 3])
+        .await
+        .unwrap();
+    assert_eq!(took, 0);
+    let exists: bool = redis::cmd("EXISTS")
+        .arg(&key)
+        .query_async(&mut *conn)
+        .await
+        .unwrap();
+    assert!(!exists);
+
+    feeds::replace_feed(&mut *conn, &key, &[]).await.unwrap();
+    let ids: Vec<i64> = (1..=(feeds::MAX_ITEMS as i64 + 5)).collect();
+    for chunk in ids.chunks(100) {
+        feeds::add_to_feeds(&mut *conn, std::slice::from_ref(&key), chunk)
+            .await
+            .unwrap();
+    }
+    let members: Vec<String> = redis::cmd("ZRANGE")
+        .arg(&key)
+        .arg(0)
+        .arg(-1)
+        .query_async(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(members.len(), feeds::MAX_ITEMS + 1);
+    assert_eq!(members[0], feeds::BUILT_MARKER);
+    assert_eq!(members[1], "6", "the five oldest were trimmed");
+    assert_eq!(members.last().unwrap(), &ids.last().unwrap().to_string());
 }

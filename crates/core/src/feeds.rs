@@ -21,6 +21,8 @@ use crate::{AppState, Result};
 pub const MAX_ITEMS: usize = 400;
 /// Feeds not read for this long expire.
 pub const FEED_TTL_SECS: i64 = 14 * 24 * 3600;
+/// A missing feed is queued for rebuilding at most once per this many seconds.
+const REGENERATION_GUARD_SECS: u64 = 60;
 /// The member that marks a feed as built.
 pub const BUILT_MARKER: &str = "built";
 
@@ -187,8 +189,19 @@ pub async fn home_timeline(state: &AppState, viewer: i64, page: &Page) -> Result
     let key = home_key(state, viewer);
     let mut redis = state.redis().await?;
     if !touch(&mut *redis, &key).await? {
+        // One rebuild at a time per account, however often it reads.
+        let first: Option<String> = redis::cmd("SET")
+            .arg(format!("{key}:regenerating"))
+            .arg(1)
+            .arg("NX")
+            .arg("EX")
+            .arg(REGENERATION_GUARD_SECS)
+            .query_async(&mut *redis)
+            .await?;
         drop(redis);
-        jobs::enqueue(state, Job::RegenerateHomeFeed { account_id: viewer }).await?;
+        if first.is_some() {
+            jobs::enqueue(state, Job::RegenerateHomeFeed { account_id: viewer }).await?;
+        }
         let mut conn = state.conn().await?;
         return Ok(timelines::list_home_timeline(&mut conn, viewer, page).await?);
     }
@@ -240,7 +253,13 @@ pub async fn regenerate_home_feed(state: &AppState, account_id: i64) -> Result<(
     let ids = timelines::list_home_candidates(&mut conn, account_id, MAX_ITEMS as i64).await?;
     drop(conn);
     let mut redis = state.redis().await?;
-    replace_feed(&mut *redis, &home_key(state, account_id), &ids).await
+    let key = home_key(state, account_id);
+    replace_feed(&mut *redis, &key, &ids).await?;
+    let _: i64 = redis::cmd("DEL")
+        .arg(format!("{key}:regenerating"))
+        .query_async(&mut *redis)
+        .await?;
+    Ok(())
 }
 
 /// After `account_id` follows `target_id`: the target's recent statuses go
