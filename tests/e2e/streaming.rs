@@ -51,6 +51,28 @@ async fn websocket_user_and_hashtag_streams() {
     app.wait_for_subscriber(&format!("timeline:{}", bob_acct.id))
         .await;
     app.wait_for_subscriber("timeline:hashtag:ferrodon").await;
+    let metrics_url = app
+        .streaming_url
+        .as_ref()
+        .unwrap()
+        .replacen("ws://", "http://", 1)
+        + "/metrics";
+    let metrics = app
+        .client
+        .get(&metrics_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // bob's timeline, the hashtag, and bob's token (for revocation).
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "ferrodon_streaming_channels 3"),
+        "{metrics}"
+    );
 
     let posted: Value = app
         .post_form(

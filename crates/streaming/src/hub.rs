@@ -89,6 +89,17 @@ impl Hub {
         })
     }
 
+    /// Channels this process listens to, and listeners over all of them.
+    pub fn counts(&self) -> (usize, usize) {
+        match self.inner.senders.lock() {
+            Ok(senders) => (
+                senders.len(),
+                senders.values().map(|c| c.sender.receiver_count()).sum(),
+            ),
+            Err(_) => (0, 0),
+        }
+    }
+
     /// Listens to a stream, subscribing in Redis if nobody in this process did yet.
     pub async fn subscribe(&self, stream: &Stream) -> anyhow::Result<Subscription> {
         let full = format!("{}{}", self.namespace, stream.channel());

@@ -156,6 +156,28 @@ pub async fn authorize_stream(
     Ok(stream)
 }
 
+/// Prometheus metrics of this streaming process (not routed by nginx).
+fn metrics(hub: &Hub) -> String {
+    use ferrodon_core::jobs::metrics::family;
+    let (channels, listeners) = hub.counts();
+    let mut out = String::new();
+    family(
+        &mut out,
+        "ferrodon_streaming_channels",
+        "Redis channels this process is subscribed to.",
+        "gauge",
+        &[(String::new(), channels as u64)],
+    );
+    family(
+        &mut out,
+        "ferrodon_streaming_subscriptions",
+        "Client subscriptions to those channels (a connection may hold several).",
+        "gauge",
+        &[(String::new(), listeners as u64)],
+    );
+    out
+}
+
 async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow::Result<()> {
     let Some(head) = peek_head(&socket).await? else {
         return Ok(());
@@ -163,6 +185,12 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
     if head.path == "/api/v1/streaming/health" {
         let _ = consume(&mut socket, &head).await;
         write_plain(&mut socket, "200 OK", "text/plain", "OK").await?;
+        return Ok(());
+    }
+    if head.path == "/metrics" {
+        let _ = consume(&mut socket, &head).await;
+        let body = metrics(&hub);
+        write_plain(&mut socket, "200 OK", "text/plain; version=0.0.4", &body).await?;
         return Ok(());
     }
     let auth = match head.token() {
