@@ -363,6 +363,7 @@ async fn registration_rejects_duplicates_and_reserved_names() {
         approved: true,
         locale: "en".into(),
         reason: None,
+        application_id: None,
     };
     let dup_name = register_account(&state, reg("ALICE", "other@example.com"), Origin::Api).await;
     assert!(
