@@ -9,6 +9,7 @@ page the way a user would, then posts, reads and interacts. Prints
 import os
 import random
 import re
+import shutil
 import socket
 import string
 import subprocess
@@ -59,6 +60,8 @@ class Instance:
             "STREAMING_API_BASE_URL": f"ws://127.0.0.1:{self.streaming_port}",
             "WEB_CONCURRENCY": "1",
             "RUST_LOG": "warn",
+            # E-mails (notifications) go to a throw-away directory, not ./tmp/mails.
+            "FERRODON_MAIL_DIR": os.path.join(tempfile.gettempdir(), f"ferrodon-mail-py-{suffix}"),
         }
         self.proc = None
         self.streaming = None
@@ -97,6 +100,7 @@ class Instance:
                 except subprocess.TimeoutExpired:
                     proc.kill()
         subprocess.run(["psql", ADMIN_URL, "-q", "-c", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)"], capture_output=True)
+        shutil.rmtree(self.env["FERRODON_MAIL_DIR"], ignore_errors=True)
 
 
 def sign_in_through_the_form(authorize_url, login, password):

@@ -4,6 +4,7 @@
 
 mod api;
 mod html;
+mod mail;
 mod oauth;
 mod rate_limits;
 mod streaming;

@@ -9,6 +9,9 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+mod smtp;
+pub use smtp::{SmtpAuthMethod, SmtpConfig, StartTls};
+
 /// A value that must never be printed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -103,6 +106,8 @@ pub struct Config {
     pub schedule: Vec<(String, Duration)>,
     /// Port of the Prometheus endpoint of worker processes; 0 turns it off (FERRODON_METRICS_PORT).
     pub metrics_port: u16,
+    /// Outgoing e-mail (SMTP_*, FERRODON_MAIL_DIR).
+    pub smtp: SmtpConfig,
 }
 
 /// Every variable [`Config::from_env`] reads, for the documentation check.
@@ -143,6 +148,19 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_SCHEDULER_LEASE",
     "FERRODON_SCHEDULE",
     "FERRODON_METRICS_PORT",
+    "SMTP_SERVER",
+    "SMTP_PORT",
+    "SMTP_LOGIN",
+    "SMTP_PASSWORD",
+    "SMTP_FROM_ADDRESS",
+    "SMTP_DOMAIN",
+    "SMTP_AUTH_METHOD",
+    "SMTP_ENABLE_STARTTLS",
+    "SMTP_TLS",
+    "SMTP_SSL",
+    "SMTP_OPENSSL_VERIFY_MODE",
+    "FERRODON_SMTP_TIMEOUT",
+    "FERRODON_MAIL_DIR",
     "RUST_LOG",
 ];
 
@@ -201,6 +219,34 @@ impl Env {
                 Ok((task.trim().to_owned(), every))
             })
             .collect()
+    }
+
+    /// One of a fixed set of lower-case words.
+    fn choice<T: Copy>(
+        &self,
+        name: &'static str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> Result<T, ConfigError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(default);
+        };
+        let wanted = raw.to_ascii_lowercase();
+        options
+            .iter()
+            .find(|(word, _)| *word == wanted)
+            .map(|(_, value)| *value)
+            .ok_or_else(|| ConfigError::Invalid {
+                name,
+                reason: format!(
+                    "{raw:?} is not one of {}",
+                    options
+                        .iter()
+                        .map(|(word, _)| *word)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
     }
 
     fn flag(&self, name: &'static str) -> Result<bool, ConfigError> {
@@ -269,6 +315,7 @@ impl Config {
             .unwrap_or(2);
         let database_url = database_url(&env)?;
         let redis_url = redis_url(&env)?;
+        let smtp = SmtpConfig::from_env(&env, &local_domain)?;
         Ok(Config {
             streaming_api_base_url: env
                 .get("STREAMING_API_BASE_URL")
@@ -305,6 +352,7 @@ impl Config {
                 .max(Duration::from_secs(1)),
             schedule: env.schedule("FERRODON_SCHEDULE")?,
             metrics_port: env.parse("FERRODON_METRICS_PORT", 0)?,
+            smtp,
         })
     }
 
@@ -482,6 +530,54 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(err.to_string().starts_with("PORT is invalid"));
+    }
+
+    #[test]
+    fn smtp_settings_parse_and_bad_ones_are_named() {
+        let base = [
+            ("LOCAL_DOMAIN", "a.example:8080"),
+            ("SECRET_KEY_BASE", SECRET),
+        ];
+        let c = Config::from_vars(vars(&base)).unwrap();
+        assert_eq!(c.smtp.server, None);
+        assert_eq!(c.smtp.port, 587);
+        assert_eq!(c.smtp.from_address, "notifications@a.example");
+        assert_eq!(c.smtp.starttls, StartTls::Auto);
+        assert_eq!(c.smtp.auth_method, SmtpAuthMethod::Plain);
+        assert!(c.smtp.verify_peer);
+
+        let mut tls = base.to_vec();
+        tls.extend([
+            ("SMTP_SERVER", "smtp.example"),
+            ("SMTP_SSL", "true"),
+            ("SMTP_PASSWORD", "hunter22"),
+            ("SMTP_AUTH_METHOD", "LOGIN"),
+            ("SMTP_OPENSSL_VERIFY_MODE", "none"),
+            ("SMTP_FROM_ADDRESS", "Ferrodon <mail@a.example>"),
+        ]);
+        let c = Config::from_vars(vars(&tls)).unwrap();
+        assert!(c.smtp.implicit_tls);
+        assert_eq!(c.smtp.port, 465);
+        assert_eq!(c.smtp.auth_method, SmtpAuthMethod::Login);
+        assert!(!c.smtp.verify_peer);
+        assert!(!format!("{c:?}").contains("hunter22"));
+
+        for (name, value) in [
+            ("SMTP_ENABLE_STARTTLS", "sometimes"),
+            ("SMTP_AUTH_METHOD", "cram_md5"),
+            ("SMTP_OPENSSL_VERIFY_MODE", "maybe"),
+            ("SMTP_PORT", "smtp"),
+            ("SMTP_TLS", "yes please"),
+            ("SMTP_FROM_ADDRESS", "not an address"),
+        ] {
+            let mut bad = base.to_vec();
+            bad.push((name, value));
+            let err = Config::from_vars(vars(&bad)).unwrap_err();
+            assert!(
+                err.to_string().starts_with(&format!("{name} is invalid")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -247,8 +247,19 @@ pub async fn notifications_created(state: &AppState, notifications: &[Notificati
     }
 }
 
-/// A new notification: `notification` to its recipient.
+/// A new notification: `notification` to its recipient, and an e-mail
+/// queued when it is of a kind that is e-mailed.
 pub async fn notification_created(state: &AppState, notification: &Notification) {
+    if crate::mail::preferences::is_emailable(&notification.kind) {
+        let result = crate::mail::queue(
+            state,
+            crate::mail::MailJob::Notification {
+                notification_id: notification.id,
+            },
+        )
+        .await;
+        log_failure("queue a notification e-mail", result);
+    }
     let result = async {
         let mut conn = state.conn().await?;
         let rendered = views::render_notifications(

@@ -363,6 +363,7 @@ async fn registration_rejects_duplicates_and_reserved_names() {
         approved: true,
         locale: "en".into(),
         reason: None,
+        application_id: None,
     };
     let dup_name = register_account(&state, reg("ALICE", "other@example.com"), Origin::Api).await;
     assert!(
@@ -451,4 +452,83 @@ async fn sign_in_is_rate_limited_per_ip() {
     )
     .await;
     assert!(other_ip.is_ok());
+}
+
+#[tokio::test]
+async fn file_mailer_writes_a_parseable_eml_and_the_link_confirms_once() {
+    use ferrodon_core::mail::{deliver, MailJob};
+    use ferrodon_core::services::confirm_email::confirm_email;
+
+    let db = TestDb::new().await;
+    let state = state(&db).await;
+    assert!(state.config.smtp.server.is_none());
+    let dir = state.config.smtp.mail_dir.clone();
+    let (user, _) = register_account(
+        &state,
+        Registration {
+            username: "carol".into(),
+            email: "carol@example.com".into(),
+            password: "long enough password".into(),
+            role: "User".into(),
+            confirmed: false,
+            approved: true,
+            locale: "en".into(),
+            reason: None,
+            application_id: None,
+        },
+        Origin::Admin,
+    )
+    .await
+    .unwrap();
+    assert!(user.confirmed_at.is_none());
+    // The worker would run this job; run it here.
+    deliver(&state, &MailJob::Confirmation { user_id: user.id })
+        .await
+        .unwrap();
+    let mails = ferrodon_testkit::mail::read_dir(&dir);
+    assert_eq!(mails.len(), 1, "one .eml in {}", dir.display());
+    let mail = &mails[0];
+    assert!(mail.to.contains("carol@example.com"));
+    assert!(mail.from.contains("notifications@ferrodon.test"));
+    assert!(mail.subject.starts_with("Confirmation instructions"));
+    assert_eq!(mail.content_type, "multipart/alternative");
+    assert!(mail.html.as_deref().unwrap().contains("Hello @carol"));
+    let link = mail.link_containing("confirmation_token=").unwrap();
+    let token = link.split("confirmation_token=").nth(1).unwrap();
+
+    // Only the digest is stored.
+    let mut conn = state.conn().await.unwrap();
+    let stored =
+        ferrodon_core::db::queries::users::get_user_by_email(&mut conn, "carol@example.com")
+            .await
+            .unwrap();
+    assert_eq!(
+        stored.confirmation_token_digest.as_deref(),
+        Some(ferrodon_core::auth::tokens::digest(token).as_str())
+    );
+
+    let confirmed = confirm_email(&state, token).await.unwrap();
+    assert!(confirmed.confirmed_at.is_some());
+    assert!(matches!(
+        confirm_email(&state, token).await,
+        Err(Error::NotFound)
+    ));
+
+    // Jobs whose subject is gone or settled send nothing and succeed.
+    deliver(&state, &MailJob::Confirmation { user_id: user.id })
+        .await
+        .unwrap();
+    deliver(&state, &MailJob::PasswordReset { user_id: i64::MAX })
+        .await
+        .unwrap();
+    deliver(
+        &state,
+        &MailJob::Notification {
+            notification_id: i64::MAX,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(ferrodon_testkit::mail::read_dir(&dir).len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -52,6 +52,12 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         last_sign_in_at -> Nullable<Timestamptz>,
+        confirmation_token_digest -> Nullable<Text>,
+        confirmation_sent_at -> Nullable<Timestamptz>,
+        unconfirmed_email -> Nullable<Text>,
+        reset_password_token_digest -> Nullable<Text>,
+        reset_password_sent_at -> Nullable<Timestamptz>,
+        created_by_application_id -> Nullable<Int8>,
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use ferrodon_core::{AppState, Config};
 
+use crate::mail::{self, Mail, SmtpSink};
 use crate::TestDb;
 
 /// Where the workspace binaries are: FERRODON_BIN_DIR, or next to the test executable.
@@ -46,6 +47,14 @@ pub fn instance_env(db_url: &str, port: u16, namespace: &str) -> Vec<(String, St
             "RUST_LOG",
             std::env::var("FERRODON_TEST_LOG").unwrap_or_else(|_| "warn".into()),
         ),
+        ("SMTP_FROM_ADDRESS", "notifications@ferrodon.test".into()),
+        (
+            "FERRODON_MAIL_DIR",
+            std::env::temp_dir()
+                .join(format!("ferrodon-mail-{namespace}"))
+                .display()
+                .to_string(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -75,6 +84,7 @@ pub struct TestApp {
     streaming: Option<Child>,
     env: Vec<(String, String)>,
     log: PathBuf,
+    smtp: Option<SmtpSink>,
     _db: TestDb,
 }
 
@@ -178,6 +188,7 @@ impl TestApp {
             streaming: None,
             env: env_for_streaming,
             log: log.clone(),
+            smtp: None,
             _db: db,
         };
         app.wait_healthy(&log).await;
@@ -278,6 +289,55 @@ pub fn spawn_worker(env: &[(String, String)], queues: &str) -> Child {
 }
 
 impl TestApp {
+    /// Starts an instance that sends e-mail to the run's SMTP sink, or
+    /// prints why not and returns None when `FERRODON_TEST_SMTP_PORT` is
+    /// unset (`scripts/test` always sets it).
+    pub async fn spawn_with_smtp(extra: &[(&str, &str)]) -> Option<TestApp> {
+        let Some(sink) = SmtpSink::from_env() else {
+            eprintln!("{}", mail::SKIP_REASON);
+            return None;
+        };
+        let smtp_env = sink.instance_env();
+        let mut all: Vec<(&str, &str)> = smtp_env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        all.extend_from_slice(extra);
+        let mut app = Self::spawn_with(&all).await;
+        app.smtp = Some(sink);
+        Some(app)
+    }
+
+    /// Where this instance's e-mails end up: the SMTP sink's maildir, or
+    /// the file mailer's directory.
+    pub fn mail_dir(&self) -> PathBuf {
+        match &self.smtp {
+            Some(sink) => sink.maildir.clone(),
+            None => self
+                .env
+                .iter()
+                .find(|(k, _)| k == "FERRODON_MAIL_DIR")
+                .map(|(_, v)| PathBuf::from(v))
+                .expect("FERRODON_MAIL_DIR in the test environment"),
+        }
+    }
+
+    /// Every e-mail received so far for `address`, oldest first.
+    pub fn mails_to(&self, address: &str) -> Vec<Mail> {
+        mail::read_dir(&self.mail_dir())
+            .into_iter()
+            .filter(|m| m.is_to(address))
+            .collect()
+    }
+
+    /// Waits for the `n`-th (1-based) e-mail to `address` and returns it.
+    pub async fn nth_mail_to(&self, address: &str, n: usize) -> Mail {
+        self.eventually(&format!("e-mail #{n} to {address}"), || async {
+            self.mails_to(address).into_iter().nth(n - 1)
+        })
+        .await
+    }
+
     /// The environment the instance's processes run with.
     pub fn env(&self) -> &[(String, String)] {
         &self.env
@@ -332,6 +392,9 @@ impl Drop for TestApp {
         }
         if !std::thread::panicking() {
             let _ = std::fs::remove_file(&self.log);
+        }
+        if self.smtp.is_none() {
+            let _ = std::fs::remove_dir_all(self.mail_dir());
         }
     }
 }

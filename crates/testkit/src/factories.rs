@@ -21,6 +21,7 @@ pub async fn local_user(state: &AppState, username: &str) -> (User, Account, Str
             approved: true,
             locale: "en".into(),
             reason: None,
+            application_id: None,
         },
         Origin::Admin,
     )

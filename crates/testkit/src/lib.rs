@@ -6,6 +6,7 @@
 pub mod app;
 pub mod db;
 pub mod factories;
+pub mod mail;
 pub mod oauth;
 pub mod own_redis;
 

@@ -62,11 +62,18 @@ async fn sign_up_through_the_api() {
         .await;
     assert_eq!(created.status(), 200);
     let user_token: Value = created.json().await.unwrap();
+    let user_token = user_token["access_token"].as_str().unwrap();
+    // Unconfirmed until the link in the confirmation e-mail is followed.
+    let refused = app
+        .get("/api/v1/accounts/verify_credentials", user_token)
+        .await;
+    assert_eq!(refused.status(), 403);
+    let mail = app.nth_mail_to("newbie@example.com", 1).await;
+    let link = mail.link_containing("/auth/confirmation").unwrap();
+    let confirmed = app.client.get(&link).send().await.unwrap();
+    assert_eq!(confirmed.status(), 200);
     let me: Value = app
-        .get(
-            "/api/v1/accounts/verify_credentials",
-            user_token["access_token"].as_str().unwrap(),
-        )
+        .get("/api/v1/accounts/verify_credentials", user_token)
         .await
         .json()
         .await

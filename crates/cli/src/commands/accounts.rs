@@ -94,6 +94,7 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                     approved: true,
                     locale: "en".into(),
                     reason: None,
+                    application_id: None,
                 },
                 Origin::Admin,
             )

@@ -5,4 +5,4 @@ pub mod scopes;
 pub mod tokens;
 
 pub use scopes::ScopeSet;
-pub use tokens::{authenticate, Authenticated};
+pub use tokens::{authenticate, authenticate_pending, Authenticated};

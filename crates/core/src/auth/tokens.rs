@@ -61,8 +61,21 @@ impl Authenticated {
 }
 
 /// Resolves a bearer token. Revoked or unknown tokens, and tokens of
-/// disabled, unconfirmed, unapproved or suspended users, are refused with 401.
+/// disabled or suspended users, are refused with 401; tokens of users whose
+/// e-mail is unconfirmed or who await approval with 403, as Mastodon's
+/// `require_user!` does.
 pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Authenticated> {
+    resolve(state, bearer, true).await
+}
+
+/// Like [`authenticate`], but lets through users whose e-mail is not
+/// confirmed or who await approval: for the few endpoints they need
+/// (`POST /api/v1/emails/confirmations`).
+pub async fn authenticate_pending(state: &AppState, bearer: &str) -> Result<Authenticated> {
+    resolve(state, bearer, false).await
+}
+
+async fn resolve(state: &AppState, bearer: &str, require_active: bool) -> Result<Authenticated> {
     let invalid = || Error::Unauthorized("The access token is invalid".into());
     let mut conn = state.conn().await?;
     let (token, user) = match oauth::get_live_token_with_user(&mut conn, &digest(bearer)).await {
@@ -80,12 +93,12 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Authenticate
                 "Your login is currently disabled".into(),
             ));
         }
-        if user.confirmed_at.is_none() {
+        if require_active && user.confirmed_at.is_none() {
             return Err(Error::Forbidden(
                 "Your login is missing a confirmed e-mail address".into(),
             ));
         }
-        if !user.approved {
+        if require_active && !user.approved {
             return Err(Error::Forbidden(
                 "Your login is currently pending approval".into(),
             ));

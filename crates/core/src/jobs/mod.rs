@@ -170,6 +170,11 @@ pub enum Job {
         /// Which.
         task: PeriodicTask,
     },
+    /// An e-mail.
+    SendMail {
+        /// Which.
+        mail: crate::mail::MailJob,
+    },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
 }
@@ -179,6 +184,7 @@ impl Job {
     pub fn queue(&self) -> Queue {
         match self {
             Job::Periodic { .. } => Queue::Scheduler,
+            Job::SendMail { .. } => Queue::Mailers,
             Job::DistributeStatus { .. }
             | Job::UnpublishStatus { .. }
             | Job::RegenerateHomeFeed { .. }
@@ -195,6 +201,7 @@ impl Job {
             Job::RegenerateHomeFeed { .. } => "regenerate_home_feed",
             Job::MergeIntoHomeFeed { .. } => "merge_into_home_feed",
             Job::Periodic { .. } => "periodic",
+            Job::SendMail { .. } => "send_mail",
             Job::Noop => "noop",
         }
     }

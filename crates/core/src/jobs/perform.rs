@@ -31,6 +31,7 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             target_account_id,
         } => feeds::merge_into_home_feed(state, *account_id, *target_account_id).await,
         Job::Periodic { task } => run_periodic(state, *task).await,
+        Job::SendMail { mail } => crate::mail::deliver(state, mail).await,
         Job::Noop => Ok(()),
     }
 }

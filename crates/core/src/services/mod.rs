@@ -2,6 +2,7 @@
 //! transaction, and returns a typed result; handlers only parse and render.
 pub mod block;
 pub mod bookmark;
+pub mod confirm_email;
 pub mod delete_status;
 pub mod edit_status;
 pub mod favourite;
@@ -14,6 +15,9 @@ pub mod pin;
 pub mod post_status;
 pub mod reblog;
 pub mod register_account;
+pub mod request_password_reset;
+pub mod resend_confirmation;
+pub mod reset_password;
 pub mod status_access;
 pub mod update_credentials;
 

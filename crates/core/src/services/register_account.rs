@@ -6,6 +6,7 @@ use ferrodon_db::AsyncConnection;
 
 use super::instance_settings::{registrations_mode, RegistrationsMode};
 use crate::auth::passwords::{hash_password, validate_password};
+use crate::mail::{self, MailJob};
 use crate::{urls, AppState, Error, Result};
 
 /// Usernames nobody may register, as in Mastodon.
@@ -46,6 +47,9 @@ pub struct Registration {
     pub locale: String,
     /// Why they want to join (approval mode).
     pub reason: Option<String>,
+    /// The application that signed the user up (API sign-up); only it may
+    /// ask for the confirmation e-mail again.
+    pub application_id: Option<i64>,
 }
 
 /// Where the request came from: the public API obeys registration rules, an admin does not.
@@ -81,7 +85,8 @@ pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
     Ok(())
 }
 
-fn validate_email(email: &str) -> Result<()> {
+/// Validates an e-mail address's shape.
+pub(crate) fn validate_email(email: &str) -> Result<()> {
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
             // Mastodon accepts single-label domains such as admin@localhost.
@@ -99,7 +104,8 @@ fn validate_email(email: &str) -> Result<()> {
     }
 }
 
-/// Creates the account and user in one transaction.
+/// Creates the account and user in one transaction. An unconfirmed user
+/// gets the confirmation e-mail, queued after the commit.
 pub async fn register_account(
     state: &AppState,
     reg: Registration,
@@ -177,16 +183,29 @@ pub async fn register_account(
                     approved,
                     locale: reg.locale.clone(),
                     sign_up_reason: reg.reason.clone(),
+                    confirmation_token_digest: None,
+                    confirmation_sent_at: None,
+                    created_by_application_id: reg.application_id,
                 },
             )
             .await?;
             Ok::<_, Error>((user, account))
         })
         .await;
-    match result {
-        Err(Error::Validation(msg)) if msg.contains("duplicate record") => Err(Error::validation(
-            "Username or email has already been taken",
-        )),
-        other => other,
+    let (user, account) = match result {
+        Err(Error::Validation(msg)) if msg.contains("duplicate record") => {
+            return Err(Error::validation(
+                "Username or email has already been taken",
+            ))
+        }
+        other => other?,
+    };
+    if user.confirmed_at.is_none() {
+        // The account exists either way; a lost job is made good by
+        // POST /api/v1/emails/confirmations.
+        if let Err(e) = mail::queue(state, MailJob::Confirmation { user_id: user.id }).await {
+            tracing::warn!(error = %e, user_id = user.id, "could not queue the confirmation e-mail");
+        }
     }
+    Ok((user, account))
 }

@@ -24,6 +24,16 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// SHA-256 digest of the pending e-mail confirmation token.
+    pub confirmation_token_digest: Option<String>,
+    pub confirmation_sent_at: Option<DateTime<Utc>>,
+    /// A changed address awaiting confirmation.
+    pub unconfirmed_email: Option<String>,
+    /// SHA-256 digest of the pending password reset token.
+    pub reset_password_token_digest: Option<String>,
+    pub reset_password_sent_at: Option<DateTime<Utc>>,
+    /// The application that signed the user up through the API.
+    pub created_by_application_id: Option<i64>,
 }
 
 /// Insert form of [`User`].
@@ -39,6 +49,9 @@ pub struct NewUser {
     pub approved: bool,
     pub locale: String,
     pub sign_up_reason: Option<String>,
+    pub confirmation_token_digest: Option<String>,
+    pub confirmation_sent_at: Option<DateTime<Utc>>,
+    pub created_by_application_id: Option<i64>,
 }
 
 /// Columns an admin or the user may change; `None` leaves a column as it is.
@@ -56,4 +69,9 @@ pub struct UserChanges {
     pub default_sensitive: Option<bool>,
     pub default_language: Option<Option<String>>,
     pub updated_at: Option<DateTime<Utc>>,
+    pub confirmation_token_digest: Option<Option<String>>,
+    pub confirmation_sent_at: Option<Option<DateTime<Utc>>>,
+    pub unconfirmed_email: Option<Option<String>>,
+    pub reset_password_token_digest: Option<Option<String>>,
+    pub reset_password_sent_at: Option<Option<DateTime<Utc>>>,
 }

@@ -62,6 +62,15 @@ pub async fn get_notification(conn: &mut Conn, account_id: i64, id: i64) -> Resu
         .await?)
 }
 
+/// A notification by id, whoever it is for (background jobs).
+pub async fn get_notification_by_id(conn: &mut Conn, id: i64) -> Result<Notification> {
+    Ok(notifications::table
+        .find(id)
+        .select(Notification::as_select())
+        .first(conn)
+        .await?)
+}
+
 /// Deletes one notification of an account; returns true when it existed.
 pub async fn delete_notification(conn: &mut Conn, account_id: i64, id: i64) -> Result<bool> {
     let n = diesel::delete(

@@ -1,4 +1,5 @@
 //! Users: the sign-in half of local accounts.
+use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -87,4 +88,115 @@ pub async fn count_active_users(conn: &mut Conn, days: i32) -> Result<i64> {
         .count()
         .get_result(conn)
         .await?)
+}
+
+/// A user by e-mail address (case-insensitive), for password resets.
+pub async fn get_user_by_email(conn: &mut Conn, email: &str) -> Result<User> {
+    Ok(users::table
+        .filter(sql::<Text>("lower(users.email)").eq(email.trim().to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Stores a new confirmation token digest, replacing any earlier one.
+pub async fn set_confirmation_token(
+    conn: &mut Conn,
+    user_id: i64,
+    token_digest: &str,
+) -> Result<User> {
+    Ok(diesel::update(users::table.find(user_id))
+        .set((
+            users::confirmation_token_digest.eq(token_digest),
+            users::confirmation_sent_at.eq(diesel::dsl::now),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Confirms the user whose confirmation token has `token_digest`, if it was
+/// sent less than `max_age_secs` ago: the address awaiting confirmation
+/// becomes the e-mail, and the token is spent. NotFound otherwise.
+pub async fn confirm_email(conn: &mut Conn, token_digest: &str, max_age_secs: i64) -> Result<User> {
+    Ok(diesel::update(
+        users::table
+            .filter(users::confirmation_token_digest.eq(token_digest))
+            .filter(
+                users::confirmation_sent_at
+                    .gt(sql(&format!("now() - interval '{max_age_secs} seconds'"))),
+            ),
+    )
+    .set((
+        users::confirmed_at.eq(sql("coalesce(users.confirmed_at, now())")),
+        users::email.eq(sql("coalesce(users.unconfirmed_email, users.email)")),
+        users::unconfirmed_email.eq(None::<String>),
+        users::confirmation_token_digest.eq(None::<String>),
+        users::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(User::as_returning())
+    .get_result(conn)
+    .await?)
+}
+
+/// Stores a new password reset token digest, replacing any earlier one.
+pub async fn set_reset_password_token(
+    conn: &mut Conn,
+    user_id: i64,
+    token_digest: &str,
+) -> Result<User> {
+    Ok(diesel::update(users::table.find(user_id))
+        .set((
+            users::reset_password_token_digest.eq(token_digest),
+            users::reset_password_sent_at.eq(diesel::dsl::now),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// The user whose password reset token has `token_digest`, if it was sent
+/// less than `max_age_secs` ago. NotFound otherwise.
+pub async fn get_user_by_reset_password_token(
+    conn: &mut Conn,
+    token_digest: &str,
+    max_age_secs: i64,
+) -> Result<User> {
+    Ok(users::table
+        .filter(users::reset_password_token_digest.eq(token_digest))
+        .filter(
+            users::reset_password_sent_at
+                .gt(sql(&format!("now() - interval '{max_age_secs} seconds'"))),
+        )
+        .select(User::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Sets a new password with a live reset token, spending the token in the
+/// same statement so it works once. NotFound when the token is unknown,
+/// spent or older than `max_age_secs`.
+pub async fn reset_password(
+    conn: &mut Conn,
+    token_digest: &str,
+    max_age_secs: i64,
+    encrypted_password: &str,
+) -> Result<User> {
+    Ok(diesel::update(
+        users::table
+            .filter(users::reset_password_token_digest.eq(token_digest))
+            .filter(
+                users::reset_password_sent_at
+                    .gt(sql(&format!("now() - interval '{max_age_secs} seconds'"))),
+            ),
+    )
+    .set((
+        users::encrypted_password.eq(encrypted_password),
+        users::reset_password_token_digest.eq(None::<String>),
+        users::reset_password_sent_at.eq(None::<DateTime<Utc>>),
+        users::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(User::as_returning())
+    .get_result(conn)
+    .await?)
 }

@@ -2,13 +2,17 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
-use ferrodon_core::auth::{authenticate, Authenticated};
+use ferrodon_core::auth::{authenticate, authenticate_pending, Authenticated};
 use ferrodon_core::{AppState, Error};
 
 use crate::ApiError;
 
 /// A request that must carry a valid bearer token.
 pub struct Auth(pub Authenticated);
+
+/// A request that must carry a valid bearer token, whose user may still
+/// have an unconfirmed e-mail or await approval.
+pub struct PendingAuth(pub Authenticated);
 
 /// A request that may carry a bearer token; an invalid one is still refused.
 pub struct MaybeAuth(pub Option<Authenticated>);
@@ -61,6 +65,23 @@ impl FromRequest for Auth {
                 ApiError::Core(Error::Unauthorized("The access token is invalid".into()))
             })?;
             Ok(Auth(authenticate(&state, &token).await?))
+        })
+    }
+}
+
+impl FromRequest for PendingAuth {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state(req);
+        Box::pin(async move {
+            let state = state?;
+            let token = token.ok_or_else(|| {
+                ApiError::Core(Error::Unauthorized("The access token is invalid".into()))
+            })?;
+            Ok(PendingAuth(authenticate_pending(&state, &token).await?))
         })
     }
 }

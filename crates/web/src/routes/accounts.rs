@@ -103,10 +103,11 @@ async fn create(
             email: params.str("email").unwrap_or_default(),
             password: params.str("password").unwrap_or_default(),
             role: "User".into(),
-            confirmed: true,
+            confirmed: false,
             approved: false,
             locale: params.nonempty("locale").unwrap_or_else(|| "en".into()),
             reason: params.nonempty("reason"),
+            application_id: auth.0.application_id,
         },
         Origin::Api,
     )

@@ -2,7 +2,10 @@
 mod accounts;
 mod apps;
 mod assets;
+mod auth;
+mod emails;
 mod empty;
+mod form_page;
 mod health;
 mod html;
 mod instance;
@@ -32,6 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     instance::configure(cfg);
     apps::configure(cfg);
     oauth::configure(cfg);
+    auth::configure(cfg);
+    emails::configure(cfg);
     accounts::configure(cfg);
     statuses::configure(cfg);
     timelines::configure(cfg);

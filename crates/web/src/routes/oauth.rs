@@ -36,17 +36,7 @@ fn authorization_request(params: &Params) -> AuthorizationRequest {
 }
 
 fn page(title: &str, body: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("X-Frame-Options", "DENY"))
-        .insert_header(("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *"))
-        .body(format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title>\
-             <style>body{{font-family:sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}}input{{display:block;width:100%;margin:.3rem 0 1rem;padding:.4rem}}\
-             button{{padding:.5rem 1rem;margin-right:.5rem}}.error{{color:#b00}}code{{word-break:break-all}}</style></head><body>{}</body></html>",
-            escape_html(title),
-            body
-        ))
+    super::form_page::form_page(actix_web::http::StatusCode::OK, title, body)
 }
 
 fn form(

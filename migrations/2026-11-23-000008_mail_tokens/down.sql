@@ -1,0 +1,9 @@
+DROP INDEX users_reset_password_token_digest;
+DROP INDEX users_confirmation_token_digest;
+ALTER TABLE users
+  DROP COLUMN created_by_application_id,
+  DROP COLUMN reset_password_sent_at,
+  DROP COLUMN reset_password_token_digest,
+  DROP COLUMN unconfirmed_email,
+  DROP COLUMN confirmation_sent_at,
+  DROP COLUMN confirmation_token_digest;
