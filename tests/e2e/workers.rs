@@ -541,3 +541,45 @@ async fn feeds_keep_the_newest_items_and_their_built_marker() {
     assert_eq!(members[1], "6", "the five oldest were trimmed");
     assert_eq!(members.last().unwrap(), &ids.last().unwrap().to_string());
 }
+
+#[tokio::test]
+async fn a_backlog_of_retries_coming_due_at_once_does_not_stop_the_queue() {
+    // apalis-redis's fetch promotes every due retry with one Lua unpack,
+    // which fails past ~8,000 ids; our promoter moves them in batches.
+    let app = TestApp::spawn().await;
+    let n = 9_000u64;
+    for _ in 0..n {
+        jobqueue::enqueue_at(
+            &app.state,
+            jobqueue::Envelope::new(Job::Noop),
+            Some(Duration::from_secs(3600)),
+        )
+        .await
+        .unwrap();
+    }
+    // As if the workers had been down for an hour: every retry is due now.
+    let scheduled = jobqueue::queue_config(&app.state, Queue::Default).scheduled_jobs_set();
+    let _: u64 = redis_cmd(
+        &app,
+        redis::cmd("ZUNIONSTORE")
+            .arg(&scheduled)
+            .arg(1)
+            .arg(&scheduled)
+            .arg("WEIGHTS")
+            .arg(0),
+    )
+    .await;
+    assert_eq!(stats(&app, Queue::Default).await.pending, n);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let s = stats(&app, Queue::Default).await;
+        if s.done >= n {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the backlog was not worked off: {s:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

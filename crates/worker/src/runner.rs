@@ -22,10 +22,29 @@ const HEALTHY_RUN: Duration = Duration::from_secs(30);
 
 /// Runs `ctx.queue` until `shutdown` turns true (Ok) or the backend has
 /// failed for too long (Err).
-pub async fn run_queue(
-    ctx: WorkerContext,
-    mut shutdown: watch::Receiver<bool>,
-) -> anyhow::Result<()> {
+pub async fn run_queue(ctx: WorkerContext, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let promoter = tokio::spawn(promote_due_jobs(ctx.clone(), shutdown.clone()));
+    let result = supervise(ctx, shutdown).await;
+    promoter.abort();
+    result
+}
+
+/// Every half second, moves retries that came due to the active list (see
+/// `jobs::queue::promote_due`); runs while the worker itself restarts.
+async fn promote_due_jobs(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        if let Err(e) = jobs::queue::promote_due(&ctx.state, ctx.queue).await {
+            tracing::debug!(queue = ctx.queue.name(), error = %e, "could not promote due jobs");
+        }
+    }
+}
+
+async fn supervise(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
     let queue = ctx.queue;
     let give_up_after = ctx.state.config.worker_give_up_after;
     let mut failing_since: Option<Instant> = None;

@@ -177,6 +177,11 @@ pub enum Job {
     },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
+    /// A job this version does not know (queued by a newer version, say).
+    /// It fails like any failing job, so it ends in the dead letters
+    /// instead of stopping the worker that fetched it.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Job {
@@ -189,7 +194,8 @@ impl Job {
             | Job::UnpublishStatus { .. }
             | Job::RegenerateHomeFeed { .. }
             | Job::MergeIntoHomeFeed { .. }
-            | Job::Noop => Queue::Default,
+            | Job::Noop
+            | Job::Unknown => Queue::Default,
         }
     }
 
@@ -203,6 +209,29 @@ impl Job {
             Job::Periodic { .. } => "periodic",
             Job::SendMail { .. } => "send_mail",
             Job::Noop => "noop",
+            Job::Unknown => "unknown",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_round_trip_and_unknown_ones_do_not_fail_to_decode() {
+        let job = Job::DistributeStatus {
+            status_id: 7,
+            edited: false,
+        };
+        let json = serde_json::to_string(&job).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"distribute_status","status_id":7,"edited":false}"#
+        );
+        assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
+        let future: Job = serde_json::from_str(r#"{"type":"from_a_newer_version","x":1}"#).unwrap();
+        assert_eq!(future, Job::Unknown);
+        assert_eq!(future.queue(), Queue::Default);
     }
 }

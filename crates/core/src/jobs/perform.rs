@@ -33,6 +33,9 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
         Job::Periodic { task } => run_periodic(state, *task).await,
         Job::SendMail { mail } => crate::mail::deliver(state, mail).await,
         Job::Noop => Ok(()),
+        Job::Unknown => Err(Error::Internal(
+            "unknown job type (queued by another Ferrodon version?)".into(),
+        )),
     }
 }
 

@@ -88,29 +88,109 @@ pub async fn enqueue(state: &AppState, job: Job) -> Result<()> {
     enqueue_at(state, Envelope::new(job), None).await
 }
 
-/// Queues an envelope, after `delay` if given.
+/// Queues an envelope, after `delay` if given (whole seconds, rounded up:
+/// apalis-redis schedules by the second).
 pub async fn enqueue_at(
     state: &AppState,
     envelope: Envelope,
     delay: Option<Duration>,
 ) -> Result<()> {
     let queue = envelope.job.queue();
+    let Some(delay) = delay else {
+        return push_now(state, queue, std::slice::from_ref(&envelope)).await;
+    };
     let mut storage = storage(state, queue).await?;
-    let mut task = TaskBuilder::new(envelope);
-    if let Some(delay) = delay {
-        // apalis-redis schedules in whole seconds and truncates; round up so
-        // a job never runs before its delay is over.
-        let due = SystemTime::now() + delay;
-        let secs = due
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
-        task = task.run_at_timestamp(secs);
-    }
-    storage.push_task(task.build()).await.map_err(push_error)?;
-    if delay.is_none() {
-        wake(state, queue).await?;
-    }
+    let due = SystemTime::now() + delay;
+    let secs = due
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
+    let task = TaskBuilder::new(envelope).run_at_timestamp(secs).build();
+    storage.push_task(task).await.map_err(push_error)?;
     Ok(())
+}
+
+/// Queues many jobs of one queue in one round trip (benchmarks, rebuilds).
+pub async fn enqueue_many(state: &AppState, queue: Queue, jobs: Vec<Job>) -> Result<()> {
+    let envelopes: Vec<Envelope> = jobs.into_iter().map(Envelope::new).collect();
+    push_now(state, queue, &envelopes).await
+}
+
+/// Pushes jobs that are due now straight onto the queue's active list, in
+/// one MULTI/EXEC, writing the same data and metadata apalis-redis's own
+/// push writes. apalis-redis puts even immediate jobs into its scheduled
+/// set, and its fetch script promotes every due id there with one Lua
+/// `unpack`, which fails past about 8,000 ids: a backlog that size would
+/// stop the queue for good. Going straight to the active list avoids that.
+async fn push_now(state: &AppState, queue: Queue, envelopes: &[Envelope]) -> Result<()> {
+    if envelopes.is_empty() {
+        return Ok(());
+    }
+    let config = queue_config(state, queue);
+    let mut pipe = redis::pipe();
+    pipe.atomic();
+    for envelope in envelopes {
+        let id = ulid::Ulid::generate().to_string();
+        let json = serde_json::to_vec(envelope).map_err(|e| Error::Internal(e.to_string()))?;
+        pipe.cmd("HSET")
+            .arg(config.job_data_hash())
+            .arg(&id)
+            .arg(json)
+            .ignore()
+            .cmd("HSET")
+            .arg(format!("{}:{id}", config.job_meta_hash()))
+            .arg("attempts")
+            .arg(0)
+            .arg("max_attempts")
+            .arg(25)
+            .arg("status")
+            .arg("Pending")
+            .arg("idempotency_key")
+            .arg("")
+            .ignore()
+            .cmd("RPUSH")
+            .arg(config.active_jobs_list())
+            .arg(&id)
+            .ignore();
+    }
+    let mut conn = state.queue_connection().await?;
+    pipe.query_async::<()>(&mut conn).await?;
+    wake(state, queue).await
+}
+
+/// Moves up to ARGV[1] due ids from the scheduled set to the active list,
+/// by Redis's clock.
+const PROMOTE_SCRIPT: &str = r"
+local t = redis.call('TIME')
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], 0, t[1], 'LIMIT', 0, tonumber(ARGV[1]))
+if #ids > 0 then
+  redis.call('RPUSH', KEYS[2], unpack(ids))
+  redis.call('ZREM', KEYS[1], unpack(ids))
+end
+return #ids
+";
+const PROMOTE_BATCH: usize = 1000;
+
+/// Moves retries that came due onto the active list in batches, so the
+/// scheduled set never holds more due ids than apalis-redis's fetch can
+/// promote (see [`push_now`]). Workers run this every half second; it also
+/// mends a queue that a backlog already blocked. Returns how many moved.
+pub async fn promote_due(state: &AppState, queue: Queue) -> Result<usize> {
+    let config = queue_config(state, queue);
+    let mut conn = state.queue_connection().await?;
+    let script = redis::Script::new(PROMOTE_SCRIPT);
+    let mut moved = 0;
+    loop {
+        let n: usize = script
+            .key(config.scheduled_jobs_set())
+            .key(config.active_jobs_list())
+            .arg(PROMOTE_BATCH)
+            .invoke_async(&mut conn)
+            .await?;
+        moved += n;
+        if n < PROMOTE_BATCH {
+            return Ok(moved);
+        }
+    }
 }
 
 /// Tells idle workers of `queue` that jobs are waiting.
@@ -122,14 +202,6 @@ async fn wake(state: &AppState, queue: Queue) -> Result<()> {
         .query_async(&mut conn)
         .await?;
     Ok(())
-}
-
-/// Queues many jobs of one queue in one round trip (benchmarks, rebuilds).
-pub async fn enqueue_many(state: &AppState, queue: Queue, jobs: Vec<Job>) -> Result<()> {
-    let mut storage = storage(state, queue).await?;
-    let envelopes = jobs.into_iter().map(Envelope::new).collect();
-    storage.push_bulk(envelopes).await.map_err(push_error)?;
-    wake(state, queue).await
 }
 
 /// A failed attempt: queued again with backoff, or, after
