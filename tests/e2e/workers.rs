@@ -350,8 +350,9 @@ async fn one_scheduler_acts_and_a_standby_takes_over_within_a_lease() {
     })
     .await;
     let took = killed_at.elapsed();
+    // One lease (2 s) plus a renewal tick (0.67 s), with slack for a busy machine.
     assert!(
-        took <= Duration::from_millis(3500),
+        took <= Duration::from_millis(4000),
         "take-over took {took:?}"
     );
     let before = run_history(&app, PeriodicTask::RemoveExpiredMutes)
