@@ -84,7 +84,7 @@ pub async fn touch_sign_in(conn: &mut Conn, user_id: i64) -> Result<()> {
 /// Number of users who signed in during the last `days` days.
 pub async fn count_active_users(conn: &mut Conn, days: i32) -> Result<i64> {
     Ok(users::table
-        .filter(users::last_sign_in_at.gt(sql(&format!("now() - interval '{days} days'"))))
+        .filter(users::last_sign_in_at.gt(Utc::now() - chrono::Duration::days(i64::from(days))))
         .count()
         .get_result(conn)
         .await?)
@@ -124,7 +124,7 @@ pub async fn confirm_email(conn: &mut Conn, token_digest: &str, max_age_secs: i6
             .filter(users::confirmation_token_digest.eq(token_digest))
             .filter(
                 users::confirmation_sent_at
-                    .gt(sql(&format!("now() - interval '{max_age_secs} seconds'"))),
+                    .gt(Utc::now() - chrono::Duration::seconds(max_age_secs)),
             ),
     )
     .set((
@@ -165,8 +165,7 @@ pub async fn get_user_by_reset_password_token(
     Ok(users::table
         .filter(users::reset_password_token_digest.eq(token_digest))
         .filter(
-            users::reset_password_sent_at
-                .gt(sql(&format!("now() - interval '{max_age_secs} seconds'"))),
+            users::reset_password_sent_at.gt(Utc::now() - chrono::Duration::seconds(max_age_secs)),
         )
         .select(User::as_select())
         .first(conn)
@@ -187,7 +186,7 @@ pub async fn reset_password(
             .filter(users::reset_password_token_digest.eq(token_digest))
             .filter(
                 users::reset_password_sent_at
-                    .gt(sql(&format!("now() - interval '{max_age_secs} seconds'"))),
+                    .gt(Utc::now() - chrono::Duration::seconds(max_age_secs)),
             ),
     )
     .set((

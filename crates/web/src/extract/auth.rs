@@ -52,18 +52,22 @@ fn state(req: &HttpRequest) -> Result<AppState, ApiError> {
         .ok_or_else(|| ApiError::Core(Error::Internal("application state missing".into())))
 }
 
+/// The state and the required bearer token of a request, or 401.
+fn state_and_token(req: &HttpRequest) -> Result<(AppState, String), ApiError> {
+    let state = state(req)?;
+    let token = bearer(req)
+        .ok_or_else(|| ApiError::Core(Error::Unauthorized("The access token is invalid".into())))?;
+    Ok((state, token))
+}
+
 impl FromRequest for Auth {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let token = bearer(req);
-        let state = state(req);
+        let found = state_and_token(req);
         Box::pin(async move {
-            let state = state?;
-            let token = token.ok_or_else(|| {
-                ApiError::Core(Error::Unauthorized("The access token is invalid".into()))
-            })?;
+            let (state, token) = found?;
             Ok(Auth(authenticate(&state, &token).await?))
         })
     }
@@ -74,13 +78,9 @@ impl FromRequest for PendingAuth {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let token = bearer(req);
-        let state = state(req);
+        let found = state_and_token(req);
         Box::pin(async move {
-            let state = state?;
-            let token = token.ok_or_else(|| {
-                ApiError::Core(Error::Unauthorized("The access token is invalid".into()))
-            })?;
+            let (state, token) = found?;
             Ok(PendingAuth(authenticate_pending(&state, &token).await?))
         })
     }
