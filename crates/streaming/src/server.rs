@@ -195,7 +195,9 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
     }
     let auth = match head.token() {
         None => None,
-        Some(token) => match authenticate(&state, &token).await {
+        // Boxed here and below: these database round trips happen once, but
+        // inline they would size the future every open connection keeps.
+        Some(token) => match Box::pin(authenticate(&state, &token)).await {
             Ok(a) => Some(a),
             Err(e) => {
                 consume(&mut socket, &head).await?;
@@ -205,7 +207,7 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
         },
     };
     if head.path == "/api/v1/streaming" && head.is_websocket() {
-        if auth.is_none() && !public_streams_open(&state).await {
+        if auth.is_none() && !Box::pin(public_streams_open(&state)).await {
             consume(&mut socket, &head).await?;
             write_error(
                 &mut socket,
@@ -226,8 +228,8 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
         return Ok(());
     };
     let param = head.param("tag").or(head.param("list"));
-    match authorize_stream(&state, auth.as_ref(), name, param).await {
-        Ok(_) if auth.is_none() && !public_streams_open(&state).await => {
+    match Box::pin(authorize_stream(&state, auth.as_ref(), name, param)).await {
+        Ok(_) if auth.is_none() && !Box::pin(public_streams_open(&state)).await => {
             write_error(
                 &mut socket,
                 &Error::Unauthorized("Missing access token".into()),
@@ -397,4 +399,41 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Queue for one client.
 pub fn client_queue() -> (mpsc::Sender<Outgoing>, mpsc::Receiver<Outgoing>) {
     mpsc::channel(CLIENT_QUEUE)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use ferrodon_core::Config;
+
+    /// Every open connection keeps its task's future allocated, sized for
+    /// the largest state it can be in: keep it small (memory per
+    /// connection is a benchmark target).
+    #[tokio::test]
+    async fn a_connection_task_stays_small() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let socket = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let redis = std::env::var("FERRODON_TEST_REDIS_URL")
+            .unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
+        let config = Config::from_vars(
+            [
+                ("LOCAL_DOMAIN", "a.example".to_owned()),
+                ("SECRET_KEY_BASE", "0123456789abcdef".repeat(3)),
+                ("REDIS_URL", redis),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        )
+        .unwrap();
+        let state = AppState::new(config).unwrap();
+        let hub = Arc::new(Hub::connect(&state).await.unwrap());
+        let task = serve(socket, state, hub);
+        let size = std::mem::size_of_val(&task);
+        eprintln!("connection future: {size} bytes");
+        // 7,072 bytes in a debug build before the one-off database awaits
+        // were boxed, 6,256 after; this bound catches a large regression.
+        assert!(size <= 8192, "a connection's future is {size} bytes");
+    }
 }

@@ -25,7 +25,7 @@ pub async fn serve(
         .await?;
     let (tx, mut rx) = client_queue();
     let mut subscriptions = Subscriptions::new(hub, tx, auth).await?;
-    let mut filter = Filter::load(state, auth).await;
+    let mut filter = Box::pin(Filter::load(state, auth)).await;
     subscriptions.add(stream).await?;
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
@@ -44,7 +44,7 @@ pub async fn serve(
                 Some(Outgoing::Overflow | Outgoing::Killed) | None => break Ok(()),
             },
             _ = heartbeat.tick() => {
-                filter.refresh_if_stale(state).await;
+                Box::pin(filter.refresh_if_stale(state)).await;
                 if let Err(e) = socket.write_all(b":thump\n\n").await {
                     break Err(e.into());
                 }

@@ -66,10 +66,10 @@ pub async fn serve(
             .await?;
     let (tx, mut rx) = client_queue();
     let mut subscriptions = Subscriptions::new(hub, tx, auth.as_ref()).await?;
-    let mut filter = Filter::load(state, auth.as_ref()).await;
+    let mut filter = Box::pin(Filter::load(state, auth.as_ref())).await;
     if let Some(name) = head.param("stream") {
         let param = head.param("tag").or(head.param("list"));
-        match authorize_stream(state, auth.as_ref(), name, param).await {
+        match Box::pin(authorize_stream(state, auth.as_ref(), name, param)).await {
             Ok(stream) => subscriptions.add(stream).await?,
             Err(e) => {
                 let _ = ws.send(error_frame(&e.to_string(), 401)).await;
@@ -91,7 +91,7 @@ pub async fn serve(
                     let Some(name) = msg.stream.as_deref() else { continue };
                     let list = msg.list.as_ref().map(|l| l.as_str().map(str::to_owned).unwrap_or_else(|| l.to_string()));
                     let param = msg.tag.as_deref().or(list.as_deref());
-                    match authorize_stream(state, auth.as_ref(), name, param).await {
+                    match Box::pin(authorize_stream(state, auth.as_ref(), name, param)).await {
                         Ok(stream) if msg.kind == "subscribe" => {
                             if let Err(e) = subscriptions.add(stream).await {
                                 break Err(e);
@@ -125,7 +125,7 @@ pub async fn serve(
                 }
             },
             _ = heartbeat.tick() => {
-                filter.refresh_if_stale(state).await;
+                Box::pin(filter.refresh_if_stale(state)).await;
                 if let Err(e) = ws.send(Message::Ping(Default::default())).await {
                     break Err(e.into());
                 }
