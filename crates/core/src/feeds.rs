@@ -40,16 +40,14 @@ pub fn home_key(state: &AppState, account_id: i64) -> String {
     state.redis_key(&format!("feed:home:{account_id}"))
 }
 
-async fn load_add_script<C: ConnectionLike + Send>(conn: &mut C) -> Result<String> {
-    Ok(redis::cmd("SCRIPT")
-        .arg("LOAD")
-        .arg(ADD_SCRIPT)
-        .query_async(conn)
-        .await?)
-}
+/// The add script, whose SHA1 is known without asking Redis.
+static ADD: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(ADD_SCRIPT));
 
 /// Adds `status_ids` to the home feeds of `account_ids` that exist, in one
-/// pipelined round trip. Returns how many feeds took them.
+/// pipelined round trip (two when Redis has not seen the script yet, after
+/// a restart or `SCRIPT FLUSH`; adding twice is harmless). Returns how many
+/// feeds took them.
 pub async fn add_to_feeds<C: ConnectionLike + Send>(
     conn: &mut C,
     keys: &[String],
@@ -58,12 +56,11 @@ pub async fn add_to_feeds<C: ConnectionLike + Send>(
     if keys.is_empty() || status_ids.is_empty() {
         return Ok(0);
     }
-    let sha = load_add_script(conn).await?;
     let mut pipe = redis::pipe();
     for key in keys {
         let cmd = pipe
             .cmd("EVALSHA")
-            .arg(&sha)
+            .arg(ADD.get_hash())
             .arg(1)
             .arg(key)
             .arg("")
@@ -72,7 +69,17 @@ pub async fn add_to_feeds<C: ConnectionLike + Send>(
             cmd.arg(*id);
         }
     }
-    let added: Vec<i64> = pipe.query_async(conn).await?;
+    let added: Vec<i64> = match pipe.query_async(conn).await {
+        Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+            let _: String = redis::cmd("SCRIPT")
+                .arg("LOAD")
+                .arg(ADD_SCRIPT)
+                .query_async(conn)
+                .await?;
+            pipe.query_async(conn).await?
+        }
+        other => other?,
+    };
     Ok(added.iter().filter(|&&a| a == 1).count())
 }
 
