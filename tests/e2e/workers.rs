@@ -257,9 +257,15 @@ async fn metrics(port: u16) -> Option<String> {
     resp.text().await.ok()
 }
 
+/// The value of one sample (`name{labels}`) in a Prometheus exposition.
+fn sample(text: &str, name: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+}
+
 async fn is_leader(port: u16) -> Option<bool> {
     let text = metrics(port).await?;
-    Some(text.lines().any(|l| l == "ferrodon_scheduler_leader 1"))
+    Some(sample(&text, "ferrodon_scheduler_leader")? == 1)
 }
 
 async fn run_history(app: &TestApp, task: PeriodicTask) -> Vec<u64> {
@@ -427,12 +433,7 @@ async fn queued_jobs_survive_a_redis_restart_and_workers_reconnect() {
     let mut worker = spawn_worker(&env, "scheduler");
     app.eventually("the kept jobs to run", || async {
         let text = metrics(port).await?;
-        let ran: u64 = text.lines().find_map(|l| {
-            l.strip_prefix("ferrodon_jobs_processed_total{queue=\"scheduler\"}")?
-                .trim()
-                .parse()
-                .ok()
-        })?;
+        let ran = sample(&text, "ferrodon_jobs_processed_total{queue=\"scheduler\"}")?;
         let s = jobqueue::stats(&app.state, Queue::Scheduler).await.ok()?;
         (ran >= 5 && s.pending == 0).then_some(())
     })
@@ -495,15 +496,13 @@ async fn web_metrics_count_requests_and_show_queue_depth() {
         .text()
         .await
         .unwrap();
-    let sample = |name: &str| -> u64 {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
+    let value = |name: &str| -> u64 {
+        sample(&text, name).unwrap_or_else(|| panic!("no {name} in:\n{text}"))
     };
-    assert!(sample("ferrodon_http_requests_total{status=\"4xx\"}") >= 1);
-    assert_eq!(sample("ferrodon_queue_scheduled{queue=\"default\"}"), 1);
-    assert_eq!(sample("ferrodon_queue_dead{queue=\"default\"}"), 0);
-    assert!(sample("ferrodon_pool_max_connections{pool=\"database\"}") >= 1);
+    assert!(value("ferrodon_http_requests_total{status=\"4xx\"}") >= 1);
+    assert_eq!(value("ferrodon_queue_scheduled{queue=\"default\"}"), 1);
+    assert_eq!(value("ferrodon_queue_dead{queue=\"default\"}"), 0);
+    assert!(value("ferrodon_pool_max_connections{pool=\"database\"}") >= 1);
 }
 
 #[tokio::test]
@@ -511,6 +510,12 @@ async fn feeds_keep_the_newest_items_and_their_built_marker() {
     let app = TestApp::spawn().await;
     let key = feeds::home_key(&app.state, 42);
     let mut conn = app.state.redis().await.unwrap();
+    // Redis forgets scripts on restart: adding must load it again by itself.
+    let _: () = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query_async(&mut *conn)
+        .await
+        .unwrap();
     // A missing feed is not started by fan-out.
     let took = feeds::add_to_feeds(&mut *conn, std::slice::from_ref(&key), &[1, 2, 3])
         .await
