@@ -9,7 +9,9 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+mod media;
 mod smtp;
+pub use media::{parse_byte_size, MediaConfig, S3Config, StorageConfig};
 pub use smtp::{SmtpAuthMethod, SmtpConfig, StartTls};
 
 /// A value that must never be printed.
@@ -108,6 +110,11 @@ pub struct Config {
     pub metrics_port: u16,
     /// Outgoing e-mail (SMTP_*, FERRODON_MAIL_DIR).
     pub smtp: SmtpConfig,
+    /// Media storage, limits and the remote media cache.
+    pub media: MediaConfig,
+    /// FERRODON_DEV_ALLOW_PRIVATE_FETCH: let server-side fetches (remote media,
+    /// federation) reach loopback and private addresses, for tests only (default false).
+    pub dev_allow_private_fetch: bool,
 }
 
 /// Every variable [`Config::from_env`] reads, for the documentation check.
@@ -161,6 +168,30 @@ pub const ENV_VARS: &[&str] = &[
     "SMTP_OPENSSL_VERIFY_MODE",
     "FERRODON_SMTP_TIMEOUT",
     "FERRODON_MAIL_DIR",
+    "S3_ENABLED",
+    "S3_BUCKET",
+    "S3_REGION",
+    "S3_ENDPOINT",
+    "S3_HOSTNAME",
+    "S3_PROTOCOL",
+    "S3_OVERRIDE_PATH_STYLE",
+    "S3_ALIAS_HOST",
+    "S3_PERMISSION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "FERRODON_S3_TIMEOUT",
+    "PAPERCLIP_ROOT_PATH",
+    "PAPERCLIP_ROOT_URL",
+    "MEDIA_CACHE_RETENTION_PERIOD",
+    "FERRODON_MEDIA_CACHE_MAX_BYTES",
+    "FERRODON_MAX_IMAGE_BYTES",
+    "FERRODON_MAX_VIDEO_BYTES",
+    "FERRODON_MAX_IMAGE_PIXELS",
+    "FFMPEG_BINARY",
+    "FERRODON_MEDIA_PROCESSING_TIMEOUT",
+    "FERRODON_FFMPEG_MEMORY_LIMIT",
+    "FERRODON_REMOTE_MEDIA_MAX_BYTES",
+    "FERRODON_DEV_ALLOW_PRIVATE_FETCH",
     "RUST_LOG",
 ];
 
@@ -316,6 +347,7 @@ impl Config {
         let database_url = database_url(&env)?;
         let redis_url = redis_url(&env)?;
         let smtp = SmtpConfig::from_env(&env, &local_domain)?;
+        let media = MediaConfig::from_env(&env)?;
         Ok(Config {
             streaming_api_base_url: env
                 .get("STREAMING_API_BASE_URL")
@@ -353,6 +385,8 @@ impl Config {
             schedule: env.schedule("FERRODON_SCHEDULE")?,
             metrics_port: env.parse("FERRODON_METRICS_PORT", 0)?,
             smtp,
+            media,
+            dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
         })
     }
 

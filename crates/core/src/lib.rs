@@ -11,6 +11,7 @@ pub mod error;
 pub mod feeds;
 pub mod jobs;
 pub mod live;
+pub mod media;
 pub mod mail;
 pub mod rate_limit;
 pub mod services;
