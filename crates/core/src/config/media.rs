@@ -102,8 +102,10 @@ impl MediaConfig {
             max_video_bytes: env.bytes("FERRODON_MAX_VIDEO_BYTES", 99 << 20)?,
             max_image_pixels: env.parse("FERRODON_MAX_IMAGE_PIXELS", 33_177_600)?,
             ffmpeg_binary: env.get("FFMPEG_BINARY").unwrap_or("ffmpeg").to_owned(),
-            processing_timeout: env
-                .duration("FERRODON_MEDIA_PROCESSING_TIMEOUT", Duration::from_secs(300))?,
+            processing_timeout: env.duration(
+                "FERRODON_MEDIA_PROCESSING_TIMEOUT",
+                Duration::from_secs(300),
+            )?,
             ffmpeg_memory_limit: env.bytes("FERRODON_FFMPEG_MEMORY_LIMIT", 1 << 30)?,
             remote_max_bytes: env.bytes("FERRODON_REMOTE_MEDIA_MAX_BYTES", 40 << 20)?,
         })
@@ -158,9 +160,7 @@ fn s3_config(env: &Env) -> Result<S3Config, ConfigError> {
 /// Parses `1048576`, `512K`, `40M`, `5G` or `1T` (powers of 1024).
 pub fn parse_byte_size(raw: &str) -> Option<u64> {
     let raw = raw.trim();
-    let split = raw
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(raw.len());
+    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
     let (number, unit) = raw.split_at(split);
     let number: u64 = number.parse().ok()?;
     let shift = match unit.trim().to_ascii_uppercase().trim_end_matches('B') {

@@ -42,7 +42,7 @@ impl LocalStore {
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
-        let tmp = path.with_extension(format!("part-{}", ulid::Ulid::new()));
+        let tmp = path.with_extension(format!("part-{}", ulid::Ulid::generate()));
         tokio::fs::write(&tmp, bytes).await?;
         if let Err(e) = tokio::fs::rename(&tmp, &path).await {
             let _ = tokio::fs::remove_file(&tmp).await;

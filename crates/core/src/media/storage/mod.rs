@@ -110,7 +110,9 @@ pub fn check_key(key: &str) -> Result<(), StorageError> {
         || key.starts_with('/')
         || key.contains('\\')
         || key.contains('\0')
-        || key.split('/').any(|part| part.is_empty() || part == "." || part == "..");
+        || key
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
     if bad {
         Err(StorageError::InvalidKey(key.to_owned()))
     } else {
@@ -125,7 +127,15 @@ mod tests {
     #[test]
     fn keys_cannot_escape_the_root() {
         assert!(check_key("media_attachments/files/1/original/a.png").is_ok());
-        for bad in ["", "/etc/passwd", "a/../../b", "a//b", "./a", "a\\b", "a\0b"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "a/../../b",
+            "a//b",
+            "./a",
+            "a\\b",
+            "a\0b",
+        ] {
             assert!(check_key(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -29,15 +29,21 @@ impl S3Store {
         _bytes: Vec<u8>,
         _content_type: &str,
     ) -> Result<(), StorageError> {
-        Err(StorageError::Config(format!("S3 upload of {key} is not built yet")))
+        Err(StorageError::Config(format!(
+            "S3 upload of {key} is not built yet"
+        )))
     }
 
     pub(super) async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        Err(StorageError::Config(format!("S3 download of {key} is not built yet")))
+        Err(StorageError::Config(format!(
+            "S3 download of {key} is not built yet"
+        )))
     }
 
     pub(super) async fn delete(&self, key: &str) -> Result<(), StorageError> {
-        Err(StorageError::Config(format!("S3 delete of {key} is not built yet")))
+        Err(StorageError::Config(format!(
+            "S3 delete of {key} is not built yet"
+        )))
     }
 
     pub(super) fn public_url(&self, key: &str) -> String {
@@ -47,7 +53,10 @@ impl S3Store {
                 format!("{}/{}/{key}", self.config.endpoint, self.config.bucket)
             }
             None => {
-                let endpoint = self.config.endpoint.replacen("://", &format!("://{}.", self.config.bucket), 1);
+                let endpoint =
+                    self.config
+                        .endpoint
+                        .replacen("://", &format!("://{}.", self.config.bucket), 1);
                 format!("{endpoint}/{key}")
             }
         }
