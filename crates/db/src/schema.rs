@@ -35,6 +35,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_images (account_id) {
+        account_id -> Int8,
+        avatar_file_key -> Nullable<Text>,
+        header_file_key -> Nullable<Text>,
+        avatar_remote_url -> Nullable<Text>,
+        header_remote_url -> Nullable<Text>,
+        file_size -> Int8,
+        cached_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         account_id -> Int8,
@@ -126,6 +139,7 @@ diesel::table! {
         replies_count -> Int4,
         reblogs_count -> Int4,
         favourites_count -> Int4,
+        ordered_media_attachment_ids -> Nullable<Array<Int8>>,
     }
 }
 
@@ -236,6 +250,16 @@ diesel::table! {
         blurhash -> Nullable<Text>,
         meta -> Jsonb,
         created_at -> Timestamptz,
+        processing -> Int2,
+        file_content_type -> Nullable<Text>,
+        file_size -> Int8,
+        small_key -> Nullable<Text>,
+        upload_key -> Nullable<Text>,
+        preview_remote_url -> Nullable<Text>,
+        cached_at -> Nullable<Timestamptz>,
+        accessed_at -> Nullable<Timestamptz>,
+        processing_error -> Nullable<Text>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -322,6 +346,7 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(account_images -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(favourites -> statuses (status_id));
 diesel::joinable!(bookmarks -> statuses (status_id));
@@ -333,6 +358,7 @@ diesel::joinable!(list_accounts -> lists (list_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    account_images,
     users,
     oauth_applications,
     oauth_access_grants,

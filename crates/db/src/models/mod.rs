@@ -1,6 +1,7 @@
 //! Plain row types, one file per table (or per tight group of tables).
 //! No behaviour beyond small derived facts lives here.
 mod account;
+mod media;
 mod notification;
 mod oauth;
 mod relations;
@@ -8,6 +9,7 @@ mod status;
 mod user;
 
 pub use account::{Account, AccountChanges, NewAccount};
+pub use media::{MediaAttachment, NewMediaAttachment, ProcessedMedia, Processing};
 pub use notification::{NewNotification, Notification};
 pub use oauth::{
     AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication,

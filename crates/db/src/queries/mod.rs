@@ -7,6 +7,7 @@ pub mod follows;
 pub mod lists;
 pub mod maintenance;
 pub mod markers;
+pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod reports;
