@@ -29,6 +29,9 @@ enum Command {
     /// Inspect and mend the job queues
     #[command(subcommand)]
     Queues(commands::queues::QueuesCommand),
+    /// Media storage: the remote media cache, usage, orphaned files
+    #[command(subcommand)]
+    Media(commands::media::MediaCommand),
     /// Database maintenance
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -54,6 +57,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Settings(cmd) => commands::settings::run(cmd, &state).await,
         Command::Tokens(cmd) => commands::tokens::run(cmd, &state).await,
         Command::Queues(cmd) => commands::queues::run(cmd, &state).await,
+        Command::Media(cmd) => commands::media::run(cmd, &state).await,
         Command::Db(_) => Ok(()),
     }
 }

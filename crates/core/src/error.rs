@@ -22,6 +22,9 @@ pub enum Error {
     /// 403: credentials are valid but the action is not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// 413: the request body is larger than accepted.
+    #[error("Request body too large")]
+    PayloadTooLarge,
     /// 429: too many attempts.
     #[error("Too many requests")]
     RateLimited,
@@ -68,5 +71,25 @@ impl From<deadpool_redis::redis::RedisError> for Error {
 impl From<ferrodon_db::DieselError> for Error {
     fn from(err: ferrodon_db::DieselError) -> Self {
         ferrodon_db::Error::from(err).into()
+    }
+}
+
+impl From<crate::media::StorageError> for Error {
+    fn from(err: crate::media::StorageError) -> Self {
+        use crate::media::StorageError as S;
+        match err {
+            S::Unreachable(_) | S::Status { .. } => Error::Unavailable(err.to_string()),
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ferrodon_media::MediaError> for Error {
+    fn from(err: ferrodon_media::MediaError) -> Self {
+        if err.is_permanent() {
+            Error::validation(err)
+        } else {
+            Error::Internal(err.to_string())
+        }
     }
 }

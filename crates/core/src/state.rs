@@ -17,6 +17,10 @@ pub struct AppState {
     pub db: Pool,
     /// Redis pool.
     pub redis: deadpool_redis::Pool,
+    /// Where media files are stored.
+    pub media: crate::media::MediaStore,
+    /// Outgoing HTTP clients (remote fetches are refused private addresses).
+    pub http: crate::http_client::HttpClients,
     /// One multiplexed, self-reconnecting Redis connection for the job
     /// queues, opened on first use.
     queue_conn: Arc<OnceCell<ConnectionManager>>,
@@ -40,7 +44,13 @@ impl AppState {
         let redis = redis_config
             .create_pool(Some(deadpool_redis::Runtime::Tokio1))
             .map_err(|e| Error::Unavailable(format!("redis pool: {e}")))?;
+        let base_url = config.base_url();
+        let media = crate::media::MediaStore::from_config(&config.media.storage, &base_url)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let http = crate::http_client::HttpClients::new(&base_url, config.dev_allow_private_fetch)?;
         Ok(AppState {
+            media,
+            http,
             config: Arc::new(config),
             db,
             redis,

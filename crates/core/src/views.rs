@@ -10,7 +10,7 @@ use ferrodon_db::Conn;
 
 use crate::entities::notification::Notification;
 use crate::entities::status::{self, Status};
-use crate::entities::{account, timestamp};
+use crate::entities::{account, media_attachment, timestamp};
 use crate::{Config, Result};
 
 /// Renders statuses in the order of `ids`, skipping missing ones.
@@ -31,7 +31,7 @@ pub async fn render_statuses(
             .map(|v| (v.status.id, status::render(config, v, viewer, None)))
             .collect()
     };
-    Ok(views
+    let mut rendered: Vec<Status> = views
         .iter()
         .filter_map(|v| match v.status.reblog_of_id {
             None => Some(status::render(config, v, viewer, None)),
@@ -39,7 +39,44 @@ pub async fn render_statuses(
                 .get(&orig)
                 .map(|o| status::render(config, v, viewer, Some(o.clone()))),
         })
-        .collect())
+        .collect();
+    attach_media(conn, config, &mut rendered).await?;
+    Ok(rendered)
+}
+
+/// Fills in the media attachments of rendered statuses (and of the
+/// originals of reblogs among them) with one query.
+async fn attach_media(conn: &mut Conn, config: &Config, rendered: &mut [Status]) -> Result<()> {
+    let ids: Vec<i64> = rendered
+        .iter()
+        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let rows = ferrodon_db::queries::media::media_of_statuses(conn, &ids).await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut by_status: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
+    for row in &rows {
+        if let Some(status_id) = row.status_id {
+            let entity = media_attachment::render(config, row);
+            by_status
+                .entry(status_id.to_string())
+                .or_default()
+                .push(serde_json::to_value(entity).unwrap_or_default());
+        }
+    }
+    for status in rendered.iter_mut() {
+        if let Some(media) = by_status.get(&status.id) {
+            status.media_attachments = media.clone();
+        }
+        if let Some(reblog) = status.reblog.as_mut() {
+            if let Some(media) = by_status.get(&reblog.id) {
+                reblog.media_attachments = media.clone();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Renders one status, or NotFound.

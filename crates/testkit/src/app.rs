@@ -55,6 +55,13 @@ pub fn instance_env(db_url: &str, port: u16, namespace: &str) -> Vec<(String, St
                 .display()
                 .to_string(),
         ),
+        (
+            "PAPERCLIP_ROOT_PATH",
+            std::env::temp_dir()
+                .join(format!("ferrodon-media-{namespace}"))
+                .display()
+                .to_string(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -395,6 +402,9 @@ impl Drop for TestApp {
         }
         if self.smtp.is_none() {
             let _ = std::fs::remove_dir_all(self.mail_dir());
+        }
+        if let Some((_, dir)) = self.env.iter().find(|(k, _)| k == "PAPERCLIP_ROOT_PATH") {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }

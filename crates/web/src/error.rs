@@ -59,6 +59,7 @@ impl ResponseError for ApiError {
                 Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Error::Forbidden(_) => StatusCode::FORBIDDEN,
                 Error::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+                Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
                 Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },

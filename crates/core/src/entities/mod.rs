@@ -3,6 +3,7 @@
 pub mod account;
 pub mod application;
 pub mod instance;
+pub mod media_attachment;
 pub mod notification;
 pub mod relationship;
 pub mod status;

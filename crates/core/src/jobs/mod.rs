@@ -75,14 +75,21 @@ pub enum PeriodicTask {
     RemoveStaleTokens,
     /// Delete mutes whose duration ran out.
     RemoveExpiredMutes,
+    /// Delete uploads never attached to a status within a day.
+    RemoveOrphanedMedia,
+    /// Drop cached remote media past MEDIA_CACHE_RETENTION_PERIOD or over
+    /// FERRODON_MEDIA_CACHE_MAX_BYTES, least recently used first.
+    TrimMediaCache,
 }
 
 impl PeriodicTask {
     /// Every periodic task.
-    pub const ALL: [PeriodicTask; 3] = [
+    pub const ALL: [PeriodicTask; 5] = [
         PeriodicTask::VacuumQueues,
         PeriodicTask::RemoveStaleTokens,
         PeriodicTask::RemoveExpiredMutes,
+        PeriodicTask::RemoveOrphanedMedia,
+        PeriodicTask::TrimMediaCache,
     ];
 
     /// Its name in FERRODON_SCHEDULE and in metrics.
@@ -91,6 +98,8 @@ impl PeriodicTask {
             PeriodicTask::VacuumQueues => "vacuum_queues",
             PeriodicTask::RemoveStaleTokens => "remove_stale_tokens",
             PeriodicTask::RemoveExpiredMutes => "remove_expired_mutes",
+            PeriodicTask::RemoveOrphanedMedia => "remove_orphaned_media",
+            PeriodicTask::TrimMediaCache => "trim_media_cache",
         }
     }
 
@@ -100,6 +109,8 @@ impl PeriodicTask {
             PeriodicTask::VacuumQueues => 15 * 60,
             PeriodicTask::RemoveStaleTokens => 24 * 3600,
             PeriodicTask::RemoveExpiredMutes => 3600,
+            PeriodicTask::RemoveOrphanedMedia => 6 * 3600,
+            PeriodicTask::TrimMediaCache => 15 * 60,
         }
     }
 
@@ -175,6 +186,16 @@ pub enum Job {
         /// Which.
         mail: crate::mail::MailJob,
     },
+    /// Process an upload that was stored raw (video, audio, animated GIF).
+    ProcessMedia {
+        /// The attachment.
+        media_id: i64,
+    },
+    /// Download a remote attachment's files into the media cache.
+    CacheRemoteMedia {
+        /// The attachment.
+        media_id: i64,
+    },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
     /// A job this version does not know (queued by a newer version, say).
@@ -190,7 +211,9 @@ impl Job {
         match self {
             Job::Periodic { .. } => Queue::Scheduler,
             Job::SendMail { .. } => Queue::Mailers,
+            Job::CacheRemoteMedia { .. } => Queue::Pull,
             Job::DistributeStatus { .. }
+            | Job::ProcessMedia { .. }
             | Job::UnpublishStatus { .. }
             | Job::RegenerateHomeFeed { .. }
             | Job::MergeIntoHomeFeed { .. }
@@ -208,6 +231,8 @@ impl Job {
             Job::MergeIntoHomeFeed { .. } => "merge_into_home_feed",
             Job::Periodic { .. } => "periodic",
             Job::SendMail { .. } => "send_mail",
+            Job::ProcessMedia { .. } => "process_media",
+            Job::CacheRemoteMedia { .. } => "cache_remote_media",
             Job::Noop => "noop",
             Job::Unknown => "unknown",
         }

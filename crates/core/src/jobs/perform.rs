@@ -32,6 +32,12 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
         } => feeds::merge_into_home_feed(state, *account_id, *target_account_id).await,
         Job::Periodic { task } => run_periodic(state, *task).await,
         Job::SendMail { mail } => crate::mail::deliver(state, mail).await,
+        Job::ProcessMedia { media_id } => crate::media::process_queued(state, *media_id).await,
+        Job::CacheRemoteMedia { media_id } => {
+            crate::media::remote::cache_attachment(state, *media_id)
+                .await
+                .map(|_| ())
+        }
         Job::Noop => Ok(()),
         Job::Unknown => Err(Error::Internal(
             "unknown job type (queued by another Ferrodon version?)".into(),
@@ -57,6 +63,19 @@ async fn run_periodic(state: &AppState, task: PeriodicTask) -> Result<()> {
             let mut conn = state.conn().await?;
             let mutes = maintenance::delete_expired_mutes(&mut conn).await?;
             tracing::info!(mutes, "removed expired mutes");
+        }
+        PeriodicTask::RemoveOrphanedMedia => {
+            let removed =
+                crate::media::cleanup::remove_unattached(state, chrono::Duration::days(1)).await?;
+            tracing::info!(removed, "removed unattached uploads");
+        }
+        PeriodicTask::TrimMediaCache => {
+            let trimmed = crate::media::cleanup::trim_cache(state).await?;
+            tracing::info!(
+                by_age = trimmed.by_age,
+                by_size = trimmed.by_size,
+                "trimmed the media cache"
+            );
         }
     }
     Ok::<(), Error>(())

@@ -2,8 +2,10 @@
 use std::time::Duration;
 
 use deadpool_redis::redis::{self, AsyncCommands};
-use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, User, Visibility};
-use ferrodon_db::queries::{accounts, statuses};
+use ferrodon_db::models::{
+    Account, NewNotification, NewStatus, Processing, Status, User, Visibility,
+};
+use ferrodon_db::queries::{accounts, media, statuses};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
@@ -29,7 +31,7 @@ pub struct NewPost {
     pub language: Option<String>,
     /// Status replied to.
     pub in_reply_to_id: Option<i64>,
-    /// Attached media ids (media uploads arrive with the media issue).
+    /// Attached media ids, in display order.
     pub media_ids: Vec<i64>,
     /// The posting application.
     pub application_id: Option<i64>,
@@ -100,6 +102,57 @@ async fn wait_for_first(
     ))
 }
 
+/// Most attachments on one status, as Mastodon.
+pub const MAX_MEDIA_ATTACHMENTS: usize = 4;
+
+/// Checks that the uploads exist, belong to the author, are free, are
+/// processed, and do not mix video or audio with other files.
+async fn check_media(state: &AppState, author: &Account, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    if ids.len() > MAX_MEDIA_ATTACHMENTS {
+        return Err(Error::validation(format!(
+            "Media attachments are limited to {MAX_MEDIA_ATTACHMENTS}"
+        )));
+    }
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if unique.len() != ids.len() {
+        return Err(Error::validation("Media attachments must not repeat"));
+    }
+    let mut conn = state.conn().await?;
+    let mut kinds = Vec::new();
+    for id in ids {
+        let row = media::find_own_media(&mut conn, author.id, *id)
+            .await?
+            .filter(|m| m.status_id.is_none())
+            .ok_or_else(|| Error::validation("Media attachments could not be found"))?;
+        match row.processing_state() {
+            Processing::Complete => kinds.push(row.kind),
+            Processing::Failed => {
+                return Err(Error::validation("Media attachments could not be found"))
+            }
+            Processing::Queued | Processing::InProgress => {
+                return Err(Error::validation(
+                    "Cannot attach files that have not finished processing. Try again in a moment!",
+                ))
+            }
+        }
+    }
+    if kinds.len() > 1
+        && kinds
+            .iter()
+            .any(|k| k == "video" || k == "gifv" || k == "audio")
+    {
+        return Err(Error::validation(
+            "Cannot attach a video to a post that already contains images",
+        ));
+    }
+    Ok(())
+}
+
 async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
     let config = state.config.clone();
     validate_text(
@@ -108,9 +161,7 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
         &post.spoiler_text,
         !post.media_ids.is_empty(),
     )?;
-    if !post.media_ids.is_empty() {
-        return Err(Error::validation("Media attachments could not be found"));
-    }
+    check_media(state, author, &post.media_ids).await?;
     if let Some(lang) = &post.language {
         if lang.is_empty()
             || lang.len() > 8
@@ -164,6 +215,14 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
             )
             .await?;
             attach(conn, status.id, &composed, Attach::New).await?;
+            if !post.media_ids.is_empty() {
+                let attached =
+                    media::attach_to_status(conn, author.id, status.id, &post.media_ids).await?;
+                if attached != post.media_ids.len() {
+                    // Attached elsewhere meanwhile: roll the whole post back.
+                    return Err(Error::validation("Media attachments could not be found"));
+                }
+            }
             accounts::add_to_statuses_count(conn, author.id, 1).await?;
             if let Some(p) = &parent {
                 statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1)

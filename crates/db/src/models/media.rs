@@ -114,3 +114,20 @@ pub struct ProcessedMedia {
     pub processing_error: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
+
+/// The stored avatar and header files of an account.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::account_images, check_for_backend(diesel::pg::Pg))]
+#[allow(missing_docs)]
+pub struct AccountImages {
+    pub account_id: i64,
+    pub avatar_file_key: Option<String>,
+    pub header_file_key: Option<String>,
+    pub avatar_remote_url: Option<String>,
+    pub header_remote_url: Option<String>,
+    /// Bytes stored for both images.
+    pub file_size: i64,
+    /// Remote accounts: when the images were downloaded.
+    pub cached_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}

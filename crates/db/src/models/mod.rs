@@ -9,7 +9,7 @@ mod status;
 mod user;
 
 pub use account::{Account, AccountChanges, NewAccount};
-pub use media::{MediaAttachment, NewMediaAttachment, ProcessedMedia, Processing};
+pub use media::{AccountImages, MediaAttachment, NewMediaAttachment, ProcessedMedia, Processing};
 pub use notification::{NewNotification, Notification};
 pub use oauth::{
     AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication,

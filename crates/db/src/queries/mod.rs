@@ -10,6 +10,7 @@ pub mod markers;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
+pub mod profile_images;
 pub mod reports;
 pub mod settings;
 pub mod status_views;

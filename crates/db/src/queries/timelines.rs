@@ -209,6 +209,7 @@ impl Locality {
 pub async fn list_public_timeline(
     conn: &mut Conn,
     locality: Locality,
+    only_media: bool,
     viewer: Option<i64>,
     page: &Page,
 ) -> Result<Vec<i64>> {
@@ -216,7 +217,8 @@ pub async fn list_public_timeline(
         .select(statuses::id)
         .filter(statuses::visibility.eq(0))
         .filter(statuses::reblog_of_id.is_null())
-        .filter(statuses::local.eq_any(locality.admits()));
+        .filter(statuses::local.eq_any(locality.admits()))
+        .filter(has_media(only_media));
     Ok(match viewer {
         Some(v) => {
             let query = hide_for_viewer!(query, v);
@@ -231,6 +233,7 @@ pub async fn list_tag_timeline(
     conn: &mut Conn,
     tag_name: &str,
     locality: Locality,
+    only_media: bool,
     viewer: Option<i64>,
     page: &Page,
 ) -> Result<Vec<i64>> {
@@ -243,7 +246,8 @@ pub async fn list_tag_timeline(
         .filter(statuses::visibility.eq(0))
         .filter(statuses::reblog_of_id.is_null())
         .filter(statuses::local.eq_any(locality.admits()))
-        .filter(statuses::id.eq_any(tagged));
+        .filter(statuses::id.eq_any(tagged))
+        .filter(has_media(only_media));
     Ok(match viewer {
         Some(v) => {
             let query = hide_for_viewer!(query, v);
@@ -262,6 +266,17 @@ pub struct AccountStatusesFilter {
     pub exclude_reblogs: bool,
     /// Only statuses with this hashtag.
     pub tagged: Option<String>,
+    /// Only statuses with media attachments.
+    pub only_media: bool,
+}
+
+/// `only_media`: statuses with at least one attachment (or, when off, all).
+fn has_media(only_media: bool) -> diesel::expression::SqlLiteral<Bool> {
+    sql::<Bool>(if only_media {
+        "EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = statuses.id)"
+    } else {
+        "TRUE"
+    })
 }
 
 /// An account's statuses that `viewer` may see (None: signed out).
@@ -289,6 +304,9 @@ pub async fn list_account_statuses(
     }
     if filter.exclude_reblogs {
         query = query.filter(statuses::reblog_of_id.is_null());
+    }
+    if filter.only_media {
+        query = query.filter(has_media(true));
     }
     if let Some(tag) = &filter.tagged {
         query = query.filter(

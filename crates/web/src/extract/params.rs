@@ -21,8 +21,8 @@ const MAX_MULTIPART: usize = 100 << 20;
 #[derive(Debug, Default, Clone)]
 pub struct Params {
     values: Map<String, Value>,
-    /// Names of file fields that arrived in a multipart body (their bytes are not kept).
-    file_fields: Vec<String>,
+    /// File fields of a multipart body, by field name.
+    files: Vec<(String, Vec<u8>)>,
 }
 
 fn bad(msg: String) -> ApiError {
@@ -113,7 +113,13 @@ impl Params {
 
     /// True when a multipart body carried a file in field `name`.
     pub fn has_file(&self, name: &str) -> bool {
-        self.file_fields.iter().any(|f| f == name)
+        self.files.iter().any(|(f, _)| f == name)
+    }
+
+    /// Takes the bytes of file field `name` out of the parameters.
+    pub fn take_file(&mut self, name: &str) -> Option<Vec<u8>> {
+        let index = self.files.iter().position(|(f, _)| f == name)?;
+        Some(self.files.swap_remove(index).1)
     }
 
     /// A list: `name[]=a&name[]=b`, a JSON array, or a single value.
@@ -233,14 +239,14 @@ impl FromRequest for Params {
                         total += chunk.len();
                         if !is_file {
                             text_total += chunk.len();
-                            data.extend_from_slice(&chunk);
                         }
                         if total > MAX_MULTIPART || text_total > MAX_BODY {
-                            return Err(bad("request body too large".into()));
+                            return Err(ApiError::Core(Error::PayloadTooLarge));
                         }
+                        data.extend_from_slice(&chunk);
                     }
                     if is_file {
-                        params.file_fields.push(name);
+                        params.files.push((name, data));
                     } else if !name.is_empty() {
                         params.insert_rails(
                             &name,

@@ -6,8 +6,10 @@ use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::blocks_mutes;
 use ferrodon_core::db::queries::favourites_bookmarks;
 use ferrodon_core::db::queries::follows::{self, load_relationships};
+use ferrodon_core::db::queries::profile_images::ProfileImage;
 use ferrodon_core::db::queries::timelines::{self, list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
+use ferrodon_core::media::profile;
 use ferrodon_core::services::block::{block, unblock};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
 use ferrodon_core::services::follow_requests::{authorize_follow_request, reject_follow_request};
@@ -31,6 +33,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/accounts/update_credentials",
             web::patch().to(update),
+        )
+        .route(
+            "/api/v1/profile/avatar",
+            web::delete().to(|s, a| remove_profile_image(s, a, ProfileImage::Avatar)),
+        )
+        .route(
+            "/api/v1/profile/header",
+            web::delete().to(|s, a| remove_profile_image(s, a, ProfileImage::Header)),
         )
         .route(
             "/api/v1/accounts/relationships",
@@ -170,15 +180,22 @@ fn profile_fields(params: &Params) -> Option<Vec<(String, String)>> {
     )
 }
 
-async fn update(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    mut params: Params,
+) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:accounts"])?;
     let (user, account) = auth.0.require_user()?;
-    if params.has_file("avatar") || params.has_file("header") {
-        // Refuse rather than drop the image silently; uploads arrive with the media issue.
-        return Err(Error::validation(
-            "Avatar and header uploads are not supported by this server yet",
-        )
-        .into());
+    // Images first: they are the likeliest to be refused, and a refusal
+    // should leave the rest of the profile as it was.
+    for (field, which) in [
+        ("avatar", ProfileImage::Avatar),
+        ("header", ProfileImage::Header),
+    ] {
+        if let Some(bytes) = params.take_file(field) {
+            profile::set_local_image(&state, account, which, bytes).await?;
+        }
     }
     let source = params.get("source").cloned().unwrap_or(Value::Null);
     let source_str = |k: &str| source.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -203,6 +220,26 @@ async fn update(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     Ok(HttpResponse::Ok().json(account::render_credential(
         &state.config,
         &user,
+        &account,
+        requests,
+    )))
+}
+
+/// `DELETE /api/v1/profile/avatar` and `/header`: back to the default image.
+async fn remove_profile_image(
+    state: web::Data<AppState>,
+    auth: Auth,
+    which: ProfileImage,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:accounts"])?;
+    let (user, account) = auth.0.require_user()?;
+    profile::remove_local_image(&state, account, which).await?;
+    let mut conn = state.conn().await?;
+    let account = accounts::get_account_by_id(&mut conn, account.id).await?;
+    let requests = follows::count_follow_requests(&mut conn, account.id).await?;
+    Ok(HttpResponse::Ok().json(account::render_credential(
+        &state.config,
+        user,
         &account,
         requests,
     )))
@@ -287,8 +324,7 @@ async fn statuses(
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let account = accounts::get_account_by_id(&mut conn, id).await?;
-    // Media arrives with its own issue: until then no status has media.
-    if params.bool("only_media") == Some(true) || account.suspended_at.is_some() {
+    if account.suspended_at.is_some() {
         return statuses_page(&state, &req, &[], auth.account_id()).await;
     }
     if params.bool("pinned") == Some(true) {
@@ -306,6 +342,7 @@ async fn statuses(
         exclude_replies: params.bool("exclude_replies").unwrap_or(false),
         exclude_reblogs: params.bool("exclude_reblogs").unwrap_or(false),
         tagged: params.nonempty("tagged"),
+        only_media: params.bool("only_media").unwrap_or(false),
     };
     let ids =
         list_account_statuses(&mut conn, account.id, auth.account_id(), &filter, &page).await?;

@@ -187,7 +187,7 @@ async fn tag_page(state: web::Data<AppState>, path: web::Path<String>) -> ApiRes
     let tag = path.into_inner();
     let mut conn = state.conn().await?;
     let page_req = Page::new(None, None, None, Some(20), 20, 20);
-    let ids = list_tag_timeline(&mut conn, &tag, Locality::All, None, &page_req).await?;
+    let ids = list_tag_timeline(&mut conn, &tag, Locality::All, false, None, &page_req).await?;
     let rendered = views::render_statuses(&mut conn, &state.config, &ids, None).await?;
     let body: String = rendered.iter().map(article).collect();
     Ok(page(

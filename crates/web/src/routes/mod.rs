@@ -11,12 +11,14 @@ mod html;
 mod instance;
 mod lists;
 mod markers;
+mod media;
 mod notifications;
 mod notifications_v2;
 mod oauth;
 mod reports;
 mod search;
 mod statuses;
+mod system_files;
 mod timelines;
 mod well_known;
 
@@ -43,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     notifications_v2::configure(cfg);
     notifications::configure(cfg);
     markers::configure(cfg);
+    media::configure(cfg);
+    system_files::configure(cfg);
     reports::configure(cfg);
     lists::configure(cfg);
     search::configure(cfg);

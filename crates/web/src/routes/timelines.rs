@@ -53,13 +53,16 @@ async fn public(
 ) -> ApiResult<HttpResponse> {
     require_public_timeline_access(&state, auth.0.is_some()).await?;
     let page = page_from(&params, 20, 40)?;
-    if params.bool("only_media") == Some(true) {
-        return statuses_page(&state, &req, &[], auth.account_id()).await;
-    }
+    let only_media = params.bool("only_media") == Some(true);
     let mut conn = state.conn().await?;
-    let ids =
-        timelines::list_public_timeline(&mut conn, locality(&params), auth.account_id(), &page)
-            .await?;
+    let ids = timelines::list_public_timeline(
+        &mut conn,
+        locality(&params),
+        only_media,
+        auth.account_id(),
+        &page,
+    )
+    .await?;
     drop(conn);
     statuses_page(&state, &req, &ids, auth.account_id()).await
 }
@@ -73,14 +76,13 @@ async fn tag(
 ) -> ApiResult<HttpResponse> {
     require_public_timeline_access(&state, auth.0.is_some()).await?;
     let page = page_from(&params, 20, 40)?;
-    if params.bool("only_media") == Some(true) {
-        return statuses_page(&state, &req, &[], auth.account_id()).await;
-    }
+    let only_media = params.bool("only_media") == Some(true);
     let mut conn = state.conn().await?;
     let ids = timelines::list_tag_timeline(
         &mut conn,
         &path,
         locality(&params),
+        only_media,
         auth.account_id(),
         &page,
     )

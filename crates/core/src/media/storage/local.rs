@@ -80,6 +80,32 @@ impl LocalStore {
         Ok(())
     }
 
+    pub(super) async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+        let mut found = Vec::new();
+        let mut pending = vec![self.root.join(prefix.trim_end_matches('/'))];
+        while let Some(dir) = pending.pop() {
+            let mut entries = match tokio::fs::read_dir(&dir).await {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e.into()),
+            };
+            while let Some(entry) = entries.next_entry().await? {
+                let meta = entry.metadata().await?;
+                let path = entry.path();
+                if meta.is_dir() {
+                    pending.push(path);
+                } else if let Ok(rel) = path.strip_prefix(&self.root) {
+                    let key = rel.to_string_lossy().replace('\\', "/");
+                    if !key.contains(".part-") {
+                        found.push((key, meta.len()));
+                    }
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
     pub(super) fn public_url(&self, key: &str) -> String {
         format!("{}/{key}", self.url_prefix)
     }

@@ -87,6 +87,14 @@ impl MediaStore {
         }
     }
 
+    /// Every stored key under `prefix`, with its size in bytes.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+        match self {
+            MediaStore::Local(store) => store.list(prefix).await,
+            MediaStore::S3(store) => store.list(prefix).await,
+        }
+    }
+
     /// The absolute URL clients download `key` from.
     pub fn public_url(&self, key: &str) -> String {
         match self {
@@ -101,6 +109,34 @@ impl MediaStore {
             MediaStore::Local(store) => format!("local directory {}", store.root().display()),
             MediaStore::S3(store) => format!("S3 bucket {}", store.bucket()),
         }
+    }
+}
+
+/// The absolute URL of `key` under this storage configuration, computed
+/// from the settings alone (renderers need no store handle).
+pub fn public_url(config: &StorageConfig, base_url: &str, key: &str) -> String {
+    match config {
+        StorageConfig::Local { url, .. } => {
+            if url.starts_with("http://") || url.starts_with("https://") {
+                format!("{}/{key}", url.trim_end_matches('/'))
+            } else {
+                format!(
+                    "{}/{}/{key}",
+                    base_url.trim_end_matches('/'),
+                    url.trim_matches('/')
+                )
+            }
+        }
+        StorageConfig::S3(s3) => match &s3.alias_host {
+            Some(host) => format!("{}://{host}/{key}", s3.protocol),
+            None if s3.path_style => format!("{}/{}/{key}", s3.endpoint, s3.bucket),
+            None => {
+                let endpoint = s3
+                    .endpoint
+                    .replacen("://", &format!("://{}.", s3.bucket), 1);
+                format!("{endpoint}/{key}")
+            }
+        },
     }
 }
 

@@ -46,6 +46,12 @@ impl S3Store {
         )))
     }
 
+    pub(super) async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+        Err(StorageError::Config(format!(
+            "S3 listing of {prefix} is not built yet"
+        )))
+    }
+
     pub(super) fn public_url(&self, key: &str) -> String {
         match &self.config.alias_host {
             Some(host) => format!("{}://{host}/{key}", self.config.protocol),

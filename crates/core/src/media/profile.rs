@@ -1,0 +1,211 @@
+//! Avatars and headers: local uploads (`PATCH /api/v1/accounts/update_credentials`),
+//! cached copies of remote accounts' images, and their removal.
+use chrono::Utc;
+use ferrodon_db::models::{Account, AccountImages};
+use ferrodon_db::queries::profile_images::{self, ProfileImage};
+use ferrodon_db::AsyncConnection;
+use ferrodon_media::image::ImageLimits;
+use ferrodon_media::{sniff, Detected, ImageFormat};
+
+use super::{ffmpeg_limits, keys, public_url};
+use crate::{AppState, Error, Result};
+
+/// Avatar box (Mastodon's `400x400#`).
+pub const AVATAR_SIZE: (u32, u32) = (400, 400);
+/// Header box (Mastodon's `1500x500#`).
+pub const HEADER_SIZE: (u32, u32) = (1500, 500);
+
+fn empty_images(account_id: i64) -> AccountImages {
+    AccountImages {
+        account_id,
+        avatar_file_key: None,
+        header_file_key: None,
+        avatar_remote_url: None,
+        header_remote_url: None,
+        file_size: 0,
+        cached_at: None,
+        updated_at: Utc::now(),
+    }
+}
+
+/// Decodes, crops and re-encodes an avatar or header (metadata dropped).
+async fn process(
+    state: &AppState,
+    bytes: Vec<u8>,
+    which: ProfileImage,
+) -> Result<ferrodon_media::Encoded> {
+    let label = match which {
+        ProfileImage::Avatar => "Avatar",
+        ProfileImage::Header => "Header",
+    };
+    if bytes.len() as u64 > state.config.media.max_image_bytes {
+        return Err(Error::validation(format!(
+            "{label} file size must be less than {} MB",
+            state.config.media.max_image_bytes >> 20
+        )));
+    }
+    let format = match sniff(&bytes) {
+        Detected::Image(format) => format,
+        _ => {
+            return Err(Error::validation(format!(
+                "{label} content type is not supported (JPEG, PNG, GIF or WebP)"
+            )))
+        }
+    };
+    let (bytes, format) = match format {
+        ImageFormat::Avif | ImageFormat::Heic => (
+            ferrodon_media::ffmpeg::convert_still_to_png(&bytes, &ffmpeg_limits(&state.config))
+                .await?,
+            ImageFormat::Png,
+        ),
+        other => (bytes, other),
+    };
+    let limits = ImageLimits {
+        max_pixels: state.config.media.max_image_pixels,
+    };
+    let (width, height) = match which {
+        ProfileImage::Avatar => AVATAR_SIZE,
+        ProfileImage::Header => HEADER_SIZE,
+    };
+    tokio::task::spawn_blocking(move || {
+        ferrodon_media::image::process_profile_image(&bytes, format, &limits, width, height)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("image processing task: {e}")))?
+    .map_err(Error::from)
+}
+
+/// Replaces a local account's avatar or header with an uploaded image.
+pub async fn set_local_image(
+    state: &AppState,
+    account: &Account,
+    which: ProfileImage,
+    bytes: Vec<u8>,
+) -> Result<()> {
+    let encoded = process(state, bytes, which).await?;
+    let folder = match which {
+        ProfileImage::Avatar => "avatars",
+        ProfileImage::Header => "headers",
+    };
+    let key = keys::profile_key(account.id, folder, encoded.extension, false);
+    let size = encoded.bytes.len() as i64;
+    state
+        .media
+        .put(&key, encoded.bytes, encoded.content_type)
+        .await?;
+    let mut conn = state.conn().await?;
+    let mut images = profile_images::find(&mut conn, account.id)
+        .await?
+        .unwrap_or_else(|| empty_images(account.id));
+    let old = match which {
+        ProfileImage::Avatar => images.avatar_file_key.replace(key.clone()),
+        ProfileImage::Header => images.header_file_key.replace(key.clone()),
+    };
+    images.file_size = images.file_size.saturating_add(size);
+    images.updated_at = Utc::now();
+    let saved = conn
+        .transaction(async |conn| {
+            profile_images::save(conn, &images).await?;
+            profile_images::set_url(
+                conn,
+                account.id,
+                which,
+                Some(&public_url(&state.config, &key)),
+            )
+            .await?;
+            Ok::<_, ferrodon_db::Error>(())
+        })
+        .await;
+    drop(conn);
+    if let Err(e) = saved {
+        let _ = state.media.delete(&key).await;
+        return Err(e.into());
+    }
+    if let Some(old) = old {
+        let old_size = state
+            .media
+            .get(&old)
+            .await
+            .ok()
+            .flatten()
+            .map_or(0, |b| b.len() as i64);
+        state.media.delete(&old).await?;
+        if old_size > 0 {
+            let mut conn = state.conn().await?;
+            if let Some(mut images) = profile_images::find(&mut conn, account.id).await? {
+                images.file_size = (images.file_size - old_size).max(0);
+                profile_images::save(&mut conn, &images).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes a local account's avatar or header (back to the default image).
+pub async fn remove_local_image(
+    state: &AppState,
+    account: &Account,
+    which: ProfileImage,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    profile_images::set_url(&mut conn, account.id, which, None).await?;
+    let Some(mut images) = profile_images::find(&mut conn, account.id).await? else {
+        return Ok(());
+    };
+    let old = match which {
+        ProfileImage::Avatar => images.avatar_file_key.take(),
+        ProfileImage::Header => images.header_file_key.take(),
+    };
+    if images.avatar_file_key.is_none() && images.header_file_key.is_none() {
+        images.file_size = 0;
+    }
+    images.updated_at = Utc::now();
+    profile_images::save(&mut conn, &images).await?;
+    drop(conn);
+    if let Some(old) = old {
+        state.media.delete(&old).await?;
+    }
+    Ok(())
+}
+
+/// Drops a remote account's cached images; clients see the default images
+/// until the account is next refreshed.
+pub async fn uncache(state: &AppState, images: &AccountImages) -> Result<()> {
+    for key in [&images.avatar_file_key, &images.header_file_key]
+        .into_iter()
+        .flatten()
+    {
+        state.media.delete(key).await?;
+    }
+    let mut cleared = images.clone();
+    cleared.avatar_file_key = None;
+    cleared.header_file_key = None;
+    cleared.file_size = 0;
+    cleared.cached_at = None;
+    cleared.updated_at = Utc::now();
+    let mut conn = state.conn().await?;
+    profile_images::save(&mut conn, &cleared).await?;
+    profile_images::set_url(&mut conn, images.account_id, ProfileImage::Avatar, None).await?;
+    profile_images::set_url(&mut conn, images.account_id, ProfileImage::Header, None).await?;
+    Ok(())
+}
+
+/// Removes cached remote profile images cached before `cutoff`.
+pub async fn remove_cached_before(
+    state: &AppState,
+    cutoff: chrono::DateTime<Utc>,
+) -> Result<usize> {
+    let mut removed = 0;
+    loop {
+        let mut conn = state.conn().await?;
+        let batch = profile_images::cached_oldest_first(&mut conn, Some(cutoff), 200).await?;
+        drop(conn);
+        if batch.is_empty() {
+            return Ok(removed);
+        }
+        for images in &batch {
+            uncache(state, images).await?;
+            removed += 1;
+        }
+    }
+}
