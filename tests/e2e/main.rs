@@ -5,6 +5,7 @@
 mod api;
 mod html;
 mod mail;
+mod media;
 mod oauth;
 mod rate_limits;
 mod streaming;

@@ -112,6 +112,13 @@ impl Resolve for PublicOnlyResolver {
     }
 }
 
+/// Makes aws-lc-rs the process's default rustls provider, so that any other
+/// rustls client in the process (a plain `reqwest::Client`) works too.
+/// Installing twice is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
 fn tls_config() -> Result<rustls::ClientConfig> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let roots = rustls::RootCertStore {
@@ -149,6 +156,7 @@ pub const MAX_REDIRECTS: usize = 3;
 impl HttpClients {
     /// Builds both clients.
     pub fn new(base_url: &str, allow_private: bool) -> Result<Self> {
+        install_crypto_provider();
         let agent = user_agent(base_url);
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= MAX_REDIRECTS {

@@ -21,3 +21,9 @@ pub use pool::{connect, run_migrations, Conn, Pool, PooledConn};
 pub use diesel::result::Error as DieselError;
 /// Re-exported so callers can open transactions without naming diesel.
 pub use diesel_async::AsyncConnection;
+
+/// The query builder, for maintenance commands and tests that need a query
+/// no module here offers.
+pub use diesel;
+/// The async runner for [`diesel`] queries.
+pub use diesel_async;
