@@ -6,6 +6,8 @@ use crate::config::StorageConfig;
 
 pub mod local;
 pub mod s3;
+mod s3_xml;
+pub mod sigv4;
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
