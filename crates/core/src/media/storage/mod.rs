@@ -89,6 +89,16 @@ impl MediaStore {
         }
     }
 
+    /// Every stored file whose key starts with `prefix` (empty: all), with
+    /// its size in bytes, sorted by key.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+        check_prefix(prefix)?;
+        match self {
+            MediaStore::Local(store) => store.list(prefix).await,
+            MediaStore::S3(store) => store.list(prefix).await,
+        }
+    }
+
     /// The absolute URL clients download `key` from.
     pub fn public_url(&self, key: &str) -> String {
         match self {
@@ -122,6 +132,17 @@ pub fn check_key(key: &str) -> Result<(), StorageError> {
     }
 }
 
+/// Refuses listing prefixes that could climb out of the root: a prefix is
+/// empty, or a valid key, or a valid key followed by `/`.
+pub fn check_prefix(prefix: &str) -> Result<(), StorageError> {
+    match prefix.strip_suffix('/') {
+        _ if prefix.is_empty() => Ok(()),
+        Some(dir) => check_key(dir),
+        None => check_key(prefix),
+    }
+    .map_err(|_| StorageError::InvalidKey(prefix.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +160,16 @@ mod tests {
             "a\0b",
         ] {
             assert!(check_key(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn prefixes_cannot_escape_the_root() {
+        for good in ["", "media_attachments/", "cache/media_attachments/fi"] {
+            assert!(check_prefix(good).is_ok(), "{good:?} refused");
+        }
+        for bad in ["/", "../", "a/../", "/etc", "a//", "a\\b"] {
+            assert!(check_prefix(bad).is_err(), "{bad:?} accepted");
         }
     }
 }
