@@ -4,6 +4,7 @@
 //! Requests go through the trusted HTTP client (the endpoint is the
 //! operator's choice and may be on a private network or loopback). Each
 //! request is limited to `FERRODON_S3_TIMEOUT` as a whole, body included.
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
@@ -18,9 +19,14 @@ use crate::http_client::HttpClients;
 /// How much of an error answer's body is kept in [`StorageError::Status`].
 const ERROR_BODY_BYTES: usize = 300;
 
-/// A bucket.
+/// A bucket. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct S3Store {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     config: S3Config,
     client: reqwest::Client,
     /// `http` or `https`, from the endpoint.
@@ -70,26 +76,28 @@ impl S3Store {
             .map_err(|e| bad(format!("HTTP client for object storage: {e}")))?
             .trusted;
         Ok(S3Store {
-            config: config.clone(),
-            client,
-            scheme: endpoint.scheme().to_owned(),
-            authority,
-            base_path: endpoint.path().trim_end_matches('/').to_owned(),
+            inner: Arc::new(Inner {
+                config: config.clone(),
+                client,
+                scheme: endpoint.scheme().to_owned(),
+                authority,
+                base_path: endpoint.path().trim_end_matches('/').to_owned(),
+            }),
         })
     }
 
     /// The bucket's name.
     pub fn bucket(&self) -> &str {
-        &self.config.bucket
+        &self.inner.config.bucket
     }
 
     /// Creates the bucket (for tests and first set-up). A bucket this
     /// account already owns is fine.
     pub async fn create_bucket(&self) -> Result<(), StorageError> {
-        let operation = format!("CreateBucket {}", self.config.bucket);
+        let operation = format!("CreateBucket {}", self.inner.config.bucket);
         // us-east-1 is the default location and refuses to be named; R2's
         // `auto` is not a location at all.
-        let body = match self.config.region.as_str() {
+        let body = match self.inner.config.region.as_str() {
             "us-east-1" | "auto" | "" => Vec::new(),
             region => format!(
                 "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
@@ -117,7 +125,7 @@ impl S3Store {
     ) -> Result<(), StorageError> {
         let operation = format!("PUT {key}");
         let mut headers = vec![("content-type", content_type)];
-        if let Some(acl) = &self.config.permission {
+        if let Some(acl) = &self.inner.config.permission {
             headers.push(("x-amz-acl", acl.as_str()));
         }
         let answer = self
@@ -200,11 +208,11 @@ impl S3Store {
 
     pub(super) fn public_url(&self, key: &str) -> String {
         let key = sigv4::uri_encode(key, false);
-        match &self.config.alias_host {
-            Some(host) => format!("{}://{host}/{key}", self.config.protocol),
+        match &self.inner.config.alias_host {
+            Some(host) => format!("{}://{host}/{key}", self.inner.config.protocol),
             None => {
                 let (host, path) = self.location(Some(&key));
-                format!("{}://{host}{path}", self.scheme)
+                format!("{}://{host}{path}", self.inner.scheme)
             }
         }
     }
@@ -212,16 +220,16 @@ impl S3Store {
     /// The host and path of the bucket (`key: None`) or of an already
     /// encoded key in it, path-style or virtual-hosted as configured.
     fn location(&self, encoded_key: Option<&str>) -> (String, String) {
-        let bucket = &self.config.bucket;
-        let (host, mut path) = if self.config.path_style {
+        let bucket = &self.inner.config.bucket;
+        let (host, mut path) = if self.inner.config.path_style {
             (
-                self.authority.clone(),
-                format!("{}/{bucket}", self.base_path),
+                self.inner.authority.clone(),
+                format!("{}/{bucket}", self.inner.base_path),
             )
         } else {
             (
-                format!("{bucket}.{}", self.authority),
-                self.base_path.clone(),
+                format!("{bucket}.{}", self.inner.authority),
+                self.inner.base_path.clone(),
             )
         };
         match encoded_key {
@@ -249,7 +257,7 @@ impl S3Store {
         let encoded_key = key.map(|k| sigv4::uri_encode(k, false));
         let (host, path) = self.location(encoded_key.as_deref());
         let query = sigv4::canonical_query(query);
-        let mut url = format!("{}://{host}{path}", self.scheme);
+        let mut url = format!("{}://{host}{path}", self.inner.scheme);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
@@ -273,9 +281,9 @@ impl S3Store {
         ];
         headers.extend_from_slice(extra_headers);
         let signer = Signer {
-            access_key_id: &self.config.access_key_id,
-            secret_access_key: self.config.secret_access_key.expose(),
-            region: &self.config.region,
+            access_key_id: &self.inner.config.access_key_id,
+            secret_access_key: self.inner.config.secret_access_key.expose(),
+            region: &self.inner.config.region,
             service: "s3",
         };
         let authorization = signer.authorization(
@@ -289,6 +297,7 @@ impl S3Store {
             },
         );
         let mut request = self
+            .inner
             .client
             .request(method, url)
             .header(reqwest::header::USER_AGENT, user_agent())
@@ -303,8 +312,8 @@ impl S3Store {
         if !body.is_empty() {
             request = request.body(body);
         }
-        tracing::debug!(operation, bucket = %self.config.bucket, "object storage request");
-        let timeout = self.config.timeout;
+        tracing::debug!(operation, bucket = %self.inner.config.bucket, "object storage request");
+        let timeout = self.inner.config.timeout;
         let exchange = async {
             let response = request
                 .send()
