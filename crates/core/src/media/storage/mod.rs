@@ -6,6 +6,7 @@ use crate::config::StorageConfig;
 
 pub mod local;
 pub mod s3;
+mod s3_endpoint;
 mod s3_xml;
 pub mod sigv4;
 

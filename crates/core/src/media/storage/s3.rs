@@ -10,6 +10,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
+use super::s3_endpoint::Endpoint;
 use super::s3_xml;
 use super::sigv4::{self, SignedRequest, Signer};
 use super::StorageError;
@@ -29,12 +30,7 @@ pub struct S3Store {
 struct Inner {
     config: S3Config,
     client: reqwest::Client,
-    /// `http` or `https`, from the endpoint.
-    scheme: String,
-    /// The endpoint's host and non-default port.
-    authority: String,
-    /// The endpoint's path, without a trailing slash (usually empty).
-    base_path: String,
+    endpoint: Endpoint,
 }
 
 /// What an answer brought back.
@@ -46,42 +42,15 @@ struct Answer {
 impl S3Store {
     /// A client for the configured bucket.
     pub fn new(config: &S3Config) -> Result<Self, StorageError> {
-        let bad = |reason: String| StorageError::Config(reason);
-        let endpoint = url::Url::parse(&config.endpoint)
-            .map_err(|e| bad(format!("S3_ENDPOINT {:?}: {e}", config.endpoint)))?;
-        if !matches!(endpoint.scheme(), "http" | "https") {
-            return Err(bad(format!(
-                "S3_ENDPOINT {:?} must be an http or https URL",
-                config.endpoint
-            )));
-        }
-        let host = endpoint
-            .host_str()
-            .ok_or_else(|| bad(format!("S3_ENDPOINT {:?} has no host", config.endpoint)))?;
-        let authority = match endpoint.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        let bucket = &config.bucket;
-        if bucket.is_empty()
-            || !bucket
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
-        {
-            return Err(bad(format!(
-                "S3_BUCKET {bucket:?} is not a bucket name (letters, digits, '-', '.', '_')"
-            )));
-        }
+        let endpoint = Endpoint::parse(config)?;
         let client = HttpClients::new("", false)
-            .map_err(|e| bad(format!("HTTP client for object storage: {e}")))?
+            .map_err(|e| StorageError::Config(format!("HTTP client for object storage: {e}")))?
             .trusted;
         Ok(S3Store {
             inner: Arc::new(Inner {
                 config: config.clone(),
                 client,
-                scheme: endpoint.scheme().to_owned(),
-                authority,
-                base_path: endpoint.path().trim_end_matches('/').to_owned(),
+                endpoint,
             }),
         })
     }
@@ -207,40 +176,7 @@ impl S3Store {
     }
 
     pub(super) fn public_url(&self, key: &str) -> String {
-        let key = sigv4::uri_encode(key, false);
-        match &self.inner.config.alias_host {
-            Some(host) => format!("{}://{host}/{key}", self.inner.config.protocol),
-            None => {
-                let (host, path) = self.location(Some(&key));
-                format!("{}://{host}{path}", self.inner.scheme)
-            }
-        }
-    }
-
-    /// The host and path of the bucket (`key: None`) or of an already
-    /// encoded key in it, path-style or virtual-hosted as configured.
-    fn location(&self, encoded_key: Option<&str>) -> (String, String) {
-        let bucket = &self.inner.config.bucket;
-        let (host, mut path) = if self.inner.config.path_style {
-            (
-                self.inner.authority.clone(),
-                format!("{}/{bucket}", self.inner.base_path),
-            )
-        } else {
-            (
-                format!("{bucket}.{}", self.inner.authority),
-                self.inner.base_path.clone(),
-            )
-        };
-        match encoded_key {
-            Some(key) => {
-                path.push('/');
-                path.push_str(key);
-            }
-            None if path.is_empty() => path.push('/'),
-            None => {}
-        }
-        (host, path)
+        url_of(&self.inner.config, &self.inner.endpoint, key)
     }
 
     /// Signs and sends one request, and reads the whole answer, within the
@@ -255,9 +191,8 @@ impl S3Store {
         operation: &str,
     ) -> Result<Answer, StorageError> {
         let encoded_key = key.map(|k| sigv4::uri_encode(k, false));
-        let (host, path) = self.location(encoded_key.as_deref());
         let query = sigv4::canonical_query(query);
-        let mut url = format!("{}://{host}{path}", self.inner.scheme);
+        let mut url = self.inner.endpoint.url(encoded_key.as_deref());
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
@@ -335,6 +270,27 @@ impl S3Store {
     }
 }
 
+/// The public URL of `key` in the configured bucket, from the settings
+/// alone (for rendering without a store at hand): the same URL as
+/// [`S3Store`]'s. Settings that do not parse (refused when the store is
+/// built) give the endpoint and key as they are.
+pub fn public_url(config: &S3Config, key: &str) -> String {
+    match Endpoint::parse(config) {
+        Ok(endpoint) => url_of(config, &endpoint, key),
+        Err(_) => format!("{}/{}/{key}", config.endpoint, config.bucket),
+    }
+}
+
+/// Under S3_ALIAS_HOST when set, else at the bucket's own address; the key
+/// URI-encoded as in requests.
+fn url_of(config: &S3Config, endpoint: &Endpoint, key: &str) -> String {
+    let key = sigv4::uri_encode(key, false);
+    match &config.alias_host {
+        Some(host) => format!("{}://{host}/{key}", config.protocol),
+        None => endpoint.url(Some(&key)),
+    }
+}
+
 fn user_agent() -> String {
     format!("Ferrodon/{}", crate::FERRODON_VERSION)
 }
@@ -373,23 +329,8 @@ fn status_error(answer: Answer, operation: String) -> StorageError {
 
 #[cfg(test)]
 mod tests {
+    use super::super::s3_endpoint::tests::config;
     use super::*;
-    use crate::config::Secret;
-
-    fn config(endpoint: &str, path_style: bool, alias_host: Option<&str>) -> S3Config {
-        S3Config {
-            bucket: "media".into(),
-            region: "us-east-1".into(),
-            endpoint: endpoint.into(),
-            path_style,
-            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-            secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-            alias_host: alias_host.map(str::to_owned),
-            protocol: "https".into(),
-            permission: Some("public-read".into()),
-            timeout: Duration::from_secs(30),
-        }
-    }
 
     fn store(config: &S3Config) -> S3Store {
         S3Store::new(config).unwrap_or_else(|e| panic!("{e}"))
@@ -399,55 +340,29 @@ mod tests {
     fn public_urls_in_all_three_forms() {
         let key = "media_attachments/files/1/original/a b+é.png";
         let encoded = "media_attachments/files/1/original/a%20b%2B%C3%A9.png";
-        let alias = store(&config(
-            "https://s3.eu-west-1.amazonaws.com",
-            false,
-            Some("files.example.com/media"),
-        ));
-        assert_eq!(
-            alias.public_url(key),
-            format!("https://files.example.com/media/{encoded}")
-        );
-        let path_style = store(&config("http://127.0.0.1:9000", true, None));
-        assert_eq!(
-            path_style.public_url(key),
-            format!("http://127.0.0.1:9000/media/{encoded}")
-        );
-        let virtual_host = store(&config("https://s3.eu-west-1.amazonaws.com/", false, None));
-        assert_eq!(
-            virtual_host.public_url(key),
-            format!("https://media.s3.eu-west-1.amazonaws.com/{encoded}")
-        );
-    }
-
-    #[test]
-    fn bucket_requests_address_the_bucket() {
-        let path_style = store(&config("http://minio.internal:9000/s3/", true, None));
-        assert_eq!(
-            path_style.location(None),
-            ("minio.internal:9000".into(), "/s3/media".into())
-        );
-        let virtual_host = store(&config("https://s3.amazonaws.com:443", false, None));
-        assert_eq!(
-            virtual_host.location(None),
-            ("media.s3.amazonaws.com".into(), "/".into())
-        );
-    }
-
-    #[test]
-    fn unusable_settings_are_refused() {
-        assert!(S3Store::new(&config("ftp://example.com", true, None)).is_err());
-        assert!(S3Store::new(&config("not a url", true, None)).is_err());
-        let mut bad_bucket = config("https://s3.amazonaws.com", false, None);
-        bad_bucket.bucket = "a/b".into();
-        assert!(S3Store::new(&bad_bucket).is_err());
+        let mut alias = config("https://s3.eu-west-1.amazonaws.com", "media", false);
+        alias.alias_host = Some("files.example.com/media".into());
+        for (config, expected) in [
+            (alias, format!("https://files.example.com/media/{encoded}")),
+            (
+                config("http://127.0.0.1:9000", "media", true),
+                format!("http://127.0.0.1:9000/media/{encoded}"),
+            ),
+            (
+                config("https://s3.eu-west-1.amazonaws.com/", "media", false),
+                format!("https://media.s3.eu-west-1.amazonaws.com/{encoded}"),
+            ),
+        ] {
+            assert_eq!(store(&config).public_url(key), expected);
+            assert_eq!(public_url(&config, key), expected);
+        }
     }
 
     #[test]
     fn the_secret_is_not_debug_printed() {
         let printed = format!(
             "{:?}",
-            store(&config("https://s3.amazonaws.com", false, None))
+            store(&config("https://s3.amazonaws.com", "media", false))
         );
         assert!(!printed.contains("EXAMPLEKEY"), "{printed}");
     }
