@@ -77,6 +77,25 @@ fn config(endpoint: &str, bucket: &str) -> S3Config {
     }
 }
 
+/// Settings for a new bucket on the checking server, with its IAM key.
+fn auth_config((endpoint, key_id, secret): (String, String, String)) -> S3Config {
+    S3Config {
+        access_key_id: key_id,
+        secret_access_key: Secret::new(secret),
+        ..config(&endpoint, &unique_bucket())
+    }
+}
+
+/// Asserts that the server refused with `status` and the XML error `code`.
+fn assert_refused<T: std::fmt::Debug>(result: Result<T, StorageError>, status: u16, code: &str) {
+    match result {
+        Err(StorageError::Status {
+            status: got, body, ..
+        }) if got == status => assert!(body.contains(code), "{body}"),
+        other => panic!("expected {status} {code}, got {other:?}"),
+    }
+}
+
 fn unique_bucket() -> String {
     format!("ferrodon-test-{}", random_suffix())
 }
@@ -214,27 +233,16 @@ async fn a_missing_bucket_is_an_error_not_a_missing_file() {
         store.list("").await.map(|_| ()),
         store.put("a.png", vec![1], "image/png").await,
     ] {
-        match result {
-            Err(StorageError::Status {
-                status: 404, body, ..
-            }) => {
-                assert!(body.contains("NoSuchBucket"), "{body}");
-            }
-            other => panic!("expected a 404 NoSuchBucket, got {other:?}"),
-        }
+        assert_refused(result, 404, "NoSuchBucket");
     }
 }
 
 #[tokio::test]
 async fn signatures_are_accepted_by_a_checking_server() {
-    let Some((endpoint, key_id, secret)) = auth_server() else {
+    let Some(server) = auth_server() else {
         return;
     };
-    let config = S3Config {
-        access_key_id: key_id,
-        secret_access_key: Secret::new(secret),
-        ..config(&endpoint, &unique_bucket())
-    };
+    let config = auth_config(server);
     let store = store_with_bucket(&config).await;
     for (i, key) in ODD_KEYS.iter().enumerate() {
         store
@@ -258,17 +266,10 @@ async fn signatures_are_accepted_by_a_checking_server() {
         secret_access_key: Secret::new("not the secret"),
         ..config
     };
-    match self::store(&forged)
+    let result = self::store(&forged)
         .put("a.png", vec![1], "image/png")
-        .await
-    {
-        Err(StorageError::Status {
-            status: 403, body, ..
-        }) => {
-            assert!(body.contains("SignatureDoesNotMatch"), "{body}");
-        }
-        other => panic!("a wrong secret was not refused: {other:?}"),
-    }
+        .await;
+    assert_refused(result, 403, "SignatureDoesNotMatch");
 }
 
 #[tokio::test]
@@ -276,11 +277,7 @@ async fn long_listings_follow_continuation_tokens() {
     // On the checking server when there is one, so the tokens' encoding in
     // the query string is checked too.
     let config = match auth_vars() {
-        Some((endpoint, key_id, secret)) => S3Config {
-            access_key_id: key_id,
-            secret_access_key: Secret::new(secret),
-            ..config(&endpoint, &unique_bucket())
-        },
+        Some(server) => auth_config(server),
         None => match open_endpoint() {
             Some(endpoint) => config(&endpoint, &unique_bucket()),
             None => return,
