@@ -190,9 +190,38 @@ impl S3Store {
         extra_headers: &[(&str, &str)],
         operation: &str,
     ) -> Result<Answer, StorageError> {
+        let (body, payload_sha256) = hash_body(body).await?;
+        let request = self.signed_request(
+            method,
+            key,
+            query,
+            &payload_sha256,
+            extra_headers,
+            operation,
+        )?;
+        let request = if body.is_empty() {
+            request
+        } else {
+            request.body(body)
+        };
+        tracing::debug!(operation, bucket = %self.inner.config.bucket, "object storage request");
+        exchange(request, operation, self.inner.config.timeout).await
+    }
+
+    /// A request with its `x-amz-*` headers and `Authorization`, for a body
+    /// with the given SHA-256.
+    fn signed_request(
+        &self,
+        method: Method,
+        key: Option<&str>,
+        query: &[(&str, &str)],
+        payload_sha256: &str,
+        extra_headers: &[(&str, &str)],
+        operation: &str,
+    ) -> Result<reqwest::RequestBuilder, StorageError> {
         let encoded_key = key.map(|k| sigv4::uri_encode(k, false));
-        let query = sigv4::canonical_query(query);
         let mut url = self.inner.endpoint.url(encoded_key.as_deref());
+        let query = sigv4::canonical_query(query);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
@@ -201,24 +230,25 @@ impl S3Store {
             StorageError::Config(format!("object storage URL for {operation}: {e}"))
         })?;
         // Sign what is sent: the URL as parsed, which is also what reqwest
-        // puts on the wire (and the Host header it derives from it).
-        let sent_host = match (url.host_str(), url.port()) {
+        // puts on the wire, and the Host header it derives from it.
+        let host = match (url.host_str(), url.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_owned(),
             (None, _) => return Err(StorageError::Config(format!("no host for {operation}"))),
         };
-        let payload_sha256 = sigv4::sha256_hex(&body);
         let timestamp = sigv4::timestamp_now();
         let mut headers: Vec<(&str, &str)> = vec![
-            ("host", &sent_host),
-            ("x-amz-content-sha256", &payload_sha256),
+            ("x-amz-content-sha256", payload_sha256),
             ("x-amz-date", &timestamp),
         ];
         headers.extend_from_slice(extra_headers);
+        let mut signed_headers = headers.clone();
+        signed_headers.push(("host", &host));
+        let config = &self.inner.config;
         let signer = Signer {
-            access_key_id: &self.inner.config.access_key_id,
-            secret_access_key: self.inner.config.secret_access_key.expose(),
-            region: &self.inner.config.region,
+            access_key_id: &config.access_key_id,
+            secret_access_key: config.secret_access_key.expose(),
+            region: &config.region,
             service: "s3",
         };
         let authorization = signer.authorization(
@@ -227,8 +257,8 @@ impl S3Store {
                 method: method.as_str(),
                 path: url.path(),
                 query: url.query().unwrap_or(""),
-                headers: &headers,
-                payload_sha256: &payload_sha256,
+                headers: &signed_headers,
+                payload_sha256,
             },
         );
         let mut request = self
@@ -237,37 +267,58 @@ impl S3Store {
             .request(method, url)
             .header(reqwest::header::USER_AGENT, user_agent())
             .header(reqwest::header::AUTHORIZATION, authorization);
-        for (name, value) in &headers[1..] {
+        for (name, value) in headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| StorageError::Config(format!("header {name}: {e}")))?;
             let value = HeaderValue::from_str(value)
                 .map_err(|e| StorageError::Config(format!("value of header {name}: {e}")))?;
             request = request.header(name, value);
         }
-        if !body.is_empty() {
-            request = request.body(body);
-        }
-        tracing::debug!(operation, bucket = %self.inner.config.bucket, "object storage request");
-        let timeout = self.inner.config.timeout;
-        let exchange = async {
-            let response = request
-                .send()
-                .await
-                .map_err(|e| unreachable(operation, &e))?;
-            let status = response.status();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| unreachable(operation, &e))?;
-            Ok(Answer {
-                status,
-                body: body.to_vec(),
-            })
-        };
-        tokio::time::timeout(timeout, exchange)
-            .await
-            .map_err(|_| timed_out(operation, timeout))?
+        Ok(request)
     }
+}
+
+/// Bodies larger than this are hashed off the async runtime's threads.
+const HASH_INLINE_BYTES: usize = 256 << 10;
+
+/// The body and its hex SHA-256.
+async fn hash_body(body: Vec<u8>) -> Result<(Vec<u8>, String), StorageError> {
+    if body.len() <= HASH_INLINE_BYTES {
+        let hash = sigv4::sha256_hex(&body);
+        return Ok((body, hash));
+    }
+    tokio::task::spawn_blocking(move || {
+        let hash = sigv4::sha256_hex(&body);
+        (body, hash)
+    })
+    .await
+    .map_err(|e| StorageError::Config(format!("hashing an upload: {e}")))
+}
+
+/// Sends `request` and reads the whole answer within `timeout`.
+async fn exchange(
+    request: reqwest::RequestBuilder,
+    operation: &str,
+    timeout: Duration,
+) -> Result<Answer, StorageError> {
+    let work = async {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| unreachable(operation, &e))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| unreachable(operation, &e))?;
+        Ok(Answer {
+            status,
+            body: body.to_vec(),
+        })
+    };
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| timed_out(operation, timeout))?
 }
 
 /// The public URL of `key` in the configured bucket, from the settings
@@ -295,9 +346,16 @@ fn user_agent() -> String {
     format!("Ferrodon/{}", crate::FERRODON_VERSION)
 }
 
+/// A transport error with its causes (reqwest's own message stops at
+/// "error sending request"). The URL it names holds no credentials.
 fn unreachable(operation: &str, error: &reqwest::Error) -> StorageError {
-    // reqwest's message names the URL, which holds no credentials.
-    StorageError::Unreachable(format!("{operation}: {error}"))
+    let mut message = format!("{operation}: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    StorageError::Unreachable(message)
 }
 
 fn timed_out(operation: &str, timeout: Duration) -> StorageError {
