@@ -115,6 +115,14 @@ async fn store_with_bucket(config: &S3Config) -> MediaStore {
     store
 }
 
+/// Settings for a new bucket on the open server, and its store with the
+/// bucket created; None when the open server is not set.
+async fn open_store() -> Option<(S3Config, MediaStore)> {
+    let config = config(&open_endpoint()?, &unique_bucket());
+    let store = store_with_bucket(&config).await;
+    Some((config, store))
+}
+
 /// Bytes that survive only a binary-safe round trip.
 fn binary(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
@@ -132,11 +140,9 @@ async fn anonymous_get(url: &str) -> (u16, Vec<u8>) {
 
 #[tokio::test]
 async fn objects_round_trip_through_an_s3_server() {
-    let Some(endpoint) = open_endpoint() else {
+    let Some((_, store)) = open_store().await else {
         return;
     };
-    let config = config(&endpoint, &unique_bucket());
-    let store = store_with_bucket(&config).await;
     let MediaStore::S3(s3) = &store else {
         panic!("not an S3 store");
     };
@@ -197,11 +203,9 @@ async fn objects_round_trip_through_an_s3_server() {
 
 #[tokio::test]
 async fn public_read_objects_are_served_at_their_public_url() {
-    let Some(endpoint) = open_endpoint() else {
+    let Some((public, store)) = open_store().await else {
         return;
     };
-    let public = config(&endpoint, &unique_bucket());
-    let store = store_with_bucket(&public).await;
     let bytes = binary(1000);
     for key in ODD_KEYS {
         store.put(key, bytes.clone(), "image/png").await.unwrap();
