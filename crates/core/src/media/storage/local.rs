@@ -80,9 +80,18 @@ impl LocalStore {
         Ok(())
     }
 
+    /// Every file whose key starts with `prefix`, with its size, sorted by
+    /// key. Half-written temporary files (`*.part-*`) and anything that is
+    /// not a plain file with a UTF-8 name are left out; symbolic links are
+    /// not followed.
     pub(super) async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+        // Only the directory the prefix names needs walking.
+        let start = match prefix.rfind('/') {
+            Some(slash) => self.root.join(&prefix[..slash]),
+            None => self.root.clone(),
+        };
         let mut found = Vec::new();
-        let mut pending = vec![self.root.join(prefix.trim_end_matches('/'))];
+        let mut pending = vec![start];
         while let Some(dir) = pending.pop() {
             let mut entries = match tokio::fs::read_dir(&dir).await {
                 Ok(entries) => entries,
@@ -90,15 +99,20 @@ impl LocalStore {
                 Err(e) => return Err(e.into()),
             };
             while let Some(entry) = entries.next_entry().await? {
-                let meta = entry.metadata().await?;
                 let path = entry.path();
-                if meta.is_dir() {
+                let file_type = entry.file_type().await?;
+                if file_type.is_dir() {
                     pending.push(path);
-                } else if let Ok(rel) = path.strip_prefix(&self.root) {
-                    let key = rel.to_string_lossy().replace('\\', "/");
-                    if !key.contains(".part-") {
-                        found.push((key, meta.len()));
-                    }
+                    continue;
+                }
+                if !file_type.is_file() || is_temporary(&path) {
+                    continue;
+                }
+                let Some(key) = self.key_of(&path) else {
+                    continue;
+                };
+                if key.starts_with(prefix) {
+                    found.push((key, entry.metadata().await?.len()));
                 }
             }
         }
@@ -106,7 +120,78 @@ impl LocalStore {
         Ok(found)
     }
 
+    /// The key of a file under the root: its relative path with `/`.
+    fn key_of(&self, path: &Path) -> Option<String> {
+        let relative = path.strip_prefix(&self.root).ok()?;
+        let parts: Option<Vec<&str>> = relative.iter().map(|part| part.to_str()).collect();
+        Some(parts?.join("/"))
+    }
+
     pub(super) fn public_url(&self, key: &str) -> String {
         format!("{}/{key}", self.url_prefix)
+    }
+}
+
+/// A temporary file of [`LocalStore::put`], `name.part-<ulid>`.
+fn is_temporary(path: &Path) -> bool {
+    path.extension()
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| ext.starts_with("part-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_root() -> PathBuf {
+        std::env::temp_dir().join(format!("ferrodon-local-store-{}", ulid::Ulid::generate()))
+    }
+
+    #[tokio::test]
+    async fn lists_files_under_a_prefix_without_temporaries() {
+        let root = temp_root();
+        let store = LocalStore::new(root.clone(), "https://example.com", "/system");
+        assert_eq!(
+            store.list("").await.ok(),
+            Some(vec![]),
+            "a missing root is empty"
+        );
+        for (key, bytes) in [
+            ("media_attachments/files/1/original/a.png", &b"abc"[..]),
+            ("media_attachments/files/1/small/a.png", b"ab"),
+            ("cache/media_attachments/files/2/original/b b.png", b"a"),
+            ("accounts/avatars/1/original/c.png", b""),
+        ] {
+            store
+                .put(key, bytes.to_vec())
+                .await
+                .unwrap_or_else(|e| panic!("{key}: {e}"));
+        }
+        let tmp = root.join("media_attachments/files/1/original/d.part-01ABC");
+        tokio::fs::write(&tmp, b"half")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let list = |prefix: &'static str| {
+            let store = store.clone();
+            async move { store.list(prefix).await.unwrap_or_else(|e| panic!("{e}")) }
+        };
+        assert_eq!(
+            list("media_attachments/").await,
+            vec![
+                ("media_attachments/files/1/original/a.png".to_owned(), 3),
+                ("media_attachments/files/1/small/a.png".to_owned(), 2),
+            ]
+        );
+        assert_eq!(list("").await.len(), 4);
+        assert_eq!(
+            list("cache/media_attachments/files/2/original/b").await,
+            vec![(
+                "cache/media_attachments/files/2/original/b b.png".to_owned(),
+                1
+            )]
+        );
+        assert_eq!(list("acc").await.len(), 1);
+        assert!(list("nothing/here/").await.is_empty());
+        let _ = tokio::fs::remove_dir_all(&root).await;
     }
 }

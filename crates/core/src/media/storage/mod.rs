@@ -6,6 +6,9 @@ use crate::config::StorageConfig;
 
 pub mod local;
 pub mod s3;
+mod s3_endpoint;
+mod s3_xml;
+pub mod sigv4;
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -87,8 +90,10 @@ impl MediaStore {
         }
     }
 
-    /// Every stored key under `prefix`, with its size in bytes.
+    /// Every stored file whose key starts with `prefix` (empty: all), with
+    /// its size in bytes, sorted by key.
     pub async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+        check_prefix(prefix)?;
         match self {
             MediaStore::Local(store) => store.list(prefix).await,
             MediaStore::S3(store) => store.list(prefix).await,
@@ -127,16 +132,7 @@ pub fn public_url(config: &StorageConfig, base_url: &str, key: &str) -> String {
                 )
             }
         }
-        StorageConfig::S3(s3) => match &s3.alias_host {
-            Some(host) => format!("{}://{host}/{key}", s3.protocol),
-            None if s3.path_style => format!("{}/{}/{key}", s3.endpoint, s3.bucket),
-            None => {
-                let endpoint = s3
-                    .endpoint
-                    .replacen("://", &format!("://{}.", s3.bucket), 1);
-                format!("{endpoint}/{key}")
-            }
-        },
+        StorageConfig::S3(s3) => s3::public_url(s3, key),
     }
 }
 
@@ -156,6 +152,17 @@ pub fn check_key(key: &str) -> Result<(), StorageError> {
     }
 }
 
+/// Refuses listing prefixes that could climb out of the root: a prefix is
+/// empty, or a valid key, or a valid key followed by `/`.
+pub fn check_prefix(prefix: &str) -> Result<(), StorageError> {
+    match prefix.strip_suffix('/') {
+        _ if prefix.is_empty() => Ok(()),
+        Some(dir) => check_key(dir),
+        None => check_key(prefix),
+    }
+    .map_err(|_| StorageError::InvalidKey(prefix.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +180,16 @@ mod tests {
             "a\0b",
         ] {
             assert!(check_key(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn prefixes_cannot_escape_the_root() {
+        for good in ["", "media_attachments/", "cache/media_attachments/fi"] {
+            assert!(check_prefix(good).is_ok(), "{good:?} refused");
+        }
+        for bad in ["/", "../", "a/../", "/etc", "a//", "a\\b"] {
+            assert!(check_prefix(bad).is_err(), "{bad:?} accepted");
         }
     }
 }
