@@ -266,6 +266,21 @@ impl PublicKey {
             .verify(message, signature)
             .map_err(|_| KeyError::SignatureMismatch)
     }
+
+    /// RSASSA-PKCS1-v1_5/SHA-256 verification that also accepts 1024-bit
+    /// keys, for the draft-cavage test vectors only.
+    #[cfg(test)]
+    pub(crate) fn verify_legacy_1024_for_tests(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), KeyError> {
+        self.verify_with(
+            &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            message,
+            signature,
+        )
+    }
 }
 
 #[cfg(test)]

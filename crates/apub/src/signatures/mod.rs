@@ -48,6 +48,9 @@ pub mod sfv;
 pub mod sign;
 pub mod verify;
 
+#[cfg(test)]
+mod test_vectors;
+
 /// The two HTTP signature formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SignatureFormat {
