@@ -781,3 +781,95 @@ async fn remote_media_on_private_addresses_is_refused() {
     assert!(row.is_none());
     assert!(files_under(&media_root(&app)).is_empty());
 }
+
+#[tokio::test]
+async fn uploads_go_to_object_storage_when_s3_is_enabled() {
+    let Ok(endpoint) = std::env::var("FERRODON_TEST_S3_ENDPOINT") else {
+        eprintln!("skipped: FERRODON_TEST_S3_ENDPOINT is not set (scripts/test starts moto)");
+        return;
+    };
+    let bucket = format!(
+        "ferrodon-e2e-{}",
+        ferrodon_testkit::random_suffix().to_lowercase()
+    );
+    let app = TestApp::spawn_with(&[
+        ("S3_ENABLED", "true"),
+        ("S3_BUCKET", &bucket),
+        ("S3_ENDPOINT", &endpoint),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ])
+    .await;
+    let ferrodon_core::media::MediaStore::S3(store) = &app.state.media else {
+        panic!("S3_ENABLED did not select the S3 store");
+    };
+    store.create_bucket().await.unwrap();
+    let (_, _, token) = local_user(&app.state, "alice").await;
+
+    let image: Value = upload(&app, "/api/v2/media", &token, png(400, 300), &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = image["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("{endpoint}/{bucket}/media_attachments/")),
+        "{url}"
+    );
+    // Public-read: a plain anonymous GET, as a client's would be.
+    let (status, bytes) = download(&app, url).await;
+    assert_eq!(status, 200);
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 400);
+
+    // Video: the raw upload goes through the bucket to the worker and back.
+    let resp = upload(&app, "/api/v2/media", &token, mp4(1), &[]).await;
+    assert_eq!(resp.status(), 202);
+    let id = resp.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let video: Value = app
+        .eventually("video processing", || async {
+            let resp = app.get(&format!("/api/v1/media/{id}"), &token).await;
+            (resp.status() == 200)
+                .then_some(resp)
+                .map(|r| r.json::<Value>())
+        })
+        .await
+        .await
+        .unwrap();
+    let (status, bytes) = download(&app, video["url"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(&bytes[4..8], b"ftyp");
+    assert!(files_under(&media_root(&app)).is_empty());
+
+    // Every stored object is known: nothing to sweep; the raw upload was removed.
+    let out = app.ctl(&["media", "remove-orphans", "--dry-run"]);
+    assert!(out.contains("Found 0 orphaned files"), "{out}");
+    let listed = app.state.media.list("media_attachments/").await.unwrap();
+    assert_eq!(listed.len(), 4, "{listed:?}");
+
+    // Deleting an unattached upload deletes its objects.
+    let resp = app
+        .client
+        .delete(format!(
+            "{}/api/v1/media/{}",
+            app.base_url,
+            image["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_ne!(download(&app, url).await.0, 200);
+    assert_eq!(
+        app.state
+            .media
+            .list("media_attachments/")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
