@@ -29,6 +29,20 @@ OOB = "urn:ietf:wg:oauth:2.0:oob"
 SCOPES = ["read", "write", "follow"]
 
 
+def tiny_png():
+    """A 2×2 PNG, built by hand (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\x10\x20\xf0" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,6 +76,7 @@ class Instance:
             "RUST_LOG": "warn",
             # E-mails (notifications) go to a throw-away directory, not ./tmp/mails.
             "FERRODON_MAIL_DIR": os.path.join(tempfile.gettempdir(), f"ferrodon-mail-py-{suffix}"),
+            "PAPERCLIP_ROOT_PATH": os.path.join(tempfile.gettempdir(), f"ferrodon-media-py-{suffix}"),
         }
         self.proc = None
         self.streaming = None
@@ -80,7 +95,7 @@ class Instance:
         self.proc = subprocess.Popen([os.path.join(BIN, "ferrodon-web")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         self.streaming = subprocess.Popen([os.path.join(BIN, "ferrodon-streaming")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         # Fan-out to home feeds and streams runs in the default queue.
-        self.worker = subprocess.Popen([os.path.join(BIN, "ferrodon-default"), "--queues", "default,mailers"], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
+        self.worker = subprocess.Popen([os.path.join(BIN, "ferrodon-default"), "--queues", "default,mailers,pull"], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -101,6 +116,7 @@ class Instance:
                     proc.kill()
         subprocess.run(["psql", ADMIN_URL, "-q", "-c", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)"], capture_output=True)
         shutil.rmtree(self.env["FERRODON_MAIL_DIR"], ignore_errors=True)
+        shutil.rmtree(self.env["PAPERCLIP_ROOT_PATH"], ignore_errors=True)
 
 
 def sign_in_through_the_form(authorize_url, login, password):
@@ -226,6 +242,27 @@ def main():
                 assert posted is not None
             finally:
                 handle.close()
+
+        @test("media: an image and a video (processed by the worker) on a status")
+        def _():
+            api = state["alice"]
+            image = api.media_post(tiny_png(), mime_type="image/png", description="a dot")
+            assert image.type == "image" and image.url, image
+            assert requests.get(image.url, timeout=10).status_code == 200
+            video_path = os.path.join(tempfile.gettempdir(), f"ferrodon-py-{os.getpid()}.mp4")
+            subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                            "testsrc=duration=1:size=160x120:rate=10", "-c:v", "libx264",
+                            "-preset", "ultrafast", video_path], check=True)
+            try:
+                # synchronous=True polls GET /api/v1/media/:id until the worker is done.
+                video = api.media_post(video_path, mime_type="video/mp4", synchronous=True)
+            finally:
+                os.unlink(video_path)
+            assert video.type == "video" and video.url.endswith(".mp4"), video
+            posted = api.status_post("with a picture", media_ids=[image.id])
+            assert [m.id for m in posted.media_attachments] == [image.id]
+            updated = api.media_update(image.id, description="a blue dot")
+            assert updated.description == "a blue dot"
 
         @test("errors surface as Mastodon.py exceptions")
         def _():
