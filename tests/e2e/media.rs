@@ -873,3 +873,59 @@ async fn uploads_go_to_object_storage_when_s3_is_enabled() {
         2
     );
 }
+
+#[tokio::test]
+async fn nginx_serves_local_media_files_itself_with_long_cache_headers() {
+    let app = TestApp::spawn().await;
+    let nginx = ferrodon_testkit::nginx::Nginx::start(&app);
+    let (_, _, token) = local_user(&app.state, "alice").await;
+    // The upload goes through nginx too (multipart, client_max_body_size).
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(png(320, 200)).file_name("a.png"),
+    );
+    let resp = app
+        .client
+        .post(format!("{}/api/v2/media", nginx.base_url))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let media: Value = resp.json().await.unwrap();
+    let path = media["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&app.base_url)
+        .unwrap()
+        .to_owned();
+    let resp = app
+        .client
+        .get(format!("{}{path}", nginx.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let headers = resp.headers().clone();
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    // Static-file answers carry these; ferrodon-web's fallback does not.
+    assert!(
+        headers.contains_key("last-modified") && headers.contains_key("etag"),
+        "{headers:?}"
+    );
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 320);
+    // Outside the media directory nothing is served.
+    let resp = app
+        .client
+        .get(format!("{}/system/../Cargo.toml", nginx.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(resp.status(), 200);
+}

@@ -7,6 +7,7 @@ pub mod app;
 pub mod db;
 pub mod factories;
 pub mod mail;
+pub mod nginx;
 pub mod oauth;
 pub mod own_redis;
 
