@@ -929,3 +929,73 @@ async fn nginx_serves_local_media_files_itself_with_long_cache_headers() {
         .unwrap();
     assert_ne!(resp.status(), 200);
 }
+
+#[tokio::test]
+async fn remote_avatars_and_headers_are_cached_and_prunable() {
+    let app = TestApp::spawn_with(&[("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true")]).await;
+    let (_, _, token) = local_user(&app.state, "alice").await;
+    let server = serve_file(png(900, 600)).await;
+    let (status_id, _) = remote_status_with_media(&app, &server, 0).await;
+    let status: Value = app
+        .get(&format!("/api/v1/statuses/{status_id}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let account_id: i64 = status["account"]["id"].as_str().unwrap().parse().unwrap();
+    let default_avatar = status["account"]["avatar"].as_str().unwrap().to_owned();
+
+    ferrodon_core::jobs::queue::enqueue(
+        &app.state,
+        ferrodon_core::jobs::Job::CacheAccountImages {
+            account_id,
+            avatar_url: Some(format!("{server}/avatar.png")),
+            header_url: Some(format!("{server}/header.png")),
+        },
+    )
+    .await
+    .unwrap();
+    let account: Value = app
+        .eventually("the worker to cache the images", || async {
+            let account: Value = app
+                .get(&format!("/api/v1/accounts/{account_id}"), &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            (account["avatar"] != default_avatar.as_str()).then_some(account)
+        })
+        .await;
+    let avatar = account["avatar"].as_str().unwrap();
+    assert!(
+        avatar.contains("/system/cache/accounts/avatars/"),
+        "{avatar}"
+    );
+    let (_, bytes) = download(&app, avatar).await;
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (400, 400));
+    // 900×600 cropped to the header's 3:1, not enlarged to 1500×500.
+    let (_, bytes) = download(&app, account["header"].as_str().unwrap()).await;
+    let header = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((header.width(), header.height()), (900, 300));
+    let usage: Value = serde_json::from_str(&app.ctl(&["media", "usage", "--json"])).unwrap();
+    assert!(
+        usage["cached_remote_avatars_and_headers"].as_i64().unwrap() > 0,
+        "{usage}"
+    );
+
+    // Without --prune-profiles they stay; with it they go, back to the default.
+    app.ctl(&["media", "remove", "--days", "0"]);
+    assert_eq!(download(&app, avatar).await.0, 200);
+    let out = app.ctl(&["media", "remove", "--days", "0", "--prune-profiles"]);
+    assert!(out.contains("of 1 remote accounts"), "{out}");
+    assert_eq!(download(&app, avatar).await.0, 404);
+    let account: Value = app
+        .get(&format!("/api/v1/accounts/{account_id}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(account["avatar"], default_avatar.as_str());
+    assert!(files_under(&media_root(&app).join("cache")).is_empty());
+}

@@ -196,6 +196,15 @@ pub enum Job {
         /// The attachment.
         media_id: i64,
     },
+    /// Download a remote account's avatar and header into the media cache.
+    CacheAccountImages {
+        /// The remote account.
+        account_id: i64,
+        /// Its avatar's URL (None: no avatar).
+        avatar_url: Option<String>,
+        /// Its header's URL (None: no header).
+        header_url: Option<String>,
+    },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
     /// A job this version does not know (queued by a newer version, say).
@@ -211,7 +220,7 @@ impl Job {
         match self {
             Job::Periodic { .. } => Queue::Scheduler,
             Job::SendMail { .. } => Queue::Mailers,
-            Job::CacheRemoteMedia { .. } => Queue::Pull,
+            Job::CacheRemoteMedia { .. } | Job::CacheAccountImages { .. } => Queue::Pull,
             Job::DistributeStatus { .. }
             | Job::ProcessMedia { .. }
             | Job::UnpublishStatus { .. }
@@ -233,6 +242,7 @@ impl Job {
             Job::SendMail { .. } => "send_mail",
             Job::ProcessMedia { .. } => "process_media",
             Job::CacheRemoteMedia { .. } => "cache_remote_media",
+            Job::CacheAccountImages { .. } => "cache_account_images",
             Job::Noop => "noop",
             Job::Unknown => "unknown",
         }

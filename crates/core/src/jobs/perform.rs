@@ -38,6 +38,19 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
                 .await
                 .map(|_| ())
         }
+        Job::CacheAccountImages {
+            account_id,
+            avatar_url,
+            header_url,
+        } => {
+            crate::media::profile::cache_remote_images(
+                state,
+                *account_id,
+                avatar_url.clone(),
+                header_url.clone(),
+            )
+            .await
+        }
         Job::Noop => Ok(()),
         Job::Unknown => Err(Error::Internal(
             "unknown job type (queued by another Ferrodon version?)".into(),

@@ -209,3 +209,111 @@ pub async fn remove_cached_before(
         }
     }
 }
+
+/// Downloads a remote account's avatar and header (from the URLs its actor
+/// document gives; `None` clears that image) into the cache and points the
+/// account at the cached copies. A file that cannot be used leaves the
+/// default image; an unreachable server is an error worth a retry.
+pub async fn cache_remote_images(
+    state: &AppState,
+    account_id: i64,
+    avatar_remote_url: Option<String>,
+    header_remote_url: Option<String>,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let previous = profile_images::find(&mut conn, account_id).await?;
+    drop(conn);
+    let mut images = previous.clone().unwrap_or_else(|| empty_images(account_id));
+    let mut stale = Vec::new();
+    let mut urls = Vec::new();
+    for (which, remote) in [
+        (ProfileImage::Avatar, avatar_remote_url),
+        (ProfileImage::Header, header_remote_url),
+    ] {
+        let (key_slot, url_slot) = match which {
+            ProfileImage::Avatar => (&mut images.avatar_file_key, &mut images.avatar_remote_url),
+            ProfileImage::Header => (&mut images.header_file_key, &mut images.header_remote_url),
+        };
+        if remote.is_some() && *url_slot == remote && key_slot.is_some() {
+            continue; // already cached from the same URL
+        }
+        stale.extend(key_slot.take());
+        *url_slot = remote.clone();
+        let Some(remote) = remote else {
+            urls.push((which, None));
+            continue;
+        };
+        match download(state, &remote, which).await? {
+            Some(encoded) => {
+                let folder = match which {
+                    ProfileImage::Avatar => "avatars",
+                    ProfileImage::Header => "headers",
+                };
+                let key = keys::profile_key(account_id, folder, encoded.extension, true);
+                state
+                    .media
+                    .put(&key, encoded.bytes, encoded.content_type)
+                    .await?;
+                urls.push((which, Some(public_url(&state.config, &key))));
+                *key_slot = Some(key);
+            }
+            None => urls.push((which, None)),
+        }
+    }
+    let mut size = 0i64;
+    for key in [&images.avatar_file_key, &images.header_file_key]
+        .into_iter()
+        .flatten()
+    {
+        size += state.media.get(key).await?.map_or(0, |b| b.len() as i64);
+    }
+    images.file_size = size;
+    images.cached_at = (size > 0).then(Utc::now);
+    images.updated_at = Utc::now();
+    let mut conn = state.conn().await?;
+    profile_images::save(&mut conn, &images).await?;
+    for (which, url) in urls {
+        profile_images::set_url(&mut conn, account_id, which, url.as_deref()).await?;
+    }
+    drop(conn);
+    for key in stale {
+        state.media.delete(&key).await?;
+    }
+    Ok(())
+}
+
+/// Fetches and crops one remote profile image; `None` when the file is
+/// unusable (refused address, not found, not an image).
+async fn download(
+    state: &AppState,
+    url: &str,
+    which: ProfileImage,
+) -> Result<Option<ferrodon_media::Encoded>> {
+    use crate::http_client::{fetch_limited, FetchError};
+    let fetched = match fetch_limited(
+        &state.http,
+        url,
+        state.config.media.max_image_bytes,
+        std::time::Duration::from_secs(30),
+    )
+    .await
+    {
+        Ok(fetched) => fetched,
+        Err(e @ (FetchError::Forbidden(_) | FetchError::TooLarge { .. })) => {
+            tracing::info!(%url, error = %e, "remote profile image not cached");
+            return Ok(None);
+        }
+        Err(FetchError::Status { status, .. }) if (400..500).contains(&status) && status != 429 => {
+            return Ok(None)
+        }
+        Err(e) => return Err(Error::Unavailable(e.to_string())),
+    };
+    match process(state, fetched.bytes, which).await {
+        Ok(encoded) => Ok(Some(encoded)),
+        Err(Error::Validation(reason)) => {
+            tracing::info!(%url, %reason, "remote profile image unusable");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
