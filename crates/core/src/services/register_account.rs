@@ -136,6 +136,11 @@ pub async fn register_account(
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
+    // The actor's RSA key pair for HTTP signatures, made off the async threads.
+    let keys = tokio::task::spawn_blocking(ferrodon_apub::signatures::keys::generate_rsa_key_pair)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .map_err(|e| Error::Internal(format!("key generation: {e}")))?;
     let config = state.config.clone();
     let mut conn = state.conn().await?;
     let result = conn
@@ -167,8 +172,8 @@ pub async fn register_account(
                         "{}/followers",
                         urls::account_uri(&config, &reg.username)
                     ),
-                    public_key: String::new(),
-                    private_key: None,
+                    public_key: keys.public_key_pem.clone(),
+                    private_key: Some(keys.private_key_pem.clone()),
                 },
             )
             .await?;
