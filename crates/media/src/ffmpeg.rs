@@ -83,6 +83,33 @@ impl FfmpegLimits {
         }))
     }
 
+    /// Runs ffmpeg quietly on `input`, with `args` between the input and `output`.
+    async fn ffmpeg(&self, input: &Path, args: &[&str], output: &Path) -> Result<(), MediaError> {
+        let (input, output) = (input.to_string_lossy(), output.to_string_lossy());
+        let mut all = vec![
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            &input,
+        ];
+        all.extend_from_slice(args);
+        all.push(&output);
+        self.run(&self.binary, &all).await.map(|_| ())
+    }
+
+    /// Writes the first video frame of `input` as a PNG.
+    async fn first_frame_png(&self, input: &Path, output: &Path) -> Result<(), MediaError> {
+        self.ffmpeg(
+            input,
+            &["-frames:v", "1", "-f", "image2", "-c:v", "png"],
+            output,
+        )
+        .await
+    }
+
     async fn probe(&self, path: &Path) -> Result<Probe, MediaError> {
         let path = path.to_string_lossy();
         let out = self
@@ -210,25 +237,14 @@ pub async fn process_video(
     }
     let source_fps = frame_rate(&video.avg_frame_rate).max(frame_rate(&video.r_frame_rate));
     let output = dir.path().join("output.mp4");
-    let (input_s, output_s) = (input.to_string_lossy(), output.to_string_lossy());
     let scale = format!(
         "scale='min({MAX_VIDEO_WIDTH},iw)':'min({MAX_VIDEO_HEIGHT},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2"
     );
-    let mut args: Vec<&str> = vec![
-        "-nostdin",
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-y",
-        "-i",
-        &input_s,
-        "-map",
-        "0:v:0",
-    ];
-    if !gifv {
-        args.extend(["-map", "0:a:0?", "-c:a", "aac", "-b:a", "128k"]);
-    } else {
+    let mut args: Vec<&str> = vec!["-map", "0:v:0"];
+    if gifv {
         args.push("-an");
+    } else {
+        args.extend(["-map", "0:a:0?", "-c:a", "aac", "-b:a", "128k"]);
     }
     let fps_cap = format!("{MAX_FPS}");
     if source_fps > MAX_FPS {
@@ -251,37 +267,15 @@ pub async fn process_video(
         "+faststart",
         "-map_metadata",
         "-1",
-        &output_s,
     ]);
-    limits.run(&limits.binary, &args).await?;
+    limits.ffmpeg(&input, &args, &output).await?;
     let out_probe = limits.probe(&output).await?;
     let out_video = out_probe
         .video()
         .ok_or_else(|| MediaError::Ffmpeg("the transcoded file has no video".into()))?;
     let (out_w, out_h) = (out_video.width.unwrap_or(0), out_video.height.unwrap_or(0));
     let thumb = dir.path().join("thumb.png");
-    let thumb_s = thumb.to_string_lossy();
-    limits
-        .run(
-            &limits.binary,
-            &[
-                "-nostdin",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-i",
-                &output_s,
-                "-frames:v",
-                "1",
-                "-f",
-                "image2",
-                "-c:v",
-                "png",
-                &thumb_s,
-            ],
-        )
-        .await?;
+    limits.first_frame_png(&output, &thumb).await?;
     let frame = crate::image::decode(
         &tokio::fs::read(&thumb).await?,
         crate::ImageFormat::Png,
@@ -345,18 +339,10 @@ async fn process_audio_file(
     limits: &FfmpegLimits,
 ) -> Result<Processed, MediaError> {
     let output = dir.path().join("output.mp3");
-    let (input_s, output_s) = (input.to_string_lossy(), output.to_string_lossy());
     limits
-        .run(
-            &limits.binary,
+        .ffmpeg(
+            input,
             &[
-                "-nostdin",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-i",
-                &input_s,
                 "-vn",
                 "-map_metadata",
                 "-1",
@@ -364,8 +350,8 @@ async fn process_audio_file(
                 "libmp3lame",
                 "-q:a",
                 "2",
-                &output_s,
             ],
+            &output,
         )
         .await?;
     let out_probe = limits.probe(&output).await?;
@@ -421,27 +407,8 @@ pub async fn convert_still_to_png(
     let input = dir.path().join("input");
     let output = dir.path().join("output.png");
     tokio::fs::write(&input, bytes).await?;
-    let (input_s, output_s) = (input.to_string_lossy(), output.to_string_lossy());
     limits
-        .run(
-            &limits.binary,
-            &[
-                "-nostdin",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-i",
-                &input_s,
-                "-frames:v",
-                "1",
-                "-f",
-                "image2",
-                "-c:v",
-                "png",
-                &output_s,
-            ],
-        )
+        .first_frame_png(&input, &output)
         .await
         .map_err(|e| match e {
             MediaError::Ffmpeg(reason) => MediaError::Unsupported(format!(

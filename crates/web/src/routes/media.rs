@@ -1,7 +1,7 @@
 //! Media uploads (`/api/v1/media`, `/api/v2/media`), their alt text and
 //! focus point, deletion, and `/media_proxy` for remote files not cached yet.
 use actix_web::{web, HttpResponse};
-use ferrodon_core::db::models::Processing;
+use ferrodon_core::db::models::{MediaAttachment, Processing};
 use ferrodon_core::db::queries::media;
 use ferrodon_core::entities::media_attachment;
 use ferrodon_core::media::public_url;
@@ -66,26 +66,28 @@ async fn create_v2(
     })
 }
 
+/// The caller's own upload named in the path (404 for anyone else's).
+async fn own_media(state: &AppState, auth: &Auth, path: &str) -> ApiResult<MediaAttachment> {
+    auth.0.require_scope(&["write:media"])?;
+    let (_, account) = auth.0.require_user()?;
+    let id = path_id(path)?;
+    let mut conn = state.conn().await?;
+    Ok(media::find_own_media(&mut conn, account.id, id)
+        .await?
+        .ok_or(Error::NotFound)?)
+}
+
 /// 200 when processed, 206 while processing, 422 when processing failed.
 async fn show(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:media"])?;
-    let (_, account) = auth.0.require_user()?;
-    let id = path_id(&path)?;
-    let mut conn = state.conn().await?;
-    let row = media::find_own_media(&mut conn, account.id, id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let row = own_media(&state, &auth, &path).await?;
     respond(&state, &row)
 }
 
-fn respond(
-    state: &AppState,
-    row: &ferrodon_core::db::models::MediaAttachment,
-) -> ApiResult<HttpResponse> {
+fn respond(state: &AppState, row: &MediaAttachment) -> ApiResult<HttpResponse> {
     let body = media_attachment::render(&state.config, row);
     Ok(match row.processing_state() {
         Processing::Complete => HttpResponse::Ok().json(body),
@@ -108,13 +110,8 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:media"])?;
-    let (_, account) = auth.0.require_user()?;
-    let id = path_id(&path)?;
-    let mut conn = state.conn().await?;
-    let row = media::find_own_media(&mut conn, account.id, id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let row = own_media(&state, &auth, &path).await?;
+    let id = row.id;
     let description = match params.get("description") {
         None => row.description.clone(),
         Some(_) => params.str("description"),
@@ -130,6 +127,7 @@ async fn update(
             };
         }
     }
+    let mut conn = state.conn().await?;
     let row =
         media::update_description_and_meta(&mut conn, id, description.as_deref(), &meta).await?;
     respond(&state, &row)
@@ -141,18 +139,14 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:media"])?;
-    let (_, account) = auth.0.require_user()?;
-    let id = path_id(&path)?;
-    let mut conn = state.conn().await?;
-    let row = media::find_own_media(&mut conn, account.id, id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let row = own_media(&state, &auth, &path).await?;
+    let id = row.id;
     if row.status_id.is_some() {
         return Err(
             Error::Validation("Media attachment is currently used by a status".into()).into(),
         );
     }
+    let mut conn = state.conn().await?;
     media::delete_media(&mut conn, id).await?;
     drop(conn);
     for key in [&row.file_key, &row.small_key, &row.upload_key]
