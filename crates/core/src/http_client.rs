@@ -242,6 +242,31 @@ pub async fn fetch_limited(
     limit: u64,
     timeout: Duration,
 ) -> std::result::Result<Fetched, FetchError> {
+    send_limited(
+        clients,
+        reqwest::Method::GET,
+        url,
+        &[],
+        None,
+        limit,
+        timeout,
+    )
+    .await
+}
+
+/// A request to an address a remote server chose, with extra headers (a
+/// signature, say) and an optional body; the answer's body is read up to
+/// `limit` bytes, and the whole exchange may take `timeout`. Error statuses
+/// are errors ([`FetchError::Status`]).
+pub async fn send_limited(
+    clients: &HttpClients,
+    method: reqwest::Method,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Option<Vec<u8>>,
+    limit: u64,
+    timeout: Duration,
+) -> std::result::Result<Fetched, FetchError> {
     let parsed = url::Url::parse(url).map_err(|e| FetchError::Transport {
         url: url.to_owned(),
         reason: e.to_string(),
@@ -261,12 +286,14 @@ pub async fn fetch_limited(
         }
     };
     let work = async {
-        let mut response = clients
-            .remote
-            .get(parsed.clone())
-            .send()
-            .await
-            .map_err(transport)?;
+        let mut request = clients.remote.request(method, parsed.clone());
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let mut response = request.send().await.map_err(transport)?;
         if !response.status().is_success() {
             return Err(FetchError::Status {
                 url: url.to_owned(),

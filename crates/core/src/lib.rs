@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod entities;
 pub mod error;
+pub mod federation;
 pub mod feeds;
 pub mod http_client;
 pub mod jobs;

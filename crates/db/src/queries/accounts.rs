@@ -187,3 +187,13 @@ pub async fn get_account_by_uri(conn: &mut Conn, uri: &str) -> Result<Account> {
         .first(conn)
         .await?)
 }
+
+/// Inserts an account with a fixed id unless one exists (the instance actor).
+pub async fn ensure_account_with_id(conn: &mut Conn, id: i64, new: &NewAccount) -> Result<()> {
+    diesel::insert_into(accounts::table)
+        .values((accounts::id.eq(id), new))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}

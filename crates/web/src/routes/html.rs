@@ -6,7 +6,7 @@
 //! Status content is HTML this server rendered from plain text (escaped at
 //! render time); remote content must be sanitised before it is stored,
 //! which the federation work does.
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::models::{Account as AccountRow, Visibility};
 use ferrodon_core::db::queries::timelines::{
     list_account_statuses, list_tag_timeline, AccountStatusesFilter, Locality,
@@ -19,7 +19,7 @@ use ferrodon_core::services::instance_settings::{
     registrations_mode, timeline_preview, RegistrationsMode,
 };
 use ferrodon_core::text::escape_html;
-use ferrodon_core::{views, AppState};
+use ferrodon_core::{views, AppState, Error};
 
 use crate::error::ApiResult;
 
@@ -106,10 +106,20 @@ async fn local_account(state: &AppState, username: &str) -> ApiResult<Option<Acc
     }
 }
 
-async fn profile(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn profile(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let Some(row) = local_account(&state, &path).await? else {
         return Ok(not_found());
     };
+    // Servers that look an account up by its profile URL get the actor.
+    if super::activitypub::wants_activity_json(&req) {
+        return Ok(super::activitypub::activity_json(
+            &ferrodon_core::federation::documents::person(&state.config, &row),
+        ));
+    }
     let entity = account::render(&state.config, &row);
     let mut conn = state.conn().await?;
     let page_req = Page::new(None, None, None, Some(20), 20, 20);
@@ -149,9 +159,19 @@ async fn profile(state: web::Data<AppState>, path: web::Path<String>) -> ApiResu
 
 async fn status_page(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (username, raw_id) = path.into_inner();
+    if super::activitypub::wants_activity_json(&req) {
+        let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
+        return match ferrodon_core::federation::publish::status(&state, &username, id, false)
+            .await?
+        {
+            Some(note) => Ok(super::activitypub::activity_json(&note)),
+            None => Err(Error::NotFound.into()),
+        };
+    }
     let Some(author) = local_account(&state, &username).await? else {
         return Ok(not_found());
     };

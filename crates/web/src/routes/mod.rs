@@ -1,5 +1,6 @@
 //! Routes, one module per resource; paths mirror Mastodon's.
 mod accounts;
+mod activitypub;
 mod apps;
 mod assets;
 mod auth;
@@ -51,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lists::configure(cfg);
     search::configure(cfg);
     well_known::configure(cfg);
+    activitypub::configure(cfg);
     html::configure(cfg);
     empty::configure(cfg);
 }

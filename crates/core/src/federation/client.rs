@@ -1,0 +1,147 @@
+//! Signed requests to other servers: fetching documents (signed GET, which
+//! servers in authorized-fetch mode require) and delivering activities
+//! (signed POST). Both go through the remote HTTP client, which refuses
+//! private addresses unless FERRODON_DEV_ALLOW_PRIVATE_FETCH is set.
+use std::time::Duration;
+
+use chrono::Utc;
+use ferrodon_apub::signatures::keys::PrivateKey;
+use ferrodon_apub::signatures::sign::Signer;
+use ferrodon_apub::signatures::SignatureFormat;
+use ferrodon_db::models::Account;
+
+use super::documents::key_id;
+use crate::http_client::{send_limited, FetchError};
+use crate::AppState;
+
+/// Largest ActivityPub document fetched or accepted.
+pub const MAX_DOCUMENT_BYTES: u64 = 1 << 20;
+/// Time allowed for one fetch or delivery.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What `Accept` a fetch of an ActivityPub document sends.
+pub const ACCEPT: &str =
+    "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+
+/// Why a signed request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    /// The request itself failed (address refused, status, transport).
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The signer has no usable private key.
+    #[error("account {0} cannot sign: {1}")]
+    Key(i64, String),
+    /// The answer is not a usable document.
+    #[error("unusable document from {url}: {reason}")]
+    Document {
+        /// Where it came from.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl FederationError {
+    /// True when retrying later may succeed (timeouts, 5xx, 429).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FederationError::Fetch(FetchError::Transport { .. }) => true,
+            FederationError::Fetch(FetchError::Status { status, .. }) => {
+                *status >= 500 || *status == 429 || *status == 408
+            }
+            _ => false,
+        }
+    }
+}
+
+fn private_key(signer: &Account) -> Result<PrivateKey, FederationError> {
+    let pem = signer
+        .private_key
+        .as_deref()
+        .ok_or_else(|| FederationError::Key(signer.id, "no private key".into()))?;
+    PrivateKey::from_pem(pem).map_err(|e| FederationError::Key(signer.id, e.to_string()))
+}
+
+fn signature_headers(
+    signer: &Account,
+    key: &PrivateKey,
+    format: SignatureFormat,
+    method: &str,
+    url: &str,
+    body: Option<&[u8]>,
+) -> Result<Vec<(&'static str, String)>, FederationError> {
+    let parsed = url::Url::parse(url).map_err(|e| FederationError::Document {
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let key_id = key_id(&signer.uri);
+    Signer {
+        key_id: &key_id,
+        key,
+    }
+    .sign(format, method, &parsed, body, Utc::now())
+    .map_err(|e| FederationError::Key(signer.id, e.to_string()))
+}
+
+/// Fetches an ActivityPub document, signed by `signer`.
+pub async fn signed_fetch(
+    state: &AppState,
+    signer: &Account,
+    url: &str,
+) -> Result<serde_json::Value, FederationError> {
+    let key = private_key(signer)?;
+    let mut headers = signature_headers(signer, &key, SignatureFormat::Cavage, "GET", url, None)?;
+    headers.push(("Accept", ACCEPT.to_owned()));
+    let fetched = send_limited(
+        &state.http,
+        reqwest::Method::GET,
+        url,
+        &headers,
+        None,
+        MAX_DOCUMENT_BYTES,
+        REQUEST_TIMEOUT,
+    )
+    .await?;
+    serde_json::from_slice(&fetched.bytes).map_err(|e| FederationError::Document {
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Posts an activity to an inbox, signed by `signer`: draft-cavage first,
+/// and once more with RFC 9421 when the peer answers 400 or 401 (as
+/// Mastodon 4.7 does).
+pub async fn deliver(
+    state: &AppState,
+    signer: &Account,
+    inbox: &str,
+    body: &[u8],
+) -> Result<(), FederationError> {
+    let key = private_key(signer)?;
+    let mut last = None;
+    for format in [SignatureFormat::Cavage, SignatureFormat::Rfc9421] {
+        let mut headers = signature_headers(signer, &key, format, "POST", inbox, Some(body))?;
+        headers.push(("Content-Type", "application/activity+json".to_owned()));
+        match send_limited(
+            &state.http,
+            reqwest::Method::POST,
+            inbox,
+            &headers,
+            Some(body.to_vec()),
+            64 << 10,
+            REQUEST_TIMEOUT,
+        )
+        .await
+        {
+            Ok(_) => return Ok(()),
+            Err(FetchError::Status { status, url }) if status == 400 || status == 401 => {
+                last = Some(FetchError::Status { status, url });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(last
+        .map(FederationError::from)
+        .unwrap_or_else(|| FederationError::Key(signer.id, "no signature format left".into())))
+}

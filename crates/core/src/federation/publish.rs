@@ -1,0 +1,207 @@
+//! What `GET` of this server's ActivityPub URLs answers: actors, notes and
+//! their `Create`, outboxes, follower and following collections, featured
+//! (pinned) statuses. `None` means 404: no such local account, or a status
+//! that is not public or unlisted (those are only delivered, never served).
+use ferrodon_db::models::{Account, Status, Visibility};
+use ferrodon_db::queries::status_views::{load_status_views, StatusView};
+use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
+use ferrodon_db::queries::{accounts, favourites_bookmarks, follows, media, statuses};
+use ferrodon_db::{Conn, Page};
+use serde_json::Value;
+
+use super::documents;
+use crate::{AppState, Result};
+
+/// Page size of outboxes and collections, as Mastodon.
+const PAGE_SIZE: i64 = 20;
+
+/// A local, not suspended account by username.
+pub async fn local_account(conn: &mut Conn, username: &str) -> Result<Option<Account>> {
+    match accounts::get_account_by_acct(conn, username, None).await {
+        Ok(a) if a.suspended_at.is_none() && a.id > 0 => Ok(Some(a)),
+        Ok(_) | Err(ferrodon_db::Error::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The actor document of a local account.
+pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
+    let mut conn = state.conn().await?;
+    Ok(local_account(&mut conn, username)
+        .await?
+        .map(|a| documents::person(&state.config, &a)))
+}
+
+/// The `Note` of a public or unlisted local status, given its views.
+pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Result<Value> {
+    let parent_uri = match view.status.in_reply_to_id {
+        Some(parent) => match statuses::get_status_by_id(conn, parent).await {
+            Ok(p) => Some(p.uri),
+            Err(ferrodon_db::Error::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let attachments = media::media_of_statuses(conn, &[view.status.id]).await?;
+    Ok(documents::note(
+        &state.config,
+        view,
+        parent_uri.as_deref(),
+        &attachments,
+    ))
+}
+
+/// The `Create` of a status's note.
+pub fn create_of(status: &Status, actor_uri: &str, note: Value) -> Value {
+    documents::activity(
+        "Create",
+        format!("{}/activity", status.uri),
+        actor_uri,
+        note,
+    )
+}
+
+async fn servable_view(conn: &mut Conn, username: &str, id: i64) -> Result<Option<StatusView>> {
+    let Some(author) = local_account(conn, username).await? else {
+        return Ok(None);
+    };
+    let view = load_status_views(conn, &[id], None)
+        .await?
+        .into_iter()
+        .next();
+    Ok(view.filter(|v| {
+        v.status.account_id == author.id
+            && v.status.reblog_of_id.is_none()
+            && v.status.visibility() <= Visibility::Unlisted
+    }))
+}
+
+/// A public or unlisted local status as a `Note` (or its `Create` with `activity`).
+pub async fn status(
+    state: &AppState,
+    username: &str,
+    id: i64,
+    activity: bool,
+) -> Result<Option<Value>> {
+    let mut conn = state.conn().await?;
+    let Some(view) = servable_view(&mut conn, username, id).await? else {
+        return Ok(None);
+    };
+    let mut note = note_of(&mut conn, state, &view).await?;
+    if activity {
+        return Ok(Some(create_of(&view.status, &view.account.uri, note)));
+    }
+    if let Some(obj) = note.as_object_mut() {
+        obj.insert("@context".into(), documents::context());
+    }
+    Ok(Some(note))
+}
+
+/// The outbox: its size, and with `page` the latest public statuses as `Create`s.
+pub async fn outbox(state: &AppState, username: &str, page: bool) -> Result<Option<Value>> {
+    let mut conn = state.conn().await?;
+    let Some(account) = local_account(&mut conn, username).await? else {
+        return Ok(None);
+    };
+    let id = format!("{}/outbox", account.uri);
+    if !page {
+        return Ok(Some(documents::ordered_collection(
+            &id,
+            i64::from(account.statuses_count),
+            Some(Value::String(format!("{id}?page=true"))),
+        )));
+    }
+    let request = Page::new(None, None, None, Some(PAGE_SIZE), PAGE_SIZE, PAGE_SIZE);
+    let filter = AccountStatusesFilter {
+        exclude_reblogs: true,
+        ..AccountStatusesFilter::default()
+    };
+    let ids = list_account_statuses(&mut conn, account.id, None, &filter, &request).await?;
+    let views = load_status_views(&mut conn, &ids, None).await?;
+    let mut items = Vec::new();
+    for view in views
+        .iter()
+        .filter(|v| v.status.visibility() == Visibility::Public)
+    {
+        let note = note_of(&mut conn, state, view).await?;
+        items.push(create_of(&view.status, &account.uri, note));
+    }
+    Ok(Some(documents::collection_page(
+        &format!("{id}?page=true"),
+        &id,
+        items,
+        None,
+    )))
+}
+
+/// Followers or following: the count, and with `page` the first actor ids
+/// (unless the account hides its collections).
+pub async fn relationships(
+    state: &AppState,
+    username: &str,
+    followers: bool,
+    page: bool,
+) -> Result<Option<Value>> {
+    let mut conn = state.conn().await?;
+    let Some(account) = local_account(&mut conn, username).await? else {
+        return Ok(None);
+    };
+    let (id, total) = if followers {
+        (
+            format!("{}/followers", account.uri),
+            account.followers_count,
+        )
+    } else {
+        (
+            format!("{}/following", account.uri),
+            account.following_count,
+        )
+    };
+    if !page || account.hide_collections {
+        let first = (!account.hide_collections).then(|| Value::String(format!("{id}?page=1")));
+        return Ok(Some(documents::ordered_collection(
+            &id,
+            i64::from(total),
+            first,
+        )));
+    }
+    let request = Page::new(None, None, None, Some(40), 40, 40);
+    let members = if followers {
+        follows::list_followers(&mut conn, account.id, &request).await?
+    } else {
+        follows::list_following(&mut conn, account.id, &request).await?
+    };
+    let items = members
+        .into_iter()
+        .map(|(_, a)| Value::String(a.uri))
+        .collect();
+    Ok(Some(documents::collection_page(
+        &format!("{id}?page=1"),
+        &id,
+        items,
+        None,
+    )))
+}
+
+/// Pinned statuses as notes.
+pub async fn featured(state: &AppState, username: &str) -> Result<Option<Value>> {
+    let mut conn = state.conn().await?;
+    let Some(account) = local_account(&mut conn, username).await? else {
+        return Ok(None);
+    };
+    let ids = favourites_bookmarks::list_pinned_status_ids(&mut conn, account.id).await?;
+    let views = load_status_views(&mut conn, &ids, None).await?;
+    let mut notes = Vec::new();
+    for view in views
+        .iter()
+        .filter(|v| v.status.visibility() <= Visibility::Unlisted)
+    {
+        notes.push(note_of(&mut conn, state, view).await?);
+    }
+    let id = format!("{}/collections/featured", account.uri);
+    let mut doc = documents::ordered_collection(&id, notes.len() as i64, None);
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("orderedItems".into(), Value::Array(notes));
+    }
+    Ok(Some(doc))
+}
