@@ -197,3 +197,50 @@ pub async fn ensure_account_with_id(conn: &mut Conn, id: i64, new: &NewAccount) 
         .await?;
     Ok(())
 }
+
+/// What a remote actor document says, written over the stored account.
+#[derive(Debug, Clone)]
+pub struct RemoteProfile {
+    /// The account as it would be inserted.
+    pub account: NewAccount,
+    /// Whether it is discoverable.
+    pub discoverable: bool,
+    /// Whether its posts may be indexed for search.
+    pub indexable: bool,
+    /// Profile fields, `[{"name", "value"}]` (sanitised HTML values).
+    pub fields: serde_json::Value,
+}
+
+/// Inserts a remote account or updates it by its ActivityPub id.
+pub async fn upsert_remote_account(conn: &mut Conn, profile: &RemoteProfile) -> Result<Account> {
+    use diesel::upsert::excluded;
+    let a = &profile.account;
+    Ok(diesel::insert_into(accounts::table)
+        .values((
+            a,
+            accounts::discoverable.eq(profile.discoverable),
+            accounts::indexable.eq(profile.indexable),
+            accounts::fields.eq(&profile.fields),
+        ))
+        .on_conflict(accounts::uri)
+        .do_update()
+        .set((
+            accounts::display_name.eq(excluded(accounts::display_name)),
+            accounts::note.eq(excluded(accounts::note)),
+            accounts::locked.eq(excluded(accounts::locked)),
+            accounts::bot.eq(excluded(accounts::bot)),
+            accounts::url.eq(excluded(accounts::url)),
+            accounts::inbox_url.eq(excluded(accounts::inbox_url)),
+            accounts::shared_inbox_url.eq(excluded(accounts::shared_inbox_url)),
+            accounts::outbox_url.eq(excluded(accounts::outbox_url)),
+            accounts::followers_url.eq(excluded(accounts::followers_url)),
+            accounts::public_key.eq(excluded(accounts::public_key)),
+            accounts::discoverable.eq(excluded(accounts::discoverable)),
+            accounts::indexable.eq(excluded(accounts::indexable)),
+            accounts::fields.eq(excluded(accounts::fields)),
+            accounts::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Account::as_returning())
+        .get_result(conn)
+        .await?)
+}

@@ -1,0 +1,164 @@
+//! Remote accounts: resolving `user@domain` through WebFinger, fetching
+//! actor documents (signed by the instance actor) and storing them.
+use std::time::Duration;
+
+use chrono::Utc;
+use ferrodon_apub::activitypub::origin::host_of;
+use ferrodon_apub::activitypub::{parse_document, Actor, Document, Limits};
+use ferrodon_apub::sanitize::sanitize_remote_html;
+use ferrodon_db::models::{Account, NewAccount};
+use ferrodon_db::queries::accounts::{self, RemoteProfile};
+use serde_json::json;
+
+use super::client::{signed_fetch, FederationError, MAX_DOCUMENT_BYTES};
+use super::instance_actor::instance_actor;
+use crate::http_client::fetch_limited;
+use crate::jobs::{self, Job};
+use crate::{AppState, Error, Result};
+
+/// A stored remote account younger than this is not fetched again.
+const FRESH_FOR: chrono::Duration = chrono::Duration::hours(24);
+
+/// Document limits for what remote servers send.
+pub fn limits() -> Limits {
+    Limits {
+        max_bytes: MAX_DOCUMENT_BYTES as usize,
+        ..Limits::default()
+    }
+}
+
+fn federation_error(e: FederationError) -> Error {
+    if e.is_transient() {
+        Error::Unavailable(e.to_string())
+    } else {
+        Error::Validation(e.to_string())
+    }
+}
+
+/// The account with ActivityPub id `uri`: stored, or fetched and stored.
+/// `refresh` fetches even a fresh stored copy (key rotation, Update).
+pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result<Account> {
+    let mut conn = state.conn().await?;
+    match accounts::get_account_by_uri(&mut conn, uri).await {
+        Ok(account) if account.is_local() => return Ok(account),
+        Ok(account) if !refresh && Utc::now() - account.updated_at < FRESH_FOR => {
+            return Ok(account)
+        }
+        Ok(_) | Err(ferrodon_db::Error::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    drop(conn);
+    let signer = instance_actor(state).await?;
+    let value = signed_fetch(state, &signer, uri)
+        .await
+        .map_err(federation_error)?;
+    let bytes = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
+    let actor = match parse_document(&bytes, limits()) {
+        Ok(Document::Actor(actor)) => actor,
+        Ok(other) => {
+            return Err(Error::validation(format!(
+                "{uri} is a {}, not an actor",
+                other.class().name()
+            )))
+        }
+        Err(e) => return Err(Error::validation(format!("{uri}: {e}"))),
+    };
+    store_actor(state, &actor, uri).await
+}
+
+/// Stores (or updates) a fetched actor; `fetched_from` must be on the
+/// same host as the actor's id, so no server can speak for another.
+pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) -> Result<Account> {
+    let host = host_of(&actor.id)
+        .ok_or_else(|| Error::validation(format!("actor id {:?} has no host", actor.id)))?;
+    if host_of(fetched_from).as_deref() != Some(host.as_str()) {
+        return Err(Error::validation(format!(
+            "actor {} was served by another host ({fetched_from})",
+            actor.id
+        )));
+    }
+    if host_of(&state.config.base_url()).as_deref() == Some(host.as_str()) {
+        return Err(Error::validation("a remote actor claims a local id"));
+    }
+    let username = actor
+        .preferred_username
+        .clone()
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| Error::validation(format!("actor {} has no preferredUsername", actor.id)))?;
+    let key = actor
+        .main_key()
+        .and_then(|k| k.public_key_pem.clone())
+        .unwrap_or_default();
+    let inbox = actor
+        .inbox
+        .clone()
+        .ok_or_else(|| Error::validation(format!("actor {} has no inbox", actor.id)))?;
+    let fields: Vec<serde_json::Value> = actor
+        .fields()
+        .take(16)
+        .map(|(name, value)| json!({ "name": name, "value": sanitize_remote_html(value) }))
+        .collect();
+    let profile = RemoteProfile {
+        account: NewAccount {
+            username,
+            domain: Some(host),
+            display_name: actor.name.clone().unwrap_or_default().chars().take(200).collect(),
+            note: sanitize_remote_html(actor.summary.as_deref().unwrap_or_default()),
+            locked: actor.manually_approves_followers.unwrap_or(false),
+            bot: actor.is_bot(),
+            uri: actor.id.clone(),
+            url: actor.profile_url().map(str::to_owned),
+            inbox_url: inbox,
+            shared_inbox_url: actor.shared_inbox().unwrap_or_default().to_owned(),
+            outbox_url: actor.outbox.clone().unwrap_or_default(),
+            followers_url: actor.followers.clone().unwrap_or_default(),
+            public_key: key,
+            private_key: None,
+        },
+        discoverable: actor.discoverable.unwrap_or(false),
+        indexable: actor.indexable.unwrap_or(false),
+        fields: serde_json::Value::Array(fields),
+    };
+    let mut conn = state.conn().await?;
+    let account = accounts::upsert_remote_account(&mut conn, &profile).await?;
+    drop(conn);
+    let images = Job::CacheAccountImages {
+        account_id: account.id,
+        avatar_url: actor.avatar_url().map(str::to_owned),
+        header_url: actor.header_url().map(str::to_owned),
+    };
+    if let Err(e) = jobs::queue::enqueue(state, images).await {
+        tracing::warn!(account = %account.uri, error = %e, "could not queue the avatar download");
+    }
+    Ok(account)
+}
+
+/// Resolves `user@domain` through the domain's WebFinger.
+pub async fn resolve_acct(state: &AppState, username: &str, domain: &str) -> Result<Account> {
+    let mut conn = state.conn().await?;
+    if let Ok(account) = accounts::get_account_by_acct(&mut conn, username, Some(domain)).await {
+        return Ok(account);
+    }
+    drop(conn);
+    let scheme = if state.config.dev_allow_http { "http" } else { "https" };
+    let url = format!(
+        "{scheme}://{domain}/.well-known/webfinger?resource=acct:{username}@{domain}"
+    );
+    let fetched = fetch_limited(&state.http, &url, 256 << 10, Duration::from_secs(15))
+        .await
+        .map_err(|e| Error::Validation(e.to_string()))?;
+    let doc: ferrodon_apub::webfinger::Jrd = serde_json::from_slice(&fetched.bytes)
+        .map_err(|e| Error::validation(format!("WebFinger of {username}@{domain}: {e}")))?;
+    let actor_uri = doc
+        .links
+        .iter()
+        .find(|l| {
+            l.rel == "self"
+                && l.kind.as_deref().is_some_and(|t| {
+                    t.starts_with("application/activity+json") || t.starts_with("application/ld+json")
+                })
+        })
+        .and_then(|l| l.href.clone())
+        .ok_or_else(|| Error::validation(format!("{username}@{domain} has no ActivityPub actor")))?;
+    resolve_actor(state, &actor_uri, false).await
+}
