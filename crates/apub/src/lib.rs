@@ -1,9 +1,10 @@
 //! Pure fediverse protocol types: what goes over the wire, nothing about
-//! storage or transport. This first part covers discovery (WebFinger and
-//! NodeInfo) and HTTP signatures; ActivityPub objects and activities join it
-//! with federation.
+//! storage or transport: discovery (WebFinger and NodeInfo), HTTP
+//! signatures, ActivityPub documents as remote servers send them
+//! ([`activitypub`]).
 #![warn(missing_docs)]
 
+pub mod activitypub;
 pub mod nodeinfo;
 pub mod signatures;
 pub mod webfinger;
