@@ -28,6 +28,7 @@ fn post(text: &str) -> NewPost {
 
 fn opts() -> FollowOptions {
     FollowOptions {
+        uri: None,
         reblogs: None,
         notify: None,
         languages: None,

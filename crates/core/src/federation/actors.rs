@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use ferrodon_apub::activitypub::origin::host_of;
 use ferrodon_apub::activitypub::{parse_document, Actor, Document, Limits};
 use ferrodon_apub::sanitize::sanitize_remote_html;
 use ferrodon_db::models::{Account, NewAccount};
@@ -18,6 +17,22 @@ use crate::{AppState, Error, Result};
 
 /// A stored remote account younger than this is not fetched again.
 const FRESH_FOR: chrono::Duration = chrono::Duration::hours(24);
+
+/// `host[:port]` of a URL (the port only when it is not the scheme's
+/// default), lower-cased: the domain of a remote account.
+pub fn authority_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?.to_ascii_lowercase();
+    Some(match parsed.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// Whether two URLs are on the same server (host and port).
+pub fn same_authority(a: &str, b: &str) -> bool {
+    matches!((authority_of(a), authority_of(b)), (Some(a), Some(b)) if a == b)
+}
 
 /// Document limits for what remote servers send.
 pub fn limits() -> Limits {
@@ -69,15 +84,15 @@ pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result
 /// Stores (or updates) a fetched actor; `fetched_from` must be on the
 /// same host as the actor's id, so no server can speak for another.
 pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) -> Result<Account> {
-    let host = host_of(&actor.id)
+    let host = authority_of(&actor.id)
         .ok_or_else(|| Error::validation(format!("actor id {:?} has no host", actor.id)))?;
-    if host_of(fetched_from).as_deref() != Some(host.as_str()) {
+    if authority_of(fetched_from).as_deref() != Some(host.as_str()) {
         return Err(Error::validation(format!(
             "actor {} was served by another host ({fetched_from})",
             actor.id
         )));
     }
-    if host_of(&state.config.base_url()).as_deref() == Some(host.as_str()) {
+    if authority_of(&state.config.base_url()).as_deref() == Some(host.as_str()) {
         return Err(Error::validation("a remote actor claims a local id"));
     }
     let username = actor
@@ -102,7 +117,13 @@ pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) ->
         account: NewAccount {
             username,
             domain: Some(host),
-            display_name: actor.name.clone().unwrap_or_default().chars().take(200).collect(),
+            display_name: actor
+                .name
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect(),
             note: sanitize_remote_html(actor.summary.as_deref().unwrap_or_default()),
             locked: actor.manually_approves_followers.unwrap_or(false),
             bot: actor.is_bot(),
@@ -140,10 +161,13 @@ pub async fn resolve_acct(state: &AppState, username: &str, domain: &str) -> Res
         return Ok(account);
     }
     drop(conn);
-    let scheme = if state.config.dev_allow_http { "http" } else { "https" };
-    let url = format!(
-        "{scheme}://{domain}/.well-known/webfinger?resource=acct:{username}@{domain}"
-    );
+    let scheme = if state.config.dev_allow_http {
+        "http"
+    } else {
+        "https"
+    };
+    let url =
+        format!("{scheme}://{domain}/.well-known/webfinger?resource=acct:{username}@{domain}");
     let fetched = fetch_limited(&state.http, &url, 256 << 10, Duration::from_secs(15))
         .await
         .map_err(|e| Error::Validation(e.to_string()))?;
@@ -155,10 +179,13 @@ pub async fn resolve_acct(state: &AppState, username: &str, domain: &str) -> Res
         .find(|l| {
             l.rel == "self"
                 && l.kind.as_deref().is_some_and(|t| {
-                    t.starts_with("application/activity+json") || t.starts_with("application/ld+json")
+                    t.starts_with("application/activity+json")
+                        || t.starts_with("application/ld+json")
                 })
         })
         .and_then(|l| l.href.clone())
-        .ok_or_else(|| Error::validation(format!("{username}@{domain} has no ActivityPub actor")))?;
+        .ok_or_else(|| {
+            Error::validation(format!("{username}@{domain} has no ActivityPub actor"))
+        })?;
     resolve_actor(state, &actor_uri, false).await
 }

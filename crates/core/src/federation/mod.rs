@@ -1,6 +1,10 @@
 //! ActivityPub federation: the documents we publish, signed requests to
 //! other servers, the inbox, and the processing of what arrives.
+pub mod actors;
 pub mod client;
 pub mod documents;
+pub mod inbox;
+pub mod ingress;
 pub mod instance_actor;
+pub mod outbox;
 pub mod publish;

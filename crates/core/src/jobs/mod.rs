@@ -205,6 +205,22 @@ pub enum Job {
         /// Its header's URL (None: no header).
         header_url: Option<String>,
     },
+    /// An activity a remote server delivered, its signature already checked.
+    ProcessActivity {
+        /// The account that signed the delivery.
+        signer_id: i64,
+        /// The activity as received.
+        activity: serde_json::Value,
+    },
+    /// Deliver an activity to one inbox, signed by a local account.
+    Deliver {
+        /// The local account that signs.
+        sender_id: i64,
+        /// The inbox (a shared inbox where the server has one).
+        inbox: String,
+        /// The activity.
+        activity: serde_json::Value,
+    },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
     /// A job this version does not know (queued by a newer version, say).
@@ -221,6 +237,8 @@ impl Job {
             Job::Periodic { .. } => Queue::Scheduler,
             Job::SendMail { .. } => Queue::Mailers,
             Job::CacheRemoteMedia { .. } | Job::CacheAccountImages { .. } => Queue::Pull,
+            Job::ProcessActivity { .. } => Queue::Ingress,
+            Job::Deliver { .. } => Queue::Push,
             Job::DistributeStatus { .. }
             | Job::ProcessMedia { .. }
             | Job::UnpublishStatus { .. }
@@ -243,6 +261,8 @@ impl Job {
             Job::ProcessMedia { .. } => "process_media",
             Job::CacheRemoteMedia { .. } => "cache_remote_media",
             Job::CacheAccountImages { .. } => "cache_account_images",
+            Job::ProcessActivity { .. } => "process_activity",
+            Job::Deliver { .. } => "deliver",
             Job::Noop => "noop",
             Job::Unknown => "unknown",
         }

@@ -20,9 +20,13 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
                 Err(e) => return Err(e.into()),
             };
             drop(conn);
-            live::distribute_status(state, &status, *edited).await
+            live::distribute_status(state, &status, *edited).await?;
+            crate::federation::outbox::federate_status(state, &status, *edited).await
         }
-        Job::UnpublishStatus { status } => live::unpublish_status(state, status).await,
+        Job::UnpublishStatus { status } => {
+            live::unpublish_status(state, status).await?;
+            crate::federation::outbox::federate_deletion(state, status).await
+        }
         Job::RegenerateHomeFeed { account_id } => {
             feeds::regenerate_home_feed(state, *account_id).await
         }
@@ -51,6 +55,15 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             )
             .await
         }
+        Job::ProcessActivity {
+            signer_id,
+            activity,
+        } => crate::federation::ingress::process(state, *signer_id, activity).await,
+        Job::Deliver {
+            sender_id,
+            inbox,
+            activity,
+        } => crate::federation::outbox::deliver_job(state, *sender_id, inbox, activity).await,
         Job::Noop => Ok(()),
         Job::Unknown => Err(Error::Internal(
             "unknown job type (queued by another Ferrodon version?)".into(),

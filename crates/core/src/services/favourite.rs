@@ -7,7 +7,7 @@ use ferrodon_db::AsyncConnection;
 
 use super::notify::notify;
 use super::status_access::get_visible_status;
-use crate::{live, AppState, Error, Result};
+use crate::{federation, live, AppState, Error, Result};
 
 /// Favourites a visible status (idempotent) and notifies its local author.
 pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
@@ -41,27 +41,58 @@ pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Res
         })
         .await?;
     drop(conn);
+    tell_remote_author(state, actor, &status, false).await?;
     live::notifications_created(state, note.as_slice()).await;
     Ok(())
+}
+
+/// A `Like` (or its `Undo`) to the author of a remote status.
+async fn tell_remote_author(
+    state: &AppState,
+    actor: &Account,
+    status: &ferrodon_db::models::Status,
+    undo: bool,
+) -> Result<()> {
+    if status.local || !actor.is_local() {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let author =
+        ferrodon_db::queries::accounts::get_account_by_id(&mut conn, status.account_id).await?;
+    drop(conn);
+    let like = federation::outbox::like(actor, status);
+    let activity = if undo {
+        federation::outbox::undo(actor, like)
+    } else {
+        like
+    };
+    federation::outbox::send_to(state, actor, &author, activity).await
 }
 
 /// Removes a favourite (idempotent). The status need only exist.
 pub async fn unfavourite(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
-    conn.transaction(async |conn| {
-        if fav::delete_favourite(conn, actor.id, status.id).await? {
-            add_to_status_counter(conn, status.id, StatusCounter::Favourites, -1).await?;
-            notifications::delete_notifications_about(
-                conn,
-                actor.id,
-                "favourite",
-                Some(status.id),
-                status.account_id,
-            )
-            .await?;
-        }
-        Ok::<_, Error>(())
-    })
-    .await
+    let removed = conn
+        .transaction(async |conn| {
+            let removed = fav::delete_favourite(conn, actor.id, status.id).await?;
+            if removed {
+                add_to_status_counter(conn, status.id, StatusCounter::Favourites, -1).await?;
+                notifications::delete_notifications_about(
+                    conn,
+                    actor.id,
+                    "favourite",
+                    Some(status.id),
+                    status.account_id,
+                )
+                .await?;
+            }
+            Ok::<_, Error>(removed)
+        })
+        .await?;
+    drop(conn);
+    if removed {
+        tell_remote_author(state, actor, &status, true).await?;
+    }
+    Ok(())
 }

@@ -4,10 +4,10 @@ use ferrodon_db::queries::{accounts, blocks_mutes, follows, notifications};
 use ferrodon_db::AsyncConnection;
 
 use super::notify::notify;
-use crate::{live, AppState, Error, Result};
+use crate::{federation, live, AppState, Error, Result};
 
 /// Options of a follow.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FollowOptions {
     /// Show the target's reblogs in the home timeline (default true).
     pub reblogs: Option<bool>,
@@ -15,6 +15,8 @@ pub struct FollowOptions {
     pub notify: Option<bool>,
     /// Only these languages (None: all).
     pub languages: Option<Vec<String>>,
+    /// The ActivityPub id of a remote account's `Follow`, kept to answer it.
+    pub uri: Option<String>,
 }
 
 /// Follows `target`, or asks to when it is locked or remote (remote follows
@@ -53,7 +55,7 @@ pub async fn follow(
                     .languages
                     .clone()
                     .or_else(|| existing.as_ref().and_then(|f| f.languages.clone())),
-                uri: None,
+                uri: options.uri.clone(),
             };
             if existing.is_some() || (!target.locked && target.is_local()) {
                 let (_, created) = follows::put_follow(conn, &new).await?;
@@ -71,6 +73,10 @@ pub async fn follow(
     drop(conn);
     if followed {
         live::follow_created(state, actor.id, target.id).await;
+    } else if actor.is_local() && !target.is_local() {
+        // Requested until the remote server answers with Accept.
+        let activity = federation::outbox::follow_activity(actor, &target);
+        federation::outbox::send_to(state, actor, &target, activity).await?;
     }
     live::notifications_created(state, note.as_slice()).await;
     Ok(())
@@ -80,6 +86,11 @@ pub async fn follow(
 pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
+    if actor.is_local() && !target.is_local() {
+        let undo =
+            federation::outbox::undo(actor, federation::outbox::follow_activity(actor, &target));
+        federation::outbox::send_to(state, actor, &target, undo).await?;
+    }
     conn.transaction(async |conn| {
         if follows::delete_follow(conn, actor.id, target.id).await? {
             accounts::add_to_follow_counts(conn, actor.id, target.id, -1).await?;

@@ -13,11 +13,12 @@ pub async fn authorize_follow_request(
     requester_id: i64,
 ) -> Result<()> {
     let mut conn = state.conn().await?;
-    let note = conn
+    let (note, follow_uri) = conn
         .transaction(async |conn| {
             let request = follows::take_follow_request(conn, requester_id, target.id)
                 .await?
                 .ok_or(Error::NotFound)?;
+            let follow_uri = request.uri.clone();
             let (_, created) = follows::put_follow(
                 conn,
                 &NewFollow {
@@ -51,10 +52,11 @@ pub async fn authorize_follow_request(
                 },
             )
             .await?;
-            Ok::<_, Error>(note)
+            Ok::<_, Error>((note, follow_uri))
         })
         .await?;
     drop(conn);
+    answer_remote(state, target, requester_id, "Accept", follow_uri.as_deref()).await?;
     live::follow_created(state, requester_id, target.id).await;
     live::notifications_created(state, note.as_slice()).await;
     Ok(())
@@ -67,19 +69,53 @@ pub async fn reject_follow_request(
     requester_id: i64,
 ) -> Result<()> {
     let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        follows::take_follow_request(conn, requester_id, target.id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        notifications::delete_notifications_about(
-            conn,
-            requester_id,
-            "follow_request",
-            None,
-            target.id,
-        )
+    let request = conn
+        .transaction(async |conn| {
+            let request = follows::take_follow_request(conn, requester_id, target.id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            notifications::delete_notifications_about(
+                conn,
+                requester_id,
+                "follow_request",
+                None,
+                target.id,
+            )
+            .await?;
+            Ok::<_, Error>(request)
+        })
         .await?;
-        Ok::<_, Error>(())
-    })
+    drop(conn);
+    answer_remote(
+        state,
+        target,
+        requester_id,
+        "Reject",
+        request.uri.as_deref(),
+    )
     .await
+}
+
+/// Tells a remote requester the answer (`Accept` or `Reject`) to its `Follow`.
+async fn answer_remote(
+    state: &AppState,
+    target: &Account,
+    requester_id: i64,
+    kind: &str,
+    follow_uri: Option<&str>,
+) -> Result<()> {
+    if !target.is_local() {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let requester = accounts::get_account_by_id(&mut conn, requester_id).await?;
+    drop(conn);
+    if requester.is_local() {
+        return Ok(());
+    }
+    let follow_uri = follow_uri
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::federation::outbox::follow_id(&requester, target));
+    let answer = crate::federation::outbox::answer_follow(kind, target, &requester, &follow_uri);
+    crate::federation::outbox::send_to(state, target, &requester, answer).await
 }

@@ -21,4 +21,4 @@ pub mod reset_password;
 pub mod status_access;
 pub mod update_credentials;
 
-mod compose;
+pub mod compose;

@@ -244,3 +244,24 @@ pub async fn upsert_remote_account(conn: &mut Conn, profile: &RemoteProfile) -> 
         .get_result(conn)
         .await?)
 }
+
+/// Marks a remote account suspended (it deleted itself, or a moderator
+/// suspended it); its follows end.
+pub async fn suspend_remote_account(conn: &mut Conn, id: i64) -> Result<()> {
+    use crate::schema::follows;
+    diesel::update(accounts::table.find(id))
+        .filter(accounts::domain.is_not_null())
+        .set(accounts::suspended_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    diesel::delete(
+        follows::table.filter(
+            follows::account_id
+                .eq(id)
+                .or(follows::target_account_id.eq(id)),
+        ),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -248,3 +248,21 @@ pub async fn list_local_follower_ids(conn: &mut Conn, account_id: i64) -> Result
         .load(conn)
         .await?)
 }
+
+/// Where to deliver to an account's remote followers: each follower's
+/// shared inbox when it has one, else its own inbox, without repeats.
+pub async fn remote_follower_inboxes(conn: &mut Conn, account_id: i64) -> Result<Vec<String>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    Ok(follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+        .filter(follows::target_account_id.eq(account_id))
+        .filter(accounts::domain.is_not_null())
+        .filter(accounts::suspended_at.is_null())
+        .select(sql::<Text>(
+            "coalesce(nullif(accounts.shared_inbox_url, ''), accounts.inbox_url)",
+        ))
+        .distinct()
+        .load(conn)
+        .await?)
+}

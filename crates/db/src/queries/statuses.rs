@@ -176,3 +176,13 @@ pub async fn count_local_statuses(conn: &mut Conn) -> Result<i64> {
         .get_result(conn)
         .await?)
 }
+
+/// A status by its ActivityPub id.
+pub async fn find_status_by_uri(conn: &mut Conn, uri: &str) -> Result<Option<Status>> {
+    Ok(statuses::table
+        .filter(statuses::uri.eq(uri))
+        .select(Status::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}

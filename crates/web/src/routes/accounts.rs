@@ -415,6 +415,7 @@ async fn follow_account(
         me,
         target,
         FollowOptions {
+            uri: None,
             reblogs: params.bool("reblogs"),
             notify: params.bool("notify"),
             languages,

@@ -1,14 +1,19 @@
 //! ActivityPub GET endpoints: actors (with content negotiation against the
 //! HTML pages), statuses, outboxes, collections and the instance actor.
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::federation::inbox::{accept_delivery, Delivery};
 use ferrodon_core::federation::{documents, instance_actor, publish};
 use ferrodon_core::{AppState, Error};
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::error::ApiResult;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/actor", web::get().to(instance))
+    cfg.route("/inbox", web::post().to(inbox))
+        .route("/actor/inbox", web::post().to(inbox))
+        .route("/users/{username}/inbox", web::post().to(user_inbox))
+        .route("/actor", web::get().to(instance))
         .route("/users/{username}", web::get().to(actor))
         .route("/users/{username}/outbox", web::get().to(outbox))
         .route("/users/{username}/followers", web::get().to(followers))
@@ -129,4 +134,91 @@ async fn status_activity(
     let (username, raw_id) = path.into_inner();
     let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
     found(publish::status(&state, &username, id, true).await?)
+}
+
+/// Reads a delivery's body, refusing more than an ActivityPub document may be.
+async fn read_body(mut payload: web::Payload) -> ApiResult<Vec<u8>> {
+    let limit = ferrodon_core::federation::client::MAX_DOCUMENT_BYTES as usize;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| Error::BadRequest(format!("reading the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(Error::PayloadTooLarge.into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+async fn receive(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let body = read_body(payload).await?;
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .to_str()
+                .ok()
+                .map(|v| (name.as_str().to_ascii_lowercase(), v.to_owned()))
+        })
+        .collect();
+    let authority = req
+        .headers()
+        .get("Host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or(&state.config.web_domain)
+        .to_owned();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| req.path().to_owned());
+    let scheme = if state.config.dev_allow_http {
+        "http"
+    } else {
+        "https"
+    };
+    let delivery = Delivery {
+        method: req.method().as_str(),
+        scheme,
+        authority: &authority,
+        target: &target,
+        headers,
+        body: &body,
+    };
+    match accept_delivery(state, &delivery).await {
+        Ok(_) => Ok(HttpResponse::Accepted().finish()),
+        Err(e) => {
+            tracing::info!(
+                key_id = ?ferrodon_core::apub::signatures::verify::claimed_key_id(delivery.headers.as_slice()),
+                error = %e,
+                "delivery refused"
+            );
+            Err(e.into())
+        }
+    }
+}
+
+async fn inbox(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    receive(&state, &req, payload).await
+}
+
+async fn user_inbox(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    if publish::actor(&state, &path).await?.is_none() {
+        return Err(Error::NotFound.into());
+    }
+    receive(&state, &req, payload).await
 }

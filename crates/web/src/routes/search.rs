@@ -30,7 +30,17 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
             Some((u, d)) => (u, Some(d)),
             None => (term, None),
         };
-        if !term.is_empty() {
+        // resolve=true with a full handle: ask the remote server (signed-in only).
+        let resolve = params.bool("resolve") == Some(true) && auth.0.user.is_some() && offset == 0;
+        if let (true, Some(domain)) = (resolve, domain) {
+            if !term.is_empty() && !term.contains(char::is_whitespace) {
+                match ferrodon_core::federation::actors::resolve_acct(&state, term, domain).await {
+                    Ok(account) => found_accounts.push(account::render(&state.config, &account)),
+                    Err(e) => tracing::info!(handle = %q, error = %e, "could not resolve"),
+                }
+            }
+        }
+        if !term.is_empty() && found_accounts.is_empty() {
             found_accounts = accounts::search_accounts(&mut conn, term, domain, limit, offset)
                 .await?
                 .iter()

@@ -1,0 +1,154 @@
+//! Accepting a delivery (`POST /inbox`, `POST /users/:name/inbox`): the
+//! HTTP signature is checked here, in the web process, with Mastodon's
+//! rules; the activity is then queued for the `ingress` workers.
+//!
+//! Refused with 401: unsigned, malformed, stale or future-dated, wrong
+//! digest, unknown key, bad signature (after one refetch of the key, for
+//! rotations), a signature seen before (replay), or an activity whose
+//! `actor` is not the signer.
+use chrono::Utc;
+use deadpool_redis::redis;
+use ferrodon_apub::activitypub::{parse_document, Document};
+use ferrodon_apub::signatures::request::HttpRequest;
+use ferrodon_apub::signatures::verify::SignedRequest;
+use ferrodon_db::models::Account;
+use sha2::{Digest, Sha256};
+
+use super::actors::{limits, resolve_actor};
+use super::client::signed_fetch;
+use super::instance_actor::instance_actor;
+use crate::jobs::{self, Job};
+use crate::{AppState, Error, Result};
+
+/// How long a signature is remembered against replays: its validity
+/// window (5 minutes after its date, plus an hour of clock skew).
+const REPLAY_WINDOW_SECS: u64 = 2 * 3600;
+
+/// An inbound request as the web server received it.
+#[derive(Debug)]
+pub struct Delivery<'a> {
+    /// `POST`.
+    pub method: &'a str,
+    /// `https` (or `http` in development).
+    pub scheme: &'a str,
+    /// The `Host` header.
+    pub authority: &'a str,
+    /// Path and query.
+    pub target: &'a str,
+    /// All headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: &'a [u8],
+}
+
+fn unauthorized(reason: impl std::fmt::Display) -> Error {
+    Error::Unauthorized(reason.to_string())
+}
+
+/// Finds the account a key id belongs to: `…/users/x#main-key` names its
+/// actor before the fragment; otherwise (GoToSocial's `…/main-key`) the
+/// key document names its `owner`.
+async fn signer_for_key(state: &AppState, key_id: &str, refresh: bool) -> Result<Account> {
+    let actor_uri = key_id.split('#').next().unwrap_or(key_id);
+    match resolve_actor(state, actor_uri, refresh).await {
+        Ok(account) => Ok(account),
+        Err(Error::Validation(_)) if !key_id.contains('#') => {
+            let signer = instance_actor(state).await?;
+            let key = signed_fetch(state, &signer, key_id)
+                .await
+                .map_err(|e| unauthorized(format!("could not fetch key {key_id}: {e}")))?;
+            let owner = key
+                .get("owner")
+                .and_then(|o| o.as_str())
+                .ok_or_else(|| unauthorized(format!("key {key_id} names no owner")))?;
+            resolve_actor(state, owner, refresh).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks a delivery's signature and queues its activity. Returns the
+/// activity's id.
+pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Result<String> {
+    let request = HttpRequest {
+        method: delivery.method,
+        scheme: delivery.scheme,
+        authority: delivery.authority,
+        target: delivery.target,
+        headers: delivery.headers.as_slice(),
+        body: delivery.body,
+    };
+    let signed = SignedRequest::new(&request, Utc::now()).map_err(unauthorized)?;
+    let key_id = signed.key_id().to_owned();
+    let mut signer = signer_for_key(state, &key_id, false)
+        .await
+        .map_err(|e| match e {
+            Error::Unavailable(_) => e,
+            other => unauthorized(format!("unknown key {key_id}: {other}")),
+        })?;
+    if signed.verify_pem(&signer.public_key).is_err() {
+        // The key may have been rotated: fetch the actor once more.
+        signer = signer_for_key(state, &key_id, true).await?;
+        signed
+            .verify_pem(&signer.public_key)
+            .map_err(unauthorized)?;
+    }
+    if signer.suspended_at.is_some() {
+        return Err(Error::Forbidden("the sender is suspended".into()));
+    }
+    let document = parse_document(delivery.body, limits())
+        .map_err(|e| Error::BadRequest(format!("unreadable activity: {e}")))?;
+    let Document::Activity(activity) = document else {
+        return Err(Error::BadRequest("the body is not an activity".into()));
+    };
+    if activity.actor_id() != Some(signer.uri.as_str()) {
+        return Err(unauthorized(format!(
+            "the activity's actor is not the signer {}",
+            signer.uri
+        )));
+    }
+    remember_signature(state, &delivery.headers).await?;
+    let value: serde_json::Value = serde_json::from_slice(delivery.body)
+        .map_err(|e| Error::BadRequest(format!("unreadable activity: {e}")))?;
+    jobs::queue::enqueue(
+        state,
+        Job::ProcessActivity {
+            signer_id: signer.id,
+            activity: value,
+        },
+    )
+    .await?;
+    Ok(activity.id.clone())
+}
+
+/// Refuses a signature already accepted once (a replayed request).
+async fn remember_signature(state: &AppState, headers: &[(String, String)]) -> Result<()> {
+    let signature: Vec<&str> = headers
+        .iter()
+        .filter(|(name, _)| name == "signature")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let digest = Sha256::digest(signature.join(",").as_bytes());
+    let key = state.redis_key(&format!(
+        "apub:seen_signature:{}",
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ));
+    let mut redis = state.redis().await?;
+    let fresh: Option<String> = redis::cmd("SET")
+        .arg(&key)
+        .arg(1)
+        .arg("NX")
+        .arg("EX")
+        .arg(REPLAY_WINDOW_SECS)
+        .query_async(&mut *redis)
+        .await?;
+    if fresh.is_none() {
+        return Err(unauthorized(
+            "this signature was already used (replayed request)",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! Outgoing activities: what local actions send, to which inboxes, as
+//! `Deliver` jobs on the `push` queue (one per inbox, retried with the
+//! queue's backoff; a refusal that cannot change, such as 404, 410 or a
+//! refused address, is dropped).
+use ferrodon_db::models::{Account, Status, Visibility};
+use ferrodon_db::queries::status_views::load_status_views;
+use ferrodon_db::queries::{accounts, follows};
+use serde_json::{json, Value};
+
+use super::client::{deliver, FederationError};
+use super::{documents, publish};
+use crate::jobs::{self, Job, StatusSnapshot};
+use crate::{urls, AppState, Error, Result};
+
+/// Queues `activity` from `sender` to each inbox.
+async fn enqueue_deliveries(
+    state: &AppState,
+    sender: &Account,
+    inboxes: Vec<String>,
+    activity: Value,
+) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let jobs: Vec<Job> = inboxes
+        .into_iter()
+        .filter(|inbox| !inbox.is_empty() && seen.insert(inbox.clone()))
+        .map(|inbox| Job::Deliver {
+            sender_id: sender.id,
+            inbox,
+            activity: activity.clone(),
+        })
+        .collect();
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    jobs::queue::enqueue_many(state, jobs::Queue::Push, jobs).await
+}
+
+/// The inbox to reach one remote account at.
+fn inbox_of(account: &Account) -> String {
+    if account.shared_inbox_url.is_empty() {
+        account.inbox_url.clone()
+    } else {
+        account.shared_inbox_url.clone()
+    }
+}
+
+/// A new or edited local status: `Create` (or `Update`) of its note, or an
+/// `Announce` for a reblog, to remote followers and mentioned accounts.
+pub async fn federate_status(state: &AppState, status: &Status, edited: bool) -> Result<()> {
+    if !status.local {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let Some(view) = load_status_views(&mut conn, &[status.id], None)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let author = view.account.clone();
+    let mut inboxes = Vec::new();
+    if status.visibility() != Visibility::Direct {
+        inboxes.extend(follows::remote_follower_inboxes(&mut conn, author.id).await?);
+    }
+    let mentioned: Vec<i64> = view.mentions.iter().map(|m| m.id).collect();
+    for account in accounts::get_accounts_by_ids(&mut conn, &mentioned).await? {
+        if !account.is_local() {
+            inboxes.push(inbox_of(&account));
+        }
+    }
+    let activity = match status.reblog_of_id {
+        Some(original_id) => {
+            let original =
+                ferrodon_db::queries::statuses::get_status_by_id(&mut conn, original_id).await?;
+            let original_author =
+                accounts::get_account_by_id(&mut conn, original.account_id).await?;
+            if !original_author.is_local() {
+                inboxes.push(inbox_of(&original_author));
+            }
+            let (to, mut cc) = documents::audience(&view);
+            cc.push(original_author.uri.clone());
+            json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{}/activity", status.uri),
+                "type": "Announce",
+                "actor": author.uri,
+                "published": crate::entities::timestamp(&status.created_at),
+                "to": to,
+                "cc": cc,
+                "object": original.uri,
+            })
+        }
+        None => {
+            let note = publish::note_of(&mut conn, state, &view).await?;
+            if edited {
+                let id = format!(
+                    "{}#updates/{}",
+                    status.uri,
+                    status.edited_at.map_or(0, |t| t.timestamp())
+                );
+                documents::activity("Update", id, &author.uri, note)
+            } else {
+                publish::create_of(status, &author.uri, note)
+            }
+        }
+    };
+    drop(conn);
+    enqueue_deliveries(state, &author, inboxes, activity).await
+}
+
+/// A deleted local status (or undone reblog): `Delete` of the note (or
+/// `Undo` of the `Announce`) to remote followers.
+pub async fn federate_deletion(state: &AppState, status: &StatusSnapshot) -> Result<()> {
+    if !status.local {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let author = accounts::get_account_by_id(&mut conn, status.account_id).await?;
+    let inboxes = follows::remote_follower_inboxes(&mut conn, author.id).await?;
+    drop(conn);
+    let uri = urls::status_uri(&state.config, &author.username, status.id);
+    let activity = match status.reblog_of_id {
+        Some(_) => json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{uri}#undo"),
+            "type": "Undo",
+            "actor": author.uri,
+            "to": [documents::PUBLIC],
+            "object": { "id": format!("{uri}/activity"), "type": "Announce", "actor": author.uri },
+        }),
+        None => json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{uri}#delete"),
+            "type": "Delete",
+            "actor": author.uri,
+            "to": [documents::PUBLIC],
+            "object": { "id": uri, "type": "Tombstone" },
+        }),
+    };
+    enqueue_deliveries(state, &author, inboxes, activity).await
+}
+
+/// An activity from a local account to one remote account.
+pub async fn send_to(
+    state: &AppState,
+    sender: &Account,
+    target: &Account,
+    activity: Value,
+) -> Result<()> {
+    if target.is_local() || !sender.is_local() {
+        return Ok(());
+    }
+    enqueue_deliveries(state, sender, vec![target.inbox_url.clone()], activity).await
+}
+
+/// The id of `follower`'s follow of `target`.
+pub fn follow_id(follower: &Account, target: &Account) -> String {
+    format!("{}#follows/{}", follower.uri, target.id)
+}
+
+/// The `Follow` a local account sends a remote one.
+pub fn follow_activity(follower: &Account, target: &Account) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": follow_id(follower, target),
+        "type": "Follow",
+        "actor": follower.uri,
+        "object": target.uri,
+    })
+}
+
+/// `Accept` or `Reject` of a remote follow (`follow_uri`: its activity id).
+pub fn answer_follow(kind: &str, target: &Account, follower: &Account, follow_uri: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#{}s/{}", target.uri, kind.to_lowercase(), follower.id),
+        "type": kind,
+        "actor": target.uri,
+        "object": {
+            "id": follow_uri,
+            "type": "Follow",
+            "actor": follower.uri,
+            "object": target.uri,
+        },
+    })
+}
+
+/// `Undo` of `activity` by `actor`.
+pub fn undo(actor: &Account, activity: Value) -> Value {
+    let id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .map(|id| format!("{id}/undo"))
+        .unwrap_or_default();
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id,
+        "type": "Undo",
+        "actor": actor.uri,
+        "object": activity,
+    })
+}
+
+/// A `Like` of a status.
+pub fn like(actor: &Account, status: &Status) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#likes/{}", actor.uri, status.id),
+        "type": "Like",
+        "actor": actor.uri,
+        "object": status.uri,
+    })
+}
+
+/// Runs one `Deliver` job.
+pub async fn deliver_job(
+    state: &AppState,
+    sender_id: i64,
+    inbox: &str,
+    activity: &Value,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let sender = match accounts::get_account_by_id(&mut conn, sender_id).await {
+        Ok(sender) => sender,
+        Err(ferrodon_db::Error::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    drop(conn);
+    let body = serde_json::to_vec(activity).map_err(|e| Error::Internal(e.to_string()))?;
+    match deliver(state, &sender, inbox, &body).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_transient() => Err(Error::Unavailable(e.to_string())),
+        Err(FederationError::Key(..)) => {
+            Err(Error::Internal(format!("delivery to {inbox}: cannot sign")))
+        }
+        Err(e) => {
+            tracing::info!(%inbox, error = %e, "delivery refused for good; dropped");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,509 @@
+//! Federation between two real Ferrodon instances on loopback (each its
+//! own web server, worker, database and domain `127.0.0.1:PORT`), driven
+//! through the client API as their users would; and hostile deliveries to
+//! an inbox.
+use std::time::Duration;
+
+use ferrodon_core::apub::signatures::keys::PrivateKey;
+use ferrodon_core::apub::signatures::sign::Signer;
+use ferrodon_core::apub::signatures::SignatureFormat;
+use ferrodon_testkit::factories::local_user;
+use ferrodon_testkit::TestApp;
+use serde_json::{json, Value};
+
+async fn instance() -> TestApp {
+    TestApp::spawn_with(&[("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true")]).await
+}
+
+fn domain(app: &TestApp) -> String {
+    app.base_url.trim_start_matches("http://").to_owned()
+}
+
+async fn json_of(resp: reqwest::Response) -> Value {
+    let status = resp.status();
+    let body = resp.text().await.unwrap();
+    assert!(status.is_success(), "{status}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Polls for up to 20 s: deliveries cross two workers.
+async fn within<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn actors_and_notes_are_served_with_content_negotiation() {
+    let app = instance().await;
+    let (_, alice, token) = local_user(&app.state, "alice").await;
+    let posted = json_of(
+        app.post_form(
+            "/api/v1/statuses",
+            &token,
+            &[("status", "hello #fediverse")],
+        )
+        .await,
+    )
+    .await;
+    let actor = json_of(
+        app.client
+            .get(format!("{}/users/alice", app.base_url))
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(actor["type"], "Person");
+    assert_eq!(actor["id"], alice.uri.as_str());
+    assert_eq!(actor["inbox"], format!("{}/inbox", alice.uri));
+    assert_eq!(
+        actor["endpoints"]["sharedInbox"],
+        format!("{}/inbox", app.base_url)
+    );
+    let pem = actor["publicKey"]["publicKeyPem"].as_str().unwrap();
+    assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"), "{pem}");
+    assert_eq!(actor["publicKey"]["id"], format!("{}#main-key", alice.uri));
+    // The same URL for a browser is the profile page.
+    let html = app
+        .client
+        .get(format!("{}/users/alice", app.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html.status(), 302);
+    // The profile URL with an ActivityPub Accept is the actor too.
+    let by_profile = json_of(
+        app.client
+            .get(format!("{}/@alice", app.base_url))
+            .header(
+                "Accept",
+                "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(by_profile["id"], alice.uri.as_str());
+
+    let note = json_of(
+        app.client
+            .get(posted["uri"].as_str().unwrap())
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(note["type"], "Note");
+    assert_eq!(note["attributedTo"], alice.uri.as_str());
+    assert_eq!(
+        note["to"][0],
+        "https://www.w3.org/ns/activitystreams#Public"
+    );
+    assert_eq!(note["tag"][0]["type"], "Hashtag");
+    let outbox = json_of(
+        app.client
+            .get(format!("{}/users/alice/outbox?page=true", app.base_url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(outbox["orderedItems"][0]["type"], "Create");
+    assert_eq!(outbox["orderedItems"][0]["object"]["id"], note["id"]);
+    let instance_actor = json_of(
+        app.client
+            .get(format!("{}/actor", app.base_url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(instance_actor["type"], "Application");
+
+    // A private status is never served.
+    let private = json_of(
+        app.post_form(
+            "/api/v1/statuses",
+            &token,
+            &[("status", "secret"), ("visibility", "private")],
+        )
+        .await,
+    )
+    .await;
+    let resp = app
+        .client
+        .get(private["uri"].as_str().unwrap())
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+}
+
+#[tokio::test]
+async fn two_instances_follow_post_reply_like_boost_edit_and_delete() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, _, alice_token) = local_user(&a.state, "alice").await;
+    let (_, bob, bob_token) = local_user(&b.state, "bob").await;
+    let b_domain = domain(&b);
+
+    // Alice finds bob by his handle (WebFinger, then his actor).
+    let found = json_of(
+        a.get(
+            &format!("/api/v2/search?q=@bob@{b_domain}&resolve=true&type=accounts"),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    let bob_on_a = found["accounts"][0].clone();
+    assert_eq!(bob_on_a["acct"], format!("bob@{b_domain}"));
+    let bob_on_a_id = bob_on_a["id"].as_str().unwrap().to_owned();
+
+    // Follow: requested until bob's server answers Accept.
+    a.post_form(
+        &format!("/api/v1/accounts/{bob_on_a_id}/follow"),
+        &alice_token,
+        &[],
+    )
+    .await;
+    within("alice to follow bob", || async {
+        let rel = json_of(
+            a.get(
+                &format!("/api/v1/accounts/relationships?id[]={bob_on_a_id}"),
+                &alice_token,
+            )
+            .await,
+        )
+        .await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    let followers = json_of(
+        b.get(
+            &format!("/api/v1/accounts/{}/followers", bob.id),
+            &bob_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(followers[0]["acct"], format!("alice@{}", domain(&a)));
+    let notes = json_of(b.get("/api/v1/notifications", &bob_token).await).await;
+    assert_eq!(notes[0]["type"], "follow");
+
+    // Bob posts; alice sees it on her home timeline.
+    let post = json_of(
+        b.post_form(
+            "/api/v1/statuses",
+            &bob_token,
+            &[("status", "Hello from B #rust")],
+        )
+        .await,
+    )
+    .await;
+    let on_a = within("bob's post on alice's home", || async {
+        let home = json_of(a.get("/api/v1/timelines/home", &alice_token).await).await;
+        home.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["uri"] == post["uri"])
+            .cloned()
+    })
+    .await;
+    assert!(
+        on_a["content"].as_str().unwrap().contains("Hello from B"),
+        "{on_a}"
+    );
+    assert_eq!(on_a["account"]["acct"], format!("bob@{b_domain}"));
+    let on_a_id = on_a["id"].as_str().unwrap().to_owned();
+
+    // Alice replies mentioning bob: bob is notified, and the reply threads.
+    let reply = json_of(
+        a.post_form(
+            "/api/v1/statuses",
+            &alice_token,
+            &[
+                ("status", &format!("@bob@{b_domain} nice one")),
+                ("in_reply_to_id", &on_a_id),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let mention = within("bob's mention notification", || async {
+        let notes = json_of(
+            b.get("/api/v1/notifications?types[]=mention", &bob_token)
+                .await,
+        )
+        .await;
+        notes.as_array().unwrap().first().cloned()
+    })
+    .await;
+    assert_eq!(mention["status"]["uri"], reply["uri"]);
+    assert_eq!(mention["status"]["in_reply_to_id"], post["id"]);
+
+    // Like and boost reach bob as notifications.
+    a.post_form(
+        &format!("/api/v1/statuses/{on_a_id}/favourite"),
+        &alice_token,
+        &[],
+    )
+    .await;
+    a.post_form(
+        &format!("/api/v1/statuses/{on_a_id}/reblog"),
+        &alice_token,
+        &[],
+    )
+    .await;
+    within("favourite and reblog notifications", || async {
+        let notes = json_of(b.get("/api/v1/notifications", &bob_token).await).await;
+        let kinds: Vec<&str> = notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|n| n["type"].as_str())
+            .collect();
+        (kinds.contains(&"favourite") && kinds.contains(&"reblog")).then_some(())
+    })
+    .await;
+    let counted = json_of(
+        b.get(
+            &format!("/api/v1/statuses/{}", post["id"].as_str().unwrap()),
+            &bob_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(counted["favourites_count"], 1);
+    assert_eq!(counted["reblogs_count"], 1);
+
+    // Bob edits; alice sees the new text.
+    let resp = b
+        .client
+        .put(format!(
+            "{}/api/v1/statuses/{}",
+            b.base_url,
+            post["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&bob_token)
+        .form(&[("status", "Hello from B, edited")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    within("the edit on A", || async {
+        let s = json_of(
+            a.get(&format!("/api/v1/statuses/{on_a_id}"), &alice_token)
+                .await,
+        )
+        .await;
+        s["content"]
+            .as_str()
+            .unwrap()
+            .contains("edited")
+            .then_some(())
+    })
+    .await;
+
+    // Bob deletes; the status disappears on A.
+    let resp = b
+        .client
+        .delete(format!(
+            "{}/api/v1/statuses/{}",
+            b.base_url,
+            post["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&bob_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    within("the deletion on A", || async {
+        let resp = a
+            .get(&format!("/api/v1/statuses/{on_a_id}"), &alice_token)
+            .await;
+        (resp.status() == 404).then_some(())
+    })
+    .await;
+
+    // Unfollow: bob loses the follower.
+    a.post_form(
+        &format!("/api/v1/accounts/{bob_on_a_id}/unfollow"),
+        &alice_token,
+        &[],
+    )
+    .await;
+    within("the unfollow on B", || async {
+        let followers = json_of(
+            b.get(
+                &format!("/api/v1/accounts/{}/followers", bob.id),
+                &bob_token,
+            )
+            .await,
+        )
+        .await;
+        followers.as_array().unwrap().is_empty().then_some(())
+    })
+    .await;
+}
+
+/// Signs `body` for `inbox` with `key`, as `key_id`, at `date`.
+fn signed_headers(
+    key: &PrivateKey,
+    key_id: &str,
+    inbox: &str,
+    body: &[u8],
+    date: chrono::DateTime<chrono::Utc>,
+) -> Vec<(&'static str, String)> {
+    Signer { key_id, key }
+        .sign(
+            SignatureFormat::Cavage,
+            "POST",
+            &url::Url::parse(inbox).unwrap(),
+            Some(body),
+            date,
+        )
+        .unwrap()
+}
+
+async fn post_signed(
+    app: &TestApp,
+    headers: &[(&'static str, String)],
+    body: Vec<u8>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}/inbox", app.base_url))
+        .header("Content-Type", "application/activity+json");
+    for (name, value) in headers {
+        if *name != "Host" {
+            req = req.header(*name, value);
+        }
+    }
+    req.body(body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn hostile_deliveries_are_refused() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, alice, _) = local_user(&a.state, "alice").await;
+    let (_, bob, _) = local_user(&b.state, "bob").await;
+    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let key_id = format!("{}#main-key", bob.uri);
+    let inbox = format!("{}/inbox", a.base_url);
+    let follow = |id: &str| {
+        serde_json::to_vec(&json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}#follows/{id}", bob.uri),
+            "type": "Follow",
+            "actor": bob.uri,
+            "object": alice.uri,
+        }))
+        .unwrap()
+    };
+    let now = chrono::Utc::now();
+
+    // A correctly signed delivery is accepted…
+    let body = follow("1");
+    let headers = signed_headers(&key, &key_id, &inbox, &body, now);
+    assert_eq!(post_signed(&a, &headers, body.clone()).await.status(), 202);
+    // …once: the same request again is a replay.
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 401);
+
+    // A body changed after signing (digest mismatch).
+    let body = follow("2");
+    let headers = signed_headers(&key, &key_id, &inbox, &body, now);
+    let resp = post_signed(&a, &headers, follow("3")).await;
+    assert_eq!(resp.status(), 401);
+    let error = json_of_error(resp).await;
+    assert!(error.contains("Digest"), "{error}");
+
+    // A date two hours old.
+    let body = follow("4");
+    let headers = signed_headers(
+        &key,
+        &key_id,
+        &inbox,
+        &body,
+        now - chrono::Duration::hours(2),
+    );
+    let error = json_of_error(post_signed(&a, &headers, body).await).await;
+    assert!(error.contains("time window"), "{error}");
+
+    // Signed by a key nobody publishes.
+    let stranger = PrivateKey::generate().unwrap();
+    let body = follow("5");
+    let headers = signed_headers(&stranger, &key_id, &inbox, &body, now);
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 401);
+    let body = follow("6");
+    let headers = signed_headers(
+        &key,
+        &format!("{}/users/nobody#main-key", b.base_url),
+        &inbox,
+        &body,
+        now,
+    );
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 401);
+
+    // Unsigned.
+    let resp = a
+        .client
+        .post(&inbox)
+        .header("Content-Type", "application/activity+json")
+        .body(follow("7"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+
+    // Signed by bob, but claiming to be someone else.
+    let body = serde_json::to_vec(&json!({
+        "id": format!("{}/forged", b.base_url),
+        "type": "Follow",
+        "actor": format!("{}/users/mallory", b.base_url),
+        "object": alice.uri,
+    }))
+    .unwrap();
+    let headers = signed_headers(&key, &key_id, &inbox, &body, now);
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 401);
+
+    // Only the first, genuine Follow had an effect.
+    let followers = within("the genuine follow", || async {
+        let mut conn = a.state.conn().await.unwrap();
+        let n = ferrodon_core::db::queries::follows::list_local_follower_ids(&mut conn, alice.id)
+            .await
+            .unwrap();
+        let mut conn = a.state.conn().await.unwrap();
+        let alice_now =
+            ferrodon_core::db::queries::accounts::get_account_by_id(&mut conn, alice.id)
+                .await
+                .unwrap();
+        (alice_now.followers_count == 1).then_some(n)
+    })
+    .await;
+    assert!(followers.is_empty(), "the follower is remote");
+}
+
+async fn json_of_error(resp: reqwest::Response) -> String {
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.unwrap();
+    body["error"].as_str().unwrap_or_default().to_owned()
+}
