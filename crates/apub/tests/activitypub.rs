@@ -3,13 +3,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ferrodon_apub::activitypub::{
-    parse_document, same_origin, ActivityKind, Document, DocumentClass, IdOrObject, Limits,
-    ObjectKind, ParseError,
+    parse_document, same_origin, Activity, ActivityKind, Document, DocumentClass, IdOrObject,
+    Limits, ObjectKind, ParseError,
 };
 use serde_json::json;
 
 fn parse(value: serde_json::Value) -> Result<Document, ParseError> {
     parse_document(value.to_string().as_bytes(), Limits::default())
+}
+
+/// An activity of `kind` by `https://a/u` about `object`.
+fn activity_about(kind: &str, object: serde_json::Value) -> Activity {
+    let doc = parse(
+        json!({"id": "https://a/activity/1", "type": kind, "actor": "https://a/u", "object": object}),
+    );
+    doc.unwrap().as_activity().unwrap().clone()
 }
 
 #[test]
@@ -179,14 +187,10 @@ fn unknown_types_are_kept_and_guessed() {
 fn embedded_objects_that_do_not_fit_keep_their_id() {
     // An Undo whose embedded activity lacks an id cannot be an Activity, but
     // a Follow embedded with an id and a broken actor still is one.
-    let doc = parse(json!({
-        "id": "https://a/undo/1",
-        "type": "Undo",
-        "actor": "https://a/u",
-        "object": {"id": "https://a/follow/1", "type": "Follow", "actor": 7, "object": "https://b/u"}
-    }))
-    .unwrap();
-    let undo = doc.as_activity().unwrap();
+    let undo = activity_about(
+        "Undo",
+        json!({"id": "https://a/follow/1", "type": "Follow", "actor": 7, "object": "https://b/u"}),
+    );
     let follow = undo
         .embedded_object()
         .and_then(Document::as_activity)
@@ -194,25 +198,12 @@ fn embedded_objects_that_do_not_fit_keep_their_id() {
     assert_eq!(follow.actor_id(), None);
     assert_eq!(follow.object_id(), Some("https://b/u"));
 
-    let doc = parse(json!({
-        "id": "https://a/undo/2",
-        "type": "Undo",
-        "actor": "https://a/u",
-        "object": {"type": "Like", "object": "https://b/n/1"}
-    }))
-    .unwrap();
-    assert!(doc.as_activity().unwrap().object.is_empty());
+    let undo = activity_about("Undo", json!({"type": "Like", "object": "https://b/n/1"}));
+    assert!(undo.object.is_empty());
 
     // An embedded actor without an id is not an Actor, but its `href` (a
     // Link-like object) still names it.
-    let doc = parse(json!({
-        "id": "https://a/block/1",
-        "type": "Block",
-        "actor": "https://a/u",
-        "object": {"type": "Person", "href": "https://b/u"}
-    }))
-    .unwrap();
-    let block = doc.as_activity().unwrap();
+    let block = activity_about("Block", json!({"type": "Person", "href": "https://b/u"}));
     assert_eq!(
         block.object.first(),
         Some(&IdOrObject::Id("https://b/u".into()))

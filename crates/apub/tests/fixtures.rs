@@ -20,32 +20,28 @@ fn load(name: &str) -> Document {
     parse_document(&bytes, Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// Loads a fixture that must be of the kind `pick` selects.
+fn load_as<T: Clone>(name: &str, pick: impl Fn(&Document) -> Option<&T>) -> T {
+    let document = load(name);
+    pick(&document)
+        .cloned()
+        .unwrap_or_else(|| panic!("{name}: unexpected {:?}", document.class()))
+}
+
 fn actor(name: &str) -> Actor {
-    match load(name) {
-        Document::Actor(actor) => *actor,
-        other => panic!("{name}: expected an actor, got {:?}", other.class()),
-    }
+    load_as(name, Document::as_actor)
 }
 
 fn object(name: &str) -> Object {
-    match load(name) {
-        Document::Object(object) => *object,
-        other => panic!("{name}: expected an object, got {:?}", other.class()),
-    }
+    load_as(name, Document::as_object)
 }
 
 fn activity(name: &str) -> Activity {
-    match load(name) {
-        Document::Activity(activity) => *activity,
-        other => panic!("{name}: expected an activity, got {:?}", other.class()),
-    }
+    load_as(name, Document::as_activity)
 }
 
 fn collection(name: &str) -> Collection {
-    match load(name) {
-        Document::Collection(collection) => *collection,
-        other => panic!("{name}: expected a collection, got {:?}", other.class()),
-    }
+    load_as(name, Document::as_collection)
 }
 
 /// The object a Create (or Announce of a Create) carries.
