@@ -95,28 +95,17 @@ impl OneOrMany<UrlOrLink> {
     }
 }
 
-/// An `Image` object, as used by `icon`, `image` and emoji tags.
+/// An `Image` object, as used by `icon`, `image` and emoji tags: the
+/// properties of a [`Link`] (type, media type, alt text in `name`, size),
+/// with the image itself in `url`.
 #[derive(Debug, Clone, Default, PartialEq, DeriveDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Image {
-    /// The `type`, usually `Image`.
-    #[serde(rename = "type", default, deserialize_with = "lenient")]
-    pub kind: Option<String>,
+    /// Type, media type, name, width and height.
+    #[serde(flatten)]
+    pub link: Link,
     /// Where the image is; may be a string, a Link, or several.
     #[serde(default)]
     pub url: OneOrMany<UrlOrLink>,
-    /// The image's media type.
-    #[serde(default, deserialize_with = "lenient")]
-    pub media_type: Option<String>,
-    /// Alt text.
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-    /// Width in pixels.
-    #[serde(default, deserialize_with = "lenient")]
-    pub width: Option<u32>,
-    /// Height in pixels.
-    #[serde(default, deserialize_with = "lenient")]
-    pub height: Option<u32>,
 }
 
 /// One value of `icon` or `image`: an Image object or a bare URL.
@@ -141,7 +130,7 @@ impl ImageRef {
     pub fn width(&self) -> Option<u32> {
         match self {
             ImageRef::Url(_) => None,
-            ImageRef::Image(image) => image.width,
+            ImageRef::Image(image) => image.link.width,
         }
     }
 
@@ -150,6 +139,7 @@ impl ImageRef {
         match self {
             ImageRef::Url(_) => None,
             ImageRef::Image(image) => image
+                .link
                 .media_type
                 .as_deref()
                 .or_else(|| image.url.iter().find_map(UrlOrLink::media_type)),
