@@ -19,6 +19,24 @@ fn domain(app: &TestApp) -> String {
     app.base_url.trim_start_matches("http://").to_owned()
 }
 
+/// Posts a status through the client API; its JSON.
+async fn post_status(app: &TestApp, token: &str, form: &[(&str, &str)]) -> Value {
+    json_of(app.post_form("/api/v1/statuses", token, form).await).await
+}
+
+/// GETs an ActivityPub document the way a remote server would.
+async fn fetch_ap(app: &TestApp, url: impl reqwest::IntoUrl) -> Value {
+    json_of(
+        app.client
+            .get(url)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
 async fn json_of(resp: reqwest::Response) -> Value {
     let status = resp.status();
     let body = resp.text().await.unwrap();
@@ -49,24 +67,8 @@ where
 async fn actors_and_notes_are_served_with_content_negotiation() {
     let app = instance().await;
     let (_, alice, token) = local_user(&app.state, "alice").await;
-    let posted = json_of(
-        app.post_form(
-            "/api/v1/statuses",
-            &token,
-            &[("status", "hello #fediverse")],
-        )
-        .await,
-    )
-    .await;
-    let actor = json_of(
-        app.client
-            .get(format!("{}/users/alice", app.base_url))
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let posted = post_status(&app, &token, &[("status", "hello #fediverse")]).await;
+    let actor = fetch_ap(&app, format!("{}/users/alice", app.base_url)).await;
     assert_eq!(actor["type"], "Person");
     assert_eq!(actor["id"], alice.uri.as_str());
     assert_eq!(actor["inbox"], format!("{}/inbox", alice.uri));
@@ -100,15 +102,7 @@ async fn actors_and_notes_are_served_with_content_negotiation() {
     .await;
     assert_eq!(by_profile["id"], alice.uri.as_str());
 
-    let note = json_of(
-        app.client
-            .get(posted["uri"].as_str().unwrap())
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let note = fetch_ap(&app, posted["uri"].as_str().unwrap()).await;
     assert_eq!(note["type"], "Note");
     assert_eq!(note["attributedTo"], alice.uri.as_str());
     assert_eq!(
@@ -137,13 +131,10 @@ async fn actors_and_notes_are_served_with_content_negotiation() {
     assert_eq!(instance_actor["type"], "Application");
 
     // A private status is never served.
-    let private = json_of(
-        app.post_form(
-            "/api/v1/statuses",
-            &token,
-            &[("status", "secret"), ("visibility", "private")],
-        )
-        .await,
+    let private = post_status(
+        &app,
+        &token,
+        &[("status", "secret"), ("visibility", "private")],
     )
     .await;
     let resp = app
@@ -209,15 +200,7 @@ async fn two_instances_follow_post_reply_like_boost_edit_and_delete() {
     assert_eq!(notes[0]["type"], "follow");
 
     // Bob posts; alice sees it on her home timeline.
-    let post = json_of(
-        b.post_form(
-            "/api/v1/statuses",
-            &bob_token,
-            &[("status", "Hello from B #rust")],
-        )
-        .await,
-    )
-    .await;
+    let post = post_status(&b, &bob_token, &[("status", "Hello from B #rust")]).await;
     let on_a = within("bob's post on alice's home", || async {
         let home = json_of(a.get("/api/v1/timelines/home", &alice_token).await).await;
         home.as_array()
@@ -235,16 +218,13 @@ async fn two_instances_follow_post_reply_like_boost_edit_and_delete() {
     let on_a_id = on_a["id"].as_str().unwrap().to_owned();
 
     // Alice replies mentioning bob: bob is notified, and the reply threads.
-    let reply = json_of(
-        a.post_form(
-            "/api/v1/statuses",
-            &alice_token,
-            &[
-                ("status", &format!("@bob@{b_domain} nice one")),
-                ("in_reply_to_id", &on_a_id),
-            ],
-        )
-        .await,
+    let reply = post_status(
+        &a,
+        &alice_token,
+        &[
+            ("status", &format!("@bob@{b_domain} nice one")),
+            ("in_reply_to_id", &on_a_id),
+        ],
     )
     .await;
     let mention = within("bob's mention notification", || async {

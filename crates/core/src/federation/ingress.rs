@@ -482,23 +482,14 @@ async fn on_announce(state: &AppState, signer: &Account, activity: &Activity) ->
             let id = accounts::next_id(conn).await?;
             let reblog = statuses::put_status(
                 conn,
-                &NewStatus {
+                &NewStatus::reblog(
                     id,
-                    uri: activity.id.clone(),
-                    url: None,
-                    account_id: signer.id,
-                    in_reply_to_id: None,
-                    in_reply_to_account_id: None,
-                    reblog_of_id: Some(original.id),
-                    text: String::new(),
-                    content: String::new(),
-                    spoiler_text: String::new(),
-                    sensitive: false,
-                    visibility: visibility.as_i16(),
-                    language: None,
-                    local: false,
-                    application_id: None,
-                },
+                    activity.id.clone(),
+                    signer.id,
+                    original.id,
+                    visibility,
+                    false,
+                ),
             )
             .await?;
             statuses::add_to_status_counter(conn, original.id, statuses::StatusCounter::Reblogs, 1)

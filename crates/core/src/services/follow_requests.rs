@@ -15,9 +15,7 @@ pub async fn authorize_follow_request(
     let mut conn = state.conn().await?;
     let (note, follow_uri) = conn
         .transaction(async |conn| {
-            let request = follows::take_follow_request(conn, requester_id, target.id)
-                .await?
-                .ok_or(Error::NotFound)?;
+            let request = take_request(conn, requester_id, target.id).await?;
             let follow_uri = request.uri.clone();
             let (_, created) = follows::put_follow(
                 conn,
@@ -34,14 +32,6 @@ pub async fn authorize_follow_request(
             if created {
                 accounts::add_to_follow_counts(conn, request.account_id, target.id, 1).await?;
             }
-            notifications::delete_notifications_about(
-                conn,
-                requester_id,
-                "follow_request",
-                None,
-                target.id,
-            )
-            .await?;
             let note = notify(
                 conn,
                 &NewNotification {
@@ -71,17 +61,7 @@ pub async fn reject_follow_request(
     let mut conn = state.conn().await?;
     let request = conn
         .transaction(async |conn| {
-            let request = follows::take_follow_request(conn, requester_id, target.id)
-                .await?
-                .ok_or(Error::NotFound)?;
-            notifications::delete_notifications_about(
-                conn,
-                requester_id,
-                "follow_request",
-                None,
-                target.id,
-            )
-            .await?;
+            let request = take_request(conn, requester_id, target.id).await?;
             Ok::<_, Error>(request)
         })
         .await?;
@@ -94,6 +74,26 @@ pub async fn reject_follow_request(
         request.uri.as_deref(),
     )
     .await
+}
+
+/// Removes a pending request and the notification about it; NotFound when none.
+async fn take_request(
+    conn: &mut ferrodon_db::Conn,
+    requester_id: i64,
+    target_id: i64,
+) -> Result<ferrodon_db::models::FollowRequest> {
+    let request = follows::take_follow_request(conn, requester_id, target_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    notifications::delete_notifications_about(
+        conn,
+        requester_id,
+        "follow_request",
+        None,
+        target_id,
+    )
+    .await?;
+    Ok(request)
 }
 
 /// Tells a remote requester the answer (`Accept` or `Reject`) to its `Follow`.

@@ -47,23 +47,7 @@ pub async fn reblog(
             );
             let row = statuses::put_status(
                 conn,
-                &NewStatus {
-                    id,
-                    uri,
-                    url: None,
-                    account_id: actor.id,
-                    in_reply_to_id: None,
-                    in_reply_to_account_id: None,
-                    reblog_of_id: Some(original.id),
-                    text: String::new(),
-                    content: String::new(),
-                    spoiler_text: String::new(),
-                    sensitive: false,
-                    visibility: visibility.as_i16(),
-                    language: None,
-                    local: true,
-                    application_id: None,
-                },
+                &NewStatus::reblog(id, uri, actor.id, original.id, visibility, true),
             )
             .await?;
             add_to_status_counter(conn, original.id, StatusCounter::Reblogs, 1).await?;

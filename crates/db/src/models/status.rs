@@ -111,6 +111,36 @@ pub struct NewStatus {
     pub application_id: Option<i64>,
 }
 
+impl NewStatus {
+    /// A reblog (boost) of `original_id` by `account_id`: no text of its own.
+    pub fn reblog(
+        id: i64,
+        uri: String,
+        account_id: i64,
+        original_id: i64,
+        visibility: Visibility,
+        local: bool,
+    ) -> Self {
+        NewStatus {
+            id,
+            uri,
+            url: None,
+            account_id,
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            reblog_of_id: Some(original_id),
+            text: String::new(),
+            content: String::new(),
+            spoiler_text: String::new(),
+            sensitive: false,
+            visibility: visibility.as_i16(),
+            language: None,
+            local,
+            application_id: None,
+        }
+    }
+}
+
 /// One earlier (or the current) revision of an edited status.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = status_edits, check_for_backend(diesel::pg::Pg))]
