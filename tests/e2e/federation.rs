@@ -487,3 +487,129 @@ async fn json_of_error(resp: reqwest::Response) -> String {
     let body: Value = resp.json().await.unwrap();
     body["error"].as_str().unwrap_or_default().to_owned()
 }
+
+#[tokio::test]
+async fn blocks_federate_and_blocked_domains_get_nothing() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, alice, alice_token) = local_user(&a.state, "alice").await;
+    let (_, bob, bob_token) = local_user(&b.state, "bob").await;
+    let b_domain = domain(&b);
+    let found = json_of(
+        a.get(
+            &format!("/api/v2/search?q=@bob@{b_domain}&resolve=true&type=accounts"),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    let bob_on_a_id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
+    a.post_form(
+        &format!("/api/v1/accounts/{bob_on_a_id}/follow"),
+        &alice_token,
+        &[],
+    )
+    .await;
+    let relationship = |id: String| {
+        let a = &a;
+        let token = alice_token.clone();
+        async move {
+            json_of(
+                a.get(&format!("/api/v1/accounts/relationships?id[]={id}"), &token)
+                    .await,
+            )
+            .await
+        }
+    };
+    within("the follow", || async {
+        (relationship(bob_on_a_id.clone()).await[0]["following"] == true).then_some(())
+    })
+    .await;
+
+    // Bob blocks alice on B: the Block reaches A and ends her follow there.
+    let alice_on_b = {
+        let mut conn = b.state.conn().await.unwrap();
+        ferrodon_core::db::queries::accounts::get_account_by_uri(&mut conn, &alice.uri)
+            .await
+            .unwrap()
+    };
+    let resp = b
+        .post_form(
+            &format!("/api/v1/accounts/{}/block", alice_on_b.id),
+            &bob_token,
+            &[],
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    within("the block on A", || async {
+        let rel = relationship(bob_on_a_id.clone()).await;
+        (rel[0]["following"] == false && rel[0]["blocked_by"] == true).then_some(())
+    })
+    .await;
+
+    // A blocks B's domain: B's signed deliveries are refused without a key fetch…
+    let out = a.ctl(&["domains", "block", &b_domain, "--severity", "suspend"]);
+    assert!(out.contains("Suspended 1 accounts"), "{out}");
+    let listed = a.ctl(&["domains", "list"]);
+    assert!(listed.contains(&b_domain), "{listed}");
+    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let inbox = format!("{}/inbox", a.base_url);
+    let body = serde_json::to_vec(&json!({
+        "id": format!("{}#follows/again", bob.uri),
+        "type": "Follow",
+        "actor": bob.uri,
+        "object": alice.uri,
+    }))
+    .unwrap();
+    let headers = signed_headers(
+        &key,
+        &format!("{}#main-key", bob.uri),
+        &inbox,
+        &body,
+        chrono::Utc::now(),
+    );
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 403);
+    // …and its accounts cannot be looked up any more.
+    let (_, _, _) = local_user(&b.state, "carol").await;
+    let found = json_of(
+        a.get(
+            &format!("/api/v2/search?q=@carol@{b_domain}&resolve=true&type=accounts"),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found["accounts"].as_array().unwrap().len(), 0, "{found}");
+}
+
+#[tokio::test]
+async fn servers_failing_for_a_week_are_skipped_until_they_speak_again() {
+    let app = instance().await;
+    let inbox = "https://down.example/inbox";
+    use ferrodon_core::federation::domains;
+    for day in 1..=6 {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        domains::record_failure_on(&app.state, inbox, date)
+            .await
+            .unwrap();
+        // Failures on the same day count once.
+        domains::record_failure_on(&app.state, inbox, date)
+            .await
+            .unwrap();
+    }
+    assert!(!domains::is_unavailable(&app.state, inbox).await.unwrap());
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 7).unwrap();
+    domains::record_failure_on(&app.state, inbox, date)
+        .await
+        .unwrap();
+    assert!(domains::is_unavailable(&app.state, inbox).await.unwrap());
+    assert!(
+        !domains::is_unavailable(&app.state, "https://up.example/inbox")
+            .await
+            .unwrap()
+    );
+    domains::record_success(&app.state, "https://down.example/users/x")
+        .await
+        .unwrap();
+    assert!(!domains::is_unavailable(&app.state, inbox).await.unwrap());
+}

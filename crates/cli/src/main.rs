@@ -29,6 +29,9 @@ enum Command {
     /// Inspect and mend the job queues
     #[command(subcommand)]
     Queues(commands::queues::QueuesCommand),
+    /// Block and unblock other servers
+    #[command(subcommand)]
+    Domains(commands::domains::DomainsCommand),
     /// Media storage: the remote media cache, usage, orphaned files
     #[command(subcommand)]
     Media(commands::media::MediaCommand),
@@ -58,6 +61,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Tokens(cmd) => commands::tokens::run(cmd, &state).await,
         Command::Queues(cmd) => commands::queues::run(cmd, &state).await,
         Command::Media(cmd) => commands::media::run(cmd, &state).await,
+        Command::Domains(cmd) => commands::domains::run(cmd, &state).await,
         Command::Db(_) => Ok(()),
     }
 }

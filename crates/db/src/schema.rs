@@ -48,6 +48,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    domain_blocks (id) {
+        id -> Int8,
+        domain -> Text,
+        severity -> Text,
+        reject_media -> Bool,
+        reject_reports -> Bool,
+        private_comment -> Nullable<Text>,
+        public_comment -> Nullable<Text>,
+        obfuscate -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         account_id -> Int8,
@@ -359,6 +374,7 @@ diesel::joinable!(list_accounts -> lists (list_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     account_images,
+    domain_blocks,
     users,
     oauth_applications,
     oauth_access_grants,

@@ -1,6 +1,7 @@
 //! One subcommand group per file.
 pub mod accounts;
 pub mod db;
+pub mod domains;
 pub mod media;
 pub mod queues;
 pub mod settings;

@@ -63,6 +63,7 @@ pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result
         Err(e) => return Err(e.into()),
     }
     drop(conn);
+    super::domains::ensure_not_suspended(state, uri).await?;
     let signer = instance_actor(state).await?;
     let value = signed_fetch(state, &signer, uri)
         .await
@@ -161,6 +162,7 @@ pub async fn resolve_acct(state: &AppState, username: &str, domain: &str) -> Res
         return Ok(account);
     }
     drop(conn);
+    super::domains::ensure_not_suspended(state, domain).await?;
     let scheme = if state.config.dev_allow_http {
         "http"
     } else {

@@ -80,6 +80,8 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
     };
     let signed = SignedRequest::new(&request, Utc::now()).map_err(unauthorized)?;
     let key_id = signed.key_id().to_owned();
+    // A blocked server gets nothing, not even a fetch of its key.
+    super::domains::ensure_not_suspended(state, &key_id).await?;
     let mut signer = signer_for_key(state, &key_id, false)
         .await
         .map_err(|e| match e {
@@ -108,6 +110,8 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
         )));
     }
     remember_signature(state, &delivery.headers).await?;
+    // It talks to us, so it is up: deliveries to it may resume.
+    super::domains::record_success(state, &signer.uri).await?;
     let value: serde_json::Value = serde_json::from_slice(delivery.body)
         .map_err(|e| Error::BadRequest(format!("unreadable activity: {e}")))?;
     jobs::queue::enqueue(

@@ -309,6 +309,14 @@ async fn on_create(state: &AppState, signer: &Account, activity: &Activity) -> R
         .take(MAX_REMOTE_ATTACHMENTS)
         .collect();
     let language = note.language().map(str::to_owned);
+    let reject_media = super::domains::block_for(state, &signer.uri)
+        .await?
+        .is_some_and(|b| b.reject_media || b.is_suspend());
+    let attachments = if reject_media {
+        Vec::new()
+    } else {
+        attachments
+    };
     let (status, notes, media_ids) = conn
         .transaction(async |conn| {
             let id = accounts::next_id(conn).await?;

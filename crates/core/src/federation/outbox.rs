@@ -8,7 +8,7 @@ use ferrodon_db::queries::{accounts, follows};
 use serde_json::{json, Value};
 
 use super::client::{deliver, FederationError};
-use super::{documents, publish};
+use super::{documents, domains, publish};
 use crate::jobs::{self, Job, StatusSnapshot};
 use crate::{urls, AppState, Error, Result};
 
@@ -20,15 +20,22 @@ async fn enqueue_deliveries(
     activity: Value,
 ) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
-    let jobs: Vec<Job> = inboxes
-        .into_iter()
-        .filter(|inbox| !inbox.is_empty() && seen.insert(inbox.clone()))
-        .map(|inbox| Job::Deliver {
+    let mut jobs: Vec<Job> = Vec::new();
+    for inbox in inboxes {
+        if inbox.is_empty() || !seen.insert(inbox.clone()) {
+            continue;
+        }
+        if domains::ensure_not_suspended(state, &inbox).await.is_err()
+            || domains::is_unavailable(state, &inbox).await?
+        {
+            continue;
+        }
+        jobs.push(Job::Deliver {
             sender_id: sender.id,
             inbox,
             activity: activity.clone(),
-        })
-        .collect();
+        });
+    }
     if jobs.is_empty() {
         return Ok(());
     }
@@ -202,6 +209,17 @@ pub fn undo(actor: &Account, activity: Value) -> Value {
     })
 }
 
+/// A `Block` of `target` by `actor`.
+pub fn block_activity(actor: &Account, target: &Account) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#blocks/{}", actor.uri, target.id),
+        "type": "Block",
+        "actor": actor.uri,
+        "object": target.uri,
+    })
+}
+
 /// A `Like` of a status.
 pub fn like(actor: &Account, status: &Status) -> Value {
     json!({
@@ -227,10 +245,16 @@ pub async fn deliver_job(
         Err(e) => return Err(e.into()),
     };
     drop(conn);
+    if domains::ensure_not_suspended(state, inbox).await.is_err() {
+        return Ok(());
+    }
     let body = serde_json::to_vec(activity).map_err(|e| Error::Internal(e.to_string()))?;
     match deliver(state, &sender, inbox, &body).await {
-        Ok(()) => Ok(()),
-        Err(e) if e.is_transient() => Err(Error::Unavailable(e.to_string())),
+        Ok(()) => domains::record_success(state, inbox).await,
+        Err(e) if e.is_transient() => {
+            domains::record_failure(state, inbox).await?;
+            Err(Error::Unavailable(e.to_string()))
+        }
         Err(FederationError::Key(..)) => {
             Err(Error::Internal(format!("delivery to {inbox}: cannot sign")))
         }

@@ -107,6 +107,14 @@ pub async fn fetch_into_cache(
     if row.file_key.is_some() {
         return Ok(Some(row));
     }
+    if crate::federation::domains::block_for(state, &remote_url)
+        .await?
+        .is_some_and(|b| b.reject_media || b.is_suspend())
+    {
+        return Err(CacheError::Permanent(format!(
+            "media from {remote_url} is rejected by a domain block"
+        )));
+    }
     let fetched = fetch_limited(
         &state.http,
         &remote_url,

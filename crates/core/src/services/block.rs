@@ -3,6 +3,7 @@ use ferrodon_db::models::Account;
 use ferrodon_db::queries::{accounts, blocks_mutes, follows};
 use ferrodon_db::AsyncConnection;
 
+use crate::federation::outbox;
 use crate::{AppState, Error, Result};
 
 /// Blocks `target`: follows and follow requests between the two end, both ways.
@@ -22,6 +23,14 @@ pub async fn block(state: &AppState, actor: &Account, target_id: i64) -> Result<
         }
         Ok::<_, Error>(())
     })
+    .await?;
+    drop(conn);
+    outbox::send_to(
+        state,
+        actor,
+        &target,
+        outbox::block_activity(actor, &target),
+    )
     .await
 }
 
@@ -30,5 +39,7 @@ pub async fn unblock(state: &AppState, actor: &Account, target_id: i64) -> Resul
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
     blocks_mutes::delete_block(&mut conn, actor.id, target.id).await?;
-    Ok(())
+    drop(conn);
+    let undo = outbox::undo(actor, outbox::block_activity(actor, &target));
+    outbox::send_to(state, actor, &target, undo).await
 }
