@@ -613,3 +613,76 @@ async fn servers_failing_for_a_week_are_skipped_until_they_speak_again() {
         .unwrap();
     assert!(!domains::is_unavailable(&app.state, inbox).await.unwrap());
 }
+
+#[tokio::test]
+async fn pasted_urls_resolve_and_remote_reports_arrive() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, alice, alice_token) = local_user(&a.state, "alice").await;
+    let (_, bob, bob_token) = local_user(&b.state, "bob").await;
+    let post = post_status(&b, &bob_token, &[("status", "A status worth linking")]).await;
+
+    let found = json_of(
+        a.get(
+            &format!(
+                "/api/v2/search?q={}&resolve=true",
+                post["uri"].as_str().unwrap()
+            ),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    let status = &found["statuses"][0];
+    assert!(
+        status["content"]
+            .as_str()
+            .unwrap()
+            .contains("worth linking"),
+        "{found}"
+    );
+    assert_eq!(status["account"]["acct"], format!("bob@{}", domain(&b)));
+    let found = json_of(
+        a.get(
+            &format!("/api/v2/search?q={}&resolve=true", bob.uri),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found["accounts"][0]["acct"], format!("bob@{}", domain(&b)));
+
+    // Bob's server reports alice to A.
+    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let inbox = format!("{}/inbox", a.base_url);
+    let body = serde_json::to_vec(&json!({
+        "id": format!("{}/flags/1", b.base_url),
+        "type": "Flag",
+        "actor": bob.uri,
+        "content": "<p>spam, please look</p>",
+        "object": [alice.uri],
+    }))
+    .unwrap();
+    let headers = signed_headers(
+        &key,
+        &format!("{}#main-key", bob.uri),
+        &inbox,
+        &body,
+        chrono::Utc::now(),
+    );
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 202);
+    let comment = within("the report on A", || async {
+        use ferrodon_core::db::diesel::prelude::*;
+        use ferrodon_core::db::diesel_async::RunQueryDsl;
+        use ferrodon_core::db::schema::reports::dsl as r;
+        let mut conn = a.state.conn().await.unwrap();
+        r::reports
+            .filter(r::target_account_id.eq(alice.id))
+            .select(r::comment)
+            .first::<String>(&mut conn)
+            .await
+            .ok()
+    })
+    .await;
+    assert_eq!(comment, "spam, please look");
+}

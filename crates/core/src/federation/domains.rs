@@ -40,11 +40,7 @@ pub async fn record_failure(state: &AppState, url: &str) -> Result<()> {
 }
 
 /// Notes a failed delivery on a given day.
-pub async fn record_failure_on(
-    state: &AppState,
-    url: &str,
-    day: chrono::NaiveDate,
-) -> Result<()> {
+pub async fn record_failure_on(state: &AppState, url: &str, day: chrono::NaiveDate) -> Result<()> {
     let Some(domain) = authority_of(url) else {
         return Ok(());
     };

@@ -46,6 +46,7 @@ pub async fn process(state: &AppState, signer_id: i64, value: &Value) -> Result<
         "Like" => on_like(state, &signer, &activity).await,
         "Announce" => on_announce(state, &signer, &activity).await,
         "Block" => on_block(state, &signer, &activity).await,
+        "Flag" => on_flag(state, &signer, &activity).await,
         other => {
             tracing::debug!(kind = other, signer = %signer.uri, "activity type not handled");
             Ok(())
@@ -217,6 +218,12 @@ fn embedded_note<'a>(signer: &Account, activity: &'a Activity) -> Result<&'a Obj
         .embedded_object()
         .and_then(Document::as_object)
         .ok_or_else(|| Error::validation("no embedded object"))?;
+    check_note_author(signer, note)?;
+    Ok(note)
+}
+
+/// A note must be on its author's host and attributed to it.
+pub fn check_note_author(signer: &Account, note: &Object) -> Result<()> {
     let id = note
         .id
         .as_deref()
@@ -231,7 +238,7 @@ fn embedded_note<'a>(signer: &Account, activity: &'a Activity) -> Result<&'a Obj
             "the object is attributed to someone else",
         ));
     }
-    Ok(note)
+    Ok(())
 }
 
 fn visibility_of(note: &Object, signer: &Account) -> Visibility {
@@ -257,9 +264,20 @@ fn attachment_kind(media_type: Option<&str>) -> &'static str {
 /// A remote account's new status.
 async fn on_create(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
     let note = embedded_note(signer, activity)?;
+    store_note(state, signer, note).await.map(|_| ())
+}
+
+/// Stores a remote note by `signer` (already checked to be its author, on
+/// its host) unless it is known; returns the status (`None` for a direct
+/// message that concerns no one here).
+pub async fn store_note(
+    state: &AppState,
+    signer: &Account,
+    note: &Object,
+) -> Result<Option<Status>> {
     let uri = note.id.clone().unwrap_or_default();
-    if status_by_uri(state, &uri).await?.is_some() {
-        return Ok(());
+    if let Some(known) = status_by_uri(state, &uri).await? {
+        return Ok(Some(known));
     }
     let visibility = visibility_of(note, signer);
     let mut conn = state.conn().await?;
@@ -277,7 +295,7 @@ async fn on_create(state: &AppState, signer: &Account, activity: &Activity) -> R
     }
     // A direct message that mentions no one here is not for us.
     if visibility == Visibility::Direct && !mentioned.iter().any(Account::is_local) {
-        return Ok(());
+        return Ok(None);
     }
     let composed = Composed {
         content: sanitize_remote_html(note.content_for(None).unwrap_or_default()),
@@ -391,7 +409,7 @@ async fn on_create(state: &AppState, signer: &Account, activity: &Activity) -> R
     }
     live::status_created(state, &status).await;
     live::notifications_created(state, &notes).await;
-    Ok(())
+    Ok(Some(status))
 }
 
 /// Profile updates (the actor itself) and status edits.
@@ -534,6 +552,74 @@ async fn on_block(state: &AppState, signer: &Account, activity: &Activity) -> Re
         return Ok(());
     };
     crate::services::block::block(state, signer, target.id).await
+}
+
+/// A report from another server about a local account (and its statuses),
+/// stored for moderators unless the server's reports are rejected.
+async fn on_flag(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
+    if super::domains::block_for(state, &signer.uri)
+        .await?
+        .is_some_and(|b| b.reject_reports)
+    {
+        return Ok(());
+    }
+    let mut target = None;
+    let mut status_ids = Vec::new();
+    let mut conn = state.conn().await?;
+    for id in activity.object_ids().take(100) {
+        if let Ok(account) = accounts::get_account_by_uri(&mut conn, id).await {
+            if account.is_local() && target.is_none() {
+                target = Some(account);
+            }
+        } else if let Some(status) = statuses::find_status_by_uri(&mut conn, id).await? {
+            if status.local {
+                status_ids.push(status);
+            }
+        }
+    }
+    let Some(target) = target else {
+        // Mastodon servers name the account; a report of statuses alone names their author.
+        let Some(first) = status_ids.first() else {
+            return Ok(());
+        };
+        let author = accounts::get_account_by_id(&mut conn, first.account_id).await?;
+        return store_report(&mut conn, signer, &author, &status_ids, activity).await;
+    };
+    store_report(&mut conn, signer, &target, &status_ids, activity).await
+}
+
+async fn store_report(
+    conn: &mut ferrodon_db::Conn,
+    signer: &Account,
+    target: &Account,
+    statuses_reported: &[Status],
+    activity: &Activity,
+) -> Result<()> {
+    let ids: Vec<i64> = statuses_reported
+        .iter()
+        .filter(|s| s.account_id == target.id)
+        .map(|s| s.id)
+        .collect();
+    ferrodon_db::queries::reports::put_report(
+        conn,
+        &ferrodon_db::queries::reports::NewReport {
+            account_id: signer.id,
+            target_account_id: target.id,
+            status_ids: ids,
+            comment: activity
+                .content
+                .as_deref()
+                .map(ferrodon_apub::sanitize::plain_text)
+                .unwrap_or_default()
+                .chars()
+                .take(1000)
+                .collect(),
+            category: "other".into(),
+            forward: false,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Makes sure a remote actor mentioned in an activity is known (used when

@@ -9,3 +9,4 @@ pub mod ingress;
 pub mod instance_actor;
 pub mod outbox;
 pub mod publish;
+pub mod resolve;

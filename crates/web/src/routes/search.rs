@@ -20,6 +20,15 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     let kind = params.str("type");
     let limit = params.i64("limit")?.unwrap_or(20).clamp(1, 40);
     let offset = params.i64("offset")?.unwrap_or(0).max(0);
+    let viewer = auth.0.user.as_ref().map(|(_, me)| me.id);
+    // A pasted URL with resolve=true: fetch what it names (signed-in only).
+    let is_url = q.starts_with("https://") || q.starts_with("http://");
+    if is_url && params.bool("resolve") == Some(true) && viewer.is_some() {
+        let (accounts_found, statuses_found) = resolve_url_for(&state, q, viewer).await?;
+        return Ok(HttpResponse::Ok().json(
+            json!({"accounts": accounts_found, "statuses": statuses_found, "hashtags": []}),
+        ));
+    }
     let mut conn = state.conn().await?;
     let mut found_accounts = Vec::new();
     let mut hashtags = Vec::new();
@@ -72,4 +81,35 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     Ok(HttpResponse::Ok().json(
         json!({"accounts": found_accounts, "statuses": found_statuses, "hashtags": hashtags}),
     ))
+}
+
+/// The account or (visible) status a URL names, fetched if remote.
+async fn resolve_url_for(
+    state: &AppState,
+    url: &str,
+    viewer: Option<i64>,
+) -> ApiResult<(
+    Vec<serde_json::Value>,
+    Vec<ferrodon_core::entities::status::Status>,
+)> {
+    use ferrodon_core::federation::resolve::{resolve_url, Resolved};
+    match resolve_url(state, url).await {
+        Ok(Some(Resolved::Account(a))) => Ok((
+            vec![serde_json::to_value(account::render(&state.config, &a)).unwrap_or_default()],
+            Vec::new(),
+        )),
+        Ok(Some(Resolved::Status(s))) => {
+            let mut conn = state.conn().await?;
+            let visible = timelines::filter_visible(&mut conn, &[s.id], viewer).await?;
+            let rendered =
+                views::render_statuses(&mut conn, &state.config, &visible, viewer).await?;
+            Ok((Vec::new(), rendered))
+        }
+        Ok(None) => Ok((Vec::new(), Vec::new())),
+        Err(e @ ferrodon_core::Error::Unavailable(_)) => Err(e.into()),
+        Err(e) => {
+            tracing::info!(%url, error = %e, "could not resolve");
+            Ok((Vec::new(), Vec::new()))
+        }
+    }
 }
