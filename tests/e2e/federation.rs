@@ -686,3 +686,74 @@ async fn pasted_urls_resolve_and_remote_reports_arrive() {
     .await;
     assert_eq!(comment, "spam, please look");
 }
+
+#[tokio::test]
+async fn authorized_fetch_requires_signed_gets() {
+    let a = TestApp::spawn_with(&[
+        ("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true"),
+        ("AUTHORIZED_FETCH", "true"),
+    ])
+    .await;
+    let b = instance().await;
+    let (_, alice, alice_token) = local_user(&a.state, "alice").await;
+    let (_, _, bob_token) = local_user(&b.state, "bob").await;
+    let post = post_status(&a, &alice_token, &[("status", "Only for signed fetches")]).await;
+    let uri = post["uri"].as_str().unwrap();
+
+    // Unsigned: statuses and collections are refused, the actor is cut down.
+    let unsigned = |url: String| {
+        let a = &a;
+        async move {
+            a.client
+                .get(url)
+                .header("Accept", "application/activity+json")
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(unsigned(uri.to_owned()).await.status(), 401);
+    assert_eq!(
+        unsigned(format!("{}/outbox?page=true", alice.uri))
+            .await
+            .status(),
+        401
+    );
+    let actor: Value = unsigned(alice.uri.clone()).await.json().await.unwrap();
+    assert_eq!(actor["id"], alice.uri.as_str());
+    assert!(actor["publicKey"]["publicKeyPem"].is_string());
+    assert!(
+        actor.get("followers").is_none() && actor.get("summary").is_none(),
+        "{actor}"
+    );
+
+    // B's fetches are signed by its instance actor, so B can still resolve the status.
+    let found = json_of(
+        b.get(&format!("/api/v2/search?q={uri}&resolve=true"), &bob_token)
+            .await,
+    )
+    .await;
+    assert!(
+        found["statuses"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("signed fetches"),
+        "{found}"
+    );
+
+    // Once A blocks B, B's signed fetches are refused too.
+    a.ctl(&["domains", "block", &domain(&b)]);
+    let other = post_status(&a, &alice_token, &[("status", "Not for B")]).await;
+    let found = json_of(
+        b.get(
+            &format!(
+                "/api/v2/search?q={}&resolve=true",
+                other["uri"].as_str().unwrap()
+            ),
+            &bob_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found["statuses"].as_array().unwrap().len(), 0, "{found}");
+}

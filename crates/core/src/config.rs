@@ -112,6 +112,9 @@ pub struct Config {
     pub smtp: SmtpConfig,
     /// Media storage, limits and the remote media cache.
     pub media: MediaConfig,
+    /// AUTHORIZED_FETCH: ActivityPub GETs must be signed ("secure mode"); unsigned
+    /// fetches of an actor get only what verifying signatures needs (default false).
+    pub authorized_fetch: bool,
     /// FERRODON_DEV_ALLOW_PRIVATE_FETCH: let server-side fetches (remote media,
     /// federation) reach loopback and private addresses, for tests only (default false).
     pub dev_allow_private_fetch: bool,
@@ -192,6 +195,7 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_FFMPEG_MEMORY_LIMIT",
     "FERRODON_REMOTE_MEDIA_MAX_BYTES",
     "FERRODON_DEV_ALLOW_PRIVATE_FETCH",
+    "AUTHORIZED_FETCH",
     "RUST_LOG",
 ];
 
@@ -387,6 +391,7 @@ impl Config {
             smtp,
             media,
             dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
+            authorized_fetch: env.flag("AUTHORIZED_FETCH")?,
         })
     }
 

@@ -107,6 +107,27 @@ pub fn person(config: &Config, account: &Account) -> Value {
     actor
 }
 
+/// An actor cut down to what verifying its signatures needs, served to
+/// unsigned fetches in authorized-fetch mode (as Mastodon does).
+pub fn minimal_actor(actor: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for field in [
+        "@context",
+        "id",
+        "type",
+        "preferredUsername",
+        "inbox",
+        "outbox",
+        "publicKey",
+        "endpoints",
+    ] {
+        if let Some(value) = actor.get(field) {
+            out.insert(field.into(), value.clone());
+        }
+    }
+    Value::Object(out)
+}
+
 /// The instance actor (`Application`), which signs fetches made for the
 /// server rather than for one of its users.
 pub fn instance_actor(config: &Config, account: &Account) -> Value {

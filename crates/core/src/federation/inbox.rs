@@ -67,9 +67,10 @@ async fn signer_for_key(state: &AppState, key_id: &str, refresh: bool) -> Result
     }
 }
 
-/// Checks a delivery's signature and queues its activity. Returns the
-/// activity's id.
-pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Result<String> {
+/// Checks a request's HTTP signature (a delivery, or a signed fetch in
+/// authorized-fetch mode) and returns the signing account: 401 when it is
+/// unsigned or does not verify, 403 for a blocked server or suspended account.
+pub async fn verify_signature(state: &AppState, delivery: &Delivery<'_>) -> Result<Account> {
     let request = HttpRequest {
         method: delivery.method,
         scheme: delivery.scheme,
@@ -98,6 +99,13 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
     if signer.suspended_at.is_some() {
         return Err(Error::Forbidden("the sender is suspended".into()));
     }
+    Ok(signer)
+}
+
+/// Checks a delivery's signature and queues its activity. Returns the
+/// activity's id.
+pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Result<String> {
+    let signer = verify_signature(state, delivery).await?;
     let document = parse_document(delivery.body, limits())
         .map_err(|e| Error::BadRequest(format!("unreadable activity: {e}")))?;
     let Document::Activity(activity) = document else {

@@ -1,7 +1,7 @@
 //! ActivityPub GET endpoints: actors (with content negotiation against the
 //! HTML pages), statuses, outboxes, collections and the instance actor.
 use actix_web::{web, HttpRequest, HttpResponse};
-use ferrodon_core::federation::inbox::{accept_delivery, Delivery};
+use ferrodon_core::federation::inbox::{accept_delivery, verify_signature, Delivery};
 use ferrodon_core::federation::{documents, instance_actor, publish};
 use ferrodon_core::{AppState, Error};
 use futures_util::StreamExt;
@@ -75,7 +75,13 @@ async fn actor(
     if !wants_activity_json(&req) {
         return Ok(redirect(format!("{}/@{path}", state.config.base_url())));
     }
-    found(publish::actor(&state, &path).await?)
+    let actor = publish::actor(&state, &path).await?;
+    if state.config.authorized_fetch && req.headers().get("Signature").is_none() {
+        // Unsigned in secure mode: only what verifying our signatures needs.
+        return found(actor.map(|a| documents::minimal_actor(&a)));
+    }
+    fetch_signer(&state, &req).await?;
+    found(actor)
 }
 
 #[derive(Deserialize)]
@@ -85,29 +91,40 @@ struct PageQuery {
 
 async fn outbox(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
     found(publish::outbox(&state, &path, query.page.is_some()).await?)
 }
 
 async fn followers(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
     found(publish::relationships(&state, &path, true, query.page.is_some()).await?)
 }
 
 async fn following(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
     found(publish::relationships(&state, &path, false, query.page.is_some()).await?)
 }
 
-async fn featured(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn featured(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
     found(publish::featured(&state, &path).await?)
 }
 
@@ -124,13 +141,16 @@ async fn status(
             state.config.base_url()
         )));
     }
+    fetch_signer(&state, &req).await?;
     found(publish::status(&state, &username, id, false).await?)
 }
 
 async fn status_activity(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
     let (username, raw_id) = path.into_inner();
     let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
     found(publish::status(&state, &username, id, true).await?)
@@ -150,44 +170,81 @@ async fn read_body(mut payload: web::Payload) -> ApiResult<Vec<u8>> {
     Ok(body)
 }
 
+/// The parts of a request signature verification needs.
+struct RequestParts {
+    headers: Vec<(String, String)>,
+    authority: String,
+    target: String,
+}
+
+fn request_parts(state: &AppState, req: &HttpRequest) -> RequestParts {
+    RequestParts {
+        headers: req
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| {
+                value
+                    .to_str()
+                    .ok()
+                    .map(|v| (name.as_str().to_ascii_lowercase(), v.to_owned()))
+            })
+            .collect(),
+        authority: req
+            .headers()
+            .get("Host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or(&state.config.web_domain)
+            .to_owned(),
+        target: req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| req.path().to_owned()),
+    }
+}
+
+fn scheme(state: &AppState) -> &'static str {
+    if state.config.dev_allow_http {
+        "http"
+    } else {
+        "https"
+    }
+}
+
+/// In authorized-fetch mode, the account that signed this GET (401 when
+/// unsigned or invalid); otherwise `None` without looking.
+pub async fn fetch_signer(
+    state: &AppState,
+    req: &HttpRequest,
+) -> ApiResult<Option<ferrodon_core::db::models::Account>> {
+    if !state.config.authorized_fetch {
+        return Ok(None);
+    }
+    let parts = request_parts(state, req);
+    let request = Delivery {
+        method: req.method().as_str(),
+        scheme: scheme(state),
+        authority: &parts.authority,
+        target: &parts.target,
+        headers: parts.headers,
+        body: &[],
+    };
+    Ok(Some(verify_signature(state, &request).await?))
+}
+
 async fn receive(
     state: &AppState,
     req: &HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let body = read_body(payload).await?;
-    let headers: Vec<(String, String)> = req
-        .headers()
-        .iter()
-        .filter_map(|(name, value)| {
-            value
-                .to_str()
-                .ok()
-                .map(|v| (name.as_str().to_ascii_lowercase(), v.to_owned()))
-        })
-        .collect();
-    let authority = req
-        .headers()
-        .get("Host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or(&state.config.web_domain)
-        .to_owned();
-    let target = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| req.path().to_owned());
-    let scheme = if state.config.dev_allow_http {
-        "http"
-    } else {
-        "https"
-    };
+    let parts = request_parts(state, req);
     let delivery = Delivery {
         method: req.method().as_str(),
-        scheme,
-        authority: &authority,
-        target: &target,
-        headers,
+        scheme: scheme(state),
+        authority: &parts.authority,
+        target: &parts.target,
+        headers: parts.headers,
         body: &body,
     };
     match accept_delivery(state, &delivery).await {

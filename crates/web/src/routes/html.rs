@@ -116,9 +116,14 @@ async fn profile(
     };
     // Servers that look an account up by its profile URL get the actor.
     if super::activitypub::wants_activity_json(&req) {
-        return Ok(super::activitypub::activity_json(
-            &ferrodon_core::federation::documents::person(&state.config, &row),
-        ));
+        let person = ferrodon_core::federation::documents::person(&state.config, &row);
+        if state.config.authorized_fetch && req.headers().get("Signature").is_none() {
+            return Ok(super::activitypub::activity_json(
+                &ferrodon_core::federation::documents::minimal_actor(&person),
+            ));
+        }
+        super::activitypub::fetch_signer(&state, &req).await?;
+        return Ok(super::activitypub::activity_json(&person));
     }
     let entity = account::render(&state.config, &row);
     let mut conn = state.conn().await?;
@@ -164,6 +169,7 @@ async fn status_page(
 ) -> ApiResult<HttpResponse> {
     let (username, raw_id) = path.into_inner();
     if super::activitypub::wants_activity_json(&req) {
+        super::activitypub::fetch_signer(&state, &req).await?;
         let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
         return match ferrodon_core::federation::publish::status(&state, &username, id, false)
             .await?
