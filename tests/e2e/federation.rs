@@ -757,3 +757,188 @@ async fn authorized_fetch_requires_signed_gets() {
     .await;
     assert_eq!(found["statuses"].as_array().unwrap().len(), 0, "{found}");
 }
+
+/// A minimal relay on loopback: an actor with a key at `/actor`, and an
+/// inbox that keeps every activity posted to it.
+struct FakeRelay {
+    base: String,
+    key: PrivateKey,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+}
+
+impl FakeRelay {
+    async fn start() -> FakeRelay {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let key = PrivateKey::generate().unwrap();
+        let actor = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": format!("{base}/actor"),
+            "type": "Application",
+            "preferredUsername": "relay",
+            "inbox": format!("{base}/inbox"),
+            "publicKey": {
+                "id": format!("{base}/actor#main-key"),
+                "owner": format!("{base}/actor"),
+                "publicKeyPem": key.public_key_pem().unwrap(),
+            },
+        })
+        .to_string();
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = received.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let actor = actor.clone();
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let mut data = Vec::new();
+                    let mut buf = [0u8; 8192];
+                    // Read the head, then as much body as Content-Length says.
+                    loop {
+                        let Ok(n) = socket.read(&mut buf).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        data.extend_from_slice(&buf[..n]);
+                        let text = String::from_utf8_lossy(&data).to_string();
+                        if let Some(end) = text.find("\r\n\r\n") {
+                            let length = text[..end]
+                                .lines()
+                                .find_map(|l| {
+                                    let (k, v) = l.split_once(':')?;
+                                    k.eq_ignore_ascii_case("content-length")
+                                        .then(|| v.trim().parse::<usize>().ok())?
+                                })
+                                .unwrap_or(0);
+                            if data.len() >= end + 4 + length {
+                                let body = &data[end + 4..end + 4 + length];
+                                let answer = if text.starts_with("GET /actor") {
+                                    format!(
+                                        "HTTP/1.1 200 OK\r\nContent-Type: application/activity+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{actor}",
+                                        actor.len()
+                                    )
+                                } else {
+                                    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+                                        store.lock().unwrap().push(value);
+                                    }
+                                    "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+                                };
+                                let _ = socket.write_all(answer.as_bytes()).await;
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        FakeRelay {
+            base,
+            key,
+            received,
+        }
+    }
+
+    fn received(&self, kind: &str) -> Vec<Value> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|a| a["type"] == kind)
+            .cloned()
+            .collect()
+    }
+
+    /// Posts `activity`, signed by the relay, to `app`'s shared inbox.
+    async fn deliver(&self, app: &TestApp, activity: Value) -> u16 {
+        let inbox = format!("{}/inbox", app.base_url);
+        let body = serde_json::to_vec(&activity).unwrap();
+        let headers = signed_headers(
+            &self.key,
+            &format!("{}/actor#main-key", self.base),
+            &inbox,
+            &body,
+            chrono::Utc::now(),
+        );
+        post_signed(app, &headers, body).await.status().as_u16()
+    }
+}
+
+#[tokio::test]
+async fn relays_are_followed_and_bring_posts_into_the_federated_timeline() {
+    let a = instance().await;
+    let b = instance().await;
+    let relay = FakeRelay::start().await;
+    let (_, _, alice_token) = local_user(&a.state, "alice").await;
+    let (_, _, bob_token) = local_user(&b.state, "bob").await;
+
+    let out = a.ctl(&["relays", "add", &format!("{}/inbox", relay.base)]);
+    assert!(out.contains("pending"), "{out}");
+    let follow = within("the relay follow", || async {
+        relay.received("Follow").first().cloned()
+    })
+    .await;
+    assert_eq!(
+        follow["object"],
+        "https://www.w3.org/ns/activitystreams#Public"
+    );
+    assert_eq!(follow["actor"], format!("{}/actor", a.base_url));
+
+    let accept = json!({
+        "id": format!("{}/accepts/1", relay.base),
+        "type": "Accept",
+        "actor": format!("{}/actor", relay.base),
+        "object": follow,
+    });
+    assert_eq!(relay.deliver(&a, accept).await, 202);
+    within("the relay to be accepted", || async {
+        a.ctl(&["relays", "list"])
+            .contains("accepted")
+            .then_some(())
+    })
+    .await;
+
+    // The relay announces a post from B, which nobody on A follows.
+    let post = post_status(&b, &bob_token, &[("status", "Relayed to the world")]).await;
+    let announce = json!({
+        "id": format!("{}/announces/1", relay.base),
+        "type": "Announce",
+        "actor": format!("{}/actor", relay.base),
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": post["uri"],
+    });
+    assert_eq!(relay.deliver(&a, announce).await, 202);
+    within("the relayed post on A's federated timeline", || async {
+        let public = json_of(
+            a.get("/api/v1/timelines/public?remote=true", &alice_token)
+                .await,
+        )
+        .await;
+        public
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["uri"] == post["uri"])
+            .then_some(())
+    })
+    .await;
+
+    // A's public posts go to the relay.
+    let mine = post_status(&a, &alice_token, &[("status", "For the relay")]).await;
+    within("A's post at the relay", || async {
+        relay
+            .received("Create")
+            .iter()
+            .any(|c| c["object"]["id"] == mine["uri"])
+            .then_some(())
+    })
+    .await;
+
+    a.ctl(&["relays", "remove", &format!("{}/inbox", relay.base)]);
+    within("the Undo at the relay", || async {
+        relay.received("Undo").first().cloned()
+    })
+    .await;
+}

@@ -32,6 +32,9 @@ enum Command {
     /// Block and unblock other servers
     #[command(subcommand)]
     Domains(commands::domains::DomainsCommand),
+    /// Subscribe to ActivityPub relays
+    #[command(subcommand)]
+    Relays(commands::relays::RelaysCommand),
     /// Media storage: the remote media cache, usage, orphaned files
     #[command(subcommand)]
     Media(commands::media::MediaCommand),
@@ -62,6 +65,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Queues(cmd) => commands::queues::run(cmd, &state).await,
         Command::Media(cmd) => commands::media::run(cmd, &state).await,
         Command::Domains(cmd) => commands::domains::run(cmd, &state).await,
+        Command::Relays(cmd) => commands::relays::run(cmd, &state).await,
         Command::Db(_) => Ok(()),
     }
 }

@@ -63,6 +63,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    relays (id) {
+        id -> Int8,
+        inbox_url -> Text,
+        state -> Text,
+        follow_activity_id -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         account_id -> Int8,
@@ -375,6 +386,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     account_images,
     domain_blocks,
+    relays,
     users,
     oauth_applications,
     oauth_access_grants,

@@ -4,5 +4,6 @@ pub mod db;
 pub mod domains;
 pub mod media;
 pub mod queues;
+pub mod relays;
 pub mod settings;
 pub mod tokens;

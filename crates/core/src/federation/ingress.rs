@@ -115,6 +115,14 @@ async fn on_follow(state: &AppState, signer: &Account, activity: &Activity) -> R
     Ok(())
 }
 
+/// The id of the `Follow` an `Accept`/`Reject` answers.
+fn answered_follow_id(activity: &Activity) -> String {
+    match activity.embedded_object() {
+        Some(Document::Activity(follow)) => follow.id.clone(),
+        _ => activity.object_id().unwrap_or_default().to_owned(),
+    }
+}
+
 /// The follower named in an `Accept`/`Reject` of our `Follow`.
 async fn follower_in_answer(state: &AppState, activity: &Activity) -> Result<Option<Account>> {
     let follower_uri = match activity.embedded_object() {
@@ -132,6 +140,9 @@ async fn follower_in_answer(state: &AppState, activity: &Activity) -> Result<Opt
 
 /// A remote account accepted a local account's follow.
 async fn on_accept(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
+    if super::relays::answered(state, &answered_follow_id(activity), true).await? {
+        return Ok(());
+    }
     let Some(follower) = follower_in_answer(state, activity).await? else {
         return Ok(());
     };
@@ -145,6 +156,9 @@ async fn on_accept(state: &AppState, signer: &Account, activity: &Activity) -> R
 
 /// A remote account refused (or ended) a local account's follow.
 async fn on_reject(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
+    if super::relays::answered(state, &answered_follow_id(activity), false).await? {
+        return Ok(());
+    }
     let Some(follower) = follower_in_answer(state, activity).await? else {
         return Ok(());
     };
@@ -490,6 +504,13 @@ async fn on_announce(state: &AppState, signer: &Account, activity: &Activity) ->
     let Some(uri) = activity.object_id() else {
         return Ok(());
     };
+    // A relay's announce: the post itself enters the federated timeline.
+    if super::relays::is_relay(state, signer).await? {
+        if status_by_uri(state, uri).await?.is_none() {
+            super::resolve::resolve_url(state, uri).await?;
+        }
+        return Ok(());
+    }
     let Some(original) = status_by_uri(state, uri).await? else {
         return Ok(());
     };

@@ -9,4 +9,5 @@ pub mod ingress;
 pub mod instance_actor;
 pub mod outbox;
 pub mod publish;
+pub mod relays;
 pub mod resolve;

@@ -70,6 +70,9 @@ pub async fn federate_status(state: &AppState, status: &Status, edited: bool) ->
     if status.visibility() != Visibility::Direct {
         inboxes.extend(follows::remote_follower_inboxes(&mut conn, author.id).await?);
     }
+    if status.visibility() == Visibility::Public && status.reblog_of_id.is_none() {
+        inboxes.extend(ferrodon_db::queries::relays::accepted_relay_inboxes(&mut conn).await?);
+    }
     let mentioned: Vec<i64> = view.mentions.iter().map(|m| m.id).collect();
     for account in accounts::get_accounts_by_ids(&mut conn, &mentioned).await? {
         if !account.is_local() {

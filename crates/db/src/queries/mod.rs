@@ -12,6 +12,7 @@ pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod profile_images;
+pub mod relays;
 pub mod reports;
 pub mod settings;
 pub mod status_views;
