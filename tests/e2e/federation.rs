@@ -768,23 +768,31 @@ struct FakeRelay {
 
 impl FakeRelay {
     async fn start() -> FakeRelay {
+        FakeRelay::start_as("Application", "relay", json!({})).await
+    }
+
+    /// A remote actor of `kind` named `username`, with extra actor fields.
+    async fn start_as(kind: &str, username: &str, extra: Value) -> FakeRelay {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let key = PrivateKey::generate().unwrap();
-        let actor = json!({
+        let mut actor = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": format!("{base}/actor"),
-            "type": "Application",
-            "preferredUsername": "relay",
+            "type": kind,
+            "preferredUsername": username,
             "inbox": format!("{base}/inbox"),
             "publicKey": {
                 "id": format!("{base}/actor#main-key"),
                 "owner": format!("{base}/actor"),
                 "publicKeyPem": key.public_key_pem().unwrap(),
             },
-        })
-        .to_string();
+        });
+        if let (Some(fields), Some(obj)) = (extra.as_object(), actor.as_object_mut()) {
+            obj.extend(fields.clone());
+        }
+        let actor = actor.to_string();
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let store = received.clone();
         tokio::spawn(async move {
@@ -941,4 +949,122 @@ async fn relays_are_followed_and_bring_posts_into_the_federated_timeline() {
         relay.received("Undo").first().cloned()
     })
     .await;
+}
+
+#[tokio::test]
+async fn moves_carry_followers_and_featured_collections_sync() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, alice, alice_token) = local_user(&a.state, "alice").await;
+    let (_, bob, bob_token) = local_user(&b.state, "bob").await;
+    let b_domain = domain(&b);
+    let found = json_of(
+        a.get(
+            &format!("/api/v2/search?q=@bob@{b_domain}&resolve=true&type=accounts"),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    let bob_on_a_id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
+    a.post_form(
+        &format!("/api/v1/accounts/{bob_on_a_id}/follow"),
+        &alice_token,
+        &[],
+    )
+    .await;
+    within("the follow", || async {
+        let rel = json_of(
+            a.get(
+                &format!("/api/v1/accounts/relationships?id[]={bob_on_a_id}"),
+                &alice_token,
+            )
+            .await,
+        )
+        .await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+
+    // Bob pins a post: an Add to his featured collection, as Mastodon sends it.
+    let post = post_status(&b, &bob_token, &[("status", "Pin me")]).await;
+    within("the post on A", || async {
+        let mut conn = a.state.conn().await.unwrap();
+        ferrodon_core::db::queries::statuses::find_status_by_uri(
+            &mut conn,
+            post["uri"].as_str().unwrap(),
+        )
+        .await
+        .unwrap()
+    })
+    .await;
+    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let inbox = format!("{}/inbox", a.base_url);
+    let send = |activity: Value| {
+        let key = &key;
+        let inbox = inbox.clone();
+        let a = &a;
+        let key_id = format!("{}#main-key", bob.uri);
+        async move {
+            let body = serde_json::to_vec(&activity).unwrap();
+            let headers = signed_headers(key, &key_id, &inbox, &body, chrono::Utc::now());
+            post_signed(a, &headers, body).await.status().as_u16()
+        }
+    };
+    let add = json!({
+        "id": format!("{}#pins/1", bob.uri),
+        "type": "Add",
+        "actor": bob.uri,
+        "object": post["uri"],
+        "target": format!("{}/collections/featured", bob.uri),
+    });
+    assert_eq!(send(add).await, 202);
+    within("the pin on A", || async {
+        let pinned = json_of(
+            a.get(
+                &format!("/api/v1/accounts/{bob_on_a_id}/statuses?pinned=true"),
+                &alice_token,
+            )
+            .await,
+        )
+        .await;
+        (pinned.as_array().unwrap().len() == 1).then_some(())
+    })
+    .await;
+
+    // Bob moves to a new home that names him as an alias: alice follows the new account.
+    let new_home = FakeRelay::start_as("Person", "bob", json!({ "alsoKnownAs": [bob.uri] })).await;
+    let impostor = FakeRelay::start_as("Person", "mallory", json!({})).await;
+    // A move to an account that does not name bob is ignored.
+    let bad = json!({
+        "id": format!("{}#moves/0", bob.uri),
+        "type": "Move",
+        "actor": bob.uri,
+        "object": bob.uri,
+        "target": format!("{}/actor", impostor.base),
+    });
+    assert_eq!(send(bad).await, 202);
+    let good = json!({
+        "id": format!("{}#moves/1", bob.uri),
+        "type": "Move",
+        "actor": bob.uri,
+        "object": bob.uri,
+        "target": format!("{}/actor", new_home.base),
+    });
+    assert_eq!(send(good).await, 202);
+    let follow = within("alice's follow of the new account", || async {
+        new_home.received("Follow").first().cloned()
+    })
+    .await;
+    assert_eq!(follow["actor"], alice.uri.as_str());
+    assert!(impostor.received("Follow").is_empty());
+    let rel = json_of(
+        a.get(
+            &format!("/api/v1/accounts/relationships?id[]={bob_on_a_id}"),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(rel[0]["following"], false);
 }

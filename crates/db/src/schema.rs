@@ -31,6 +31,7 @@ diesel::table! {
         statuses_count -> Int4,
         followers_count -> Int4,
         following_count -> Int4,
+        moved_to_account_id -> Nullable<Int8>,
     }
 }
 

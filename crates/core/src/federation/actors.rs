@@ -63,23 +63,26 @@ pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result
         Err(e) => return Err(e.into()),
     }
     drop(conn);
+    let actor = fetch_actor(state, uri).await?;
+    store_actor(state, &actor, uri).await
+}
+
+/// Fetches and parses an actor document (signed by the instance actor).
+pub async fn fetch_actor(state: &AppState, uri: &str) -> Result<Box<Actor>> {
     super::domains::ensure_not_suspended(state, uri).await?;
     let signer = instance_actor(state).await?;
     let value = signed_fetch(state, &signer, uri)
         .await
         .map_err(federation_error)?;
     let bytes = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
-    let actor = match parse_document(&bytes, limits()) {
-        Ok(Document::Actor(actor)) => actor,
-        Ok(other) => {
-            return Err(Error::validation(format!(
-                "{uri} is a {}, not an actor",
-                other.class().name()
-            )))
-        }
-        Err(e) => return Err(Error::validation(format!("{uri}: {e}"))),
-    };
-    store_actor(state, &actor, uri).await
+    match parse_document(&bytes, limits()) {
+        Ok(Document::Actor(actor)) => Ok(actor),
+        Ok(other) => Err(Error::validation(format!(
+            "{uri} is a {}, not an actor",
+            other.class().name()
+        ))),
+        Err(e) => Err(Error::validation(format!("{uri}: {e}"))),
+    }
 }
 
 /// Stores (or updates) a fetched actor; `fetched_from` must be on the

@@ -47,6 +47,9 @@ pub async fn process(state: &AppState, signer_id: i64, value: &Value) -> Result<
         "Announce" => on_announce(state, &signer, &activity).await,
         "Block" => on_block(state, &signer, &activity).await,
         "Flag" => on_flag(state, &signer, &activity).await,
+        "Move" => on_move(state, &signer, &activity).await,
+        "Add" => on_featured(state, &signer, &activity, true).await,
+        "Remove" => on_featured(state, &signer, &activity, false).await,
         other => {
             tracing::debug!(kind = other, signer = %signer.uri, "activity type not handled");
             Ok(())
@@ -641,6 +644,72 @@ async fn store_report(
     )
     .await?;
     Ok(())
+}
+
+/// An account moved to another: if the new account names the old one in
+/// `alsoKnownAs`, local followers of the old account follow the new one.
+async fn on_move(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
+    if activity.object_id() != Some(signer.uri.as_str()) {
+        return Err(Error::validation("a Move of someone else"));
+    }
+    let Some(target_uri) = activity.target_id() else {
+        return Ok(());
+    };
+    let target_actor = super::actors::fetch_actor(state, target_uri).await?;
+    if !target_actor
+        .also_known_as
+        .iter()
+        .any(|aka| *aka == signer.uri)
+    {
+        return Err(Error::validation(format!(
+            "{target_uri} does not name {} as an alias",
+            signer.uri
+        )));
+    }
+    let target = store_actor(state, &target_actor, target_uri).await?;
+    let mut conn = state.conn().await?;
+    accounts::set_moved_to(&mut conn, signer.id, target.id).await?;
+    let followers = follows::list_local_follower_ids(&mut conn, signer.id).await?;
+    drop(conn);
+    for (follower_id, _) in followers {
+        let mut conn = state.conn().await?;
+        let follower = accounts::get_account_by_id(&mut conn, follower_id).await?;
+        drop(conn);
+        match follow(state, &follower, target.id, FollowOptions::default()).await {
+            Ok(()) | Err(Error::Forbidden(_)) => {}
+            Err(e) => return Err(e),
+        }
+        unfollow(state, &follower, signer.id).await?;
+    }
+    Ok(())
+}
+
+/// A status pinned to (`Add`) or unpinned from (`Remove`) the signer's
+/// featured collection.
+async fn on_featured(
+    state: &AppState,
+    signer: &Account,
+    activity: &Activity,
+    add: bool,
+) -> Result<()> {
+    let featured = activity.target_id().unwrap_or_default();
+    if !featured.ends_with("/featured") || !same_authority(featured, &signer.uri) {
+        return Ok(());
+    }
+    let Some(uri) = activity.object_id() else {
+        return Ok(());
+    };
+    let Some(status) = status_by_uri(state, uri).await? else {
+        return Ok(());
+    };
+    if status.account_id != signer.id {
+        return Ok(());
+    }
+    if add {
+        crate::services::pin::pin(state, signer, status.id).await
+    } else {
+        crate::services::pin::unpin(state, signer, status.id).await
+    }
 }
 
 /// Makes sure a remote actor mentioned in an activity is known (used when

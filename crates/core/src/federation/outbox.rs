@@ -151,6 +151,29 @@ pub async fn federate_deletion(state: &AppState, status: &StatusSnapshot) -> Res
     enqueue_deliveries(state, &author, inboxes, activity).await
 }
 
+/// An activity from a local account to all its remote followers.
+pub async fn send_to_followers(state: &AppState, sender: &Account, activity: Value) -> Result<()> {
+    if !sender.is_local() {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let inboxes = follows::remote_follower_inboxes(&mut conn, sender.id).await?;
+    drop(conn);
+    enqueue_deliveries(state, sender, inboxes, activity).await
+}
+
+/// `Add` (pin) or `Remove` (unpin) of a status in the actor's featured collection.
+pub fn featured_change(actor: &Account, status: &Status, add: bool) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#{}/{}", actor.uri, if add { "pins" } else { "unpins" }, status.id),
+        "type": if add { "Add" } else { "Remove" },
+        "actor": actor.uri,
+        "object": status.uri,
+        "target": format!("{}/collections/featured", actor.uri),
+    })
+}
+
 /// An activity from a local account to one remote account.
 pub async fn send_to(
     state: &AppState,

@@ -3,6 +3,7 @@ use ferrodon_db::models::{Account, Visibility};
 use ferrodon_db::queries::favourites_bookmarks as pins;
 use ferrodon_db::queries::statuses;
 
+use crate::federation::outbox;
 use crate::AppState;
 use crate::{Error, Result};
 
@@ -28,6 +29,11 @@ pub async fn pin(state: &AppState, actor: &Account, status_id: i64) -> Result<()
         ));
     }
     pins::put_pin(&mut conn, actor.id, status.id).await?;
+    drop(conn);
+    if status.visibility() <= Visibility::Unlisted {
+        let add = outbox::featured_change(actor, &status, true);
+        outbox::send_to_followers(state, actor, add).await?;
+    }
     Ok(())
 }
 
@@ -36,5 +42,10 @@ pub async fn unpin(state: &AppState, actor: &Account, status_id: i64) -> Result<
     let mut conn = state.conn().await?;
     let status = statuses::get_status_by_id(&mut conn, status_id).await?;
     pins::delete_pin(&mut conn, actor.id, status.id).await?;
+    drop(conn);
+    if status.account_id == actor.id && status.visibility() <= Visibility::Unlisted {
+        let remove = outbox::featured_change(actor, &status, false);
+        outbox::send_to_followers(state, actor, remove).await?;
+    }
     Ok(())
 }

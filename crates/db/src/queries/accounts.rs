@@ -265,3 +265,12 @@ pub async fn suspend_remote_account(conn: &mut Conn, id: i64) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// Records that an account moved to another.
+pub async fn set_moved_to(conn: &mut Conn, id: i64, target_id: i64) -> Result<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::moved_to_account_id.eq(target_id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
