@@ -274,6 +274,28 @@ async fn two_instances_follow_post_reply_like_boost_edit_and_delete() {
     assert_eq!(counted["favourites_count"], 1);
     assert_eq!(counted["reblogs_count"], 1);
 
+    // Bob pins it: alice sees it among his pinned statuses.
+    let resp = b
+        .post_form(
+            &format!("/api/v1/statuses/{}/pin", post["id"].as_str().unwrap()),
+            &bob_token,
+            &[],
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    within("the pin on A", || async {
+        let pinned = json_of(
+            a.get(
+                &format!("/api/v1/accounts/{bob_on_a_id}/statuses?pinned=true"),
+                &alice_token,
+            )
+            .await,
+        )
+        .await;
+        (pinned[0]["uri"] == post["uri"]).then_some(())
+    })
+    .await;
+
     // Bob edits; alice sees the new text.
     let resp = b
         .client
