@@ -643,6 +643,16 @@ async fn pasted_urls_resolve_and_remote_reports_arrive() {
     let (_, alice, alice_token) = local_user(&a.state, "alice").await;
     let (_, bob, bob_token) = local_user(&b.state, "bob").await;
     let post = post_status(&b, &bob_token, &[("status", "A status worth linking")]).await;
+    let (_, _, carol_token) = local_user(&b.state, "carol").await;
+    let reply = post_status(
+        &b,
+        &carol_token,
+        &[
+            ("status", "I agree"),
+            ("in_reply_to_id", post["id"].as_str().unwrap()),
+        ],
+    )
+    .await;
 
     let found = json_of(
         a.get(
@@ -664,6 +674,22 @@ async fn pasted_urls_resolve_and_remote_reports_arrive() {
         "{found}"
     );
     assert_eq!(status["account"]["acct"], format!("bob@{}", domain(&b)));
+    // Its replies follow (a pull job reads the note's `replies` collection).
+    let on_a = status["id"].as_str().unwrap().to_owned();
+    within("carol's reply on A", || async {
+        let context = json_of(
+            a.get(&format!("/api/v1/statuses/{on_a}/context"), &alice_token)
+                .await,
+        )
+        .await;
+        context["descendants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["uri"] == reply["uri"])
+            .then_some(())
+    })
+    .await;
     let found = json_of(
         a.get(
             &format!("/api/v2/search?q={}&resolve=true", bob.uri),

@@ -229,7 +229,7 @@ pub fn note(
             "type": "Collection",
             "first": {
                 "type": "CollectionPage",
-                "next": format!("{}/replies?only_other_accounts=true&page=true", status.uri),
+                "next": format!("{}/replies?page=true", status.uri),
                 "partOf": format!("{}/replies", status.uri),
                 "items": []
             }

@@ -183,6 +183,50 @@ pub async fn relationships(
     )))
 }
 
+/// A note's replies written here: the collection, and with `page` their ids.
+pub async fn replies(
+    state: &AppState,
+    username: &str,
+    id: i64,
+    page: bool,
+) -> Result<Option<Value>> {
+    let mut conn = state.conn().await?;
+    let Some(view) = servable_view(&mut conn, username, id).await? else {
+        return Ok(None);
+    };
+    let collection_id = format!("{}/replies", view.status.uri);
+    let uris = statuses::list_local_public_reply_uris(&mut conn, id, 100).await?;
+    let items = uris.into_iter().map(Value::String).collect();
+    if page {
+        return Ok(Some(documents::collection_page(
+            &format!("{collection_id}?page=true"),
+            &collection_id,
+            items,
+            None,
+        )));
+    }
+    Ok(Some(serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": collection_id,
+        "type": "Collection",
+        "first": format!("{collection_id}?page=true"),
+    })))
+}
+
+/// Featured hashtags (none yet: the collection exists so fetches succeed).
+pub async fn featured_tags(state: &AppState, username: &str) -> Result<Option<Value>> {
+    let mut conn = state.conn().await?;
+    let Some(account) = local_account(&mut conn, username).await? else {
+        return Ok(None);
+    };
+    let mut doc =
+        documents::ordered_collection(&format!("{}/collections/tags", account.uri), 0, None);
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("orderedItems".into(), Value::Array(Vec::new()));
+    }
+    Ok(Some(doc))
+}
+
 /// Pinned statuses as notes.
 pub async fn featured(state: &AppState, username: &str) -> Result<Option<Value>> {
     let mut conn = state.conn().await?;

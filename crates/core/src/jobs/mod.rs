@@ -221,6 +221,11 @@ pub enum Job {
         /// The activity.
         activity: serde_json::Value,
     },
+    /// Fetch the replies a remote note's `replies` collection lists.
+    FetchReplies {
+        /// The collection's URL.
+        collection: String,
+    },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
     /// A job this version does not know (queued by a newer version, say).
@@ -236,7 +241,9 @@ impl Job {
         match self {
             Job::Periodic { .. } => Queue::Scheduler,
             Job::SendMail { .. } => Queue::Mailers,
-            Job::CacheRemoteMedia { .. } | Job::CacheAccountImages { .. } => Queue::Pull,
+            Job::CacheRemoteMedia { .. }
+            | Job::CacheAccountImages { .. }
+            | Job::FetchReplies { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
             Job::Deliver { .. } => Queue::Push,
             Job::DistributeStatus { .. }
@@ -263,6 +270,7 @@ impl Job {
             Job::CacheAccountImages { .. } => "cache_account_images",
             Job::ProcessActivity { .. } => "process_activity",
             Job::Deliver { .. } => "deliver",
+            Job::FetchReplies { .. } => "fetch_replies",
             Job::Noop => "noop",
             Job::Unknown => "unknown",
         }

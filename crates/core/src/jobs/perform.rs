@@ -64,6 +64,11 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             inbox,
             activity,
         } => crate::federation::outbox::deliver_job(state, *sender_id, inbox, activity).await,
+        Job::FetchReplies { collection } => {
+            let stored = crate::federation::resolve::fetch_replies(state, collection).await?;
+            tracing::debug!(%collection, stored, "fetched replies");
+            Ok(())
+        }
         Job::Noop => Ok(()),
         Job::Unknown => Err(Error::Internal(
             "unknown job type (queued by another Ferrodon version?)".into(),

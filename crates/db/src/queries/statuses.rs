@@ -186,3 +186,21 @@ pub async fn find_status_by_uri(conn: &mut Conn, uri: &str) -> Result<Option<Sta
         .await
         .optional()?)
 }
+
+/// ActivityPub ids of the public and unlisted replies to a status written
+/// on this server, oldest first (a note's `replies` collection).
+pub async fn list_local_public_reply_uris(
+    conn: &mut Conn,
+    status_id: i64,
+    limit: i64,
+) -> Result<Vec<String>> {
+    Ok(statuses::table
+        .filter(statuses::in_reply_to_id.eq(status_id))
+        .filter(statuses::local.eq(true))
+        .filter(statuses::visibility.le(1))
+        .select(statuses::uri)
+        .order(statuses::id.asc())
+        .limit(limit)
+        .load(conn)
+        .await?)
+}

@@ -22,6 +22,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/users/{username}/collections/featured",
             web::get().to(featured),
         )
+        .route(
+            "/users/{username}/collections/tags",
+            web::get().to(featured_tags),
+        )
+        .route(
+            "/users/{username}/statuses/{id}/replies",
+            web::get().to(replies),
+        )
         .route("/users/{username}/statuses/{id}", web::get().to(status))
         .route(
             "/users/{username}/statuses/{id}/activity",
@@ -278,4 +286,25 @@ async fn user_inbox(
         return Err(Error::NotFound.into());
     }
     receive(&state, &req, payload).await
+}
+
+async fn featured_tags(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
+    found(publish::featured_tags(&state, &path).await?)
+}
+
+async fn replies(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
+    let (username, raw_id) = path.into_inner();
+    let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
+    found(publish::replies(&state, &username, id, query.page.is_some()).await?)
 }

@@ -35,7 +35,13 @@ async fn webfinger(state: web::Data<AppState>, params: Params) -> ApiResult<Http
             if domain != config.local_domain && domain != config.web_domain {
                 return Err(Error::NotFound.into());
             }
-            accounts::get_account_by_acct(&mut conn, &username, None).await?
+            if username.eq_ignore_ascii_case(&config.local_domain) {
+                // The instance actor (`acct:domain@domain`), as Mastodon has it.
+                drop(conn);
+                ferrodon_core::federation::instance_actor::instance_actor(&state).await?
+            } else {
+                accounts::get_account_by_acct(&mut conn, &username, None).await?
+            }
         }
         Resource::Uri(uri) => {
             let profile_prefix = format!("{}/@", config.base_url());
