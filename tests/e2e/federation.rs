@@ -1116,3 +1116,81 @@ async fn moves_carry_followers_and_featured_collections_sync() {
     .await;
     assert_eq!(rel[0]["following"], false);
 }
+
+#[tokio::test]
+async fn followers_are_synchronised_when_the_servers_disagree() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, _, alice_token) = local_user(&a.state, "alice").await;
+    let (_, _, dave_token) = local_user(&a.state, "dave").await;
+    let (_, bob, bob_token) = local_user(&b.state, "bob").await;
+    let b_domain = domain(&b);
+    let mut bob_on_a_id = String::new();
+    for token in [&alice_token, &dave_token] {
+        let found = json_of(
+            a.get(
+                &format!("/api/v2/search?q=@bob@{b_domain}&resolve=true&type=accounts"),
+                token,
+            )
+            .await,
+        )
+        .await;
+        bob_on_a_id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
+        a.post_form(
+            &format!("/api/v1/accounts/{bob_on_a_id}/follow"),
+            token,
+            &[],
+        )
+        .await;
+    }
+    let following = |token: String| {
+        let a = &a;
+        let id = bob_on_a_id.clone();
+        async move {
+            let rel = json_of(
+                a.get(&format!("/api/v1/accounts/relationships?id[]={id}"), &token)
+                    .await,
+            )
+            .await;
+            rel[0]["following"] == true
+        }
+    };
+    within("both follows", || async {
+        (following(alice_token.clone()).await && following(dave_token.clone()).await).then_some(())
+    })
+    .await;
+
+    // B forgets alice's follow (a lost Undo, a restored backup…).
+    {
+        let alice_on_b = {
+            let mut conn = b.state.conn().await.unwrap();
+            ferrodon_core::db::queries::accounts::get_account_by_acct(
+                &mut conn,
+                "alice",
+                Some(&domain(&a)),
+            )
+            .await
+            .unwrap()
+        };
+        let mut conn = b.state.conn().await.unwrap();
+        assert!(ferrodon_core::db::queries::follows::delete_follow(
+            &mut conn,
+            alice_on_b.id,
+            bob.id
+        )
+        .await
+        .unwrap());
+    }
+    // Bob's next followers-only post carries B's view; A notices and fixes its own.
+    post_status(
+        &b,
+        &bob_token,
+        &[("status", "followers only"), ("visibility", "private")],
+    )
+    .await;
+    within("alice's stale follow to go", || async {
+        (!following(alice_token.clone()).await).then_some(())
+    })
+    .await;
+    assert!(following(dave_token.clone()).await);
+}

@@ -117,12 +117,14 @@ pub async fn deliver(
     signer: &Account,
     inbox: &str,
     body: &[u8],
+    extra_headers: &[(&'static str, String)],
 ) -> Result<(), FederationError> {
     let key = private_key(signer)?;
     let mut last = None;
     for format in [SignatureFormat::Cavage, SignatureFormat::Rfc9421] {
         let mut headers = signature_headers(signer, &key, format, "POST", inbox, Some(body))?;
         headers.push(("Content-Type", "application/activity+json".to_owned()));
+        headers.extend(extra_headers.iter().cloned());
         match send_limited(
             &state.http,
             reqwest::Method::POST,

@@ -118,6 +118,15 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
         )));
     }
     remember_signature(state, &delivery.headers).await?;
+    if let Some((_, header)) = delivery
+        .headers
+        .iter()
+        .find(|(name, _)| name == "collection-synchronization")
+    {
+        if let Err(e) = super::sync::check(state, &signer, header).await {
+            tracing::warn!(signer = %signer.uri, error = %e, "follower synchronisation not queued");
+        }
+    }
     // It talks to us, so it is up: deliveries to it may resume.
     super::domains::record_success(state, &signer.uri).await?;
     let value: serde_json::Value = serde_json::from_slice(delivery.body)

@@ -11,3 +11,4 @@ pub mod outbox;
 pub mod publish;
 pub mod relays;
 pub mod resolve;
+pub mod sync;

@@ -275,7 +275,21 @@ pub async fn deliver_job(
         return Ok(());
     }
     let body = serde_json::to_vec(activity).map_err(|e| Error::Internal(e.to_string()))?;
-    match deliver(state, &sender, inbox, &body).await {
+    // Addressed to the sender's followers: say which we think they have there.
+    let followers = format!("{}/followers", sender.uri);
+    let addressed = ["to", "cc"].iter().any(|field| {
+        activity
+            .get(*field)
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.iter().any(|v| v.as_str() == Some(followers.as_str())))
+    });
+    let mut extra = Vec::new();
+    if addressed && sender.id > 0 {
+        if let Some(header) = super::sync::header_for(state, &sender, inbox).await? {
+            extra.push(("Collection-Synchronization", header));
+        }
+    }
+    match deliver(state, &sender, inbox, &body, &extra).await {
         Ok(()) => domains::record_success(state, inbox).await,
         Err(e) if e.is_transient() => {
             domains::record_failure(state, inbox).await?;

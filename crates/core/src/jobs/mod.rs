@@ -226,6 +226,13 @@ pub enum Job {
         /// The collection's URL.
         collection: String,
     },
+    /// Compare our follows of a remote account with its list, dropping ours it lacks.
+    SynchronizeFollowers {
+        /// The remote account.
+        account_id: i64,
+        /// Its `followers_synchronization` URL.
+        url: String,
+    },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
     /// A job this version does not know (queued by a newer version, say).
@@ -243,7 +250,8 @@ impl Job {
             Job::SendMail { .. } => Queue::Mailers,
             Job::CacheRemoteMedia { .. }
             | Job::CacheAccountImages { .. }
-            | Job::FetchReplies { .. } => Queue::Pull,
+            | Job::FetchReplies { .. }
+            | Job::SynchronizeFollowers { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
             Job::Deliver { .. } => Queue::Push,
             Job::DistributeStatus { .. }
@@ -271,6 +279,7 @@ impl Job {
             Job::ProcessActivity { .. } => "process_activity",
             Job::Deliver { .. } => "deliver",
             Job::FetchReplies { .. } => "fetch_replies",
+            Job::SynchronizeFollowers { .. } => "synchronize_followers",
             Job::Noop => "noop",
             Job::Unknown => "unknown",
         }

@@ -69,6 +69,11 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             tracing::debug!(%collection, stored, "fetched replies");
             Ok(())
         }
+        Job::SynchronizeFollowers { account_id, url } => {
+            let removed = crate::federation::sync::synchronize(state, *account_id, url).await?;
+            tracing::info!(account_id, removed, "synchronised followers");
+            Ok(())
+        }
         Job::Noop => Ok(()),
         Job::Unknown => Err(Error::Internal(
             "unknown job type (queued by another Ferrodon version?)".into(),

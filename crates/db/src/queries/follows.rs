@@ -266,3 +266,23 @@ pub async fn remote_follower_inboxes(conn: &mut Conn, account_id: i64) -> Result
         .load(conn)
         .await?)
 }
+
+/// ActivityPub ids of `account_id`'s followers whose accounts are on
+/// `domain` (`None`: this server's own accounts), for follower
+/// synchronisation.
+pub async fn follower_uris_on_domain(
+    conn: &mut Conn,
+    account_id: i64,
+    domain: Option<&str>,
+) -> Result<Vec<(i64, String)>> {
+    let query = follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+        .filter(follows::target_account_id.eq(account_id))
+        .select((accounts::id, accounts::uri))
+        .into_boxed();
+    let query = match domain {
+        None => query.filter(accounts::domain.is_null()),
+        Some(domain) => query.filter(accounts::domain.eq(domain.to_ascii_lowercase())),
+    };
+    Ok(query.load(conn).await?)
+}

@@ -27,6 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(featured_tags),
         )
         .route(
+            "/users/{username}/followers_synchronization",
+            web::get().to(followers_synchronization),
+        )
+        .route(
             "/users/{username}/statuses/{id}/replies",
             web::get().to(replies),
         )
@@ -307,4 +311,30 @@ async fn replies(
     let (username, raw_id) = path.into_inner();
     let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
     found(publish::replies(&state, &username, id, query.page.is_some()).await?)
+}
+
+/// The followers of a local account on the (signed) requester's domain.
+async fn followers_synchronization(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let parts = request_parts(&state, &req);
+    let request = Delivery {
+        method: req.method().as_str(),
+        scheme: scheme(&state),
+        authority: &parts.authority,
+        target: &parts.target,
+        headers: parts.headers,
+        body: &[],
+    };
+    let requester = verify_signature(&state, &request).await?;
+    let mut conn = state.conn().await?;
+    let Some(account) = publish::local_account(&mut conn, &path).await? else {
+        return Err(Error::NotFound.into());
+    };
+    drop(conn);
+    let body =
+        ferrodon_core::federation::sync::followers_on_domain(&state, &account, &requester).await?;
+    Ok(activity_json(&body))
 }
