@@ -273,6 +273,25 @@ async fn two_instances_follow_post_reply_like_boost_edit_and_delete() {
     .await;
     assert_eq!(counted["favourites_count"], 1);
     assert_eq!(counted["reblogs_count"], 1);
+    // Undoing the boost reaches B too.
+    a.post_form(
+        &format!("/api/v1/statuses/{on_a_id}/unreblog"),
+        &alice_token,
+        &[],
+    )
+    .await;
+    within("the unreblog on B", || async {
+        let s = json_of(
+            b.get(
+                &format!("/api/v1/statuses/{}", post["id"].as_str().unwrap()),
+                &bob_token,
+            )
+            .await,
+        )
+        .await;
+        (s["reblogs_count"] == 0).then_some(())
+    })
+    .await;
 
     // Bob pins it: alice sees it among his pinned statuses.
     let resp = b
@@ -342,6 +361,32 @@ async fn two_instances_follow_post_reply_like_boost_edit_and_delete() {
             .get(&format!("/api/v1/statuses/{on_a_id}"), &alice_token)
             .await;
         (resp.status() == 404).then_some(())
+    })
+    .await;
+
+    // Alice deletes her reply: bob (mentioned, not a follower) hears of it.
+    let resp = a
+        .client
+        .delete(format!(
+            "{}/api/v1/statuses/{}",
+            a.base_url,
+            reply["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&alice_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    within("the reply's deletion on B", || async {
+        let mut conn = b.state.conn().await.unwrap();
+        ferrodon_core::db::queries::statuses::find_status_by_uri(
+            &mut conn,
+            reply["uri"].as_str().unwrap(),
+        )
+        .await
+        .unwrap()
+        .is_none()
+        .then_some(())
     })
     .await;
 

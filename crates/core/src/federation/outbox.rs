@@ -92,7 +92,8 @@ pub async fn federate_status(state: &AppState, status: &Status, edited: bool) ->
             cc.push(original_author.uri.clone());
             json!({
                 "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{}/activity", status.uri),
+                // A reblog's own uri is already its activity's id.
+                "id": status.uri,
                 "type": "Announce",
                 "actor": author.uri,
                 "published": crate::entities::timestamp(&status.created_at),
@@ -127,7 +128,19 @@ pub async fn federate_deletion(state: &AppState, status: &StatusSnapshot) -> Res
     }
     let mut conn = state.conn().await?;
     let author = accounts::get_account_by_id(&mut conn, status.account_id).await?;
-    let inboxes = follows::remote_follower_inboxes(&mut conn, author.id).await?;
+    let mut inboxes = follows::remote_follower_inboxes(&mut conn, author.id).await?;
+    // An undone boost also goes to the boosted status's author.
+    if let Some(original_id) = status.reblog_of_id {
+        if let Ok(original) =
+            ferrodon_db::queries::statuses::get_status_by_id(&mut conn, original_id).await
+        {
+            let original_author =
+                accounts::get_account_by_id(&mut conn, original.account_id).await?;
+            if !original_author.is_local() {
+                inboxes.push(inbox_of(&original_author));
+            }
+        }
+    }
     drop(conn);
     let uri = urls::status_uri(&state.config, &author.username, status.id);
     let activity = match status.reblog_of_id {
@@ -149,6 +162,29 @@ pub async fn federate_deletion(state: &AppState, status: &StatusSnapshot) -> Res
         }),
     };
     enqueue_deliveries(state, &author, inboxes, activity).await
+}
+
+/// The `Delete` of a local status, to the remote accounts it mentioned
+/// (followers hear of it from [`federate_deletion`]).
+pub async fn federate_deletion_to_mentioned(
+    state: &AppState,
+    author: &Account,
+    status: &Status,
+    mentioned: &[Account],
+) -> Result<()> {
+    if !status.local || mentioned.is_empty() || status.reblog_of_id.is_some() {
+        return Ok(());
+    }
+    let activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#delete", status.uri),
+        "type": "Delete",
+        "actor": author.uri,
+        "to": mentioned.iter().map(|a| a.uri.clone()).collect::<Vec<_>>(),
+        "object": { "id": status.uri, "type": "Tombstone" },
+    });
+    let inboxes = mentioned.iter().map(inbox_of).collect();
+    enqueue_deliveries(state, author, inboxes, activity).await
 }
 
 /// An activity from a local account to all its remote followers.

@@ -9,6 +9,20 @@ use crate::{live, AppState, Error, Result};
 /// can offer delete-and-redraft. Its reblogs, favourites and notifications go with it.
 pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -> Result<Status> {
     let mut conn = state.conn().await?;
+    // Mentioned remote accounts (direct messages, replies) must hear of the
+    // deletion too; their mentions go with the status, so note them first.
+    let mentioned = if author.is_local() {
+        let ids =
+            ferrodon_db::queries::tags_mentions::list_mentioned_account_ids(&mut conn, status_id)
+                .await?;
+        accounts::get_accounts_by_ids(&mut conn, &ids)
+            .await?
+            .into_iter()
+            .filter(|a| !a.is_local())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = conn
         .transaction(async |conn| {
             let status = statuses::get_status_by_id(conn, status_id).await?;
@@ -34,6 +48,8 @@ pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -
         })
         .await?;
     drop(conn);
+    crate::federation::outbox::federate_deletion_to_mentioned(state, author, &status, &mentioned)
+        .await?;
     live::status_deleted(state, &status).await;
     Ok(status)
 }

@@ -152,6 +152,7 @@ pub async fn search_accounts(
     let mut q = accounts::table
         .select(Account::as_select())
         .filter(accounts::suspended_at.is_null())
+        .filter(accounts::id.gt(0))
         .filter(
             accounts::username
                 .ilike(pattern.clone())
@@ -174,6 +175,8 @@ pub async fn search_accounts(
 pub async fn count_local_accounts(conn: &mut Conn) -> Result<i64> {
     Ok(accounts::table
         .filter(accounts::domain.is_null())
+        // Not the instance actor (a negative id, as Mastodon's -99).
+        .filter(accounts::id.gt(0))
         .count()
         .get_result(conn)
         .await?)
