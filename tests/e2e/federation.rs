@@ -1239,3 +1239,57 @@ async fn followers_are_synchronised_when_the_servers_disagree() {
     .await;
     assert!(following(dave_token.clone()).await);
 }
+
+#[tokio::test]
+async fn custom_emojis_of_remote_posts_are_shown() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, alice, alice_token) = local_user(&a.state, "alice").await;
+    let (_, bob, _) = local_user(&b.state, "bob").await;
+    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let inbox = format!("{}/inbox", a.base_url);
+    let note_id = format!("{}/statuses/emoji-1", bob.uri);
+    let body = serde_json::to_vec(&json!({
+        "id": format!("{note_id}/activity"),
+        "type": "Create",
+        "actor": bob.uri,
+        "object": {
+            "id": note_id,
+            "type": "Note",
+            "attributedTo": bob.uri,
+            "content": "<p>hello :blobcat: <span class=\"h-card\">@alice</span></p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "tag": [
+                { "type": "Emoji", "name": ":blobcat:", "id": format!("{}/emojis/1", b.base_url),
+                  "icon": { "type": "Image", "mediaType": "image/png", "url": format!("{}/emoji/blobcat.png", b.base_url) } },
+                { "type": "Mention", "href": alice.uri, "name": "@alice" },
+                { "type": "Emoji", "name": ":bad code:", "icon": { "url": "javascript:alert(1)" } }
+            ]
+        }
+    }))
+    .unwrap();
+    let headers = signed_headers(
+        &key,
+        &format!("{}#main-key", bob.uri),
+        &inbox,
+        &body,
+        chrono::Utc::now(),
+    );
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 202);
+    let mention = within("the mention on A", || async {
+        let notes = json_of(
+            a.get("/api/v1/notifications?types[]=mention", &alice_token)
+                .await,
+        )
+        .await;
+        notes.as_array().unwrap().first().cloned()
+    })
+    .await;
+    let emojis = mention["status"]["emojis"].as_array().unwrap().clone();
+    assert_eq!(emojis.len(), 1, "{mention}");
+    assert_eq!(emojis[0]["shortcode"], "blobcat");
+    assert_eq!(
+        emojis[0]["url"],
+        format!("{}/emoji/blobcat.png", b.base_url)
+    );
+}

@@ -41,7 +41,42 @@ pub async fn render_statuses(
         })
         .collect();
     attach_media(conn, config, &mut rendered).await?;
+    attach_emojis(conn, &mut rendered).await?;
     Ok(rendered)
+}
+
+/// Fills in the custom emojis remote statuses use (`:shortcode:` in their
+/// text, looked up among their server's emojis).
+async fn attach_emojis(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
+    use crate::federation::emojis::shortcodes_in;
+    use ferrodon_db::queries::custom_emojis::find_emojis;
+    for status in rendered.iter_mut() {
+        let target: &mut Status = match status.reblog.as_deref_mut() {
+            Some(reblog) => reblog,
+            None => status,
+        };
+        let Some((_, domain)) = target.account.acct.split_once('@') else {
+            continue;
+        };
+        let codes = shortcodes_in(&format!("{} {}", target.spoiler_text, target.content));
+        if codes.is_empty() {
+            continue;
+        }
+        let domain = domain.to_owned();
+        target.emojis = find_emojis(conn, Some(&domain), &codes)
+            .await?
+            .into_iter()
+            .map(|e| {
+                serde_json::json!({
+                    "shortcode": e.shortcode,
+                    "url": e.image_url,
+                    "static_url": e.image_url,
+                    "visible_in_picker": e.visible_in_picker,
+                })
+            })
+            .collect();
+    }
+    Ok(())
 }
 
 /// Fills in the media attachments of rendered statuses (and of the

@@ -75,6 +75,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    custom_emojis (id) {
+        id -> Int8,
+        shortcode -> Text,
+        domain -> Nullable<Text>,
+        uri -> Nullable<Text>,
+        image_url -> Text,
+        visible_in_picker -> Bool,
+        disabled -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         account_id -> Int8,
@@ -387,6 +401,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     account_images,
     domain_blocks,
+    custom_emojis,
     relays,
     users,
     oauth_applications,

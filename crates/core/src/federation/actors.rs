@@ -145,6 +145,7 @@ pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) ->
         fields: serde_json::Value::Array(fields),
     };
     let mut conn = state.conn().await?;
+    super::emojis::learn(&mut conn, &actor.id, actor.tag.iter()).await?;
     let account = accounts::upsert_remote_account(&mut conn, &profile).await?;
     drop(conn);
     let images = Job::CacheAccountImages {

@@ -352,6 +352,7 @@ pub async fn store_note(
     } else {
         attachments
     };
+    super::emojis::learn(&mut conn, &signer.uri, note.tag.iter()).await?;
     let (status, notes, media_ids) = conn
         .transaction(async |conn| {
             let id = accounts::next_id(conn).await?;

@@ -4,6 +4,7 @@ pub mod actors;
 pub mod client;
 pub mod documents;
 pub mod domains;
+pub mod emojis;
 pub mod inbox;
 pub mod ingress;
 pub mod instance_actor;

@@ -2,6 +2,7 @@
 //! so the caller decides whether it runs inside a transaction.
 pub mod accounts;
 pub mod blocks_mutes;
+pub mod custom_emojis;
 pub mod domain_blocks;
 pub mod favourites_bookmarks;
 pub mod follows;
