@@ -217,6 +217,76 @@ async fn two_instances_follow_post_reply_like_boost_edit_and_delete() {
     assert_eq!(on_a["account"]["acct"], format!("bob@{b_domain}"));
     let on_a_id = on_a["id"].as_str().unwrap().to_owned();
 
+    // Bob's poll reaches alice as a Question; her vote reaches B and the new count comes back.
+    let poll_post = post_status(
+        &b,
+        &bob_token,
+        &[
+            ("status", "Which one?"),
+            ("poll[options][]", "Left"),
+            ("poll[options][]", "Right"),
+            ("poll[expires_in]", "3600"),
+        ],
+    )
+    .await;
+    let poll_on_a = within("the poll on A", || async {
+        let home = json_of(a.get("/api/v1/timelines/home", &alice_token).await).await;
+        home.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["uri"] == poll_post["uri"])
+            .cloned()
+    })
+    .await;
+    assert_eq!(poll_on_a["poll"]["options"][1]["title"], "Right");
+    let poll_id_on_a = poll_on_a["poll"]["id"].as_str().unwrap().to_owned();
+    let voted = json_of(
+        a.post_form(
+            &format!("/api/v1/polls/{poll_id_on_a}/votes"),
+            &alice_token,
+            &[("choices[]", "1")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(voted["own_votes"], json!([1]));
+    let poll_id_on_b = poll_post["poll"]["id"].as_str().unwrap().to_owned();
+    within("the vote on B", || async {
+        let poll = json_of(
+            b.get(&format!("/api/v1/polls/{poll_id_on_b}"), &bob_token)
+                .await,
+        )
+        .await;
+        (poll["options"][1]["votes_count"] == 1).then_some(())
+    })
+    .await;
+    // A vote on B alone reaches A through B's Update of the Question.
+    let (_, _, carol_token) = local_user(&b.state, "carol").await;
+    b.post_form(
+        &format!("/api/v1/polls/{poll_id_on_b}/votes"),
+        &carol_token,
+        &[("choices[]", "0")],
+    )
+    .await;
+    within("B's counts on A", || async {
+        let poll = json_of(
+            a.get(&format!("/api/v1/polls/{poll_id_on_a}"), &alice_token)
+                .await,
+        )
+        .await;
+        (poll["votes_count"] == 2 && poll["options"][0]["votes_count"] == 1).then_some(())
+    })
+    .await;
+    let on_a = json_of(
+        a.get(
+            &format!("/api/v1/statuses/{}", poll_on_a["id"].as_str().unwrap()),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(on_a["edited_at"], Value::Null, "new counts are not an edit");
+
     // Alice replies mentioning bob: bob is notified, and the reply threads.
     let reply = post_status(
         &a,

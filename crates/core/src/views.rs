@@ -42,7 +42,45 @@ pub async fn render_statuses(
         .collect();
     attach_media(conn, config, &mut rendered).await?;
     attach_emojis(conn, &mut rendered).await?;
+    attach_polls(conn, &mut rendered, viewer).await?;
     Ok(rendered)
+}
+
+/// Fills in polls, with the viewer's own votes.
+async fn attach_polls(conn: &mut Conn, rendered: &mut [Status], viewer: Option<i64>) -> Result<()> {
+    use ferrodon_db::queries::polls;
+    let ids: Vec<i64> = rendered
+        .iter()
+        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let found = polls::polls_of_statuses(conn, &ids).await?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let poll_ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+    let votes = match viewer {
+        Some(v) => polls::votes_of(conn, v, &poll_ids).await?,
+        None => Vec::new(),
+    };
+    let render = |poll: &polls::Poll| {
+        let own: Vec<i32> = votes
+            .iter()
+            .filter(|(id, _)| *id == poll.id)
+            .map(|(_, c)| *c)
+            .collect();
+        crate::entities::poll::render(poll, viewer.map(|_| own.as_slice()))
+    };
+    for status in rendered.iter_mut() {
+        let target: &mut Status = match status.reblog.as_deref_mut() {
+            Some(reblog) => reblog,
+            None => status,
+        };
+        if let Some(poll) = found.iter().find(|p| p.status_id.to_string() == target.id) {
+            target.poll = Some(render(poll));
+        }
+    }
+    Ok(())
 }
 
 /// Fills in the custom emojis remote statuses use (`:shortcode:` in their

@@ -89,6 +89,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    polls (id) {
+        id -> Int8,
+        status_id -> Int8,
+        account_id -> Int8,
+        options -> Array<Text>,
+        tallies -> Array<Int4>,
+        multiple -> Bool,
+        hide_totals -> Bool,
+        votes_count -> Int4,
+        voters_count -> Int4,
+        expires_at -> Nullable<Timestamptz>,
+        notified_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    poll_votes (id) {
+        id -> Int8,
+        poll_id -> Int8,
+        account_id -> Int8,
+        choice -> Int4,
+        uri -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         account_id -> Int8,
@@ -401,6 +430,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     account_images,
     domain_blocks,
+    polls,
+    poll_votes,
     custom_emojis,
     relays,
     users,

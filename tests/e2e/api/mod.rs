@@ -5,5 +5,6 @@ mod instance;
 mod lists;
 mod markers;
 mod notifications;
+mod polls;
 mod statuses;
 mod timelines;

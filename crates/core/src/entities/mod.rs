@@ -5,6 +5,7 @@ pub mod application;
 pub mod instance;
 pub mod media_attachment;
 pub mod notification;
+pub mod poll;
 pub mod relationship;
 pub mod status;
 

@@ -193,6 +193,7 @@ pub fn note(
     view: &StatusView,
     parent_uri: Option<&str>,
     media: &[MediaAttachment],
+    poll: Option<&ferrodon_db::queries::polls::Poll>,
 ) -> Value {
     let status = &view.status;
     let (to, cc) = audience(view);
@@ -241,6 +242,33 @@ pub fn note(
         }
         if let Some(edited) = &status.edited_at {
             obj.insert("updated".into(), json!(timestamp(edited)));
+        }
+        if let Some(poll) = poll {
+            // A poll makes the note a Question, as Mastodon sends it.
+            obj.insert("type".into(), json!("Question"));
+            let options: Vec<Value> = poll
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    json!({
+                        "type": "Note",
+                        "name": name,
+                        "replies": { "type": "Collection", "totalItems": poll.tallies.get(i).copied().unwrap_or(0) },
+                    })
+                })
+                .collect();
+            obj.insert(
+                (if poll.multiple { "anyOf" } else { "oneOf" }).into(),
+                Value::Array(options),
+            );
+            if let Some(end) = &poll.expires_at {
+                obj.insert("endTime".into(), json!(timestamp(end)));
+                if poll.expired() {
+                    obj.insert("closed".into(), json!(timestamp(end)));
+                }
+            }
+            obj.insert("votersCount".into(), json!(poll.voters_count));
         }
     }
     note

@@ -281,7 +281,67 @@ fn attachment_kind(media_type: Option<&str>) -> &'static str {
 /// A remote account's new status.
 async fn on_create(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
     let note = embedded_note(signer, activity)?;
+    // A vote: a Note named after an option, in reply to one of our polls.
+    if let (Some(name), Some(parent)) = (note.name.as_deref(), note.in_reply_to.as_deref()) {
+        if note.content.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            if let Some(poll_status) = status_by_uri(state, parent).await? {
+                if poll_status.local {
+                    let uri = note.id.clone().unwrap_or_default();
+                    let voted = crate::services::vote::record_remote_vote(
+                        state,
+                        signer,
+                        poll_status.id,
+                        name,
+                        &uri,
+                    )
+                    .await?;
+                    if voted {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
     store_note(state, signer, note).await.map(|_| ())
+}
+
+/// A remote Question's options and counts, as a poll row.
+fn poll_of(
+    note: &Object,
+    status_id: i64,
+    account_id: i64,
+) -> Option<ferrodon_db::queries::polls::NewPoll> {
+    let (options, multiple) = note.poll_options()?;
+    let options: Vec<_> = options.iter().take(16).collect();
+    let tallies: Vec<i32> = options
+        .iter()
+        .map(|o| i32::try_from(o.votes()).unwrap_or(i32::MAX))
+        .collect();
+    let votes: i32 = tallies.iter().sum();
+    Some(ferrodon_db::queries::polls::NewPoll {
+        status_id,
+        account_id,
+        options: options
+            .iter()
+            .map(|o| {
+                o.name
+                    .clone()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(200)
+                    .collect()
+            })
+            .collect(),
+        tallies,
+        multiple,
+        hide_totals: false,
+        votes_count: votes,
+        voters_count: note
+            .voters_count
+            .and_then(|v| i32::try_from(v).ok())
+            .unwrap_or(votes),
+        expires_at: note.end_time,
+    })
 }
 
 /// Stores a remote note by `signer` (already checked to be its author, on
@@ -386,6 +446,9 @@ pub async fn store_note(
             )
             .await?;
             attach(conn, status.id, &composed, Attach::New).await?;
+            if let Some(poll) = poll_of(note, status.id, signer.id) {
+                ferrodon_db::queries::polls::put_poll(conn, &poll).await?;
+            }
             accounts::add_to_statuses_count(conn, signer.id, 1).await?;
             if let Some(p) = &parent {
                 statuses::add_to_status_counter(conn, p.id, statuses::StatusCounter::Replies, 1)
@@ -447,6 +510,27 @@ async fn on_update(state: &AppState, signer: &Account, activity: &Activity) -> R
             }
             let content = sanitize_remote_html(note.content_for(None).unwrap_or_default());
             let mut conn = state.conn().await?;
+            // New counts of a poll: not an edit of the status.
+            if let Some(poll) = poll_of(note, status.id, signer.id) {
+                if let Some(existing) =
+                    ferrodon_db::queries::polls::polls_of_statuses(&mut conn, &[status.id])
+                        .await?
+                        .into_iter()
+                        .next()
+                {
+                    ferrodon_db::queries::polls::set_tallies(
+                        &mut conn,
+                        existing.id,
+                        &poll.tallies,
+                        Some(poll.voters_count),
+                    )
+                    .await?;
+                }
+            }
+            let spoiler = note.content_warning().unwrap_or_default();
+            if content == status.content && spoiler == status.spoiler_text {
+                return Ok(());
+            }
             let edited = statuses::update_status_content(
                 &mut conn,
                 status.id,

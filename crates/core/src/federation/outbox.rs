@@ -108,7 +108,7 @@ pub async fn federate_status(state: &AppState, status: &Status, edited: bool) ->
                 let id = format!(
                     "{}#updates/{}",
                     status.uri,
-                    status.edited_at.map_or(0, |t| t.timestamp())
+                    chrono::Utc::now().timestamp_millis()
                 );
                 documents::activity("Update", id, &author.uri, note)
             } else {

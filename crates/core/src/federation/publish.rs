@@ -43,11 +43,16 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
         None => None,
     };
     let attachments = media::media_of_statuses(conn, &[view.status.id]).await?;
+    let poll = ferrodon_db::queries::polls::polls_of_statuses(conn, &[view.status.id])
+        .await?
+        .into_iter()
+        .next();
     Ok(documents::note(
         &state.config,
         view,
         parent_uri.as_deref(),
         &attachments,
+        poll.as_ref(),
     ))
 }
 

@@ -77,6 +77,8 @@ pub enum PeriodicTask {
     RemoveExpiredMutes,
     /// Delete uploads never attached to a status within a day.
     RemoveOrphanedMedia,
+    /// Tell voters and authors that their polls ended.
+    NotifyEndedPolls,
     /// Drop cached remote media past MEDIA_CACHE_RETENTION_PERIOD or over
     /// FERRODON_MEDIA_CACHE_MAX_BYTES, least recently used first.
     TrimMediaCache,
@@ -84,7 +86,8 @@ pub enum PeriodicTask {
 
 impl PeriodicTask {
     /// Every periodic task.
-    pub const ALL: [PeriodicTask; 5] = [
+    pub const ALL: [PeriodicTask; 6] = [
+        PeriodicTask::NotifyEndedPolls,
         PeriodicTask::VacuumQueues,
         PeriodicTask::RemoveStaleTokens,
         PeriodicTask::RemoveExpiredMutes,
@@ -100,6 +103,7 @@ impl PeriodicTask {
             PeriodicTask::RemoveExpiredMutes => "remove_expired_mutes",
             PeriodicTask::RemoveOrphanedMedia => "remove_orphaned_media",
             PeriodicTask::TrimMediaCache => "trim_media_cache",
+            PeriodicTask::NotifyEndedPolls => "notify_ended_polls",
         }
     }
 
@@ -111,6 +115,7 @@ impl PeriodicTask {
             PeriodicTask::RemoveExpiredMutes => 3600,
             PeriodicTask::RemoveOrphanedMedia => 6 * 3600,
             PeriodicTask::TrimMediaCache => 15 * 60,
+            PeriodicTask::NotifyEndedPolls => 60,
         }
     }
 

@@ -105,6 +105,10 @@ async fn run_periodic(state: &AppState, task: PeriodicTask) -> Result<()> {
                 crate::media::cleanup::remove_unattached(state, chrono::Duration::days(1)).await?;
             tracing::info!(removed, "removed unattached uploads");
         }
+        PeriodicTask::NotifyEndedPolls => {
+            let notified = crate::services::vote::notify_ended_polls(state).await?;
+            tracing::info!(notified, "notified ended polls");
+        }
         PeriodicTask::TrimMediaCache => {
             let trimmed = crate::media::cleanup::trim_cache(state).await?;
             tracing::info!(

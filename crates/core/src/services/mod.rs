@@ -20,5 +20,6 @@ pub mod resend_confirmation;
 pub mod reset_password;
 pub mod status_access;
 pub mod update_credentials;
+pub mod vote;
 
 pub mod compose;

@@ -35,6 +35,65 @@ pub struct NewPost {
     pub media_ids: Vec<i64>,
     /// The posting application.
     pub application_id: Option<i64>,
+    /// A poll to attach.
+    pub poll: Option<PollInput>,
+}
+
+/// A poll as a client sends it (`poll[options][]`, `poll[expires_in]`, …).
+#[derive(Debug, Clone, Default)]
+pub struct PollInput {
+    /// The choices.
+    pub options: Vec<String>,
+    /// Seconds until it closes.
+    pub expires_in: i64,
+    /// Several choices allowed.
+    pub multiple: bool,
+    /// Counts hidden until it ends.
+    pub hide_totals: bool,
+}
+
+/// Mastodon's poll limits.
+pub const MAX_POLL_OPTIONS: usize = 4;
+/// Longest poll option.
+pub const MAX_POLL_OPTION_CHARS: usize = 50;
+/// Shortest poll (5 minutes).
+pub const MIN_POLL_EXPIRY_SECS: i64 = 300;
+/// Longest poll (a month).
+pub const MAX_POLL_EXPIRY_SECS: i64 = 2_629_746;
+
+fn check_poll(poll: &PollInput, has_media: bool) -> Result<()> {
+    if has_media {
+        return Err(Error::validation("Cannot attach both media and a poll"));
+    }
+    if poll.options.len() < 2 {
+        return Err(Error::validation("Poll must have at least 2 options"));
+    }
+    if poll.options.len() > MAX_POLL_OPTIONS {
+        return Err(Error::validation(format!(
+            "Poll can't have more than {MAX_POLL_OPTIONS} options"
+        )));
+    }
+    if poll
+        .options
+        .iter()
+        .any(|o| o.trim().is_empty() || o.chars().count() > MAX_POLL_OPTION_CHARS)
+    {
+        return Err(Error::validation(format!(
+            "Poll options must be 1 to {MAX_POLL_OPTION_CHARS} characters"
+        )));
+    }
+    let mut unique = poll.options.clone();
+    unique.sort();
+    unique.dedup();
+    if unique.len() != poll.options.len() {
+        return Err(Error::validation("Poll options must be unique"));
+    }
+    if !(MIN_POLL_EXPIRY_SECS..=MAX_POLL_EXPIRY_SECS).contains(&poll.expires_in) {
+        return Err(Error::validation(
+            "Poll duration must be between 5 minutes and a month",
+        ));
+    }
+    Ok(())
 }
 
 /// Posts a status. With an idempotency key, a repeated request returns the
@@ -162,6 +221,9 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
         !post.media_ids.is_empty(),
     )?;
     check_media(state, author, &post.media_ids).await?;
+    if let Some(poll) = &post.poll {
+        check_poll(poll, !post.media_ids.is_empty())?;
+    }
     if let Some(lang) = &post.language {
         if lang.is_empty()
             || lang.len() > 8
@@ -215,6 +277,25 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
             )
             .await?;
             attach(conn, status.id, &composed, Attach::New).await?;
+            if let Some(poll) = &post.poll {
+                ferrodon_db::queries::polls::put_poll(
+                    conn,
+                    &ferrodon_db::queries::polls::NewPoll {
+                        status_id: status.id,
+                        account_id: author.id,
+                        options: poll.options.iter().map(|o| o.trim().to_owned()).collect(),
+                        tallies: vec![0; poll.options.len()],
+                        multiple: poll.multiple,
+                        hide_totals: poll.hide_totals,
+                        votes_count: 0,
+                        voters_count: 0,
+                        expires_at: Some(
+                            chrono::Utc::now() + chrono::Duration::seconds(poll.expires_in),
+                        ),
+                    },
+                )
+                .await?;
+            }
             if !post.media_ids.is_empty() {
                 let attached =
                     media::attach_to_status(conn, author.id, status.id, &post.media_ids).await?;

@@ -12,6 +12,7 @@ pub mod markers;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
+pub mod polls;
 pub mod profile_images;
 pub mod relays;
 pub mod reports;

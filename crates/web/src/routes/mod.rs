@@ -16,6 +16,7 @@ mod media;
 mod notifications;
 mod notifications_v2;
 mod oauth;
+mod polls;
 mod reports;
 mod search;
 mod statuses;
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     notifications::configure(cfg);
     markers::configure(cfg);
     media::configure(cfg);
+    polls::configure(cfg);
     system_files::configure(cfg);
     reports::configure(cfg);
     lists::configure(cfg);

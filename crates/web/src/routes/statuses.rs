@@ -95,9 +95,7 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:statuses"])?;
     let (user, account) = auth.0.require_user()?;
-    if params.get("poll").is_some() {
-        return Err(Error::validation("Polls are not supported by this server yet").into());
-    }
+    let poll = poll_param(&params)?;
     if params.nonempty("scheduled_at").is_some() {
         return Err(
             Error::validation("Scheduled statuses are not supported by this server yet").into(),
@@ -112,6 +110,7 @@ async fn create(
         in_reply_to_id: params.id("in_reply_to_id")?,
         media_ids: params.id_list("media_ids")?,
         application_id: auth.0.application_id,
+        poll,
     };
     let key = req
         .headers()
@@ -120,6 +119,43 @@ async fn create(
         .map(str::to_owned);
     let created = post_status(&state, user, account, post, key.as_deref()).await?;
     render_one(&state, created.id, Some(account.id)).await
+}
+
+/// `poll[options][]`, `poll[expires_in]`, `poll[multiple]`, `poll[hide_totals]`.
+fn poll_param(
+    params: &Params,
+) -> ApiResult<Option<ferrodon_core::services::post_status::PollInput>> {
+    let Some(poll) = params.get("poll") else {
+        return Ok(None);
+    };
+    let options: Vec<String> = match poll.get("options") {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(serde_json::Value::Object(map)) => map
+            .values()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let expires_in = match poll.get("expires_in") {
+        Some(serde_json::Value::Number(n)) => n.as_i64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| Error::validation("Poll expires_in must be a number of seconds"))?;
+    let flag = |name: &str| {
+        poll.get(name)
+            .and_then(crate::extract::params_bool)
+            .unwrap_or(false)
+    };
+    Ok(Some(ferrodon_core::services::post_status::PollInput {
+        options,
+        expires_in,
+        multiple: flag("multiple"),
+        hide_totals: flag("hide_totals"),
+    }))
 }
 
 async fn index(
@@ -174,7 +210,7 @@ async fn update(
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     if params.get("poll").is_some() {
-        return Err(Error::validation("Polls are not supported by this server yet").into());
+        return Err(Error::validation("Editing polls is not supported by this server yet").into());
     }
     edit_status(
         &state,

@@ -1,0 +1,2 @@
+DROP TABLE poll_votes;
+DROP TABLE polls;
