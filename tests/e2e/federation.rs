@@ -19,6 +19,32 @@ fn domain(app: &TestApp) -> String {
     app.base_url.trim_start_matches("http://").to_owned()
 }
 
+/// Finds `username@domain` from `app` (WebFinger, `resolve=true`), follows
+/// it and waits until the remote server accepted; the account's id on `app`.
+async fn follow_remote(app: &TestApp, token: &str, username: &str, domain: &str) -> String {
+    let found = json_of(
+        app.get(
+            &format!("/api/v2/search?q=@{username}@{domain}&resolve=true&type=accounts"),
+            token,
+        )
+        .await,
+    )
+    .await;
+    let id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
+    app.post_form(&format!("/api/v1/accounts/{id}/follow"), token, &[])
+        .await;
+    within("the follow to be accepted", || async {
+        let rel = json_of(
+            app.get(&format!("/api/v1/accounts/relationships?id[]={id}"), token)
+                .await,
+        )
+        .await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    id
+}
+
 /// Posts a status through the client API; its JSON.
 async fn post_status(app: &TestApp, token: &str, form: &[(&str, &str)]) -> Value {
     json_of(app.post_form("/api/v1/statuses", token, form).await).await
@@ -632,21 +658,7 @@ async fn blocks_federate_and_blocked_domains_get_nothing() {
     let (_, alice, alice_token) = local_user(&a.state, "alice").await;
     let (_, bob, bob_token) = local_user(&b.state, "bob").await;
     let b_domain = domain(&b);
-    let found = json_of(
-        a.get(
-            &format!("/api/v2/search?q=@bob@{b_domain}&resolve=true&type=accounts"),
-            &alice_token,
-        )
-        .await,
-    )
-    .await;
-    let bob_on_a_id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
-    a.post_form(
-        &format!("/api/v1/accounts/{bob_on_a_id}/follow"),
-        &alice_token,
-        &[],
-    )
-    .await;
+    let bob_on_a_id = follow_remote(&a, &alice_token, "bob", &b_domain).await;
     let relationship = |id: String| {
         let a = &a;
         let token = alice_token.clone();
@@ -1121,21 +1133,7 @@ async fn moves_carry_followers_and_featured_collections_sync() {
     let (_, alice, alice_token) = local_user(&a.state, "alice").await;
     let (_, bob, bob_token) = local_user(&b.state, "bob").await;
     let b_domain = domain(&b);
-    let found = json_of(
-        a.get(
-            &format!("/api/v2/search?q=@bob@{b_domain}&resolve=true&type=accounts"),
-            &alice_token,
-        )
-        .await,
-    )
-    .await;
-    let bob_on_a_id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
-    a.post_form(
-        &format!("/api/v1/accounts/{bob_on_a_id}/follow"),
-        &alice_token,
-        &[],
-    )
-    .await;
+    let bob_on_a_id = follow_remote(&a, &alice_token, "bob", &b_domain).await;
     within("the follow", || async {
         let rel = json_of(
             a.get(

@@ -67,21 +67,26 @@ pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result
     store_actor(state, &actor, uri).await
 }
 
-/// Fetches and parses an actor document (signed by the instance actor).
-pub async fn fetch_actor(state: &AppState, uri: &str) -> Result<Box<Actor>> {
-    super::domains::ensure_not_suspended(state, uri).await?;
+/// Fetches any ActivityPub document (signed by the instance actor), unless
+/// its server is blocked, and parses it within the document limits.
+pub async fn fetch_document(state: &AppState, url: &str) -> Result<Document> {
+    super::domains::ensure_not_suspended(state, url).await?;
     let signer = instance_actor(state).await?;
-    let value = signed_fetch(state, &signer, uri)
+    let value = signed_fetch(state, &signer, url)
         .await
         .map_err(federation_error)?;
     let bytes = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
-    match parse_document(&bytes, limits()) {
-        Ok(Document::Actor(actor)) => Ok(actor),
-        Ok(other) => Err(Error::validation(format!(
+    parse_document(&bytes, limits()).map_err(|e| Error::validation(format!("{url}: {e}")))
+}
+
+/// Fetches and parses an actor document (signed by the instance actor).
+pub async fn fetch_actor(state: &AppState, uri: &str) -> Result<Box<Actor>> {
+    match fetch_document(state, uri).await? {
+        Document::Actor(actor) => Ok(actor),
+        other => Err(Error::validation(format!(
             "{uri} is a {}, not an actor",
             other.class().name()
         ))),
-        Err(e) => Err(Error::validation(format!("{uri}: {e}"))),
     }
 }
 

@@ -1,14 +1,12 @@
 //! Resolving a URL someone pasted into search (`resolve=true`): a remote
 //! actor or note is fetched (signed by the instance actor), checked and
 //! stored; our own URLs are looked up locally.
-use ferrodon_apub::activitypub::{parse_document, Document};
+use ferrodon_apub::activitypub::Document;
 use ferrodon_db::models::{Account, Status};
 use ferrodon_db::queries::{accounts, statuses};
 
-use super::actors::{authority_of, limits, resolve_actor, same_authority, store_actor};
-use super::client::signed_fetch;
+use super::actors::{authority_of, fetch_document, resolve_actor, same_authority, store_actor};
 use super::ingress::{check_note_author, store_note};
-use super::instance_actor::instance_actor;
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
@@ -48,13 +46,7 @@ async fn resolve(state: &AppState, url: &str, with_replies: bool) -> Result<Opti
             return Ok(Some(Resolved::Status(status)));
         }
     }
-    super::domains::ensure_not_suspended(state, url).await?;
-    let signer = instance_actor(state).await?;
-    let value = signed_fetch(state, &signer, url)
-        .await
-        .map_err(|e| Error::Validation(e.to_string()))?;
-    let bytes = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
-    match parse_document(&bytes, limits()) {
+    match fetch_document(state, url).await {
         Ok(Document::Actor(actor)) => Ok(Some(Resolved::Account(
             store_actor(state, &actor, url).await?,
         ))),
@@ -85,7 +77,7 @@ async fn resolve(state: &AppState, url: &str, with_replies: bool) -> Result<Opti
             Ok(stored.map(Resolved::Status))
         }
         Ok(_) => Ok(None),
-        Err(e) => Err(Error::validation(format!("{url}: {e}"))),
+        Err(e) => Err(e),
     }
 }
 
@@ -93,16 +85,9 @@ async fn fetch_collection(
     state: &AppState,
     url: &str,
 ) -> Result<Option<ferrodon_apub::activitypub::Collection>> {
-    super::domains::ensure_not_suspended(state, url).await?;
-    let signer = instance_actor(state).await?;
-    let value = signed_fetch(state, &signer, url)
-        .await
-        .map_err(|e| Error::Validation(e.to_string()))?;
-    let bytes = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
-    match parse_document(&bytes, limits()) {
-        Ok(Document::Collection(collection)) => Ok(Some(*collection)),
-        Ok(_) => Ok(None),
-        Err(e) => Err(Error::validation(format!("{url}: {e}"))),
+    match fetch_document(state, url).await? {
+        Document::Collection(collection) => Ok(Some(*collection)),
+        _ => Ok(None),
     }
 }
 

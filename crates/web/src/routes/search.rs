@@ -106,7 +106,7 @@ async fn resolve_url_for(
             Ok((Vec::new(), rendered))
         }
         Ok(None) => Ok((Vec::new(), Vec::new())),
-        Err(e @ ferrodon_core::Error::Unavailable(_)) => Err(e.into()),
+        // Unreachable, refused, not ActivityPub: nothing found, as Mastodon answers.
         Err(e) => {
             tracing::info!(%url, error = %e, "could not resolve");
             Ok((Vec::new(), Vec::new()))
