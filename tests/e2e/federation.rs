@@ -146,6 +146,22 @@ async fn actors_and_notes_are_served_with_content_negotiation() {
     .await;
     assert_eq!(outbox["orderedItems"][0]["type"], "Create");
     assert_eq!(outbox["orderedItems"][0]["object"]["id"], note["id"]);
+    // Outboxes page by max_id, 20 at a time.
+    for i in 0..20 {
+        post_status(&app, &token, &[("status", &format!("filler {i}"))]).await;
+    }
+    let first = fetch_ap(
+        &app,
+        format!("{}/users/alice/outbox?page=true", app.base_url),
+    )
+    .await;
+    assert_eq!(first["orderedItems"].as_array().unwrap().len(), 20);
+    let next = first["next"].as_str().unwrap().to_owned();
+    let second = fetch_ap(&app, next).await;
+    let rest = second["orderedItems"].as_array().unwrap();
+    assert_eq!(rest.len(), 1, "{second}");
+    assert_eq!(rest[0]["object"]["id"], note["id"]);
+    assert!(second.get("next").is_none());
     let instance_actor = json_of(
         app.client
             .get(format!("{}/actor", app.base_url))

@@ -102,8 +102,14 @@ pub async fn status(
     Ok(Some(note))
 }
 
-/// The outbox: its size, and with `page` the latest public statuses as `Create`s.
-pub async fn outbox(state: &AppState, username: &str, page: bool) -> Result<Option<Value>> {
+/// The outbox: its size, and with `page` public statuses as `Create`s,
+/// newest first, older than `max_id` when given, with a `next` link.
+pub async fn outbox(
+    state: &AppState,
+    username: &str,
+    page: bool,
+    max_id: Option<i64>,
+) -> Result<Option<Value>> {
     let mut conn = state.conn().await?;
     let Some(account) = local_account(&mut conn, username).await? else {
         return Ok(None);
@@ -116,12 +122,18 @@ pub async fn outbox(state: &AppState, username: &str, page: bool) -> Result<Opti
             Some(Value::String(format!("{id}?page=true"))),
         )));
     }
-    let request = Page::new(None, None, None, Some(PAGE_SIZE), PAGE_SIZE, PAGE_SIZE);
+    let request = Page::new(max_id, None, None, Some(PAGE_SIZE), PAGE_SIZE, PAGE_SIZE);
     let filter = AccountStatusesFilter {
         exclude_reblogs: true,
         ..AccountStatusesFilter::default()
     };
     let ids = list_account_statuses(&mut conn, account.id, None, &filter, &request).await?;
+    let next = (ids.len() as i64 == PAGE_SIZE)
+        .then(|| {
+            ids.last()
+                .map(|last| format!("{id}?page=true&max_id={last}"))
+        })
+        .flatten();
     let views = load_status_views(&mut conn, &ids, None).await?;
     let mut items = Vec::new();
     for view in views
@@ -131,12 +143,11 @@ pub async fn outbox(state: &AppState, username: &str, page: bool) -> Result<Opti
         let note = note_of(&mut conn, state, view).await?;
         items.push(create_of(&view.status, &account.uri, note));
     }
-    Ok(Some(documents::collection_page(
-        &format!("{id}?page=true"),
-        &id,
-        items,
-        None,
-    )))
+    let this = match max_id {
+        Some(max) => format!("{id}?page=true&max_id={max}"),
+        None => format!("{id}?page=true"),
+    };
+    Ok(Some(documents::collection_page(&this, &id, items, next)))
 }
 
 /// Followers or following: the count, and with `page` the first actor ids
@@ -146,6 +157,7 @@ pub async fn relationships(
     username: &str,
     followers: bool,
     page: bool,
+    max_id: Option<i64>,
 ) -> Result<Option<Value>> {
     let mut conn = state.conn().await?;
     let Some(account) = local_account(&mut conn, username).await? else {
@@ -170,22 +182,28 @@ pub async fn relationships(
             first,
         )));
     }
-    let request = Page::new(None, None, None, Some(40), 40, 40);
+    let request = Page::new(max_id, None, None, Some(40), 40, 40);
     let members = if followers {
         follows::list_followers(&mut conn, account.id, &request).await?
     } else {
         follows::list_following(&mut conn, account.id, &request).await?
     };
+    let next = (members.len() == 40)
+        .then(|| {
+            members
+                .last()
+                .map(|(cursor, _)| format!("{id}?page=1&max_id={cursor}"))
+        })
+        .flatten();
     let items = members
         .into_iter()
         .map(|(_, a)| Value::String(a.uri))
         .collect();
-    Ok(Some(documents::collection_page(
-        &format!("{id}?page=1"),
-        &id,
-        items,
-        None,
-    )))
+    let this = match max_id {
+        Some(max) => format!("{id}?page=1&max_id={max}"),
+        None => format!("{id}?page=1"),
+    };
+    Ok(Some(documents::collection_page(&this, &id, items, next)))
 }
 
 /// A note's replies written here: the collection, and with `page` their ids.

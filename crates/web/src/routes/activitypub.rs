@@ -99,6 +99,7 @@ async fn actor(
 #[derive(Deserialize)]
 struct PageQuery {
     page: Option<String>,
+    max_id: Option<i64>,
 }
 
 async fn outbox(
@@ -108,7 +109,7 @@ async fn outbox(
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     fetch_signer(&state, &req).await?;
-    found(publish::outbox(&state, &path, query.page.is_some()).await?)
+    found(publish::outbox(&state, &path, query.page.is_some(), query.max_id).await?)
 }
 
 async fn followers(
@@ -118,7 +119,7 @@ async fn followers(
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     fetch_signer(&state, &req).await?;
-    found(publish::relationships(&state, &path, true, query.page.is_some()).await?)
+    found(publish::relationships(&state, &path, true, query.page.is_some(), query.max_id).await?)
 }
 
 async fn following(
@@ -128,7 +129,7 @@ async fn following(
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     fetch_signer(&state, &req).await?;
-    found(publish::relationships(&state, &path, false, query.page.is_some()).await?)
+    found(publish::relationships(&state, &path, false, query.page.is_some(), query.max_id).await?)
 }
 
 async fn featured(
