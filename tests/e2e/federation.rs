@@ -1377,3 +1377,42 @@ async fn custom_emojis_of_remote_posts_are_shown() {
         format!("{}/emoji/blobcat.png", b.base_url)
     );
 }
+
+#[tokio::test]
+async fn silenced_domains_stay_off_public_timelines() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, _, alice_token) = local_user(&a.state, "alice").await;
+    let (_, _, bob_token) = local_user(&b.state, "bob").await;
+    let post = post_status(&b, &bob_token, &[("status", "Loud post")]).await;
+    let uri = post["uri"].as_str().unwrap().to_owned();
+    let found = json_of(
+        a.get(
+            &format!("/api/v2/search?q={uri}&resolve=true"),
+            &alice_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found["statuses"].as_array().unwrap().len(), 1);
+    let on_public = || async {
+        let public = json_of(a.get("/api/v1/timelines/public", &alice_token).await).await;
+        public
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["uri"] == uri.as_str())
+    };
+    assert!(on_public().await);
+    let out = a.ctl(&["domains", "block", &domain(&b), "--severity", "silence"]);
+    assert!(out.contains("Silenced 1 accounts"), "{out}");
+    assert!(!on_public().await);
+    // Still reachable directly.
+    let id = found["statuses"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        a.get(&format!("/api/v1/statuses/{id}"), &alice_token)
+            .await
+            .status(),
+        200
+    );
+}

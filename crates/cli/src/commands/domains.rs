@@ -74,6 +74,9 @@ pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
             if block.is_suspend() {
                 let n = domain_blocks::suspend_accounts_of_domain(&mut conn, &domain).await?;
                 println!("Suspended {n} accounts of {domain} and ended their follows");
+            } else if block.severity == "silence" {
+                let n = domain_blocks::silence_accounts_of_domain(&mut conn, &domain).await?;
+                println!("Silenced {n} accounts of {domain}");
             }
         }
         DomainsCommand::Unblock { domain } => {

@@ -125,7 +125,7 @@ pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) ->
     let profile = RemoteProfile {
         account: NewAccount {
             username,
-            domain: Some(host),
+            domain: Some(host.clone()),
             display_name: actor
                 .name
                 .clone()
@@ -151,7 +151,14 @@ pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) ->
     };
     let mut conn = state.conn().await?;
     super::emojis::learn(&mut conn, &actor.id, actor.tag.iter()).await?;
-    let account = accounts::upsert_remote_account(&mut conn, &profile).await?;
+    let mut account = accounts::upsert_remote_account(&mut conn, &profile).await?;
+    let silenced_domain = ferrodon_db::queries::domain_blocks::find_block_for(&mut conn, &host)
+        .await?
+        .is_some_and(|b| b.severity == "silence");
+    if silenced_domain && account.silenced_at.is_none() {
+        ferrodon_db::queries::domain_blocks::silence_account(&mut conn, account.id).await?;
+        account = accounts::get_account_by_id(&mut conn, account.id).await?;
+    }
     drop(conn);
     let images = Job::CacheAccountImages {
         account_id: account.id,

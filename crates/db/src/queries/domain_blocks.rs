@@ -103,6 +103,33 @@ pub async fn find_block_for(conn: &mut Conn, domain: &str) -> Result<Option<Doma
         .optional()?)
 }
 
+/// Silences every account of a domain (and its subdomains); returns how many.
+pub async fn silence_accounts_of_domain(conn: &mut Conn, domain: &str) -> Result<usize> {
+    let domain = domain.to_ascii_lowercase();
+    let matches = sql::<Bool>("(lower(accounts.domain) = ")
+        .bind::<Text, _>(domain.clone())
+        .sql(" OR lower(accounts.domain) LIKE '%.' || ")
+        .bind::<Text, _>(domain)
+        .sql(")");
+    Ok(diesel::update(accounts::table)
+        .filter(accounts::domain.is_not_null())
+        .filter(accounts::silenced_at.is_null())
+        .filter(matches)
+        .set(accounts::silenced_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?)
+}
+
+/// Marks one account silenced (a new account of a silenced domain).
+pub async fn silence_account(conn: &mut Conn, id: i64) -> Result<()> {
+    diesel::update(accounts::table.find(id))
+        .filter(accounts::silenced_at.is_null())
+        .set(accounts::silenced_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Suspends every account of a domain (and its subdomains) and ends their
 /// follows; returns how many accounts were suspended.
 pub async fn suspend_accounts_of_domain(conn: &mut Conn, domain: &str) -> Result<usize> {

@@ -218,7 +218,8 @@ pub async fn list_public_timeline(
         .filter(statuses::visibility.eq(0))
         .filter(statuses::reblog_of_id.is_null())
         .filter(statuses::local.eq_any(locality.admits()))
-        .filter(has_media(only_media));
+        .filter(has_media(only_media))
+        .filter(not_silenced());
     Ok(match viewer {
         Some(v) => {
             let query = hide_for_viewer!(query, v);
@@ -247,7 +248,8 @@ pub async fn list_tag_timeline(
         .filter(statuses::reblog_of_id.is_null())
         .filter(statuses::local.eq_any(locality.admits()))
         .filter(statuses::id.eq_any(tagged))
-        .filter(has_media(only_media));
+        .filter(has_media(only_media))
+        .filter(not_silenced());
     Ok(match viewer {
         Some(v) => {
             let query = hide_for_viewer!(query, v);
@@ -268,6 +270,13 @@ pub struct AccountStatusesFilter {
     pub tagged: Option<String>,
     /// Only statuses with media attachments.
     pub only_media: bool,
+}
+
+/// Public timelines leave out silenced accounts (by a moderator or a domain block).
+fn not_silenced() -> diesel::expression::SqlLiteral<Bool> {
+    sql::<Bool>(
+        "NOT EXISTS (SELECT 1 FROM accounts sa WHERE sa.id = statuses.account_id AND sa.silenced_at IS NOT NULL)",
+    )
 }
 
 /// `only_media`: statuses with at least one attachment (or, when off, all).
