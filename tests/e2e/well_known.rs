@@ -106,3 +106,65 @@ async fn nodeinfo_and_host_meta() {
         app.base_url
     )));
 }
+
+#[tokio::test]
+async fn nodeinfo_2_1_host_meta_json_and_the_instance_actor() {
+    let app = TestApp::spawn().await;
+    let discovery: serde_json::Value = app
+        .client
+        .get(format!("{}/.well-known/nodeinfo", app.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let links = discovery["links"].as_array().unwrap();
+    assert!(links
+        .iter()
+        .any(|l| l["href"].as_str().unwrap().ends_with("/nodeinfo/2.1")));
+    let info: serde_json::Value = app
+        .client
+        .get(format!("{}/nodeinfo/2.1", app.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["version"], "2.1");
+    assert_eq!(info["software"]["name"], "ferrodon");
+    let jrd: serde_json::Value = app
+        .client
+        .get(format!("{}/.well-known/host-meta.json", app.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(jrd["links"][0]["template"]
+        .as_str()
+        .unwrap()
+        .contains("/.well-known/webfinger?resource={uri}"));
+    let domain = app.base_url.trim_start_matches("http://");
+    let actor: serde_json::Value = app
+        .client
+        .get(format!(
+            "{}/.well-known/webfinger?resource=acct:{domain}@{domain}",
+            app.base_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let self_link = actor["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "self")
+        .unwrap();
+    assert_eq!(self_link["href"], format!("{}/actor", app.base_url));
+}

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// The schema URL of NodeInfo 2.0, used as `rel` in the discovery document.
 pub const NODEINFO_2_0_REL: &str = "http://nodeinfo.diaspora.software/ns/schema/2.0";
+/// The schema URL of NodeInfo 2.1.
+pub const NODEINFO_2_1_REL: &str = "http://nodeinfo.diaspora.software/ns/schema/2.1";
 
 /// `/.well-known/nodeinfo`: where the NodeInfo documents are.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +43,12 @@ pub struct NodeInfo {
 pub struct Software {
     pub name: String,
     pub version: String,
+    /// NodeInfo 2.1: the source repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// NodeInfo 2.1: the project's home page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
 }
 
 /// Services bridged to (none).

@@ -63,7 +63,8 @@ impl Resource {
         let valid_user = !username.is_empty()
             && username
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+                // `:` only for the instance actor, named after a domain with a port.
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | ':'));
         if !valid_user || domain.is_empty() || domain.contains('@') || domain.contains('/') {
             return None;
         }

@@ -18,7 +18,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/.well-known/webfinger", web::get().to(webfinger))
         .route("/.well-known/host-meta", web::get().to(host_meta))
         .route("/.well-known/nodeinfo", web::get().to(nodeinfo_discovery))
-        .route("/nodeinfo/2.0", web::get().to(nodeinfo_document));
+        .route("/.well-known/host-meta.json", web::get().to(host_meta_json))
+        .route(
+            "/nodeinfo/2.0",
+            web::get().to(|s| nodeinfo_document(s, "2.0")),
+        )
+        .route(
+            "/nodeinfo/2.1",
+            web::get().to(|s| nodeinfo_document(s, "2.1")),
+        );
 }
 
 async fn webfinger(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
@@ -80,29 +88,53 @@ async fn host_meta(state: web::Data<AppState>) -> HttpResponse {
         ))
 }
 
+/// host-meta as JSON (JRD), for clients that ask for it.
+async fn host_meta_json(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(JRD_CONTENT_TYPE)
+        .json(json!({
+            "links": [{
+                "rel": "lrdd",
+                "template": format!("{}/.well-known/webfinger?resource={{uri}}", state.config.base_url()),
+            }]
+        }))
+}
+
 async fn nodeinfo_discovery(state: web::Data<AppState>) -> HttpResponse {
+    let base = state.config.base_url();
     HttpResponse::Ok().json(Discovery {
-        links: vec![DiscoveryLink {
-            rel: nodeinfo::NODEINFO_2_0_REL.into(),
-            href: format!("{}/nodeinfo/2.0", state.config.base_url()),
-        }],
+        links: vec![
+            DiscoveryLink {
+                rel: nodeinfo::NODEINFO_2_0_REL.into(),
+                href: format!("{base}/nodeinfo/2.0"),
+            },
+            DiscoveryLink {
+                rel: nodeinfo::NODEINFO_2_1_REL.into(),
+                href: format!("{base}/nodeinfo/2.1"),
+            },
+        ],
     })
 }
 
-async fn nodeinfo_document(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+async fn nodeinfo_document(
+    state: web::Data<AppState>,
+    version: &'static str,
+) -> ApiResult<HttpResponse> {
     let open = registrations_mode(&state).await? != RegistrationsMode::Closed;
     let mut conn = state.conn().await?;
     let (users_total, local_posts, active_month) = instance_counts(&mut conn).await?;
     let active_halfyear = users::count_active_users(&mut conn, 180).await?;
     Ok(HttpResponse::Ok()
-        .content_type(
-            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"",
-        )
+        .content_type(format!(
+            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/{version}#\""
+        ))
         .json(NodeInfo {
-            version: "2.0".into(),
+            version: version.into(),
             software: Software {
                 name: "ferrodon".into(),
                 version: FERRODON_VERSION.into(),
+                repository: None,
+                homepage: None,
             },
             protocols: vec!["activitypub".into()],
             services: Default::default(),
