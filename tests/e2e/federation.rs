@@ -955,6 +955,8 @@ struct FakeRelay {
     base: String,
     key: PrivateKey,
     received: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    /// POSTs answered 401 (only with `rfc9421_only`).
+    refused: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FakeRelay {
@@ -964,6 +966,16 @@ impl FakeRelay {
 
     /// A remote actor of `kind` named `username`, with extra actor fields.
     async fn start_as(kind: &str, username: &str, extra: Value) -> FakeRelay {
+        FakeRelay::start_with(kind, username, extra, false).await
+    }
+
+    /// A relay that, like a strict RFC 9421 server, answers 401 to
+    /// draft-cavage signatures (no `Signature-Input`).
+    async fn start_rfc9421_only() -> FakeRelay {
+        FakeRelay::start_with("Application", "relay", json!({}), true).await
+    }
+
+    async fn start_with(kind: &str, username: &str, extra: Value, rfc9421_only: bool) -> FakeRelay {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -986,10 +998,13 @@ impl FakeRelay {
         let actor = actor.to_string();
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let store = received.clone();
+        let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let refusals = refused.clone();
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
                 let actor = actor.clone();
                 let store = store.clone();
+                let refusals = refusals.clone();
                 tokio::spawn(async move {
                     let mut data = Vec::new();
                     let mut buf = [0u8; 8192];
@@ -1019,6 +1034,13 @@ impl FakeRelay {
                                         "HTTP/1.1 200 OK\r\nContent-Type: application/activity+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{actor}",
                                         actor.len()
                                     )
+                                } else if rfc9421_only
+                                    && !text[..end]
+                                        .to_ascii_lowercase()
+                                        .contains("signature-input:")
+                                {
+                                    refusals.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                                    "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
                                 } else {
                                     if let Ok(value) = serde_json::from_slice::<Value>(body) {
                                         store.lock().unwrap().push(value);
@@ -1037,6 +1059,7 @@ impl FakeRelay {
             base,
             key,
             received,
+            refused,
         }
     }
 
@@ -1415,4 +1438,96 @@ async fn silenced_domains_stay_off_public_timelines() {
             .status(),
         200
     );
+}
+
+#[tokio::test]
+async fn deliveries_retry_with_rfc9421_and_rfc9421_deliveries_are_accepted() {
+    let a = instance().await;
+    let b = instance().await;
+    // A peer that refuses draft-cavage gets the same activity signed with RFC 9421.
+    let strict = FakeRelay::start_rfc9421_only().await;
+    a.ctl(&["relays", "add", &format!("{}/inbox", strict.base)]);
+    within("the follow, on the second try", || async {
+        strict.received("Follow").first().cloned()
+    })
+    .await;
+    assert_eq!(strict.refused.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // An RFC 9421 delivery to us is verified too.
+    let (_, alice, _) = local_user(&a.state, "alice").await;
+    let (_, bob, _) = local_user(&b.state, "bob").await;
+    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let inbox = format!("{}/inbox", a.base_url);
+    let body = serde_json::to_vec(&json!({
+        "id": format!("{}#follows/9421", bob.uri),
+        "type": "Follow",
+        "actor": bob.uri,
+        "object": alice.uri,
+    }))
+    .unwrap();
+    let key_id = format!("{}#main-key", bob.uri);
+    let headers = Signer {
+        key_id: &key_id,
+        key: &key,
+    }
+    .sign(
+        SignatureFormat::Rfc9421,
+        "POST",
+        &url::Url::parse(&inbox).unwrap(),
+        Some(&body),
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert!(headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Signature-Input")));
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 202);
+}
+
+#[tokio::test]
+async fn rotated_keys_are_fetched_again() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, alice, _) = local_user(&a.state, "alice").await;
+    let (_, bob, _) = local_user(&b.state, "bob").await;
+    let inbox = format!("{}/inbox", a.base_url);
+    let follow = |n: u32| {
+        serde_json::to_vec(&json!({
+            "id": format!("{}#follows/rot{n}", bob.uri),
+            "type": "Follow",
+            "actor": bob.uri,
+            "object": alice.uri,
+        }))
+        .unwrap()
+    };
+    let key_id = format!("{}#main-key", bob.uri);
+    let old = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let body = follow(1);
+    let headers = signed_headers(&old, &key_id, &inbox, &body, chrono::Utc::now());
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 202);
+
+    // B rotates bob's key; A still has the old one stored.
+    let fresh = ferrodon_core::apub::signatures::keys::generate_rsa_key_pair().unwrap();
+    {
+        use ferrodon_core::db::diesel::prelude::*;
+        use ferrodon_core::db::diesel_async::RunQueryDsl;
+        use ferrodon_core::db::schema::accounts::dsl as acc;
+        let mut conn = b.state.conn().await.unwrap();
+        ferrodon_core::db::diesel::update(acc::accounts.find(bob.id))
+            .set((
+                acc::public_key.eq(&fresh.public_key_pem),
+                acc::private_key.eq(Some(&fresh.private_key_pem)),
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let new = PrivateKey::from_pem(&fresh.private_key_pem).unwrap();
+    let body = follow(2);
+    let headers = signed_headers(&new, &key_id, &inbox, &body, chrono::Utc::now());
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 202);
+    // And the old key no longer works.
+    let body = follow(3);
+    let headers = signed_headers(&old, &key_id, &inbox, &body, chrono::Utc::now());
+    assert_eq!(post_signed(&a, &headers, body).await.status(), 401);
 }
