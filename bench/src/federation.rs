@@ -118,6 +118,61 @@ fn cpu_secs(pid: u32) -> f64 {
     (ticks(11) + ticks(12)) / clock_ticks()
 }
 
+/// CPU seconds used so far by every process with this command name
+/// (`postgres`, `redis-server`).
+fn cpu_of_named(name: &str) -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .map(cpu_secs)
+        .sum()
+}
+
+/// Where the CPU went over a stretch of time: cores used by each part.
+struct CpuSplit {
+    started: Instant,
+    at_start: Vec<f64>,
+    pids: Vec<Option<u32>>,
+}
+
+impl CpuSplit {
+    /// The parts: our processes by pid, PostgreSQL, Redis, this process and
+    /// the whole machine.
+    fn start(pids: &[Option<u32>]) -> CpuSplit {
+        let mut split = CpuSplit {
+            started: Instant::now(),
+            at_start: Vec::new(),
+            pids: pids.to_vec(),
+        };
+        split.at_start = split.now();
+        split
+    }
+
+    fn now(&self) -> Vec<f64> {
+        let mut v: Vec<f64> = self.pids.iter().map(|p| p.map_or(0.0, cpu_secs)).collect();
+        v.push(cpu_of_named("postgres"));
+        v.push(cpu_of_named("redis-server"));
+        v.push(cpu_secs(std::process::id()));
+        v.push(machine_busy_secs());
+        v
+    }
+
+    /// Cores used by each part since `start`.
+    fn cores(&self) -> Vec<f64> {
+        let wall = self.started.elapsed().as_secs_f64();
+        self.now()
+            .iter()
+            .zip(&self.at_start)
+            .map(|(end, start)| (end - start) / wall)
+            .collect()
+    }
+}
+
 /// Busy CPU seconds of the whole machine so far (all cores).
 fn machine_busy_secs() -> f64 {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
@@ -522,6 +577,18 @@ fn pgbench(clients: usize) -> f64 {
         .unwrap_or_else(|| panic!("no tps in pgbench's output: {text}"))
 }
 
+fn refused(f: &Fired) -> String {
+    if f.other.is_empty() {
+        "0".to_owned()
+    } else {
+        f.other
+            .iter()
+            .map(|(c, k)| format!("{k}×{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 async fn ingest(state: &AppState) {
     let n = env_or("BENCH_REQUESTS", 20_000);
     let senders = env_or("BENCH_SENDERS", 1_000);
@@ -541,7 +608,9 @@ async fn ingest(state: &AppState) {
     let inbox = format!("http://127.0.0.1:{port}/inbox");
     let inbox_url = url::Url::parse(&inbox).unwrap();
 
+    let split = CpuSplit::start(&[]);
     let tps = pgbench(ingress_concurrency);
+    let pgbench_cpu = split.cores();
 
     // 1. The web process alone: accept, queue, answer.
     eprintln!("signing {n} deliveries...");
@@ -550,20 +619,19 @@ async fn ingest(state: &AppState) {
     let signing = started.elapsed();
     let before = remote_statuses();
     let done_before = queue::stats(state, Queue::Ingress).await.unwrap().done;
-    let (web_cpu, busy) = (cpu_secs(web_pid), machine_busy_secs());
+    let split = CpuSplit::start(&[Some(web_pid), None]);
     let fired = fire(&inbox, batch, connections).await;
-    let web_cores = (cpu_secs(web_pid) - web_cpu) / fired.took.as_secs_f64();
-    let busy_cores = (machine_busy_secs() - busy) / fired.took.as_secs_f64();
+    let accept_cpu = split.cores();
     let accept_rate = fired.accepted as f64 / fired.took.as_secs_f64();
 
     // 2. Release ingress workers drain that backlog.
     let worker = spawn("ferrodon-ingress", &[]);
-    let (worker_pid, worker_cpu, busy) = (worker.id(), 0.0, machine_busy_secs());
+    let worker_pid = worker.id();
+    let split = CpuSplit::start(&[Some(web_pid), Some(worker_pid)]);
     let started = Instant::now();
     wait_for_statuses(state, done_before, fired.accepted, before + fired.accepted).await;
     let drain = started.elapsed();
-    let drain_worker_cores = (cpu_secs(worker_pid) - worker_cpu) / drain.as_secs_f64();
-    let drain_busy = (machine_busy_secs() - busy) / drain.as_secs_f64();
+    let drain_cpu = split.cores();
     let persist_rate = fired.accepted as f64 / drain.as_secs_f64();
 
     // 3. Both at once: accept and store, timed until the last row.
@@ -571,17 +639,14 @@ async fn ingest(state: &AppState) {
     let batch = presign_all(&keys, senders, tags, &inbox_url, "b", n);
     let before = remote_statuses();
     let done_before = queue::stats(state, Queue::Ingress).await.unwrap().done;
-    let (web_cpu, worker_cpu, busy) =
-        (cpu_secs(web_pid), cpu_secs(worker_pid), machine_busy_secs());
+    let split = CpuSplit::start(&[Some(web_pid), Some(worker_pid)]);
     let started = Instant::now();
     let both = fire(&inbox, batch, connections).await;
     wait_for_statuses(state, done_before, both.accepted, before + both.accepted).await;
     let end_to_end = started.elapsed();
+    let both_cpu = split.cores();
     let both_accept_rate = both.accepted as f64 / both.took.as_secs_f64();
     let both_rate = both.accepted as f64 / end_to_end.as_secs_f64();
-    let both_web = (cpu_secs(web_pid) - web_cpu) / end_to_end.as_secs_f64();
-    let both_worker = (cpu_secs(worker_pid) - worker_cpu) / end_to_end.as_secs_f64();
-    let both_busy = (machine_busy_secs() - busy) / end_to_end.as_secs_f64();
     stop(worker);
     stop(web);
 
@@ -590,19 +655,8 @@ async fn ingest(state: &AppState) {
         "signed {n} in {:.1} s; ingress queue after: {stats:?}",
         signing.as_secs_f64()
     );
-    let refused = |f: &Fired| {
-        if f.other.is_empty() {
-            "0".to_owned()
-        } else {
-            f.other
-                .iter()
-                .map(|(c, k)| format!("{k}×{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
     println!(
-        "{n} signed Create(Note) deliveries per phase from {senders} senders ({key_count} RSA-2048 keys), {} hashtags, {connections} connections, ferrodon-web WEB_CONCURRENCY={}, ferrodon-ingress FERRODON_WORKER_CONCURRENCY={ingress_concurrency}",
+        "{n} signed Create(Note) deliveries per phase from {senders} senders ({key_count} RSA-2048 keys), {} hashtags, {connections} connections, ferrodon-web WEB_CONCURRENCY={}, one ferrodon-ingress FERRODON_WORKER_CONCURRENCY={ingress_concurrency}",
         match tags {
             0 => "no".to_owned(),
             1 => "one shared".to_owned(),
@@ -611,25 +665,53 @@ async fn ingest(state: &AppState) {
         env("WEB_CONCURRENCY")
     );
     println!();
-    println!("| phase | time | rate | not 202 | CPU used | same-run baseline | ratio |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| phase | time | rate | not 202 | same-run baseline | ratio |");
+    println!("|---|---|---|---|---|---|");
     println!(
-        "| accept: POST /inbox → 202, no ingress worker | {:.2} s | {accept_rate:.0} accepted/s | {} | web {web_cores:.2} cores, machine {busy_cores:.2} | target 5,000/s | {:.2}x |",
+        "| accept: POST /inbox → 202, no ingress worker | {:.2} s | {accept_rate:.0} accepted/s | {} | target 5,000/s | {:.2}x |",
         fired.took.as_secs_f64(),
         refused(&fired),
         accept_rate / 5000.0
     );
     println!(
-        "| persist: ferrodon-ingress drains the {} queued | {:.2} s | {persist_rate:.0} statuses/s | | ingress {drain_worker_cores:.2} cores, machine {drain_busy:.2} | pgbench INSERT, {ingress_concurrency} clients: {tps:.0} tps | {:.2}x |",
+        "| persist: ferrodon-ingress drains the {} queued | {:.2} s | {persist_rate:.0} statuses/s | | pgbench INSERT, {ingress_concurrency} clients: {tps:.0} tps | {:.2}x |",
         fired.accepted,
         drain.as_secs_f64(),
         persist_rate / tps
     );
     println!(
-        "| both at once: accept while ingress stores, until the last row | {:.2} s | {both_rate:.0} statuses/s (accepted at {both_accept_rate:.0}/s) | {} | web {both_web:.2}, ingress {both_worker:.2} cores, machine {both_busy:.2} | pgbench {tps:.0} tps | {:.2}x |",
+        "| both at once: accept while ingress stores, until the last row | {:.2} s | {both_rate:.0} statuses/s (accepted at {both_accept_rate:.0}/s) | {} | pgbench {tps:.0} tps | {:.2}x |",
         end_to_end.as_secs_f64(),
         refused(&both),
         both_rate / tps
+    );
+    println!();
+    println!("| CPU, cores used | web | ingress | PostgreSQL | Redis | load generator | machine |");
+    println!("|---|---|---|---|---|---|---|");
+    for (phase, c) in [
+        ("accept", &accept_cpu),
+        ("persist", &drain_cpu),
+        ("both", &both_cpu),
+    ] {
+        println!(
+            "| {phase} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            c[0], c[1], c[2], c[3], c[4], c[5]
+        );
+    }
+    let per = |cores: f64, rate: f64| cores * 1e6 / rate;
+    println!();
+    println!(
+        "CPU per status: accept {:.0} µs in web, {:.0} µs machine-wide; persist {:.0} µs in ingress, {:.0} µs in PostgreSQL, {:.0} µs machine-wide",
+        per(accept_cpu[0], accept_rate),
+        per(accept_cpu[5], accept_rate),
+        per(drain_cpu[1], persist_rate),
+        per(drain_cpu[2], persist_rate),
+        per(drain_cpu[5], persist_rate)
+    );
+    println!(
+        "pgbench: {:.0} µs per INSERT in PostgreSQL, {:.0} µs machine-wide",
+        per(pgbench_cpu[0], tps),
+        per(pgbench_cpu[3], tps)
     );
 }
 
@@ -765,13 +847,14 @@ async fn deliver(state: &AppState) {
     println!("| followers (own inboxes) | time to the last delivery | deliveries/s | push worker CPU | sign rate × cores used | ratio | target |");
     println!("|---|---|---|---|---|---|---|");
     let mut seeded = 0;
+    let mut splits = Vec::new();
     for &n in &sizes {
         if n > seeded {
             seed_followers(sink.port, seeded + 1, n);
             seeded = n;
         }
         sink.reset();
-        let (cpu, busy) = (cpu_secs(worker_pid), machine_busy_secs());
+        let split = CpuSplit::start(&[Some(worker_pid)]);
         let started = Instant::now();
         let status = post_status(
             state,
@@ -808,13 +891,14 @@ async fn deliver(state: &AppState) {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         let took = started.elapsed();
-        let used = cpu_secs(worker_pid) - cpu;
-        let cores = used / took.as_secs_f64();
-        let busy_cores = (machine_busy_secs() - busy) / took.as_secs_f64();
+        let cpu = split.cores();
+        let cores = cpu[0];
+        let used = cores * took.as_secs_f64();
         let per_sec = n as f64 / took.as_secs_f64();
         let expected = rates.sign * cores;
+        splits.push((n, cpu));
         eprintln!(
-            "{n}: queued in {:.3} s; {} POSTs ({} unsigned); machine {busy_cores:.2} cores busy",
+            "{n}: queued in {:.3} s; {} POSTs ({} unsigned)",
             queued.as_secs_f64(),
             sink.total.load(Ordering::Relaxed),
             sink.unsigned.load(Ordering::Relaxed)
@@ -828,6 +912,15 @@ async fn deliver(state: &AppState) {
         );
     }
     stop(worker);
+    println!();
+    println!("| CPU, cores used | push | PostgreSQL | Redis | sink + bench | machine |");
+    println!("|---|---|---|---|---|---|");
+    for (n, c) in &splits {
+        println!(
+            "| {n} followers | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            c[0], c[1], c[2], c[3], c[4]
+        );
+    }
     println!();
     print_sign_rates(&rates);
     let vacuumed = queue::vacuum(state).await.unwrap();
