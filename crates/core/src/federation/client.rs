@@ -2,10 +2,12 @@
 //! servers in authorized-fetch mode require) and delivering activities
 //! (signed POST). Both go through the remote HTTP client, which refuses
 //! private addresses unless FERRODON_DEV_ALLOW_PRIVATE_FETCH is set.
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use ferrodon_apub::signatures::keys::PrivateKey;
+use ferrodon_apub::signatures::keys::{KeyError, PrivateKey};
 use ferrodon_apub::signatures::sign::Signer;
 use ferrodon_apub::signatures::SignatureFormat;
 use ferrodon_db::models::Account;
@@ -55,12 +57,43 @@ impl FederationError {
     }
 }
 
-fn private_key(signer: &Account) -> Result<PrivateKey, FederationError> {
+/// Parsed private keys by account id, with the PEM they were parsed from.
+/// Parsing a PEM and the first signature with a fresh key (which builds the
+/// key's Montgomery contexts) cost more than a signature itself, once per
+/// delivery; a cached key pays them once per process. A changed PEM (a
+/// rotated key) is parsed again.
+type KeyCache = HashMap<i64, (String, Arc<PrivateKey>)>;
+static KEYS: LazyLock<Mutex<KeyCache>> = LazyLock::new(Mutex::default);
+/// Most keys kept; the cache starts over when full (only local accounts
+/// that deliver, and the instance actor, sign).
+const MAX_CACHED_KEYS: usize = 4096;
+
+fn private_key(signer: &Account) -> Result<Arc<PrivateKey>, FederationError> {
     let pem = signer
         .private_key
         .as_deref()
         .ok_or_else(|| FederationError::Key(signer.id, "no private key".into()))?;
-    PrivateKey::from_pem(pem).map_err(|e| FederationError::Key(signer.id, e.to_string()))
+    cached_key(signer.id, pem).map_err(|e| FederationError::Key(signer.id, e.to_string()))
+}
+
+/// Account `id`'s key parsed from `pem`, from the cache when it holds that
+/// very PEM.
+fn cached_key(id: i64, pem: &str) -> Result<Arc<PrivateKey>, KeyError> {
+    let cached = KEYS.lock().ok().and_then(|keys| match keys.get(&id) {
+        Some((cached_pem, key)) if cached_pem == pem => Some(key.clone()),
+        _ => None,
+    });
+    if let Some(key) = cached {
+        return Ok(key);
+    }
+    let key = Arc::new(PrivateKey::from_pem(pem)?);
+    if let Ok(mut keys) = KEYS.lock() {
+        if keys.len() >= MAX_CACHED_KEYS {
+            keys.clear();
+        }
+        keys.insert(id, (pem.to_owned(), key.clone()));
+    }
+    Ok(key)
 }
 
 fn signature_headers(
@@ -146,4 +179,26 @@ pub async fn deliver(
     Err(last
         .map(FederationError::from)
         .unwrap_or_else(|| FederationError::Key(signer.id, "no signature format left".into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsed_keys_are_cached_until_the_pem_changes() {
+        let a = PrivateKey::generate().unwrap().to_pkcs8_pem().unwrap();
+        let b = PrivateKey::generate().unwrap().to_pkcs8_pem().unwrap();
+        let id = -4_242_424;
+        let first = cached_key(id, &a).unwrap();
+        assert!(Arc::ptr_eq(&first, &cached_key(id, &a).unwrap()));
+        // A rotated key is parsed again.
+        let rotated = cached_key(id, &b).unwrap();
+        assert!(!Arc::ptr_eq(&first, &rotated));
+        assert_eq!(
+            rotated.public_key_pem().unwrap(),
+            PrivateKey::from_pem(&b).unwrap().public_key_pem().unwrap()
+        );
+        assert!(cached_key(id, "not a key").is_err());
+    }
 }
