@@ -271,10 +271,15 @@ pub async fn cache_remote_images(
     images.cached_at = (size > 0).then(Utc::now);
     images.updated_at = Utc::now();
     let mut conn = state.conn().await?;
-    profile_images::save(&mut conn, &images).await?;
-    for (which, url) in urls {
-        profile_images::set_url(&mut conn, account_id, which, url.as_deref()).await?;
-    }
+    // Both images change at once: no reader sees a new avatar with an old header.
+    conn.transaction(async |conn| {
+        profile_images::save(conn, &images).await?;
+        for (which, url) in &urls {
+            profile_images::set_url(conn, account_id, *which, url.as_deref()).await?;
+        }
+        Ok::<_, ferrodon_db::Error>(())
+    })
+    .await?;
     drop(conn);
     for key in stale {
         state.media.delete(&key).await?;
