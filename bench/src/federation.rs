@@ -278,7 +278,7 @@ fn print_sign_rates(r: &SignRates) {
         ("RSA-2048 PKCS#1 v1.5 SHA-256 sign, key parsed once", r.sign),
         ("PrivateKey::from_pem (PKCS#8, 2048 bits)", r.parse),
         (
-            "from_pem + sign (what each Deliver job does)",
+            "from_pem + sign (each Deliver job, before keys were cached)",
             r.parse_and_sign,
         ),
         (
