@@ -233,6 +233,14 @@ pub async fn fetch_signer(
     if !state.config.authorized_fetch {
         return Ok(None);
     }
+    Ok(Some(get_signer(state, req).await?))
+}
+
+/// The account that signed this GET: 401 when unsigned or invalid.
+async fn get_signer(
+    state: &AppState,
+    req: &HttpRequest,
+) -> ApiResult<ferrodon_core::db::models::Account> {
     let parts = request_parts(state, req);
     let request = Delivery {
         method: req.method().as_str(),
@@ -242,7 +250,7 @@ pub async fn fetch_signer(
         headers: parts.headers,
         body: &[],
     };
-    Ok(Some(verify_signature(state, &request).await?))
+    Ok(verify_signature(state, &request).await?)
 }
 
 async fn receive(
@@ -320,16 +328,8 @@ async fn followers_synchronization(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let parts = request_parts(&state, &req);
-    let request = Delivery {
-        method: req.method().as_str(),
-        scheme: scheme(&state),
-        authority: &parts.authority,
-        target: &parts.target,
-        headers: parts.headers,
-        body: &[],
-    };
-    let requester = verify_signature(&state, &request).await?;
+    // Signed always, whatever AUTHORIZED_FETCH says: the list is per requester.
+    let requester = get_signer(&state, &req).await?;
     let mut conn = state.conn().await?;
     let Some(account) = publish::local_account(&mut conn, &path).await? else {
         return Err(Error::NotFound.into());
