@@ -5,7 +5,7 @@
 //! are logged and swallowed: the write succeeded, and a client that missed
 //! a live event still sees it on its next timeline fetch.
 use ferrodon_db::models::{Notification, Status, Visibility};
-use ferrodon_db::queries::{accounts, blocks_mutes, follows, lists, tags_mentions};
+use ferrodon_db::queries::{accounts, blocks_mutes, follows, lists, tag_follows, tags_mentions};
 
 use crate::jobs::{self, Job, StatusSnapshot};
 use crate::streaming::{publish, Event, Stream};
@@ -13,8 +13,8 @@ use crate::{feeds, views, AppState, Result};
 
 /// Who should hear about a status: its author, local followers (for
 /// non-direct statuses; reblogs only where the follow shows them),
-/// mentioned local accounts, and the public and hashtag streams for public
-/// originals.
+/// mentioned local accounts, and for public originals the followers of its
+/// hashtags and the public and hashtag streams.
 async fn audience(state: &AppState, status: &StatusSnapshot, tags: &[String]) -> Result<Audience> {
     let mut conn = state.conn().await?;
     let mut streams = vec![Stream::User(status.account_id)];
@@ -50,6 +50,9 @@ async fn audience(state: &AppState, status: &StatusSnapshot, tags: &[String]) ->
         }
     }
     if visibility == Visibility::Public && status.reblog_of_id.is_none() {
+        for follower in tag_follows::list_tag_follower_ids_of_status(&mut conn, status.id).await? {
+            streams.push(Stream::User(follower));
+        }
         streams.push(Stream::Public);
         streams.push(if status.local {
             Stream::PublicLocal

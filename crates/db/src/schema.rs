@@ -415,6 +415,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    account_domain_blocks (id) {
+        id -> Int8,
+        account_id -> Int8,
+        domain -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    featured_tags (id) {
+        id -> Int8,
+        account_id -> Int8,
+        tag_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tag_follows (id) {
+        id -> Int8,
+        account_id -> Int8,
+        tag_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    account_pins (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_account_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    account_notes (account_id, target_account_id) {
+        account_id -> Int8,
+        target_account_id -> Int8,
+        comment -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    suggestion_dismissals (account_id, target_account_id) {
+        account_id -> Int8,
+        target_account_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    rules (id) {
+        id -> Int8,
+        priority -> Int4,
+        text -> Text,
+        hint -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(account_images -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
@@ -422,6 +486,8 @@ diesel::joinable!(favourites -> statuses (status_id));
 diesel::joinable!(bookmarks -> statuses (status_id));
 diesel::joinable!(mentions -> accounts (account_id));
 diesel::joinable!(statuses_tags -> tags (tag_id));
+diesel::joinable!(featured_tags -> tags (tag_id));
+diesel::joinable!(tag_follows -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
 diesel::joinable!(list_accounts -> lists (list_id));
@@ -457,4 +523,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     blocks,
     mutes,
     settings,
+    account_domain_blocks,
+    featured_tags,
+    tag_follows,
+    account_pins,
+    account_notes,
+    suggestion_dismissals,
+    rules,
 );

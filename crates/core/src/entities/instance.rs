@@ -11,7 +11,7 @@ pub struct InstanceFacts {
     pub user_count: i64,
     /// Local statuses.
     pub status_count: i64,
-    /// Other servers known (0 until federation lands).
+    /// Other servers known.
     pub domain_count: i64,
     /// Users active in the last 30 days.
     pub active_month: i64,
@@ -19,6 +19,18 @@ pub struct InstanceFacts {
     pub registrations_mode: String,
     /// The instance's contact account, if one is set.
     pub contact_account: Option<Account>,
+    /// The server's rules, rendered with [`render_rule`].
+    pub rules: Vec<Value>,
+}
+
+/// Mastodon's Rule entity.
+pub fn render_rule(rule: &ferrodon_db::queries::rules::Rule) -> Value {
+    json!({
+        "id": rule.id.to_string(),
+        "text": rule.text,
+        "hint": rule.hint,
+        "translations": {}
+    })
 }
 
 /// Mastodon-compatible version string that clients parse for features.
@@ -79,7 +91,7 @@ pub fn render_v2(config: &Config, facts: &InstanceFacts) -> Value {
         },
         "api_versions": { "mastodon": 2 },
         "contact": { "email": "", "account": facts.contact_account },
-        "rules": []
+        "rules": facts.rules
     })
 }
 
@@ -106,6 +118,6 @@ pub fn render_v1(config: &Config, facts: &InstanceFacts) -> Value {
         "invites_enabled": false,
         "configuration": configuration(config),
         "contact_account": facts.contact_account,
-        "rules": []
+        "rules": facts.rules
     })
 }

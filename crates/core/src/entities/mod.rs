@@ -8,6 +8,7 @@ pub mod notification;
 pub mod poll;
 pub mod relationship;
 pub mod status;
+pub mod tag;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

@@ -38,8 +38,8 @@ pub fn render(target: i64, facts: &RelationshipFacts) -> Relationship {
         muting_notifications: facts.muting_notifications,
         requested: facts.requested,
         requested_by: facts.requested_by,
-        domain_blocking: false,
-        endorsed: false,
-        note: String::new(),
+        domain_blocking: facts.domain_blocking,
+        endorsed: facts.endorsed,
+        note: facts.note.clone(),
     }
 }

@@ -1,6 +1,7 @@
 //! Use cases, one file each. A service authorises, writes inside one
 //! transaction, and returns a typed result; handlers only parse and render.
 pub mod block;
+pub mod block_domain;
 pub mod bookmark;
 pub mod confirm_email;
 pub mod delete_status;
@@ -8,6 +9,8 @@ pub mod edit_status;
 pub mod favourite;
 pub mod follow;
 pub mod follow_requests;
+pub mod hashtags;
+pub mod instance_pages;
 pub mod instance_settings;
 pub mod mute;
 pub mod notify;

@@ -5,7 +5,7 @@ use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 
 use crate::models::Account;
-use crate::schema::{accounts, blocks, mutes};
+use crate::schema::{account_domain_blocks, accounts, blocks, follows, mutes};
 use crate::{paginate, Conn, Page, Result};
 
 /// Records a block; returns true when it is new.
@@ -148,7 +148,8 @@ pub async fn list_hidden_account_ids(conn: &mut Conn, viewer: i64) -> Result<Vec
     Ok(blocked)
 }
 
-/// True when `recipient` wants no notifications from `sender` (blocks it, or mutes it with notifications).
+/// True when `recipient` wants no notifications from `sender`: blocks it,
+/// mutes it with notifications, or blocks its domain without following it.
 pub async fn silences_notifications(conn: &mut Conn, recipient: i64, sender: i64) -> Result<bool> {
     let blocked = diesel::select(diesel::dsl::exists(
         blocks::table
@@ -160,7 +161,7 @@ pub async fn silences_notifications(conn: &mut Conn, recipient: i64, sender: i64
     if blocked {
         return Ok(true);
     }
-    Ok(diesel::select(diesel::dsl::exists(
+    let muted = diesel::select(diesel::dsl::exists(
         mutes::table
             .filter(mutes::account_id.eq(recipient))
             .filter(mutes::target_account_id.eq(sender))
@@ -171,6 +172,29 @@ pub async fn silences_notifications(conn: &mut Conn, recipient: i64, sender: i64
                     .or(mutes::expires_at.gt(diesel::dsl::now)),
             ),
     ))
+    .get_result::<bool>(conn)
+    .await?;
+    if muted {
+        return Ok(true);
+    }
+    // A blocked domain's accounts still notify when the recipient follows them.
+    Ok(diesel::select(
+        diesel::dsl::exists(
+            accounts::table
+                .inner_join(
+                    account_domain_blocks::table.on(account_domain_blocks::domain
+                        .nullable()
+                        .eq(accounts::domain)),
+                )
+                .filter(accounts::id.eq(sender))
+                .filter(account_domain_blocks::account_id.eq(recipient)),
+        )
+        .and(diesel::dsl::not(diesel::dsl::exists(
+            follows::table
+                .filter(follows::account_id.eq(recipient))
+                .filter(follows::target_account_id.eq(sender)),
+        ))),
+    )
     .get_result(conn)
     .await?)
 }

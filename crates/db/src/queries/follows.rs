@@ -169,6 +169,12 @@ pub struct RelationshipFacts {
     pub muting: bool,
     /// The viewer's mute also hides notifications.
     pub muting_notifications: bool,
+    /// The viewer blocks the target's whole domain.
+    pub domain_blocking: bool,
+    /// The viewer features the target on its profile.
+    pub endorsed: bool,
+    /// The viewer's private note about the target.
+    pub note: String,
 }
 
 /// Relationship facts between `viewer` and each of `targets`, in order.
@@ -205,6 +211,18 @@ pub async fn load_relationships(
         .load(conn)
         .await?;
     let blocks_mutes = super::blocks_mutes::load_block_mute_facts(conn, viewer, targets).await?;
+    let target_domains: Vec<(i64, Option<String>)> = accounts::table
+        .filter(accounts::id.eq_any(targets))
+        .select((accounts::id, accounts::domain))
+        .load(conn)
+        .await?;
+    let domains: Vec<String> = target_domains
+        .iter()
+        .filter_map(|(_, d)| d.clone())
+        .collect();
+    let blocked_domains = super::user_domain_blocks::blocked_among(conn, viewer, &domains).await?;
+    let endorsed = super::endorsements::endorsed_among(conn, viewer, targets).await?;
+    let notes = super::endorsements::notes_about(conn, viewer, targets).await?;
     Ok(targets
         .iter()
         .zip(blocks_mutes)
@@ -222,6 +240,15 @@ pub async fn load_relationships(
                     blocked_by,
                     muting,
                     muting_notifications,
+                    domain_blocking: target_domains.iter().any(|(id, d)| {
+                        *id == target && d.as_ref().is_some_and(|d| blocked_domains.contains(d))
+                    }),
+                    endorsed: endorsed.contains(&target),
+                    note: notes
+                        .iter()
+                        .find(|(id, _)| *id == target)
+                        .map(|(_, c)| c.clone())
+                        .unwrap_or_default(),
                 };
                 (target, facts)
             },

@@ -6,7 +6,8 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::RunQueryDsl;
 
 use crate::schema::{
-    blocks, follows, list_accounts, lists, mentions, mutes, statuses, statuses_tags, tags,
+    account_domain_blocks, accounts, blocks, follows, list_accounts, lists, mentions, mutes,
+    statuses, statuses_tags, tag_follows, tags,
 };
 use crate::{load_page, paginate, Conn, Page, Result};
 
@@ -33,8 +34,8 @@ fn visible_to(
         .sql("))")
 }
 
-/// Drops statuses by accounts `viewer` blocks or mutes (unexpired), and by
-/// accounts that block `viewer`. Subselects keep it one cacheable statement.
+/// Drops statuses by accounts `viewer` blocks or mutes (unexpired), by
+/// accounts that block `viewer`, and by accounts on domains it blocks. Subselects keep it one cacheable statement.
 macro_rules! hide_for_viewer {
     ($query:expr, $viewer:expr) => {{
         let viewer: i64 = $viewer;
@@ -65,12 +66,26 @@ macro_rules! hide_for_viewer {
                         .select(mutes::target_account_id),
                 ),
             )
+            .filter(
+                statuses::account_id.ne_all(
+                    accounts::table
+                        .filter(
+                            accounts::domain.eq_any(
+                                account_domain_blocks::table
+                                    .filter(account_domain_blocks::account_id.eq(viewer))
+                                    .select(account_domain_blocks::domain.nullable()),
+                            ),
+                        )
+                        .select(accounts::id),
+                ),
+            )
     }};
 }
 
-/// The home timeline query of `viewer`, unpaged: its own statuses and those
+/// The home timeline query of `viewer`, unpaged: its own statuses, those
 /// of accounts it follows (their reblogs only where the follow shows
-/// reblogs), that it may see, except members of its exclusive lists.
+/// reblogs) that it may see, and public originals with hashtags it follows;
+/// except members of its exclusive lists.
 macro_rules! home_timeline_query {
     ($viewer:expr) => {{
         let viewer: i64 = $viewer;
@@ -89,12 +104,25 @@ macro_rules! home_timeline_query {
             .filter(lists::account_id.eq(viewer))
             .filter(lists::exclusive.eq(true))
             .select(list_accounts::account_id);
+        let followed_tag_statuses = statuses_tags::table
+            .filter(
+                statuses_tags::tag_id.eq_any(
+                    tag_follows::table
+                        .filter(tag_follows::account_id.eq(viewer))
+                        .select(tag_follows::tag_id),
+                ),
+            )
+            .select(statuses_tags::status_id);
         let query = statuses::table
             .select(statuses::id)
             .filter(
                 statuses::account_id
                     .eq_any(followed)
-                    .or(statuses::account_id.eq(viewer)),
+                    .or(statuses::account_id.eq(viewer))
+                    .or(statuses::visibility
+                        .eq(0)
+                        .and(statuses::reblog_of_id.is_null())
+                        .and(statuses::id.eq_any(followed_tag_statuses))),
             )
             .filter(
                 statuses::reblog_of_id

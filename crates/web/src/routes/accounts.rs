@@ -393,7 +393,11 @@ async fn following(
     collection(&state, &req, &auth, &path, &params, false).await
 }
 
-async fn relationship_with(state: &AppState, me: i64, target: i64) -> ApiResult<HttpResponse> {
+pub(crate) async fn relationship_with(
+    state: &AppState,
+    me: i64,
+    target: i64,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let facts = load_relationships(&mut conn, me, &[target]).await?;
     let (id, f) = facts.first().ok_or(ApiError::Core(Error::NotFound))?;

@@ -14,19 +14,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ("/api/v1/filters", "read:filters"),
         ("/api/v2/filters", "read:filters"),
         ("/api/v1/announcements", ""),
-        ("/api/v1/followed_tags", "read:follows"),
         ("/api/v1/conversations", "read:statuses"),
-        ("/api/v1/domain_blocks", "read:blocks"),
-        ("/api/v1/endorsements", "read:accounts"),
-        ("/api/v1/featured_tags", "read:accounts"),
         ("/api/v1/scheduled_statuses", "read:statuses"),
-        ("/api/v1/suggestions", "read"),
-        ("/api/v2/suggestions", "read"),
-        ("/api/v1/trends", ""),
-        ("/api/v1/trends/tags", ""),
-        ("/api/v1/trends/statuses", ""),
-        ("/api/v1/trends/links", ""),
-        ("/api/v1/directory", ""),
     ];
     for (path, scope) in empty_list {
         let scope = *scope;
@@ -42,10 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             );
         }
     }
-    for path in [
-        "/api/v1/accounts/{id}/featured_tags",
-        "/api/v1/accounts/{id}/identity_proofs",
-    ] {
+    for path in ["/api/v1/accounts/{id}/identity_proofs"] {
         cfg.route(
             path,
             web::get().to(|| async { HttpResponse::Ok().json(json!([])) }),

@@ -1,0 +1,140 @@
+//! Finding people and topics: `/api/v1/directory`, follow suggestions
+//! (v1 and v2) and trends.
+use actix_web::{web, HttpResponse};
+use ferrodon_core::db::queries::discovery::{self, DirectoryOrder, SuggestionSource};
+use ferrodon_core::entities::account;
+use ferrodon_core::entities::tag::render_tags;
+use ferrodon_core::{views, AppState, Error};
+use serde_json::{json, Value};
+
+use super::path_id;
+use crate::error::ApiResult;
+use crate::extract::{Auth, MaybeAuth, Params};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/directory", web::get().to(directory))
+        .route("/api/v1/suggestions", web::get().to(suggestions_v1))
+        .route("/api/v2/suggestions", web::get().to(suggestions_v2))
+        .route(
+            "/api/v1/suggestions/{account_id}",
+            web::delete().to(dismiss),
+        )
+        .route("/api/v1/trends", web::get().to(trending_tags))
+        .route("/api/v1/trends/tags", web::get().to(trending_tags))
+        .route("/api/v1/trends/statuses", web::get().to(trending_statuses))
+        .route("/api/v1/trends/links", web::get().to(trending_links));
+}
+
+/// `offset` and `limit` (default `default`, at most `max`).
+fn offset_limit(params: &Params, default: i64, max: i64) -> ApiResult<(i64, i64)> {
+    let offset = params.i64("offset")?.unwrap_or(0).max(0);
+    let limit = params.i64("limit")?.unwrap_or(default).clamp(1, max);
+    Ok((offset, limit))
+}
+
+async fn directory(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
+    let (offset, limit) = offset_limit(&params, 40, 80)?;
+    let order = match params.nonempty("order").as_deref() {
+        None | Some("active") => DirectoryOrder::Active,
+        Some("new") => DirectoryOrder::New,
+        Some(_) => return Err(Error::BadRequest("order must be active or new".into()).into()),
+    };
+    let local = params.bool("local").unwrap_or(false);
+    let mut conn = state.conn().await?;
+    let rows = discovery::list_directory(&mut conn, order, local, offset, limit).await?;
+    let body: Vec<account::Account> = rows
+        .iter()
+        .map(|a| account::render(&state.config, a))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn suggestions(
+    state: &AppState,
+    auth: &Auth,
+    params: &Params,
+) -> ApiResult<Vec<(SuggestionSource, account::Account)>> {
+    auth.0.require_scope(&["read"])?;
+    let (_, me) = auth.0.require_user()?;
+    let limit = params.i64("limit")?.unwrap_or(40).clamp(1, 80);
+    let mut conn = state.conn().await?;
+    let rows = discovery::list_suggestions(&mut conn, me.id, limit).await?;
+    Ok(rows
+        .iter()
+        .map(|(source, a)| (*source, account::render(&state.config, a)))
+        .collect())
+}
+
+async fn suggestions_v1(
+    state: web::Data<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    let rows = suggestions(&state, &auth, &params).await?;
+    let body: Vec<&account::Account> = rows.iter().map(|(_, a)| a).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn suggestions_v2(
+    state: web::Data<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    let rows = suggestions(&state, &auth, &params).await?;
+    let body: Vec<Value> = rows
+        .iter()
+        .map(|(source, a)| {
+            let (legacy, name) = match source {
+                SuggestionSource::FriendsOfFriends => ("past_interactions", "friends_of_friends"),
+                SuggestionSource::MostFollowed => ("global", "most_followed"),
+            };
+            json!({"source": legacy, "sources": [name], "account": a})
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn dismiss(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read"])?;
+    let (_, me) = auth.0.require_user()?;
+    let target = path_id(&path)?;
+    let mut conn = state.conn().await?;
+    discovery::dismiss_suggestion(&mut conn, me.id, target).await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+async fn trending_tags(
+    state: web::Data<AppState>,
+    auth: MaybeAuth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    let (offset, limit) = offset_limit(&params, 10, 20)?;
+    let mut conn = state.conn().await?;
+    let tags = discovery::list_trending_tags(&mut conn, offset, limit).await?;
+    let body = render_tags(&mut conn, &state.config, &tags, auth.account_id()).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn trending_statuses(
+    state: web::Data<AppState>,
+    auth: MaybeAuth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    let (offset, limit) = offset_limit(&params, 20, 40)?;
+    let viewer = auth.account_id();
+    let mut conn = state.conn().await?;
+    let ids = discovery::list_trending_statuses(&mut conn, viewer, offset, limit).await?;
+    let body = views::render_statuses(&mut conn, &state.config, &ids, viewer).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Links trend from preview cards, which Ferrodon does not fetch yet: an
+/// honest empty list.
+async fn trending_links(params: Params) -> ApiResult<HttpResponse> {
+    offset_limit(&params, 10, 20)?;
+    Ok(HttpResponse::Ok().json(json!([])))
+}
