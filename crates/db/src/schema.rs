@@ -330,6 +330,17 @@ diesel::table! {
         accessed_at -> Nullable<Timestamptz>,
         processing_error -> Nullable<Text>,
         updated_at -> Timestamptz,
+        scheduled_status_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    scheduled_statuses (id) {
+        id -> Int8,
+        account_id -> Int8,
+        scheduled_at -> Timestamptz,
+        params -> Jsonb,
+        created_at -> Timestamptz,
     }
 }
 
@@ -449,6 +460,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     statuses_tags,
     notifications,
     media_attachments,
+    scheduled_statuses,
     markers,
     reports,
     status_pins,

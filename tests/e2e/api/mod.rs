@@ -6,5 +6,6 @@ mod lists;
 mod markers;
 mod notifications;
 mod polls;
+mod scheduled_statuses;
 mod statuses;
 mod timelines;

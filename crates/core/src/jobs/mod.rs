@@ -79,6 +79,8 @@ pub enum PeriodicTask {
     RemoveOrphanedMedia,
     /// Tell voters and authors that their polls ended.
     NotifyEndedPolls,
+    /// Post the scheduled statuses that are due.
+    PublishScheduledStatuses,
     /// Drop cached remote media past MEDIA_CACHE_RETENTION_PERIOD or over
     /// FERRODON_MEDIA_CACHE_MAX_BYTES, least recently used first.
     TrimMediaCache,
@@ -86,7 +88,8 @@ pub enum PeriodicTask {
 
 impl PeriodicTask {
     /// Every periodic task.
-    pub const ALL: [PeriodicTask; 6] = [
+    pub const ALL: [PeriodicTask; 7] = [
+        PeriodicTask::PublishScheduledStatuses,
         PeriodicTask::NotifyEndedPolls,
         PeriodicTask::VacuumQueues,
         PeriodicTask::RemoveStaleTokens,
@@ -104,6 +107,7 @@ impl PeriodicTask {
             PeriodicTask::RemoveOrphanedMedia => "remove_orphaned_media",
             PeriodicTask::TrimMediaCache => "trim_media_cache",
             PeriodicTask::NotifyEndedPolls => "notify_ended_polls",
+            PeriodicTask::PublishScheduledStatuses => "publish_scheduled_statuses",
         }
     }
 
@@ -116,6 +120,7 @@ impl PeriodicTask {
             PeriodicTask::RemoveOrphanedMedia => 6 * 3600,
             PeriodicTask::TrimMediaCache => 15 * 60,
             PeriodicTask::NotifyEndedPolls => 60,
+            PeriodicTask::PublishScheduledStatuses => 30,
         }
     }
 

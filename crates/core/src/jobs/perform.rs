@@ -109,6 +109,10 @@ async fn run_periodic(state: &AppState, task: PeriodicTask) -> Result<()> {
             let notified = crate::services::vote::notify_ended_polls(state).await?;
             tracing::info!(notified, "notified ended polls");
         }
+        PeriodicTask::PublishScheduledStatuses => {
+            let published = crate::services::schedule_status::publish_due(state).await?;
+            tracing::info!(published, "published scheduled statuses");
+        }
         PeriodicTask::TrimMediaCache => {
             let trimmed = crate::media::cleanup::trim_cache(state).await?;
             tracing::info!(

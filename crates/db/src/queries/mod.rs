@@ -16,6 +16,7 @@ pub mod polls;
 pub mod profile_images;
 pub mod relays;
 pub mod reports;
+pub mod scheduled_statuses;
 pub mod settings;
 pub mod status_views;
 pub mod statuses;

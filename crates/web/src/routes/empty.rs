@@ -19,7 +19,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ("/api/v1/domain_blocks", "read:blocks"),
         ("/api/v1/endorsements", "read:accounts"),
         ("/api/v1/featured_tags", "read:accounts"),
-        ("/api/v1/scheduled_statuses", "read:statuses"),
         ("/api/v1/suggestions", "read"),
         ("/api/v2/suggestions", "read"),
         ("/api/v1/trends", ""),

@@ -18,6 +18,7 @@ mod notifications_v2;
 mod oauth;
 mod polls;
 mod reports;
+mod scheduled_statuses;
 mod search;
 mod statuses;
 mod system_files;
@@ -51,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     polls::configure(cfg);
     system_files::configure(cfg);
     reports::configure(cfg);
+    scheduled_statuses::configure(cfg);
     lists::configure(cfg);
     search::configure(cfg);
     well_known::configure(cfg);
