@@ -26,7 +26,7 @@ pub enum Queue {
     Scheduler,
     /// Inbound federation.
     Ingress,
-    /// Outbound federation deliveries.
+    /// Outbound federation deliveries and Web Push notifications.
     Push,
     /// Fetching remote resources.
     Pull,
@@ -231,6 +231,13 @@ pub enum Job {
         /// The activity.
         activity: serde_json::Value,
     },
+    /// Push a notification to one Web Push subscription.
+    WebPush {
+        /// The subscription.
+        subscription_id: i64,
+        /// The notification.
+        notification_id: i64,
+    },
     /// Fetch the replies a remote note's `replies` collection lists.
     FetchReplies {
         /// The collection's URL.
@@ -263,7 +270,7 @@ impl Job {
             | Job::FetchReplies { .. }
             | Job::SynchronizeFollowers { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
-            Job::Deliver { .. } => Queue::Push,
+            Job::Deliver { .. } | Job::WebPush { .. } => Queue::Push,
             Job::DistributeStatus { .. }
             | Job::ProcessMedia { .. }
             | Job::UnpublishStatus { .. }
@@ -288,6 +295,7 @@ impl Job {
             Job::CacheAccountImages { .. } => "cache_account_images",
             Job::ProcessActivity { .. } => "process_activity",
             Job::Deliver { .. } => "deliver",
+            Job::WebPush { .. } => "web_push",
             Job::FetchReplies { .. } => "fetch_replies",
             Job::SynchronizeFollowers { .. } => "synchronize_followers",
             Job::Noop => "noop",

@@ -64,6 +64,10 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             inbox,
             activity,
         } => crate::federation::outbox::deliver_job(state, *sender_id, inbox, activity).await,
+        Job::WebPush {
+            subscription_id,
+            notification_id,
+        } => crate::webpush::deliver(state, *subscription_id, *notification_id).await,
         Job::FetchReplies { collection } => {
             let stored = crate::federation::resolve::fetch_replies(state, collection).await?;
             tracing::debug!(%collection, stored, "fetched replies");

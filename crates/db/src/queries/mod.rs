@@ -23,3 +23,4 @@ pub mod statuses;
 pub mod tags_mentions;
 pub mod timelines;
 pub mod users;
+pub mod web_push;

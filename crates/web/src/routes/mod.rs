@@ -17,6 +17,7 @@ mod notifications;
 mod notifications_v2;
 mod oauth;
 mod polls;
+mod push;
 mod reports;
 mod scheduled_statuses;
 mod search;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     markers::configure(cfg);
     media::configure(cfg);
     polls::configure(cfg);
+    push::configure(cfg);
     system_files::configure(cfg);
     reports::configure(cfg);
     scheduled_statuses::configure(cfg);
