@@ -67,7 +67,7 @@ fn derive(
 fn ecdh(private: &agreement::PrivateKey, peer_public: &[u8]) -> Result<Vec<u8>, CryptoError> {
     agreement::agree(
         private,
-        &agreement::UnparsedPublicKey::new(&agreement::ECDH_P256, peer_public),
+        agreement::UnparsedPublicKey::new(&agreement::ECDH_P256, peer_public),
         CryptoError::InvalidKey("public key is not a P-256 point"),
         |secret| Ok(secret.to_vec()),
     )

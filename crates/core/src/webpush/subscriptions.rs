@@ -67,7 +67,7 @@ fn check_subscription(input: &SubscriptionInput) -> Result<()> {
             "Key p256dh is not a valid P-256 public key",
         ));
     }
-    if !decode_base64url(&input.auth).is_some_and(|a| a.len() == AUTH_SECRET_LEN) {
+    if decode_base64url(&input.auth).is_none_or(|a| a.len() != AUTH_SECRET_LEN) {
         return Err(Error::validation(
             "Key auth is not a valid authentication secret",
         ));
