@@ -41,6 +41,9 @@ enum Command {
     /// Database maintenance
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// Web Push: VAPID keys
+    #[command(subcommand)]
+    Webpush(commands::webpush::WebpushCommand),
 }
 
 #[tokio::main]
@@ -53,6 +56,9 @@ async fn main() {
 
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Webpush(cmd) = &cli.command {
+        return commands::webpush::run(cmd);
+    }
     let config = Config::from_env()?;
     if let Command::Db(cmd) = &cli.command {
         return commands::db::run(cmd, &config).await;
@@ -66,6 +72,6 @@ async fn run() -> anyhow::Result<()> {
         Command::Media(cmd) => commands::media::run(cmd, &state).await,
         Command::Domains(cmd) => commands::domains::run(cmd, &state).await,
         Command::Relays(cmd) => commands::relays::run(cmd, &state).await,
-        Command::Db(_) => Ok(()),
+        Command::Db(_) | Command::Webpush(_) => Ok(()),
     }
 }

@@ -118,6 +118,10 @@ pub struct Config {
     /// FERRODON_DEV_ALLOW_PRIVATE_FETCH: let server-side fetches (remote media,
     /// federation) reach loopback and private addresses, for tests only (default false).
     pub dev_allow_private_fetch: bool,
+    /// VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY: the Web Push key pair
+    /// (`ferrodonctl webpush generate-vapid-key`); None when unset, and then
+    /// no push notification is sent.
+    pub vapid: Option<crate::webpush::vapid::VapidKeys>,
 }
 
 /// Every variable [`Config::from_env`] reads, for the documentation check.
@@ -196,6 +200,8 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_REMOTE_MEDIA_MAX_BYTES",
     "FERRODON_DEV_ALLOW_PRIVATE_FETCH",
     "AUTHORIZED_FETCH",
+    "VAPID_PRIVATE_KEY",
+    "VAPID_PUBLIC_KEY",
     "RUST_LOG",
 ];
 
@@ -352,6 +358,7 @@ impl Config {
         let redis_url = redis_url(&env)?;
         let smtp = SmtpConfig::from_env(&env, &local_domain)?;
         let media = MediaConfig::from_env(&env)?;
+        let vapid = vapid_keys(&env)?;
         Ok(Config {
             streaming_api_base_url: env
                 .get("STREAMING_API_BASE_URL")
@@ -392,6 +399,7 @@ impl Config {
             media,
             dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
             authorized_fetch: env.flag("AUTHORIZED_FETCH")?,
+            vapid,
         })
     }
 
@@ -419,6 +427,21 @@ pub fn parse_duration(raw: &str) -> Option<Duration> {
         _ => return None,
     };
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+}
+
+/// Both VAPID variables or neither; when set, they must be a P-256 pair.
+fn vapid_keys(env: &Env) -> Result<Option<crate::webpush::vapid::VapidKeys>, ConfigError> {
+    match (env.get("VAPID_PRIVATE_KEY"), env.get("VAPID_PUBLIC_KEY")) {
+        (None, None) => Ok(None),
+        (Some(private), Some(public)) => crate::webpush::vapid::VapidKeys::new(private, public)
+            .map(Some)
+            .map_err(|e| ConfigError::Invalid {
+                name: "VAPID_PRIVATE_KEY",
+                reason: e.to_string(),
+            }),
+        (None, Some(_)) => Err(ConfigError::Missing("VAPID_PRIVATE_KEY")),
+        (Some(_), None) => Err(ConfigError::Missing("VAPID_PUBLIC_KEY")),
+    }
 }
 
 fn database_url(env: &Env) -> Result<String, ConfigError> {

@@ -23,6 +23,7 @@ pub mod telemetry;
 pub mod text;
 pub mod urls;
 pub mod views;
+pub mod webpush;
 
 pub use config::Config;
 pub use error::{Error, Result};

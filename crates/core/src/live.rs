@@ -250,9 +250,14 @@ pub async fn notifications_created(state: &AppState, notifications: &[Notificati
     }
 }
 
-/// A new notification: `notification` to its recipient, and an e-mail
-/// queued when it is of a kind that is e-mailed.
+/// A new notification: `notification` to its recipient, an e-mail
+/// queued when it is of a kind that is e-mailed, and Web Push jobs for the
+/// recipient's subscriptions that want it.
 pub async fn notification_created(state: &AppState, notification: &Notification) {
+    log_failure(
+        "queue web push notifications",
+        crate::webpush::queue_for(state, notification).await,
+    );
     if crate::mail::preferences::is_emailable(&notification.kind) {
         let result = crate::mail::queue(
             state,

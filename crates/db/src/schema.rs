@@ -187,6 +187,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_push_subscriptions (id) {
+        id -> Int8,
+        access_token_id -> Int8,
+        user_id -> Int8,
+        endpoint -> Text,
+        key_p256dh -> Text,
+        key_auth -> Text,
+        standard -> Bool,
+        alerts -> Jsonb,
+        policy -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     statuses (id) {
         id -> Int8,
         uri -> Text,
@@ -330,6 +346,17 @@ diesel::table! {
         accessed_at -> Nullable<Timestamptz>,
         processing_error -> Nullable<Text>,
         updated_at -> Timestamptz,
+        scheduled_status_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    scheduled_statuses (id) {
+        id -> Int8,
+        account_id -> Int8,
+        scheduled_at -> Timestamptz,
+        params -> Jsonb,
+        created_at -> Timestamptz,
     }
 }
 
@@ -489,6 +516,7 @@ diesel::joinable!(statuses_tags -> tags (tag_id));
 diesel::joinable!(featured_tags -> tags (tag_id));
 diesel::joinable!(tag_follows -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
+diesel::joinable!(web_push_subscriptions -> oauth_access_tokens (access_token_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
 diesel::joinable!(list_accounts -> lists (list_id));
 
@@ -504,6 +532,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_applications,
     oauth_access_grants,
     oauth_access_tokens,
+    web_push_subscriptions,
     statuses,
     status_edits,
     follows,
@@ -515,6 +544,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     statuses_tags,
     notifications,
     media_attachments,
+    scheduled_statuses,
     markers,
     reports,
     status_pins,

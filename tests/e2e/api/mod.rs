@@ -6,5 +6,7 @@ mod lists;
 mod markers;
 mod notifications;
 mod polls;
+mod push;
+mod scheduled_statuses;
 mod statuses;
 mod timelines;

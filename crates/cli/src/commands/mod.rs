@@ -7,3 +7,4 @@ pub mod queues;
 pub mod relays;
 pub mod settings;
 pub mod tokens;
+pub mod webpush;

@@ -41,7 +41,7 @@ pub fn version() -> String {
 fn configuration(config: &Config) -> Value {
     json!({
         "urls": { "streaming": config.streaming_api_base_url, "status": null },
-        "vapid": { "public_key": "" },
+        "vapid": { "public_key": config.vapid.as_ref().map_or("", |k| k.public_key.as_str()) },
         "accounts": { "max_featured_tags": 10, "max_pinned_statuses": 5 },
         "statuses": {
             "max_characters": config.max_status_chars,

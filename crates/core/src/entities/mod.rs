@@ -7,6 +7,7 @@ pub mod media_attachment;
 pub mod notification;
 pub mod poll;
 pub mod relationship;
+pub mod scheduled_status;
 pub mod status;
 pub mod tag;
 

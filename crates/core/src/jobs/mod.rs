@@ -26,7 +26,7 @@ pub enum Queue {
     Scheduler,
     /// Inbound federation.
     Ingress,
-    /// Outbound federation deliveries.
+    /// Outbound federation deliveries and Web Push notifications.
     Push,
     /// Fetching remote resources.
     Pull,
@@ -79,6 +79,8 @@ pub enum PeriodicTask {
     RemoveOrphanedMedia,
     /// Tell voters and authors that their polls ended.
     NotifyEndedPolls,
+    /// Post the scheduled statuses that are due.
+    PublishScheduledStatuses,
     /// Drop cached remote media past MEDIA_CACHE_RETENTION_PERIOD or over
     /// FERRODON_MEDIA_CACHE_MAX_BYTES, least recently used first.
     TrimMediaCache,
@@ -86,7 +88,8 @@ pub enum PeriodicTask {
 
 impl PeriodicTask {
     /// Every periodic task.
-    pub const ALL: [PeriodicTask; 6] = [
+    pub const ALL: [PeriodicTask; 7] = [
+        PeriodicTask::PublishScheduledStatuses,
         PeriodicTask::NotifyEndedPolls,
         PeriodicTask::VacuumQueues,
         PeriodicTask::RemoveStaleTokens,
@@ -104,6 +107,7 @@ impl PeriodicTask {
             PeriodicTask::RemoveOrphanedMedia => "remove_orphaned_media",
             PeriodicTask::TrimMediaCache => "trim_media_cache",
             PeriodicTask::NotifyEndedPolls => "notify_ended_polls",
+            PeriodicTask::PublishScheduledStatuses => "publish_scheduled_statuses",
         }
     }
 
@@ -116,6 +120,7 @@ impl PeriodicTask {
             PeriodicTask::RemoveOrphanedMedia => 6 * 3600,
             PeriodicTask::TrimMediaCache => 15 * 60,
             PeriodicTask::NotifyEndedPolls => 60,
+            PeriodicTask::PublishScheduledStatuses => 30,
         }
     }
 
@@ -226,6 +231,13 @@ pub enum Job {
         /// The activity.
         activity: serde_json::Value,
     },
+    /// Push a notification to one Web Push subscription.
+    WebPush {
+        /// The subscription.
+        subscription_id: i64,
+        /// The notification.
+        notification_id: i64,
+    },
     /// Fetch the replies a remote note's `replies` collection lists.
     FetchReplies {
         /// The collection's URL.
@@ -258,7 +270,7 @@ impl Job {
             | Job::FetchReplies { .. }
             | Job::SynchronizeFollowers { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
-            Job::Deliver { .. } => Queue::Push,
+            Job::Deliver { .. } | Job::WebPush { .. } => Queue::Push,
             Job::DistributeStatus { .. }
             | Job::ProcessMedia { .. }
             | Job::UnpublishStatus { .. }
@@ -283,6 +295,7 @@ impl Job {
             Job::CacheAccountImages { .. } => "cache_account_images",
             Job::ProcessActivity { .. } => "process_activity",
             Job::Deliver { .. } => "deliver",
+            Job::WebPush { .. } => "web_push",
             Job::FetchReplies { .. } => "fetch_replies",
             Job::SynchronizeFollowers { .. } => "synchronize_followers",
             Job::Noop => "noop",

@@ -64,6 +64,10 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             inbox,
             activity,
         } => crate::federation::outbox::deliver_job(state, *sender_id, inbox, activity).await,
+        Job::WebPush {
+            subscription_id,
+            notification_id,
+        } => crate::webpush::deliver(state, *subscription_id, *notification_id).await,
         Job::FetchReplies { collection } => {
             let stored = crate::federation::resolve::fetch_replies(state, collection).await?;
             tracing::debug!(%collection, stored, "fetched replies");
@@ -108,6 +112,10 @@ async fn run_periodic(state: &AppState, task: PeriodicTask) -> Result<()> {
         PeriodicTask::NotifyEndedPolls => {
             let notified = crate::services::vote::notify_ended_polls(state).await?;
             tracing::info!(notified, "notified ended polls");
+        }
+        PeriodicTask::PublishScheduledStatuses => {
+            let published = crate::services::schedule_status::publish_due(state).await?;
+            tracing::info!(published, "published scheduled statuses");
         }
         PeriodicTask::TrimMediaCache => {
             let trimmed = crate::media::cleanup::trim_cache(state).await?;

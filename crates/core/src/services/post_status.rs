@@ -5,7 +5,7 @@ use deadpool_redis::redis::{self, AsyncCommands};
 use ferrodon_db::models::{
     Account, NewNotification, NewStatus, Processing, Status, User, Visibility,
 };
-use ferrodon_db::queries::{accounts, media, statuses};
+use ferrodon_db::queries::{accounts, media, scheduled_statuses, statuses};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
@@ -37,6 +37,10 @@ pub struct NewPost {
     pub application_id: Option<i64>,
     /// A poll to attach.
     pub poll: Option<PollInput>,
+    /// Set when this post publishes a scheduled status: its row is deleted
+    /// in the transaction that creates the status (so it is published
+    /// once), and the uploads reserved for it may be attached.
+    pub scheduled_status_id: Option<i64>,
 }
 
 /// A poll as a client sends it (`poll[options][]`, `poll[expires_in]`, …).
@@ -166,7 +170,12 @@ pub const MAX_MEDIA_ATTACHMENTS: usize = 4;
 
 /// Checks that the uploads exist, belong to the author, are free, are
 /// processed, and do not mix video or audio with other files.
-async fn check_media(state: &AppState, author: &Account, ids: &[i64]) -> Result<()> {
+async fn check_media(
+    state: &AppState,
+    author: &Account,
+    ids: &[i64],
+    scheduled_status_id: Option<i64>,
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -186,7 +195,11 @@ async fn check_media(state: &AppState, author: &Account, ids: &[i64]) -> Result<
     for id in ids {
         let row = media::find_own_media(&mut conn, author.id, *id)
             .await?
-            .filter(|m| m.status_id.is_none())
+            .filter(|m| {
+                m.status_id.is_none()
+                    && (m.scheduled_status_id.is_none()
+                        || m.scheduled_status_id == scheduled_status_id)
+            })
             .ok_or_else(|| Error::validation("Media attachments could not be found"))?;
         match row.processing_state() {
             Processing::Complete => kinds.push(row.kind),
@@ -212,15 +225,30 @@ async fn check_media(state: &AppState, author: &Account, ids: &[i64]) -> Result<
     Ok(())
 }
 
-async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
-    let config = state.config.clone();
+/// A post that passed validation, with the user's defaults applied.
+pub(crate) struct Prepared {
+    post: NewPost,
+    visibility: Visibility,
+    sensitive: bool,
+    language: Option<String>,
+    parent: Option<Status>,
+}
+
+/// Checks a post as Mastodon does before creating or scheduling it, and
+/// fills in the user's defaults.
+pub(crate) async fn prepare(
+    state: &AppState,
+    user: &User,
+    author: &Account,
+    post: NewPost,
+) -> Result<Prepared> {
     validate_text(
-        &config,
+        &state.config,
         &post.text,
         &post.spoiler_text,
         !post.media_ids.is_empty(),
     )?;
-    check_media(state, author, &post.media_ids).await?;
+    check_media(state, author, &post.media_ids, post.scheduled_status_id).await?;
     if let Some(poll) = &post.poll {
         check_poll(poll, !post.media_ids.is_empty())?;
     }
@@ -250,9 +278,44 @@ async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) 
     if parent.as_ref().is_some_and(|p| p.reblog_of_id.is_some()) {
         return Err(Error::validation("Cannot reply to a reblog"));
     }
+    Ok(Prepared {
+        post,
+        visibility,
+        sensitive,
+        language,
+        parent,
+    })
+}
+
+async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
+    let prepared = prepare(state, user, author, post).await?;
+    write(state, author, prepared).await
+}
+
+/// Stores a prepared post and everything that comes with it in one
+/// transaction, then queues its distribution.
+pub(crate) async fn write(
+    state: &AppState,
+    author: &Account,
+    prepared: Prepared,
+) -> Result<Status> {
+    let config = state.config.clone();
+    let Prepared {
+        post,
+        visibility,
+        sensitive,
+        language,
+        parent,
+    } = prepared;
+    let mut conn = state.conn().await?;
     let (status, notes) = conn
         .transaction(async |conn| {
             let mut notes = Vec::new();
+            if let Some(scheduled) = post.scheduled_status_id {
+                if !scheduled_statuses::delete_scheduled_status(conn, scheduled).await? {
+                    return Err(Error::NotFound);
+                }
+            }
             let composed = compose(conn, &config, &post.text).await?;
             let id = accounts::next_id(conn).await?;
             let status = statuses::put_status(

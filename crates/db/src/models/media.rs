@@ -63,6 +63,8 @@ pub struct MediaAttachment {
     pub accessed_at: Option<DateTime<Utc>>,
     pub processing_error: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// The scheduled status this upload is reserved for.
+    pub scheduled_status_id: Option<i64>,
 }
 
 impl MediaAttachment {

@@ -118,6 +118,7 @@ pub async fn attach_to_status(
         .filter(media_attachments::id.eq_any(ids))
         .filter(media_attachments::account_id.eq(account_id))
         .filter(media_attachments::status_id.is_null())
+        .filter(media_attachments::scheduled_status_id.is_null())
         .filter(media_attachments::processing.eq(Processing::Complete.as_i16()))
         .set(media_attachments::status_id.eq(status_id))
         .execute(conn)
@@ -127,6 +128,41 @@ pub async fn attach_to_status(
         .execute(conn)
         .await?;
     Ok(attached)
+}
+
+/// Reserves the author's own, processed, free uploads for a scheduled
+/// status. Returns how many were reserved.
+pub async fn reserve_for_scheduled_status(
+    conn: &mut Conn,
+    account_id: i64,
+    scheduled_status_id: i64,
+    ids: &[i64],
+) -> Result<usize> {
+    Ok(diesel::update(media_attachments::table)
+        .filter(media_attachments::id.eq_any(ids))
+        .filter(media_attachments::account_id.eq(account_id))
+        .filter(media_attachments::status_id.is_null())
+        .filter(media_attachments::scheduled_status_id.is_null())
+        .filter(media_attachments::processing.eq(Processing::Complete.as_i16()))
+        .set(media_attachments::scheduled_status_id.eq(scheduled_status_id))
+        .execute(conn)
+        .await?)
+}
+
+/// Uploads reserved for these scheduled statuses, oldest first.
+pub async fn media_of_scheduled_statuses(
+    conn: &mut Conn,
+    scheduled_status_ids: &[i64],
+) -> Result<Vec<MediaAttachment>> {
+    if scheduled_status_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(media_attachments::table
+        .filter(media_attachments::scheduled_status_id.eq_any(scheduled_status_ids))
+        .select(MediaAttachment::as_select())
+        .order(media_attachments::id.asc())
+        .load(conn)
+        .await?)
 }
 
 /// Attachments of these statuses, in each status's own order.
@@ -178,6 +214,7 @@ pub async fn unattached_before(
 ) -> Result<Vec<MediaAttachment>> {
     Ok(media_attachments::table
         .filter(media_attachments::status_id.is_null())
+        .filter(media_attachments::scheduled_status_id.is_null())
         .filter(media_attachments::remote_url.is_null())
         .filter(media_attachments::created_at.lt(cutoff))
         .select(MediaAttachment::as_select())

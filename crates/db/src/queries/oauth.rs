@@ -92,7 +92,7 @@ pub async fn revoke_token(
     token_digest: &str,
     application_id: i64,
 ) -> Result<Vec<i64>> {
-    Ok(diesel::update(
+    let revoked = diesel::update(
         oauth_access_tokens::table
             .filter(oauth_access_tokens::token_digest.eq(token_digest))
             .filter(oauth_access_tokens::application_id.eq(application_id))
@@ -101,12 +101,15 @@ pub async fn revoke_token(
     .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
     .returning(oauth_access_tokens::id)
     .get_results(conn)
-    .await?)
+    .await?;
+    // A revoked token's push subscription goes with it.
+    super::web_push::delete_subscriptions_of_tokens(conn, &revoked).await?;
+    Ok(revoked)
 }
 
 /// Revokes every token of a user (password reset, account disabled); returns the ids revoked.
 pub async fn revoke_user_tokens(conn: &mut Conn, user_id: i64) -> Result<Vec<i64>> {
-    Ok(diesel::update(
+    let revoked = diesel::update(
         oauth_access_tokens::table
             .filter(oauth_access_tokens::user_id.eq(user_id))
             .filter(oauth_access_tokens::revoked_at.is_null()),
@@ -114,7 +117,10 @@ pub async fn revoke_user_tokens(conn: &mut Conn, user_id: i64) -> Result<Vec<i64
     .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
     .returning(oauth_access_tokens::id)
     .get_results(conn)
-    .await?)
+    .await?;
+    // A revoked token's push subscription goes with it.
+    super::web_push::delete_subscriptions_of_tokens(conn, &revoked).await?;
+    Ok(revoked)
 }
 
 /// A live token with its user and account (None for app-only tokens), in one round trip.

@@ -38,7 +38,9 @@ async fn create(
         params.nonempty("website"),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(application::render(&app, true)))
+    let mut body = application::render(&app, true);
+    body.vapid_key = vapid_key(&state);
+    Ok(HttpResponse::Ok().json(body))
 }
 
 async fn verify_credentials(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
@@ -50,5 +52,15 @@ async fn verify_credentials(state: web::Data<AppState>, auth: Auth) -> ApiResult
     let app = oauth::get_application_by_id(&mut conn, app_id).await?;
     let mut body = application::render(&app, false);
     body.client_id = Some(app.client_id.clone());
+    body.vapid_key = vapid_key(&state);
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// The server's VAPID public key, empty without one.
+fn vapid_key(state: &AppState) -> String {
+    state
+        .config
+        .vapid
+        .as_ref()
+        .map_or_else(String::new, |k| k.public_key.clone())
 }

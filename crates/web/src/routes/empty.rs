@@ -15,7 +15,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ("/api/v2/filters", "read:filters"),
         ("/api/v1/announcements", ""),
         ("/api/v1/conversations", "read:statuses"),
-        ("/api/v1/scheduled_statuses", "read:statuses"),
     ];
     for (path, scope) in empty_list {
         let scope = *scope;

@@ -13,6 +13,7 @@ use ferrodon_core::services::favourite::{favourite, unfavourite};
 use ferrodon_core::services::pin::{pin, unpin};
 use ferrodon_core::services::post_status::{post_status, NewPost};
 use ferrodon_core::services::reblog::{reblog, unreblog};
+use ferrodon_core::services::schedule_status::{parse_scheduled_at, schedule_status};
 use ferrodon_core::services::status_access::get_visible_status;
 use ferrodon_core::{views, AppState, Error};
 use serde_json::json;
@@ -96,11 +97,10 @@ async fn create(
     auth.0.require_scope(&["write:statuses"])?;
     let (user, account) = auth.0.require_user()?;
     let poll = poll_param(&params)?;
-    if params.nonempty("scheduled_at").is_some() {
-        return Err(
-            Error::validation("Scheduled statuses are not supported by this server yet").into(),
-        );
-    }
+    let scheduled_at = params
+        .nonempty("scheduled_at")
+        .map(|raw| parse_scheduled_at(&raw))
+        .transpose()?;
     let post = NewPost {
         text: params.str("status").unwrap_or_default(),
         spoiler_text: params.str("spoiler_text").unwrap_or_default(),
@@ -111,7 +111,17 @@ async fn create(
         media_ids: params.id_list("media_ids")?,
         application_id: auth.0.application_id,
         poll,
+        scheduled_status_id: None,
     };
+    if let Some(at) = scheduled_at {
+        let row = schedule_status(&state, user, account, post, at).await?;
+        let mut conn = state.conn().await?;
+        let media =
+            ferrodon_core::db::queries::media::media_of_scheduled_statuses(&mut conn, &[row.id])
+                .await?;
+        let body = ferrodon_core::entities::scheduled_status::render(&state.config, &row, &media);
+        return Ok(HttpResponse::Ok().json(body));
+    }
     let key = req
         .headers()
         .get("Idempotency-Key")
