@@ -397,6 +397,52 @@ diesel::table! {
 }
 
 diesel::table! {
+    filters (id) {
+        id -> Int8,
+        account_id -> Int8,
+        title -> Text,
+        context -> Array<Text>,
+        action -> Text,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    filter_keywords (id) {
+        id -> Int8,
+        filter_id -> Int8,
+        keyword -> Text,
+        whole_word -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    filter_statuses (id) {
+        id -> Int8,
+        filter_id -> Int8,
+        status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    account_conversations (id) {
+        id -> Int8,
+        account_id -> Int8,
+        root_status_id -> Int8,
+        participant_account_ids -> Array<Int8>,
+        status_ids -> Array<Int8>,
+        last_status_id -> Int8,
+        unread -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     markers (id) {
         id -> Int8,
         account_id -> Int8,
@@ -425,6 +471,8 @@ diesel::joinable!(statuses_tags -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
 diesel::joinable!(list_accounts -> lists (list_id));
+diesel::joinable!(filter_keywords -> filters (filter_id));
+diesel::joinable!(filter_statuses -> filters (filter_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -454,6 +502,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     status_pins,
     lists,
     list_accounts,
+    filters,
+    filter_keywords,
+    filter_statuses,
+    account_conversations,
     blocks,
     mutes,
     settings,

@@ -2,9 +2,11 @@
 //! so the caller decides whether it runs inside a transaction.
 pub mod accounts;
 pub mod blocks_mutes;
+pub mod conversations;
 pub mod custom_emojis;
 pub mod domain_blocks;
 pub mod favourites_bookmarks;
+pub mod filters;
 pub mod follows;
 pub mod lists;
 pub mod maintenance;
