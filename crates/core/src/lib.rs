@@ -10,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod federation;
 pub mod feeds;
+pub mod filters;
 pub mod http_client;
 pub mod jobs;
 pub mod live;

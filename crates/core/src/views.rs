@@ -11,6 +11,7 @@ use ferrodon_db::Conn;
 use crate::entities::notification::Notification;
 use crate::entities::status::{self, Status};
 use crate::entities::{account, media_attachment, timestamp};
+use crate::filters::{self, FilterContext};
 use crate::{Config, Result};
 
 /// Renders statuses in the order of `ids`, skipping missing ones.
@@ -44,6 +45,19 @@ pub async fn render_statuses(
     attach_emojis(conn, &mut rendered).await?;
     attach_polls(conn, &mut rendered, viewer).await?;
     Ok(rendered)
+}
+
+/// Renders statuses shown in `context`: as [`render_statuses`], then the
+/// viewer's filters mark them (`filtered`) or leave them out (`hide`).
+pub async fn render_statuses_in(
+    conn: &mut Conn,
+    config: &Config,
+    ids: &[i64],
+    viewer: Option<i64>,
+    context: FilterContext,
+) -> Result<Vec<Status>> {
+    let rendered = render_statuses(conn, config, ids, viewer).await?;
+    filters::apply(conn, viewer, context, rendered).await
 }
 
 /// Fills in polls, with the viewer's own votes.
@@ -167,7 +181,7 @@ pub async fn render_status(
 }
 
 /// Renders notifications for their recipient, skipping any whose account or
-/// status has gone.
+/// status has gone or whose status the recipient's filters hide.
 pub async fn render_notifications(
     conn: &mut Conn,
     config: &Config,
@@ -184,8 +198,14 @@ pub async fn render_notifications(
         .collect();
     let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
     let statuses: HashMap<String, Status> =
-        render_statuses(conn, config, &status_ids, Some(viewer))
-            .await?
+        render_statuses_in(
+            conn,
+            config,
+            &status_ids,
+            Some(viewer),
+            FilterContext::Notifications,
+        )
+        .await?
             .into_iter()
             .map(|s| (s.id.clone(), s))
             .collect();

@@ -1,4 +1,5 @@
 //! `/api/v1/statuses…`: post, show, edit, delete, thread, and interactions.
+use ferrodon_core::filters::{ActiveFilters, FilterContext};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_reblogged_by};
 use ferrodon_core::db::queries::statuses::{
@@ -245,9 +246,14 @@ async fn context(
     let descendants = list_descendant_ids(&mut conn, id, descendant_limit).await?;
     let ancestors = timelines::filter_visible(&mut conn, &ancestors, viewer).await?;
     let descendants = timelines::filter_visible(&mut conn, &descendants, viewer).await?;
-    let ancestors = views::render_statuses(&mut conn, &state.config, &ancestors, viewer).await?;
-    let descendants =
+    let mut ancestors = views::render_statuses(&mut conn, &state.config, &ancestors, viewer).await?;
+    let mut descendants =
         views::render_statuses(&mut conn, &state.config, &descendants, viewer).await?;
+    if let Some(viewer) = viewer {
+        let filters = ActiveFilters::load(&mut conn, viewer).await?;
+        ancestors = filters.apply(FilterContext::Thread, ancestors);
+        descendants = filters.apply(FilterContext::Thread, descendants);
+    }
     Ok(HttpResponse::Ok().json(json!({"ancestors": ancestors, "descendants": descendants})))
 }
 
