@@ -165,7 +165,11 @@ impl ActiveFilters {
         let mut searchable: Option<String> = None;
         for compiled in &self.filters {
             if compiled.filter.expired()
-                || !compiled.filter.context.iter().any(|c| c == context.as_str())
+                || !compiled
+                    .filter
+                    .context
+                    .iter()
+                    .any(|c| c == context.as_str())
             {
                 continue;
             }
@@ -185,9 +189,11 @@ impl ActiveFilters {
                 continue;
             }
             verdict.hide |= compiled.filter.action == "hide";
-            verdict
-                .results
-                .push(render_result(&compiled.filter, keyword_matches, status_matches));
+            verdict.results.push(render_result(
+                &compiled.filter,
+                keyword_matches,
+                status_matches,
+            ));
         }
         verdict
     }

@@ -197,18 +197,17 @@ pub async fn render_notifications(
         .map(|a| (a.id, account::render(config, a)))
         .collect();
     let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
-    let statuses: HashMap<String, Status> =
-        render_statuses_in(
-            conn,
-            config,
-            &status_ids,
-            Some(viewer),
-            FilterContext::Notifications,
-        )
-        .await?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect();
+    let statuses: HashMap<String, Status> = render_statuses_in(
+        conn,
+        config,
+        &status_ids,
+        Some(viewer),
+        FilterContext::Notifications,
+    )
+    .await?
+    .into_iter()
+    .map(|s| (s.id.clone(), s))
+    .collect();
     Ok(rows
         .iter()
         .filter_map(|n| {

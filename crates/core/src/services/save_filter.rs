@@ -294,12 +294,9 @@ pub async fn add_status(
     let Some(status_id) = status_id else {
         return Err(Error::validation("Status must exist"));
     };
-    let visible = ferrodon_db::queries::timelines::filter_visible(
-        &mut conn,
-        &[status_id],
-        Some(account_id),
-    )
-    .await?;
+    let visible =
+        ferrodon_db::queries::timelines::filter_visible(&mut conn, &[status_id], Some(account_id))
+            .await?;
     if visible.is_empty() {
         return Err(Error::validation("Status must exist"));
     }

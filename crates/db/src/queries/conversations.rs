@@ -58,12 +58,10 @@ pub async fn record_status(
 /// Takes a deleted status out of every conversation: a conversation left
 /// without statuses is deleted, the others point at their newest remaining one.
 pub async fn remove_status(conn: &mut Conn, status_id: i64) -> Result<()> {
-    diesel::sql_query(
-        "DELETE FROM account_conversations WHERE status_ids = ARRAY[$1::bigint]",
-    )
-    .bind::<BigInt, _>(status_id)
-    .execute(conn)
-    .await?;
+    diesel::sql_query("DELETE FROM account_conversations WHERE status_ids = ARRAY[$1::bigint]")
+        .bind::<BigInt, _>(status_id)
+        .execute(conn)
+        .await?;
     diesel::sql_query(
         "UPDATE account_conversations SET \
            status_ids = array_remove(status_ids, $1), \

@@ -125,7 +125,9 @@ pub async fn update_filter(conn: &mut Conn, id: i64, settings: &FilterSettings) 
 
 /// Deletes a filter with its keywords and statuses.
 pub async fn delete_filter(conn: &mut Conn, id: i64) -> Result<()> {
-    diesel::delete(filters::table.find(id)).execute(conn).await?;
+    diesel::delete(filters::table.find(id))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -331,7 +331,8 @@ async fn statuses(
     if params.bool("pinned") == Some(true) {
         // Pins are few (at most 5) and not paged: the first page has them all.
         if page.max_id.is_some() || page.lower_bound().is_some() {
-            return statuses_page(&state, &req, &[], auth.account_id(), FilterContext::Account).await;
+            return statuses_page(&state, &req, &[], auth.account_id(), FilterContext::Account)
+                .await;
         }
         let pinned = favourites_bookmarks::list_pinned_status_ids(&mut conn, account.id).await?;
         let visible = timelines::filter_visible(&mut conn, &pinned, auth.account_id()).await?;
@@ -354,7 +355,14 @@ async fn statuses(
     let ids =
         list_account_statuses(&mut conn, account.id, auth.account_id(), &filter, &page).await?;
     drop(conn);
-    statuses_page(&state, &req, &ids, auth.account_id(), FilterContext::Account).await
+    statuses_page(
+        &state,
+        &req,
+        &ids,
+        auth.account_id(),
+        FilterContext::Account,
+    )
+    .await
 }
 
 async fn collection(

@@ -2,7 +2,9 @@
 //! compatibility API, where each keyword is a filter of its own.
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::filters;
-use ferrodon_core::entities::filter::{render_keyword, render_status, render_v1, render_with_rules};
+use ferrodon_core::entities::filter::{
+    render_keyword, render_status, render_v1, render_with_rules,
+};
 use ferrodon_core::services::save_filter::{self, FilterInput, FilterRules, KeywordInput};
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
@@ -15,7 +17,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v2/filters", web::get().to(index))
         .route("/api/v2/filters", web::post().to(create))
         .route("/api/v2/filters/keywords/{id}", web::get().to(keyword_show))
-        .route("/api/v2/filters/keywords/{id}", web::put().to(keyword_update))
+        .route(
+            "/api/v2/filters/keywords/{id}",
+            web::put().to(keyword_update),
+        )
         .route(
             "/api/v2/filters/keywords/{id}",
             web::delete().to(keyword_destroy),
