@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod conversations;
 pub mod entities;
 pub mod error;
 pub mod federation;

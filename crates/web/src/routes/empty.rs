@@ -13,7 +13,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ("/api/v1/custom_emojis", ""),
         ("/api/v1/announcements", ""),
         ("/api/v1/followed_tags", "read:follows"),
-        ("/api/v1/conversations", "read:statuses"),
         ("/api/v1/domain_blocks", "read:blocks"),
         ("/api/v1/endorsements", "read:accounts"),
         ("/api/v1/featured_tags", "read:accounts"),

@@ -4,6 +4,7 @@ mod activitypub;
 mod apps;
 mod assets;
 mod auth;
+mod conversations;
 mod emails;
 mod empty;
 mod filters;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     reports::configure(cfg);
     lists::configure(cfg);
     filters::configure(cfg);
+    conversations::configure(cfg);
     search::configure(cfg);
     well_known::configure(cfg);
     activitypub::configure(cfg);
