@@ -223,15 +223,14 @@ pub async fn create_v1(
 ) -> Result<(FilterKeyword, Filter)> {
     let settings = settings(input, None)?;
     let mut conn = state.conn().await?;
-    Ok(conn
-        .transaction(async |conn| {
-            let filter = filters::put_filter(conn, account_id, &settings).await?;
-            let keyword =
-                filters::put_keyword(conn, filter.id, &filter.title, whole_word.unwrap_or(true))
-                    .await?;
-            Ok::<_, Error>((keyword, filter))
-        })
-        .await?)
+    conn.transaction(async |conn| {
+        let filter = filters::put_filter(conn, account_id, &settings).await?;
+        let keyword =
+            filters::put_keyword(conn, filter.id, &filter.title, whole_word.unwrap_or(true))
+                .await?;
+        Ok::<_, Error>((keyword, filter))
+    })
+    .await
 }
 
 /// `PUT /api/v1/filters/:id`: changes the keyword and, when it is the
@@ -254,31 +253,30 @@ pub async fn update_v1(
         || settings.context != filter.context
         || settings.action != filter.action
         || settings.expires_at != filter.expires_at;
-    Ok(conn
-        .transaction(async |conn| {
-            let keyword = filters::update_keyword(
-                conn,
-                keyword.id,
-                &phrase,
-                whole_word.unwrap_or(keyword.whole_word),
-            )
-            .await?;
-            let filter = if changed {
-                if filters::list_keywords(conn, &[filter.id]).await?.len() > 1 {
-                    return Err(Error::Validation(
-                        "These parameters cannot be changed from this application because they \
+    conn.transaction(async |conn| {
+        let keyword = filters::update_keyword(
+            conn,
+            keyword.id,
+            &phrase,
+            whole_word.unwrap_or(keyword.whole_word),
+        )
+        .await?;
+        let filter = if changed {
+            if filters::list_keywords(conn, &[filter.id]).await?.len() > 1 {
+                return Err(Error::Validation(
+                    "These parameters cannot be changed from this application because they \
                          apply to more than one filter keyword. Use a more recent application \
                          or the web interface."
-                            .into(),
-                    ));
-                }
-                filters::update_filter(conn, filter.id, &settings).await?
-            } else {
-                filter
-            };
-            Ok::<_, Error>((keyword, filter))
-        })
-        .await?)
+                        .into(),
+                ));
+            }
+            filters::update_filter(conn, filter.id, &settings).await?
+        } else {
+            filter
+        };
+        Ok::<_, Error>((keyword, filter))
+    })
+    .await
 }
 
 /// `POST /api/v2/filters/:id/statuses`: the status must exist, be visible
