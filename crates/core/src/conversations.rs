@@ -83,18 +83,12 @@ pub async fn render(
     viewer: i64,
     rows: &[Conversation],
 ) -> Result<Vec<Value>> {
-    let mut account_ids: Vec<i64> = rows
+    let account_ids: Vec<i64> = rows
         .iter()
         .flat_map(|c| c.participant_account_ids.iter().copied())
         .chain(std::iter::once(viewer))
         .collect();
-    account_ids.sort_unstable();
-    account_ids.dedup();
-    let found: HashMap<i64, account::Account> = accounts::get_accounts_by_ids(conn, &account_ids)
-        .await?
-        .iter()
-        .map(|a| (a.id, account::render(config, a)))
-        .collect();
+    let found = views::render_accounts_by_id(conn, config, account_ids).await?;
     let status_ids: Vec<i64> = rows.iter().map(|c| c.last_status_id).collect();
     let statuses: HashMap<String, _> =
         views::render_statuses(conn, config, &status_ids, Some(viewer))

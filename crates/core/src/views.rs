@@ -180,6 +180,21 @@ pub async fn render_status(
         .ok_or(crate::Error::NotFound)
 }
 
+/// Renders accounts by id (each once), skipping missing ones.
+pub async fn render_accounts_by_id(
+    conn: &mut Conn,
+    config: &Config,
+    mut ids: Vec<i64>,
+) -> Result<HashMap<i64, account::Account>> {
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(accounts::get_accounts_by_ids(conn, &ids)
+        .await?
+        .iter()
+        .map(|a| (a.id, account::render(config, a)))
+        .collect())
+}
+
 /// Renders notifications for their recipient, skipping any whose account or
 /// status has gone or whose status the recipient's filters hide.
 pub async fn render_notifications(
@@ -188,14 +203,8 @@ pub async fn render_notifications(
     rows: &[NotificationRow],
     viewer: i64,
 ) -> Result<Vec<Notification>> {
-    let mut from_ids: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
-    from_ids.sort_unstable();
-    from_ids.dedup();
-    let from: HashMap<i64, account::Account> = accounts::get_accounts_by_ids(conn, &from_ids)
-        .await?
-        .iter()
-        .map(|a| (a.id, account::render(config, a)))
-        .collect();
+    let from_ids: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
+    let from = render_accounts_by_id(conn, config, from_ids).await?;
     let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
     let statuses: HashMap<String, Status> = render_statuses_in(
         conn,

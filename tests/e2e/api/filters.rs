@@ -18,6 +18,22 @@ async fn send(
         .unwrap()
 }
 
+/// `path` is not found for `other`; its owner deletes it, and then it is gone.
+async fn delete_checked(app: &TestApp, path: &str, owner: &str, other: &str) {
+    assert_eq!(
+        app.get(path, other).await.status(),
+        404,
+        "{path} for another user"
+    );
+    let deleted = send(app, reqwest::Method::DELETE, path, owner, &json!({})).await;
+    assert_eq!(deleted.status(), 200);
+    assert_eq!(
+        app.get(path, owner).await.status(),
+        404,
+        "{path} after deletion"
+    );
+}
+
 async fn json_of(resp: reqwest::Response) -> Value {
     resp.json().await.unwrap()
 }
@@ -201,30 +217,13 @@ async fn filters_v2_crud_with_keywords_and_statuses() {
         .await["keyword"],
         "end credits"
     );
-    assert_eq!(
-        app.get(&format!("/api/v2/filters/keywords/{kw}"), &bob)
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
-        send(
-            &app,
-            reqwest::Method::DELETE,
-            &format!("/api/v2/filters/keywords/{kw}"),
-            &alice,
-            &json!({})
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        app.get(&format!("/api/v2/filters/keywords/{kw}"), &alice)
-            .await
-            .status(),
-        404
-    );
+    delete_checked(
+        &app,
+        &format!("/api/v2/filters/keywords/{kw}"),
+        &alice,
+        &bob,
+    )
+    .await;
 
     // Statuses endpoints.
     let status = post_status(&app, &bob, "a status to filter").await;
@@ -269,34 +268,17 @@ async fn filters_v2_crud_with_keywords_and_statuses() {
         .await["status_id"],
         status.as_str()
     );
-    assert_eq!(
-        app.get(&format!("/api/v2/filters/statuses/{entry_id}"), &bob)
-            .await
-            .status(),
-        404
-    );
     let shown = json_of(app.get(&format!("/api/v2/filters/{id}"), &alice).await).await;
     assert_eq!(shown["statuses"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        send(
-            &app,
-            reqwest::Method::DELETE,
-            &format!("/api/v2/filters/statuses/{entry_id}"),
-            &alice,
-            &json!({})
-        )
-        .await
-        .status(),
-        200
-    );
+    delete_checked(
+        &app,
+        &format!("/api/v2/filters/statuses/{entry_id}"),
+        &alice,
+        &bob,
+    )
+    .await;
 
     // Other users' filters are not found; scopes are checked.
-    assert_eq!(
-        app.get(&format!("/api/v2/filters/{id}"), &bob)
-            .await
-            .status(),
-        404
-    );
     assert_eq!(
         send(
             &app,
@@ -342,24 +324,7 @@ async fn filters_v2_crud_with_keywords_and_statuses() {
 
     let all = json_of(app.get("/api/v2/filters", &alice).await).await;
     assert_eq!(all.as_array().unwrap().len(), 1);
-    assert_eq!(
-        send(
-            &app,
-            reqwest::Method::DELETE,
-            &format!("/api/v2/filters/{id}"),
-            &alice,
-            &json!({})
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        app.get(&format!("/api/v2/filters/{id}"), &alice)
-            .await
-            .status(),
-        404
-    );
+    delete_checked(&app, &format!("/api/v2/filters/{id}"), &alice, &bob).await;
 }
 
 #[tokio::test]
@@ -453,30 +418,7 @@ async fn filters_v1_round_trip() {
         )
         .await;
     assert_eq!(blank.status(), 422);
-    assert_eq!(
-        app.get(&format!("/api/v1/filters/{id}"), &bob)
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
-        send(
-            &app,
-            reqwest::Method::DELETE,
-            &format!("/api/v1/filters/{id}"),
-            &alice,
-            &json!({})
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        app.get(&format!("/api/v1/filters/{id}"), &alice)
-            .await
-            .status(),
-        404
-    );
+    delete_checked(&app, &format!("/api/v1/filters/{id}"), &alice, &bob).await;
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! `/api/v1/conversations…`: direct-message conversations of the user.
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::conversations::render;
-use ferrodon_core::db::queries::conversations;
+use ferrodon_core::db::queries::conversations::{self, Conversation};
 use ferrodon_core::db::Page;
 use ferrodon_core::{AppState, Error};
 use serde_json::json;
@@ -33,17 +33,23 @@ async fn index(
     Ok(json_page(&state, &req, &body, Page::cursors(&keys)))
 }
 
+/// Checks the write scope and loads the signed-in user's conversation named by the path.
+async fn owned(state: &AppState, auth: &Auth, raw_id: &str) -> ApiResult<Conversation> {
+    auth.0.require_scope(&["write:conversations"])?;
+    let (_, me) = auth.0.require_user()?;
+    let mut conn = state.conn().await?;
+    Ok(conversations::get_conversation(&mut conn, me.id, path_id(raw_id)?).await?)
+}
+
 async fn read(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:conversations"])?;
-    let (_, me) = auth.0.require_user()?;
+    let found = owned(&state, &auth, &path).await?;
     let mut conn = state.conn().await?;
-    let found = conversations::get_conversation(&mut conn, me.id, path_id(&path)?).await?;
     let updated = conversations::mark_read(&mut conn, found.id).await?;
-    let body = render(&mut conn, &state.config, me.id, &[updated]).await?;
+    let body = render(&mut conn, &state.config, found.account_id, &[updated]).await?;
     let one = body.into_iter().next().ok_or(Error::NotFound)?;
     Ok(HttpResponse::Ok().json(one))
 }
@@ -53,10 +59,8 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:conversations"])?;
-    let (_, me) = auth.0.require_user()?;
+    let found = owned(&state, &auth, &path).await?;
     let mut conn = state.conn().await?;
-    let found = conversations::get_conversation(&mut conn, me.id, path_id(&path)?).await?;
     conversations::delete_conversation(&mut conn, found.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }

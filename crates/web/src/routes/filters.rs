@@ -1,7 +1,7 @@
 //! `/api/v2/filters…` (filters with keywords and statuses) and the v1
 //! compatibility API, where each keyword is a filter of its own.
 use actix_web::{web, HttpResponse};
-use ferrodon_core::db::queries::filters;
+use ferrodon_core::db::queries::filters::{self, Filter};
 use ferrodon_core::entities::filter::{
     render_keyword, render_status, render_v1, render_with_rules,
 };
@@ -48,6 +48,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn me(auth: &Auth, scope: &str) -> ApiResult<i64> {
     auth.0.require_scope(&[scope])?;
     Ok(auth.0.require_user()?.1.id)
+}
+
+/// Checks the scope and loads the signed-in user's filter named by the path.
+async fn owned(state: &AppState, auth: &Auth, scope: &str, raw_id: &str) -> ApiResult<Filter> {
+    let me = me(auth, scope)?;
+    let mut conn = state.conn().await?;
+    Ok(filters::get_filter(&mut conn, me, path_id(raw_id)?).await?)
 }
 
 fn render(rules: &FilterRules) -> Value {
@@ -139,9 +146,8 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let filter = owned(&state, &auth, "read:filters", &path).await?;
     let mut conn = state.conn().await?;
-    let filter = filters::get_filter(&mut conn, me, path_id(&path)?).await?;
     let rules = save_filter::with_rules(&mut conn, vec![filter]).await?;
     Ok(HttpResponse::Ok().json(rules.iter().map(render).next()))
 }
@@ -163,9 +169,8 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let filter = owned(&state, &auth, "write:filters", &path).await?;
     let mut conn = state.conn().await?;
-    let filter = filters::get_filter(&mut conn, me, path_id(&path)?).await?;
     filters::delete_filter(&mut conn, filter.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
@@ -175,9 +180,8 @@ async fn keywords(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let filter = owned(&state, &auth, "read:filters", &path).await?;
     let mut conn = state.conn().await?;
-    let filter = filters::get_filter(&mut conn, me, path_id(&path)?).await?;
     let body: Vec<Value> = filters::list_keywords(&mut conn, &[filter.id])
         .await?
         .iter()
@@ -211,9 +215,8 @@ async fn add_keyword(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let filter = owned(&state, &auth, "write:filters", &path).await?;
     let mut conn = state.conn().await?;
-    let filter = filters::get_filter(&mut conn, me, path_id(&path)?).await?;
     let (keyword, whole_word) = keyword_params(&params, None)?;
     let created = filters::put_keyword(&mut conn, filter.id, &keyword, whole_word).await?;
     Ok(HttpResponse::Ok().json(render_keyword(&created)))
@@ -261,9 +264,8 @@ async fn statuses(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let filter = owned(&state, &auth, "read:filters", &path).await?;
     let mut conn = state.conn().await?;
-    let filter = filters::get_filter(&mut conn, me, path_id(&path)?).await?;
     let body: Vec<Value> = filters::list_filter_statuses(&mut conn, &[filter.id])
         .await?
         .iter()
