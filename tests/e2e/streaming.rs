@@ -430,3 +430,90 @@ async fn list_stream_delivers_members_statuses_to_the_owner_only() {
     let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["id"], posted["id"]);
 }
+
+#[tokio::test]
+async fn filters_mark_or_hold_back_statuses_and_conversations_arrive_on_direct() {
+    let app = TestApp::spawn_with_streaming(&[]).await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+    for (title, action, keyword) in [("Cats", "warn", "cat"), ("Dogs", "hide", "dog")] {
+        let made = app
+            .post_json(
+                "/api/v2/filters",
+                &bob,
+                &serde_json::json!({
+                    "title": title,
+                    "context": ["home", "public"],
+                    "filter_action": action,
+                    "keywords_attributes": [{"keyword": keyword}],
+                }),
+            )
+            .await;
+        assert_eq!(made.status(), 200);
+    }
+    let url = format!(
+        "{}/api/v1/streaming?stream=user&access_token={bob}",
+        app.streaming_url.as_ref().unwrap()
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    for stream in ["public", "direct"] {
+        ws.send(Message::text(format!(
+            r#"{{"type":"subscribe","stream":"{stream}"}}"#
+        )))
+        .await
+        .unwrap();
+    }
+    app.wait_for_subscriber(&format!("timeline:{}", bob_acct.id))
+        .await;
+    app.wait_for_subscriber("timeline:public").await;
+    app.wait_for_subscriber(&format!("timeline:direct:{}", bob_acct.id))
+        .await;
+
+    for text in ["the dog park", "a cat nap", "plain hello"] {
+        app.post_form("/api/v1/statuses", &alice, &[("status", text)])
+            .await;
+    }
+    for _ in 0..4 {
+        let event = next_event(&mut ws).await;
+        let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+        let content = payload["content"].as_str().unwrap();
+        assert!(!content.contains("dog"), "hide filters hold back: {event}");
+        let titles: Vec<&str> = payload["filtered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["filter"]["title"].as_str().unwrap())
+            .collect();
+        if content.contains("cat") {
+            assert_eq!(titles, ["Cats"], "{event}");
+        } else {
+            assert!(titles.is_empty(), "{event}");
+        }
+    }
+
+    app.post_form(
+        "/api/v1/statuses",
+        &alice,
+        &[("status", "@bob psst"), ("visibility", "direct")],
+    )
+    .await;
+    let conversation = loop {
+        let event = next_event(&mut ws).await;
+        if event["event"] == "conversation" {
+            assert_eq!(event["stream"][0], "direct");
+            break serde_json::from_str::<Value>(event["payload"].as_str().unwrap()).unwrap();
+        }
+    };
+    assert_eq!(conversation["accounts"][0]["acct"], "alice");
+    assert_eq!(conversation["unread"], true);
+    assert!(conversation["last_status"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("psst"));
+}

@@ -6,10 +6,12 @@
 
 pub mod auth;
 pub mod config;
+pub mod conversations;
 pub mod entities;
 pub mod error;
 pub mod federation;
 pub mod feeds;
+pub mod filters;
 pub mod http_client;
 pub mod jobs;
 pub mod live;

@@ -11,6 +11,7 @@ use ferrodon_db::Conn;
 use crate::entities::notification::Notification;
 use crate::entities::status::{self, Status};
 use crate::entities::{account, media_attachment, timestamp};
+use crate::filters::{self, FilterContext};
 use crate::{Config, Result};
 
 /// Renders statuses in the order of `ids`, skipping missing ones.
@@ -44,6 +45,19 @@ pub async fn render_statuses(
     attach_emojis(conn, &mut rendered).await?;
     attach_polls(conn, &mut rendered, viewer).await?;
     Ok(rendered)
+}
+
+/// Renders statuses shown in `context`: as [`render_statuses`], then the
+/// viewer's filters mark them (`filtered`) or leave them out (`hide`).
+pub async fn render_statuses_in(
+    conn: &mut Conn,
+    config: &Config,
+    ids: &[i64],
+    viewer: Option<i64>,
+    context: FilterContext,
+) -> Result<Vec<Status>> {
+    let rendered = render_statuses(conn, config, ids, viewer).await?;
+    filters::apply(conn, viewer, context, rendered).await
 }
 
 /// Fills in polls, with the viewer's own votes.
@@ -166,29 +180,43 @@ pub async fn render_status(
         .ok_or(crate::Error::NotFound)
 }
 
+/// Renders accounts by id (each once), skipping missing ones.
+pub async fn render_accounts_by_id(
+    conn: &mut Conn,
+    config: &Config,
+    mut ids: Vec<i64>,
+) -> Result<HashMap<i64, account::Account>> {
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(accounts::get_accounts_by_ids(conn, &ids)
+        .await?
+        .iter()
+        .map(|a| (a.id, account::render(config, a)))
+        .collect())
+}
+
 /// Renders notifications for their recipient, skipping any whose account or
-/// status has gone.
+/// status has gone or whose status the recipient's filters hide.
 pub async fn render_notifications(
     conn: &mut Conn,
     config: &Config,
     rows: &[NotificationRow],
     viewer: i64,
 ) -> Result<Vec<Notification>> {
-    let mut from_ids: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
-    from_ids.sort_unstable();
-    from_ids.dedup();
-    let from: HashMap<i64, account::Account> = accounts::get_accounts_by_ids(conn, &from_ids)
-        .await?
-        .iter()
-        .map(|a| (a.id, account::render(config, a)))
-        .collect();
+    let from_ids: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
+    let from = render_accounts_by_id(conn, config, from_ids).await?;
     let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
-    let statuses: HashMap<String, Status> =
-        render_statuses(conn, config, &status_ids, Some(viewer))
-            .await?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect();
+    let statuses: HashMap<String, Status> = render_statuses_in(
+        conn,
+        config,
+        &status_ids,
+        Some(viewer),
+        FilterContext::Notifications,
+    )
+    .await?
+    .into_iter()
+    .map(|s| (s.id.clone(), s))
+    .collect();
     Ok(rows
         .iter()
         .filter_map(|n| {

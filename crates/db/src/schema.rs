@@ -424,6 +424,52 @@ diesel::table! {
 }
 
 diesel::table! {
+    filters (id) {
+        id -> Int8,
+        account_id -> Int8,
+        title -> Text,
+        context -> Array<Text>,
+        action -> Text,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    filter_keywords (id) {
+        id -> Int8,
+        filter_id -> Int8,
+        keyword -> Text,
+        whole_word -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    filter_statuses (id) {
+        id -> Int8,
+        filter_id -> Int8,
+        status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    account_conversations (id) {
+        id -> Int8,
+        account_id -> Int8,
+        root_status_id -> Int8,
+        participant_account_ids -> Array<Int8>,
+        status_ids -> Array<Int8>,
+        last_status_id -> Int8,
+        unread -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     markers (id) {
         id -> Int8,
         account_id -> Int8,
@@ -519,6 +565,8 @@ diesel::joinable!(oauth_access_tokens -> users (user_id));
 diesel::joinable!(web_push_subscriptions -> oauth_access_tokens (access_token_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
 diesel::joinable!(list_accounts -> lists (list_id));
+diesel::joinable!(filter_keywords -> filters (filter_id));
+diesel::joinable!(filter_statuses -> filters (filter_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -550,6 +598,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     status_pins,
     lists,
     list_accounts,
+    filters,
+    filter_keywords,
+    filter_statuses,
+    account_conversations,
     blocks,
     mutes,
     settings,

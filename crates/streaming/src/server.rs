@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrodon_core::auth::{authenticate, Authenticated};
+use ferrodon_core::filters::{ActiveFilters, FilterContext};
 use ferrodon_core::streaming::Stream;
 use ferrodon_core::{AppState, Error};
 use tokio::io::AsyncWriteExt;
@@ -338,14 +339,18 @@ impl Subscriptions {
     }
 }
 
-/// How often a connection reloads the accounts its user blocks and mutes.
+/// How often a connection reloads the accounts its user blocks and mutes,
+/// and the user's filters.
 const FILTER_REFRESH: Duration = Duration::from_secs(60);
 
 /// Holds back events about accounts the client's user blocks or mutes, or
-/// that block the user (Mastodon's streaming server does the same).
+/// that block the user, and applies the user's filters to statuses: `hide`
+/// matches are held back, others get `filtered` (Mastodon's streaming
+/// server does the same).
 pub struct Filter {
     viewer: Option<i64>,
     hidden: std::collections::HashSet<i64>,
+    filters: Option<ActiveFilters>,
     loaded_at: std::time::Instant,
 }
 
@@ -355,6 +360,7 @@ impl Filter {
         let mut filter = Filter {
             viewer: auth.and_then(|a| a.account_id()),
             hidden: Default::default(),
+            filters: None,
             loaded_at: std::time::Instant::now(),
         };
         filter.reload(state).await;
@@ -365,17 +371,22 @@ impl Filter {
         let Some(viewer) = self.viewer else { return };
         let loaded = async {
             let mut conn = state.conn().await?;
-            Ok::<_, Error>(
-                ferrodon_core::db::queries::blocks_mutes::list_hidden_account_ids(
-                    &mut conn, viewer,
-                )
-                .await?,
+            let hidden = ferrodon_core::db::queries::blocks_mutes::list_hidden_account_ids(
+                &mut conn, viewer,
             )
+            .await?;
+            let filters = ActiveFilters::load(&mut conn, viewer).await?;
+            Ok::<_, Error>((hidden, filters))
         }
         .await;
         match loaded {
-            Ok(ids) => self.hidden = ids.into_iter().collect(),
-            Err(e) => tracing::warn!(error = %e, "could not load blocks and mutes for a stream"),
+            Ok((ids, filters)) => {
+                self.hidden = ids.into_iter().collect();
+                self.filters = Some(filters);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not load blocks, mutes and filters for a stream")
+            }
         }
         self.loaded_at = std::time::Instant::now();
     }
@@ -391,6 +402,67 @@ impl Filter {
     pub fn allows(&self, frames: &Frames) -> bool {
         !frames.account_ids.iter().any(|id| self.hidden.contains(id))
     }
+
+    /// The frames to send this client for an event: None to hold it back,
+    /// the shared frames, or, when one of the user's filters matched a
+    /// status, frames of its own with `filtered` filled in.
+    pub fn prepare(&self, frames: Arc<Frames>) -> Option<Arc<Frames>> {
+        if !self.allows(&frames) {
+            return None;
+        }
+        let Some(filters) = self.filters.as_ref().filter(|f| !f.is_empty()) else {
+            return Some(frames);
+        };
+        match filtered_frames(filters, &frames) {
+            Filtered::Unchanged => Some(frames),
+            Filtered::Hidden => None,
+            Filtered::Marked(own) => Some(Arc::new(own)),
+        }
+    }
+}
+
+/// What the user's filters make of an event.
+enum Filtered {
+    Unchanged,
+    Hidden,
+    Marked(Frames),
+}
+
+/// Applies filters to a status event in the context of the stream it came on
+/// (home for `user` and `list`, public for the public and hashtag streams).
+fn filtered_frames(filters: &ActiveFilters, frames: &Frames) -> Filtered {
+    let Ok(mut message) = serde_json::from_str::<serde_json::Value>(&frames.websocket) else {
+        return Filtered::Unchanged;
+    };
+    let event = message["event"].as_str().unwrap_or_default().to_owned();
+    if event != "update" && event != "status.update" {
+        return Filtered::Unchanged;
+    }
+    let context = match message["stream"][0].as_str().unwrap_or_default() {
+        "user" | "list" => FilterContext::Home,
+        s if s.starts_with("public") || s.starts_with("hashtag") => FilterContext::Public,
+        _ => return Filtered::Unchanged,
+    };
+    let Some(Ok(mut status)) = message["payload"]
+        .as_str()
+        .map(serde_json::from_str::<serde_json::Value>)
+    else {
+        return Filtered::Unchanged;
+    };
+    let verdict = filters.apply_to_json(context, &mut status);
+    if verdict.hide {
+        return Filtered::Hidden;
+    }
+    if verdict.results.is_empty() {
+        return Filtered::Unchanged;
+    }
+    let payload = status.to_string();
+    message["payload"] = serde_json::Value::String(payload.clone());
+    Filtered::Marked(Frames {
+        websocket: message.to_string(),
+        sse: format!("event: {event}\ndata: {payload}\n\n"),
+        account_ids: frames.account_ids.clone(),
+    })
 }
 
 /// Heartbeat interval for idle connections (proxies drop silent ones).

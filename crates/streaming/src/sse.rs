@@ -34,9 +34,9 @@ pub async fn serve(
         tokio::select! {
             message = rx.recv() => match message {
                 Some(Outgoing::Event(frames)) => {
-                    if !filter.allows(&frames) {
+                    let Some(frames) = filter.prepare(frames) else {
                         continue;
-                    }
+                    };
                     if let Err(e) = socket.write_all(frames.sse.as_bytes()).await {
                         break Err(e.into());
                     }

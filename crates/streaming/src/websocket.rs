@@ -112,9 +112,9 @@ pub async fn serve(
             },
             outgoing = rx.recv() => match outgoing {
                 Some(Outgoing::Event(frames)) => {
-                    if !filter.allows(&frames) {
+                    let Some(frames) = filter.prepare(frames) else {
                         continue;
-                    }
+                    };
                     if let Err(e) = ws.send(Message::text(frames.websocket.as_str())).await {
                         break Err(e.into());
                     }

@@ -1,6 +1,8 @@
 //! `/api/v1` and `/api/v2`, file per area.
 mod accounts;
 mod blocks_mutes;
+mod conversations;
+mod filters;
 mod instance;
 mod lists;
 mod markers;

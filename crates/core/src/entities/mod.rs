@@ -2,6 +2,7 @@
 //! Field names and formats follow Mastodon's `app/serializers/rest/`.
 pub mod account;
 pub mod application;
+pub mod filter;
 pub mod instance;
 pub mod media_attachment;
 pub mod notification;

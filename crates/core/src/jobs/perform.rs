@@ -21,10 +21,14 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             };
             drop(conn);
             live::distribute_status(state, &status, *edited).await?;
+            if !*edited {
+                crate::conversations::record_status(state, &status).await?;
+            }
             crate::federation::outbox::federate_status(state, &status, *edited).await
         }
         Job::UnpublishStatus { status } => {
             live::unpublish_status(state, status).await?;
+            crate::conversations::forget_status(state, status.id).await?;
             crate::federation::outbox::federate_deletion(state, status).await
         }
         Job::RegenerateHomeFeed { account_id } => {

@@ -21,6 +21,7 @@ pub mod register_account;
 pub mod request_password_reset;
 pub mod resend_confirmation;
 pub mod reset_password;
+pub mod save_filter;
 pub mod schedule_status;
 pub mod status_access;
 pub mod update_credentials;

@@ -2,11 +2,13 @@
 //! so the caller decides whether it runs inside a transaction.
 pub mod accounts;
 pub mod blocks_mutes;
+pub mod conversations;
 pub mod custom_emojis;
 pub mod discovery;
 pub mod domain_blocks;
 pub mod endorsements;
 pub mod favourites_bookmarks;
+pub mod filters;
 pub mod follows;
 pub mod lists;
 pub mod maintenance;

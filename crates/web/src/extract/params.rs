@@ -188,9 +188,18 @@ fn insert_path(map: &mut Map<String, Value>, segments: &[&str], value: Value) {
             if rest.len() == 1 {
                 items.push(value);
             } else {
-                let mut inner = Map::new();
-                insert_path(&mut inner, &rest[1..], value);
-                items.push(Value::Object(inner));
+                // Rails: name[][k] adds k to the last hash unless it already has k.
+                let key = rest[1];
+                match items.last_mut() {
+                    Some(Value::Object(last)) if !last.contains_key(key) => {
+                        insert_path(last, &rest[1..], value);
+                    }
+                    _ => {
+                        let mut inner = Map::new();
+                        insert_path(&mut inner, &rest[1..], value);
+                        items.push(Value::Object(inner));
+                    }
+                }
             }
         }
         return;
@@ -324,6 +333,20 @@ mod tests {
             Some("b")
         );
         assert_eq!(p.str("status").as_deref(), Some("hi"));
+    }
+
+    #[test]
+    fn repeated_keys_under_empty_brackets_start_a_new_hash() {
+        let p = Params::from_urlencoded(
+            "k[][keyword]=a&k[][whole_word]=true&k[][keyword]=b&k[][whole_word]=false",
+        );
+        assert_eq!(
+            p.get("k"),
+            Some(&serde_json::json!([
+                {"keyword": "a", "whole_word": "true"},
+                {"keyword": "b", "whole_word": "false"}
+            ]))
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::profile_images::ProfileImage;
 use ferrodon_core::db::queries::timelines::{self, list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
+use ferrodon_core::filters::FilterContext;
 use ferrodon_core::media::profile;
 use ferrodon_core::services::block::{block, unblock};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
@@ -325,17 +326,24 @@ async fn statuses(
     let mut conn = state.conn().await?;
     let account = accounts::get_account_by_id(&mut conn, id).await?;
     if account.suspended_at.is_some() {
-        return statuses_page(&state, &req, &[], auth.account_id()).await;
+        return statuses_page(&state, &req, &[], auth.account_id(), FilterContext::Account).await;
     }
     if params.bool("pinned") == Some(true) {
         // Pins are few (at most 5) and not paged: the first page has them all.
         if page.max_id.is_some() || page.lower_bound().is_some() {
-            return statuses_page(&state, &req, &[], auth.account_id()).await;
+            return statuses_page(&state, &req, &[], auth.account_id(), FilterContext::Account)
+                .await;
         }
         let pinned = favourites_bookmarks::list_pinned_status_ids(&mut conn, account.id).await?;
         let visible = timelines::filter_visible(&mut conn, &pinned, auth.account_id()).await?;
-        let statuses =
-            views::render_statuses(&mut conn, &state.config, &visible, auth.account_id()).await?;
+        let statuses = views::render_statuses_in(
+            &mut conn,
+            &state.config,
+            &visible,
+            auth.account_id(),
+            FilterContext::Account,
+        )
+        .await?;
         return Ok(HttpResponse::Ok().json(statuses));
     }
     let filter = AccountStatusesFilter {
@@ -347,7 +355,14 @@ async fn statuses(
     let ids =
         list_account_statuses(&mut conn, account.id, auth.account_id(), &filter, &page).await?;
     drop(conn);
-    statuses_page(&state, &req, &ids, auth.account_id()).await
+    statuses_page(
+        &state,
+        &req,
+        &ids,
+        auth.account_id(),
+        FilterContext::Account,
+    )
+    .await
 }
 
 async fn collection(

@@ -1,6 +1,6 @@
 //! Endpoints clients call at start-up whose features arrive with later
 //! issues. Each answers what Mastodon answers for an account that has none
-//! of the thing yet (no filters, emojis, announcements …), never a 404, and still
+//! of the thing yet (no emojis, announcements …), never a 404, and still
 //! checks the token and scope a real implementation would.
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -11,10 +11,7 @@ use crate::extract::Auth;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let empty_list: &[(&str, &str)] = &[
         ("/api/v1/custom_emojis", ""),
-        ("/api/v1/filters", "read:filters"),
-        ("/api/v2/filters", "read:filters"),
         ("/api/v1/announcements", ""),
-        ("/api/v1/conversations", "read:statuses"),
     ];
     for (path, scope) in empty_list {
         let scope = *scope;

@@ -8,6 +8,7 @@ use super::{accounts_page, json_page, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use ferrodon_core::db::Page;
+use ferrodon_core::filters::FilterContext;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/lists", web::get().to(index))
@@ -204,7 +205,13 @@ async fn timeline(
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let ids = lists::list_list_timeline(&mut conn, &list, &page).await?;
-    let statuses =
-        views::render_statuses(&mut conn, &state.config, &ids, Some(list.account_id)).await?;
+    let statuses = views::render_statuses_in(
+        &mut conn,
+        &state.config,
+        &ids,
+        Some(list.account_id),
+        FilterContext::Home,
+    )
+    .await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }

@@ -4,11 +4,13 @@ mod activitypub;
 mod apps;
 mod assets;
 mod auth;
+mod conversations;
 mod discovery;
 mod domain_blocks;
 mod emails;
 mod empty;
 mod endorsements;
+mod filters;
 mod form_page;
 mod health;
 mod html;
@@ -33,6 +35,7 @@ mod well_known;
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::{Page, PageCursors};
 use ferrodon_core::entities::account;
+use ferrodon_core::filters::FilterContext;
 use ferrodon_core::{views, AppState, Error};
 
 use crate::error::{ApiError, ApiResult};
@@ -60,6 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     reports::configure(cfg);
     scheduled_statuses::configure(cfg);
     lists::configure(cfg);
+    filters::configure(cfg);
+    conversations::configure(cfg);
     search::configure(cfg);
     domain_blocks::configure(cfg);
     tags::configure(cfg);
@@ -90,15 +95,18 @@ pub(crate) fn json_page<T: serde::Serialize>(
     resp.json(body)
 }
 
-/// Renders a page of status ids (already newest first) with its Link header.
+/// Renders a page of status ids (already newest first) shown in `context`
+/// with its Link header.
 pub(crate) async fn statuses_page(
     state: &AppState,
     req: &HttpRequest,
     ids: &[i64],
     viewer: Option<i64>,
+    context: FilterContext,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let statuses = views::render_statuses(&mut conn, &state.config, ids, viewer).await?;
+    let statuses =
+        views::render_statuses_in(&mut conn, &state.config, ids, viewer, context).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(ids)))
 }
 

@@ -6,6 +6,7 @@ use ferrodon_core::db::queries::statuses::{
 };
 use ferrodon_core::db::queries::{accounts, timelines};
 use ferrodon_core::entities::status::{self, parse_visibility};
+use ferrodon_core::filters::{ActiveFilters, FilterContext};
 use ferrodon_core::services::bookmark::{bookmark, unbookmark};
 use ferrodon_core::services::delete_status::delete_status;
 use ferrodon_core::services::edit_status::{edit_status, StatusEditInput};
@@ -255,9 +256,15 @@ async fn context(
     let descendants = list_descendant_ids(&mut conn, id, descendant_limit).await?;
     let ancestors = timelines::filter_visible(&mut conn, &ancestors, viewer).await?;
     let descendants = timelines::filter_visible(&mut conn, &descendants, viewer).await?;
-    let ancestors = views::render_statuses(&mut conn, &state.config, &ancestors, viewer).await?;
-    let descendants =
+    let mut ancestors =
+        views::render_statuses(&mut conn, &state.config, &ancestors, viewer).await?;
+    let mut descendants =
         views::render_statuses(&mut conn, &state.config, &descendants, viewer).await?;
+    if let Some(viewer) = viewer {
+        let filters = ActiveFilters::load(&mut conn, viewer).await?;
+        ancestors = filters.apply(FilterContext::Thread, ancestors);
+        descendants = filters.apply(FilterContext::Thread, descendants);
+    }
     Ok(HttpResponse::Ok().json(json!({"ancestors": ancestors, "descendants": descendants})))
 }
 

@@ -5,6 +5,7 @@ use ferrodon_core::db::queries::favourites_bookmarks::{
 };
 use ferrodon_core::db::queries::timelines::{self, Locality};
 use ferrodon_core::db::Page;
+use ferrodon_core::filters::FilterContext;
 use ferrodon_core::services::instance_settings::require_public_timeline_access;
 use ferrodon_core::{feeds, views, AppState};
 
@@ -31,7 +32,14 @@ async fn home(
     let page = page_from(&params, 20, 40)?;
     let ids = feeds::home_timeline(&state, me.id, &page).await?;
     let mut conn = state.conn().await?;
-    let statuses = views::render_statuses(&mut conn, &state.config, &ids, Some(me.id)).await?;
+    let statuses = views::render_statuses_in(
+        &mut conn,
+        &state.config,
+        &ids,
+        Some(me.id),
+        FilterContext::Home,
+    )
+    .await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }
 
@@ -64,7 +72,7 @@ async fn public(
     )
     .await?;
     drop(conn);
-    statuses_page(&state, &req, &ids, auth.account_id()).await
+    statuses_page(&state, &req, &ids, auth.account_id(), FilterContext::Public).await
 }
 
 async fn tag(
@@ -88,7 +96,7 @@ async fn tag(
     )
     .await?;
     drop(conn);
-    statuses_page(&state, &req, &ids, auth.account_id()).await
+    statuses_page(&state, &req, &ids, auth.account_id(), FilterContext::Public).await
 }
 
 async fn favourites(

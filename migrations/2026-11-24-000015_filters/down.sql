@@ -1,0 +1,1 @@
+DROP TABLE filter_statuses, filter_keywords, filters;
