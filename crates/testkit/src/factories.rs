@@ -44,3 +44,30 @@ pub async fn token_for(state: &AppState, user: &User, scopes: &str) -> String {
     .expect("token")
     .access_token
 }
+
+/// A remote account on `domain`, stored as federation would store it
+/// (no keys, no inbox: nothing is delivered to it).
+pub async fn remote_account(state: &AppState, username: &str, domain: &str) -> Account {
+    let mut conn = state.conn().await.expect("db connection");
+    ferrodon_core::db::queries::accounts::put_account(
+        &mut conn,
+        &ferrodon_core::db::models::NewAccount {
+            username: username.to_owned(),
+            domain: Some(domain.to_owned()),
+            display_name: username.to_owned(),
+            note: String::new(),
+            locked: false,
+            bot: false,
+            uri: format!("https://{domain}/users/{username}"),
+            url: Some(format!("https://{domain}/@{username}")),
+            inbox_url: String::new(),
+            shared_inbox_url: String::new(),
+            outbox_url: String::new(),
+            followers_url: String::new(),
+            public_key: String::new(),
+            private_key: None,
+        },
+    )
+    .await
+    .expect("remote account")
+}

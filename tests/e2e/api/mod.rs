@@ -2,6 +2,7 @@
 mod accounts;
 mod blocks_mutes;
 mod conversations;
+mod discovery;
 mod filters;
 mod instance;
 mod lists;
