@@ -999,3 +999,125 @@ async fn remote_avatars_and_headers_are_cached_and_prunable() {
     assert_eq!(account["avatar"], default_avatar.as_str());
     assert!(files_under(&media_root(&app).join("cache")).is_empty());
 }
+
+#[tokio::test]
+async fn edits_replace_reorder_and_describe_attachments() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let media: Value = upload(&app, "/api/v2/media", &alice, jpeg_rotated(64, 48), &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(media["id"].as_str().unwrap().to_owned());
+    }
+    let bobs: Value = upload(&app, "/api/v2/media", &bob, jpeg_rotated(64, 48), &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let status: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[
+                ("status", "pictures"),
+                ("media_ids[]", &ids[0]),
+                ("media_ids[]", &ids[1]),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/v1/statuses/{}", status["id"].as_str().unwrap());
+    let put = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let path = path.clone();
+        let alice = alice.clone();
+        async move {
+            app.client
+                .put(app.url(&path))
+                .bearer_auth(&alice)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let attached = |v: &Value| -> Vec<String> {
+        v["media_attachments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // Reorder, add the third, describe the first.
+    let edited: Value = put(vec![
+        ("status", "pictures, edited".into()),
+        ("media_ids[]", ids[2].clone()),
+        ("media_ids[]", ids[1].clone()),
+        ("media_ids[]", ids[0].clone()),
+        ("media_attributes[][id]", ids[0].clone()),
+        ("media_attributes[][description]", "a test card".into()),
+    ])
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        attached(&edited),
+        vec![ids[2].clone(), ids[1].clone(), ids[0].clone()]
+    );
+    assert_eq!(edited["media_attachments"][2]["description"], "a test card");
+
+    // Someone else's upload cannot be attached, and nothing changes.
+    let refused = put(vec![
+        ("status", "stolen".into()),
+        ("media_ids[]", bobs["id"].as_str().unwrap().to_owned()),
+    ])
+    .await;
+    assert_eq!(refused.status(), 422);
+    let unchanged: Value = app.get(&path, &alice).await.json().await.unwrap();
+    assert_eq!(attached(&unchanged).len(), 3);
+    assert_eq!(unchanged["content"], "<p>pictures, edited</p>");
+
+    // Without media_ids the attachments stay; with one id the others go.
+    let text_only: Value = put(vec![("status", "text only edit".into())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(attached(&text_only).len(), 3);
+    let one: Value = put(vec![
+        ("status", "just one".into()),
+        ("media_ids[]", ids[1].clone()),
+    ])
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(attached(&one), vec![ids[1].clone()]);
+    let detached = app.get(&format!("/api/v1/media/{}", ids[0]), &alice).await;
+    assert_eq!(
+        detached.status(),
+        200,
+        "a detached upload is the author's again"
+    );
+    let reused: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "reused"), ("media_ids[]", &ids[0])],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(attached(&reused), vec![ids[0].clone()]);
+}

@@ -1,10 +1,12 @@
 //! Editing a status (`PUT /api/v1/statuses/:id`), keeping every revision.
 use chrono::Utc;
 use ferrodon_db::models::{Account, NewStatusEdit, Status};
+use ferrodon_db::queries::media;
 use ferrodon_db::queries::statuses::{self, StatusContentChanges};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
+use super::post_status::check_media;
 use crate::{live, AppState, Error, Result};
 
 /// The new content.
@@ -18,7 +20,14 @@ pub struct StatusEditInput {
     pub sensitive: Option<bool>,
     /// New language (unchanged when None).
     pub language: Option<String>,
+    /// New attachments in display order (unchanged when None).
+    pub media_ids: Option<Vec<i64>>,
+    /// New descriptions of attachments: (attachment id, description).
+    pub media_descriptions: Vec<(i64, String)>,
 }
+
+/// Longest attachment description, as Mastodon.
+const MAX_DESCRIPTION: usize = 1500;
 
 /// Edits the author's own status. The first edit also records the original.
 pub async fn edit_status(
@@ -28,7 +37,20 @@ pub async fn edit_status(
     input: StatusEditInput,
 ) -> Result<Status> {
     let config = state.config.clone();
-    validate_text(&config, &input.text, &input.spoiler_text, false)?;
+    let has_media = input.media_ids.as_ref().is_some_and(|ids| !ids.is_empty());
+    validate_text(&config, &input.text, &input.spoiler_text, has_media)?;
+    if let Some(ids) = &input.media_ids {
+        check_media(state, author, ids, None, Some(status_id)).await?;
+    }
+    if input
+        .media_descriptions
+        .iter()
+        .any(|(_, d)| d.chars().count() > MAX_DESCRIPTION)
+    {
+        return Err(Error::validation(
+            "Description is too long (maximum is 1500 characters)",
+        ));
+    }
     let mut conn = state.conn().await?;
     let updated = conn
         .transaction(async |conn| {
@@ -84,6 +106,16 @@ pub async fn edit_status(
             )
             .await?;
             attach(conn, status.id, &composed, Attach::Replace).await?;
+            if let Some(ids) = &input.media_ids {
+                if media::replace_status_media(conn, author.id, status.id, ids).await? != ids.len()
+                {
+                    return Err(Error::validation("Media attachments could not be found"));
+                }
+            }
+            for (id, description) in &input.media_descriptions {
+                media::set_status_media_description(conn, author.id, status.id, *id, description)
+                    .await?;
+            }
             Ok::<_, Error>(updated)
         })
         .await?;

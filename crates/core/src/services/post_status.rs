@@ -168,13 +168,15 @@ async fn wait_for_first(
 /// Most attachments on one status, as Mastodon.
 pub const MAX_MEDIA_ATTACHMENTS: usize = 4;
 
-/// Checks that the uploads exist, belong to the author, are free, are
-/// processed, and do not mix video or audio with other files.
-async fn check_media(
+/// Checks that the uploads exist, belong to the author, are free (or
+/// already on the status being edited, `editing`), are processed, and do
+/// not mix video or audio with other files.
+pub(crate) async fn check_media(
     state: &AppState,
     author: &Account,
     ids: &[i64],
     scheduled_status_id: Option<i64>,
+    editing: Option<i64>,
 ) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
@@ -196,7 +198,7 @@ async fn check_media(
         let row = media::find_own_media(&mut conn, author.id, *id)
             .await?
             .filter(|m| {
-                m.status_id.is_none()
+                (m.status_id.is_none() || (editing.is_some() && m.status_id == editing))
                     && (m.scheduled_status_id.is_none()
                         || m.scheduled_status_id == scheduled_status_id)
             })
@@ -248,7 +250,14 @@ pub(crate) async fn prepare(
         &post.spoiler_text,
         !post.media_ids.is_empty(),
     )?;
-    check_media(state, author, &post.media_ids, post.scheduled_status_id).await?;
+    check_media(
+        state,
+        author,
+        &post.media_ids,
+        post.scheduled_status_id,
+        None,
+    )
+    .await?;
     if let Some(poll) = &post.poll {
         check_poll(poll, !post.media_ids.is_empty())?;
     }

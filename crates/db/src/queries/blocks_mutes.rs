@@ -123,7 +123,8 @@ pub async fn list_muted(
 }
 
 /// Accounts whose statuses `viewer` does not want to see, or may not see:
-/// those it blocks or (unexpired) mutes, and those that block it.
+/// those it blocks or (unexpired) mutes, those that block it, and the
+/// accounts of domains it blocks.
 pub async fn list_hidden_account_ids(conn: &mut Conn, viewer: i64) -> Result<Vec<i64>> {
     let blocked: Vec<i64> = blocks::table
         .filter(blocks::account_id.eq(viewer))
@@ -142,6 +143,17 @@ pub async fn list_hidden_account_ids(conn: &mut Conn, viewer: i64) -> Result<Vec
                         .or(mutes::expires_at.gt(diesel::dsl::now)),
                 )
                 .select(mutes::target_account_id),
+        )
+        .union(
+            accounts::table
+                .filter(
+                    accounts::domain.eq_any(
+                        account_domain_blocks::table
+                            .filter(account_domain_blocks::account_id.eq(viewer))
+                            .select(account_domain_blocks::domain.nullable()),
+                    ),
+                )
+                .select(accounts::id),
         )
         .load(conn)
         .await?;

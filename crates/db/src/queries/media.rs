@@ -130,6 +130,63 @@ pub async fn attach_to_status(
     Ok(attached)
 }
 
+/// Makes `ids` (the author's own processed uploads, free or already on the
+/// status) the status's attachments in that order; attachments left out
+/// are detached, so the orphan sweep removes them later. Returns how many
+/// of `ids` are now attached.
+pub async fn replace_status_media(
+    conn: &mut Conn,
+    account_id: i64,
+    status_id: i64,
+    ids: &[i64],
+) -> Result<usize> {
+    diesel::update(media_attachments::table)
+        .filter(media_attachments::status_id.eq(status_id))
+        .filter(media_attachments::id.ne_all(ids))
+        .set(media_attachments::status_id.eq(None::<i64>))
+        .execute(conn)
+        .await?;
+    let attached = diesel::update(media_attachments::table)
+        .filter(media_attachments::id.eq_any(ids))
+        .filter(media_attachments::account_id.eq(account_id))
+        .filter(
+            media_attachments::status_id
+                .is_null()
+                .or(media_attachments::status_id.eq(status_id)),
+        )
+        .filter(media_attachments::scheduled_status_id.is_null())
+        .filter(media_attachments::processing.eq(Processing::Complete.as_i16()))
+        .set(media_attachments::status_id.eq(status_id))
+        .execute(conn)
+        .await?;
+    diesel::update(statuses::table.find(status_id))
+        .set(statuses::ordered_media_attachment_ids.eq(ids))
+        .execute(conn)
+        .await?;
+    Ok(attached)
+}
+
+/// Sets the description of an attachment on a status of `account_id`.
+pub async fn set_status_media_description(
+    conn: &mut Conn,
+    account_id: i64,
+    status_id: i64,
+    id: i64,
+    description: &str,
+) -> Result<()> {
+    diesel::update(media_attachments::table)
+        .filter(media_attachments::id.eq(id))
+        .filter(media_attachments::account_id.eq(account_id))
+        .filter(media_attachments::status_id.eq(status_id))
+        .set((
+            media_attachments::description.eq(description),
+            media_attachments::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Reserves the author's own, processed, free uploads for a scheduled
 /// status. Returns how many were reserved.
 pub async fn reserve_for_scheduled_status(

@@ -232,10 +232,52 @@ async fn update(
             spoiler_text: params.str("spoiler_text").unwrap_or_default(),
             sensitive: params.bool("sensitive"),
             language: params.nonempty("language"),
+            media_ids: edited_media_ids(&params)?,
+            media_descriptions: edited_media_descriptions(&params),
         },
     )
     .await?;
     render_one(&state, id, Some(account.id)).await
+}
+
+/// `media_ids[]` of an edit: None when absent (attachments unchanged),
+/// else the new list (empty strings, as forms send for "none", skipped).
+fn edited_media_ids(params: &Params) -> ApiResult<Option<Vec<i64>>> {
+    if params.get("media_ids").is_none() {
+        return Ok(None);
+    }
+    let ids = params
+        .list("media_ids")
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| Error::BadRequest("media_ids must be a list of ids".into()))
+        })
+        .collect::<Result<Vec<i64>, Error>>()?;
+    Ok(Some(ids))
+}
+
+/// `media_attributes[][id]` with `[description]`: new descriptions.
+fn edited_media_descriptions(params: &Params) -> Vec<(i64, String)> {
+    let items: Vec<&serde_json::Value> = match params.get("media_attributes") {
+        Some(serde_json::Value::Array(items)) => items.iter().collect(),
+        Some(serde_json::Value::Object(map)) => map.values().collect(),
+        _ => Vec::new(),
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let id = match &item["id"] {
+                serde_json::Value::String(s) => s.trim().parse().ok()?,
+                serde_json::Value::Number(n) => n.as_i64()?,
+                _ => return None,
+            };
+            let description = item["description"].as_str()?.to_owned();
+            Some((id, description))
+        })
+        .collect()
 }
 
 async fn context(
