@@ -183,6 +183,26 @@ async fn followed_hashtags_join_the_home_timeline() {
     assert_eq!(tag["following"], false);
     let unknown = app.get("/api/v1/tags/nosuchtag", &alice).await;
     assert_eq!(unknown.status(), 404);
+    app.post_form("/api/v1/statuses", &bob, &[("status", "#rustacean #rusty")])
+        .await;
+    let found = json(
+        app.get("/api/v2/search?q=%23rust&type=hashtags", &alice)
+            .await,
+    )
+    .await;
+    let names: Vec<&str> = found["hashtags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Rust", "rusty", "rustacean"],
+        "prefix matches, shortest first"
+    );
+    assert_eq!(found["hashtags"][0]["following"], false);
+    assert_eq!(found["hashtags"][0]["history"].as_array().unwrap().len(), 7);
 }
 
 #[tokio::test]

@@ -103,3 +103,29 @@ pub async fn list_mentioned_account_ids(conn: &mut Conn, status_id: i64) -> Resu
         .load(conn)
         .await?)
 }
+
+/// Tags whose name starts with `prefix` (case-insensitive), shortest and
+/// then alphabetical first, for search.
+pub async fn search_tags(
+    conn: &mut Conn,
+    prefix: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Tag>> {
+    let escaped = prefix
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Ok(tags::table
+        .filter(tags::name.like(format!("{escaped}%")))
+        .order((
+            diesel::dsl::sql::<diesel::sql_types::Integer>("length(tags.name)"),
+            tags::name.asc(),
+        ))
+        .select(Tag::as_select())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)
+        .await?)
+}

@@ -3,7 +3,9 @@
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::{accounts, tags_mentions, timelines};
 use ferrodon_core::entities::account;
-use ferrodon_core::{urls, views, AppState};
+use ferrodon_core::entities::tag::render_tags;
+use ferrodon_core::services::hashtags;
+use ferrodon_core::{views, AppState};
 use serde_json::json;
 
 use crate::error::ApiResult;
@@ -31,7 +33,7 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     }
     let mut conn = state.conn().await?;
     let mut found_accounts = Vec::new();
-    let mut hashtags = Vec::new();
+    let mut found_tags = Vec::new();
     if kind.as_deref().is_none_or(|k| k == "accounts") {
         let term = q.trim_start_matches('@');
         let (term, domain) = match term.split_once('@') {
@@ -58,16 +60,10 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
         }
     }
     if kind.as_deref().is_none_or(|k| k == "hashtags") {
-        let name = q.trim_start_matches('#');
-        if !name.is_empty() && offset == 0 {
-            if let Some(tag) = tags_mentions::get_tag_by_name(&mut conn, name).await? {
-                hashtags.push(json!({
-                    "name": tag.name,
-                    "url": urls::tag_url(&state.config, &tag.name),
-                    "history": [],
-                    "following": false
-                }));
-            }
+        let name = q.trim().trim_start_matches('#');
+        if hashtags::valid_name(name).is_some() {
+            let found = tags_mentions::search_tags(&mut conn, name, limit, offset).await?;
+            found_tags = render_tags(&mut conn, &state.config, &found, auth.0.account_id()).await?;
         }
     }
     let mut found_statuses = Vec::new();
@@ -79,7 +75,7 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
         }
     }
     Ok(HttpResponse::Ok().json(
-        json!({"accounts": found_accounts, "statuses": found_statuses, "hashtags": hashtags}),
+        json!({"accounts": found_accounts, "statuses": found_statuses, "hashtags": found_tags}),
     ))
 }
 
