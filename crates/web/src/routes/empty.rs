@@ -25,12 +25,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             );
         }
     }
-    for path in ["/api/v1/accounts/{id}/identity_proofs"] {
-        cfg.route(
-            path,
-            web::get().to(|| async { HttpResponse::Ok().json(json!([])) }),
-        );
-    }
+    // Identity proofs were removed from Mastodon; old clients still ask.
+    cfg.route(
+        "/api/v1/accounts/{id}/identity_proofs",
+        web::get().to(|| async { HttpResponse::Ok().json(json!([])) }),
+    );
 }
 
 fn authorised(auth: Auth, scope: &str, body: serde_json::Value) -> ApiResult<HttpResponse> {
