@@ -12,7 +12,7 @@ on http://localhost:3000. This script:
   Redis namespace and free ports; every queue in one worker) with
   LOCAL_DOMAIN localhost:PORT, and reproduces the suite's set-up
   (tests/setup.sql and README.markdown) with ferrodonctl and the API: the
-  accounts admin2 (Owner), mastodonpy_test (locked) and mastodonpy_test_2
+  accounts admin and admin2 (Owners), mastodonpy_test (locked) and mastodonpy_test_2
   (discoverable), open registrations, the application with the fixed client
   id and secret and the three fixed access tokens;
 - extracts the tests, points every `localhost:3000` in them (tests and
@@ -72,9 +72,12 @@ CLIENT_ID = "__MASTODON_PY_TEST_CLIENT_ID"
 CLIENT_SECRET = "__MASTODON_PY_TEST_CLIENT_SECRET"
 APP_SCOPES = "read write follow push admin:read admin:write"
 USER_SCOPES = "read write follow push"
-# (username, e-mail, role, token, token scopes)
+# (username, e-mail, role, token, token scopes). `admin` is the account
+# Mastodon's seeds make (user 1, whom setup.sql gives token 2); admin2 is
+# the README's.
 ACCOUNTS = [
-    ("admin2", "zerocool@example.com", "Owner", "__MASTODON_PY_TEST_ACCESS_TOKEN_2", APP_SCOPES),
+    ("admin", "admin@localhost", "Owner", "__MASTODON_PY_TEST_ACCESS_TOKEN_2", APP_SCOPES),
+    ("admin2", "zerocool@example.com", "Owner", None, None),
     ("mastodonpy_test", "mastodonpy_test@localhost", "User", "__MASTODON_PY_TEST_ACCESS_TOKEN", USER_SCOPES),
     ("mastodonpy_test_2", "mastodonpy_test_2@localhost", "User", "__MASTODON_PY_TEST_ACCESS_TOKEN_3", USER_SCOPES),
 ]
@@ -175,7 +178,8 @@ class Instance(ClientTestInstance):
         self.ctl("apps", "create", "Mastodon.py test suite", "--client-id", CLIENT_ID,
                  "--client-secret", CLIENT_SECRET, "--scopes", APP_SCOPES)
         for username, _, _, token, scopes in ACCOUNTS:
-            self.ctl("tokens", "create", username, "--app", CLIENT_ID, "--token", token, "--scopes", scopes)
+            if token:
+                self.ctl("tokens", "create", username, "--app", CLIENT_ID, "--token", token, "--scopes", scopes)
         for token, fields in PROFILES.items():
             answer = requests.patch(self.base + "/api/v1/accounts/update_credentials", data=fields,
                                     headers={"Authorization": f"Bearer {token}"}, timeout=10)
