@@ -62,7 +62,10 @@ pub async fn run(cmd: TokensCommand, state: &AppState) -> anyhow::Result<()> {
                         bail!("--token can't be blank");
                     }
                     let token_digest = digest(&value);
-                    if oauth::get_live_token(&mut conn, &token_digest).await.is_ok() {
+                    if oauth::get_live_token(&mut conn, &token_digest)
+                        .await
+                        .is_ok()
+                    {
                         bail!("that token is already in use");
                     }
                     oauth::put_token(
