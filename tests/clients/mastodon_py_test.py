@@ -55,15 +55,20 @@ def db_url(name):
 
 
 class Instance:
-    def __init__(self):
+    """web, streaming and a worker (running worker_queues) on free ports, with
+    their own database and Redis namespace; LOCAL_DOMAIN is HOST:PORT."""
+
+    worker_queues = "default,mailers,pull"
+
+    def __init__(self, host="127.0.0.1"):
         suffix = "".join(random.choice(string.ascii_lowercase) for _ in range(10))
         self.db = f"ferrodon_pytest_{suffix}"
         self.port = free_port()
         self.streaming_port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"http://{host}:{self.port}"
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LOCAL_DOMAIN": f"127.0.0.1:{self.port}",
+            "LOCAL_DOMAIN": f"{host}:{self.port}",
             "FERRODON_DEV_ALLOW_HTTP": "true",
             "DATABASE_URL": db_url(self.db),
             "REDIS_URL": REDIS_URL,
@@ -95,7 +100,7 @@ class Instance:
         self.proc = subprocess.Popen([os.path.join(BIN, "ferrodon-web")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         self.streaming = subprocess.Popen([os.path.join(BIN, "ferrodon-streaming")], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         # Fan-out to home feeds and streams runs in the default queue.
-        self.worker = subprocess.Popen([os.path.join(BIN, "ferrodon-default"), "--queues", "default,mailers,pull"], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
+        self.worker = subprocess.Popen([os.path.join(BIN, "ferrodon-default"), "--queues", self.worker_queues], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:

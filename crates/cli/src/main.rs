@@ -23,6 +23,9 @@ enum Command {
     /// Change instance settings
     #[command(subcommand)]
     Settings(commands::settings::SettingsCommand),
+    /// Register OAuth applications (fixed credentials for test set-ups)
+    #[command(subcommand)]
+    Apps(commands::apps::AppsCommand),
     /// Issue access tokens for scripts and tests
     #[command(subcommand)]
     Tokens(commands::tokens::TokensCommand),
@@ -67,6 +70,7 @@ async fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Accounts(cmd) => commands::accounts::run(cmd, &state).await,
         Command::Settings(cmd) => commands::settings::run(cmd, &state).await,
+        Command::Apps(cmd) => commands::apps::run(cmd, &state).await,
         Command::Tokens(cmd) => commands::tokens::run(cmd, &state).await,
         Command::Queues(cmd) => commands::queues::run(cmd, &state).await,
         Command::Media(cmd) => commands::media::run(cmd, &state).await,
