@@ -1120,4 +1120,19 @@ async fn edits_replace_reorder_and_describe_attachments() {
         .await
         .unwrap();
     assert_eq!(attached(&reused), vec![ids[0].clone()]);
+
+    // Deleting with delete_media removes the files at once, not after a day.
+    let gone = app
+        .client
+        .delete(app.url(&format!(
+            "/api/v1/statuses/{}?delete_media=true",
+            reused["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 200);
+    let media = app.get(&format!("/api/v1/media/{}", ids[0]), &alice).await;
+    assert_eq!(media.status(), 404);
 }

@@ -29,6 +29,26 @@ pub async fn remove_unattached(state: &AppState, age: chrono::Duration) -> Resul
     }
 }
 
+/// Deletes the given attachments of `account_id` that no status holds any
+/// more (a deleted status's, when its author asked for `delete_media`),
+/// files first.
+pub async fn remove_detached(state: &AppState, account_id: i64, ids: &[i64]) -> Result<usize> {
+    let mut removed = 0;
+    for id in ids {
+        let mut conn = state.conn().await?;
+        let row = media::find_own_media(&mut conn, account_id, *id).await?;
+        drop(conn);
+        let Some(row) = row.filter(|r| r.status_id.is_none()) else {
+            continue;
+        };
+        delete_files(state, &row).await?;
+        let mut conn = state.conn().await?;
+        media::delete_media(&mut conn, row.id).await?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
 async fn delete_files(state: &AppState, row: &MediaAttachment) -> Result<()> {
     for key in [&row.file_key, &row.small_key, &row.upload_key]
         .into_iter()

@@ -141,6 +141,7 @@ pub async fn search_accounts(
     conn: &mut Conn,
     query: &str,
     domain: Option<&str>,
+    followed_by: Option<i64>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Account>> {
@@ -161,6 +162,15 @@ pub async fn search_accounts(
         .into_boxed();
     if let Some(d) = domain {
         q = q.filter(accounts::domain.eq(d.to_owned()));
+    }
+    if let Some(follower) = followed_by {
+        q = q.filter(
+            accounts::id.eq_any(
+                crate::schema::follows::table
+                    .filter(crate::schema::follows::account_id.eq(follower))
+                    .select(crate::schema::follows::target_account_id),
+            ),
+        );
     }
     Ok(
         q.order((accounts::domain.is_not_null(), accounts::username.asc()))

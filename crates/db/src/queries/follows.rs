@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::models::{Account, Follow, FollowRequest, NewFollow};
-use crate::schema::{accounts, follow_requests, follows};
+use crate::schema::{accounts, follow_requests, follows, list_accounts, lists};
 use crate::{paginate, Conn, Page, Result};
 
 /// The follow of `target` by `follower`, if any.
@@ -60,6 +60,20 @@ pub async fn delete_follow(conn: &mut Conn, follower: i64, target: i64) -> Resul
         follows::table
             .filter(follows::account_id.eq(follower))
             .filter(follows::target_account_id.eq(target)),
+    )
+    .execute(conn)
+    .await?;
+    // Lists hold followed accounts only: the target leaves the follower's lists.
+    diesel::delete(
+        list_accounts::table
+            .filter(list_accounts::account_id.eq(target))
+            .filter(
+                list_accounts::list_id.eq_any(
+                    lists::table
+                        .filter(lists::account_id.eq(follower))
+                        .select(lists::id),
+                ),
+            ),
     )
     .execute(conn)
     .await?;

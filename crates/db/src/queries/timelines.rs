@@ -294,6 +294,8 @@ pub struct AccountStatusesFilter {
     pub exclude_replies: bool,
     /// Skip reblogs.
     pub exclude_reblogs: bool,
+    /// Skip direct statuses.
+    pub exclude_direct: bool,
     /// Only statuses with this hashtag.
     pub tagged: Option<String>,
     /// Only statuses with media attachments.
@@ -341,6 +343,9 @@ pub async fn list_account_statuses(
     }
     if filter.exclude_reblogs {
         query = query.filter(statuses::reblog_of_id.is_null());
+    }
+    if filter.exclude_direct {
+        query = query.filter(statuses::visibility.ne(3));
     }
     if filter.only_media {
         query = query.filter(has_media(true));

@@ -298,8 +298,14 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     if term.is_empty() {
         return Ok(HttpResponse::Ok().json(json!([])));
     }
+    let followed_by = if params.bool("following") == Some(true) {
+        Some(auth.0.require_user()?.1.id)
+    } else {
+        None
+    };
     let mut conn = state.conn().await?;
-    let rows = accounts::search_accounts(&mut conn, term, domain, limit, offset).await?;
+    let rows =
+        accounts::search_accounts(&mut conn, term, domain, followed_by, limit, offset).await?;
     let body: Vec<account::Account> = rows
         .iter()
         .map(|a| account::render(&state.config, a))
@@ -349,6 +355,7 @@ async fn statuses(
     let filter = AccountStatusesFilter {
         exclude_replies: params.bool("exclude_replies").unwrap_or(false),
         exclude_reblogs: params.bool("exclude_reblogs").unwrap_or(false),
+        exclude_direct: params.bool("exclude_direct").unwrap_or(false),
         tagged: params.nonempty("tagged"),
         only_media: params.bool("only_media").unwrap_or(false),
     };

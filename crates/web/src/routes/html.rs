@@ -25,6 +25,7 @@ use crate::error::ApiResult;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(landing))
+        .route("/", web::head().to(landing))
         .route("/@{username}", web::get().to(profile))
         .route("/@{username}/{id}", web::get().to(status_page))
         .route("/tags/{tag}", web::get().to(tag_page));

@@ -52,11 +52,22 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
             }
         }
         if !term.is_empty() && found_accounts.is_empty() {
-            found_accounts = accounts::search_accounts(&mut conn, term, domain, limit, offset)
-                .await?
-                .iter()
-                .map(|a| account::render(&state.config, a))
-                .collect();
+            found_accounts = accounts::search_accounts(
+                &mut conn,
+                term,
+                domain,
+                if params.bool("following") == Some(true) {
+                    auth.0.account_id()
+                } else {
+                    None
+                },
+                limit,
+                offset,
+            )
+            .await?
+            .iter()
+            .map(|a| account::render(&state.config, a))
+            .collect();
         }
     }
     if kind.as_deref().is_none_or(|k| k == "hashtags") {

@@ -199,6 +199,7 @@ async fn destroy(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
+    params: Params,
 ) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:statuses"])?;
     let (_, account) = auth.0.require_user()?;
@@ -207,6 +208,14 @@ async fn destroy(
     let mut rendered = views::render_status(&mut conn, &state.config, id, Some(account.id)).await?;
     drop(conn);
     let row = delete_status(&state, account, id).await?;
+    if params.bool("delete_media") == Some(true) {
+        let media_ids: Vec<i64> = rendered
+            .media_attachments
+            .iter()
+            .filter_map(|m| m["id"].as_str()?.parse().ok())
+            .collect();
+        ferrodon_core::media::cleanup::remove_detached(&state, account.id, &media_ids).await?;
+    }
     rendered.text = Some(row.text);
     Ok(HttpResponse::Ok().json(rendered))
 }
