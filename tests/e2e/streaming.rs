@@ -7,7 +7,6 @@ use ferrodon_testkit::own_redis::OwnRedis;
 use ferrodon_testkit::TestApp;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Message;
 
 type Ws =
@@ -127,11 +126,24 @@ async fn sse_public_local_stream_and_auth_errors() {
     let app = TestApp::spawn_with_streaming(&[]).await;
     let (_, _, alice) = local_user(&app.state, "alice").await;
     let base = app.streaming_url.as_ref().unwrap().replace("ws://", "");
-    let mut socket = tokio::net::TcpStream::connect(&base).await.unwrap();
-    socket
-        .write_all(format!("GET /api/v1/streaming/public/local HTTP/1.1\r\nHost: {base}\r\nAccept: text/event-stream\r\n\r\n").as_bytes())
+    let mut stream = app
+        .client
+        .get(format!("http://{base}/api/v1/streaming/public/local"))
+        .header("Accept", "text/event-stream")
+        .send()
         .await
         .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert_eq!(
+        stream.headers()["content-type"],
+        "text/event-stream",
+        "Mastodon's SSE content type"
+    );
+    assert_eq!(
+        stream.headers()["transfer-encoding"],
+        "chunked",
+        "chunked, so clients see where each piece ends"
+    );
     app.wait_for_subscriber("timeline:public:local").await;
     let posted: Value = app
         .post_form("/api/v1/statuses", &alice, &[("status", "public news")])
@@ -149,17 +161,15 @@ async fn sse_public_local_stream_and_auth_errors() {
     )
     .await;
     let mut received = String::new();
-    let mut buf = [0u8; 4096];
     while !received.contains("event: update\ndata: ") || !received.ends_with("\n\n") {
-        let n = tokio::time::timeout(Duration::from_secs(10), socket.read(&mut buf))
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
             .await
             .expect("an SSE event")
-            .unwrap();
-        assert!(n > 0, "stream closed early: {received}");
-        received.push_str(&String::from_utf8_lossy(&buf[..n]));
+            .unwrap()
+            .expect("the stream stays open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
     }
-    assert!(received.starts_with("HTTP/1.1 200 OK"));
-    assert!(received.contains("Content-Type: text/event-stream"));
+    assert!(received.starts_with(":)"), "{received}");
     let data = received
         .split("event: update\ndata: ")
         .nth(1)

@@ -10,6 +10,17 @@ use tokio::net::TcpStream;
 use crate::hub::Hub;
 use crate::server::{client_queue, Filter, Outgoing, Subscriptions, HEARTBEAT};
 
+/// Writes `data` as one chunk of a `Transfer-Encoding: chunked` body, so
+/// clients can tell where the stream's pieces (and, with the empty chunk,
+/// the stream itself) end without waiting for the connection to close.
+async fn write_chunk(socket: &mut TcpStream, data: &[u8]) -> std::io::Result<()> {
+    let mut chunk = Vec::with_capacity(data.len() + 12);
+    chunk.extend_from_slice(format!("{:x}\r\n", data.len()).as_bytes());
+    chunk.extend_from_slice(data);
+    chunk.extend_from_slice(b"\r\n");
+    socket.write_all(&chunk).await
+}
+
 /// Streams events to an SSE client until it goes away.
 pub async fn serve(
     mut socket: TcpStream,
@@ -20,9 +31,10 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     socket
         .write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n\r\n:)\n\n",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n",
         )
         .await?;
+    write_chunk(&mut socket, b":)\n\n").await?;
     let (tx, mut rx) = client_queue();
     let mut subscriptions = Subscriptions::new(hub, tx, auth).await?;
     let mut filter = Box::pin(Filter::load(state, auth)).await;
@@ -37,7 +49,7 @@ pub async fn serve(
                     let Some(frames) = filter.prepare(frames) else {
                         continue;
                     };
-                    if let Err(e) = socket.write_all(frames.sse.as_bytes()).await {
+                    if let Err(e) = write_chunk(&mut socket, frames.sse.as_bytes()).await {
                         break Err(e.into());
                     }
                 }
@@ -45,7 +57,7 @@ pub async fn serve(
             },
             _ = heartbeat.tick() => {
                 Box::pin(filter.refresh_if_stale(state)).await;
-                if let Err(e) = socket.write_all(b":thump\n\n").await {
+                if let Err(e) = write_chunk(&mut socket, b":thump\n\n").await {
                     break Err(e.into());
                 }
             }
@@ -58,5 +70,9 @@ pub async fn serve(
         }
     };
     subscriptions.clear().await;
+    if result.is_ok() {
+        // The last, empty chunk: the stream ended on purpose.
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+    }
     result
 }
