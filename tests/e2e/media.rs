@@ -1065,6 +1065,7 @@ async fn edits_replace_reorder_and_describe_attachments() {
         ("media_ids[]", ids[0].clone()),
         ("media_attributes[][id]", ids[0].clone()),
         ("media_attributes[][description]", "a test card".into()),
+        ("media_attributes[][focus]", "0.2,-0.5".into()),
     ])
     .await
     .json()
@@ -1075,6 +1076,8 @@ async fn edits_replace_reorder_and_describe_attachments() {
         vec![ids[2].clone(), ids[1].clone(), ids[0].clone()]
     );
     assert_eq!(edited["media_attachments"][2]["description"], "a test card");
+    assert_eq!(edited["media_attachments"][2]["meta"]["focus"]["x"], 0.2);
+    assert_eq!(edited["media_attachments"][2]["meta"]["focus"]["y"], -0.5);
 
     // Someone else's upload cannot be attached, and nothing changes.
     let refused = put(vec![

@@ -132,3 +132,69 @@ async fn polls_are_created_voted_on_and_end_with_notifications() {
         .await;
     assert_eq!(late.status(), 422);
 }
+
+#[tokio::test]
+async fn multiple_choice_votes_can_be_added_but_not_repeated_and_polls_take_media() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let image = {
+        let mut bytes = Vec::new();
+        image::RgbImage::from_pixel(8, 8, image::Rgb([200, 10, 10]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        bytes
+    };
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(image).file_name("a.png"),
+    );
+    let media = json_ok(
+        app.client
+            .post(app.url("/api/v2/media"))
+            .bearer_auth(&alice)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let status = json_ok(
+        app.post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[
+                ("status", "Pick any"),
+                ("poll[options][]", "red"),
+                ("poll[options][]", "green"),
+                ("poll[options][]", "blue"),
+                ("poll[expires_in]", "3600"),
+                ("poll[multiple]", "true"),
+                ("media_ids[]", media["id"].as_str().unwrap()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status["media_attachments"].as_array().unwrap().len(), 1);
+    let poll_id = status["poll"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/polls/{poll_id}/votes");
+    let first = json_ok(app.post_form(&path, &bob, &[("choices[]", "2")]).await).await;
+    assert_eq!(first["own_votes"], json!([2]));
+    let more = json_ok(app.post_form(&path, &bob, &[("choices[]", "0")]).await).await;
+    assert_eq!(more["votes_count"], 2);
+    assert_eq!(more["voters_count"], 1, "still one voter");
+    let mut own: Vec<i64> = more["own_votes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    own.sort_unstable();
+    assert_eq!(own, vec![0, 2]);
+    let repeated = app.post_form(&path, &bob, &[("choices[]", "2")]).await;
+    assert_eq!(repeated.status(), 422, "the same option twice");
+}

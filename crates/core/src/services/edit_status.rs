@@ -7,6 +7,7 @@ use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
 use super::post_status::check_media;
+use crate::media::upload::focus_meta;
 use crate::{live, AppState, Error, Result};
 
 /// The new content.
@@ -22,8 +23,19 @@ pub struct StatusEditInput {
     pub language: Option<String>,
     /// New attachments in display order (unchanged when None).
     pub media_ids: Option<Vec<i64>>,
-    /// New descriptions of attachments: (attachment id, description).
-    pub media_descriptions: Vec<(i64, String)>,
+    /// New descriptions and focus points of attachments.
+    pub media_attributes: Vec<MediaAttributes>,
+}
+
+/// `media_attributes[]` of an edit: what changes on one attachment.
+#[derive(Debug, Clone, Default)]
+pub struct MediaAttributes {
+    /// The attachment.
+    pub id: i64,
+    /// New alt text (unchanged when None).
+    pub description: Option<String>,
+    /// New focus point `x,y` (unchanged when None).
+    pub focus: Option<String>,
 }
 
 /// Longest attachment description, as Mastodon.
@@ -42,14 +54,18 @@ pub async fn edit_status(
     if let Some(ids) = &input.media_ids {
         check_media(state, author, ids, None, Some(status_id)).await?;
     }
-    if input
-        .media_descriptions
-        .iter()
-        .any(|(_, d)| d.chars().count() > MAX_DESCRIPTION)
-    {
-        return Err(Error::validation(
-            "Description is too long (maximum is 1500 characters)",
-        ));
+    let mut focus_points = Vec::new();
+    for attributes in &input.media_attributes {
+        if attributes
+            .description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
+        {
+            return Err(Error::validation(
+                "Description is too long (maximum is 1500 characters)",
+            ));
+        }
+        focus_points.push(focus_meta(attributes.focus.as_deref())?);
     }
     let mut conn = state.conn().await?;
     let updated = conn
@@ -112,8 +128,19 @@ pub async fn edit_status(
                     return Err(Error::validation("Media attachments could not be found"));
                 }
             }
-            for (id, description) in &input.media_descriptions {
-                media::set_status_media_description(conn, author.id, status.id, *id, description)
+            for (attributes, focus) in input.media_attributes.iter().zip(&focus_points) {
+                let Some(row) = media::find_own_media(conn, author.id, attributes.id)
+                    .await?
+                    .filter(|m| m.status_id == Some(status.id))
+                else {
+                    continue;
+                };
+                let description = attributes.description.clone().or(row.description.clone());
+                let mut meta = row.meta.clone();
+                if let (Some(focus), Some(object)) = (focus, meta.as_object_mut()) {
+                    object.insert("focus".into(), focus.clone());
+                }
+                media::update_description_and_meta(conn, row.id, description.as_deref(), &meta)
                     .await?;
             }
             Ok::<_, Error>(updated)

@@ -65,10 +65,9 @@ pub const MIN_POLL_EXPIRY_SECS: i64 = 300;
 /// Longest poll (a month).
 pub const MAX_POLL_EXPIRY_SECS: i64 = 2_629_746;
 
-fn check_poll(poll: &PollInput, has_media: bool) -> Result<()> {
-    if has_media {
-        return Err(Error::validation("Cannot attach both media and a poll"));
-    }
+/// Checks a poll's options and duration. Media may come with it, as in
+/// current Mastodon.
+fn check_poll(poll: &PollInput) -> Result<()> {
     if poll.options.len() < 2 {
         return Err(Error::validation("Poll must have at least 2 options"));
     }
@@ -259,7 +258,7 @@ pub(crate) async fn prepare(
     )
     .await?;
     if let Some(poll) = &post.poll {
-        check_poll(poll, !post.media_ids.is_empty())?;
+        check_poll(poll)?;
     }
     if let Some(lang) = &post.language {
         if lang.is_empty()

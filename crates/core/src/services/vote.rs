@@ -39,16 +39,20 @@ pub async fn vote(
     {
         return Err(Error::validation("Choices are not valid for this poll"));
     }
-    if !polls::votes_of(&mut conn, voter.id, &[poll.id])
+    // As Mastodon: one vote on a single-choice poll; on a multiple-choice
+    // poll more options may be added later, but none twice.
+    let earlier: Vec<i32> = polls::votes_of(&mut conn, voter.id, &[poll.id])
         .await?
-        .is_empty()
-    {
+        .into_iter()
+        .map(|(_, choice)| choice)
+        .collect();
+    if (!poll.multiple && !earlier.is_empty()) || unique.iter().any(|c| earlier.contains(c)) {
         return Err(Error::validation("You have already voted on this poll"));
     }
     let voter_uri = voter.uri.clone();
     conn.transaction(async |conn| {
-        for (n, choice) in unique.iter().enumerate() {
-            let uri = format!("{voter_uri}#votes/{}/{n}", poll.id);
+        for choice in &unique {
+            let uri = format!("{voter_uri}#votes/{}/{choice}", poll.id);
             polls::put_vote(conn, &poll, voter.id, *choice, Some(&uri)).await?;
         }
         Ok::<_, Error>(())
@@ -63,16 +67,16 @@ pub async fn vote(
         // Followers see the new counts (an Update of the Question), streams too.
         live::status_edited(state, &status).await;
     } else {
-        for (n, choice) in unique.iter().enumerate() {
+        for choice in &unique {
             let name = &poll.options[*choice as usize];
             let activity = json!({
                 "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{}#votes/{}/{n}/activity", voter.uri, poll.id),
+                "id": format!("{}#votes/{}/{choice}/activity", voter.uri, poll.id),
                 "type": "Create",
                 "actor": voter.uri,
                 "to": [author.uri],
                 "object": {
-                    "id": format!("{}#votes/{}/{n}", voter.uri, poll.id),
+                    "id": format!("{}#votes/{}/{choice}", voter.uri, poll.id),
                     "type": "Note",
                     "name": name,
                     "attributedTo": voter.uri,

@@ -17,10 +17,21 @@ pub enum VapidError {
     InvalidKey(String),
 }
 
-/// Decodes base64url with or without padding (Mastodon writes it padded).
+/// Decodes base64url with or without padding (Mastodon writes it padded),
+/// also taking the standard alphabet's `+` and `/`, which some clients
+/// (Mastodon.py) send for subscription keys and Mastodon accepts.
 pub fn decode_base64url(value: &str) -> Option<Vec<u8>> {
-    let trimmed = value.trim().trim_end_matches('=');
-    URL_SAFE_NO_PAD.decode(trimmed).ok()
+    let normalized: String = value
+        .trim()
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            other => other,
+        })
+        .collect();
+    URL_SAFE_NO_PAD.decode(normalized).ok()
 }
 
 /// The configured key pair.
@@ -110,6 +121,16 @@ impl VapidKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_decode_from_either_base64_alphabet() {
+        let bytes = [0xfb_u8, 0xff, 0xbf, 0x01];
+        let standard = base64::engine::general_purpose::STANDARD.encode(bytes);
+        assert!(standard.contains('+') || standard.contains('/'));
+        assert_eq!(decode_base64url(&standard).unwrap(), bytes);
+        assert_eq!(decode_base64url(&URL_SAFE.encode(bytes)).unwrap(), bytes);
+        assert!(decode_base64url("not base64!").is_none());
+    }
 
     #[test]
     fn generated_keys_sign_jwts_that_verify() {

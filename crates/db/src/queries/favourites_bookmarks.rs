@@ -99,7 +99,7 @@ pub async fn list_favourited_by(
     Ok(page.finish(rows))
 }
 
-/// Accounts that reblogged a status: (reblog id for paging, account).
+/// Accounts that publicly reblogged a status: (reblog id for paging, account).
 pub async fn list_reblogged_by(
     conn: &mut Conn,
     status_id: i64,
@@ -108,6 +108,9 @@ pub async fn list_reblogged_by(
     let query = statuses::table
         .inner_join(accounts::table)
         .filter(statuses::reblog_of_id.eq(status_id))
+        // Only reblogs others can see: an author's reblog of its own
+        // followers-only status is not listed, as in Mastodon.
+        .filter(statuses::visibility.le(1))
         .select((statuses::id, Account::as_select()))
         .into_boxed();
     let rows = paginate!(query, statuses::id, *page).load(conn).await?;

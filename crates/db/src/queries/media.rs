@@ -166,27 +166,6 @@ pub async fn replace_status_media(
     Ok(attached)
 }
 
-/// Sets the description of an attachment on a status of `account_id`.
-pub async fn set_status_media_description(
-    conn: &mut Conn,
-    account_id: i64,
-    status_id: i64,
-    id: i64,
-    description: &str,
-) -> Result<()> {
-    diesel::update(media_attachments::table)
-        .filter(media_attachments::id.eq(id))
-        .filter(media_attachments::account_id.eq(account_id))
-        .filter(media_attachments::status_id.eq(status_id))
-        .set((
-            media_attachments::description.eq(description),
-            media_attachments::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Reserves the author's own, processed, free uploads for a scheduled
 /// status. Returns how many were reserved.
 pub async fn reserve_for_scheduled_status(

@@ -9,7 +9,7 @@ use ferrodon_core::entities::status::{self, parse_visibility};
 use ferrodon_core::filters::{ActiveFilters, FilterContext};
 use ferrodon_core::services::bookmark::{bookmark, unbookmark};
 use ferrodon_core::services::delete_status::delete_status;
-use ferrodon_core::services::edit_status::{edit_status, StatusEditInput};
+use ferrodon_core::services::edit_status::{edit_status, MediaAttributes, StatusEditInput};
 use ferrodon_core::services::favourite::{favourite, unfavourite};
 use ferrodon_core::services::pin::{pin, unpin};
 use ferrodon_core::services::post_status::{post_status, NewPost};
@@ -242,7 +242,7 @@ async fn update(
             sensitive: params.bool("sensitive"),
             language: params.nonempty("language"),
             media_ids: edited_media_ids(&params)?,
-            media_descriptions: edited_media_descriptions(&params),
+            media_attributes: edited_media_attributes(&params),
         },
     )
     .await?;
@@ -268,23 +268,26 @@ fn edited_media_ids(params: &Params) -> ApiResult<Option<Vec<i64>>> {
     Ok(Some(ids))
 }
 
-/// `media_attributes[][id]` with `[description]`: new descriptions.
-fn edited_media_descriptions(params: &Params) -> Vec<(i64, String)> {
+/// `media_attributes[][id]` with `[description]` and `[focus]`.
+fn edited_media_attributes(params: &Params) -> Vec<MediaAttributes> {
     let items: Vec<&serde_json::Value> = match params.get("media_attributes") {
         Some(serde_json::Value::Array(items)) => items.iter().collect(),
         Some(serde_json::Value::Object(map)) => map.values().collect(),
         _ => Vec::new(),
     };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
     items
         .iter()
         .filter_map(|item| {
-            let id = match &item["id"] {
-                serde_json::Value::String(s) => s.trim().parse().ok()?,
-                serde_json::Value::Number(n) => n.as_i64()?,
-                _ => return None,
-            };
-            let description = item["description"].as_str()?.to_owned();
-            Some((id, description))
+            Some(MediaAttributes {
+                id: text(&item["id"])?.trim().parse().ok()?,
+                description: text(&item["description"]),
+                focus: text(&item["focus"]),
+            })
         })
         .collect()
 }
@@ -358,10 +361,8 @@ async fn source(
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
+    // Anyone who may see the status may read its source, as in Mastodon.
     let row = get_visible_status(&mut conn, id, Some(account.id)).await?;
-    if row.account_id != account.id {
-        return Err(Error::NotFound.into());
-    }
     Ok(HttpResponse::Ok().json(status::render_source(&row)))
 }
 
