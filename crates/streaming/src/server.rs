@@ -124,6 +124,18 @@ fn sse_stream_name(path: &str) -> Option<&'static str> {
     })
 }
 
+/// The media-only variant of a public stream when `only_media` is truthy,
+/// as Mastodon's streaming server maps `?only_media=true`.
+pub fn with_only_media<'a>(name: &'a str, only_media: Option<&str>) -> &'a str {
+    let wanted = only_media.is_some_and(|v| matches!(v, "true" | "1" | "on" | "t"));
+    match (name, wanted) {
+        ("public", true) => "public:media",
+        ("public:local", true) => "public:local:media",
+        ("public:remote", true) => "public:remote:media",
+        _ => name,
+    }
+}
+
 /// Resolves a requested stream for this client, checking the token's scopes
 /// and, for a list, that the list is the user's.
 pub async fn authorize_stream(
@@ -228,6 +240,7 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
         write_error(&mut socket, &Error::NotFound).await?;
         return Ok(());
     };
+    let name = with_only_media(name, head.param("only_media"));
     let param = head.param("tag").or(head.param("list"));
     match Box::pin(authorize_stream(&state, auth.as_ref(), name, param)).await {
         Ok(_) if auth.is_none() && !Box::pin(public_streams_open(&state)).await => {
@@ -478,6 +491,21 @@ pub fn client_queue() -> (mpsc::Sender<Outgoing>, mpsc::Receiver<Outgoing>) {
 mod tests {
     use super::*;
     use ferrodon_core::Config;
+
+    #[test]
+    fn only_media_narrows_public_streams_only() {
+        assert_eq!(
+            with_only_media("public:local", Some("true")),
+            "public:local:media"
+        );
+        assert_eq!(with_only_media("public", Some("1")), "public:media");
+        assert_eq!(
+            with_only_media("public:remote", Some("false")),
+            "public:remote"
+        );
+        assert_eq!(with_only_media("hashtag", Some("true")), "hashtag");
+        assert_eq!(with_only_media("public", None), "public");
+    }
 
     /// Every open connection keeps its task's future allocated, sized for
     /// the largest state it can be in: keep it small (memory per

@@ -14,7 +14,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::hub::Hub;
 use crate::request::RequestHead;
-use crate::server::{authorize_stream, client_queue, Filter, Outgoing, Subscriptions, HEARTBEAT};
+use crate::server::{
+    authorize_stream, client_queue, with_only_media, Filter, Outgoing, Subscriptions, HEARTBEAT,
+};
 
 /// Small buffers: most connections are idle, and memory per connection is
 /// what limits how many a process can hold.
@@ -35,6 +37,8 @@ struct ClientMessage {
     tag: Option<String>,
     /// Mastodon sends the list id as a string; some clients send a number.
     list: Option<serde_json::Value>,
+    /// `true` (or `"true"`) narrows a public stream to statuses with media.
+    only_media: Option<serde_json::Value>,
 }
 
 fn error_frame(message: &str, status: u16) -> Message {
@@ -68,6 +72,7 @@ pub async fn serve(
     let mut subscriptions = Subscriptions::new(hub, tx, auth.as_ref()).await?;
     let mut filter = Box::pin(Filter::load(state, auth.as_ref())).await;
     if let Some(name) = head.param("stream") {
+        let name = with_only_media(name, head.param("only_media"));
         let param = head.param("tag").or(head.param("list"));
         match Box::pin(authorize_stream(state, auth.as_ref(), name, param)).await {
             Ok(stream) => subscriptions.add(stream).await?,
@@ -89,6 +94,8 @@ pub async fn serve(
                         continue;
                     };
                     let Some(name) = msg.stream.as_deref() else { continue };
+                    let only_media = msg.only_media.as_ref().map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+                    let name = with_only_media(name, only_media.as_deref());
                     let list = msg.list.as_ref().map(|l| l.as_str().map(str::to_owned).unwrap_or_else(|| l.to_string()));
                     let param = msg.tag.as_deref().or(list.as_deref());
                     match Box::pin(authorize_stream(state, auth.as_ref(), name, param)).await {
