@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod filters;
 pub mod http_client;
 pub mod jobs;
+pub mod languages;
 pub mod live;
 pub mod mail;
 pub mod media;

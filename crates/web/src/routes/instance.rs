@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/api/v1/instance/terms_of_service",
             web::get().to(terms_of_service),
         )
+        .route("/api/v1/instance/languages", web::get().to(languages))
         .route(
             "/api/v1/instance/translation_languages",
             web::get().to(translation_languages),
@@ -193,6 +194,15 @@ async fn terms_of_service(state: web::Data<AppState>) -> ApiResult<HttpResponse>
 
 /// Shown until an admin sets a privacy policy of their own.
 const DEFAULT_PRIVACY_POLICY: &str = "<p>This server stores what you post, the accounts you follow and interact with, your e-mail address and a hash of your password, and the IP addresses of your recent sign-ins, to run your account. Public and unlisted posts, and posts to your followers on other servers, are sent to those servers. Direct and followers-only posts are shown only to their audience, but the server's administrators can read everything stored here. Deleting your account deletes your posts here and asks other servers to delete their copies.</p>";
+
+/// Every language a status may be written in: ISO 639-1 codes with names.
+async fn languages() -> HttpResponse {
+    let body: Vec<Value> = ferrodon_core::languages::LANGUAGES
+        .iter()
+        .map(|(code, name)| json!({"code": code, "name": name}))
+        .collect();
+    HttpResponse::Ok().json(body)
+}
 
 async fn translation_languages() -> HttpResponse {
     HttpResponse::Ok().json(json!({}))
