@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod cards;
 pub mod config;
 pub mod conversations;
 pub mod entities;

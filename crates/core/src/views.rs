@@ -44,6 +44,7 @@ pub async fn render_statuses(
     attach_media(conn, config, &mut rendered).await?;
     attach_emojis(conn, &mut rendered).await?;
     attach_polls(conn, &mut rendered, viewer).await?;
+    attach_cards(conn, &mut rendered).await?;
     Ok(rendered)
 }
 
@@ -58,6 +59,30 @@ pub async fn render_statuses_in(
 ) -> Result<Vec<Status>> {
     let rendered = render_statuses(conn, config, ids, viewer).await?;
     filters::apply(conn, viewer, context, rendered).await
+}
+
+/// Fills in link preview cards (of originals, reblogs included).
+async fn attach_cards(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
+    use ferrodon_db::queries::preview_cards;
+    let ids: Vec<i64> = rendered
+        .iter()
+        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let cards = preview_cards::cards_of_statuses(conn, &ids).await?;
+    if cards.is_empty() {
+        return Ok(());
+    }
+    for status in rendered.iter_mut() {
+        let target: &mut Status = match status.reblog.as_deref_mut() {
+            Some(reblog) => reblog,
+            None => status,
+        };
+        if let Some((_, card)) = cards.iter().find(|(id, _)| id.to_string() == target.id) {
+            target.card = Some(crate::cards::render(card));
+        }
+    }
+    Ok(())
 }
 
 /// Fills in polls, with the viewer's own votes.

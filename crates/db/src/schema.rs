@@ -552,6 +552,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    preview_cards (id) {
+        id -> Int8,
+        url -> Text,
+        title -> Text,
+        description -> Text,
+        #[sql_name = "type"]
+        kind -> Text,
+        author_name -> Text,
+        author_url -> Text,
+        provider_name -> Text,
+        provider_url -> Text,
+        image_url -> Nullable<Text>,
+        width -> Int4,
+        height -> Int4,
+        language -> Nullable<Text>,
+        published_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    preview_cards_statuses (status_id) {
+        status_id -> Int8,
+        preview_card_id -> Int8,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(account_images -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
@@ -559,6 +588,7 @@ diesel::joinable!(favourites -> statuses (status_id));
 diesel::joinable!(bookmarks -> statuses (status_id));
 diesel::joinable!(mentions -> accounts (account_id));
 diesel::joinable!(statuses_tags -> tags (tag_id));
+diesel::joinable!(preview_cards_statuses -> preview_cards (preview_card_id));
 diesel::joinable!(featured_tags -> tags (tag_id));
 diesel::joinable!(tag_follows -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
@@ -612,4 +642,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_notes,
     suggestion_dismissals,
     rules,
+    preview_cards,
+    preview_cards_statuses,
 );

@@ -1,6 +1,7 @@
 //! `/api/v1` and `/api/v2`, file per area.
 mod accounts;
 mod blocks_mutes;
+mod cards;
 mod conversations;
 mod discovery;
 mod filters;

@@ -186,6 +186,11 @@ pub enum Job {
         /// The followed account.
         target_account_id: i64,
     },
+    /// Give a status the preview card of its first link.
+    FetchLinkCard {
+        /// The status.
+        status_id: i64,
+    },
     /// A periodic task, enqueued by the elected scheduler.
     Periodic {
         /// Which.
@@ -267,6 +272,7 @@ impl Job {
             Job::SendMail { .. } => Queue::Mailers,
             Job::CacheRemoteMedia { .. }
             | Job::CacheAccountImages { .. }
+            | Job::FetchLinkCard { .. }
             | Job::FetchReplies { .. }
             | Job::SynchronizeFollowers { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
@@ -288,6 +294,7 @@ impl Job {
             Job::UnpublishStatus { .. } => "unpublish_status",
             Job::RegenerateHomeFeed { .. } => "regenerate_home_feed",
             Job::MergeIntoHomeFeed { .. } => "merge_into_home_feed",
+            Job::FetchLinkCard { .. } => "fetch_link_card",
             Job::Periodic { .. } => "periodic",
             Job::SendMail { .. } => "send_mail",
             Job::ProcessMedia { .. } => "process_media",

@@ -21,6 +21,17 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             };
             drop(conn);
             live::distribute_status(state, &status, *edited).await?;
+            // A new link gets a card; an edit may also have removed one.
+            let linked = crate::cards::first_link(&status.content).is_some();
+            if status.reblog_of_id.is_none() && (linked || *edited) {
+                super::enqueue(
+                    state,
+                    Job::FetchLinkCard {
+                        status_id: status.id,
+                    },
+                )
+                .await?;
+            }
             if !*edited {
                 crate::conversations::record_status(state, &status).await?;
             }
@@ -30,6 +41,17 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             live::unpublish_status(state, status).await?;
             crate::conversations::forget_status(state, status.id).await?;
             crate::federation::outbox::federate_deletion(state, status).await
+        }
+        Job::FetchLinkCard { status_id } => {
+            let mut conn = state.conn().await?;
+            match statuses::get_status_by_id(&mut conn, *status_id).await {
+                Ok(status) => {
+                    drop(conn);
+                    crate::cards::fetch_card(state, &status).await
+                }
+                Err(ferrodon_db::Error::NotFound) => Ok(()),
+                Err(e) => Err(e.into()),
+            }
         }
         Job::RegenerateHomeFeed { account_id } => {
             feeds::regenerate_home_feed(state, *account_id).await

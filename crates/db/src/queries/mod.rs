@@ -17,6 +17,7 @@ pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod polls;
+pub mod preview_cards;
 pub mod profile_images;
 pub mod relays;
 pub mod reports;

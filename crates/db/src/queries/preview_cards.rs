@@ -1,0 +1,120 @@
+//! Link preview cards and the statuses they belong to.
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::{preview_cards, preview_cards_statuses};
+use crate::{Conn, Result};
+
+/// A stored card.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = preview_cards, check_for_backend(diesel::pg::Pg))]
+#[allow(missing_docs)]
+pub struct PreviewCard {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub author_name: String,
+    pub author_url: String,
+    pub provider_name: String,
+    pub provider_url: String,
+    pub image_url: Option<String>,
+    pub width: i32,
+    pub height: i32,
+    pub language: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// What a page says about itself.
+#[derive(Debug, Clone, Default, Insertable, AsChangeset)]
+#[diesel(table_name = preview_cards)]
+#[allow(missing_docs)]
+pub struct NewPreviewCard {
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub author_name: String,
+    pub author_url: String,
+    pub provider_name: String,
+    pub provider_url: String,
+    pub image_url: Option<String>,
+    pub width: i32,
+    pub height: i32,
+    pub language: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// The card of `url` fetched less than `max_age` ago, if any.
+pub async fn find_fresh_card(
+    conn: &mut Conn,
+    url: &str,
+    max_age: chrono::Duration,
+) -> Result<Option<PreviewCard>> {
+    Ok(preview_cards::table
+        .filter(preview_cards::url.eq(url))
+        .filter(preview_cards::updated_at.gt(Utc::now() - max_age))
+        .select(PreviewCard::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Stores (or refreshes) the card of a URL and links it to a status.
+pub async fn put_card_for_status(
+    conn: &mut Conn,
+    status_id: i64,
+    card: &NewPreviewCard,
+) -> Result<PreviewCard> {
+    let stored: PreviewCard = diesel::insert_into(preview_cards::table)
+        .values(card)
+        .on_conflict(preview_cards::url)
+        .do_update()
+        .set((card, preview_cards::updated_at.eq(diesel::dsl::now)))
+        .returning(PreviewCard::as_returning())
+        .get_result(conn)
+        .await?;
+    link_card(conn, status_id, stored.id).await?;
+    Ok(stored)
+}
+
+/// Links an existing card to a status (replacing its earlier card).
+pub async fn link_card(conn: &mut Conn, status_id: i64, card_id: i64) -> Result<()> {
+    diesel::insert_into(preview_cards_statuses::table)
+        .values((
+            preview_cards_statuses::status_id.eq(status_id),
+            preview_cards_statuses::preview_card_id.eq(card_id),
+        ))
+        .on_conflict(preview_cards_statuses::status_id)
+        .do_update()
+        .set(preview_cards_statuses::preview_card_id.eq(card_id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes a status's card (its link went away in an edit).
+pub async fn unlink_card(conn: &mut Conn, status_id: i64) -> Result<()> {
+    diesel::delete(preview_cards_statuses::table.find(status_id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The cards of these statuses: (status id, card).
+pub async fn cards_of_statuses(
+    conn: &mut Conn,
+    status_ids: &[i64],
+) -> Result<Vec<(i64, PreviewCard)>> {
+    if status_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(preview_cards_statuses::table
+        .inner_join(preview_cards::table)
+        .filter(preview_cards_statuses::status_id.eq_any(status_ids))
+        .select((preview_cards_statuses::status_id, PreviewCard::as_select()))
+        .load(conn)
+        .await?)
+}

@@ -1,0 +1,2 @@
+DROP TABLE preview_cards_statuses;
+DROP TABLE preview_cards;
