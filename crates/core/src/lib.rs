@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod config;
 pub mod conversations;
+pub mod custom_emojis;
 pub mod entities;
 pub mod error;
 pub mod federation;

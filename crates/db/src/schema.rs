@@ -85,6 +85,10 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        image_file_key -> Nullable<Text>,
+        image_content_type -> Nullable<Text>,
+        image_file_size -> Nullable<Int4>,
+        category -> Nullable<Text>,
     }
 }
 

@@ -10,7 +10,6 @@ use crate::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let empty_list: &[(&str, &str)] = &[
-        ("/api/v1/custom_emojis", ""),
         ("/api/v1/announcements", ""),
     ];
     for (path, scope) in empty_list {

@@ -5,6 +5,7 @@ mod apps;
 mod assets;
 mod auth;
 mod conversations;
+mod custom_emojis;
 mod discovery;
 mod domain_blocks;
 mod emails;
@@ -65,6 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lists::configure(cfg);
     filters::configure(cfg);
     conversations::configure(cfg);
+    custom_emojis::configure(cfg);
     search::configure(cfg);
     domain_blocks::configure(cfg);
     tags::configure(cfg);
