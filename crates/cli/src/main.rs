@@ -1,5 +1,6 @@
 //! `ferrodonctl`: Ferrodon's admin command line, what `tootctl` is to Mastodon.
 mod commands;
+mod tarball;
 
 use clap::{Parser, Subcommand};
 use ferrodon_core::{AppState, Config};
@@ -35,6 +36,9 @@ enum Command {
     /// Subscribe to ActivityPub relays
     #[command(subcommand)]
     Relays(commands::relays::RelaysCommand),
+    /// Local custom emojis: import, add, list, remove, export, purge
+    #[command(subcommand)]
+    Emoji(commands::emoji::EmojiCommand),
     /// Media storage: the remote media cache, usage, orphaned files
     #[command(subcommand)]
     Media(commands::media::MediaCommand),
@@ -72,6 +76,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Media(cmd) => commands::media::run(cmd, &state).await,
         Command::Domains(cmd) => commands::domains::run(cmd, &state).await,
         Command::Relays(cmd) => commands::relays::run(cmd, &state).await,
+        Command::Emoji(cmd) => commands::emoji::run(cmd, &state).await,
         Command::Db(_) | Command::Webpush(_) => Ok(()),
     }
 }

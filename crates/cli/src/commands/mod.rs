@@ -2,6 +2,7 @@
 pub mod accounts;
 pub mod db;
 pub mod domains;
+pub mod emoji;
 pub mod media;
 pub mod queues;
 pub mod relays;
