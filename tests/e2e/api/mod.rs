@@ -2,6 +2,7 @@
 mod accounts;
 mod blocks_mutes;
 mod conversations;
+mod custom_emojis;
 mod filters;
 mod instance;
 mod lists;

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use ferrodon_core::custom_emojis::{self, Added, MAX_IMAGE_BYTES};
-use ferrodon_core::db::queries::custom_emojis::{find_local_emoji, list_all_emojis, list_local_emojis};
+use ferrodon_core::db::queries::custom_emojis::{
+    find_local_emoji, list_all_emojis, list_local_emojis,
+};
 use ferrodon_core::AppState;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -90,8 +92,11 @@ pub async fn run(cmd: EmojiCommand, state: &AppState) -> anyhow::Result<()> {
             category,
             overwrite,
         } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            match custom_emojis::add_local(state, &shortcode, bytes, category.as_deref(), overwrite).await? {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            match custom_emojis::add_local(state, &shortcode, bytes, category.as_deref(), overwrite)
+                .await?
+            {
                 Added::Created => println!("Added :{shortcode}:"),
                 Added::Replaced => println!("Replaced :{shortcode}:"),
                 Added::Skipped => bail!(":{shortcode}: exists; use --overwrite to replace it"),
@@ -145,8 +150,9 @@ async fn import(
     category: Option<&str>,
 ) -> anyhow::Result<()> {
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let entries = tarball::read_entries(GzDecoder::new(BufReader::new(file)), MAX_IMAGE_BYTES as u64)
-        .with_context(|| format!("reading {}", path.display()))?;
+    let entries =
+        tarball::read_entries(GzDecoder::new(BufReader::new(file)), MAX_IMAGE_BYTES as u64)
+            .with_context(|| format!("reading {}", path.display()))?;
     let (mut imported, mut skipped, mut failed) = (0, 0, 0);
     for entry in entries {
         let file_name = entry.path.rsplit('/').next().unwrap_or_default();

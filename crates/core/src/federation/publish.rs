@@ -3,9 +3,9 @@
 //! (pinned) statuses. `None` means 404: no such local account, or a status
 //! that is not public or unlisted (those are only delivered, never served).
 use ferrodon_db::models::{Account, Status, Visibility};
+use ferrodon_db::queries::custom_emojis::CustomEmoji;
 use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
-use ferrodon_db::queries::custom_emojis::CustomEmoji;
 use ferrodon_db::queries::{accounts, favourites_bookmarks, follows, media, statuses};
 use ferrodon_db::{Conn, Page};
 use serde_json::Value;
@@ -35,7 +35,11 @@ pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
     let mut person = documents::person(&state.config, &account);
     let mut texts: Vec<&str> = vec![&account.display_name, &account.note];
     for field in account.fields.as_array().into_iter().flatten() {
-        texts.extend(["name", "value"].iter().filter_map(|k| field.get(k)?.as_str()));
+        texts.extend(
+            ["name", "value"]
+                .iter()
+                .filter_map(|k| field.get(k)?.as_str()),
+        );
     }
     let emojis = custom_emojis::used_in(&mut conn, &texts).await?;
     add_emoji_tags(&state.config, &mut person, &emojis);
@@ -64,7 +68,8 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
         &attachments,
         poll.as_ref(),
     );
-    let emojis = custom_emojis::used_in(conn, &[&view.status.spoiler_text, &view.status.text]).await?;
+    let emojis =
+        custom_emojis::used_in(conn, &[&view.status.spoiler_text, &view.status.text]).await?;
     add_emoji_tags(&state.config, &mut note, &emojis);
     Ok(note)
 }

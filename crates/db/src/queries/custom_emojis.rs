@@ -90,7 +90,11 @@ pub async fn find_emojis(
 pub async fn find_local_emoji(conn: &mut Conn, shortcode: &str) -> Result<Option<CustomEmoji>> {
     Ok(custom_emojis::table
         .filter(custom_emojis::domain.is_null())
-        .filter(sql::<diesel::sql_types::Bool>("lower(custom_emojis.shortcode) = lower(").bind::<Text, _>(shortcode.to_owned()).sql(")"))
+        .filter(
+            sql::<diesel::sql_types::Bool>("lower(custom_emojis.shortcode) = lower(")
+                .bind::<Text, _>(shortcode.to_owned())
+                .sql(")"),
+        )
         .select(CustomEmoji::as_select())
         .first(conn)
         .await

@@ -9,9 +9,7 @@ use crate::error::ApiResult;
 use crate::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let empty_list: &[(&str, &str)] = &[
-        ("/api/v1/announcements", ""),
-    ];
+    let empty_list: &[(&str, &str)] = &[("/api/v1/announcements", "")];
     for (path, scope) in empty_list {
         let scope = *scope;
         if scope.is_empty() {
