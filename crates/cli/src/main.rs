@@ -21,6 +21,9 @@ enum Command {
     /// Create, change and delete local accounts
     #[command(subcommand)]
     Accounts(commands::accounts::AccountsCommand),
+    /// Announcements shown to every signed-in user
+    #[command(subcommand)]
+    Announcements(commands::announcements::AnnouncementsCommand),
     /// Change instance settings
     #[command(subcommand)]
     Settings(commands::settings::SettingsCommand),
@@ -77,6 +80,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Domains(cmd) => commands::domains::run(cmd, &state).await,
         Command::Relays(cmd) => commands::relays::run(cmd, &state).await,
         Command::Emoji(cmd) => commands::emoji::run(cmd, &state).await,
+        Command::Announcements(cmd) => commands::announcements::run(cmd, &state).await,
         Command::Db(_) | Command::Webpush(_) => Ok(()),
     }
 }

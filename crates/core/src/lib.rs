@@ -4,6 +4,7 @@
 //! only through this crate.
 #![warn(missing_docs)]
 
+pub mod announcements;
 pub mod auth;
 pub mod config;
 pub mod conversations;

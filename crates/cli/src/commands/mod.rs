@@ -1,5 +1,6 @@
 //! One subcommand group per file.
 pub mod accounts;
+pub mod announcements;
 pub mod db;
 pub mod domains;
 pub mod emoji;

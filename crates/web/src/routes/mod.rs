@@ -1,5 +1,6 @@
 //! Routes, one module per resource; paths mirror Mastodon's.
 mod accounts;
+mod announcements;
 mod activitypub;
 mod apps;
 mod assets;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     emails::configure(cfg);
     accounts::configure(cfg);
+    announcements::configure(cfg);
     statuses::configure(cfg);
     timelines::configure(cfg);
     notifications_v2::configure(cfg);
