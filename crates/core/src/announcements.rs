@@ -3,7 +3,9 @@
 //! reactions, and the `announcement`, `announcement.reaction` and
 //! `announcement.delete` events on every `user` stream.
 use chrono::{DateTime, Utc};
-use ferrodon_db::queries::announcements::{self as queries, Announcement, NewAnnouncement, ReactionCount};
+use ferrodon_db::queries::announcements::{
+    self as queries, Announcement, NewAnnouncement, ReactionCount,
+};
 use ferrodon_db::queries::custom_emojis::find_emojis;
 use ferrodon_db::Conn;
 use serde_json::{json, Value};
@@ -154,7 +156,11 @@ pub async fn create(state: &AppState, draft: &Draft) -> Result<Announcement> {
 }
 
 /// Publishes or unpublishes an announcement; `None` if there is none.
-pub async fn set_published(state: &AppState, id: i64, published: bool) -> Result<Option<Announcement>> {
+pub async fn set_published(
+    state: &AppState,
+    id: i64,
+    published: bool,
+) -> Result<Option<Announcement>> {
     let mut conn = state.conn().await?;
     let row = queries::set_published(&mut conn, id, published).await?;
     drop(conn);
@@ -194,14 +200,19 @@ fn unicode_emoji(name: &str) -> bool {
             | 0x3297 | 0x3299 | 0xA9 | 0xAE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x24C2)
     };
     let joiner = |c: char| {
-        matches!(u32::from(c), 0x200D | 0xFE0F | 0xFE0E | 0x20E3 | 0xE0020..=0xE007F)
+        matches!(
+            u32::from(c),
+            0x200D | 0xFE0F | 0xFE0E | 0x20E3 | 0xE0020..=0xE007F
+        )
     };
     let keycap_base = |c: char| c.is_ascii_digit() || c == '#' || c == '*';
     let chars: Vec<char> = name.chars().collect();
     !chars.is_empty()
         && chars.len() <= 16
         && chars.iter().any(|c| pictographic(*c) || *c == '\u{20E3}')
-        && chars.iter().all(|c| pictographic(*c) || joiner(*c) || keycap_base(*c))
+        && chars
+            .iter()
+            .all(|c| pictographic(*c) || joiner(*c) || keycap_base(*c))
 }
 
 async fn announce_count(state: &AppState, id: i64, name: &str) -> Result<()> {
@@ -248,7 +259,8 @@ mod tests {
 
     #[test]
     fn unicode_emojis_are_recognised() {
-        for ok in ["👍", "❤️", "🎉", "👩‍💻", "👍🏽", "1️⃣", "🇫🇷", "☕"] {
+        for ok in ["👍", "❤️", "🎉", "👩‍💻", "👍🏽", "1️⃣", "🇫🇷", "☕"]
+        {
             assert!(unicode_emoji(ok), "{ok}");
         }
         for bad in ["", "a", "blobcat", "1", "👍 x", ":+1:"] {

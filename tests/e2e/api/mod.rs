@@ -1,5 +1,6 @@
 //! `/api/v1` and `/api/v2`, file per area.
 mod accounts;
+mod announcements;
 mod blocks_mutes;
 mod conversations;
 mod custom_emojis;

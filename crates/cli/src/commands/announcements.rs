@@ -84,7 +84,11 @@ pub async fn run(cmd: AnnouncementsCommand, state: &AppState) -> anyhow::Result<
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     row.id,
-                    if row.published { "published" } else { "unpublished" },
+                    if row.published {
+                        "published"
+                    } else {
+                        "unpublished"
+                    },
                     time(&row.starts_at),
                     time(&row.ends_at),
                     row.text.replace('\n', " ")
@@ -92,13 +96,19 @@ pub async fn run(cmd: AnnouncementsCommand, state: &AppState) -> anyhow::Result<
             }
         }
         AnnouncementsCommand::Publish { id } => {
-            if announcements::set_published(state, id, true).await?.is_none() {
+            if announcements::set_published(state, id, true)
+                .await?
+                .is_none()
+            {
                 bail!("No announcement {id}");
             }
             println!("Published {id}");
         }
         AnnouncementsCommand::Unpublish { id } => {
-            if announcements::set_published(state, id, false).await?.is_none() {
+            if announcements::set_published(state, id, false)
+                .await?
+                .is_none()
+            {
                 bail!("No announcement {id}");
             }
             println!("Unpublished {id}");

@@ -70,7 +70,10 @@ pub async fn create_announcement(
 
 /// Announcements (`published_only`: the published ones) in chronological
 /// order: by start, else publication, else creation, as Mastodon.
-pub async fn list_announcements(conn: &mut Conn, published_only: bool) -> Result<Vec<Announcement>> {
+pub async fn list_announcements(
+    conn: &mut Conn,
+    published_only: bool,
+) -> Result<Vec<Announcement>> {
     let mut query = announcements::table
         .select(Announcement::as_select())
         .order((
@@ -223,7 +226,12 @@ pub async fn add_reaction(
 }
 
 /// Removes `account_id`'s reaction; whether there was one.
-pub async fn remove_reaction(conn: &mut Conn, account_id: i64, id: i64, name: &str) -> Result<bool> {
+pub async fn remove_reaction(
+    conn: &mut Conn,
+    account_id: i64,
+    id: i64,
+    name: &str,
+) -> Result<bool> {
     Ok(diesel::delete(
         announcement_reactions::table
             .filter(announcement_reactions::account_id.eq(account_id))

@@ -1,7 +1,7 @@
 //! Routes, one module per resource; paths mirror Mastodon's.
 mod accounts;
-mod announcements;
 mod activitypub;
+mod announcements;
 mod apps;
 mod assets;
 mod auth;
