@@ -144,7 +144,7 @@ async fn published_announcements_are_listed_in_order_and_dismissable() {
         .iter()
         .map(|a| a["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(ids, [hidden.clone()]);
+    assert_eq!(ids, [hidden]);
     app.ctl_fails(&["announcements", "delete", &later]);
 }
 

@@ -6,10 +6,8 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for path in ["/api/v1/accounts/{id}/identity_proofs"] {
-        cfg.route(
-            path,
-            web::get().to(|| async { HttpResponse::Ok().json(json!([])) }),
-        );
-    }
+    cfg.route(
+        "/api/v1/accounts/{id}/identity_proofs",
+        web::get().to(|| async { HttpResponse::Ok().json(json!([])) }),
+    );
 }
