@@ -76,6 +76,10 @@ async fn fetch_ap(app: &TestApp, url: &str) -> Value {
         .unwrap()
 }
 
+async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
+    app.get(path, token).await.json().await.unwrap()
+}
+
 fn emoji_tags(document: &Value) -> Vec<(String, String)> {
     document["tag"]
         .as_array()
@@ -225,12 +229,7 @@ async fn local_emojis_appear_in_statuses_profiles_and_federated_documents() {
     assert_eq!(status["emojis"][0]["shortcode"], "blobcat");
     assert_eq!(status["emojis"][0]["url"], url.as_str());
     let id = status["id"].as_str().unwrap();
-    let fetched: Value = app
-        .get(&format!("/api/v1/statuses/{id}"), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let fetched = get_json(&app, &format!("/api/v1/statuses/{id}"), &token).await;
     assert_eq!(fetched["emojis"][0]["shortcode"], "blobcat");
 
     let note = fetch_ap(&app, status["uri"].as_str().unwrap()).await;
@@ -249,24 +248,14 @@ async fn local_emojis_appear_in_statuses_profiles_and_federated_documents() {
         .await
         .unwrap();
     assert_eq!(me["emojis"][0]["shortcode"], "wave", "{me}");
-    let shown: Value = app
-        .get(&format!("/api/v1/accounts/{}", alice.id), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let shown = get_json(&app, &format!("/api/v1/accounts/{}", alice.id), &token).await;
     assert_eq!(shown["emojis"][0]["shortcode"], "wave");
     let actor = fetch_ap(&app, &alice.uri).await;
     assert_eq!(emoji_tags(&actor)[0].0, ":wave:");
 
     // Removed emojis are no longer attached.
     app.ctl(&["emoji", "remove", "blobcat"]);
-    let fetched: Value = app
-        .get(&format!("/api/v1/statuses/{id}"), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let fetched = get_json(&app, &format!("/api/v1/statuses/{id}"), &token).await;
     assert!(fetched["emojis"].as_array().unwrap().is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }

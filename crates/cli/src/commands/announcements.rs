@@ -58,6 +58,24 @@ fn parse_time(raw: Option<&str>) -> anyhow::Result<Option<DateTime<Utc>>> {
     Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
 }
 
+async fn set_published(state: &AppState, id: i64, published: bool) -> anyhow::Result<()> {
+    if announcements::set_published(state, id, published)
+        .await?
+        .is_none()
+    {
+        bail!("No announcement {id}");
+    }
+    println!(
+        "{} {id}",
+        if published {
+            "Published"
+        } else {
+            "Unpublished"
+        }
+    );
+    Ok(())
+}
+
 pub async fn run(cmd: AnnouncementsCommand, state: &AppState) -> anyhow::Result<()> {
     match cmd {
         AnnouncementsCommand::Create {
@@ -95,24 +113,8 @@ pub async fn run(cmd: AnnouncementsCommand, state: &AppState) -> anyhow::Result<
                 );
             }
         }
-        AnnouncementsCommand::Publish { id } => {
-            if announcements::set_published(state, id, true)
-                .await?
-                .is_none()
-            {
-                bail!("No announcement {id}");
-            }
-            println!("Published {id}");
-        }
-        AnnouncementsCommand::Unpublish { id } => {
-            if announcements::set_published(state, id, false)
-                .await?
-                .is_none()
-            {
-                bail!("No announcement {id}");
-            }
-            println!("Unpublished {id}");
-        }
+        AnnouncementsCommand::Publish { id } => set_published(state, id, true).await?,
+        AnnouncementsCommand::Unpublish { id } => set_published(state, id, false).await?,
         AnnouncementsCommand::Delete { id } => {
             if !announcements::delete(state, id).await? {
                 bail!("No announcement {id}");

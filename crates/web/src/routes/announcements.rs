@@ -49,14 +49,20 @@ async fn dismiss(
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
+/// The signed-in account and the announcement id of a reaction request.
+fn reaction_target(auth: &Auth, raw_id: &str) -> ApiResult<(i64, i64)> {
+    auth.0.require_scope(&["write:favourites"])?;
+    let (_, me) = auth.0.require_user()?;
+    Ok((me.id, path_id(raw_id)?))
+}
+
 async fn react(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:favourites"])?;
-    let (_, me) = auth.0.require_user()?;
-    announcements::react(&state, me.id, path_id(&path.0)?, &path.1).await?;
+    let (me, id) = reaction_target(&auth, &path.0)?;
+    announcements::react(&state, me, id, &path.1).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
@@ -65,8 +71,7 @@ async fn unreact(
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:favourites"])?;
-    let (_, me) = auth.0.require_user()?;
-    announcements::unreact(&state, me.id, path_id(&path.0)?, &path.1).await?;
+    let (me, id) = reaction_target(&auth, &path.0)?;
+    announcements::unreact(&state, me, id, &path.1).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
