@@ -252,6 +252,8 @@ async fn local_emojis_appear_in_statuses_profiles_and_federated_documents() {
     assert_eq!(shown["emojis"][0]["shortcode"], "wave");
     let actor = fetch_ap(&app, &alice.uri).await;
     assert_eq!(emoji_tags(&actor)[0].0, ":wave:");
+    let by_profile_url = fetch_ap(&app, &format!("{}/@alice", app.base_url)).await;
+    assert_eq!(emoji_tags(&by_profile_url)[0].0, ":wave:");
 
     // Removed emojis are no longer attached.
     app.ctl(&["emoji", "remove", "blobcat"]);

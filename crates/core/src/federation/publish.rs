@@ -32,7 +32,13 @@ pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
     let Some(account) = local_account(&mut conn, username).await? else {
         return Ok(None);
     };
-    let mut person = documents::person(&state.config, &account);
+    Ok(Some(person_of(&mut conn, &state.config, &account).await?))
+}
+
+/// A local account's actor, with `Emoji` tags for the local emojis its
+/// display name, note and fields use.
+pub async fn person_of(conn: &mut Conn, config: &Config, account: &Account) -> Result<Value> {
+    let mut person = documents::person(config, account);
     let mut texts: Vec<&str> = vec![&account.display_name, &account.note];
     for field in account.fields.as_array().into_iter().flatten() {
         texts.extend(
@@ -41,9 +47,9 @@ pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
                 .filter_map(|k| field.get(k)?.as_str()),
         );
     }
-    let emojis = custom_emojis::used_in(&mut conn, &texts).await?;
-    add_emoji_tags(&state.config, &mut person, &emojis);
-    Ok(Some(person))
+    let emojis = custom_emojis::used_in(conn, &texts).await?;
+    add_emoji_tags(config, &mut person, &emojis);
+    Ok(person)
 }
 
 /// The `Note` of a public or unlisted local status, given its views.
