@@ -65,11 +65,11 @@ async fn websocket_user_and_hashtag_streams() {
         .text()
         .await
         .unwrap();
-    // bob's timeline, the hashtag, and bob's token (for revocation).
+    // bob's timeline, the announcements, the hashtag, and bob's token (for revocation).
     assert!(
         metrics
             .lines()
-            .any(|l| l == "ferrodon_streaming_channels 3"),
+            .any(|l| l == "ferrodon_streaming_channels 4"),
         "{metrics}"
     );
 
@@ -526,4 +526,71 @@ async fn filters_mark_or_hold_back_statuses_and_conversations_arrive_on_direct()
         .as_str()
         .unwrap()
         .contains("psst"));
+}
+
+#[tokio::test]
+async fn announcements_reach_every_user_stream() {
+    let app = TestApp::spawn_with_streaming(&[]).await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let connect = |token: String, stream: &'static str| {
+        let url = format!(
+            "{}/api/v1/streaming?stream={stream}&access_token={token}",
+            app.streaming_url.as_ref().unwrap()
+        );
+        async move { tokio_tungstenite::connect_async(url).await.unwrap().0 }
+    };
+    let mut user_ws = connect(alice.clone(), "user").await;
+    let mut notification_ws = connect(alice.clone(), "user:notification").await;
+    app.wait_for_subscriber(&format!("timeline:{}", alice_acct.id))
+        .await;
+    app.wait_for_subscriber(&format!("timeline:{}:notifications", alice_acct.id))
+        .await;
+    app.wait_for_subscriber("timeline:announcements").await;
+
+    let id = app.ctl(&["announcements", "create", "Maintenance tonight #ops"]);
+    let id = id.trim();
+    let event = next_event(&mut user_ws).await;
+    assert_eq!(event["event"], "announcement");
+    assert_eq!(event["stream"], serde_json::json!(["user"]));
+    let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], id);
+    assert!(payload["content"]
+        .as_str()
+        .unwrap()
+        .contains("Maintenance tonight"));
+    assert!(payload.get("read").is_none());
+
+    let put = app
+        .client
+        .put(app.url(&format!(
+            "/api/v1/announcements/{id}/reactions/%F0%9F%91%8D"
+        )))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200);
+    let event = next_event(&mut user_ws).await;
+    assert_eq!(event["event"], "announcement.reaction");
+    let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        payload,
+        serde_json::json!({"name": "👍", "count": 1, "announcement_id": id})
+    );
+
+    app.ctl(&["announcements", "unpublish", id]);
+    let event = next_event(&mut user_ws).await;
+    assert_eq!(event["event"], "announcement.delete");
+    assert_eq!(event["payload"], id);
+    app.ctl(&["announcements", "publish", id]);
+    assert_eq!(next_event(&mut user_ws).await["event"], "announcement");
+    app.ctl(&["announcements", "delete", id]);
+    let event = next_event(&mut user_ws).await;
+    assert_eq!(event["event"], "announcement.delete");
+    assert_eq!(event["payload"], id);
+
+    // The notification-only stream carries none of it.
+    let quiet = tokio::time::timeout(Duration::from_millis(300), notification_ws.next()).await;
+    assert!(quiet.is_err(), "{quiet:?}");
 }

@@ -1,5 +1,6 @@
 //! `ferrodonctl`: Ferrodon's admin command line, what `tootctl` is to Mastodon.
 mod commands;
+mod tarball;
 
 use clap::{Parser, Subcommand};
 use ferrodon_core::{AppState, Config};
@@ -20,6 +21,9 @@ enum Command {
     /// Create, change and delete local accounts
     #[command(subcommand)]
     Accounts(commands::accounts::AccountsCommand),
+    /// Announcements shown to every signed-in user
+    #[command(subcommand)]
+    Announcements(commands::announcements::AnnouncementsCommand),
     /// Change instance settings
     #[command(subcommand)]
     Settings(commands::settings::SettingsCommand),
@@ -38,6 +42,9 @@ enum Command {
     /// Subscribe to ActivityPub relays
     #[command(subcommand)]
     Relays(commands::relays::RelaysCommand),
+    /// Local custom emojis: import, add, list, remove, export, purge
+    #[command(subcommand)]
+    Emoji(commands::emoji::EmojiCommand),
     /// Media storage: the remote media cache, usage, orphaned files
     #[command(subcommand)]
     Media(commands::media::MediaCommand),
@@ -76,6 +83,8 @@ async fn run() -> anyhow::Result<()> {
         Command::Media(cmd) => commands::media::run(cmd, &state).await,
         Command::Domains(cmd) => commands::domains::run(cmd, &state).await,
         Command::Relays(cmd) => commands::relays::run(cmd, &state).await,
+        Command::Emoji(cmd) => commands::emoji::run(cmd, &state).await,
+        Command::Announcements(cmd) => commands::announcements::run(cmd, &state).await,
         Command::Db(_) | Command::Webpush(_) => Ok(()),
     }
 }

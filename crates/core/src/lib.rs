@@ -4,10 +4,12 @@
 //! only through this crate.
 #![warn(missing_docs)]
 
+pub mod announcements;
 pub mod auth;
 pub mod cards;
 pub mod config;
 pub mod conversations;
+pub mod custom_emojis;
 pub mod entities;
 pub mod error;
 pub mod federation;

@@ -43,6 +43,9 @@ pub enum Stream {
     /// connection opened with it (sent when the token is revoked). Internal;
     /// clients cannot subscribe to it by name.
     AccessToken(i64),
+    /// Announcement events, delivered on every `user` stream (a client
+    /// subscribed to `user` listens here too). Internal, like `AccessToken`.
+    Announcements,
 }
 
 impl Stream {
@@ -64,13 +67,14 @@ impl Stream {
             Stream::Direct(id) => format!("timeline:direct:{id}"),
             Stream::List(id) => format!("timeline:list:{id}"),
             Stream::AccessToken(id) => format!("timeline:access_token:{id}"),
+            Stream::Announcements => "timeline:announcements".into(),
         }
     }
 
     /// Mastodon's name of the stream, echoed in every WebSocket message.
     pub fn name(&self) -> &'static str {
         match self {
-            Stream::User(_) => "user",
+            Stream::User(_) | Stream::Announcements => "user",
             Stream::UserNotification(_) => "user:notification",
             Stream::Public => "public",
             Stream::PublicLocal => "public:local",

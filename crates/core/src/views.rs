@@ -122,36 +122,53 @@ async fn attach_polls(conn: &mut Conn, rendered: &mut [Status], viewer: Option<i
     Ok(())
 }
 
-/// Fills in the custom emojis remote statuses use (`:shortcode:` in their
-/// text, looked up among their server's emojis).
-async fn attach_emojis(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
+/// The enabled custom emojis the texts of an author whose `acct` is given
+/// use as `:shortcode:`: local emojis for local authors, the author's
+/// server's emojis for remote ones; rendered as entities.
+async fn emojis_of(conn: &mut Conn, acct: &str, texts: &[&str]) -> Result<Vec<serde_json::Value>> {
     use crate::federation::emojis::shortcodes_in;
     use ferrodon_db::queries::custom_emojis::find_emojis;
+    let codes = shortcodes_in(&texts.join(" "));
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let domain = acct.split_once('@').map(|(_, d)| d);
+    Ok(find_emojis(conn, domain, &codes)
+        .await?
+        .iter()
+        .map(crate::custom_emojis::entity)
+        .collect())
+}
+
+/// Fills in the custom emojis an account's display name, note and fields use.
+pub async fn attach_account_emojis(conn: &mut Conn, account: &mut account::Account) -> Result<()> {
+    let mut texts: Vec<&str> = vec![&account.display_name, &account.note];
+    for field in &account.fields {
+        texts.push(&field.name);
+        texts.push(&field.value);
+    }
+    account.emojis = emojis_of(conn, &account.acct, &texts).await?;
+    Ok(())
+}
+
+/// Fills in the custom emojis statuses and their authors use (`:shortcode:`
+/// in their text, looked up among the local emojis or the author's server's).
+async fn attach_emojis(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
     for status in rendered.iter_mut() {
+        attach_account_emojis(conn, &mut status.account).await?;
+        if let Some(reblog) = status.reblog.as_deref_mut() {
+            attach_account_emojis(conn, &mut reblog.account).await?;
+        }
         let target: &mut Status = match status.reblog.as_deref_mut() {
             Some(reblog) => reblog,
             None => status,
         };
-        let Some((_, domain)) = target.account.acct.split_once('@') else {
-            continue;
-        };
-        let codes = shortcodes_in(&format!("{} {}", target.spoiler_text, target.content));
-        if codes.is_empty() {
-            continue;
-        }
-        let domain = domain.to_owned();
-        target.emojis = find_emojis(conn, Some(&domain), &codes)
-            .await?
-            .into_iter()
-            .map(|e| {
-                serde_json::json!({
-                    "shortcode": e.shortcode,
-                    "url": e.image_url,
-                    "static_url": e.image_url,
-                    "visible_in_picker": e.visible_in_picker,
-                })
-            })
-            .collect();
+        target.emojis = emojis_of(
+            conn,
+            &target.account.acct,
+            &[&target.spoiler_text, &target.content],
+        )
+        .await?;
     }
     Ok(())
 }

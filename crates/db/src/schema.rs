@@ -75,6 +75,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    announcements (id) {
+        id -> Int8,
+        text -> Text,
+        starts_at -> Nullable<Timestamptz>,
+        ends_at -> Nullable<Timestamptz>,
+        all_day -> Bool,
+        published -> Bool,
+        published_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    announcement_mutes (id) {
+        id -> Int8,
+        account_id -> Int8,
+        announcement_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    announcement_reactions (id) {
+        id -> Int8,
+        account_id -> Int8,
+        announcement_id -> Int8,
+        name -> Text,
+        custom_emoji_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     custom_emojis (id) {
         id -> Int8,
         shortcode -> Text,
@@ -85,6 +119,10 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        image_file_key -> Nullable<Text>,
+        image_content_type -> Nullable<Text>,
+        image_file_size -> Nullable<Int4>,
+        category -> Nullable<Text>,
     }
 }
 
@@ -605,6 +643,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     polls,
     poll_votes,
     custom_emojis,
+    announcements,
+    announcement_mutes,
+    announcement_reactions,
     relays,
     users,
     oauth_applications,

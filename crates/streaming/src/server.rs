@@ -298,8 +298,18 @@ impl Subscriptions {
         Ok(subs)
     }
 
-    /// Starts delivering a stream (no-op when already subscribed).
+    /// Starts delivering a stream (no-op when already subscribed); `user`
+    /// also brings the announcements every signed-in user gets.
     pub async fn add(&mut self, stream: Stream) -> anyhow::Result<()> {
+        let with_announcements = matches!(stream, Stream::User(_));
+        self.add_one(stream).await?;
+        if with_announcements {
+            self.add_one(Stream::Announcements).await?;
+        }
+        Ok(())
+    }
+
+    async fn add_one(&mut self, stream: Stream) -> anyhow::Result<()> {
         if self.active.contains_key(&stream) {
             return Ok(());
         }
@@ -334,8 +344,15 @@ impl Subscriptions {
         Ok(())
     }
 
-    /// Stops delivering a stream.
+    /// Stops delivering a stream (and, for `user`, the announcements).
     pub async fn remove(&mut self, stream: &Stream) {
+        self.remove_one(stream).await;
+        if matches!(stream, Stream::User(_)) {
+            self.remove_one(&Stream::Announcements).await;
+        }
+    }
+
+    async fn remove_one(&mut self, stream: &Stream) {
         if let Some((channel, handle)) = self.active.remove(stream) {
             handle.abort();
             let _ = handle.await;
@@ -347,7 +364,7 @@ impl Subscriptions {
     pub async fn clear(&mut self) {
         let streams: Vec<Stream> = self.active.keys().cloned().collect();
         for s in streams {
-            self.remove(&s).await;
+            self.remove_one(&s).await;
         }
     }
 }

@@ -353,13 +353,7 @@ impl TestApp {
     /// Runs `ferrodonctl ARGS` against this instance; returns its standard
     /// output, panicking with its standard error when it fails.
     pub fn ctl(&self, args: &[&str]) -> String {
-        let binary = bin_dir().join("ferrodonctl");
-        let out = Command::new(&binary)
-            .args(args)
-            .env_clear()
-            .envs(self.env.iter().cloned())
-            .output()
-            .unwrap_or_else(|e| panic!("could not run {}: {e}", binary.display()));
+        let out = self.run_ctl(args);
         assert!(
             out.status.success(),
             "ferrodonctl {} failed: {}",
@@ -367,6 +361,29 @@ impl TestApp {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs `ferrodonctl ARGS` expecting it to fail; returns its standard
+    /// error.
+    pub fn ctl_fails(&self, args: &[&str]) -> String {
+        let out = self.run_ctl(args);
+        assert!(
+            !out.status.success(),
+            "ferrodonctl {} succeeded: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    fn run_ctl(&self, args: &[&str]) -> std::process::Output {
+        let binary = bin_dir().join("ferrodonctl");
+        Command::new(&binary)
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().cloned())
+            .output()
+            .unwrap_or_else(|e| panic!("could not run {}: {e}", binary.display()))
     }
 
     /// Polls `check` every 50 ms until it returns Some, for up to 10 s:

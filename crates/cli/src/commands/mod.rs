@@ -1,8 +1,10 @@
 //! One subcommand group per file.
 pub mod accounts;
+pub mod announcements;
 pub mod apps;
 pub mod db;
 pub mod domains;
+pub mod emoji;
 pub mod media;
 pub mod queues;
 pub mod relays;

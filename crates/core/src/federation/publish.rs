@@ -3,6 +3,7 @@
 //! (pinned) statuses. `None` means 404: no such local account, or a status
 //! that is not public or unlisted (those are only delivered, never served).
 use ferrodon_db::models::{Account, Status, Visibility};
+use ferrodon_db::queries::custom_emojis::CustomEmoji;
 use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_db::queries::{accounts, favourites_bookmarks, follows, media, statuses};
@@ -10,7 +11,8 @@ use ferrodon_db::{Conn, Page};
 use serde_json::Value;
 
 use super::documents;
-use crate::{AppState, Result};
+use crate::custom_emojis;
+use crate::{AppState, Config, Result};
 
 /// Page size of outboxes and collections, as Mastodon.
 const PAGE_SIZE: i64 = 20;
@@ -27,9 +29,27 @@ pub async fn local_account(conn: &mut Conn, username: &str) -> Result<Option<Acc
 /// The actor document of a local account.
 pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
     let mut conn = state.conn().await?;
-    Ok(local_account(&mut conn, username)
-        .await?
-        .map(|a| documents::person(&state.config, &a)))
+    let Some(account) = local_account(&mut conn, username).await? else {
+        return Ok(None);
+    };
+    Ok(Some(person_of(&mut conn, &state.config, &account).await?))
+}
+
+/// A local account's actor, with `Emoji` tags for the local emojis its
+/// display name, note and fields use.
+pub async fn person_of(conn: &mut Conn, config: &Config, account: &Account) -> Result<Value> {
+    let mut person = documents::person(config, account);
+    let mut texts: Vec<&str> = vec![&account.display_name, &account.note];
+    for field in account.fields.as_array().into_iter().flatten() {
+        texts.extend(
+            ["name", "value"]
+                .iter()
+                .filter_map(|k| field.get(k)?.as_str()),
+        );
+    }
+    let emojis = custom_emojis::used_in(conn, &texts).await?;
+    add_emoji_tags(config, &mut person, &emojis);
+    Ok(person)
 }
 
 /// The `Note` of a public or unlisted local status, given its views.
@@ -47,13 +67,24 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
         .await?
         .into_iter()
         .next();
-    Ok(documents::note(
+    let mut note = documents::note(
         &state.config,
         view,
         parent_uri.as_deref(),
         &attachments,
         poll.as_ref(),
-    ))
+    );
+    let emojis =
+        custom_emojis::used_in(conn, &[&view.status.spoiler_text, &view.status.text]).await?;
+    add_emoji_tags(&state.config, &mut note, &emojis);
+    Ok(note)
+}
+
+/// Appends `Emoji` tags for the local emojis a document uses.
+fn add_emoji_tags(config: &Config, document: &mut Value, emojis: &[CustomEmoji]) {
+    if let Some(Value::Array(tags)) = document.get_mut("tag") {
+        tags.extend(emojis.iter().map(|e| custom_emojis::tag(config, e)));
+    }
 }
 
 /// The `Create` of a status's note.

@@ -40,6 +40,14 @@ pub fn profile_key(account_id: i64, which: &str, extension: &str, cached: bool) 
     )
 }
 
+/// A new key for a local custom emoji's image.
+pub fn emoji_key(extension: &str) -> String {
+    format!(
+        "custom_emojis/images/original/{}.{extension}",
+        random_name()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

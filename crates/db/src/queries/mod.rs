@@ -1,6 +1,7 @@
 //! Query functions grouped by aggregate. Every function takes `&mut Conn`
 //! so the caller decides whether it runs inside a transaction.
 pub mod accounts;
+pub mod announcements;
 pub mod blocks_mutes;
 pub mod conversations;
 pub mod custom_emojis;

@@ -144,14 +144,20 @@ async fn index(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResp
 async fn verify_credentials(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["read:accounts", "profile"])?;
     let (user, account) = auth.0.require_user()?;
+    credential_response(&state, user, account).await
+}
+
+/// The signed-in user's CredentialAccount, with the emojis its profile uses.
+async fn credential_response(
+    state: &AppState,
+    user: &ferrodon_core::db::models::User,
+    account: &ferrodon_core::db::models::Account,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let requests = follows::count_follow_requests(&mut conn, account.id).await?;
-    Ok(HttpResponse::Ok().json(account::render_credential(
-        &state.config,
-        user,
-        account,
-        requests,
-    )))
+    let mut body = account::render_credential(&state.config, user, account, requests);
+    views::attach_account_emojis(&mut conn, &mut body.account).await?;
+    Ok(HttpResponse::Ok().json(body))
 }
 
 fn profile_fields(params: &Params) -> Option<Vec<(String, String)>> {
@@ -216,14 +222,7 @@ async fn update(
         language: source_str("language"),
     };
     let (user, account) = update_credentials(&state, user, account, update).await?;
-    let mut conn = state.conn().await?;
-    let requests = follows::count_follow_requests(&mut conn, account.id).await?;
-    Ok(HttpResponse::Ok().json(account::render_credential(
-        &state.config,
-        &user,
-        &account,
-        requests,
-    )))
+    credential_response(&state, &user, &account).await
 }
 
 /// `DELETE /api/v1/profile/avatar` and `/header`: back to the default image.
@@ -237,13 +236,8 @@ async fn remove_profile_image(
     profile::remove_local_image(&state, account, which).await?;
     let mut conn = state.conn().await?;
     let account = accounts::get_account_by_id(&mut conn, account.id).await?;
-    let requests = follows::count_follow_requests(&mut conn, account.id).await?;
-    Ok(HttpResponse::Ok().json(account::render_credential(
-        &state.config,
-        user,
-        &account,
-        requests,
-    )))
+    drop(conn);
+    credential_response(&state, user, &account).await
 }
 
 async fn relationships(
@@ -281,7 +275,9 @@ async fn lookup(state: web::Data<AppState>, params: Params) -> ApiResult<HttpRes
     }
     let mut conn = state.conn().await?;
     let account = accounts::get_account_by_acct(&mut conn, username, domain).await?;
-    Ok(HttpResponse::Ok().json(account::render(&state.config, &account)))
+    let mut body = account::render(&state.config, &account);
+    views::attach_account_emojis(&mut conn, &mut body).await?;
+    Ok(HttpResponse::Ok().json(body))
 }
 
 async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
@@ -317,7 +313,9 @@ async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
     let row = accounts::get_account_by_id(&mut conn, id).await?;
-    Ok(HttpResponse::Ok().json(account::render(&state.config, &row)))
+    let mut body = account::render(&state.config, &row);
+    views::attach_account_emojis(&mut conn, &mut body).await?;
+    Ok(HttpResponse::Ok().json(body))
 }
 
 async fn statuses(

@@ -117,7 +117,10 @@ async fn profile(
     };
     // Servers that look an account up by its profile URL get the actor.
     if super::activitypub::wants_activity_json(&req) {
-        let person = ferrodon_core::federation::documents::person(&state.config, &row);
+        let mut conn = state.conn().await?;
+        let person =
+            ferrodon_core::federation::publish::person_of(&mut conn, &state.config, &row).await?;
+        drop(conn);
         if state.config.authorized_fetch && req.headers().get("Signature").is_none() {
             return Ok(super::activitypub::activity_json(
                 &ferrodon_core::federation::documents::minimal_actor(&person),

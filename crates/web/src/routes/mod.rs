@@ -1,10 +1,12 @@
 //! Routes, one module per resource; paths mirror Mastodon's.
 mod accounts;
 mod activitypub;
+mod announcements;
 mod apps;
 mod assets;
 mod auth;
 mod conversations;
+mod custom_emojis;
 mod discovery;
 mod domain_blocks;
 mod emails;
@@ -51,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     emails::configure(cfg);
     accounts::configure(cfg);
+    announcements::configure(cfg);
     statuses::configure(cfg);
     timelines::configure(cfg);
     notifications_v2::configure(cfg);
@@ -65,6 +68,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lists::configure(cfg);
     filters::configure(cfg);
     conversations::configure(cfg);
+    custom_emojis::configure(cfg);
     search::configure(cfg);
     domain_blocks::configure(cfg);
     tags::configure(cfg);
