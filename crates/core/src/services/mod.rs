@@ -13,6 +13,7 @@ pub mod hashtags;
 pub mod instance_pages;
 pub mod instance_settings;
 pub mod mute;
+pub mod notification_policy;
 pub mod notify;
 pub mod pin;
 pub mod post_status;

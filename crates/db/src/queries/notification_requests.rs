@@ -138,3 +138,41 @@ pub async fn delete_request(conn: &mut Conn, id: i64) -> Result<()> {
         .await?;
     Ok(())
 }
+
+#[derive(QueryableByName)]
+struct Answer {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    answer: bool,
+}
+
+/// True when the thread above `status_id` (itself included, up to 100
+/// statuses) has a direct status of `recipient` mentioning `sender`: a
+/// private mention answering the recipient's own.
+pub async fn answers_private_mention(
+    conn: &mut Conn,
+    status_id: i64,
+    recipient: i64,
+    sender: i64,
+) -> Result<bool> {
+    use diesel::sql_types::BigInt;
+    let row: Answer = diesel::sql_query(
+        "WITH RECURSIVE up(id, in_reply_to_id, depth) AS ( \
+           SELECT s.id, s.in_reply_to_id, 0 FROM statuses s WHERE s.id = $1 \
+           UNION ALL \
+           SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM up \
+           JOIN statuses s ON s.id = up.in_reply_to_id WHERE up.depth < 100 \
+         ) \
+         SELECT EXISTS ( \
+           SELECT 1 FROM up JOIN statuses s ON s.id = up.id \
+           JOIN mentions m ON m.status_id = s.id \
+           WHERE s.account_id = $2 AND s.visibility = 3 \
+             AND m.account_id = $3 AND NOT m.silent \
+         ) AS answer",
+    )
+    .bind::<BigInt, _>(status_id)
+    .bind::<BigInt, _>(recipient)
+    .bind::<BigInt, _>(sender)
+    .get_result(conn)
+    .await?;
+    Ok(row.answer)
+}
