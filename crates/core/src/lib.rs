@@ -16,6 +16,7 @@ pub mod http_client;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod notification_groups;
 pub mod media;
 pub mod rate_limit;
 pub mod services;

@@ -6,7 +6,7 @@ use ferrodon_db::models::{NewNotification, NotificationPolicy, Visibility};
 use ferrodon_db::queries::{accounts, follows, notification_requests, statuses};
 use ferrodon_db::Conn;
 
-use crate::Result;
+use crate::{Error, Result};
 
 /// Senders younger than this count as new accounts.
 const NEW_ACCOUNT_THRESHOLD_DAYS: i64 = 30;
@@ -99,6 +99,35 @@ pub fn settings(policy: &NotificationPolicy) -> [(&'static str, &str); 5] {
         ("for_private_mentions", &policy.for_private_mentions),
         ("for_limited_accounts", &policy.for_limited_accounts),
     ]
+}
+
+/// Changes the named settings of an account's policy (`for_not_following`
+/// …, each `accept`, `filter` or `drop`) and returns the policy. Unknown
+/// names are ignored; a bad value changes nothing (422).
+pub async fn update_policy(
+    conn: &mut Conn,
+    account_id: i64,
+    changes: &[(&str, String)],
+) -> Result<NotificationPolicy> {
+    let mut policy = notification_requests::get_policy(conn, account_id).await?;
+    for (name, value) in changes {
+        let slot = match *name {
+            "for_not_following" => &mut policy.for_not_following,
+            "for_not_followers" => &mut policy.for_not_followers,
+            "for_new_accounts" => &mut policy.for_new_accounts,
+            "for_private_mentions" => &mut policy.for_private_mentions,
+            "for_limited_accounts" => &mut policy.for_limited_accounts,
+            _ => continue,
+        };
+        if !POLICY_VALUES.contains(&value.as_str()) {
+            let human = name.replace('_', " ");
+            let human = format!("{}{}", human[..1].to_uppercase(), &human[1..]);
+            return Err(Error::validation(format!("{human} is not included in the list")));
+        }
+        *slot = value.clone();
+    }
+    notification_requests::put_policy(conn, &policy).await?;
+    Ok(policy)
 }
 
 #[cfg(test)]
