@@ -118,18 +118,12 @@ pub async fn render(
         from: 0,
         to: i64::MAX,
     });
-    let summaries: HashMap<String, GroupSummary> = notifications::summarize_groups(
-        conn,
-        viewer,
-        &keys,
-        range.from,
-        range.to,
-        SAMPLE_ACCOUNTS,
-    )
-    .await?
-    .into_iter()
-    .map(|s| (s.group_key.clone(), s))
-    .collect();
+    let summaries: HashMap<String, GroupSummary> =
+        notifications::summarize_groups(conn, viewer, &keys, range.from, range.to, SAMPLE_ACCOUNTS)
+            .await?
+            .into_iter()
+            .map(|s| (s.group_key.clone(), s))
+            .collect();
     let status_ids: Vec<i64> = groups.heads.iter().filter_map(|n| n.status_id).collect();
     let statuses: HashMap<i64, Value> = views::render_statuses_in(
         conn,
@@ -225,7 +219,11 @@ fn split_accounts(
                 continue;
             }
             if let Some(a) = accounts.get(id) {
-                add_full(a.id.clone(), serde_json::to_value(a).unwrap_or(Value::Null), &mut full);
+                add_full(
+                    a.id.clone(),
+                    serde_json::to_value(a).unwrap_or(Value::Null),
+                    &mut full,
+                );
             }
         }
         if let Some(author) = n

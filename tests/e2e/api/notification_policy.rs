@@ -20,11 +20,14 @@ async fn direct(app: &TestApp, token: &str, text: &str) -> Value {
 }
 
 async fn notifications(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
-    json(app.get(&format!("/api/v1/notifications{query}"), token).await)
-        .await
-        .as_array()
-        .unwrap()
-        .clone()
+    json(
+        app.get(&format!("/api/v1/notifications{query}"), token)
+            .await,
+    )
+    .await
+    .as_array()
+    .unwrap()
+    .clone()
 }
 
 async fn requests(app: &TestApp, token: &str) -> Vec<Value> {
@@ -67,16 +70,25 @@ async fn default_policy_and_its_changes() {
 
     let changed = json(patch_policy(&app, &alice, &[("for_new_accounts", "drop")]).await).await;
     assert_eq!(changed["for_new_accounts"], "drop");
-    assert_eq!(changed["for_private_mentions"], "filter", "the rest unchanged");
+    assert_eq!(
+        changed["for_private_mentions"], "filter",
+        "the rest unchanged"
+    );
     let bad = patch_policy(&app, &alice, &[("for_not_followers", "maybe")]).await;
     assert_eq!(bad.status(), 422);
-    assert!(json(bad).await["error"].as_str().unwrap().starts_with("Validation failed"));
+    assert!(json(bad).await["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("Validation failed"));
 
     let v1 = app
         .client
         .put(app.url("/api/v1/notifications/policy"))
         .bearer_auth(&alice)
-        .form(&[("filter_not_following", "true"), ("filter_new_accounts", "false")])
+        .form(&[
+            ("filter_not_following", "true"),
+            ("filter_new_accounts", "false"),
+        ])
         .send()
         .await
         .unwrap();
@@ -94,8 +106,12 @@ async fn private_mentions_from_strangers_become_requests() {
     let (_, _, alice) = local_user(&app.state, "alice").await;
     let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
     let (_, carol_acct, carol) = local_user(&app.state, "carol").await;
-    app.post_form(&format!("/api/v1/accounts/{}/follow", bob_acct.id), &alice, &[])
-        .await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", bob_acct.id),
+        &alice,
+        &[],
+    )
+    .await;
 
     // From someone alice follows: shown. From a stranger: filtered.
     direct(&app, &bob, "@alice hello friend").await;
@@ -106,7 +122,9 @@ async fn private_mentions_from_strangers_become_requests() {
     let grouped = json(app.get("/api/v2/notifications", &alice).await).await;
     assert_eq!(grouped["notification_groups"].as_array().unwrap().len(), 1);
     assert_eq!(
-        notifications(&app, &alice, "?include_filtered=true").await.len(),
+        notifications(&app, &alice, "?include_filtered=true")
+            .await
+            .len(),
         2
     );
     let count = json(app.get("/api/v1/notifications/unread_count", &alice).await).await;
@@ -184,7 +202,11 @@ async fn private_mentions_from_strangers_become_requests() {
         404,
         "already answered"
     );
-    let merged = json(app.get("/api/v1/notifications/requests/merged", &alice).await).await;
+    let merged = json(
+        app.get("/api/v1/notifications/requests/merged", &alice)
+            .await,
+    )
+    .await;
     assert_eq!(merged["merged"], true);
 }
 
@@ -219,7 +241,9 @@ async fn dismissing_requests_and_dropping() {
     );
     assert_eq!(requests(&app, &alice).await.len(), 1);
     assert_eq!(
-        notifications(&app, &alice, "?include_filtered=true").await.len(),
+        notifications(&app, &alice, "?include_filtered=true")
+            .await
+            .len(),
         1
     );
     // In bulk, with id[].

@@ -181,7 +181,9 @@ async fn grouped_notifications_v2_and_unread_count() {
         &alice,
         &[(
             "notifications[last_read_id]",
-            groups[1]["most_recent_notification_id"].to_string().as_str(),
+            groups[1]["most_recent_notification_id"]
+                .to_string()
+                .as_str(),
         )],
     )
     .await;

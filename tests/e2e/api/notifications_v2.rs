@@ -9,11 +9,18 @@ async fn json(resp: reqwest::Response) -> Value {
 
 /// Posts a status as `token` and returns it.
 async fn post(app: &TestApp, token: &str, text: &str) -> Value {
-    json(app.post_form("/api/v1/statuses", token, &[("status", text)]).await).await
+    json(
+        app.post_form("/api/v1/statuses", token, &[("status", text)])
+            .await,
+    )
+    .await
 }
 
 async fn favourite(app: &TestApp, token: &str, status: &Value) {
-    let path = format!("/api/v1/statuses/{}/favourite", status["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/statuses/{}/favourite",
+        status["id"].as_str().unwrap()
+    );
     assert_eq!(app.post_form(&path, token, &[]).await.status(), 200);
 }
 
@@ -45,7 +52,10 @@ async fn favourites_of_one_status_form_one_group() {
     assert_eq!(group["notifications_count"], 3);
     assert_eq!(group["status_id"], mine["id"]);
     let key = group["group_key"].as_str().unwrap();
-    assert!(key.starts_with(&format!("favourite-{}-", mine["id"].as_str().unwrap())), "{key}");
+    assert!(
+        key.starts_with(&format!("favourite-{}-", mine["id"].as_str().unwrap())),
+        "{key}"
+    );
     let samples: Vec<&str> = group["sample_account_ids"]
         .as_array()
         .unwrap()
@@ -65,14 +75,23 @@ async fn favourites_of_one_status_form_one_group() {
     let mut expected = fans.clone();
     expected.push(alice_acct.id.to_string());
     expected.sort();
-    assert_eq!(accounts, expected, "the fans and the status author, once each");
-    assert_eq!(ids(&body["statuses"]), vec![mine["id"].as_str().unwrap().to_owned()]);
+    assert_eq!(
+        accounts, expected,
+        "the fans and the status author, once each"
+    );
+    assert_eq!(
+        ids(&body["statuses"]),
+        vec![mine["id"].as_str().unwrap().to_owned()]
+    );
     assert!(body.get("partial_accounts").is_none());
 
     // Only the first fan in full with partial_avatars; the others partially.
     let partial = json(
-        app.get("/api/v2/notifications?expand_accounts=partial_avatars", &alice)
-            .await,
+        app.get(
+            "/api/v2/notifications?expand_accounts=partial_avatars",
+            &alice,
+        )
+        .await,
     )
     .await;
     let mut full = ids(&partial["accounts"]);
@@ -99,7 +118,11 @@ async fn favourites_of_one_status_form_one_group() {
     assert_eq!(count["count"], 3);
 
     // The group alone, and its accounts.
-    let one = json(app.get(&format!("/api/v2/notifications/{key}"), &alice).await).await;
+    let one = json(
+        app.get(&format!("/api/v2/notifications/{key}"), &alice)
+            .await,
+    )
+    .await;
     assert_eq!(one["notification_groups"][0]["notifications_count"], 3);
     assert!(one["notification_groups"][0].get("page_min_id").is_none());
     let senders = json(
@@ -107,7 +130,10 @@ async fn favourites_of_one_status_form_one_group() {
             .await,
     )
     .await;
-    assert_eq!(ids(&senders), vec![fans[2].clone(), fans[1].clone(), fans[0].clone()]);
+    assert_eq!(
+        ids(&senders),
+        vec![fans[2].clone(), fans[1].clone(), fans[0].clone()]
+    );
 
     // Grouping only reblogs: every favourite is its own group.
     let ungrouped = json(
@@ -177,8 +203,11 @@ async fn groups_are_paged_by_their_newest_notification() {
     assert!(link.contains("rel=\"prev\""), "{link}");
 
     let second = json(
-        app.get(&format!("/api/v2/notifications?limit=2&max_id={oldest}"), &alice)
-            .await,
+        app.get(
+            &format!("/api/v2/notifications?limit=2&max_id={oldest}"),
+            &alice,
+        )
+        .await,
     )
     .await;
     let groups = second["notification_groups"].as_array().unwrap();

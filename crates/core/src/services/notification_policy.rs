@@ -54,14 +54,22 @@ pub async fn judge(conn: &mut Conn, new: &NewNotification) -> Result<Verdict> {
         (not_follower, &policy.for_not_followers),
         (new_account && !following, &policy.for_new_accounts),
         (private_mention, &policy.for_private_mentions),
-        (sender.silenced_at.is_some() && !following, &policy.for_limited_accounts),
+        (
+            sender.silenced_at.is_some() && !following,
+            &policy.for_limited_accounts,
+        ),
     ];
     Ok(verdict_of(&applying))
 }
 
 /// The strictest setting among the conditions that hold.
 fn verdict_of(applying: &[(bool, &String)]) -> Verdict {
-    let holding = || applying.iter().filter(|(holds, _)| *holds).map(|(_, v)| v.as_str());
+    let holding = || {
+        applying
+            .iter()
+            .filter(|(holds, _)| *holds)
+            .map(|(_, v)| v.as_str())
+    };
     if holding().any(|v| v == "drop") {
         Verdict::Drop
     } else if holding().any(|v| v == "filter") {
@@ -84,9 +92,13 @@ async fn private_mention_not_in_response(conn: &mut Conn, new: &NewNotification)
     let Some(parent) = status.in_reply_to_id else {
         return Ok(true);
     };
-    let answers =
-        notification_requests::answers_private_mention(conn, parent, new.account_id, new.from_account_id)
-            .await?;
+    let answers = notification_requests::answers_private_mention(
+        conn,
+        parent,
+        new.account_id,
+        new.from_account_id,
+    )
+    .await?;
     Ok(!answers)
 }
 
@@ -122,7 +134,9 @@ pub async fn update_policy(
         if !POLICY_VALUES.contains(&value.as_str()) {
             let human = name.replace('_', " ");
             let human = format!("{}{}", human[..1].to_uppercase(), &human[1..]);
-            return Err(Error::validation(format!("{human} is not included in the list")));
+            return Err(Error::validation(format!(
+                "{human} is not included in the list"
+            )));
         }
         *slot = value.clone();
     }
@@ -137,8 +151,14 @@ mod tests {
     #[test]
     fn the_strictest_holding_setting_wins() {
         let (accept, filter, drop) = ("accept".to_owned(), "filter".to_owned(), "drop".to_owned());
-        assert_eq!(verdict_of(&[(true, &accept), (false, &drop)]), Verdict::Accept);
-        assert_eq!(verdict_of(&[(true, &filter), (true, &accept)]), Verdict::Filter);
+        assert_eq!(
+            verdict_of(&[(true, &accept), (false, &drop)]),
+            Verdict::Accept
+        );
+        assert_eq!(
+            verdict_of(&[(true, &filter), (true, &accept)]),
+            Verdict::Filter
+        );
         assert_eq!(verdict_of(&[(true, &filter), (true, &drop)]), Verdict::Drop);
         assert_eq!(verdict_of(&[]), Verdict::Accept);
     }

@@ -13,8 +13,7 @@ pub async fn accept_requests(state: &AppState, account_id: i64, ids: &[i64]) -> 
         let requests = notification_requests::get_requests(conn, account_id, ids).await?;
         for r in &requests {
             notification_requests::put_permission(conn, account_id, r.from_account_id).await?;
-            notifications::unfilter_notifications_from(conn, account_id, r.from_account_id)
-                .await?;
+            notifications::unfilter_notifications_from(conn, account_id, r.from_account_id).await?;
             notification_requests::delete_request(conn, r.id).await?;
         }
         Ok::<_, Error>(requests.len())

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use crate::schema::{notification_policies, notification_requests, notifications};
 
 /// Something that happened to an account, shown in its notifications.
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = notifications, check_for_backend(diesel::pg::Pg))]
 #[allow(missing_docs)]
 pub struct Notification {

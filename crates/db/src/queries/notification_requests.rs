@@ -4,7 +4,9 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::models::{NotificationPolicy, NotificationRequest};
-use crate::schema::{notification_permissions, notification_policies, notification_requests, notifications};
+use crate::schema::{
+    notification_permissions, notification_policies, notification_requests, notifications,
+};
 use crate::{load_page, Conn, Page, Result};
 
 /// Most requests and notifications a summary counts, as Mastodon caps them.
@@ -27,7 +29,10 @@ pub async fn put_policy(conn: &mut Conn, policy: &NotificationPolicy) -> Result<
         .values(policy)
         .on_conflict(notification_policies::account_id)
         .do_update()
-        .set((policy, notification_policies::updated_at.eq(diesel::dsl::now)))
+        .set((
+            policy,
+            notification_policies::updated_at.eq(diesel::dsl::now),
+        ))
         .execute(conn)
         .await?;
     Ok(())
@@ -46,7 +51,11 @@ pub async fn summarize_requests(conn: &mut Conn, account_id: i64) -> Result<(i64
 }
 
 /// True when the account accepted the sender's notifications.
-pub async fn has_permission(conn: &mut Conn, account_id: i64, from_account_id: i64) -> Result<bool> {
+pub async fn has_permission(
+    conn: &mut Conn,
+    account_id: i64,
+    from_account_id: i64,
+) -> Result<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         notification_permissions::table
             .filter(notification_permissions::account_id.eq(account_id))
@@ -110,7 +119,11 @@ pub async fn record_filtered_mention(
 }
 
 /// A page of an account's requests, newest first.
-pub async fn list_requests(conn: &mut Conn, account_id: i64, page: &Page) -> Result<Vec<NotificationRequest>> {
+pub async fn list_requests(
+    conn: &mut Conn,
+    account_id: i64,
+    page: &Page,
+) -> Result<Vec<NotificationRequest>> {
     Ok(load_page!(
         notification_requests::table
             .filter(notification_requests::account_id.eq(account_id))
@@ -122,7 +135,11 @@ pub async fn list_requests(conn: &mut Conn, account_id: i64, page: &Page) -> Res
 }
 
 /// The account's requests among `ids` (unknown and others' ids skipped).
-pub async fn get_requests(conn: &mut Conn, account_id: i64, ids: &[i64]) -> Result<Vec<NotificationRequest>> {
+pub async fn get_requests(
+    conn: &mut Conn,
+    account_id: i64,
+    ids: &[i64],
+) -> Result<Vec<NotificationRequest>> {
     Ok(notification_requests::table
         .filter(notification_requests::account_id.eq(account_id))
         .filter(notification_requests::id.eq_any(ids))

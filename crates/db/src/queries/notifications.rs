@@ -179,9 +179,9 @@ pub async fn list_notification_groups(
              ORDER BY n.id {order} LIMIT 1) next \
            WHERE cardinality(walk.seen) < $9 \
          ) \
-         SELECT n.* FROM notifications n JOIN walk ON walk.id = n.id ORDER BY n.id {order}"
+         SELECT walk.id FROM walk"
     );
-    let rows: Vec<Notification> = diesel::sql_query(sql)
+    let ids: Vec<Id> = diesel::sql_query(sql)
         .bind::<BigInt, _>(account_id)
         .bind::<Array<Text>, _>(&filter.types)
         .bind::<Array<Text>, _>(&filter.exclude_types)
@@ -193,7 +193,19 @@ pub async fn list_notification_groups(
         .bind::<BigInt, _>(page.limit)
         .load(conn)
         .await?;
-    Ok(page.finish(rows))
+    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
+    Ok(notifications::table
+        .filter(notifications::id.eq_any(ids))
+        .select(Notification::as_select())
+        .order(notifications::id.desc())
+        .load(conn)
+        .await?)
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
 }
 
 /// What a group holds within the ids `from..=to` of a page.
@@ -260,7 +272,11 @@ pub async fn summarize_groups(
 
 /// The newest notification of one of an account's groups (`ungrouped-<id>`
 /// names a single notification).
-pub async fn get_group_head(conn: &mut Conn, account_id: i64, group_key: &str) -> Result<Notification> {
+pub async fn get_group_head(
+    conn: &mut Conn,
+    account_id: i64,
+    group_key: &str,
+) -> Result<Notification> {
     let query = notifications::table
         .filter(notifications::account_id.eq(account_id))
         .select(Notification::as_select())
@@ -317,8 +333,18 @@ fn in_group(
 
 /// The newest stored group key of an account starting with `prefix`
 /// (`favourite-<status id>-`, `follow-` …), to extend a recent group.
-pub async fn latest_group_key(conn: &mut Conn, account_id: i64, prefix: &str) -> Result<Option<String>> {
-    let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+pub async fn latest_group_key(
+    conn: &mut Conn,
+    account_id: i64,
+    prefix: &str,
+) -> Result<Option<String>> {
+    let pattern = format!(
+        "{}%",
+        prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     Ok(notifications::table
         .filter(notifications::account_id.eq(account_id))
         .filter(notifications::group_key.like(pattern))
@@ -331,7 +357,11 @@ pub async fn latest_group_key(conn: &mut Conn, account_id: i64, prefix: &str) ->
 }
 
 /// Lets an account's filtered notifications from one sender into its lists.
-pub async fn unfilter_notifications_from(conn: &mut Conn, account_id: i64, from_account_id: i64) -> Result<()> {
+pub async fn unfilter_notifications_from(
+    conn: &mut Conn,
+    account_id: i64,
+    from_account_id: i64,
+) -> Result<()> {
     diesel::update(
         notifications::table
             .filter(notifications::account_id.eq(account_id))

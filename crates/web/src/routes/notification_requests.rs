@@ -39,12 +39,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Mastodon's NotificationRequest entities (requests whose sender is gone are skipped).
-async fn render(state: &AppState, rows: &[NotificationRequest], viewer: i64) -> ApiResult<Vec<Value>> {
+async fn render(
+    state: &AppState,
+    rows: &[NotificationRequest],
+    viewer: i64,
+) -> ApiResult<Vec<Value>> {
     let mut conn = state.conn().await?;
     let account_ids = rows.iter().map(|r| r.from_account_id).collect();
     let accounts = views::render_accounts_by_id(&mut conn, &state.config, account_ids).await?;
     let status_ids: Vec<i64> = rows.iter().filter_map(|r| r.last_status_id).collect();
-    let statuses = views::render_statuses(&mut conn, &state.config, &status_ids, Some(viewer)).await?;
+    let statuses =
+        views::render_statuses(&mut conn, &state.config, &status_ids, Some(viewer)).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
