@@ -97,7 +97,7 @@ impl GroupFacts {
 fn stored_key<'a>(n: &'a NotificationRow, grouped_types: &[String]) -> Option<&'a str> {
     n.group_key
         .as_deref()
-        .filter(|_| grouped_types.iter().any(|t| *t == n.kind))
+        .filter(|_| grouped_types.contains(&n.kind))
 }
 
 /// Renders `{accounts, partial_accounts?, statuses, notification_groups}`
