@@ -269,3 +269,38 @@ async fn dismissing_requests_and_dropping() {
         .is_empty());
     assert!(requests(&app, &alice).await.is_empty());
 }
+
+#[tokio::test]
+async fn limited_accounts_are_filtered_unless_followed() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, limited_acct, limited) = local_user(&app.state, "limited").await;
+    let (_, _, other) = local_user(&app.state, "other").await;
+    let mut conn = app.state.conn().await.unwrap();
+    ferrodon_core::db::queries::domain_blocks::silence_account(&mut conn, limited_acct.id)
+        .await
+        .unwrap();
+    drop(conn);
+
+    // A public mention from the limited account is filtered into a request.
+    app.post_form("/api/v1/statuses", &limited, &[("status", "@alice hi")])
+        .await;
+    app.post_form("/api/v1/statuses", &other, &[("status", "@alice hi")])
+        .await;
+    let shown = notifications(&app, &alice, "").await;
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0]["account"]["acct"], "other");
+    assert_eq!(requests(&app, &alice).await.len(), 1);
+
+    // Followed, the limited account is heard again.
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", limited_acct.id),
+        &alice,
+        &[],
+    )
+    .await;
+    app.post_form("/api/v1/statuses", &limited, &[("status", "@alice again")])
+        .await;
+    let shown = notifications(&app, &alice, "").await;
+    assert_eq!(shown[0]["account"]["acct"], "limited");
+}
