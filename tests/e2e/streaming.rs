@@ -594,3 +594,47 @@ async fn announcements_reach_every_user_stream() {
     let quiet = tokio::time::timeout(Duration::from_millis(300), notification_ws.next()).await;
     assert!(quiet.is_err(), "{quiet:?}");
 }
+
+#[tokio::test]
+async fn notifications_filtered_by_the_policy_are_not_streamed() {
+    let app = TestApp::spawn_with_streaming(&[]).await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let (_, _, carol) = local_user(&app.state, "carol").await;
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+        &bob,
+        &[],
+    )
+    .await;
+    let url = format!(
+        "{}/api/v1/streaming?stream=user:notification&access_token={bob}",
+        app.streaming_url.as_ref().unwrap()
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    app.wait_for_subscriber(&format!("timeline:{}:notifications", bob_acct.id))
+        .await;
+
+    // A private mention from a stranger is filtered by bob's default
+    // policy; one from alice, whom bob follows, is not.
+    app.post_form(
+        "/api/v1/statuses",
+        &carol,
+        &[("status", "@bob psst"), ("visibility", "direct")],
+    )
+    .await;
+    let heard: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "@bob hi"), ("visibility", "direct")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let event = next_event(&mut ws).await;
+    assert_eq!(event["event"], "notification");
+    let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["status"]["id"], heard["id"], "{event}");
+}

@@ -21,6 +21,7 @@ pub mod languages;
 pub mod live;
 pub mod mail;
 pub mod media;
+pub mod notification_groups;
 pub mod rate_limit;
 pub mod services;
 pub mod state;

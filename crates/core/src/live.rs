@@ -252,8 +252,12 @@ pub async fn notifications_created(state: &AppState, notifications: &[Notificati
 
 /// A new notification: `notification` to its recipient, an e-mail
 /// queued when it is of a kind that is e-mailed, and Web Push jobs for the
-/// recipient's subscriptions that want it.
+/// recipient's subscriptions that want it. A notification the recipient's
+/// policy filtered gets none of these.
 pub async fn notification_created(state: &AppState, notification: &Notification) {
+    if notification.filtered {
+        return;
+    }
     log_failure(
         "queue web push notifications",
         crate::webpush::queue_for(state, notification).await,

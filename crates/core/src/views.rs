@@ -270,7 +270,7 @@ pub async fn render_notifications(
                 id: n.id.to_string(),
                 kind: n.kind.clone(),
                 created_at: timestamp(&n.created_at),
-                group_key: format!("ungrouped-{}", n.id),
+                group_key: n.effective_group_key(),
                 account: from.get(&n.from_account_id)?.clone(),
                 status,
             })

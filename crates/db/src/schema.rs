@@ -358,6 +358,41 @@ diesel::table! {
         kind -> Text,
         status_id -> Nullable<Int8>,
         created_at -> Timestamptz,
+        group_key -> Nullable<Text>,
+        filtered -> Bool,
+    }
+}
+
+diesel::table! {
+    notification_policies (account_id) {
+        account_id -> Int8,
+        for_not_following -> Text,
+        for_not_followers -> Text,
+        for_new_accounts -> Text,
+        for_private_mentions -> Text,
+        for_limited_accounts -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_requests (id) {
+        id -> Int8,
+        account_id -> Int8,
+        from_account_id -> Int8,
+        last_status_id -> Nullable<Int8>,
+        notifications_count -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_permissions (account_id, from_account_id) {
+        account_id -> Int8,
+        from_account_id -> Int8,
+        created_at -> Timestamptz,
     }
 }
 
@@ -662,6 +697,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     tags,
     statuses_tags,
     notifications,
+    notification_policies,
+    notification_requests,
+    notification_permissions,
     media_attachments,
     scheduled_statuses,
     markers,

@@ -175,13 +175,15 @@ async fn grouped_notifications_v2_and_unread_count() {
         .await
         .unwrap();
     assert_eq!(count["count"], 2);
-    let newest = groups[0]["most_recent_notification_id"].as_str().unwrap();
+    let newest = groups[0]["most_recent_notification_id"].to_string();
     app.post_form(
         "/api/v1/markers",
         &alice,
         &[(
             "notifications[last_read_id]",
-            groups[1]["most_recent_notification_id"].as_str().unwrap(),
+            groups[1]["most_recent_notification_id"]
+                .to_string()
+                .as_str(),
         )],
     )
     .await;

@@ -13,6 +13,8 @@ pub mod hashtags;
 pub mod instance_pages;
 pub mod instance_settings;
 pub mod mute;
+pub mod notification_policy;
+pub mod notification_requests;
 pub mod notify;
 pub mod pin;
 pub mod post_status;

@@ -1,15 +1,70 @@
-//! Creating a notification, unless its recipient silenced the sender.
+//! Creating a notification: unless its recipient silenced the sender or
+//! the recipient's policy drops it; in its group (Mastodon 4.3's
+//! `group_key`); filtered, with a notification request, when the policy
+//! says so.
+use chrono::Utc;
 use ferrodon_db::models::{NewNotification, Notification};
-use ferrodon_db::queries::{blocks_mutes, notifications};
+use ferrodon_db::queries::{blocks_mutes, notification_requests, notifications};
 use ferrodon_db::Conn;
 
+use super::notification_policy::{judge, Verdict};
 use crate::Result;
 
-/// Stores a notification, or nothing when the recipient blocks the sender
-/// or mutes it with notifications hidden.
+/// Notification types grouped by default (Mastodon 4.3's
+/// `GROUPABLE_NOTIFICATION_TYPES`).
+pub const GROUPABLE_TYPES: &[&str] = &["favourite", "reblog", "follow"];
+
+/// A group goes on taking notifications for this many hours after it began.
+const MAXIMUM_GROUP_SPAN_HOURS: i64 = 12;
+
+/// Stores a notification, or nothing when the recipient blocks the sender,
+/// mutes it with notifications hidden, or its policy drops it. A filtered
+/// notification is returned too (with `filtered` set): it is not to be
+/// streamed, pushed or e-mailed.
 pub async fn notify(conn: &mut Conn, new: &NewNotification) -> Result<Option<Notification>> {
     if blocks_mutes::silences_notifications(conn, new.account_id, new.from_account_id).await? {
         return Ok(None);
     }
-    Ok(Some(notifications::put_notification(conn, new).await?))
+    let filtered = match judge(conn, new).await? {
+        Verdict::Drop => return Ok(None),
+        Verdict::Filter => true,
+        Verdict::Accept => false,
+    };
+    let group_key = if filtered {
+        None
+    } else {
+        group_key(conn, new).await?
+    };
+    let note = notifications::put_notification(conn, new, group_key.as_deref(), filtered).await?;
+    if let (true, "mention", Some(status_id)) = (filtered, new.kind.as_str(), new.status_id) {
+        notification_requests::record_filtered_mention(
+            conn,
+            new.account_id,
+            new.from_account_id,
+            status_id,
+        )
+        .await?;
+    }
+    Ok(Some(note))
+}
+
+/// `<type>-<status id>-<hour>` for favourites and reblogs, `follow-<hour>`
+/// for follows (None for other types). The hour is that of the group's
+/// first notification while it is less than
+/// [`MAXIMUM_GROUP_SPAN_HOURS`] old, so a group spans at most that long.
+async fn group_key(conn: &mut Conn, new: &NewNotification) -> Result<Option<String>> {
+    let prefix = match (new.kind.as_str(), new.status_id) {
+        ("favourite" | "reblog", Some(status_id)) => format!("{}-{status_id}", new.kind),
+        ("follow", _) => "follow".to_owned(),
+        _ => return Ok(None),
+    };
+    let hour = Utc::now().timestamp() / 3600;
+    let previous = notifications::latest_group_key(conn, new.account_id, &format!("{prefix}-"))
+        .await?
+        .and_then(|key| key.rsplit('-').next()?.parse::<i64>().ok());
+    let hour = match previous {
+        Some(start) if hour < start + MAXIMUM_GROUP_SPAN_HOURS => start,
+        _ => hour,
+    };
+    Ok(Some(format!("{prefix}-{hour}")))
 }

@@ -25,9 +25,10 @@ const BODY_CHARS: usize = 140;
 
 /// After a notification is committed: one `WebPush` job per subscription
 /// of the recipient whose alerts include its type and whose policy admits
-/// the sender. Nothing when the server has no VAPID keys.
+/// the sender. Nothing when the server has no VAPID keys or the notification
+/// was filtered by the recipient's policy.
 pub async fn queue_for(state: &AppState, notification: &Notification) -> Result<()> {
-    if state.config.vapid.is_none() {
+    if state.config.vapid.is_none() || notification.filtered {
         return Ok(());
     }
     let mut conn = state.conn().await?;

@@ -10,7 +10,7 @@ mod user;
 
 pub use account::{Account, AccountChanges, NewAccount};
 pub use media::{AccountImages, MediaAttachment, NewMediaAttachment, ProcessedMedia, Processing};
-pub use notification::{NewNotification, Notification};
+pub use notification::{NewNotification, Notification, NotificationPolicy, NotificationRequest};
 pub use oauth::{
     AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication,
 };

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::notifications;
+use crate::schema::{notification_policies, notification_requests, notifications};
 
 /// Something that happened to an account, shown in its notifications.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -15,6 +15,21 @@ pub struct Notification {
     pub kind: String,
     pub status_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Shared by the notifications shown as one group; None: a group of its own.
+    pub group_key: Option<String>,
+    /// Held back by the recipient's notification policy.
+    pub filtered: bool,
+}
+
+impl Notification {
+    /// The key of the group this notification is shown in: its stored
+    /// `group_key`, or `ungrouped-<id>` when it is a group of its own.
+    pub fn effective_group_key(&self) -> String {
+        match &self.group_key {
+            Some(key) => key.clone(),
+            None => format!("ungrouped-{}", self.id),
+        }
+    }
 }
 
 /// Insert form of [`Notification`].
@@ -26,4 +41,47 @@ pub struct NewNotification {
     pub from_account_id: i64,
     pub kind: String,
     pub status_id: Option<i64>,
+}
+
+/// What an account does with notifications from each kind of sender:
+/// `accept`, `filter` or `drop`.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = notification_policies, check_for_backend(diesel::pg::Pg))]
+#[allow(missing_docs)]
+pub struct NotificationPolicy {
+    pub account_id: i64,
+    pub for_not_following: String,
+    pub for_not_followers: String,
+    pub for_new_accounts: String,
+    pub for_private_mentions: String,
+    pub for_limited_accounts: String,
+}
+
+impl NotificationPolicy {
+    /// Mastodon 4.3's defaults: private mentions from strangers and
+    /// notifications from limited accounts are filtered, the rest accepted.
+    pub fn default_for(account_id: i64) -> Self {
+        NotificationPolicy {
+            account_id,
+            for_not_following: "accept".into(),
+            for_not_followers: "accept".into(),
+            for_new_accounts: "accept".into(),
+            for_private_mentions: "filter".into(),
+            for_limited_accounts: "filter".into(),
+        }
+    }
+}
+
+/// Filtered notifications from one sender, waiting for the recipient.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notification_requests, check_for_backend(diesel::pg::Pg))]
+#[allow(missing_docs)]
+pub struct NotificationRequest {
+    pub id: i64,
+    pub account_id: i64,
+    pub from_account_id: i64,
+    pub last_status_id: Option<i64>,
+    pub notifications_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }

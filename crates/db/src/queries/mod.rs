@@ -15,6 +15,7 @@ pub mod lists;
 pub mod maintenance;
 pub mod markers;
 pub mod media;
+pub mod notification_requests;
 pub mod notifications;
 pub mod oauth;
 pub mod polls;

@@ -20,6 +20,8 @@ mod instance;
 mod lists;
 mod markers;
 mod media;
+mod notification_policy;
+mod notification_requests;
 mod notifications;
 mod notifications_v2;
 mod oauth;
@@ -56,6 +58,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     announcements::configure(cfg);
     statuses::configure(cfg);
     timelines::configure(cfg);
+    notification_policy::configure(cfg);
+    notification_requests::configure(cfg);
     notifications_v2::configure(cfg);
     notifications::configure(cfg);
     markers::configure(cfg);

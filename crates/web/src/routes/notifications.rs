@@ -77,7 +77,7 @@ async fn dismiss(
 }
 
 /// Deletes one of the user's notifications (404 when it is not theirs).
-pub(super) async fn dismiss_one(state: &AppState, auth: &Auth, id: i64) -> ApiResult<HttpResponse> {
+async fn dismiss_one(state: &AppState, auth: &Auth, id: i64) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&["write:notifications"])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
@@ -87,11 +87,13 @@ pub(super) async fn dismiss_one(state: &AppState, auth: &Auth, id: i64) -> ApiRe
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
-/// `types[]`, `exclude_types[]` and `account_id` of a notifications request.
+/// `types[]`, `exclude_types[]`, `account_id` and `include_filtered` of a
+/// notifications request.
 pub(super) fn filter_from(params: &Params) -> ApiResult<NotificationFilter> {
     Ok(NotificationFilter {
         types: params.list("types"),
         exclude_types: params.list("exclude_types"),
         from_account_id: params.id("account_id")?,
+        include_filtered: params.bool("include_filtered").unwrap_or(false),
     })
 }

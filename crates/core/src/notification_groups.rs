@@ -1,0 +1,255 @@
+//! Mastodon 4.3's grouped notifications (`/api/v2/notifications`): one
+//! entry per group, with the accounts and statuses the groups refer to
+//! listed once beside them.
+use std::collections::{HashMap, HashSet};
+
+use ferrodon_db::models::Notification as NotificationRow;
+use ferrodon_db::queries::notifications::{self, GroupSummary};
+use ferrodon_db::Conn;
+use serde_json::{json, Map, Value};
+
+use crate::entities::account::Account;
+use crate::entities::timestamp;
+use crate::filters::FilterContext;
+use crate::{views, Config, Result};
+
+/// Most sample accounts shown per group (Mastodon's `SAMPLE_ACCOUNTS_SIZE`).
+pub const SAMPLE_ACCOUNTS: i64 = 8;
+
+/// How the accounts of the groups are rendered (`expand_accounts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpandAccounts {
+    /// Every account in full, in `accounts`.
+    Full,
+    /// The first sample account of each group (and status authors) in full,
+    /// the other sample accounts in `partial_accounts` with only what an
+    /// avatar row needs.
+    PartialAvatars,
+}
+
+/// The notification ids a page covers: groups are counted within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRange {
+    /// The oldest id of the page (inclusive).
+    pub from: i64,
+    /// The newest id of the page (inclusive).
+    pub to: i64,
+}
+
+/// What the groups are rendered from.
+pub struct Groups<'a> {
+    /// The newest notification of each group, newest first.
+    pub heads: &'a [NotificationRow],
+    /// The types grouped by their `group_key`; others are groups of their own.
+    pub grouped_types: &'a [String],
+    /// The page's range, for `page_min_id`, `page_max_id` and
+    /// `latest_page_notification_at` (None: a single group, without them).
+    pub range: Option<PageRange>,
+    /// How accounts are rendered.
+    pub expand: ExpandAccounts,
+}
+
+/// One group's numbers.
+struct GroupFacts {
+    key: String,
+    count: i64,
+    most_recent_id: i64,
+    page_min_id: i64,
+    latest_at: String,
+    sample_account_ids: Vec<i64>,
+}
+
+impl GroupFacts {
+    fn single(n: &NotificationRow) -> Self {
+        GroupFacts {
+            key: format!("ungrouped-{}", n.id),
+            count: 1,
+            most_recent_id: n.id,
+            page_min_id: n.id,
+            latest_at: timestamp(&n.created_at),
+            sample_account_ids: vec![n.from_account_id],
+        }
+    }
+
+    fn grouped(n: &NotificationRow, key: &str, summary: Option<&GroupSummary>) -> Self {
+        let Some(s) = summary else {
+            return GroupFacts {
+                key: key.to_owned(),
+                ..GroupFacts::single(n)
+            };
+        };
+        GroupFacts {
+            key: key.to_owned(),
+            count: s.notifications_count.max(1),
+            most_recent_id: s.most_recent_id.unwrap_or(n.id),
+            page_min_id: s.page_min_id.unwrap_or(n.id),
+            latest_at: timestamp(s.latest_at.as_ref().unwrap_or(&n.created_at)),
+            sample_account_ids: if s.sample_account_ids.is_empty() {
+                vec![n.from_account_id]
+            } else {
+                s.sample_account_ids.clone()
+            },
+        }
+    }
+}
+
+/// The stored group key of a notification when its type is grouped.
+fn stored_key<'a>(n: &'a NotificationRow, grouped_types: &[String]) -> Option<&'a str> {
+    n.group_key
+        .as_deref()
+        .filter(|_| grouped_types.contains(&n.kind))
+}
+
+/// Renders `{accounts, partial_accounts?, statuses, notification_groups}`
+/// for `viewer`. Groups whose status is gone or hidden by the viewer's
+/// filters are left out.
+pub async fn render(
+    conn: &mut Conn,
+    config: &Config,
+    viewer: i64,
+    groups: &Groups<'_>,
+) -> Result<Value> {
+    let keys: Vec<String> = groups
+        .heads
+        .iter()
+        .filter_map(|n| stored_key(n, groups.grouped_types).map(str::to_owned))
+        .collect();
+    let range = groups.range.unwrap_or(PageRange {
+        from: 0,
+        to: i64::MAX,
+    });
+    let summaries: HashMap<String, GroupSummary> =
+        notifications::summarize_groups(conn, viewer, &keys, range.from, range.to, SAMPLE_ACCOUNTS)
+            .await?
+            .into_iter()
+            .map(|s| (s.group_key.clone(), s))
+            .collect();
+    let status_ids: Vec<i64> = groups.heads.iter().filter_map(|n| n.status_id).collect();
+    let statuses: HashMap<i64, Value> = views::render_statuses_in(
+        conn,
+        config,
+        &status_ids,
+        Some(viewer),
+        FilterContext::Notifications,
+    )
+    .await?
+    .into_iter()
+    .filter_map(|s| Some((s.id.parse().ok()?, serde_json::to_value(s).ok()?)))
+    .collect();
+
+    let mut facts = Vec::new();
+    for n in groups.heads {
+        if n.status_id.is_some_and(|id| !statuses.contains_key(&id)) {
+            continue;
+        }
+        let f = match stored_key(n, groups.grouped_types) {
+            Some(key) => GroupFacts::grouped(n, key, summaries.get(key)),
+            None => GroupFacts::single(n),
+        };
+        facts.push((n, f));
+    }
+    let sample_ids: Vec<i64> = facts
+        .iter()
+        .flat_map(|(_, f)| f.sample_account_ids.iter().copied())
+        .collect();
+    let accounts = views::render_accounts_by_id(conn, config, sample_ids).await?;
+
+    let mut body = Map::new();
+    let (full, partial) = split_accounts(&facts, &statuses, &accounts, groups.expand);
+    body.insert("accounts".into(), Value::Array(full));
+    if groups.expand == ExpandAccounts::PartialAvatars {
+        body.insert("partial_accounts".into(), Value::Array(partial));
+    }
+    let mut seen = HashSet::new();
+    let listed: Vec<Value> = facts
+        .iter()
+        .filter_map(|(n, _)| n.status_id)
+        .filter(|id| seen.insert(*id))
+        .filter_map(|id| statuses.get(&id).cloned())
+        .collect();
+    body.insert("statuses".into(), Value::Array(listed));
+    let entries: Vec<Value> = facts
+        .iter()
+        .map(|(n, f)| group_entry(f, n, groups.range.is_some()))
+        .collect();
+    body.insert("notification_groups".into(), Value::Array(entries));
+    Ok(Value::Object(body))
+}
+
+/// A group as Mastodon's NotificationGroup entity.
+fn group_entry(f: &GroupFacts, n: &NotificationRow, paginated: bool) -> Value {
+    let mut entry = json!({
+        "group_key": f.key,
+        "notifications_count": f.count,
+        "type": n.kind,
+        "most_recent_notification_id": f.most_recent_id,
+        "sample_account_ids": f.sample_account_ids.iter().map(i64::to_string).collect::<Vec<_>>(),
+    });
+    if paginated {
+        entry["page_min_id"] = json!(f.page_min_id.to_string());
+        entry["page_max_id"] = json!(f.most_recent_id.to_string());
+        entry["latest_page_notification_at"] = json!(f.latest_at);
+    }
+    if let Some(status_id) = n.status_id {
+        entry["status_id"] = json!(status_id.to_string());
+    }
+    entry
+}
+
+/// The full and partial account lists: sample accounts and the authors of
+/// the groups' statuses, each once, in the order the groups name them.
+fn split_accounts(
+    facts: &[(&NotificationRow, GroupFacts)],
+    statuses: &HashMap<i64, Value>,
+    accounts: &HashMap<i64, Account>,
+    expand: ExpandAccounts,
+) -> (Vec<Value>, Vec<Value>) {
+    let mut full: Vec<Value> = Vec::new();
+    let mut full_ids = HashSet::new();
+    let mut later: Vec<i64> = Vec::new();
+    let mut add_full = |id: String, value: Value, full: &mut Vec<Value>| {
+        if full_ids.insert(id) {
+            full.push(value);
+        }
+    };
+    for (n, f) in facts {
+        for (i, id) in f.sample_account_ids.iter().enumerate() {
+            if i > 0 && expand == ExpandAccounts::PartialAvatars {
+                later.push(*id);
+                continue;
+            }
+            if let Some(a) = accounts.get(id) {
+                add_full(
+                    a.id.clone(),
+                    serde_json::to_value(a).unwrap_or(Value::Null),
+                    &mut full,
+                );
+            }
+        }
+        if let Some(author) = n
+            .status_id
+            .and_then(|id| statuses.get(&id))
+            .map(|s| s["account"].clone())
+        {
+            let id = author["id"].as_str().unwrap_or_default().to_owned();
+            add_full(id, author, &mut full);
+        }
+    }
+    let full_ids: HashSet<String> = full
+        .iter()
+        .filter_map(|a| a["id"].as_str().map(str::to_owned))
+        .collect();
+    let mut partial_ids = HashSet::new();
+    let partial = later
+        .iter()
+        .filter_map(|id| accounts.get(id))
+        .filter(|a| !full_ids.contains(&a.id) && partial_ids.insert(a.id.clone()))
+        .map(|a| {
+            json!({
+                "id": a.id, "acct": a.acct, "locked": a.locked, "bot": a.bot,
+                "url": a.url, "avatar": a.avatar, "avatar_static": a.avatar_static,
+            })
+        })
+        .collect();
+    (full, partial)
+}

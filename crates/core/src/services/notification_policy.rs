@@ -1,0 +1,165 @@
+//! What a recipient's notification policy does with a new notification:
+//! accept it, keep it filtered (as a notification request) or drop it, by
+//! Mastodon 4.3's rules (`NotifyService::DropCondition`/`FilterCondition`).
+use chrono::{Duration, Utc};
+use ferrodon_db::models::{NewNotification, NotificationPolicy, Visibility};
+use ferrodon_db::queries::{accounts, follows, notification_requests, statuses};
+use ferrodon_db::Conn;
+
+use crate::{Error, Result};
+
+/// Senders younger than this count as new accounts.
+const NEW_ACCOUNT_THRESHOLD_DAYS: i64 = 30;
+/// Followers of less than this do not count as followers yet.
+const NEW_FOLLOWER_THRESHOLD_DAYS: i64 = 3;
+
+/// Notification types a policy may filter or drop; the others (poll,
+/// update, status, admin.*) always pass.
+const FILTERABLE_TYPES: &[&str] = &["mention", "reblog", "follow", "follow_request", "favourite"];
+
+/// The three answers of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Shown as usual.
+    Accept,
+    /// Stored, kept out of the lists until the sender is accepted.
+    Filter,
+    /// Not stored.
+    Drop,
+}
+
+/// The values a policy setting may take.
+pub const POLICY_VALUES: &[&str] = &["accept", "filter", "drop"];
+
+/// Applies the recipient's policy to a notification about to be stored.
+pub async fn judge(conn: &mut Conn, new: &NewNotification) -> Result<Verdict> {
+    if !FILTERABLE_TYPES.contains(&new.kind.as_str()) {
+        return Ok(Verdict::Accept);
+    }
+    let (me, them) = (new.account_id, new.from_account_id);
+    if notification_requests::has_permission(conn, me, them).await? {
+        return Ok(Verdict::Accept);
+    }
+    let policy = notification_requests::get_policy(conn, me).await?;
+    let sender = accounts::get_account_by_id(conn, them).await?;
+    let following = follows::get_follow(conn, me, them).await?.is_some();
+    let not_follower = match follows::get_follow(conn, them, me).await? {
+        Some(f) => f.created_at > Utc::now() - Duration::days(NEW_FOLLOWER_THRESHOLD_DAYS),
+        None => true,
+    };
+    let new_account = sender.created_at > Utc::now() - Duration::days(NEW_ACCOUNT_THRESHOLD_DAYS);
+    let private_mention = !following && private_mention_not_in_response(conn, new).await?;
+    let applying = [
+        (!following, &policy.for_not_following),
+        (not_follower, &policy.for_not_followers),
+        (new_account && !following, &policy.for_new_accounts),
+        (private_mention, &policy.for_private_mentions),
+        (
+            sender.silenced_at.is_some() && !following,
+            &policy.for_limited_accounts,
+        ),
+    ];
+    Ok(verdict_of(&applying))
+}
+
+/// The strictest setting among the conditions that hold.
+fn verdict_of(applying: &[(bool, &String)]) -> Verdict {
+    let holding = || {
+        applying
+            .iter()
+            .filter(|(holds, _)| *holds)
+            .map(|(_, v)| v.as_str())
+    };
+    if holding().any(|v| v == "drop") {
+        Verdict::Drop
+    } else if holding().any(|v| v == "filter") {
+        Verdict::Filter
+    } else {
+        Verdict::Accept
+    }
+}
+
+/// A direct mention that does not answer a private mention of the sender
+/// by the recipient.
+async fn private_mention_not_in_response(conn: &mut Conn, new: &NewNotification) -> Result<bool> {
+    let Some(status_id) = new.status_id.filter(|_| new.kind == "mention") else {
+        return Ok(false);
+    };
+    let status = statuses::get_status_by_id(conn, status_id).await?;
+    if status.visibility() != Visibility::Direct {
+        return Ok(false);
+    }
+    let Some(parent) = status.in_reply_to_id else {
+        return Ok(true);
+    };
+    let answers = notification_requests::answers_private_mention(
+        conn,
+        parent,
+        new.account_id,
+        new.from_account_id,
+    )
+    .await?;
+    Ok(!answers)
+}
+
+/// A policy's settings as `(name, value)` pairs, in Mastodon's order.
+pub fn settings(policy: &NotificationPolicy) -> [(&'static str, &str); 5] {
+    [
+        ("for_not_following", &policy.for_not_following),
+        ("for_not_followers", &policy.for_not_followers),
+        ("for_new_accounts", &policy.for_new_accounts),
+        ("for_private_mentions", &policy.for_private_mentions),
+        ("for_limited_accounts", &policy.for_limited_accounts),
+    ]
+}
+
+/// Changes the named settings of an account's policy (`for_not_following`
+/// …, each `accept`, `filter` or `drop`) and returns the policy. Unknown
+/// names are ignored; a bad value changes nothing (422).
+pub async fn update_policy(
+    conn: &mut Conn,
+    account_id: i64,
+    changes: &[(&str, String)],
+) -> Result<NotificationPolicy> {
+    let mut policy = notification_requests::get_policy(conn, account_id).await?;
+    for (name, value) in changes {
+        let slot = match *name {
+            "for_not_following" => &mut policy.for_not_following,
+            "for_not_followers" => &mut policy.for_not_followers,
+            "for_new_accounts" => &mut policy.for_new_accounts,
+            "for_private_mentions" => &mut policy.for_private_mentions,
+            "for_limited_accounts" => &mut policy.for_limited_accounts,
+            _ => continue,
+        };
+        if !POLICY_VALUES.contains(&value.as_str()) {
+            let human = name.replace('_', " ");
+            let human = format!("{}{}", human[..1].to_uppercase(), &human[1..]);
+            return Err(Error::validation(format!(
+                "{human} is not included in the list"
+            )));
+        }
+        *slot = value.clone();
+    }
+    notification_requests::put_policy(conn, &policy).await?;
+    Ok(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_strictest_holding_setting_wins() {
+        let (accept, filter, drop) = ("accept".to_owned(), "filter".to_owned(), "drop".to_owned());
+        assert_eq!(
+            verdict_of(&[(true, &accept), (false, &drop)]),
+            Verdict::Accept
+        );
+        assert_eq!(
+            verdict_of(&[(true, &filter), (true, &accept)]),
+            Verdict::Filter
+        );
+        assert_eq!(verdict_of(&[(true, &filter), (true, &drop)]), Verdict::Drop);
+        assert_eq!(verdict_of(&[]), Verdict::Accept);
+    }
+}
