@@ -18,6 +18,7 @@ pub mod languages;
 pub mod live;
 pub mod mail;
 pub mod media;
+pub mod quotes;
 pub mod rate_limit;
 pub mod services;
 pub mod state;

@@ -442,6 +442,7 @@ pub async fn store_note(
                     language: language.clone().filter(|l| l.len() <= 8),
                     local: false,
                     application_id: None,
+                    quote_approval_policy: 0,
                 },
             )
             .await?;

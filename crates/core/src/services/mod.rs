@@ -16,6 +16,7 @@ pub mod mute;
 pub mod notify;
 pub mod pin;
 pub mod post_status;
+pub mod quote;
 pub mod reblog;
 pub mod register_account;
 pub mod request_password_reset;

@@ -3,14 +3,17 @@ use std::time::Duration;
 
 use deadpool_redis::redis::{self, AsyncCommands};
 use ferrodon_db::models::{
-    Account, NewNotification, NewStatus, Processing, Status, User, Visibility,
+    Account, NewNotification, NewQuote, NewStatus, Processing, QuoteState, Status, User,
+    Visibility,
 };
-use ferrodon_db::queries::{accounts, media, scheduled_statuses, statuses};
+use ferrodon_db::queries::{accounts, media, quotes, scheduled_statuses, statuses};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
 use super::notify::notify;
+use super::quote::check_quotable;
 use super::status_access::get_visible_status;
+use crate::quotes::QuotePolicy;
 use crate::{live, urls, AppState, Error, Result};
 
 /// How long an Idempotency-Key is remembered, as in Mastodon.
@@ -41,6 +44,11 @@ pub struct NewPost {
     /// in the transaction that creates the status (so it is published
     /// once), and the uploads reserved for it may be attached.
     pub scheduled_status_id: Option<i64>,
+    /// The status quoted.
+    pub quoted_status_id: Option<i64>,
+    /// Who may quote this status; anyone when None (downgraded to nobody
+    /// for private and direct statuses).
+    pub quote_approval_policy: Option<QuotePolicy>,
 }
 
 /// A poll as a client sends it (`poll[options][]`, `poll[expires_in]`, …).
@@ -233,6 +241,7 @@ pub(crate) struct Prepared {
     sensitive: bool,
     language: Option<String>,
     parent: Option<Status>,
+    quoted: Option<(Status, QuoteState)>,
 }
 
 /// Checks a post as Mastodon does before creating or scheduling it, and
@@ -268,7 +277,7 @@ pub(crate) async fn prepare(
             return Err(Error::validation("Language is not a valid ISO 639 code"));
         }
     }
-    let visibility = post
+    let mut visibility = post
         .visibility
         .or_else(|| Visibility::parse(&user.default_privacy))
         .unwrap_or(Visibility::Public);
@@ -286,13 +295,65 @@ pub(crate) async fn prepare(
     if parent.as_ref().is_some_and(|p| p.reblog_of_id.is_some()) {
         return Err(Error::validation("Cannot reply to a reblog"));
     }
+    let quoted = match post.quoted_status_id {
+        Some(id) => Some(check_quotable(&mut conn, author.id, id).await?),
+        None => None,
+    };
+    // Quoting one's own followers-only post keeps the quote followers-only.
+    if quoted
+        .as_ref()
+        .is_some_and(|(q, _)| q.visibility() == Visibility::Private)
+        && visibility <= Visibility::Unlisted
+    {
+        visibility = Visibility::Private;
+    }
     Ok(Prepared {
         post,
         visibility,
         sensitive,
         language,
         parent,
+        quoted,
     })
+}
+
+/// Stores the quote a new status makes, counts it when accepted, and
+/// tells the quoted local author.
+async fn put_quote(
+    conn: &mut ferrodon_db::Conn,
+    author: &Account,
+    status: &Status,
+    quoted: &Status,
+    state: QuoteState,
+) -> Result<Option<ferrodon_db::models::Notification>> {
+    quotes::put_quote(
+        conn,
+        &NewQuote {
+            status_id: status.id,
+            quoted_status_id: quoted.id,
+            account_id: author.id,
+            quoted_account_id: quoted.account_id,
+            state: state.as_i16(),
+        },
+    )
+    .await?;
+    if state != QuoteState::Accepted {
+        return Ok(None);
+    }
+    statuses::add_to_status_counter(conn, quoted.id, statuses::StatusCounter::Quotes, 1).await?;
+    if quoted.account_id == author.id || !quoted.local {
+        return Ok(None);
+    }
+    notify(
+        conn,
+        &NewNotification {
+            account_id: quoted.account_id,
+            from_account_id: author.id,
+            kind: "quote".into(),
+            status_id: Some(status.id),
+        },
+    )
+    .await
 }
 
 async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
@@ -314,6 +375,7 @@ pub(crate) async fn write(
         sensitive,
         language,
         parent,
+        quoted,
     } = prepared;
     let mut conn = state.conn().await?;
     let (status, notes) = conn
@@ -344,10 +406,17 @@ pub(crate) async fn write(
                     language: language.clone(),
                     local: true,
                     application_id: post.application_id,
+                    quote_approval_policy: post
+                        .quote_approval_policy
+                        .unwrap_or(QuotePolicy::Public)
+                        .bitmap(visibility),
                 },
             )
             .await?;
             attach(conn, status.id, &composed, Attach::New).await?;
+            if let Some((quoted, state)) = &quoted {
+                notes.extend(put_quote(conn, author, &status, quoted, *state).await?);
+            }
             if let Some(poll) = &post.poll {
                 ferrodon_db::queries::polls::put_poll(
                     conn,

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod polls;
 pub mod profile_images;
+pub mod quotes;
 pub mod relays;
 pub mod reports;
 pub mod rules;
