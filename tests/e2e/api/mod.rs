@@ -10,6 +10,7 @@ mod markers;
 mod notifications;
 mod polls;
 mod push;
+mod quotes;
 mod scheduled_statuses;
 mod statuses;
 mod timelines;

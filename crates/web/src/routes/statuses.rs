@@ -16,6 +16,7 @@ use ferrodon_core::services::post_status::{post_status, NewPost};
 use ferrodon_core::services::reblog::{reblog, unreblog};
 use ferrodon_core::services::schedule_status::{parse_scheduled_at, schedule_status};
 use ferrodon_core::services::status_access::get_visible_status;
+use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::{views, AppState, Error};
 use serde_json::json;
 
@@ -113,6 +114,11 @@ async fn create(
         application_id: auth.0.application_id,
         poll,
         scheduled_status_id: None,
+        quoted_status_id: params.id("quoted_status_id")?,
+        quote_approval_policy: params
+            .nonempty("quote_approval_policy")
+            .map(|p| QuotePolicy::parse(&p))
+            .transpose()?,
     };
     if let Some(at) = scheduled_at {
         let row = schedule_status(&state, user, account, post, at).await?;
