@@ -344,3 +344,40 @@ async fn a_quoted_status_the_viewer_cannot_see_is_unauthorized() {
     assert_eq!(seen["quote"]["state"], "unauthorized");
     assert!(seen["quote"]["quoted_status"].is_null());
 }
+
+async fn note_of(app: &TestApp, status: &Value) -> Value {
+    let resp = app
+        .client
+        .get(status["uri"].as_str().unwrap())
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn notes_carry_the_quote_and_the_quote_policy() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let original = post_ok(
+        &app,
+        &alice,
+        json!({"status": "hi", "quote_approval_policy": "followers"}),
+    )
+    .await;
+    let oid = original["id"].as_str().unwrap();
+    let quoting = post_ok(&app, &alice, json!({"status": "q", "quoted_status_id": oid})).await;
+
+    let quoted_note = note_of(&app, &original).await;
+    let alice_uri = quoted_note["attributedTo"].as_str().unwrap().to_owned();
+    assert_eq!(
+        quoted_note["interactionPolicy"]["canQuote"]["automaticApproval"],
+        json!([format!("{alice_uri}/followers"), alice_uri])
+    );
+    assert!(quoted_note.get("quote").is_none());
+    let quoting_note = note_of(&app, &quoting).await;
+    assert_eq!(quoting_note["quote"], original["uri"]);
+    assert_eq!(quoting_note["_misskey_quote"], original["uri"]);
+}
