@@ -11,8 +11,10 @@ use std::time::Duration;
 
 mod media;
 mod smtp;
+mod translation;
 pub use media::{parse_byte_size, MediaConfig, S3Config, StorageConfig};
 pub use smtp::{SmtpAuthMethod, SmtpConfig, StartTls};
+pub use translation::{DeeplPlan, TranslationConfig};
 
 /// A value that must never be printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -122,6 +124,10 @@ pub struct Config {
     /// (`ferrodonctl webpush generate-vapid-key`); None when unset, and then
     /// no push notification is sent.
     pub vapid: Option<crate::webpush::vapid::VapidKeys>,
+    /// The translation service (DEEPL_API_KEY, DEEPL_PLAN,
+    /// LIBRE_TRANSLATE_ENDPOINT, LIBRE_TRANSLATE_API_KEY); None when unset,
+    /// and then no status is translatable.
+    pub translation: Option<TranslationConfig>,
 }
 
 /// Every variable [`Config::from_env`] reads, for the documentation check.
@@ -202,6 +208,10 @@ pub const ENV_VARS: &[&str] = &[
     "AUTHORIZED_FETCH",
     "VAPID_PRIVATE_KEY",
     "VAPID_PUBLIC_KEY",
+    "DEEPL_API_KEY",
+    "DEEPL_PLAN",
+    "LIBRE_TRANSLATE_ENDPOINT",
+    "LIBRE_TRANSLATE_API_KEY",
     "RUST_LOG",
 ];
 
@@ -400,6 +410,7 @@ impl Config {
             dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
             authorized_fetch: env.flag("AUTHORIZED_FETCH")?,
             vapid,
+            translation: TranslationConfig::from_env(&env)?,
         })
     }
 

@@ -25,6 +25,7 @@ pub mod state;
 pub mod streaming;
 pub mod telemetry;
 pub mod text;
+pub mod translation;
 pub mod urls;
 pub mod views;
 pub mod webpush;

@@ -14,3 +14,4 @@ mod quotes;
 mod scheduled_statuses;
 mod statuses;
 mod timelines;
+mod translations;

@@ -25,6 +25,7 @@ pub mod reset_password;
 pub mod save_filter;
 pub mod schedule_status;
 pub mod status_access;
+pub mod translate_status;
 pub mod update_credentials;
 pub mod vote;
 

@@ -31,6 +31,7 @@ mod statuses;
 mod system_files;
 mod tags;
 mod timelines;
+mod translations;
 mod well_known;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     statuses::configure(cfg);
     quotes::configure(cfg);
+    translations::configure(cfg);
     timelines::configure(cfg);
     notifications_v2::configure(cfg);
     notifications::configure(cfg);
