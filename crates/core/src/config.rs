@@ -606,6 +606,48 @@ mod tests {
     }
 
     #[test]
+    fn translation_is_off_by_default_and_deepl_wins() {
+        let base = [("LOCAL_DOMAIN", "a.example"), ("SECRET_KEY_BASE", SECRET)];
+        assert!(Config::from_vars(vars(&base))
+            .unwrap()
+            .translation
+            .is_none());
+
+        let mut libre = base.to_vec();
+        libre.extend([
+            ("LIBRE_TRANSLATE_ENDPOINT", "http://10.0.0.5:5000/"),
+            ("LIBRE_TRANSLATE_API_KEY", "sesame"),
+        ]);
+        let c = Config::from_vars(vars(&libre)).unwrap();
+        match &c.translation {
+            Some(TranslationConfig::LibreTranslate { endpoint, api_key }) => {
+                assert_eq!(endpoint, "http://10.0.0.5:5000");
+                assert_eq!(api_key.as_ref().map(Secret::expose), Some("sesame"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!format!("{c:?}").contains("sesame"));
+
+        let mut deepl = libre.clone();
+        deepl.extend([("DEEPL_API_KEY", "k"), ("DEEPL_PLAN", "free")]);
+        let c = Config::from_vars(vars(&deepl)).unwrap();
+        assert!(matches!(
+            c.translation,
+            Some(TranslationConfig::Deepl {
+                plan: DeeplPlan::Free,
+                ..
+            })
+        ));
+
+        let mut bad = base.to_vec();
+        bad.push(("LIBRE_TRANSLATE_ENDPOINT", "ftp://x"));
+        let err = Config::from_vars(vars(&bad)).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("LIBRE_TRANSLATE_ENDPOINT is invalid"));
+    }
+
+    #[test]
     fn smtp_settings_parse_and_bad_ones_are_named() {
         let base = [
             ("LOCAL_DOMAIN", "a.example:8080"),

@@ -168,8 +168,14 @@ mod tests {
     #[test]
     fn private_statuses_cannot_be_quoted_by_others() {
         assert_eq!(QuotePolicy::Public.bitmap(Visibility::Private), 0);
-        assert_eq!(QuotePolicy::Public.bitmap(Visibility::Unlisted), PUBLIC << 16);
-        assert_eq!(QuotePolicy::Followers.bitmap(Visibility::Public), FOLLOWERS << 16);
+        assert_eq!(
+            QuotePolicy::Public.bitmap(Visibility::Unlisted),
+            PUBLIC << 16
+        );
+        assert_eq!(
+            QuotePolicy::Followers.bitmap(Visibility::Public),
+            FOLLOWERS << 16
+        );
         assert!(QuotePolicy::parse("everyone").is_err());
     }
 }

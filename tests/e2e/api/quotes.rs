@@ -25,7 +25,10 @@ async fn show(app: &TestApp, token: &str, id: &str) -> Value {
 async fn error_of(resp: reqwest::Response) -> (u16, String) {
     let status = resp.status().as_u16();
     let body: Value = resp.json().await.unwrap();
-    (status, body["error"].as_str().unwrap_or_default().to_owned())
+    (
+        status,
+        body["error"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 #[tokio::test]
@@ -54,7 +57,10 @@ async fn quoting_nests_the_quoted_status_and_counts_and_notifies() {
     let qid = quoting["id"].as_str().unwrap().to_owned();
     assert_eq!(quoting["quote"]["state"], "accepted");
     assert_eq!(quoting["quote"]["quoted_status"]["id"], oid.as_str());
-    assert_eq!(quoting["quote"]["quoted_status"]["content"], "<p>quote me</p>");
+    assert_eq!(
+        quoting["quote"]["quoted_status"]["content"],
+        "<p>quote me</p>"
+    );
 
     // A quote of the quote shows it one level deep, then shallow.
     let outer = post_ok(
@@ -133,14 +139,17 @@ async fn policies_decide_who_may_quote() {
         show(&app, &bob, nid).await["quote_approval"]["current_user"],
         "denied"
     );
-    let (status, error) = error_of(
-        post(&app, &bob, json!({"status": "no", "quoted_status_id": nid})).await,
-    )
-    .await;
+    let (status, error) =
+        error_of(post(&app, &bob, json!({"status": "no", "quoted_status_id": nid})).await).await;
     assert_eq!(status, 422);
     assert!(error.starts_with("Validation failed"), "{error}");
     // The author may always quote themselves.
-    let own = post_ok(&app, &alice, json!({"status": "me", "quoted_status_id": nid})).await;
+    let own = post_ok(
+        &app,
+        &alice,
+        json!({"status": "me", "quoted_status_id": nid}),
+    )
+    .await;
     assert_eq!(own["quote"]["state"], "accepted");
 
     let followers = post_ok(
@@ -150,7 +159,10 @@ async fn policies_decide_who_may_quote() {
     )
     .await;
     let fid = followers["id"].as_str().unwrap();
-    assert_eq!(followers["quote_approval"]["automatic"], json!(["followers"]));
+    assert_eq!(
+        followers["quote_approval"]["automatic"],
+        json!(["followers"])
+    );
     assert_eq!(
         show(&app, &bob, fid).await["quote_approval"]["current_user"],
         "denied"
@@ -158,7 +170,11 @@ async fn policies_decide_who_may_quote() {
     let refused = post(&app, &bob, json!({"status": "x", "quoted_status_id": fid})).await;
     assert_eq!(refused.status(), 422);
     let follow = app
-        .post_form(&format!("/api/v1/accounts/{}/follow", alice_acct.id), &bob, &[])
+        .post_form(
+            &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+            &bob,
+            &[],
+        )
         .await;
     assert_eq!(follow.status(), 200);
     assert_eq!(
@@ -337,7 +353,11 @@ async fn a_quoted_status_the_viewer_cannot_see_is_unauthorized() {
     let qid = quoting["id"].as_str().unwrap();
     // Alice blocks bob: bob can no longer see her status inside his quote.
     let block = app
-        .post_form(&format!("/api/v1/accounts/{}/block", bob_acct.id), &alice, &[])
+        .post_form(
+            &format!("/api/v1/accounts/{}/block", bob_acct.id),
+            &alice,
+            &[],
+        )
         .await;
     assert_eq!(block.status(), 200);
     let seen = show(&app, &bob, qid).await;
@@ -368,7 +388,12 @@ async fn notes_carry_the_quote_and_the_quote_policy() {
     )
     .await;
     let oid = original["id"].as_str().unwrap();
-    let quoting = post_ok(&app, &alice, json!({"status": "q", "quoted_status_id": oid})).await;
+    let quoting = post_ok(
+        &app,
+        &alice,
+        json!({"status": "q", "quoted_status_id": oid}),
+    )
+    .await;
 
     let quoted_note = note_of(&app, &original).await;
     let alice_uri = quoted_note["attributedTo"].as_str().unwrap().to_owned();

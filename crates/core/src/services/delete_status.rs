@@ -1,6 +1,6 @@
 //! Deleting one's own status (`DELETE /api/v1/statuses/:id`).
-use ferrodon_db::models::{Account, Status};
 use ferrodon_db::models::QuoteState;
+use ferrodon_db::models::{Account, Status};
 use ferrodon_db::queries::{accounts, quotes, statuses};
 use ferrodon_db::{AsyncConnection, Conn};
 

@@ -3,8 +3,7 @@ use std::time::Duration;
 
 use deadpool_redis::redis::{self, AsyncCommands};
 use ferrodon_db::models::{
-    Account, NewNotification, NewQuote, NewStatus, Processing, QuoteState, Status, User,
-    Visibility,
+    Account, NewNotification, NewQuote, NewStatus, Processing, QuoteState, Status, User, Visibility,
 };
 use ferrodon_db::queries::{accounts, media, quotes, scheduled_statuses, statuses};
 use ferrodon_db::AsyncConnection;

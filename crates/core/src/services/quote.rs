@@ -29,7 +29,10 @@ pub(crate) async fn check_quotable(
         QuoteDecision::Automatic => Ok((quoted, QuoteState::Accepted)),
         QuoteDecision::Manual | QuoteDecision::Unknown => Ok((quoted, QuoteState::Pending)),
         QuoteDecision::Denied
-            if matches!(quoted.visibility(), Visibility::Private | Visibility::Direct) =>
+            if matches!(
+                quoted.visibility(),
+                Visibility::Private | Visibility::Direct
+            ) =>
         {
             Err(Error::validation("Quoted status is not public or unlisted"))
         }

@@ -26,7 +26,10 @@ pub async fn translate_status(
     }
     let source = status.language.clone().filter(|l| !l.is_empty());
     let translatable = translation::enabled(state)
-        && matches!(status.visibility(), Visibility::Public | Visibility::Unlisted)
+        && matches!(
+            status.visibility(),
+            Visibility::Public | Visibility::Unlisted
+        )
         && !status.content.is_empty()
         && source.as_deref().unwrap_or("und") != target;
     if !translatable {

@@ -103,7 +103,10 @@ pub(super) async fn attach_shallow_quotes(conn: &mut Conn, rendered: &mut [Statu
         let Some(quote) = found.get(&status.id) else {
             continue;
         };
-        let state = state_of(quote, &quote.quoted_status_id.into_iter().collect::<Vec<_>>());
+        let state = state_of(
+            quote,
+            &quote.quoted_status_id.into_iter().collect::<Vec<_>>(),
+        );
         let id = (state == "accepted")
             .then(|| quote.quoted_status_id.map(|id| id.to_string()))
             .flatten();

@@ -125,7 +125,9 @@ pub(crate) async fn keyed_statuses(
     let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
     let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
     let mut conn = state.conn().await?;
-    let visible = ferrodon_core::db::queries::timelines::filter_visible(&mut conn, &ids, Some(viewer)).await?;
+    let visible =
+        ferrodon_core::db::queries::timelines::filter_visible(&mut conn, &ids, Some(viewer))
+            .await?;
     let statuses = views::render_statuses(&mut conn, &state.config, &visible, Some(viewer)).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(&keys)))
 }

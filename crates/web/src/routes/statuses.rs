@@ -7,6 +7,7 @@ use ferrodon_core::db::queries::statuses::{
 use ferrodon_core::db::queries::{accounts, timelines};
 use ferrodon_core::entities::status::{self, parse_visibility};
 use ferrodon_core::filters::{ActiveFilters, FilterContext};
+use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::services::bookmark::{bookmark, unbookmark};
 use ferrodon_core::services::delete_status::delete_status;
 use ferrodon_core::services::edit_status::{edit_status, MediaAttributes, StatusEditInput};
@@ -16,7 +17,6 @@ use ferrodon_core::services::post_status::{post_status, NewPost};
 use ferrodon_core::services::reblog::{reblog, unreblog};
 use ferrodon_core::services::schedule_status::{parse_scheduled_at, schedule_status};
 use ferrodon_core::services::status_access::get_visible_status;
-use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::{views, AppState, Error};
 use serde_json::json;
 

@@ -9,10 +9,7 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/api/v1/statuses/{id}/translate",
-        web::post().to(translate),
-    );
+    cfg.route("/api/v1/statuses/{id}/translate", web::post().to(translate));
 }
 
 /// `lang` defaults to the user's locale, then English.
