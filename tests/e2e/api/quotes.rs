@@ -4,6 +4,8 @@ use ferrodon_testkit::factories::local_user;
 use ferrodon_testkit::TestApp;
 use serde_json::{json, Value};
 
+use super::timelines::link_url;
+
 async fn post(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
     app.post_json("/api/v1/statuses", token, &body).await
 }
@@ -242,47 +244,23 @@ async fn interaction_policy_changes_who_may_quote() {
     let id = status["id"].as_str().unwrap();
     let path = format!("/api/v1/statuses/{id}/interaction_policy");
 
-    let changed = app
-        .client
-        .put(app.url(&path))
-        .bearer_auth(&alice)
-        .json(&json!({"quote_approval_policy": "nobody"}))
-        .send()
-        .await
-        .unwrap();
+    let put = |token: &str, policy: &str| {
+        let request = app
+            .client
+            .put(app.url(&path))
+            .bearer_auth(token)
+            .json(&json!({ "quote_approval_policy": policy }));
+        async move { request.send().await.unwrap() }
+    };
+
+    let changed = put(&alice, "nobody").await;
     assert_eq!(changed.status(), 200);
     let changed: Value = changed.json().await.unwrap();
     assert_eq!(changed["quote_approval"]["automatic"], json!([]));
     let refused = post(&app, &bob, json!({"status": "x", "quoted_status_id": id})).await;
     assert_eq!(refused.status(), 422);
-
-    let not_mine = app
-        .client
-        .put(app.url(&path))
-        .bearer_auth(&bob)
-        .json(&json!({"quote_approval_policy": "public"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(not_mine.status(), 403);
-    let invalid = app
-        .client
-        .put(app.url(&path))
-        .bearer_auth(&alice)
-        .json(&json!({"quote_approval_policy": "sometimes"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(invalid.status(), 422);
-}
-
-fn link_url(resp: &reqwest::Response, rel: &str) -> Option<String> {
-    let header = resp.headers().get("link")?.to_str().ok()?.to_owned();
-    header
-        .split(", ")
-        .find(|part| part.ends_with(&format!("rel=\"{rel}\"")))
-        .and_then(|part| part.split(';').next())
-        .map(|url| url.trim().trim_matches(|c| c == '<' || c == '>').to_owned())
+    assert_eq!(put(&bob, "public").await.status(), 403);
+    assert_eq!(put(&alice, "sometimes").await.status(), 422);
 }
 
 #[tokio::test]

@@ -5,8 +5,9 @@ use ferrodon_core::db::queries::quotes::list_accepted_quotes;
 use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::services::quote::{revoke_quote, set_quote_policy};
 use ferrodon_core::services::status_access::get_visible_status;
-use ferrodon_core::{views, AppState, Error};
+use ferrodon_core::{AppState, Error};
 
+use super::statuses::render_one;
 use super::{keyed_statuses, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
@@ -54,9 +55,7 @@ async fn revoke(
     let (_, me) = auth.0.require_user()?;
     let (id, quoting) = path.into_inner();
     let quoting = revoke_quote(&state, me, path_id(&id)?, path_id(&quoting)?).await?;
-    let mut conn = state.conn().await?;
-    let body = views::render_status(&mut conn, &state.config, quoting.id, Some(me.id)).await?;
-    Ok(HttpResponse::Ok().json(body))
+    render_one(&state, quoting.id, Some(me.id)).await
 }
 
 async fn update_policy(
@@ -70,7 +69,5 @@ async fn update_policy(
     let id = path_id(&path)?;
     let policy = QuotePolicy::parse(&params.str("quote_approval_policy").unwrap_or_default())?;
     set_quote_policy(&state, me, id, policy).await?;
-    let mut conn = state.conn().await?;
-    let body = views::render_status(&mut conn, &state.config, id, Some(me.id)).await?;
-    Ok(HttpResponse::Ok().json(body))
+    render_one(&state, id, Some(me.id)).await
 }

@@ -75,7 +75,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-async fn render_one(state: &AppState, id: i64, viewer: Option<i64>) -> ApiResult<HttpResponse> {
+/// Renders one status for the viewer.
+pub(super) async fn render_one(
+    state: &AppState,
+    id: i64,
+    viewer: Option<i64>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let body = views::render_status(&mut conn, &state.config, id, viewer).await?;
     Ok(HttpResponse::Ok().json(body))
