@@ -207,6 +207,26 @@ async fn policies_decide_who_may_quote() {
     .await;
     assert_eq!(own["visibility"], "private");
 
+    // A direct message may quote only someone it mentions.
+    let (status, error) = error_of(
+        post(
+            &app,
+            &bob,
+            json!({"status": "psst", "visibility": "direct", "quoted_status_id": fid}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(error.contains("not-mentioned"), "{error}");
+    let direct = post_ok(
+        &app,
+        &bob,
+        json!({"status": "@alice psst", "visibility": "direct", "quoted_status_id": fid}),
+    )
+    .await;
+    assert_eq!(direct["quote"]["state"], "accepted");
+
     let missing = post(
         &app,
         &bob,

@@ -298,6 +298,16 @@ pub(crate) async fn prepare(
         Some(id) => Some(check_quotable(&mut conn, author.id, id).await?),
         None => None,
     };
+    if let Some((q, _)) = &quoted {
+        if visibility == Visibility::Direct && q.account_id != author.id {
+            let quoted_author = accounts::get_account_by_id(&mut conn, q.account_id).await?;
+            if !mentions(&state.config, &post.text, &quoted_author) {
+                return Err(Error::validation(
+                    "Cannot quote a not-mentioned user in a Private mention post.",
+                ));
+            }
+        }
+    }
     // Quoting one's own followers-only post keeps the quote followers-only.
     if quoted
         .as_ref()
@@ -314,6 +324,18 @@ pub(crate) async fn prepare(
         parent,
         quoted,
     })
+}
+
+/// Whether `text` mentions `account`.
+fn mentions(config: &crate::Config, text: &str, account: &Account) -> bool {
+    crate::text::extract_mentions(text)
+        .into_iter()
+        .any(|(username, domain)| {
+            let domain = domain
+                .map(|d| d.to_lowercase())
+                .filter(|d| *d != config.local_domain && *d != config.web_domain);
+            username.eq_ignore_ascii_case(&account.username) && domain == account.domain
+        })
 }
 
 /// Stores the quote a new status makes, counts it when accepted, and
