@@ -165,6 +165,62 @@ pub fn approval(status: &Status, viewer: Option<i64>, follows_author: bool) -> Q
 mod tests {
     use super::*;
 
+    fn status(visibility: Visibility, policy: QuotePolicy) -> Status {
+        let now = chrono::Utc::now();
+        Status {
+            id: 1,
+            uri: String::new(),
+            url: None,
+            account_id: 10,
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            reblog_of_id: None,
+            text: String::new(),
+            content: String::new(),
+            spoiler_text: String::new(),
+            sensitive: false,
+            visibility: visibility.as_i16(),
+            language: None,
+            local: true,
+            application_id: None,
+            created_at: now,
+            updated_at: now,
+            edited_at: None,
+            replies_count: 0,
+            reblogs_count: 0,
+            favourites_count: 0,
+            quotes_count: 0,
+            quote_approval_policy: policy.bitmap(visibility),
+        }
+    }
+
+    #[test]
+    fn decisions_follow_mastodon() {
+        use QuoteDecision::*;
+        let public = status(Visibility::Public, QuotePolicy::Public);
+        assert_eq!(decide(&public, None, false), Denied);
+        assert_eq!(decide(&public, Some(20), false), Automatic);
+        let followers = status(Visibility::Unlisted, QuotePolicy::Followers);
+        assert_eq!(decide(&followers, Some(20), false), Denied);
+        assert_eq!(decide(&followers, Some(20), true), Automatic);
+        assert!(depends_on_following(&followers));
+        let nobody = status(Visibility::Public, QuotePolicy::Nobody);
+        assert_eq!(decide(&nobody, Some(20), true), Denied);
+        assert_eq!(decide(&nobody, Some(10), false), Automatic);
+        let private = status(Visibility::Private, QuotePolicy::Public);
+        assert_eq!(decide(&private, Some(20), true), Denied);
+        assert_eq!(decide(&private, Some(10), false), Automatic);
+        let direct = status(Visibility::Direct, QuotePolicy::Public);
+        assert_eq!(decide(&direct, Some(10), false), Denied);
+        let mut remote = status(Visibility::Public, QuotePolicy::Nobody);
+        remote.quote_approval_policy = UNSUPPORTED << 16;
+        assert_eq!(decide(&remote, Some(20), false), Unknown);
+        let approval = approval(&followers, Some(20), true);
+        assert_eq!(approval.automatic, ["followers"]);
+        assert!(approval.manual.is_empty());
+        assert_eq!(approval.current_user, "automatic");
+    }
+
     #[test]
     fn private_statuses_cannot_be_quoted_by_others() {
         assert_eq!(QuotePolicy::Public.bitmap(Visibility::Private), 0);
