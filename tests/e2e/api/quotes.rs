@@ -281,6 +281,19 @@ async fn interaction_policy_changes_who_may_quote() {
     assert_eq!(refused.status(), 422);
     assert_eq!(put(&bob, "public").await.status(), 403);
     assert_eq!(put(&alice, "sometimes").await.status(), 422);
+
+    // Editing the status may change the policy too.
+    let edited = app
+        .client
+        .put(app.url(&format!("/api/v1/statuses/{id}")))
+        .bearer_auth(&alice)
+        .json(&json!({"status": "open again", "quote_approval_policy": "followers"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 200);
+    let edited: Value = edited.json().await.unwrap();
+    assert_eq!(edited["quote_approval"]["automatic"], json!(["followers"]));
 }
 
 #[tokio::test]

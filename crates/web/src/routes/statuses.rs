@@ -14,6 +14,7 @@ use ferrodon_core::services::edit_status::{edit_status, MediaAttributes, StatusE
 use ferrodon_core::services::favourite::{favourite, unfavourite};
 use ferrodon_core::services::pin::{pin, unpin};
 use ferrodon_core::services::post_status::{post_status, NewPost};
+use ferrodon_core::services::quote::set_quote_policy;
 use ferrodon_core::services::reblog::{reblog, unreblog};
 use ferrodon_core::services::schedule_status::{parse_scheduled_at, schedule_status};
 use ferrodon_core::services::status_access::get_visible_status;
@@ -243,6 +244,10 @@ async fn update(
     if params.get("poll").is_some() {
         return Err(Error::validation("Editing polls is not supported by this server yet").into());
     }
+    let quote_policy = params
+        .nonempty("quote_approval_policy")
+        .map(|p| QuotePolicy::parse(&p))
+        .transpose()?;
     edit_status(
         &state,
         account,
@@ -257,6 +262,9 @@ async fn update(
         },
     )
     .await?;
+    if let Some(policy) = quote_policy {
+        set_quote_policy(&state, account, id, policy).await?;
+    }
     render_one(&state, id, Some(account.id)).await
 }
 
