@@ -1531,3 +1531,92 @@ async fn rotated_keys_are_fetched_again() {
     let headers = signed_headers(&old, &key_id, &inbox, &body, chrono::Utc::now());
     assert_eq!(post_signed(&a, &headers, body).await.status(), 401);
 }
+
+#[tokio::test]
+async fn remote_quotes_of_local_statuses_follow_the_quote_policy() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, _, alice_token) = local_user(&a.state, "alice").await;
+    let (_, bob, _) = local_user(&b.state, "bob").await;
+    let open = post_status(&a, &alice_token, &[("status", "quote me")]).await;
+    let closed = post_status(
+        &a,
+        &alice_token,
+        &[("status", "not me"), ("quote_approval_policy", "nobody")],
+    )
+    .await;
+    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
+    let inbox = format!("{}/inbox", a.base_url);
+    for (n, quoted) in [(1, &open), (2, &closed)] {
+        let note_id = format!("{}/statuses/quote-{n}", bob.uri);
+        let body = serde_json::to_vec(&json!({
+            "id": format!("{note_id}/activity"),
+            "type": "Create",
+            "actor": bob.uri,
+            "object": {
+                "id": note_id,
+                "type": "Note",
+                "attributedTo": bob.uri,
+                "content": "<p>look</p>",
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "quote": quoted["uri"],
+            }
+        }))
+        .unwrap();
+        let headers = signed_headers(
+            &key,
+            &format!("{}#main-key", bob.uri),
+            &inbox,
+            &body,
+            chrono::Utc::now(),
+        );
+        assert_eq!(post_signed(&a, &headers, body).await.status(), 202);
+    }
+    let quote = within("the quote notification on A", || async {
+        let notes = json_of(
+            a.get("/api/v1/notifications?types[]=quote", &alice_token)
+                .await,
+        )
+        .await;
+        notes.as_array().unwrap().first().cloned()
+    })
+    .await;
+    let quoting = &quote["status"];
+    assert_eq!(quoting["quote"]["state"], "accepted");
+    assert_eq!(quoting["quote"]["quoted_status"]["id"], open["id"]);
+    let open_id = open["id"].as_str().unwrap();
+    let counted = json_of(
+        a.get(&format!("/api/v1/statuses/{open_id}"), &alice_token)
+            .await,
+    )
+    .await;
+    assert_eq!(counted["quotes_count"], 1);
+
+    // The quote of the `nobody` status stays pending: shown without it.
+    let search = within("the second quote on A", || async {
+        let notes = json_of(
+            a.get(
+                "/api/v1/timelines/public?local=false&remote=true",
+                &alice_token,
+            )
+            .await,
+        )
+        .await;
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["uri"].as_str().is_some_and(|u| u.ends_with("quote-2")))
+            .cloned()
+    })
+    .await;
+    assert_eq!(search["quote"]["state"], "pending");
+    assert!(search["quote"]["quoted_status"].is_null());
+    let closed_id = closed["id"].as_str().unwrap();
+    let uncounted = json_of(
+        a.get(&format!("/api/v1/statuses/{closed_id}"), &alice_token)
+            .await,
+    )
+    .await;
+    assert_eq!(uncounted["quotes_count"], 0);
+}

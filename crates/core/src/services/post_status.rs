@@ -3,14 +3,14 @@ use std::time::Duration;
 
 use deadpool_redis::redis::{self, AsyncCommands};
 use ferrodon_db::models::{
-    Account, NewNotification, NewQuote, NewStatus, Processing, QuoteState, Status, User, Visibility,
+    Account, NewNotification, NewStatus, Processing, QuoteState, Status, User, Visibility,
 };
-use ferrodon_db::queries::{accounts, media, quotes, scheduled_statuses, statuses};
+use ferrodon_db::queries::{accounts, media, scheduled_statuses, statuses};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
 use super::notify::notify;
-use super::quote::check_quotable;
+use super::quote::{check_quotable, store_quote};
 use super::status_access::get_visible_status;
 use crate::quotes::QuotePolicy;
 use crate::{live, urls, AppState, Error, Result};
@@ -338,45 +338,6 @@ fn mentions(config: &crate::Config, text: &str, account: &Account) -> bool {
         })
 }
 
-/// Stores the quote a new status makes, counts it when accepted, and
-/// tells the quoted local author.
-async fn put_quote(
-    conn: &mut ferrodon_db::Conn,
-    author: &Account,
-    status: &Status,
-    quoted: &Status,
-    state: QuoteState,
-) -> Result<Option<ferrodon_db::models::Notification>> {
-    quotes::put_quote(
-        conn,
-        &NewQuote {
-            status_id: status.id,
-            quoted_status_id: quoted.id,
-            account_id: author.id,
-            quoted_account_id: quoted.account_id,
-            state: state.as_i16(),
-        },
-    )
-    .await?;
-    if state != QuoteState::Accepted {
-        return Ok(None);
-    }
-    statuses::add_to_status_counter(conn, quoted.id, statuses::StatusCounter::Quotes, 1).await?;
-    if quoted.account_id == author.id || !quoted.local {
-        return Ok(None);
-    }
-    notify(
-        conn,
-        &NewNotification {
-            account_id: quoted.account_id,
-            from_account_id: author.id,
-            kind: "quote".into(),
-            status_id: Some(status.id),
-        },
-    )
-    .await
-}
-
 async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
     let prepared = prepare(state, user, author, post).await?;
     write(state, author, prepared).await
@@ -436,7 +397,7 @@ pub(crate) async fn write(
             .await?;
             attach(conn, status.id, &composed, Attach::New).await?;
             if let Some((quoted, state)) = &quoted {
-                notes.extend(put_quote(conn, author, &status, quoted, *state).await?);
+                notes.extend(store_quote(conn, author.id, &status, quoted, *state).await?);
             }
             if let Some(poll) = &post.poll {
                 ferrodon_db::queries::polls::put_poll(

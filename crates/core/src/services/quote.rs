@@ -1,9 +1,12 @@
 //! Quote posts: checking that a status may be quoted, revoking a quote of
 //! one's own status, and changing who may quote it.
-use ferrodon_db::models::{Account, QuoteState, Status, Visibility};
+use ferrodon_db::models::{
+    Account, NewNotification, NewQuote, Notification, QuoteState, Status, Visibility,
+};
 use ferrodon_db::queries::{follows, quotes, statuses};
 use ferrodon_db::{AsyncConnection, Conn};
 
+use super::notify::notify;
 use super::status_access::get_visible_status;
 use crate::quotes::{decide, QuoteDecision, QuotePolicy};
 use crate::{live, AppState, Error, Result};
@@ -40,6 +43,70 @@ pub(crate) async fn check_quotable(
             "Quoted status's author does not allow you to quote it",
         )),
     }
+}
+
+/// The state of a quote a remote status makes, as Mastodon decides it
+/// without an approval exchange: a quote of a local status follows the
+/// quoted status's policy (accepted when automatic), a self-quote is
+/// accepted, and any other waits (pending) for an authorization we do not
+/// verify yet.
+pub(crate) async fn remote_quote_state(
+    conn: &mut Conn,
+    quoter: &Account,
+    quoted: &Status,
+) -> Result<QuoteState> {
+    if quoted.account_id == quoter.id {
+        return Ok(QuoteState::Accepted);
+    }
+    if !quoted.local {
+        return Ok(QuoteState::Pending);
+    }
+    let follows_author = follows::get_follow(conn, quoter.id, quoted.account_id)
+        .await?
+        .is_some();
+    Ok(match decide(quoted, Some(quoter.id), follows_author) {
+        QuoteDecision::Automatic => QuoteState::Accepted,
+        _ => QuoteState::Pending,
+    })
+}
+
+/// Stores the quote a new status makes, counts it when accepted, and
+/// tells the quoted local author.
+pub(crate) async fn store_quote(
+    conn: &mut Conn,
+    author_id: i64,
+    status: &Status,
+    quoted: &Status,
+    state: QuoteState,
+) -> Result<Option<Notification>> {
+    quotes::put_quote(
+        conn,
+        &NewQuote {
+            status_id: status.id,
+            quoted_status_id: quoted.id,
+            account_id: author_id,
+            quoted_account_id: quoted.account_id,
+            state: state.as_i16(),
+        },
+    )
+    .await?;
+    if state != QuoteState::Accepted {
+        return Ok(None);
+    }
+    statuses::add_to_status_counter(conn, quoted.id, statuses::StatusCounter::Quotes, 1).await?;
+    if quoted.account_id == author_id || !quoted.local {
+        return Ok(None);
+    }
+    notify(
+        conn,
+        &NewNotification {
+            account_id: quoted.account_id,
+            from_account_id: author_id,
+            kind: "quote".into(),
+            status_id: Some(status.id),
+        },
+    )
+    .await
 }
 
 /// Withdraws the approval of a quote of `author`'s own status: an accepted
