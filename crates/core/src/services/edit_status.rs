@@ -1,8 +1,8 @@
 //! Editing a status (`PUT /api/v1/statuses/:id`), keeping every revision.
 use chrono::Utc;
 use ferrodon_db::models::{Account, NewNotification, NewStatusEdit, Notification, Status};
-use ferrodon_db::queries::{media, quotes};
 use ferrodon_db::queries::statuses::{self, StatusContentChanges};
+use ferrodon_db::queries::{media, quotes};
 use ferrodon_db::{AsyncConnection, Conn};
 
 use super::compose::{attach, compose, validate_text, Attach};
