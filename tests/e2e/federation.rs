@@ -7,6 +7,7 @@ use std::time::Duration;
 use ferrodon_core::apub::signatures::keys::PrivateKey;
 use ferrodon_core::apub::signatures::sign::Signer;
 use ferrodon_core::apub::signatures::SignatureFormat;
+use ferrodon_core::db::models::Account;
 use ferrodon_testkit::factories::local_user;
 use ferrodon_testkit::TestApp;
 use serde_json::{json, Value};
@@ -557,6 +558,17 @@ async fn post_signed(
         }
     }
     req.body(body).send().await.unwrap()
+}
+
+/// Delivers `activity` to `app`'s shared inbox, signed now by `sender`
+/// (an account of another test instance); returns the answer's status.
+async fn deliver_signed(app: &TestApp, sender: &Account, activity: &Value) -> u16 {
+    let key = PrivateKey::from_pem(sender.private_key.as_deref().unwrap()).unwrap();
+    let inbox = format!("{}/inbox", app.base_url);
+    let body = serde_json::to_vec(activity).unwrap();
+    let key_id = format!("{}#main-key", sender.uri);
+    let headers = signed_headers(&key, &key_id, &inbox, &body, chrono::Utc::now());
+    post_signed(app, &headers, body).await.status().as_u16()
 }
 
 #[tokio::test]
@@ -1353,10 +1365,8 @@ async fn custom_emojis_of_remote_posts_are_shown() {
     let b = instance().await;
     let (_, alice, alice_token) = local_user(&a.state, "alice").await;
     let (_, bob, _) = local_user(&b.state, "bob").await;
-    let key = PrivateKey::from_pem(bob.private_key.as_deref().unwrap()).unwrap();
-    let inbox = format!("{}/inbox", a.base_url);
     let note_id = format!("{}/statuses/emoji-1", bob.uri);
-    let body = serde_json::to_vec(&json!({
+    let activity = json!({
         "id": format!("{note_id}/activity"),
         "type": "Create",
         "actor": bob.uri,
@@ -1373,16 +1383,8 @@ async fn custom_emojis_of_remote_posts_are_shown() {
                 { "type": "Emoji", "name": ":bad code:", "icon": { "url": "javascript:alert(1)" } }
             ]
         }
-    }))
-    .unwrap();
-    let headers = signed_headers(
-        &key,
-        &format!("{}#main-key", bob.uri),
-        &inbox,
-        &body,
-        chrono::Utc::now(),
-    );
-    assert_eq!(post_signed(&a, &headers, body).await.status(), 202);
+    });
+    assert_eq!(deliver_signed(&a, &bob, &activity).await, 202);
     let mention = within("the mention on A", || async {
         let notes = json_of(
             a.get("/api/v1/notifications?types[]=mention", &alice_token)
@@ -1530,4 +1532,83 @@ async fn rotated_keys_are_fetched_again() {
     let body = follow(3);
     let headers = signed_headers(&old, &key_id, &inbox, &body, chrono::Utc::now());
     assert_eq!(post_signed(&a, &headers, body).await.status(), 401);
+}
+
+#[tokio::test]
+async fn remote_quotes_of_local_statuses_follow_the_quote_policy() {
+    let a = instance().await;
+    let b = instance().await;
+    let (_, _, alice_token) = local_user(&a.state, "alice").await;
+    let (_, bob, _) = local_user(&b.state, "bob").await;
+    let open = post_status(&a, &alice_token, &[("status", "quote me")]).await;
+    let closed = post_status(
+        &a,
+        &alice_token,
+        &[("status", "not me"), ("quote_approval_policy", "nobody")],
+    )
+    .await;
+    for (n, quoted) in [(1, &open), (2, &closed)] {
+        let note_id = format!("{}/statuses/quote-{n}", bob.uri);
+        let activity = json!({
+            "id": format!("{note_id}/activity"),
+            "type": "Create",
+            "actor": bob.uri,
+            "object": {
+                "id": note_id,
+                "type": "Note",
+                "attributedTo": bob.uri,
+                "content": "<p>look</p>",
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "quote": quoted["uri"],
+            }
+        });
+        assert_eq!(deliver_signed(&a, &bob, &activity).await, 202);
+    }
+    let quote = within("the quote notification on A", || async {
+        let notes = json_of(
+            a.get("/api/v1/notifications?types[]=quote", &alice_token)
+                .await,
+        )
+        .await;
+        notes.as_array().unwrap().first().cloned()
+    })
+    .await;
+    let quoting = &quote["status"];
+    assert_eq!(quoting["quote"]["state"], "accepted");
+    assert_eq!(quoting["quote"]["quoted_status"]["id"], open["id"]);
+    let open_id = open["id"].as_str().unwrap();
+    let counted = json_of(
+        a.get(&format!("/api/v1/statuses/{open_id}"), &alice_token)
+            .await,
+    )
+    .await;
+    assert_eq!(counted["quotes_count"], 1);
+
+    // The quote of the `nobody` status stays pending: shown without it.
+    let search = within("the second quote on A", || async {
+        let notes = json_of(
+            a.get(
+                "/api/v1/timelines/public?local=false&remote=true",
+                &alice_token,
+            )
+            .await,
+        )
+        .await;
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["uri"].as_str().is_some_and(|u| u.ends_with("quote-2")))
+            .cloned()
+    })
+    .await;
+    assert_eq!(search["quote"]["state"], "pending");
+    assert!(search["quote"]["quoted_status"].is_null());
+    let closed_id = closed["id"].as_str().unwrap();
+    let uncounted = json_of(
+        a.get(&format!("/api/v1/statuses/{closed_id}"), &alice_token)
+            .await,
+    )
+    .await;
+    assert_eq!(uncounted["quotes_count"], 0);
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod fake_service;
 mod federation;
 mod html;
 mod mail;

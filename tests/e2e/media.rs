@@ -625,6 +625,7 @@ async fn remote_status_with_media(app: &TestApp, server: &str, n: usize) -> (i64
             language: None,
             local: false,
             application_id: None,
+            quote_approval_policy: 0,
         },
     )
     .await

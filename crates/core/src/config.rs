@@ -11,8 +11,10 @@ use std::time::Duration;
 
 mod media;
 mod smtp;
+mod translation;
 pub use media::{parse_byte_size, MediaConfig, S3Config, StorageConfig};
 pub use smtp::{SmtpAuthMethod, SmtpConfig, StartTls};
+pub use translation::{DeeplPlan, TranslationConfig};
 
 /// A value that must never be printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -122,6 +124,10 @@ pub struct Config {
     /// (`ferrodonctl webpush generate-vapid-key`); None when unset, and then
     /// no push notification is sent.
     pub vapid: Option<crate::webpush::vapid::VapidKeys>,
+    /// The translation service (DEEPL_API_KEY, DEEPL_PLAN,
+    /// LIBRE_TRANSLATE_ENDPOINT, LIBRE_TRANSLATE_API_KEY); None when unset,
+    /// and then no status is translatable.
+    pub translation: Option<TranslationConfig>,
 }
 
 /// Every variable [`Config::from_env`] reads, for the documentation check.
@@ -202,6 +208,10 @@ pub const ENV_VARS: &[&str] = &[
     "AUTHORIZED_FETCH",
     "VAPID_PRIVATE_KEY",
     "VAPID_PUBLIC_KEY",
+    "DEEPL_API_KEY",
+    "DEEPL_PLAN",
+    "LIBRE_TRANSLATE_ENDPOINT",
+    "LIBRE_TRANSLATE_API_KEY",
     "RUST_LOG",
 ];
 
@@ -400,6 +410,7 @@ impl Config {
             dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
             authorized_fetch: env.flag("AUTHORIZED_FETCH")?,
             vapid,
+            translation: TranslationConfig::from_env(&env)?,
         })
     }
 
@@ -592,6 +603,48 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(err.to_string().starts_with("PORT is invalid"));
+    }
+
+    #[test]
+    fn translation_is_off_by_default_and_deepl_wins() {
+        let base = [("LOCAL_DOMAIN", "a.example"), ("SECRET_KEY_BASE", SECRET)];
+        assert!(Config::from_vars(vars(&base))
+            .unwrap()
+            .translation
+            .is_none());
+
+        let mut libre = base.to_vec();
+        libre.extend([
+            ("LIBRE_TRANSLATE_ENDPOINT", "http://10.0.0.5:5000/"),
+            ("LIBRE_TRANSLATE_API_KEY", "sesame"),
+        ]);
+        let c = Config::from_vars(vars(&libre)).unwrap();
+        match &c.translation {
+            Some(TranslationConfig::LibreTranslate { endpoint, api_key }) => {
+                assert_eq!(endpoint, "http://10.0.0.5:5000");
+                assert_eq!(api_key.as_ref().map(Secret::expose), Some("sesame"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!format!("{c:?}").contains("sesame"));
+
+        let mut deepl = libre.clone();
+        deepl.extend([("DEEPL_API_KEY", "k"), ("DEEPL_PLAN", "free")]);
+        let c = Config::from_vars(vars(&deepl)).unwrap();
+        assert!(matches!(
+            c.translation,
+            Some(TranslationConfig::Deepl {
+                plan: DeeplPlan::Free,
+                ..
+            })
+        ));
+
+        let mut bad = base.to_vec();
+        bad.push(("LIBRE_TRANSLATE_ENDPOINT", "ftp://x"));
+        let err = Config::from_vars(vars(&bad)).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("LIBRE_TRANSLATE_ENDPOINT is invalid"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use ferrodon_db::models::Notification as NotificationRow;
 use ferrodon_db::queries::accounts;
-use ferrodon_db::queries::status_views::load_status_views;
+use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::Conn;
 
 use crate::entities::notification::Notification;
@@ -14,8 +14,32 @@ use crate::entities::{account, media_attachment, timestamp};
 use crate::filters::{self, FilterContext};
 use crate::{Config, Result};
 
-/// Renders statuses in the order of `ids`, skipping missing ones.
+mod quotes;
+
+/// Renders statuses in the order of `ids`, skipping missing ones, with
+/// the statuses they quote nested one level deep.
 pub async fn render_statuses(
+    conn: &mut Conn,
+    config: &Config,
+    ids: &[i64],
+    viewer: Option<i64>,
+) -> Result<Vec<Status>> {
+    let mut rendered = render_unquoted(conn, config, ids, viewer).await?;
+    let shown = quotes::attach_quotes(conn, &mut rendered, viewer).await?;
+    if shown.is_empty() {
+        return Ok(rendered);
+    }
+    let mut quoted_ids: Vec<i64> = shown.iter().map(|(_, id)| *id).collect();
+    quoted_ids.sort_unstable();
+    quoted_ids.dedup();
+    let mut nested = render_unquoted(conn, config, &quoted_ids, viewer).await?;
+    quotes::attach_shallow_quotes(conn, &mut nested).await?;
+    quotes::fill_quoted(&mut rendered, &shown, nested);
+    Ok(rendered)
+}
+
+/// Renders statuses with everything but their quotes.
+async fn render_unquoted(
     conn: &mut Conn,
     config: &Config,
     ids: &[i64],
@@ -23,22 +47,25 @@ pub async fn render_statuses(
 ) -> Result<Vec<Status>> {
     let views = load_status_views(conn, ids, viewer).await?;
     let reblog_ids: Vec<i64> = views.iter().filter_map(|v| v.status.reblog_of_id).collect();
-    let originals: HashMap<i64, Status> = if reblog_ids.is_empty() {
-        HashMap::new()
+    let originals = if reblog_ids.is_empty() {
+        Vec::new()
     } else {
-        load_status_views(conn, &reblog_ids, viewer)
-            .await?
-            .iter()
-            .map(|v| (v.status.id, status::render(config, v, viewer, None)))
-            .collect()
+        load_status_views(conn, &reblog_ids, viewer).await?
     };
+    let followed = quotes::followed_authors(conn, viewer, views.iter().chain(&originals)).await?;
+    let render = |v: &StatusView, reblog: Option<Status>| {
+        let follows = followed.contains(&v.status.account_id);
+        status::render(config, v, viewer, reblog, follows)
+    };
+    let originals: HashMap<i64, Status> = originals
+        .iter()
+        .map(|v| (v.status.id, render(v, None)))
+        .collect();
     let mut rendered: Vec<Status> = views
         .iter()
         .filter_map(|v| match v.status.reblog_of_id {
-            None => Some(status::render(config, v, viewer, None)),
-            Some(orig) => originals
-                .get(&orig)
-                .map(|o| status::render(config, v, viewer, Some(o.clone()))),
+            None => Some(render(v, None)),
+            Some(orig) => originals.get(&orig).map(|o| render(v, Some(o.clone()))),
         })
         .collect();
     attach_media(conn, config, &mut rendered).await?;

@@ -264,6 +264,21 @@ diesel::table! {
         reblogs_count -> Int4,
         favourites_count -> Int4,
         ordered_media_attachment_ids -> Nullable<Array<Int8>>,
+        quotes_count -> Int4,
+        quote_approval_policy -> Int4,
+    }
+}
+
+diesel::table! {
+    quotes (id) {
+        id -> Int8,
+        status_id -> Int8,
+        quoted_status_id -> Nullable<Int8>,
+        account_id -> Int8,
+        quoted_account_id -> Nullable<Int8>,
+        state -> Int2,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -689,6 +704,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_push_subscriptions,
     statuses,
     status_edits,
+    quotes,
     follows,
     follow_requests,
     favourites,

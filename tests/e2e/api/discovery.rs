@@ -33,6 +33,7 @@ async fn remote_status(app: &TestApp, account_id: i64, content: &str) -> i64 {
             language: None,
             local: false,
             application_id: None,
+            quote_approval_policy: 0,
         },
     )
     .await

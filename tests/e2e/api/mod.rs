@@ -15,6 +15,8 @@ mod notifications;
 mod notifications_v2;
 mod polls;
 mod push;
+mod quotes;
 mod scheduled_statuses;
 mod statuses;
 mod timelines;
+mod translations;

@@ -13,8 +13,9 @@ use ferrodon_core::webpush::vapid::{decode_base64url, VapidKeys};
 use ferrodon_testkit::factories::{local_user, token_for};
 use ferrodon_testkit::TestApp;
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
+
+use crate::fake_service::{self, next, Received};
 
 async fn json_ok(resp: reqwest::Response) -> Value {
     let status = resp.status();
@@ -23,87 +24,9 @@ async fn json_ok(resp: reqwest::Response) -> Value {
     serde_json::from_str(&body).unwrap()
 }
 
-/// One request the fake push service received.
-struct Received {
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// A push service on loopback: records each request and answers `status`.
 async fn push_service(status: Arc<AtomicU16>) -> (String, mpsc::UnboundedReceiver<Received>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let (tx, status) = (tx.clone(), status.clone());
-            tokio::spawn(async move {
-                let mut data = Vec::new();
-                let mut buf = [0u8; 8192];
-                let (head_end, length) = loop {
-                    let n = socket.read(&mut buf).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    data.extend_from_slice(&buf[..n]);
-                    if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&data[..end]).to_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        break (end + 4, length);
-                    }
-                };
-                while data.len() < head_end + length {
-                    let n = socket.read(&mut buf).await.unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    data.extend_from_slice(&buf[..n]);
-                }
-                let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-                let mut lines = head.lines();
-                let path = lines
-                    .next()
-                    .and_then(|l| l.split(' ').nth(1))
-                    .unwrap_or_default()
-                    .to_owned();
-                let headers = lines
-                    .filter_map(|l| l.split_once(':'))
-                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-                    .collect();
-                let code = status.load(Ordering::SeqCst);
-                let reply =
-                    format!("HTTP/1.1 {code} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                let _ = socket.write_all(reply.as_bytes()).await;
-                let _ = tx.send(Received {
-                    path,
-                    headers,
-                    body: data[head_end..].to_vec(),
-                });
-            });
-        }
-    });
-    (format!("http://{addr}"), rx)
-}
-
-async fn next(rx: &mut mpsc::UnboundedReceiver<Received>) -> Received {
-    tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
-        .await
-        .expect("a push within 10 s")
-        .expect("the push service is running")
+    fake_service::start(move |_| (status.load(Ordering::SeqCst), String::new())).await
 }
 
 /// A browser's subscription keys: (private key, p256dh, auth), base64url.

@@ -2,7 +2,8 @@ use ferrodon_testkit::factories::local_user;
 use ferrodon_testkit::TestApp;
 use serde_json::Value;
 
-fn link_url(resp: &reqwest::Response, rel: &str) -> Option<String> {
+/// The URL of a `Link` header's `rel`.
+pub(super) fn link_url(resp: &reqwest::Response, rel: &str) -> Option<String> {
     let header = resp.headers().get("link")?.to_str().ok()?.to_owned();
     header
         .split(", ")

@@ -63,7 +63,7 @@ fn configuration(config: &Config) -> Value {
             "min_expiration": 300,
             "max_expiration": 2_629_746
         },
-        "translation": { "enabled": false }
+        "translation": { "enabled": config.translation.is_some() }
     })
 }
 

@@ -11,6 +11,7 @@ pub mod relationship;
 pub mod scheduled_status;
 pub mod status;
 pub mod tag;
+pub mod translation;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

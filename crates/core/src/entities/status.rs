@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::account::{self, Account};
 use super::timestamp;
+use crate::quotes::{approval, QuoteApproval};
 use crate::{urls, Config};
 
 /// A mention inside a status.
@@ -69,20 +70,28 @@ pub struct Status {
     pub card: Option<serde_json::Value>,
     pub poll: Option<serde_json::Value>,
     pub quote: Option<serde_json::Value>,
+    pub quote_approval: QuoteApproval,
 }
 
 /// Renders a status view. `viewer` is the signed-in account (None: signed out);
-/// `reblog` is the rendered original when the view is a reblog.
+/// `reblog` is the rendered original when the view is a reblog;
+/// `follows_author` says whether the viewer follows the status's author
+/// (for `quote_approval`). `quote` is filled in by the caller.
 pub fn render(
     config: &Config,
     view: &StatusView,
     viewer: Option<i64>,
     reblog: Option<Status>,
+    follows_author: bool,
 ) -> Status {
     let row = &view.status;
     let own = viewer == Some(row.account_id);
     let signed_in = viewer.is_some();
     let flag = |b: bool| signed_in.then_some(b);
+    let quote_approval = match &reblog {
+        Some(original) => original.quote_approval.clone(),
+        None => approval(row, viewer, follows_author),
+    };
     Status {
         id: row.id.to_string(),
         created_at: timestamp(&row.created_at),
@@ -97,7 +106,7 @@ pub fn render(
         replies_count: row.replies_count,
         reblogs_count: row.reblogs_count,
         favourites_count: row.favourites_count,
-        quotes_count: 0,
+        quotes_count: row.quotes_count,
         edited_at: row.edited_at.as_ref().map(timestamp),
         favourited: flag(view.favourited),
         reblogged: flag(view.reblogged),
@@ -153,6 +162,7 @@ pub fn render(
         card: None,
         poll: None,
         quote: None,
+        quote_approval,
     }
 }
 

@@ -34,7 +34,15 @@ pub fn context() -> Value {
             "Hashtag": "as:Hashtag",
             "Emoji": "toot:Emoji",
             "focalPoint": { "@container": "@list", "@id": "toot:focalPoint" },
-            "blurhash": "toot:blurhash"
+            "blurhash": "toot:blurhash",
+            "quote": { "@id": "https://w3id.org/fep/044f#quote", "@type": "@id" },
+            "quoteUri": "http://fedibird.com/ns#quoteUri",
+            "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
+            "gts": "https://gotosocial.org/ns#",
+            "interactionPolicy": { "@id": "gts:interactionPolicy", "@type": "@id" },
+            "canQuote": { "@id": "gts:canQuote", "@type": "@id" },
+            "automaticApproval": { "@id": "gts:automaticApproval", "@type": "@id" },
+            "manualApproval": { "@id": "gts:manualApproval", "@type": "@id" }
         }
     ])
 }
@@ -185,6 +193,33 @@ fn attachment(config: &Config, media: &MediaAttachment) -> Value {
         }
     }
     doc
+}
+
+/// Adds to a local status's note the status it quotes (FEP-044f `quote`,
+/// with Fedibird's and Misskey's older names) and who may quote it
+/// (`interactionPolicy.canQuote`, from the policy's automatic keys).
+pub fn add_quote(note: &mut Value, quoted_uri: Option<&str>, automatic: &[&str], author_uri: &str) {
+    let Some(obj) = note.as_object_mut() else {
+        return;
+    };
+    if let Some(uri) = quoted_uri {
+        for key in ["quote", "quoteUri", "_misskey_quote"] {
+            obj.insert(key.into(), json!(uri));
+        }
+    }
+    let allowed: Vec<String> = automatic
+        .iter()
+        .filter_map(|key| match *key {
+            "public" => Some(PUBLIC.to_owned()),
+            "followers" => Some(format!("{author_uri}/followers")),
+            _ => None,
+        })
+        .chain(std::iter::once(author_uri.to_owned()))
+        .collect();
+    obj.insert(
+        "interactionPolicy".into(),
+        json!({ "canQuote": { "automaticApproval": allowed, "manualApproval": [] } }),
+    );
 }
 
 /// A local status as a `Note`. `parent_uri` is the status it replies to.

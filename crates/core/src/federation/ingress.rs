@@ -413,6 +413,19 @@ pub async fn store_note(
         attachments
     };
     super::emojis::learn(&mut conn, &signer.uri, note.tag.iter()).await?;
+    let quoted = match note.quote_id() {
+        Some(quoted_uri) => statuses::find_status_by_uri(&mut conn, quoted_uri)
+            .await?
+            .filter(|q| q.reblog_of_id.is_none()),
+        None => None,
+    };
+    let quoted = match quoted {
+        Some(q) => {
+            let state = crate::services::quote::remote_quote_state(&mut conn, signer, &q).await?;
+            Some((q, state))
+        }
+        None => None,
+    };
     let (status, notes, media_ids) = conn
         .transaction(async |conn| {
             let id = accounts::next_id(conn).await?;
@@ -442,6 +455,7 @@ pub async fn store_note(
                     language: language.clone().filter(|l| l.len() <= 8),
                     local: false,
                     application_id: None,
+                    quote_approval_policy: 0,
                 },
             )
             .await?;
@@ -463,6 +477,12 @@ pub async fn store_note(
                 );
             }
             let mut notes = Vec::new();
+            if let Some((quoted, state)) = &quoted {
+                let note =
+                    crate::services::quote::store_quote(conn, signer.id, &status, quoted, *state)
+                        .await?;
+                notes.extend(note);
+            }
             for account in composed.mentioned.iter().filter(|a| a.is_local()) {
                 notes.extend(
                     notify(

@@ -77,6 +77,14 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
     let emojis =
         custom_emojis::used_in(conn, &[&view.status.spoiler_text, &view.status.text]).await?;
     add_emoji_tags(&state.config, &mut note, &emojis);
+    let quoted_uri = quoted_uri(conn, view.status.id).await?;
+    let policy = crate::quotes::approval(&view.status, None, false);
+    documents::add_quote(
+        &mut note,
+        quoted_uri.as_deref(),
+        &policy.automatic,
+        &view.account.uri,
+    );
     Ok(note)
 }
 
@@ -84,6 +92,26 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
 fn add_emoji_tags(config: &Config, document: &mut Value, emojis: &[CustomEmoji]) {
     if let Some(Value::Array(tags)) = document.get_mut("tag") {
         tags.extend(emojis.iter().map(|e| custom_emojis::tag(config, e)));
+    }
+}
+
+/// The URI of the status a status quotes, while the quote stands.
+async fn quoted_uri(conn: &mut Conn, status_id: i64) -> Result<Option<String>> {
+    use ferrodon_db::models::QuoteState;
+    let quote = ferrodon_db::queries::quotes::quotes_of_statuses(conn, &[status_id])
+        .await?
+        .into_iter()
+        .next();
+    let Some(quoted) = quote
+        .filter(|q| matches!(q.state(), QuoteState::Accepted | QuoteState::Pending))
+        .and_then(|q| q.quoted_status_id)
+    else {
+        return Ok(None);
+    };
+    match statuses::get_status_by_id(conn, quoted).await {
+        Ok(s) => Ok(Some(s.uri)),
+        Err(ferrodon_db::Error::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Deleting one's own status (`DELETE /api/v1/statuses/:id`).
+use ferrodon_db::models::QuoteState;
 use ferrodon_db::models::{Account, Status};
-use ferrodon_db::queries::{accounts, statuses};
-use ferrodon_db::AsyncConnection;
+use ferrodon_db::queries::{accounts, quotes, statuses};
+use ferrodon_db::{AsyncConnection, Conn};
 
 use crate::{live, AppState, Error, Result};
 
@@ -29,6 +30,7 @@ pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -
             if status.account_id != author.id {
                 return Err(Error::NotFound);
             }
+            forget_quote(conn, status.id).await?;
             statuses::delete_status_by_id(conn, status.id).await?;
             accounts::add_to_statuses_count(conn, author.id, -1).await?;
             if let Some(parent) = status.in_reply_to_id {
@@ -52,4 +54,16 @@ pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -
         .await?;
     live::status_deleted(state, &status).await;
     Ok(status)
+}
+
+/// Uncounts the accepted quote a deleted status made (the quote row goes
+/// with the status).
+async fn forget_quote(conn: &mut Conn, status_id: i64) -> Result<()> {
+    for quote in quotes::quotes_of_statuses(conn, &[status_id]).await? {
+        if let (QuoteState::Accepted, Some(quoted)) = (quote.state(), quote.quoted_status_id) {
+            statuses::add_to_status_counter(conn, quoted, statuses::StatusCounter::Quotes, -1)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -1,11 +1,12 @@
 //! Editing a status (`PUT /api/v1/statuses/:id`), keeping every revision.
 use chrono::Utc;
-use ferrodon_db::models::{Account, NewStatusEdit, Status};
-use ferrodon_db::queries::media;
+use ferrodon_db::models::{Account, NewNotification, NewStatusEdit, Notification, Status};
 use ferrodon_db::queries::statuses::{self, StatusContentChanges};
-use ferrodon_db::AsyncConnection;
+use ferrodon_db::queries::{media, quotes};
+use ferrodon_db::{AsyncConnection, Conn};
 
 use super::compose::{attach, compose, validate_text, Attach};
+use super::notify::notify;
 use super::post_status::check_media;
 use crate::media::upload::focus_meta;
 use crate::{live, AppState, Error, Result};
@@ -68,7 +69,7 @@ pub async fn edit_status(
         focus_points.push(focus_meta(attributes.focus.as_deref())?);
     }
     let mut conn = state.conn().await?;
-    let updated = conn
+    let (updated, notes) = conn
         .transaction(async |conn| {
             let status = statuses::get_status_by_id(conn, status_id).await?;
             if status.account_id != author.id || status.reblog_of_id.is_some() {
@@ -143,10 +144,31 @@ pub async fn edit_status(
                 media::update_description_and_meta(conn, row.id, description.as_deref(), &meta)
                     .await?;
             }
-            Ok::<_, Error>(updated)
+            let notes = notify_quoters(conn, &updated).await?;
+            Ok::<_, Error>((updated, notes))
         })
         .await?;
     drop(conn);
     live::status_edited(state, &updated).await;
+    live::notifications_created(state, &notes).await;
     Ok(updated)
+}
+
+/// Tells the local authors of accepted quotes of an edited status
+/// (Mastodon's `quoted_update` notification).
+async fn notify_quoters(conn: &mut Conn, edited: &Status) -> Result<Vec<Notification>> {
+    let mut notes = Vec::new();
+    for quoter in quotes::list_local_quoting_account_ids(conn, edited.id).await? {
+        if quoter == edited.account_id {
+            continue;
+        }
+        let new = NewNotification {
+            account_id: quoter,
+            from_account_id: edited.account_id,
+            kind: "quoted_update".into(),
+            status_id: Some(edited.id),
+        };
+        notes.extend(notify(conn, &new).await?);
+    }
+    Ok(notes)
 }

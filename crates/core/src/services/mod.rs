@@ -18,6 +18,7 @@ pub mod notification_requests;
 pub mod notify;
 pub mod pin;
 pub mod post_status;
+pub mod quote;
 pub mod reblog;
 pub mod register_account;
 pub mod request_password_reset;
@@ -26,6 +27,7 @@ pub mod reset_password;
 pub mod save_filter;
 pub mod schedule_status;
 pub mod status_access;
+pub mod translate_status;
 pub mod update_credentials;
 pub mod vote;
 

@@ -3,14 +3,16 @@ use std::time::Duration;
 
 use deadpool_redis::redis::{self, AsyncCommands};
 use ferrodon_db::models::{
-    Account, NewNotification, NewStatus, Processing, Status, User, Visibility,
+    Account, NewNotification, NewStatus, Processing, QuoteState, Status, User, Visibility,
 };
 use ferrodon_db::queries::{accounts, media, scheduled_statuses, statuses};
 use ferrodon_db::AsyncConnection;
 
 use super::compose::{attach, compose, validate_text, Attach};
 use super::notify::notify;
+use super::quote::{check_quotable, store_quote};
 use super::status_access::get_visible_status;
+use crate::quotes::QuotePolicy;
 use crate::{live, urls, AppState, Error, Result};
 
 /// How long an Idempotency-Key is remembered, as in Mastodon.
@@ -41,6 +43,11 @@ pub struct NewPost {
     /// in the transaction that creates the status (so it is published
     /// once), and the uploads reserved for it may be attached.
     pub scheduled_status_id: Option<i64>,
+    /// The status quoted.
+    pub quoted_status_id: Option<i64>,
+    /// Who may quote this status; anyone when None (downgraded to nobody
+    /// for private and direct statuses).
+    pub quote_approval_policy: Option<QuotePolicy>,
 }
 
 /// A poll as a client sends it (`poll[options][]`, `poll[expires_in]`, …).
@@ -233,6 +240,7 @@ pub(crate) struct Prepared {
     sensitive: bool,
     language: Option<String>,
     parent: Option<Status>,
+    quoted: Option<(Status, QuoteState)>,
 }
 
 /// Checks a post as Mastodon does before creating or scheduling it, and
@@ -268,7 +276,7 @@ pub(crate) async fn prepare(
             return Err(Error::validation("Language is not a valid ISO 639 code"));
         }
     }
-    let visibility = post
+    let mut visibility = post
         .visibility
         .or_else(|| Visibility::parse(&user.default_privacy))
         .unwrap_or(Visibility::Public);
@@ -286,13 +294,48 @@ pub(crate) async fn prepare(
     if parent.as_ref().is_some_and(|p| p.reblog_of_id.is_some()) {
         return Err(Error::validation("Cannot reply to a reblog"));
     }
+    let quoted = match post.quoted_status_id {
+        Some(id) => Some(check_quotable(&mut conn, author.id, id).await?),
+        None => None,
+    };
+    if let Some((q, _)) = &quoted {
+        if visibility == Visibility::Direct && q.account_id != author.id {
+            let quoted_author = accounts::get_account_by_id(&mut conn, q.account_id).await?;
+            if !mentions(&state.config, &post.text, &quoted_author) {
+                return Err(Error::validation(
+                    "Cannot quote a not-mentioned user in a Private mention post.",
+                ));
+            }
+        }
+    }
+    // Quoting one's own followers-only post keeps the quote followers-only.
+    if quoted
+        .as_ref()
+        .is_some_and(|(q, _)| q.visibility() == Visibility::Private)
+        && visibility <= Visibility::Unlisted
+    {
+        visibility = Visibility::Private;
+    }
     Ok(Prepared {
         post,
         visibility,
         sensitive,
         language,
         parent,
+        quoted,
     })
+}
+
+/// Whether `text` mentions `account`.
+fn mentions(config: &crate::Config, text: &str, account: &Account) -> bool {
+    crate::text::extract_mentions(text)
+        .into_iter()
+        .any(|(username, domain)| {
+            let domain = domain
+                .map(|d| d.to_lowercase())
+                .filter(|d| *d != config.local_domain && *d != config.web_domain);
+            username.eq_ignore_ascii_case(&account.username) && domain == account.domain
+        })
 }
 
 async fn create(state: &AppState, user: &User, author: &Account, post: NewPost) -> Result<Status> {
@@ -314,6 +357,7 @@ pub(crate) async fn write(
         sensitive,
         language,
         parent,
+        quoted,
     } = prepared;
     let mut conn = state.conn().await?;
     let (status, notes) = conn
@@ -344,10 +388,17 @@ pub(crate) async fn write(
                     language: language.clone(),
                     local: true,
                     application_id: post.application_id,
+                    quote_approval_policy: post
+                        .quote_approval_policy
+                        .unwrap_or(QuotePolicy::Public)
+                        .bitmap(visibility),
                 },
             )
             .await?;
             attach(conn, status.id, &composed, Attach::New).await?;
+            if let Some((quoted, state)) = &quoted {
+                notes.extend(store_quote(conn, author.id, &status, quoted, *state).await?);
+            }
             if let Some(poll) = &post.poll {
                 ferrodon_db::queries::polls::put_poll(
                     conn,

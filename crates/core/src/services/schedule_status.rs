@@ -9,6 +9,7 @@ use ferrodon_db::AsyncConnection;
 use serde::{Deserialize, Serialize};
 
 use super::post_status::{prepare, write, NewPost, PollInput};
+use crate::quotes::QuotePolicy;
 use crate::{AppState, Error, Result};
 
 /// How far ahead a status must be scheduled (Mastodon's MIN_SCHEDULE_OFFSET).
@@ -38,6 +39,10 @@ pub struct ScheduledParams {
     pub language: Option<String>,
     pub application_id: Option<i64>,
     pub with_rate_limit: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quoted_status_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_approval_policy: Option<String>,
 }
 
 /// A scheduled poll, as `poll[…]` was sent.
@@ -72,6 +77,8 @@ impl ScheduledParams {
             language: post.language.clone(),
             application_id: post.application_id,
             with_rate_limit: false,
+            quoted_status_id: post.quoted_status_id,
+            quote_approval_policy: post.quote_approval_policy.map(|p| p.as_str().to_owned()),
         }
     }
 
@@ -98,6 +105,11 @@ impl ScheduledParams {
                 hide_totals: p.hide_totals,
             }),
             scheduled_status_id: None,
+            quoted_status_id: self.quoted_status_id,
+            quote_approval_policy: self
+                .quote_approval_policy
+                .as_deref()
+                .and_then(|p| QuotePolicy::parse(p).ok()),
         }
     }
 }

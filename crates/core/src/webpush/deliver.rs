@@ -70,6 +70,8 @@ fn title(kind: &str, name: &str) -> String {
         "favourite" => format!("{name} favorited your post"),
         "poll" => "A poll you voted in has ended".to_owned(),
         "update" => format!("{name} edited a post"),
+        "quote" => format!("{name} quoted your post"),
+        "quoted_update" => format!("{name} edited a post you have quoted"),
         "admin.sign_up" => format!("{name} signed up"),
         "admin.report" => "New report".to_owned(),
         _ => format!("New notification from {name}"),

@@ -8,7 +8,7 @@ use super::vapid::decode_base64url;
 use crate::{AppState, Config, Error, Result};
 
 /// The alerts a subscription can ask for (Mastodon's notification types).
-pub const ALERTS: [&str; 10] = [
+pub const ALERTS: [&str; 12] = [
     "mention",
     "status",
     "reblog",
@@ -17,6 +17,8 @@ pub const ALERTS: [&str; 10] = [
     "favourite",
     "poll",
     "update",
+    "quote",
+    "quoted_update",
     "admin.sign_up",
     "admin.report",
 ];

@@ -4,6 +4,7 @@ mod account;
 mod media;
 mod notification;
 mod oauth;
+mod quote;
 mod relations;
 mod status;
 mod user;
@@ -14,6 +15,7 @@ pub use notification::{NewNotification, Notification, NotificationPolicy, Notifi
 pub use oauth::{
     AccessGrant, AccessToken, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication,
 };
+pub use quote::{NewQuote, Quote, QuoteState};
 pub use relations::{Follow, FollowRequest, NewFollow, Tag};
 pub use status::{NewStatus, NewStatusEdit, Status, StatusEdit, Visibility};
 pub use user::{NewUser, User, UserChanges};

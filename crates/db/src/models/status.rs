@@ -80,6 +80,8 @@ pub struct Status {
     pub replies_count: i32,
     pub reblogs_count: i32,
     pub favourites_count: i32,
+    pub quotes_count: i32,
+    pub quote_approval_policy: i32,
 }
 
 impl Status {
@@ -109,6 +111,7 @@ pub struct NewStatus {
     pub language: Option<String>,
     pub local: bool,
     pub application_id: Option<i64>,
+    pub quote_approval_policy: i32,
 }
 
 impl NewStatus {
@@ -137,6 +140,7 @@ impl NewStatus {
             language: None,
             local,
             application_id: None,
+            quote_approval_policy: 0,
         }
     }
 }

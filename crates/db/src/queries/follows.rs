@@ -191,6 +191,23 @@ pub struct RelationshipFacts {
     pub note: String,
 }
 
+/// Which of `targets` `follower` follows.
+pub async fn list_followed_among(
+    conn: &mut Conn,
+    follower: i64,
+    targets: &[i64],
+) -> Result<Vec<i64>> {
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(follows::table
+        .filter(follows::account_id.eq(follower))
+        .filter(follows::target_account_id.eq_any(targets))
+        .select(follows::target_account_id)
+        .load(conn)
+        .await?)
+}
+
 /// Relationship facts between `viewer` and each of `targets`, in order.
 pub async fn load_relationships(
     conn: &mut Conn,

@@ -21,6 +21,7 @@ pub mod oauth;
 pub mod polls;
 pub mod preview_cards;
 pub mod profile_images;
+pub mod quotes;
 pub mod relays;
 pub mod reports;
 pub mod rules;

@@ -85,6 +85,8 @@ pub enum StatusCounter {
     Reblogs,
     /// favourites_count
     Favourites,
+    /// quotes_count
+    Quotes,
 }
 
 /// Adds `delta` to a counter of a status, never going below zero.
@@ -98,6 +100,7 @@ pub async fn add_to_status_counter(
         StatusCounter::Replies => "replies_count",
         StatusCounter::Reblogs => "reblogs_count",
         StatusCounter::Favourites => "favourites_count",
+        StatusCounter::Quotes => "quotes_count",
     };
     diesel::sql_query(format!(
         "UPDATE statuses SET {column} = greatest({column} + $1, 0) WHERE id = $2"

@@ -204,6 +204,9 @@ async fn languages() -> HttpResponse {
     HttpResponse::Ok().json(body)
 }
 
-async fn translation_languages() -> HttpResponse {
-    HttpResponse::Ok().json(json!({}))
+/// The languages the translation service translates, by source language
+/// (`{}` when none is configured).
+async fn translation_languages(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let languages = ferrodon_core::translation::languages(&state).await?;
+    Ok(HttpResponse::Ok().json(languages))
 }

@@ -27,6 +27,7 @@ mod notifications_v2;
 mod oauth;
 mod polls;
 mod push;
+mod quotes;
 mod reports;
 mod scheduled_statuses;
 mod search;
@@ -34,6 +35,7 @@ mod statuses;
 mod system_files;
 mod tags;
 mod timelines;
+mod translations;
 mod well_known;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -57,6 +59,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     announcements::configure(cfg);
     statuses::configure(cfg);
+    quotes::configure(cfg);
+    translations::configure(cfg);
     timelines::configure(cfg);
     notification_policy::configure(cfg);
     notification_requests::configure(cfg);
@@ -116,6 +120,24 @@ pub(crate) async fn statuses_page(
     let statuses =
         views::render_statuses_in(&mut conn, &state.config, ids, viewer, context).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(ids)))
+}
+
+/// Statuses the viewer may see, paged by another table's id (favourite,
+/// bookmark or quote id).
+pub(crate) async fn keyed_statuses(
+    state: &AppState,
+    req: &HttpRequest,
+    rows: &[(i64, i64)],
+    viewer: i64,
+) -> ApiResult<HttpResponse> {
+    let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
+    let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
+    let mut conn = state.conn().await?;
+    let visible =
+        ferrodon_core::db::queries::timelines::filter_visible(&mut conn, &ids, Some(viewer))
+            .await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, &visible, Some(viewer)).await?;
+    Ok(json_page(state, req, &statuses, Page::cursors(&keys)))
 }
 
 /// Renders `(paging key, account)` pairs with their Link header.

@@ -7,12 +7,14 @@ use ferrodon_core::db::queries::statuses::{
 use ferrodon_core::db::queries::{accounts, timelines};
 use ferrodon_core::entities::status::{self, parse_visibility};
 use ferrodon_core::filters::{ActiveFilters, FilterContext};
+use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::services::bookmark::{bookmark, unbookmark};
 use ferrodon_core::services::delete_status::delete_status;
 use ferrodon_core::services::edit_status::{edit_status, MediaAttributes, StatusEditInput};
 use ferrodon_core::services::favourite::{favourite, unfavourite};
 use ferrodon_core::services::pin::{pin, unpin};
 use ferrodon_core::services::post_status::{post_status, NewPost};
+use ferrodon_core::services::quote::set_quote_policy;
 use ferrodon_core::services::reblog::{reblog, unreblog};
 use ferrodon_core::services::schedule_status::{parse_scheduled_at, schedule_status};
 use ferrodon_core::services::status_access::get_visible_status;
@@ -74,7 +76,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-async fn render_one(state: &AppState, id: i64, viewer: Option<i64>) -> ApiResult<HttpResponse> {
+/// Renders one status for the viewer.
+pub(super) async fn render_one(
+    state: &AppState,
+    id: i64,
+    viewer: Option<i64>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let body = views::render_status(&mut conn, &state.config, id, viewer).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -113,6 +120,11 @@ async fn create(
         application_id: auth.0.application_id,
         poll,
         scheduled_status_id: None,
+        quoted_status_id: params.id("quoted_status_id")?,
+        quote_approval_policy: params
+            .nonempty("quote_approval_policy")
+            .map(|p| QuotePolicy::parse(&p))
+            .transpose()?,
     };
     if let Some(at) = scheduled_at {
         let row = schedule_status(&state, user, account, post, at).await?;
@@ -232,6 +244,10 @@ async fn update(
     if params.get("poll").is_some() {
         return Err(Error::validation("Editing polls is not supported by this server yet").into());
     }
+    let quote_policy = params
+        .nonempty("quote_approval_policy")
+        .map(|p| QuotePolicy::parse(&p))
+        .transpose()?;
     edit_status(
         &state,
         account,
@@ -246,6 +262,9 @@ async fn update(
         },
     )
     .await?;
+    if let Some(policy) = quote_policy {
+        set_quote_policy(&state, account, id, policy).await?;
+    }
     render_one(&state, id, Some(account.id)).await
 }
 

@@ -9,7 +9,7 @@ use ferrodon_core::filters::FilterContext;
 use ferrodon_core::services::instance_settings::require_public_timeline_access;
 use ferrodon_core::{feeds, views, AppState};
 
-use super::{json_page, statuses_page};
+use super::{json_page, keyed_statuses, statuses_page};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, MaybeAuth, Params};
 
@@ -125,19 +125,4 @@ async fn bookmarks(
     let mut conn = state.conn().await?;
     let rows = list_bookmarked_status_ids(&mut conn, me.id, &page).await?;
     keyed_statuses(&state, &req, &rows, me.id).await
-}
-
-/// Statuses paged by another table's id (favourite or bookmark id).
-async fn keyed_statuses(
-    state: &AppState,
-    req: &HttpRequest,
-    rows: &[(i64, i64)],
-    viewer: i64,
-) -> ApiResult<HttpResponse> {
-    let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
-    let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
-    let mut conn = state.conn().await?;
-    let visible = timelines::filter_visible(&mut conn, &ids, Some(viewer)).await?;
-    let statuses = views::render_statuses(&mut conn, &state.config, &visible, Some(viewer)).await?;
-    Ok(json_page(state, req, &statuses, Page::cursors(&keys)))
 }

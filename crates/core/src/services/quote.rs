@@ -1,0 +1,176 @@
+//! Quote posts: checking that a status may be quoted, revoking a quote of
+//! one's own status, and changing who may quote it.
+use ferrodon_db::models::{
+    Account, NewNotification, NewQuote, Notification, QuoteState, Status, Visibility,
+};
+use ferrodon_db::queries::{follows, quotes, statuses};
+use ferrodon_db::{AsyncConnection, Conn};
+
+use super::notify::notify;
+use super::status_access::get_visible_status;
+use crate::quotes::{decide, QuoteDecision, QuotePolicy};
+use crate::{live, AppState, Error, Result};
+
+/// The status `quoter` wants to quote, and whether the quote is accepted
+/// at once. A status the quoter cannot see is NotFound; one its author's
+/// policy refuses to the quoter (every private or direct status of
+/// someone else among them) is a validation error.
+pub(crate) async fn check_quotable(
+    conn: &mut Conn,
+    quoter: i64,
+    quoted_status_id: i64,
+) -> Result<(Status, QuoteState)> {
+    let mut quoted = get_visible_status(conn, quoted_status_id, Some(quoter)).await?;
+    if let Some(original) = quoted.reblog_of_id {
+        quoted = get_visible_status(conn, original, Some(quoter)).await?;
+    }
+    let follows_author = quoted.account_id != quoter
+        && follows::get_follow(conn, quoter, quoted.account_id)
+            .await?
+            .is_some();
+    match decide(&quoted, Some(quoter), follows_author) {
+        QuoteDecision::Automatic => Ok((quoted, QuoteState::Accepted)),
+        QuoteDecision::Manual | QuoteDecision::Unknown => Ok((quoted, QuoteState::Pending)),
+        QuoteDecision::Denied
+            if matches!(
+                quoted.visibility(),
+                Visibility::Private | Visibility::Direct
+            ) =>
+        {
+            Err(Error::validation("Quoted status is not public or unlisted"))
+        }
+        QuoteDecision::Denied => Err(Error::validation(
+            "Quoted status's author does not allow you to quote it",
+        )),
+    }
+}
+
+/// The state of a quote a remote status makes, as Mastodon decides it
+/// without an approval exchange: a quote of a local status follows the
+/// quoted status's policy (accepted when automatic), a self-quote is
+/// accepted, and any other waits (pending) for an authorization we do not
+/// verify yet.
+pub(crate) async fn remote_quote_state(
+    conn: &mut Conn,
+    quoter: &Account,
+    quoted: &Status,
+) -> Result<QuoteState> {
+    if quoted.account_id == quoter.id {
+        return Ok(QuoteState::Accepted);
+    }
+    if !quoted.local {
+        return Ok(QuoteState::Pending);
+    }
+    let follows_author = follows::get_follow(conn, quoter.id, quoted.account_id)
+        .await?
+        .is_some();
+    Ok(match decide(quoted, Some(quoter.id), follows_author) {
+        QuoteDecision::Automatic => QuoteState::Accepted,
+        _ => QuoteState::Pending,
+    })
+}
+
+/// Stores the quote a new status makes, counts it when accepted, and
+/// tells the quoted local author.
+pub(crate) async fn store_quote(
+    conn: &mut Conn,
+    author_id: i64,
+    status: &Status,
+    quoted: &Status,
+    state: QuoteState,
+) -> Result<Option<Notification>> {
+    quotes::put_quote(
+        conn,
+        &NewQuote {
+            status_id: status.id,
+            quoted_status_id: quoted.id,
+            account_id: author_id,
+            quoted_account_id: quoted.account_id,
+            state: state.as_i16(),
+        },
+    )
+    .await?;
+    if state != QuoteState::Accepted {
+        return Ok(None);
+    }
+    statuses::add_to_status_counter(conn, quoted.id, statuses::StatusCounter::Quotes, 1).await?;
+    if quoted.account_id == author_id || !quoted.local {
+        return Ok(None);
+    }
+    notify(
+        conn,
+        &NewNotification {
+            account_id: quoted.account_id,
+            from_account_id: author_id,
+            kind: "quote".into(),
+            status_id: Some(status.id),
+        },
+    )
+    .await
+}
+
+/// Withdraws the approval of a quote of `author`'s own status: an accepted
+/// quote becomes revoked, a pending one rejected. Returns the quoting
+/// status.
+pub async fn revoke_quote(
+    state: &AppState,
+    author: &Account,
+    quoted_status_id: i64,
+    quoting_status_id: i64,
+) -> Result<Status> {
+    let mut conn = state.conn().await?;
+    let quoted = get_visible_status(&mut conn, quoted_status_id, Some(author.id)).await?;
+    let quote = quotes::find_quote_of(&mut conn, quoted.id, quoting_status_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if quote.quoted_account_id != Some(author.id) {
+        return Err(Error::Forbidden("This action is not allowed".into()));
+    }
+    let quoting = conn
+        .transaction(async |conn| {
+            match quote.state() {
+                QuoteState::Accepted => {
+                    quotes::set_quote_state(conn, quote.id, QuoteState::Revoked).await?;
+                    statuses::add_to_status_counter(
+                        conn,
+                        quoted.id,
+                        statuses::StatusCounter::Quotes,
+                        -1,
+                    )
+                    .await?;
+                }
+                QuoteState::Pending => {
+                    quotes::set_quote_state(conn, quote.id, QuoteState::Rejected).await?;
+                }
+                QuoteState::Rejected | QuoteState::Revoked => {}
+            }
+            Ok::<_, Error>(statuses::get_status_by_id(conn, quote.status_id).await?)
+        })
+        .await?;
+    drop(conn);
+    live::status_edited(state, &quoting).await;
+    Ok(quoting)
+}
+
+/// Changes who may quote `author`'s own status
+/// (`PUT /api/v1/statuses/:id/interaction_policy`).
+pub async fn set_quote_policy(
+    state: &AppState,
+    author: &Account,
+    status_id: i64,
+    policy: QuotePolicy,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let status = get_visible_status(&mut conn, status_id, Some(author.id)).await?;
+    if status.account_id != author.id || status.reblog_of_id.is_some() {
+        return Err(Error::Forbidden("This action is not allowed".into()));
+    }
+    let bitmap = policy.bitmap(status.visibility());
+    if bitmap == status.quote_approval_policy {
+        return Ok(());
+    }
+    quotes::set_quote_approval_policy(&mut conn, status.id, bitmap).await?;
+    drop(conn);
+    live::status_edited(state, &status).await;
+    Ok(())
+}

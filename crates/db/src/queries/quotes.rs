@@ -1,0 +1,99 @@
+//! Quote posts: the quote rows of statuses, the accepted quotes of one
+//! status, and their state changes.
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::models::{NewQuote, Quote, QuoteState};
+use crate::schema::{quotes, statuses};
+use crate::{paginate, Conn, Page, Result};
+
+/// Stores the quote of a newly posted status.
+pub async fn put_quote(conn: &mut Conn, new: &NewQuote) -> Result<Quote> {
+    Ok(diesel::insert_into(quotes::table)
+        .values(new)
+        .returning(Quote::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// The quotes made by the given statuses (at most one each).
+pub async fn quotes_of_statuses(conn: &mut Conn, status_ids: &[i64]) -> Result<Vec<Quote>> {
+    if status_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(quotes::table
+        .filter(quotes::status_id.eq_any(status_ids))
+        .select(Quote::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// The quote `status_id` makes of `quoted_status_id`, if any.
+pub async fn find_quote_of(
+    conn: &mut Conn,
+    quoted_status_id: i64,
+    status_id: i64,
+) -> Result<Option<Quote>> {
+    Ok(quotes::table
+        .filter(quotes::quoted_status_id.eq(quoted_status_id))
+        .filter(quotes::status_id.eq(status_id))
+        .select(Quote::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Sets the state of a quote.
+pub async fn set_quote_state(conn: &mut Conn, id: i64, state: QuoteState) -> Result<()> {
+    diesel::update(quotes::table.find(id))
+        .set((
+            quotes::state.eq(state.as_i16()),
+            quotes::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Accepted quotes of a status, newest first: (quote id for paging,
+/// quoting status id).
+pub async fn list_accepted_quotes(
+    conn: &mut Conn,
+    quoted_status_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, i64)>> {
+    let query = quotes::table
+        .filter(quotes::quoted_status_id.eq(quoted_status_id))
+        .filter(quotes::state.eq(QuoteState::Accepted.as_i16()))
+        .select((quotes::id, quotes::status_id))
+        .into_boxed();
+    let rows = paginate!(query, quotes::id, *page).load(conn).await?;
+    Ok(page.finish(rows))
+}
+
+/// Local authors of accepted quotes of a status, each once (for the
+/// `quoted_update` notification).
+pub async fn list_local_quoting_account_ids(
+    conn: &mut Conn,
+    quoted_status_id: i64,
+) -> Result<Vec<i64>> {
+    Ok(quotes::table
+        .inner_join(statuses::table.on(statuses::id.eq(quotes::status_id)))
+        .filter(quotes::quoted_status_id.eq(quoted_status_id))
+        .filter(quotes::state.eq(QuoteState::Accepted.as_i16()))
+        .filter(statuses::local.eq(true))
+        .select(quotes::account_id)
+        .distinct()
+        .load(conn)
+        .await?)
+}
+
+/// Changes the quote approval policy of a status.
+pub async fn set_quote_approval_policy(conn: &mut Conn, status_id: i64, policy: i32) -> Result<()> {
+    diesel::update(statuses::table.find(status_id))
+        .set(statuses::quote_approval_policy.eq(policy))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
