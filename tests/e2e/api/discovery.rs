@@ -315,6 +315,18 @@ async fn featured_tags_endorsements_and_notes() {
     .await;
     assert_eq!(rel["endorsed"], false);
     assert_eq!(rel["note"], "met at RustConf");
+    // Bob can drop alice from his followers without blocking her.
+    let rel = json(
+        app.post_form(
+            &format!("/api/v1/accounts/{}/remove_from_followers", alice_acct.id),
+            &bob,
+            &[],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(rel["followed_by"], false);
+    assert_eq!(rel["blocking"], false);
     let bobs_view = json(
         app.get(
             &format!("/api/v1/accounts/relationships?id[]={}", alice_acct.id),
@@ -373,6 +385,19 @@ async fn directory_suggestions_and_trends() {
         &[],
     )
     .await;
+    let familiar = json(
+        app.get(
+            &format!("/api/v1/accounts/familiar_followers?id[]={}", carol_acct.id),
+            &alice,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(familiar[0]["id"], carol_acct.id.to_string());
+    assert_eq!(
+        familiar[0]["accounts"][0]["username"], "bob",
+        "alice follows bob, who follows carol"
+    );
     let v2 = json(app.get("/api/v2/suggestions", &alice).await).await;
     assert_eq!(v2[0]["account"]["username"], "carol");
     assert_eq!(v2[0]["sources"][0], "friends_of_friends");

@@ -130,3 +130,34 @@ async fn notify_follow(
     )
     .await
 }
+
+/// Removes `follower` from `actor`'s followers without blocking it
+/// (`POST /api/v1/accounts/:id/remove_from_followers`); a remote follower
+/// is sent a `Reject` of its follow, as Mastodon does. Idempotent.
+pub async fn remove_from_followers(
+    state: &AppState,
+    actor: &Account,
+    follower_id: i64,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let follower = accounts::get_account_by_id(&mut conn, follower_id).await?;
+    let follow = follows::get_follow(&mut conn, follower.id, actor.id).await?;
+    let removed = conn
+        .transaction(async |conn| {
+            let removed = follows::delete_follow(conn, follower.id, actor.id).await?;
+            if removed {
+                accounts::add_to_follow_counts(conn, follower.id, actor.id, -1).await?;
+            }
+            Ok::<_, Error>(removed)
+        })
+        .await?;
+    drop(conn);
+    if removed && actor.is_local() && !follower.is_local() {
+        let follow_uri = follow
+            .and_then(|f| f.uri)
+            .unwrap_or_else(|| federation::outbox::follow_id(&follower, actor));
+        let reject = federation::outbox::answer_follow("Reject", actor, &follower, &follow_uri);
+        federation::outbox::send_to(state, actor, &follower, reject).await?;
+    }
+    Ok(())
+}

@@ -344,3 +344,30 @@ pub async fn follower_uris_on_domain(
     };
     Ok(query.load(conn).await?)
 }
+
+/// Of the accounts `viewer` follows, those that follow `target` (Mastodon's
+/// "familiar followers"), at most `limit`, most recently followed first.
+pub async fn list_familiar_followers(
+    conn: &mut Conn,
+    viewer: i64,
+    target: i64,
+    limit: i64,
+) -> Result<Vec<Account>> {
+    let mine = diesel::alias!(follows as mine);
+    Ok(follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+        .filter(follows::target_account_id.eq(target))
+        .filter(
+            follows::account_id.eq_any(
+                mine.filter(mine.field(follows::account_id).eq(viewer))
+                    .select(mine.field(follows::target_account_id)),
+            ),
+        )
+        .filter(accounts::suspended_at.is_null())
+        .filter(accounts::hide_collections.eq(false))
+        .order(follows::id.desc())
+        .limit(limit)
+        .select(Account::as_select())
+        .load(conn)
+        .await?)
+}

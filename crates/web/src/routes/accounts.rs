@@ -47,6 +47,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/api/v1/accounts/relationships",
             web::get().to(relationships),
         )
+        .route(
+            "/api/v1/accounts/familiar_followers",
+            web::get().to(familiar_followers),
+        )
+        .route(
+            "/api/v1/accounts/{id}/remove_from_followers",
+            web::post().to(remove_follower),
+        )
         .route("/api/v1/accounts/lookup", web::get().to(lookup))
         .route("/api/v1/accounts/search", web::get().to(search))
         .route("/api/v1/accounts/{id}", web::get().to(show))
@@ -422,6 +430,39 @@ pub(crate) async fn relationship_with(
     let facts = load_relationships(&mut conn, me, &[target]).await?;
     let (id, f) = facts.first().ok_or(ApiError::Core(Error::NotFound))?;
     Ok(HttpResponse::Ok().json(relationship::render(*id, f)))
+}
+
+/// For each `id[]`, the accounts the user follows that follow it.
+async fn familiar_followers(
+    state: web::Data<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["read:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let mut conn = state.conn().await?;
+    let mut body = Vec::new();
+    for id in params.id_list("id")?.into_iter().take(80) {
+        let found = follows::list_familiar_followers(&mut conn, me.id, id, 40).await?;
+        let rendered: Vec<account::Account> = found
+            .iter()
+            .map(|a| account::render(&state.config, a))
+            .collect();
+        body.push(json!({"id": id.to_string(), "accounts": rendered}));
+    }
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn remove_follower(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    auth.0.require_scope(&["write:follows"])?;
+    let (_, me) = auth.0.require_user()?;
+    let target = path_id(&path)?;
+    ferrodon_core::services::follow::remove_from_followers(&state, me, target).await?;
+    relationship_with(&state, me.id, target).await
 }
 
 async fn follow_account(
