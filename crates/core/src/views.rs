@@ -72,7 +72,42 @@ async fn render_unquoted(
     attach_emojis(conn, &mut rendered).await?;
     attach_polls(conn, &mut rendered, viewer).await?;
     attach_cards(conn, &mut rendered).await?;
+    attach_thread_mutes(conn, &mut rendered, viewer).await?;
     Ok(rendered)
+}
+
+/// Marks `muted` on statuses in threads the viewer muted.
+async fn attach_thread_mutes(
+    conn: &mut Conn,
+    rendered: &mut [Status],
+    viewer: Option<i64>,
+) -> Result<()> {
+    use ferrodon_db::queries::conversation_mutes;
+    let Some(viewer) = viewer else {
+        return Ok(());
+    };
+    let muted = conversation_mutes::muted_roots(conn, viewer).await?;
+    if muted.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = rendered
+        .iter()
+        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let roots = conversation_mutes::thread_roots(conn, &ids).await?;
+    let is_muted = |id: &str| {
+        roots
+            .iter()
+            .any(|(start, root)| start.to_string() == id && muted.contains(root))
+    };
+    for status in rendered.iter_mut() {
+        if let Some(reblog) = status.reblog.as_deref_mut() {
+            reblog.muted = Some(is_muted(&reblog.id));
+        }
+        status.muted = Some(is_muted(&status.id));
+    }
+    Ok(())
 }
 
 /// Renders statuses shown in `context`: as [`render_statuses`], then the

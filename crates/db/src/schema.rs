@@ -669,6 +669,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    conversation_mutes (account_id, root_status_id) {
+        account_id -> Int8,
+        root_status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(account_images -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
@@ -739,4 +747,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     rules,
     preview_cards,
     preview_cards_statuses,
+    conversation_mutes,
 );

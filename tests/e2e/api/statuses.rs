@@ -434,3 +434,104 @@ async fn pinning_own_statuses() {
         "pinned is only shown to the author"
     );
 }
+
+async fn mention_count(app: &TestApp, token: &str) -> usize {
+    let notes: Value = app
+        .get("/api/v1/notifications?types[]=mention", token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    notes.as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn muted_threads_stop_notifying_and_show_muted() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let root: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "a long thread")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(root["id"].is_string(), "{root}");
+    let root_id = root["id"].as_str().unwrap().to_owned();
+    let reply: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &bob,
+            &[
+                ("status", "@alice first reply"),
+                ("in_reply_to_id", &root_id),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reply_id = reply["id"].as_str().unwrap().to_owned();
+    assert_eq!(mention_count(&app, &alice).await, 1);
+
+    // Muting through a reply mutes the whole thread.
+    let muted: Value = app
+        .post_form(&format!("/api/v1/statuses/{reply_id}/mute"), &alice, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(muted["muted"], true);
+    let shown_root: Value = app
+        .get(&format!("/api/v1/statuses/{root_id}"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown_root["muted"], true);
+    let for_bob: Value = app
+        .get(&format!("/api/v1/statuses/{root_id}"), &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(for_bob["muted"], false, "mutes are the user's own");
+    app.post_form(
+        "/api/v1/statuses",
+        &bob,
+        &[("status", "@alice deeper"), ("in_reply_to_id", &reply_id)],
+    )
+    .await;
+    app.post_form(&format!("/api/v1/statuses/{root_id}/favourite"), &bob, &[])
+        .await;
+    assert_eq!(
+        mention_count(&app, &alice).await,
+        1,
+        "no new mention from the muted thread"
+    );
+    let favs: Value = app
+        .get("/api/v1/notifications?types[]=favourite", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(favs.as_array().unwrap().is_empty());
+
+    let unmuted: Value = app
+        .post_form(&format!("/api/v1/statuses/{root_id}/unmute"), &alice, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unmuted["muted"], false);
+    app.post_form(
+        "/api/v1/statuses",
+        &bob,
+        &[
+            ("status", "@alice back again"),
+            ("in_reply_to_id", &root_id),
+        ],
+    )
+    .await;
+    assert_eq!(mention_count(&app, &alice).await, 2);
+}

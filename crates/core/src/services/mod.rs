@@ -13,6 +13,7 @@ pub mod hashtags;
 pub mod instance_pages;
 pub mod instance_settings;
 pub mod mute;
+pub mod mute_thread;
 pub mod notification_policy;
 pub mod notification_requests;
 pub mod notify;

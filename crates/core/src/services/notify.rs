@@ -4,7 +4,9 @@
 //! says so.
 use chrono::Utc;
 use ferrodon_db::models::{NewNotification, Notification};
-use ferrodon_db::queries::{blocks_mutes, notification_requests, notifications};
+use ferrodon_db::queries::{
+    blocks_mutes, conversation_mutes, notification_requests, notifications,
+};
 use ferrodon_db::Conn;
 
 use super::notification_policy::{judge, Verdict};
@@ -17,12 +19,29 @@ pub const GROUPABLE_TYPES: &[&str] = &["favourite", "reblog", "follow"];
 /// A group goes on taking notifications for this many hours after it began.
 const MAXIMUM_GROUP_SPAN_HOURS: i64 = 12;
 
+/// True when the notification is about a status in a thread its recipient
+/// muted (`POST /api/v1/statuses/:id/mute`).
+async fn in_muted_thread(conn: &mut Conn, new: &NewNotification) -> Result<bool> {
+    let Some(status_id) = new.status_id else {
+        return Ok(false);
+    };
+    let muted = conversation_mutes::muted_roots(conn, new.account_id).await?;
+    if muted.is_empty() {
+        return Ok(false);
+    }
+    let roots = conversation_mutes::thread_roots(conn, &[status_id]).await?;
+    Ok(roots.iter().any(|(_, root)| muted.contains(root)))
+}
+
 /// Stores a notification, or nothing when the recipient blocks the sender,
 /// mutes it with notifications hidden, or its policy drops it. A filtered
 /// notification is returned too (with `filtered` set): it is not to be
 /// streamed, pushed or e-mailed.
 pub async fn notify(conn: &mut Conn, new: &NewNotification) -> Result<Option<Notification>> {
     if blocks_mutes::silences_notifications(conn, new.account_id, new.from_account_id).await? {
+        return Ok(None);
+    }
+    if in_muted_thread(conn, new).await? {
         return Ok(None);
     }
     let filtered = match judge(conn, new).await? {

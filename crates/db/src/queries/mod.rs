@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod announcements;
 pub mod blocks_mutes;
+pub mod conversation_mutes;
 pub mod conversations;
 pub mod custom_emojis;
 pub mod discovery;

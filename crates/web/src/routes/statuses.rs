@@ -12,6 +12,7 @@ use ferrodon_core::services::bookmark::{bookmark, unbookmark};
 use ferrodon_core::services::delete_status::delete_status;
 use ferrodon_core::services::edit_status::{edit_status, MediaAttributes, StatusEditInput};
 use ferrodon_core::services::favourite::{favourite, unfavourite};
+use ferrodon_core::services::mute_thread::{mute_thread, unmute_thread};
 use ferrodon_core::services::pin::{pin, unpin};
 use ferrodon_core::services::post_status::{post_status, NewPost};
 use ferrodon_core::services::quote::set_quote_policy;
@@ -65,6 +66,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/statuses/{id}/unpin",
             web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unpin)),
+        )
+        .route(
+            "/api/v1/statuses/{id}/mute",
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Mute)),
+        )
+        .route(
+            "/api/v1/statuses/{id}/unmute",
+            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unmute)),
         )
         .route(
             "/api/v1/statuses/{id}/favourited_by",
@@ -418,6 +427,8 @@ enum Toggle {
     Unbookmark,
     Pin,
     Unpin,
+    Mute,
+    Unmute,
 }
 
 async fn toggle(
@@ -430,6 +441,7 @@ async fn toggle(
         Toggle::Favourite | Toggle::Unfavourite => "write:favourites",
         Toggle::Bookmark | Toggle::Unbookmark => "write:bookmarks",
         Toggle::Pin | Toggle::Unpin => "write:accounts",
+        Toggle::Mute | Toggle::Unmute => "write:mutes",
     };
     auth.0.require_scope(&[scope])?;
     let (_, account) = auth.0.require_user()?;
@@ -441,6 +453,8 @@ async fn toggle(
         Toggle::Unbookmark => unbookmark(&state, account, id).await?,
         Toggle::Pin => pin(&state, account, id).await?,
         Toggle::Unpin => unpin(&state, account, id).await?,
+        Toggle::Mute => mute_thread(&state, account, id).await?,
+        Toggle::Unmute => unmute_thread(&state, account, id).await?,
     }
     render_one(&state, id, Some(account.id)).await
 }
