@@ -7,6 +7,7 @@
 use ferrodon_db::models::{Notification, Status, Visibility};
 use ferrodon_db::queries::{accounts, blocks_mutes, follows, lists, tag_follows, tags_mentions};
 
+use crate::db::queries::timelines::Locality;
 use crate::jobs::{self, Job, StatusSnapshot};
 use crate::streaming::{publish, Event, Stream};
 use crate::{feeds, views, AppState, Result};
@@ -120,7 +121,19 @@ pub async fn distribute_status(state: &AppState, status: &Status, edited: bool) 
         .iter()
         .map(|t| t.name.clone())
         .collect();
-    let audience = audience(state, &StatusSnapshot::from(status), &tags).await?;
+    let mut audience = audience(state, &StatusSnapshot::from(status), &tags).await?;
+    // Public originals with attachments also go to the media-only streams.
+    if status.visibility() == Visibility::Public
+        && status.reblog_of_id.is_none()
+        && !rendered.media_attachments.is_empty()
+    {
+        audience.streams.push(Stream::PublicMedia(Locality::All));
+        audience.streams.push(Stream::PublicMedia(if status.local {
+            Locality::Local
+        } else {
+            Locality::Remote
+        }));
+    }
     if !edited {
         let mut redis = state.redis().await?;
         feeds::add_to_feeds(&mut *redis, &audience.home_feed_keys(state), &[status.id]).await?;

@@ -28,8 +28,7 @@ pub enum Stream {
     /// Public statuses from other instances.
     PublicRemote,
     /// Public statuses with media (`public:media`, `public:local:media`,
-    /// `public:remote:media`, by locality). Nothing is published there until
-    /// media attachments exist.
+    /// `public:remote:media`, by locality).
     PublicMedia(crate::db::queries::timelines::Locality),
     /// Public statuses with a hashtag (lower-cased).
     Hashtag(String),

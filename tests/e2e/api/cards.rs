@@ -94,6 +94,33 @@ async fn a_linked_page_becomes_the_status_card() {
     .await;
     assert_eq!(hits.load(Ordering::SeqCst), before, "no second fetch");
 
+    // Two accounts shared it: it trends, with its history.
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let shared: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &bob,
+            &[("status", &format!("wow {link}"))],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shared_path = format!("/api/v1/statuses/{}", shared["id"].as_str().unwrap());
+    app.eventually("bob's card", || async {
+        let status: Value = app.get(&shared_path, &bob).await.json().await.unwrap();
+        (!status["card"].is_null()).then_some(())
+    })
+    .await;
+    let trending: Value = app
+        .get("/api/v1/trends/links", &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(trending[0]["url"], link.as_str(), "{trending}");
+    assert_eq!(trending[0]["history"][0]["accounts"], "2");
+
     // Editing the link away removes the card.
     app.client
         .put(app.url(&again_path))

@@ -31,12 +31,11 @@ pub async fn find_or_create(conn: &mut Conn, raw: &str) -> Result<Tag> {
         .ok_or_else(|| Error::Internal("tag upsert returned nothing".into()))
 }
 
-/// The existing tag named `raw`; 404 when unknown or invalid.
+/// The tag named `raw`, created when new (as Mastodon answers for any
+/// valid name, used or not); 404 for a name that cannot be a hashtag.
 pub async fn find(conn: &mut Conn, raw: &str) -> Result<Tag> {
-    let name = valid_name(raw).ok_or(Error::NotFound)?;
-    tags_mentions::get_tag_by_name(conn, name)
-        .await?
-        .ok_or(Error::NotFound)
+    valid_name(raw).ok_or(Error::NotFound)?;
+    find_or_create(conn, raw).await
 }
 
 #[cfg(test)]

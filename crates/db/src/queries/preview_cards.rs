@@ -118,3 +118,87 @@ pub async fn cards_of_statuses(
         .load(conn)
         .await?)
 }
+
+/// Trending links: cards of public statuses of the last two days by
+/// discoverable, unsilenced accounts, shared by at least two accounts,
+/// most accounts first; `offset`/`limit` paged.
+pub async fn list_trending_cards(
+    conn: &mut Conn,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<PreviewCard>> {
+    use diesel::sql_types::{BigInt, Timestamptz};
+    #[derive(QueryableByName)]
+    struct Ranked {
+        #[diesel(sql_type = BigInt)]
+        preview_card_id: i64,
+    }
+    let since = Utc::now() - chrono::Duration::days(2);
+    let ranked: Vec<Ranked> = diesel::sql_query(
+        "SELECT pcs.preview_card_id FROM preview_cards_statuses pcs \
+         JOIN statuses s ON s.id = pcs.status_id JOIN accounts a ON a.id = s.account_id \
+         WHERE s.created_at >= $1 AND s.visibility = 0 AND s.reblog_of_id IS NULL \
+         AND a.discoverable AND a.suspended_at IS NULL AND a.silenced_at IS NULL \
+         GROUP BY pcs.preview_card_id HAVING count(DISTINCT s.account_id) >= 2 \
+         ORDER BY count(DISTINCT s.account_id) DESC, pcs.preview_card_id DESC OFFSET $2 LIMIT $3",
+    )
+    .bind::<Timestamptz, _>(since)
+    .bind::<BigInt, _>(offset)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    let ids: Vec<i64> = ranked.iter().map(|r| r.preview_card_id).collect();
+    let mut cards: Vec<PreviewCard> = preview_cards::table
+        .filter(preview_cards::id.eq_any(&ids))
+        .select(PreviewCard::as_select())
+        .load(conn)
+        .await?;
+    cards.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+    Ok(cards)
+}
+
+/// The last `days` days of sharing of a card in public statuses, newest
+/// first: (midnight UTC, statuses, distinct accounts).
+pub async fn card_history(
+    conn: &mut Conn,
+    card_id: i64,
+    days: i64,
+) -> Result<Vec<(DateTime<Utc>, i64, i64)>> {
+    use diesel::sql_types::{BigInt, Timestamptz};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Timestamptz)]
+        day: DateTime<Utc>,
+        #[diesel(sql_type = BigInt)]
+        uses: i64,
+        #[diesel(sql_type = BigInt)]
+        accounts: i64,
+    }
+    let today = Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_else(Utc::now);
+    let since = today - chrono::Duration::days(days - 1);
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT date_trunc('day', s.created_at, 'UTC') AS day, count(*) AS uses, \
+         count(DISTINCT s.account_id) AS accounts FROM preview_cards_statuses pcs \
+         JOIN statuses s ON s.id = pcs.status_id \
+         WHERE pcs.preview_card_id = $1 AND s.created_at >= $2 AND s.visibility = 0 GROUP BY 1",
+    )
+    .bind::<BigInt, _>(card_id)
+    .bind::<Timestamptz, _>(since)
+    .load(conn)
+    .await?;
+    Ok((0..days)
+        .map(|back| {
+            let day = today - chrono::Duration::days(back);
+            let hit = rows.iter().find(|r| r.day == day);
+            (
+                day,
+                hit.map_or(0, |r| r.uses),
+                hit.map_or(0, |r| r.accounts),
+            )
+        })
+        .collect())
+}

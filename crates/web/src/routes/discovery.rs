@@ -132,9 +132,31 @@ async fn trending_statuses(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// Links trend from preview cards, which Ferrodon does not fetch yet: an
-/// honest empty list.
-async fn trending_links(params: Params) -> ApiResult<HttpResponse> {
-    offset_limit(&params, 10, 20)?;
-    Ok(HttpResponse::Ok().json(json!([])))
+/// Links shared by several accounts lately: their preview cards with a
+/// week of `history`, as Mastodon's Trends::Link.
+async fn trending_links(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
+    use ferrodon_core::db::queries::preview_cards;
+    let (offset, limit) = offset_limit(&params, 10, 20)?;
+    let mut conn = state.conn().await?;
+    let cards = preview_cards::list_trending_cards(&mut conn, offset, limit).await?;
+    let mut body = Vec::with_capacity(cards.len());
+    for card in &cards {
+        let history: Vec<Value> = preview_cards::card_history(&mut conn, card.id, 7)
+            .await?
+            .iter()
+            .map(|(day, uses, accounts)| {
+                json!({
+                    "day": day.timestamp().to_string(),
+                    "uses": uses.to_string(),
+                    "accounts": accounts.to_string(),
+                })
+            })
+            .collect();
+        let mut rendered = ferrodon_core::cards::render(card);
+        if let Some(object) = rendered.as_object_mut() {
+            object.insert("history".into(), Value::Array(history));
+        }
+        body.push(rendered);
+    }
+    Ok(HttpResponse::Ok().json(body))
 }

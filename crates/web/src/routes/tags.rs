@@ -68,7 +68,7 @@ async fn follow(
     auth.0.require_scope(&["write:follows"])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
-    let row = hashtags::find_or_create(&mut conn, &path).await?;
+    let row = hashtags::find(&mut conn, &path).await?;
     tag_follows::follow_tag(&mut conn, me.id, row.id).await?;
     drop(conn);
     one(&state, &row, Some(me.id)).await
