@@ -34,6 +34,11 @@ pub struct Tag {
     pub featuring: Option<bool>,
 }
 
+/// Mastodon's `history` array (a tag's or a trending link's) from days of use.
+pub fn render_history(days: &[TagDay]) -> Vec<HistoryDay> {
+    days.iter().map(history_day).collect()
+}
+
 fn history_day(day: &TagDay) -> HistoryDay {
     HistoryDay {
         day: day.day.timestamp().to_string(),

@@ -6,7 +6,7 @@ use diesel::sql_types::{Array, BigInt, Timestamptz};
 use diesel_async::RunQueryDsl;
 
 use crate::models::{Account, Tag};
-use crate::schema::{accounts, blocks, mutes, statuses, suggestion_dismissals, tags, users};
+use crate::schema::{accounts, statuses, suggestion_dismissals, tags, users};
 use crate::{Conn, Result};
 
 /// How the directory is ordered.
@@ -143,7 +143,7 @@ pub async fn dismiss_suggestion(conn: &mut Conn, viewer: i64, target: i64) -> Re
     Ok(())
 }
 
-/// One day of a tag's use: statuses and distinct accounts.
+/// One day of a tag's (or a link's) use: statuses and distinct accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TagDay {
     /// Midnight UTC starting the day.
@@ -154,6 +154,36 @@ pub struct TagDay {
     pub accounts: i64,
 }
 
+/// Midnight UTC today, and the start of a history of `days` days ending today.
+pub fn history_span(days: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+    let now = Utc::now();
+    let today = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map_or(now, |t| t.and_utc());
+    (today, today - Duration::days(days - 1))
+}
+
+/// One entry per day of the `days` ending `today`, newest first, from
+/// counted (day, uses, accounts) rows; days without a row count zero.
+pub fn fill_history(
+    today: DateTime<Utc>,
+    days: i64,
+    counted: &[(DateTime<Utc>, i64, i64)],
+) -> Vec<TagDay> {
+    (0..days)
+        .map(|back| {
+            let day = today - Duration::days(back);
+            let hit = counted.iter().find(|(d, _, _)| *d == day);
+            TagDay {
+                day,
+                uses: hit.map_or(0, |h| h.1),
+                accounts: hit.map_or(0, |h| h.2),
+            }
+        })
+        .collect()
+}
+
 /// The last `days` days of use of each of `tag_ids` in public statuses,
 /// newest day first.
 pub async fn tag_histories(
@@ -161,12 +191,7 @@ pub async fn tag_histories(
     tag_ids: &[i64],
     days: i64,
 ) -> Result<Vec<(i64, Vec<TagDay>)>> {
-    let today = Utc::now()
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .unwrap_or_else(Utc::now);
-    let since = today - Duration::days(days - 1);
+    let (today, since) = history_span(days);
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = BigInt)]
@@ -192,18 +217,12 @@ pub async fn tag_histories(
     Ok(tag_ids
         .iter()
         .map(|&tag| {
-            let history = (0..days)
-                .map(|back| {
-                    let start = today - Duration::days(back);
-                    let hit = rows.iter().find(|r| r.tag_id == tag && r.day == start);
-                    TagDay {
-                        day: start,
-                        uses: hit.map_or(0, |r| r.uses),
-                        accounts: hit.map_or(0, |r| r.accounts),
-                    }
-                })
+            let counted: Vec<(DateTime<Utc>, i64, i64)> = rows
+                .iter()
+                .filter(|r| r.tag_id == tag)
+                .map(|r| (r.day, r.uses, r.accounts))
                 .collect();
-            (tag, history)
+            (tag, fill_history(today, days, &counted))
         })
         .collect())
 }
@@ -238,61 +257,6 @@ pub async fn list_trending_tags(conn: &mut Conn, offset: i64, limit: i64) -> Res
         .await?;
     found.sort_by_key(|t| ids.iter().position(|id| *id == t.id));
     Ok(found)
-}
-
-/// Trending statuses: public originals (no replies) of the last two days by
-/// discoverable, unsilenced accounts, with at least one reblog or
-/// favourite, most interacted with first; `offset`/`limit` paged, without
-/// those of accounts `viewer` blocks or mutes or that block it.
-pub async fn list_trending_statuses(
-    conn: &mut Conn,
-    viewer: Option<i64>,
-    offset: i64,
-    limit: i64,
-) -> Result<Vec<i64>> {
-    let since = Utc::now() - Duration::days(2);
-    let viewer = viewer.unwrap_or(0);
-    Ok(statuses::table
-        .inner_join(accounts::table.on(accounts::id.eq(statuses::account_id)))
-        .filter(statuses::created_at.ge(since))
-        .filter(statuses::visibility.eq(0))
-        .filter(statuses::reblog_of_id.is_null())
-        .filter(statuses::in_reply_to_id.is_null())
-        .filter(statuses::sensitive.eq(false))
-        .filter(accounts::discoverable.eq(true))
-        .filter(accounts::suspended_at.is_null())
-        .filter(accounts::silenced_at.is_null())
-        .filter((statuses::reblogs_count + statuses::favourites_count).gt(0))
-        .filter(
-            statuses::account_id.ne_all(
-                blocks::table
-                    .filter(blocks::account_id.eq(viewer))
-                    .select(blocks::target_account_id),
-            ),
-        )
-        .filter(
-            statuses::account_id.ne_all(
-                blocks::table
-                    .filter(blocks::target_account_id.eq(viewer))
-                    .select(blocks::account_id),
-            ),
-        )
-        .filter(
-            statuses::account_id.ne_all(
-                mutes::table
-                    .filter(mutes::account_id.eq(viewer))
-                    .select(mutes::target_account_id),
-            ),
-        )
-        .order((
-            (statuses::reblogs_count + statuses::favourites_count).desc(),
-            statuses::id.desc(),
-        ))
-        .select(statuses::id)
-        .offset(offset)
-        .limit(limit)
-        .load(conn)
-        .await?)
 }
 
 /// Every remote domain the instance knows an unsuspended account of.

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use super::discovery::{fill_history, history_span, TagDay};
 use crate::schema::{preview_cards, preview_cards_statuses};
 use crate::{Conn, Result};
 
@@ -158,12 +159,8 @@ pub async fn list_trending_cards(
 }
 
 /// The last `days` days of sharing of a card in public statuses, newest
-/// first: (midnight UTC, statuses, distinct accounts).
-pub async fn card_history(
-    conn: &mut Conn,
-    card_id: i64,
-    days: i64,
-) -> Result<Vec<(DateTime<Utc>, i64, i64)>> {
+/// first.
+pub async fn card_history(conn: &mut Conn, card_id: i64, days: i64) -> Result<Vec<TagDay>> {
     use diesel::sql_types::{BigInt, Timestamptz};
     #[derive(QueryableByName)]
     struct Row {
@@ -174,12 +171,7 @@ pub async fn card_history(
         #[diesel(sql_type = BigInt)]
         accounts: i64,
     }
-    let today = Utc::now()
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .unwrap_or_else(Utc::now);
-    let since = today - chrono::Duration::days(days - 1);
+    let (today, since) = history_span(days);
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT date_trunc('day', s.created_at, 'UTC') AS day, count(*) AS uses, \
          count(DISTINCT s.account_id) AS accounts FROM preview_cards_statuses pcs \
@@ -190,15 +182,7 @@ pub async fn card_history(
     .bind::<Timestamptz, _>(since)
     .load(conn)
     .await?;
-    Ok((0..days)
-        .map(|back| {
-            let day = today - chrono::Duration::days(back);
-            let hit = rows.iter().find(|r| r.day == day);
-            (
-                day,
-                hit.map_or(0, |r| r.uses),
-                hit.map_or(0, |r| r.accounts),
-            )
-        })
-        .collect())
+    let counted: Vec<(DateTime<Utc>, i64, i64)> =
+        rows.iter().map(|r| (r.day, r.uses, r.accounts)).collect();
+    Ok(fill_history(today, days, &counted))
 }

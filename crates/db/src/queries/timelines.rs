@@ -421,3 +421,39 @@ pub async fn search_statuses(
         .await?;
     Ok(ids)
 }
+
+/// Trending statuses: public originals (no replies) of the last two days by
+/// discoverable, unsilenced accounts, with at least one reblog or
+/// favourite, most interacted with first; `offset`/`limit` paged, without
+/// what `viewer` hides (blocks, mutes, blocked domains) or may not see.
+pub async fn list_trending_statuses(
+    conn: &mut Conn,
+    viewer: Option<i64>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let since = chrono::Utc::now() - chrono::Duration::days(2);
+    let popular_authors = accounts::table
+        .filter(accounts::discoverable.eq(true))
+        .filter(accounts::suspended_at.is_null())
+        .filter(accounts::silenced_at.is_null())
+        .select(accounts::id);
+    let query = statuses::table
+        .filter(statuses::created_at.ge(since))
+        .filter(statuses::visibility.eq(0))
+        .filter(statuses::reblog_of_id.is_null())
+        .filter(statuses::in_reply_to_id.is_null())
+        .filter(statuses::sensitive.eq(false))
+        .filter(statuses::account_id.eq_any(popular_authors))
+        .filter((statuses::reblogs_count + statuses::favourites_count).gt(0));
+    Ok(hide_for_viewer!(query, viewer.unwrap_or(0))
+        .order((
+            (statuses::reblogs_count + statuses::favourites_count).desc(),
+            statuses::id.desc(),
+        ))
+        .select(statuses::id)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)
+        .await?)
+}

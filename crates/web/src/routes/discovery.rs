@@ -2,8 +2,9 @@
 //! (v1 and v2) and trends.
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::discovery::{self, DirectoryOrder, SuggestionSource};
+use ferrodon_core::db::queries::timelines;
 use ferrodon_core::entities::account;
-use ferrodon_core::entities::tag::render_tags;
+use ferrodon_core::entities::tag::{render_history, render_tags};
 use ferrodon_core::{views, AppState, Error};
 use serde_json::{json, Value};
 
@@ -127,7 +128,7 @@ async fn trending_statuses(
     let (offset, limit) = offset_limit(&params, 20, 40)?;
     let viewer = auth.account_id();
     let mut conn = state.conn().await?;
-    let ids = discovery::list_trending_statuses(&mut conn, viewer, offset, limit).await?;
+    let ids = timelines::list_trending_statuses(&mut conn, viewer, offset, limit).await?;
     let body = views::render_statuses(&mut conn, &state.config, &ids, viewer).await?;
     Ok(HttpResponse::Ok().json(body))
 }
@@ -141,20 +142,12 @@ async fn trending_links(state: web::Data<AppState>, params: Params) -> ApiResult
     let cards = preview_cards::list_trending_cards(&mut conn, offset, limit).await?;
     let mut body = Vec::with_capacity(cards.len());
     for card in &cards {
-        let history: Vec<Value> = preview_cards::card_history(&mut conn, card.id, 7)
-            .await?
-            .iter()
-            .map(|(day, uses, accounts)| {
-                json!({
-                    "day": day.timestamp().to_string(),
-                    "uses": uses.to_string(),
-                    "accounts": accounts.to_string(),
-                })
-            })
-            .collect();
+        let days = preview_cards::card_history(&mut conn, card.id, 7).await?;
+        let history = serde_json::to_value(render_history(&days))
+            .map_err(|e| ferrodon_core::Error::Internal(e.to_string()))?;
         let mut rendered = ferrodon_core::cards::render(card);
         if let Some(object) = rendered.as_object_mut() {
-            object.insert("history".into(), Value::Array(history));
+            object.insert("history".into(), history);
         }
         body.push(rendered);
     }
