@@ -13,16 +13,17 @@ use crate::streaming::{publish, Event, Stream};
 use crate::{feeds, views, AppState, Result};
 
 /// Who should hear about a status: its author, local followers (for
-/// non-direct statuses; reblogs only where the follow shows them),
-/// mentioned local accounts, and for public originals the followers of its
-/// hashtags and the public and hashtag streams.
+/// non-direct statuses; reblogs only where the follow shows them), for a
+/// direct status the mentioned local accounts that follow its author, and
+/// for public originals the followers of its hashtags and the public and
+/// hashtag streams.
 async fn audience(state: &AppState, status: &StatusSnapshot, tags: &[String]) -> Result<Audience> {
     let mut conn = state.conn().await?;
     let mut streams = vec![Stream::User(status.account_id)];
     let visibility = Visibility::from_i16(status.visibility);
     let silencing = blocks_mutes::list_silencing_account_ids(&mut conn, status.account_id).await?;
+    let followers = follows::list_local_follower_ids(&mut conn, status.account_id).await?;
     if visibility != Visibility::Direct {
-        let followers = follows::list_local_follower_ids(&mut conn, status.account_id).await?;
         for (follower, show_reblogs) in &followers {
             if status.reblog_of_id.is_none() || *show_reblogs {
                 streams.push(Stream::User(*follower));
@@ -44,10 +45,13 @@ async fn audience(state: &AppState, status: &StatusSnapshot, tags: &[String]) ->
         .map(|a| a.id)
         .collect();
     if visibility == Visibility::Direct {
-        streams.push(Stream::Direct(status.account_id));
+        // As Mastodon: a direct status reaches the home of the mentioned
+        // accounts that follow its author; the `direct` streams get
+        // `conversation` events (see `conversations`), not `update`s.
         for id in &local_mentioned {
-            streams.push(Stream::User(*id));
-            streams.push(Stream::Direct(*id));
+            if followers.iter().any(|(f, _)| f == id) {
+                streams.push(Stream::User(*id));
+            }
         }
     }
     if visibility == Visibility::Public && status.reblog_of_id.is_none() {
