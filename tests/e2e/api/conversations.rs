@@ -84,6 +84,19 @@ async fn direct_messages_make_conversations_for_each_participant() {
         .unwrap();
     assert_eq!(read["unread"], false);
     assert_eq!(read["id"], bob_conv.as_str());
+    let unread: Value = app
+        .post_form(
+            &format!("/api/v1/conversations/{bob_conv}/unread"),
+            &bob,
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unread["unread"], true, "marked unread again");
+    app.post_form(&format!("/api/v1/conversations/{bob_conv}/read"), &bob, &[])
+        .await;
 
     // A reply continues the same conversation for both.
     let reply: Value = app

@@ -105,10 +105,10 @@ pub async fn get_conversation(conn: &mut Conn, account_id: i64, id: i64) -> Resu
         .await?)
 }
 
-/// Marks a conversation read.
-pub async fn mark_read(conn: &mut Conn, id: i64) -> Result<Conversation> {
+/// Marks a conversation read (or, with `unread`, unread again).
+pub async fn mark_read(conn: &mut Conn, id: i64, unread: bool) -> Result<Conversation> {
     Ok(diesel::update(account_conversations::table.find(id))
-        .set(account_conversations::unread.eq(false))
+        .set(account_conversations::unread.eq(unread))
         .returning(Conversation::as_returning())
         .get_result(conn)
         .await?)

@@ -13,7 +13,14 @@ use crate::extract::{page_from, Auth, Params};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/conversations", web::get().to(index))
         .route("/api/v1/conversations/{id}", web::delete().to(destroy))
-        .route("/api/v1/conversations/{id}/read", web::post().to(read));
+        .route(
+            "/api/v1/conversations/{id}/read",
+            web::post().to(|s, a, p| mark(s, a, p, false)),
+        )
+        .route(
+            "/api/v1/conversations/{id}/unread",
+            web::post().to(|s, a, p| mark(s, a, p, true)),
+        );
 }
 
 async fn index(
@@ -41,14 +48,16 @@ async fn owned(state: &AppState, auth: &Auth, raw_id: &str) -> ApiResult<Convers
     Ok(conversations::get_conversation(&mut conn, me.id, path_id(raw_id)?).await?)
 }
 
-async fn read(
+/// `read` and `unread`.
+async fn mark(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
+    unread: bool,
 ) -> ApiResult<HttpResponse> {
     let found = owned(&state, &auth, &path).await?;
     let mut conn = state.conn().await?;
-    let updated = conversations::mark_read(&mut conn, found.id).await?;
+    let updated = conversations::mark_read(&mut conn, found.id, unread).await?;
     let body = render(&mut conn, &state.config, found.account_id, &[updated]).await?;
     let one = body.into_iter().next().ok_or(Error::NotFound)?;
     Ok(HttpResponse::Ok().json(one))
