@@ -95,7 +95,7 @@ async fn attach_thread_mutes(
         .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
         .filter_map(|id| id.parse().ok())
         .collect();
-    let roots = conversation_mutes::thread_roots(conn, &ids).await?;
+    let roots = ferrodon_db::queries::statuses::thread_roots(conn, &ids).await?;
     let is_muted = |id: &str| {
         roots
             .iter()

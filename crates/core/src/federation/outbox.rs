@@ -255,6 +255,23 @@ pub fn answer_follow(kind: &str, target: &Account, follower: &Account, follow_ur
     })
 }
 
+/// Sends a remote follower the answer (`Accept` or `Reject`) of `target`
+/// to its follow, whose activity id is `follow_uri` (our own form of the
+/// id when the follow did not say); nothing for local followers.
+pub async fn send_follow_answer(
+    state: &AppState,
+    kind: &str,
+    target: &Account,
+    follower: &Account,
+    follow_uri: Option<&str>,
+) -> Result<()> {
+    let follow_uri = follow_uri
+        .map(str::to_owned)
+        .unwrap_or_else(|| follow_id(follower, target));
+    let answer = answer_follow(kind, target, follower, &follow_uri);
+    send_to(state, target, follower, answer).await
+}
+
 /// `Undo` of `activity` by `actor`.
 pub fn undo(actor: &Account, activity: Value) -> Value {
     let id = activity

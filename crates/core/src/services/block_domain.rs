@@ -56,10 +56,8 @@ pub async fn block_domain(state: &AppState, actor: &Account, raw_domain: &str) -
     for follower in followers {
         let follow_uri = removed
             .iter()
-            .find_map(|(id, uri)| (*id == follower.id).then(|| uri.clone()).flatten())
-            .unwrap_or_else(|| outbox::follow_id(&follower, actor));
-        let reject = outbox::answer_follow("Reject", actor, &follower, &follow_uri);
-        outbox::send_to(state, actor, &follower, reject).await?;
+            .find_map(|(id, uri)| (*id == follower.id).then_some(uri.as_deref()).flatten());
+        outbox::send_follow_answer(state, "Reject", actor, &follower, follow_uri).await?;
     }
     Ok(())
 }

@@ -152,12 +152,16 @@ pub async fn remove_from_followers(
         })
         .await?;
     drop(conn);
-    if removed && actor.is_local() && !follower.is_local() {
-        let follow_uri = follow
-            .and_then(|f| f.uri)
-            .unwrap_or_else(|| federation::outbox::follow_id(&follower, actor));
-        let reject = federation::outbox::answer_follow("Reject", actor, &follower, &follow_uri);
-        federation::outbox::send_to(state, actor, &follower, reject).await?;
+    if removed {
+        let follow_uri = follow.and_then(|f| f.uri);
+        federation::outbox::send_follow_answer(
+            state,
+            "Reject",
+            actor,
+            &follower,
+            follow_uri.as_deref(),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -110,12 +110,5 @@ async fn answer_remote(
     let mut conn = state.conn().await?;
     let requester = accounts::get_account_by_id(&mut conn, requester_id).await?;
     drop(conn);
-    if requester.is_local() {
-        return Ok(());
-    }
-    let follow_uri = follow_uri
-        .map(str::to_owned)
-        .unwrap_or_else(|| crate::federation::outbox::follow_id(&requester, target));
-    let answer = crate::federation::outbox::answer_follow(kind, target, &requester, &follow_uri);
-    crate::federation::outbox::send_to(state, target, &requester, answer).await
+    crate::federation::outbox::send_follow_answer(state, kind, target, &requester, follow_uri).await
 }

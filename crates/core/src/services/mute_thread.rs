@@ -10,7 +10,7 @@ use crate::{AppState, Error, Result};
 async fn root_of(state: &AppState, account: &Account, status_id: i64) -> Result<i64> {
     let mut conn = state.conn().await?;
     get_visible_status(&mut conn, status_id, Some(account.id)).await?;
-    conversation_mutes::thread_roots(&mut conn, &[status_id])
+    ferrodon_db::queries::statuses::thread_roots(&mut conn, &[status_id])
         .await?
         .first()
         .map(|(_, root)| *root)

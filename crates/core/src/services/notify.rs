@@ -29,7 +29,7 @@ async fn in_muted_thread(conn: &mut Conn, new: &NewNotification) -> Result<bool>
     if muted.is_empty() {
         return Ok(false);
     }
-    let roots = conversation_mutes::thread_roots(conn, &[status_id]).await?;
+    let roots = ferrodon_db::queries::statuses::thread_roots(conn, &[status_id]).await?;
     Ok(roots.iter().any(|(_, root)| muted.contains(root)))
 }
 

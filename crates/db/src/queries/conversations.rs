@@ -125,6 +125,6 @@ pub async fn delete_conversation(conn: &mut Conn, id: i64) -> Result<()> {
 /// The root of the reply chain a status belongs to (itself when it replies
 /// to nothing known), looking at most 1,000 statuses up.
 pub async fn thread_root(conn: &mut Conn, status_id: i64) -> Result<i64> {
-    let ancestors = super::statuses::list_ancestor_ids(conn, status_id, 1000).await?;
-    Ok(ancestors.into_iter().next().unwrap_or(status_id))
+    let roots = super::statuses::thread_roots(conn, &[status_id]).await?;
+    Ok(roots.into_iter().next().map_or(status_id, |(_, root)| root))
 }

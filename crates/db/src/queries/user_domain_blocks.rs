@@ -81,12 +81,3 @@ pub async fn blocked_among(
         .load(conn)
         .await?)
 }
-
-/// Every domain the user blocks.
-pub async fn list_all_blocked_domains(conn: &mut Conn, account_id: i64) -> Result<Vec<String>> {
-    Ok(account_domain_blocks::table
-        .filter(account_domain_blocks::account_id.eq(account_id))
-        .select(account_domain_blocks::domain)
-        .load(conn)
-        .await?)
-}
