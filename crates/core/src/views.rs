@@ -90,11 +90,7 @@ async fn attach_thread_mutes(
     if muted.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = rendered
-        .iter()
-        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
-        .filter_map(|id| id.parse().ok())
-        .collect();
+    let ids = shown_ids(rendered);
     let roots = ferrodon_db::queries::statuses::thread_roots(conn, &ids).await?;
     let is_muted = |id: &str| {
         roots
@@ -108,6 +104,25 @@ async fn attach_thread_mutes(
         status.muted = Some(is_muted(&status.id));
     }
     Ok(())
+}
+
+/// Ids of rendered statuses and of the originals of reblogs among them:
+/// what the page's attachments, polls, cards … are looked up for.
+fn shown_ids(rendered: &[Status]) -> Vec<i64> {
+    rendered
+        .iter()
+        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
+        .filter_map(|id| id.parse().ok())
+        .collect()
+}
+
+/// The entry whose content a rendered status shows: a reblog's original,
+/// else the status itself.
+fn shown_mut(status: &mut Status) -> &mut Status {
+    match status.reblog {
+        Some(ref mut reblog) => reblog,
+        None => status,
+    }
 }
 
 /// Renders statuses shown in `context`: as [`render_statuses`], then the
@@ -126,20 +141,13 @@ pub async fn render_statuses_in(
 /// Fills in link preview cards (of originals, reblogs included).
 async fn attach_cards(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
     use ferrodon_db::queries::preview_cards;
-    let ids: Vec<i64> = rendered
-        .iter()
-        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
-        .filter_map(|id| id.parse().ok())
-        .collect();
+    let ids = shown_ids(rendered);
     let cards = preview_cards::cards_of_statuses(conn, &ids).await?;
     if cards.is_empty() {
         return Ok(());
     }
     for status in rendered.iter_mut() {
-        let target: &mut Status = match status.reblog.as_deref_mut() {
-            Some(reblog) => reblog,
-            None => status,
-        };
+        let target = shown_mut(status);
         if let Some((_, card)) = cards.iter().find(|(id, _)| id.to_string() == target.id) {
             target.card = Some(crate::cards::render(card));
         }
@@ -150,11 +158,7 @@ async fn attach_cards(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
 /// Fills in polls, with the viewer's own votes.
 async fn attach_polls(conn: &mut Conn, rendered: &mut [Status], viewer: Option<i64>) -> Result<()> {
     use ferrodon_db::queries::polls;
-    let ids: Vec<i64> = rendered
-        .iter()
-        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
-        .filter_map(|id| id.parse().ok())
-        .collect();
+    let ids = shown_ids(rendered);
     let found = polls::polls_of_statuses(conn, &ids).await?;
     if found.is_empty() {
         return Ok(());
@@ -173,10 +177,7 @@ async fn attach_polls(conn: &mut Conn, rendered: &mut [Status], viewer: Option<i
         crate::entities::poll::render(poll, viewer.map(|_| own.as_slice()))
     };
     for status in rendered.iter_mut() {
-        let target: &mut Status = match status.reblog.as_deref_mut() {
-            Some(reblog) => reblog,
-            None => status,
-        };
+        let target = shown_mut(status);
         if let Some(poll) = found.iter().find(|p| p.status_id.to_string() == target.id) {
             target.poll = Some(render(poll));
         }
@@ -221,10 +222,7 @@ async fn attach_emojis(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
         if let Some(reblog) = status.reblog.as_deref_mut() {
             attach_account_emojis(conn, &mut reblog.account).await?;
         }
-        let target: &mut Status = match status.reblog.as_deref_mut() {
-            Some(reblog) => reblog,
-            None => status,
-        };
+        let target = shown_mut(status);
         target.emojis = emojis_of(
             conn,
             &target.account.acct,
@@ -238,11 +236,7 @@ async fn attach_emojis(conn: &mut Conn, rendered: &mut [Status]) -> Result<()> {
 /// Fills in the media attachments of rendered statuses (and of the
 /// originals of reblogs among them) with one query.
 async fn attach_media(conn: &mut Conn, config: &Config, rendered: &mut [Status]) -> Result<()> {
-    let ids: Vec<i64> = rendered
-        .iter()
-        .flat_map(|s| std::iter::once(&s.id).chain(s.reblog.as_ref().map(|r| &r.id)))
-        .filter_map(|id| id.parse().ok())
-        .collect();
+    let ids = shown_ids(rendered);
     let rows = ferrodon_db::queries::media::media_of_statuses(conn, &ids).await?;
     if rows.is_empty() {
         return Ok(());
