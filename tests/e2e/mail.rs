@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use ferrodon_testkit::factories::{local_user, PASSWORD};
-use ferrodon_testkit::oauth::{app_token, sign_up};
+use ferrodon_testkit::oauth::{self, app_token, sign_up};
 use ferrodon_testkit::{random_suffix, TestApp};
 use serde_json::{json, Value};
 
@@ -123,19 +123,8 @@ async fn confirmation_email_is_resent_to_a_corrected_address() {
 }
 
 async fn password_grant(app: &TestApp, client: &Value, login: &str, password: &str) -> u16 {
-    app.client
-        .post(app.url("/oauth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", client["client_id"].as_str().unwrap()),
-            ("client_secret", client["client_secret"].as_str().unwrap()),
-            ("username", login),
-            ("password", password),
-            ("scope", "read"),
-        ])
-        .send()
+    oauth::password_grant(app, client, login, password, "read")
         .await
-        .unwrap()
         .status()
         .as_u16()
 }
@@ -149,20 +138,7 @@ async fn password_is_reset_through_the_link_in_the_email() {
     let username = unique("forgetful");
     let email = format!("{username}@example.com");
     let (_, _, old_token) = local_user(&app.state, &username).await;
-    let client: Value = app
-        .client
-        .post(app.url("/api/v1/apps"))
-        .form(&[
-            ("client_name", "Reset"),
-            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
-            ("scopes", "read"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let client = oauth::register_app(&app, "Reset", "read").await;
 
     let form = app
         .client

@@ -3,13 +3,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod backup;
 mod fake_service;
 mod federation;
+mod hostile_federation;
 mod html;
+mod import_mastodon;
 mod mail;
 mod media;
+mod nginx_production;
 mod oauth;
 mod rate_limits;
+mod replica;
+mod shutdown;
 mod streaming;
 mod well_known;
 mod workers;

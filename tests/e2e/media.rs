@@ -91,7 +91,7 @@ async fn upload(
         .unwrap()
 }
 
-fn media_root(app: &TestApp) -> PathBuf {
+pub fn media_root(app: &TestApp) -> PathBuf {
     app.env()
         .iter()
         .find(|(k, _)| k == "PAPERCLIP_ROOT_PATH")
@@ -99,7 +99,7 @@ fn media_root(app: &TestApp) -> PathBuf {
         .unwrap()
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {

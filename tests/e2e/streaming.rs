@@ -9,10 +9,11 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_event(ws: &mut Ws) -> Value {
+/// The next JSON event of a WebSocket stream (plain or TLS), within 10 s.
+pub async fn next_event<S>(ws: &mut S) -> Value
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
             .await
@@ -65,6 +66,18 @@ async fn websocket_user_and_hashtag_streams() {
         .text()
         .await
         .unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "ferrodon_streaming_connections 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "ferrodon_streaming_redis_connected 1"),
+        "{metrics}"
+    );
     // bob's timeline, the announcements, the hashtag, and bob's token (for revocation).
     assert!(
         metrics
@@ -637,4 +650,68 @@ async fn notifications_filtered_by_the_policy_are_not_streamed() {
     assert_eq!(event["event"], "notification");
     let payload: Value = serde_json::from_str(event["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["status"]["id"], heard["id"], "{event}");
+}
+
+#[tokio::test]
+async fn sigterm_says_goodbye_to_websocket_clients() {
+    let app = TestApp::spawn().await;
+    let (_, alice, token) = local_user(&app.state, "alice").await;
+    let port = ferrodon_testkit::app::free_port();
+    let mut env = app.env().to_vec();
+    env.push(("STREAMING_PORT".into(), port.to_string()));
+    env.push(("FERRODON_SHUTDOWN_TIMEOUT".into(), "10s".into()));
+    let mut streaming =
+        std::process::Command::new(ferrodon_testkit::app::bin_dir().join("ferrodon-streaming"))
+            .env_clear()
+            .envs(env)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let ready = app.client.get(format!("{base}/readyz")).send().await;
+        if matches!(&ready, Ok(r) if r.status() == 200) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "streaming never ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let live = app
+        .client
+        .get(format!("{base}/livez"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), 200);
+    let url = format!("ws://127.0.0.1:{port}/api/v1/streaming?stream=user&access_token={token}");
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    app.wait_for_subscriber(&format!("timeline:{}", alice.id))
+        .await;
+
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &streaming.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let close = loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a frame within 10 s of SIGTERM");
+        match msg {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => continue,
+            other => panic!("connection ended without a close frame: {other:?}"),
+        }
+    };
+    let frame = close.expect("a close frame with a code");
+    assert_eq!(u16::from(frame.code), 1001, "{frame:?}");
+    let exit = tokio::task::spawn_blocking(move || streaming.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
 }

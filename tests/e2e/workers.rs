@@ -487,6 +487,13 @@ async fn web_metrics_count_requests_and_show_queue_depth() {
         .await
         .unwrap();
     assert_eq!(missing.status(), 404);
+    let unknown_status = app
+        .client
+        .get(app.url("/api/v1/statuses/12345"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown_status.status(), 404);
     let text = app
         .client
         .get(app.url("/metrics"))
@@ -503,6 +510,17 @@ async fn web_metrics_count_requests_and_show_queue_depth() {
     assert_eq!(value("ferrodon_queue_scheduled{queue=\"default\"}"), 1);
     assert_eq!(value("ferrodon_queue_dead{queue=\"default\"}"), 0);
     assert!(value("ferrodon_pool_max_connections{pool=\"database\"}") >= 1);
+    assert_eq!(value("ferrodon_pool_waiting{pool=\"database\"}"), 0);
+    // Latency by route pattern (never the raw path: one series per id would explode).
+    assert_eq!(
+        value("ferrodon_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/statuses/{id}\",status=\"404\"}"),
+        1
+    );
+    assert_eq!(
+        value("ferrodon_http_request_duration_seconds_bucket{method=\"GET\",route=\"unmatched\",status=\"404\",le=\"+Inf\"}"),
+        1
+    );
+    assert!(!text.contains("12345"), "{text}");
 }
 
 #[tokio::test]
@@ -588,4 +606,133 @@ async fn a_backlog_of_retries_coming_due_at_once_does_not_stop_the_queue() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// A remote inbox that takes `delay` to answer each POST: sends the
+/// moment a request arrived, then the moment it answered 202.
+async fn slow_inbox(
+    delay: Duration,
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<&'static str>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/inbox", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let _ = tx.send("received");
+                tokio::time::sleep(delay).await;
+                let reply =
+                    b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                if socket.write_all(reply).await.is_ok() {
+                    let _ = tx.send("answered");
+                }
+            });
+        }
+    });
+    (url, rx)
+}
+
+/// What happened when a push worker got SIGTERM while its one delivery
+/// waited `inbox_delay` for the remote inbox's answer.
+struct Stopped {
+    took: Duration,
+    exit: std::process::ExitStatus,
+    answered: bool,
+    stats: QueueStats,
+}
+
+async fn sigterm_during_a_delivery(shutdown_timeout: &str, inbox_delay: Duration) -> Stopped {
+    let app = TestApp::spawn_with(&[("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true")]).await;
+    let (_, alice, _) = local_user(&app.state, "alice").await;
+    // A worker of our own on a namespace of its own, so the instance's
+    // worker cannot take the job.
+    let namespace = format!("graceful_{}", ferrodon_testkit::random_suffix());
+    let mut env: Vec<(String, String)> = app
+        .env()
+        .iter()
+        .filter(|(k, _)| k != "REDIS_NAMESPACE")
+        .cloned()
+        .collect();
+    env.push(("REDIS_NAMESPACE".into(), namespace));
+    env.push(("FERRODON_SHUTDOWN_TIMEOUT".into(), shutdown_timeout.into()));
+    let state =
+        ferrodon_core::AppState::new(ferrodon_core::Config::from_vars(env.clone()).unwrap())
+            .unwrap();
+    let (inbox, mut events) = slow_inbox(inbox_delay).await;
+    let mut worker = spawn_worker(&env, "push");
+    let activity =
+        serde_json::json!({"type": "Delete", "id": "https://x.test/1", "actor": alice.uri});
+    jobs::enqueue(
+        &state,
+        Job::Deliver {
+            sender_id: alice.id,
+            inbox,
+            activity,
+        },
+    )
+    .await
+    .unwrap();
+    let received = tokio::time::timeout(Duration::from_secs(20), events.recv()).await;
+    assert_eq!(received.ok().flatten(), Some("received"));
+
+    let asked = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = loop {
+        if let Some(exit) = worker.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(25),
+            "the worker did not exit"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let took = asked.elapsed();
+    Stopped {
+        took,
+        exit,
+        answered: events.try_recv().ok() == Some("answered"),
+        stats: jobqueue::stats(&state, Queue::Push).await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_worker_finishes_its_running_job_before_exiting_on_sigterm() {
+    let stopped = sigterm_during_a_delivery("20s", Duration::from_secs(3)).await;
+    assert!(stopped.exit.success(), "exit status {:?}", stopped.exit);
+    // It waited for the answer, and the job is finished, not left running.
+    assert!(stopped.answered);
+    assert!(
+        stopped.took >= Duration::from_secs(2),
+        "exited after {:?}: it did not wait for its job",
+        stopped.took
+    );
+    let s = stopped.stats;
+    assert_eq!(
+        (s.pending, s.scheduled, s.running, s.dead),
+        (0, 0, 0, 0),
+        "{s:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_job_outlasting_the_shutdown_timeout_stays_in_the_queue() {
+    let stopped = sigterm_during_a_delivery("1s", Duration::from_secs(8)).await;
+    assert!(stopped.exit.success(), "exit status {:?}", stopped.exit);
+    assert!(
+        stopped.took < Duration::from_secs(5),
+        "exited after {:?}, past its 1 s shutdown timeout",
+        stopped.took
+    );
+    assert!(!stopped.answered);
+    // Still the worker's: the next worker of the queue hands it out again.
+    assert_eq!(stopped.stats.running, 1, "{:?}", stopped.stats);
 }

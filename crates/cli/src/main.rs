@@ -48,12 +48,18 @@ enum Command {
     /// Media storage: the remote media cache, usage, orphaned files
     #[command(subcommand)]
     Media(commands::media::MediaCommand),
+    /// Back up and restore the database and media
+    #[command(subcommand)]
+    Backup(commands::backup::BackupCommand),
     /// Database maintenance
     #[command(subcommand)]
     Db(commands::db::DbCommand),
     /// Web Push: VAPID keys
     #[command(subcommand)]
     Webpush(commands::webpush::WebpushCommand),
+    /// Import another server's data (Mastodon)
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
 }
 
 #[tokio::main]
@@ -85,6 +91,8 @@ async fn run() -> anyhow::Result<()> {
         Command::Relays(cmd) => commands::relays::run(cmd, &state).await,
         Command::Emoji(cmd) => commands::emoji::run(cmd, &state).await,
         Command::Announcements(cmd) => commands::announcements::run(cmd, &state).await,
+        Command::Backup(cmd) => commands::backup::run(cmd, &state).await,
+        Command::Import(cmd) => commands::import::run(cmd, &state).await,
         Command::Db(_) | Command::Webpush(_) => Ok(()),
     }
 }

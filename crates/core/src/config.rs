@@ -9,9 +9,11 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+mod ip_range;
 mod media;
 mod smtp;
 mod translation;
+pub use ip_range::IpRange;
 pub use media::{parse_byte_size, MediaConfig, S3Config, StorageConfig};
 pub use smtp::{SmtpAuthMethod, SmtpConfig, StartTls};
 pub use translation::{DeeplPlan, TranslationConfig};
@@ -62,6 +64,12 @@ pub struct Config {
     pub web_domain: String,
     /// DATABASE_URL, or built from DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASS.
     pub database_url: Secret,
+    /// REPLICA_DATABASE_URL, or built from REPLICA_DB_HOST, REPLICA_DB_PORT,
+    /// REPLICA_DB_NAME, REPLICA_DB_USER, REPLICA_DB_PASS (each defaulting to
+    /// the primary's): a read replica for read-only queries that may lag a
+    /// little (public and tag timelines, search, the directory, trends).
+    /// None when neither is set.
+    pub replica_database_url: Option<Secret>,
     /// DB_POOL: connections per process (default 10).
     pub db_pool: usize,
     /// REDIS_URL, or built from REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, REDIS_DB.
@@ -82,8 +90,9 @@ pub struct Config {
     pub streaming_api_base_url: String,
     /// WEB_CONCURRENCY: HTTP worker threads of ferrodon-web (default: number of CPUs).
     pub web_concurrency: usize,
-    /// TRUSTED_PROXY_IP: comma-separated proxies whose X-Forwarded-For is believed (default loopback).
-    pub trusted_proxy_ips: Vec<IpAddr>,
+    /// TRUSTED_PROXY_IP: comma-separated proxies (addresses or CIDR ranges)
+    /// whose X-Forwarded-For is believed (default loopback).
+    pub trusted_proxy_ips: Vec<IpRange>,
     /// FERRODON_DEV_ALLOW_HTTP: serve and emit http:// URLs, for loopback development (default false).
     pub dev_allow_http: bool,
     /// FERRODON_ENABLE_PASSWORD_GRANT: accept OAuth `grant_type=password` (default false; removed in Mastodon 4.3).
@@ -106,6 +115,9 @@ pub struct Config {
     pub worker_give_up_after: Duration,
     /// The scheduler leadership lease's length (FERRODON_SCHEDULER_LEASE).
     pub scheduler_lease: Duration,
+    /// On SIGTERM, how long in-flight requests and jobs may take to finish
+    /// before the process exits anyway (FERRODON_SHUTDOWN_TIMEOUT).
+    pub shutdown_timeout: Duration,
     /// Interval overrides for periodic tasks, `name=duration,…` (FERRODON_SCHEDULE).
     pub schedule: Vec<(String, Duration)>,
     /// Port of the Prometheus endpoint of worker processes; 0 turns it off (FERRODON_METRICS_PORT).
@@ -141,6 +153,12 @@ pub const ENV_VARS: &[&str] = &[
     "DB_USER",
     "DB_PASS",
     "DB_POOL",
+    "REPLICA_DATABASE_URL",
+    "REPLICA_DB_HOST",
+    "REPLICA_DB_PORT",
+    "REPLICA_DB_NAME",
+    "REPLICA_DB_USER",
+    "REPLICA_DB_PASS",
     "REDIS_URL",
     "REDIS_HOST",
     "REDIS_PORT",
@@ -166,6 +184,7 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_WORKER_CONCURRENCY",
     "FERRODON_WORKER_GIVE_UP_AFTER",
     "FERRODON_SCHEDULER_LEASE",
+    "FERRODON_SHUTDOWN_TIMEOUT",
     "FERRODON_SCHEDULE",
     "FERRODON_METRICS_PORT",
     "SMTP_SERVER",
@@ -213,6 +232,7 @@ pub const ENV_VARS: &[&str] = &[
     "LIBRE_TRANSLATE_ENDPOINT",
     "LIBRE_TRANSLATE_API_KEY",
     "RUST_LOG",
+    "LOG_FORMAT",
 ];
 
 struct Env(HashMap<String, String>);
@@ -345,22 +365,18 @@ impl Config {
         }
         let dev_allow_http = env.flag("FERRODON_DEV_ALLOW_HTTP")?;
         let ws_scheme = if dev_allow_http { "ws" } else { "wss" };
-        let trusted_proxy_ips = match env.get("TRUSTED_PROXY_IP") {
-            None => vec![
-                IpAddr::from([127, 0, 0, 1]),
-                IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]),
-            ],
-            Some(list) => list
-                .split([',', ' '])
-                .filter(|s| !s.is_empty())
-                .map(|s| {
-                    s.parse().map_err(|_| ConfigError::Invalid {
-                        name: "TRUSTED_PROXY_IP",
-                        reason: format!("{s:?} is not an IP address"),
-                    })
+        let trusted_proxy_ips = env
+            .get("TRUSTED_PROXY_IP")
+            .unwrap_or("127.0.0.1,::1")
+            .split([',', ' '])
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                IpRange::parse(s).ok_or_else(|| ConfigError::Invalid {
+                    name: "TRUSTED_PROXY_IP",
+                    reason: format!("{s:?} is not an IP address or CIDR range"),
                 })
-                .collect::<Result<_, _>>()?,
-        };
+            })
+            .collect::<Result<_, _>>()?;
         let cpus = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -377,6 +393,7 @@ impl Config {
             local_domain,
             web_domain,
             database_url: Secret::new(database_url),
+            replica_database_url: replica_database_url(&env)?.map(Secret::new),
             db_pool: env.parse("DB_POOL", 10)?,
             redis_url: Secret::new(redis_url),
             redis_namespace: env.get("REDIS_NAMESPACE").unwrap_or("").to_owned(),
@@ -403,6 +420,7 @@ impl Config {
             scheduler_lease: env
                 .duration("FERRODON_SCHEDULER_LEASE", Duration::from_secs(30))?
                 .max(Duration::from_secs(1)),
+            shutdown_timeout: env.duration("FERRODON_SHUTDOWN_TIMEOUT", Duration::from_secs(30))?,
             schedule: env.schedule("FERRODON_SCHEDULE")?,
             metrics_port: env.parse("FERRODON_METRICS_PORT", 0)?,
             smtp,
@@ -455,31 +473,83 @@ fn vapid_keys(env: &Env) -> Result<Option<crate::webpush::vapid::VapidKeys>, Con
     }
 }
 
+/// The names of the variables one database connection is configured with.
+struct DbVars {
+    url: &'static str,
+    host: &'static str,
+    port: &'static str,
+    name: &'static str,
+    user: &'static str,
+    pass: &'static str,
+}
+
+const PRIMARY_DB: DbVars = DbVars {
+    url: "DATABASE_URL",
+    host: "DB_HOST",
+    port: "DB_PORT",
+    name: "DB_NAME",
+    user: "DB_USER",
+    pass: "DB_PASS",
+};
+
+const REPLICA_DB: DbVars = DbVars {
+    url: "REPLICA_DATABASE_URL",
+    host: "REPLICA_DB_HOST",
+    port: "REPLICA_DB_PORT",
+    name: "REPLICA_DB_NAME",
+    user: "REPLICA_DB_USER",
+    pass: "REPLICA_DB_PASS",
+};
+
 fn database_url(env: &Env) -> Result<String, ConfigError> {
-    if let Some(url) = env.get("DATABASE_URL") {
+    database_url_from(env, &PRIMARY_DB, None)
+}
+
+/// The replica's URL when REPLICA_DATABASE_URL or REPLICA_DB_HOST is set;
+/// the other REPLICA_DB_* default to the primary's DB_* values.
+fn replica_database_url(env: &Env) -> Result<Option<String>, ConfigError> {
+    if env.get(REPLICA_DB.url).is_none() && env.get(REPLICA_DB.host).is_none() {
+        return Ok(None);
+    }
+    database_url_from(env, &REPLICA_DB, Some(&PRIMARY_DB)).map(Some)
+}
+
+fn database_url_from(
+    env: &Env,
+    vars: &DbVars,
+    fallback: Option<&DbVars>,
+) -> Result<String, ConfigError> {
+    if let Some(url) = env.get(vars.url) {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(ConfigError::Invalid {
-                name: "DATABASE_URL",
+                name: vars.url,
                 reason: "must start with postgres:// or postgresql://".into(),
             });
         }
         return Ok(url.to_owned());
     }
-    let host = env.get("DB_HOST").unwrap_or("localhost");
-    let port: u16 = env.parse("DB_PORT", 5432)?;
-    let name = env.get("DB_NAME").unwrap_or("ferrodon_production");
-    let user = env.get("DB_USER").unwrap_or("ferrodon");
+    let get = |own: &'static str, primary: Option<&'static str>| {
+        env.get(own)
+            .or_else(|| primary.and_then(|name| env.get(name)))
+    };
+    let host = get(vars.host, fallback.map(|f| f.host)).unwrap_or("localhost");
+    let port: u16 = match (env.get(vars.port), fallback) {
+        (None, Some(primary)) => env.parse(primary.port, 5432)?,
+        _ => env.parse(vars.port, 5432)?,
+    };
+    let name = get(vars.name, fallback.map(|f| f.name)).unwrap_or("ferrodon_production");
+    let user = get(vars.user, fallback.map(|f| f.user)).unwrap_or("ferrodon");
     let mut url = url::Url::parse("postgres://localhost/").map_err(|e| ConfigError::Invalid {
-        name: "DB_HOST",
+        name: vars.host,
         reason: e.to_string(),
     })?;
     url.set_host(Some(host)).map_err(|e| ConfigError::Invalid {
-        name: "DB_HOST",
+        name: vars.host,
         reason: e.to_string(),
     })?;
     let _ = url.set_port(Some(port));
     let _ = url.set_username(user);
-    if let Some(pass) = env.get("DB_PASS") {
+    if let Some(pass) = get(vars.pass, fallback.map(|f| f.pass)) {
         let _ = url.set_password(Some(pass));
     }
     url.set_path(name);
@@ -558,6 +628,34 @@ mod tests {
         assert_eq!(c.base_url(), "https://social.example");
         assert_eq!(c.streaming_api_base_url, "wss://social.example");
         assert!(!format!("{c:?}").contains("p@ss"));
+    }
+
+    #[test]
+    fn a_replica_host_inherits_the_primarys_other_settings() {
+        let base = [
+            ("LOCAL_DOMAIN", "social.example"),
+            ("SECRET_KEY_BASE", SECRET),
+            ("DB_HOST", "db"),
+            ("DB_USER", "mastodon"),
+            ("DB_PASS", "secret"),
+            ("DB_NAME", "mastodon_production"),
+        ];
+        let none = Config::from_vars(vars(&base)).unwrap();
+        assert!(none.replica_database_url.is_none());
+        let mut with_host = base.to_vec();
+        with_host.push(("REPLICA_DB_HOST", "db-replica"));
+        with_host.push(("REPLICA_DB_PORT", "6432"));
+        let c = Config::from_vars(vars(&with_host)).unwrap();
+        assert_eq!(
+            c.replica_database_url.as_ref().map(Secret::expose),
+            Some("postgres://mastodon:secret@db-replica:6432/mastodon_production")
+        );
+        let mut with_url = base.to_vec();
+        with_url.push(("REPLICA_DATABASE_URL", "mysql://nope"));
+        let err = Config::from_vars(vars(&with_url)).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("REPLICA_DATABASE_URL is invalid"));
     }
 
     #[test]

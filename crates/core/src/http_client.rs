@@ -387,4 +387,31 @@ mod tests {
         assert!(check("http://127.0.0.1/a.png", true).is_ok());
         assert!(check("file:///etc/passwd", true).is_err());
     }
+
+    /// The forms a hostile document or a redirect's `Location` can use to
+    /// name an internal address; each is refused before any connection
+    /// (the redirect policy runs the same check on every hop).
+    #[test]
+    fn obfuscated_internal_addresses_are_refused() {
+        for u in [
+            "http://2130706433/",               // 127.0.0.1 as one decimal number
+            "http://0x7f000001/",               // hexadecimal
+            "http://0177.0.0.1/",               // octal
+            "http://127.1/",                    // short form
+            "http://169.254.169.254/latest/",   // cloud metadata, link-local
+            "http://[fe80::1]/",                // IPv6 link-local
+            "http://[::ffff:7f00:1]/",          // IPv4-mapped, hex spelling
+            "http://[::ffff:169.254.169.254]/", // IPv4-mapped link-local
+            "http://[::1]:8080/",
+            "http://10.0.0.1/",
+            "http://[fd00::1]/",
+            "http://0.0.0.0/",
+            "http://foo.localhost/",
+            "ftp://example.com/",
+            "data:text/plain,hi",
+        ] {
+            let url = url::Url::parse(u).unwrap_or_else(|e| panic!("{u}: {e}"));
+            assert!(check_url(&url, false).is_err(), "{u} allowed");
+        }
+    }
 }

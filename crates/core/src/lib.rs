@@ -6,6 +6,7 @@
 
 pub mod announcements;
 pub mod auth;
+pub mod backoff;
 pub mod cards;
 pub mod config;
 pub mod conversations;
@@ -21,6 +22,7 @@ pub mod languages;
 pub mod live;
 pub mod mail;
 pub mod media;
+pub mod moderation;
 pub mod notification_groups;
 pub mod quotes;
 pub mod rate_limit;

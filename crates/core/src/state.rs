@@ -15,6 +15,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// PostgreSQL pool.
     pub db: Pool,
+    /// The read replica's pool, when REPLICA_DATABASE_URL or REPLICA_DB_HOST
+    /// names one; see [`AppState::read_conn`].
+    pub db_replica: Option<Pool>,
     /// Redis pool.
     pub redis: deadpool_redis::Pool,
     /// Where media files are stored.
@@ -35,6 +38,11 @@ impl AppState {
     /// succeeds even while the database is still starting.
     pub fn new(config: Config) -> Result<Self> {
         let db = ferrodon_db::connect(config.database_url.expose(), config.db_pool)?;
+        let db_replica = config
+            .replica_database_url
+            .as_ref()
+            .map(|url| ferrodon_db::connect(url.expose(), config.db_pool))
+            .transpose()?;
         let mut redis_config = deadpool_redis::Config::from_url(config.redis_url.expose());
         let mut pool_config = deadpool_redis::PoolConfig::default();
         pool_config.timeouts.wait = Some(REDIS_TIMEOUT);
@@ -53,6 +61,7 @@ impl AppState {
             http,
             config: Arc::new(config),
             db,
+            db_replica,
             redis,
             queue_conn: Arc::new(OnceCell::new()),
         })
@@ -78,6 +87,21 @@ impl AppState {
     /// A database connection from the pool.
     pub async fn conn(&self) -> Result<PooledConn> {
         Ok(ferrodon_db::pool::get(&self.db).await?)
+    }
+
+    /// A connection for read-only queries that may see data a moment old:
+    /// from the read replica when one is configured and reachable, else from
+    /// the primary (a replica that is down costs nothing but its timeout).
+    pub async fn read_conn(&self) -> Result<PooledConn> {
+        if let Some(replica) = &self.db_replica {
+            match ferrodon_db::pool::get(replica).await {
+                Ok(conn) => return Ok(conn),
+                Err(e) => {
+                    tracing::warn!(error = %e, "read replica unavailable, reading from the primary")
+                }
+            }
+        }
+        self.conn().await
     }
 
     /// A Redis connection from the pool.

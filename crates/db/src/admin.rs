@@ -89,3 +89,14 @@ pub async fn advisory_unlock(conn: &mut AsyncPgConnection, key: i64) -> Result<(
         .await?;
     Ok(())
 }
+
+/// Empties a database: drops its `public` schema with everything in it and
+/// creates it anew, for a restore into a database that was migrated but
+/// holds nothing (or is being replaced on purpose).
+pub async fn reset_public_schema(database_url: &str) -> Result<()> {
+    use diesel_async::SimpleAsyncConnection;
+    let mut conn = connect_admin(database_url).await?;
+    conn.batch_execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+        .await?;
+    Ok(())
+}

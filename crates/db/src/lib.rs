@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod error;
+pub mod mastodon_import;
 pub mod models;
 pub mod pagination;
 pub mod pool;

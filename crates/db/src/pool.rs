@@ -1,4 +1,6 @@
 //! Connection pool construction and the embedded migrations.
+use std::time::Duration;
+
 use diesel_async::pooled_connection::deadpool::{Object, Pool as DeadPool};
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection};
@@ -15,11 +17,28 @@ pub type PooledConn = Object<AsyncPgConnection>;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
 
-/// Builds a pool of at most `max_size` connections. Connections are opened lazily.
+/// Opening a connection (DNS, TCP, TLS, authentication) may take this long.
+const CREATE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The check a pooled connection passes before reuse may take this long.
+const RECYCLE_TIMEOUT: Duration = Duration::from_secs(5);
+/// A caller waits this long for a free connection before getting an error.
+const WAIT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Builds a pool of at most `max_size` connections. Connections are opened
+/// lazily, each by resolving the URL's host again, so a database that
+/// restarted or moved is found again without restarting the process.
+/// Before reuse every connection must answer `SELECT 1` (diesel-async's
+/// default recycling check); one that does not is dropped and replaced.
+/// Opening and checking are bounded by timeouts, so an unreachable
+/// database surfaces as errors (503s) instead of stuck requests.
 pub fn connect(database_url: &str, max_size: usize) -> Result<Pool> {
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
     DeadPool::builder(manager)
         .max_size(max_size)
+        .runtime(deadpool::Runtime::Tokio1)
+        .create_timeout(Some(CREATE_TIMEOUT))
+        .recycle_timeout(Some(RECYCLE_TIMEOUT))
+        .wait_timeout(Some(WAIT_TIMEOUT))
         .build()
         .map_err(|e| Error::Pool(e.to_string()))
 }

@@ -32,6 +32,7 @@ diesel::table! {
         followers_count -> Int4,
         following_count -> Int4,
         moved_to_account_id -> Nullable<Int8>,
+        sensitized_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -508,6 +509,10 @@ diesel::table! {
         forward -> Bool,
         action_taken_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        assigned_account_id -> Nullable<Int8>,
+        action_taken_by_account_id -> Nullable<Int8>,
+        rule_ids -> Array<Int8>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -677,6 +682,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    account_warnings (id) {
+        id -> Int8,
+        account_id -> Nullable<Int8>,
+        target_account_id -> Int8,
+        action -> Text,
+        text -> Text,
+        report_id -> Nullable<Int8>,
+        status_ids -> Array<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    admin_action_logs (id) {
+        id -> Int8,
+        account_id -> Nullable<Int8>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Int8>,
+        human_identifier -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(account_images -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
@@ -748,4 +778,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     preview_cards,
     preview_cards_statuses,
     conversation_mutes,
+    account_warnings,
+    admin_action_logs,
 );

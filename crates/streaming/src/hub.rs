@@ -5,6 +5,7 @@
 //! away the reader reconnects with backoff, swaps in the new connection and
 //! subscribes again to every channel that still has listeners.
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,7 +14,9 @@ use deadpool_redis::redis::{self, Msg};
 use ferrodon_core::streaming::{Event, Stream};
 use ferrodon_core::AppState;
 use futures_util::StreamExt;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
+
+use ferrodon_core::backoff::Backoff;
 
 /// Messages a slow client may fall behind by before it is dropped.
 const CHANNEL_CAPACITY: usize = 256;
@@ -57,12 +60,16 @@ type Senders = Mutex<HashMap<String, Channel>>;
 struct Inner {
     senders: Senders,
     sink: tokio::sync::Mutex<PubSubSink>,
+    /// False while the pub/sub connection is lost.
+    connected: AtomicBool,
 }
 
 /// Shared fan-out from Redis channels to connection tasks.
 pub struct Hub {
     inner: Arc<Inner>,
     namespace: String,
+    /// Turns true when the process shuts down: every connection says goodbye.
+    closing: watch::Sender<bool>,
 }
 
 /// A client's hold on one channel: drop the receiver, then call [`Hub::release`].
@@ -77,16 +84,33 @@ impl Hub {
     /// Opens the pub/sub connection and starts the reader.
     pub async fn connect(state: &AppState) -> anyhow::Result<Hub> {
         let client = redis::Client::open(state.config.redis_url.expose())?;
-        let (sink, stream) = client.get_async_pubsub().await?.split();
+        let (sink, stream) = open_pubsub(&client).await?.split();
         let inner = Arc::new(Inner {
             senders: Mutex::default(),
             sink: tokio::sync::Mutex::new(sink),
+            connected: AtomicBool::new(true),
         });
         tokio::spawn(read_loop(client, stream, inner.clone()));
         Ok(Hub {
             inner,
             namespace: state.redis_key(""),
+            closing: watch::channel(false).0,
         })
+    }
+
+    /// Whether the Redis pub/sub connection is up (events flow).
+    pub fn is_connected(&self) -> bool {
+        self.inner.connected.load(Ordering::Relaxed)
+    }
+
+    /// Turns true when the server shuts down; connections then close.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Tells every connection to close.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
     }
 
     /// Channels this process listens to, and listeners over all of them.
@@ -172,23 +196,32 @@ async fn read_loop(client: redis::Client, mut stream: PubSubStream, inner: Arc<I
         while let Some(msg) = stream.next().await {
             dispatch(&inner.senders, msg);
         }
+        inner.connected.store(false, Ordering::Relaxed);
         tracing::warn!("Redis pub/sub connection lost; reconnecting");
-        let mut delay = Duration::from_millis(100);
+        let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(5));
         stream = loop {
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(5));
+            tokio::time::sleep(backoff.next_delay()).await;
             match resubscribe(&client, &inner).await {
                 Ok(new_stream) => break new_stream,
                 Err(e) => tracing::debug!(error = %e, "reconnecting to Redis pub/sub failed"),
             }
         };
+        inner.connected.store(true, Ordering::Relaxed);
     }
+}
+
+/// Opens a pub/sub connection, giving up after
+/// [`ferrodon_core::state::REDIS_TIMEOUT`] (an unreachable host must not hang
+/// the reconnect loop).
+async fn open_pubsub(client: &redis::Client) -> anyhow::Result<redis::aio::PubSub> {
+    let timeout = ferrodon_core::state::REDIS_TIMEOUT;
+    Ok(tokio::time::timeout(timeout, client.get_async_pubsub()).await??)
 }
 
 /// Opens a new pub/sub connection and subscribes it to every live channel,
 /// holding the sink lock so no subscription slips in between.
 async fn resubscribe(client: &redis::Client, inner: &Inner) -> anyhow::Result<PubSubStream> {
-    let (mut sink, stream) = client.get_async_pubsub().await?.split();
+    let (mut sink, stream) = open_pubsub(client).await?.split();
     let mut slot = inner.sink.lock().await;
     let channels: Vec<String> = inner
         .senders

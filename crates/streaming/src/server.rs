@@ -63,7 +63,22 @@ pub async fn run(listener: TcpListener, state: AppState, hub: Arc<Hub>) -> anyho
             _ = tokio::signal::ctrl_c() => break,
         }
     }
-    tracing::info!("ferrodon-streaming shutting down");
+    drop(listener);
+    let open = MAX_CONNECTIONS - limit.available_permits();
+    tracing::info!(
+        connections = open,
+        "ferrodon-streaming shutting down; closing connections"
+    );
+    hub.close_all();
+    // Every connection task holds a permit until it has said goodbye.
+    let all = u32::try_from(MAX_CONNECTIONS).unwrap_or(u32::MAX);
+    let limit_time = state.config.shutdown_timeout;
+    if tokio::time::timeout(limit_time, limit.acquire_many(all))
+        .await
+        .is_err()
+    {
+        tracing::warn!(timeout = ?limit_time, "connections still open at the shutdown timeout");
+    }
     Ok(())
 }
 
@@ -170,10 +185,28 @@ pub async fn authorize_stream(
 }
 
 /// Prometheus metrics of this streaming process (not routed by nginx).
-fn metrics(hub: &Hub) -> String {
+fn metrics(state: &AppState, hub: &Hub) -> String {
     use ferrodon_core::jobs::metrics::family;
     let (channels, listeners) = hub.counts();
     let mut out = String::new();
+    family(
+        &mut out,
+        "ferrodon_streaming_connections",
+        "Open client connections (WebSocket and SSE).",
+        "gauge",
+        &[(
+            String::new(),
+            crate::CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed),
+        )],
+    );
+    family(
+        &mut out,
+        "ferrodon_streaming_redis_connected",
+        "1 while the Redis pub/sub connection is up.",
+        "gauge",
+        &[(String::new(), u64::from(hub.is_connected()))],
+    );
+    ferrodon_core::jobs::metrics::write_pool_gauges(&mut out, state);
     family(
         &mut out,
         "ferrodon_streaming_channels",
@@ -195,14 +228,24 @@ async fn serve(mut socket: TcpStream, state: AppState, hub: Arc<Hub>) -> anyhow:
     let Some(head) = peek_head(&socket).await? else {
         return Ok(());
     };
-    if head.path == "/api/v1/streaming/health" {
+    if head.path == "/api/v1/streaming/health" || head.path == "/livez" {
         let _ = consume(&mut socket, &head).await;
         write_plain(&mut socket, "200 OK", "text/plain", "OK").await?;
         return Ok(());
     }
+    if head.path == "/readyz" {
+        let _ = consume(&mut socket, &head).await;
+        if hub.is_connected() && Box::pin(state.is_healthy()).await {
+            write_plain(&mut socket, "200 OK", "text/plain", "OK").await?;
+        } else {
+            let body = "database or redis unavailable";
+            write_plain(&mut socket, "503 Service Unavailable", "text/plain", body).await?;
+        }
+        return Ok(());
+    }
     if head.path == "/metrics" {
         let _ = consume(&mut socket, &head).await;
-        let body = metrics(&hub);
+        let body = metrics(&state, &hub);
         write_plain(&mut socket, "200 OK", "text/plain; version=0.0.4", &body).await?;
         return Ok(());
     }

@@ -35,6 +35,8 @@ pub async fn serve(
         )
         .await?;
     write_chunk(&mut socket, b":)\n\n").await?;
+    let _counted = crate::ConnectionGuard::open();
+    let mut closing = hub.closing();
     let (tx, mut rx) = client_queue();
     let mut subscriptions = Subscriptions::new(hub, tx, auth).await?;
     let mut filter = Box::pin(Filter::load(state, auth)).await;
@@ -61,6 +63,8 @@ pub async fn serve(
                     break Err(e.into());
                 }
             }
+            // Shutting down: end the stream cleanly (the last chunk below).
+            _ = closing.changed() => break Ok(()),
             read = tokio::io::AsyncReadExt::read(&mut socket, &mut closed) => {
                 // The client sends nothing on an SSE connection; a read means it closed.
                 if matches!(read, Ok(0) | Err(_)) {

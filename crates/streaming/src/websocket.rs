@@ -9,7 +9,8 @@ use serde::Deserialize;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::hub::Hub;
@@ -68,6 +69,8 @@ pub async fn serve(
     let mut ws =
         tokio_tungstenite::accept_hdr_async_with_config(socket, echo_protocol, Some(config()))
             .await?;
+    let _counted = crate::ConnectionGuard::open();
+    let mut closing = hub.closing();
     let (tx, mut rx) = client_queue();
     let mut subscriptions = Subscriptions::new(hub, tx, auth.as_ref()).await?;
     let mut filter = Box::pin(Filter::load(state, auth.as_ref())).await;
@@ -136,6 +139,12 @@ pub async fn serve(
                 if let Err(e) = ws.send(Message::Ping(Default::default())).await {
                     break Err(e.into());
                 }
+            }
+            _ = closing.changed() => {
+                // 1001 Going Away: clients reconnect (to another process).
+                let frame = CloseFrame { code: CloseCode::Away, reason: "server shutting down".into() };
+                let _ = ws.close(Some(frame)).await;
+                break Ok(());
             }
         }
     };

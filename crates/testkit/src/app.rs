@@ -68,6 +68,17 @@ pub fn instance_env(db_url: &str, port: u16, namespace: &str) -> Vec<(String, St
     .collect()
 }
 
+/// Runs `ferrodonctl ARGS` with exactly the environment `env`.
+pub fn run_ctl_with(env: &[(String, String)], args: &[&str]) -> std::process::Output {
+    let binary = bin_dir().join("ferrodonctl");
+    Command::new(&binary)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().cloned())
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {}: {e}", binary.display()))
+}
+
 /// A free TCP port on loopback.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -152,7 +163,12 @@ impl TestApp {
 
     /// Starts an instance with extra environment variables.
     pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
-        let db = TestDb::new().await;
+        Self::spawn_on(TestDb::new().await, extra).await
+    }
+
+    /// Starts an instance on a database the test prepared (e.g. restored
+    /// from a backup), with extra environment variables.
+    pub async fn spawn_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         let port = free_port();
         let namespace = format!("test_{}", crate::random_suffix());
         let mut env = instance_env(&db.url, port, &namespace);
@@ -164,14 +180,19 @@ impl TestApp {
         let env_for_streaming = env.clone();
         let state = AppState::new(config).expect("test state");
         let log = std::env::temp_dir().join(format!("ferrodon-web-{namespace}.log"));
-        let stderr = std::fs::File::create(&log)
-            .map(Stdio::from)
-            .unwrap_or_else(|_| Stdio::null());
+        // The web process's log (tracing writes to stdout) and any panic
+        // (stderr) both go to the log file, which tests may read.
+        let log_file = std::fs::File::create(&log).ok();
+        let stdout = log_file
+            .as_ref()
+            .and_then(|f| f.try_clone().ok())
+            .map_or_else(Stdio::null, Stdio::from);
+        let stderr = log_file.map_or_else(Stdio::null, Stdio::from);
         let binary = bin_dir().join("ferrodon-web");
         let child = Command::new(&binary)
             .env_clear()
             .envs(env)
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .stderr(stderr)
             .spawn()
             .unwrap_or_else(|e| {
@@ -350,6 +371,12 @@ impl TestApp {
         &self.env
     }
 
+    /// What `ferrodon-web` has logged so far (at the level `RUST_LOG`
+    /// gives it; `warn` unless the test or FERRODON_TEST_LOG says otherwise).
+    pub fn web_log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     /// Runs `ferrodonctl ARGS` against this instance; returns its standard
     /// output, panicking with its standard error when it fails.
     pub fn ctl(&self, args: &[&str]) -> String {
@@ -377,13 +404,7 @@ impl TestApp {
     }
 
     fn run_ctl(&self, args: &[&str]) -> std::process::Output {
-        let binary = bin_dir().join("ferrodonctl");
-        Command::new(&binary)
-            .args(args)
-            .env_clear()
-            .envs(self.env.iter().cloned())
-            .output()
-            .unwrap_or_else(|e| panic!("could not run {}: {e}", binary.display()))
+        run_ctl_with(&self.env, args)
     }
 
     /// Polls `check` every 50 ms until it returns Some, for up to 10 s:

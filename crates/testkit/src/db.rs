@@ -99,6 +99,25 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Creates an empty database (no migrations): for data in another
+    /// server's schema, such as a Mastodon database to import from.
+    pub async fn empty() -> TestDb {
+        let admin_url = crate::admin_database_url();
+        let mut conn = admin::connect_admin(&admin_url)
+            .await
+            .expect("connect to PostgreSQL for tests");
+        let name = format!("ferrodon_scratch_{}", crate::random_suffix());
+        admin::create_database(&mut conn, &name, None)
+            .await
+            .expect("create an empty test database");
+        TestDb {
+            url: url_for(&admin_url, &name),
+            name,
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let name = self.name.clone();

@@ -9,6 +9,7 @@ pub mod factories;
 pub mod mail;
 pub mod nginx;
 pub mod oauth;
+pub mod own_postgres;
 pub mod own_redis;
 
 pub use app::TestApp;

@@ -77,3 +77,51 @@ pub async fn sign_up(app: &crate::TestApp, app_token: &str, username: &str, emai
         .expect("access_token")
         .to_owned()
 }
+
+/// Registers an app (`POST /api/v1/apps`) and returns its JSON, with
+/// `client_id` and `client_secret`.
+pub async fn register_app(app: &crate::TestApp, name: &str, scopes: &str) -> serde_json::Value {
+    app.client
+        .post(app.url("/api/v1/apps"))
+        .form(&[
+            ("client_name", name),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ("scopes", scopes),
+        ])
+        .send()
+        .await
+        .expect("register app")
+        .json()
+        .await
+        .expect("app JSON")
+}
+
+/// `POST /oauth/token` with `grant_type=password` (the instance must run
+/// with `FERRODON_ENABLE_PASSWORD_GRANT=true`).
+pub async fn password_grant(
+    app: &crate::TestApp,
+    client: &serde_json::Value,
+    login: &str,
+    password: &str,
+    scope: &str,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            (
+                "client_id",
+                client["client_id"].as_str().expect("client_id"),
+            ),
+            (
+                "client_secret",
+                client["client_secret"].as_str().expect("client_secret"),
+            ),
+            ("username", login),
+            ("password", password),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .expect("token request")
+}

@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use ferrodon_core::auth::oauth::{OAuthError, TokenError};
+use ferrodon_core::telemetry::LogThrottle;
 use ferrodon_core::Error;
 use serde_json::json;
 
@@ -75,7 +76,12 @@ impl ResponseError for ApiError {
                 json!({"error": "An unexpected error occurred"})
             }
             ApiError::Core(Error::Unavailable(cause)) => {
-                tracing::error!(%cause, "backing service unavailable");
+                static THROTTLE: LogThrottle = LogThrottle::per_secs(30);
+                if THROTTLE.allow() {
+                    tracing::warn!(%cause, "backing service unavailable; answering 503 (repeats for 30 s at debug)");
+                } else {
+                    tracing::debug!(%cause, "backing service unavailable");
+                }
                 json!({"error": "Service unavailable"})
             }
             ApiError::Core(e) => json!({"error": e.to_string()}),

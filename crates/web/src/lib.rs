@@ -33,6 +33,7 @@ impl Server {
     pub fn listen(state: AppState, listener: TcpListener) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
         let workers = state.config.web_concurrency;
+        let shutdown_timeout = state.config.shutdown_timeout.as_secs();
         let data = web::Data::new(state);
         let http_metrics = web::Data::new(metrics::HttpMetrics::default());
         let server = HttpServer::new(move || {
@@ -53,6 +54,8 @@ impl Server {
                     actix_web::middleware::Logger::new("%{r}a %{METHOD}xi %U %s %b %Dms")
                         .custom_request_replace("METHOD", |req| req.method().to_string())
                         .exclude("/health")
+                        .exclude("/livez")
+                        .exclude("/readyz")
                         .exclude("/metrics"),
                 )
                 // Rails ignores a trailing slash and clients rely on it (Mastodon.py asks for `/api/v1/instance/`).
@@ -62,7 +65,7 @@ impl Server {
                 .default_service(web::to(routes::not_found))
         })
         .workers(workers)
-        .shutdown_timeout(10)
+        .shutdown_timeout(shutdown_timeout)
         .listen(listener)?
         .run();
         Ok(Server { server, port })
@@ -73,7 +76,8 @@ impl Server {
         self.port
     }
 
-    /// Serves until SIGTERM / SIGINT, then finishes in-flight requests.
+    /// Serves until SIGTERM / SIGINT, then stops accepting connections and
+    /// finishes in-flight requests (for at most FERRODON_SHUTDOWN_TIMEOUT).
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
     }

@@ -5,6 +5,7 @@ use anyhow::Context;
 async fn main() -> anyhow::Result<()> {
     ferrodon_core::telemetry::init();
     let config = ferrodon_core::Config::from_env().context("configuration")?;
+    ferrodon_core::telemetry::log_start("ferrodon-web", &config);
     let state = ferrodon_core::AppState::new(config).context("connecting")?;
     let server = ferrodon_web::Server::bind(state).context("binding the listener")?;
     tracing::info!(port = server.port(), "ferrodon-web listening");

@@ -1,45 +1,65 @@
 //! `GET /metrics` of ferrodon-web: request counts and time by status
-//! class, connection pool use, and the job queues' depth and lag. nginx
-//! does not route `/metrics` from outside; scrape the web port directly.
+//! class, a latency histogram by route and status, connection pool use,
+//! and the job queues' depth and lag. nginx does not route `/metrics` from
+//! outside; scrape the web port directly.
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
-use ferrodon_core::jobs::metrics::{family, write_queue_gauges};
+use ferrodon_core::jobs::metrics::{
+    family, histogram_family, label_value, write_pool_gauges, write_queue_gauges, Histogram,
+};
 use ferrodon_core::jobs::Queue;
 use ferrodon_core::AppState;
 
 const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+/// Method, route pattern (`/api/v1/statuses/{id}`, never the raw path: ids
+/// would make one series per status) and status code.
+type RouteKey = (String, String, u16);
 
 /// Counters shared by all of the process's HTTP workers.
 #[derive(Default)]
 pub struct HttpMetrics {
     requests: [AtomicU64; 5],
     micros: [AtomicU64; 5],
+    by_route: Mutex<HashMap<RouteKey, Histogram>>,
 }
 
 impl HttpMetrics {
-    fn record(&self, status: u16, micros: u64) {
+    fn record(&self, key: RouteKey, took: Duration) {
+        let status = key.2;
+        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
         let class = usize::from(status / 100).clamp(1, 5) - 1;
         self.requests[class].fetch_add(1, Ordering::Relaxed);
         self.micros[class].fetch_add(micros, Ordering::Relaxed);
+        if let Ok(mut routes) = self.by_route.lock() {
+            routes.entry(key).or_default().observe(took);
+        }
     }
 }
 
-/// Middleware: counts every request and its time by status class.
+/// Middleware: counts every request and its time by status class and by route.
 pub async fn count_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let metrics = req.app_data::<web::Data<HttpMetrics>>().cloned();
+    let method = req.method().to_string();
     let started = Instant::now();
     let response = next.call(req).await?;
     if let Some(metrics) = metrics {
-        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        metrics.record(response.status().as_u16(), micros);
+        let route = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
+        let key = (method, route, response.status().as_u16());
+        metrics.record(key, started.elapsed());
     }
     Ok(response)
 }
@@ -72,49 +92,27 @@ async fn render(state: web::Data<AppState>, http: web::Data<HttpMetrics>) -> Htt
         "counter",
         &by_class(&http.micros),
     );
-    let db = state.db.status();
-    let redis = state.redis.status();
-    let pools = [
-        (
-            "database",
-            db.size as u64,
-            db.available as u64,
-            db.max_size as u64,
-        ),
-        (
-            "redis",
-            redis.size as u64,
-            redis.available as u64,
-            redis.max_size as u64,
-        ),
-    ];
-    let pick = |i: usize| -> Vec<(String, u64)> {
-        pools
+    let mut series: Vec<(String, Histogram)> = match http.by_route.lock() {
+        Ok(routes) => routes
             .iter()
-            .map(|p| (format!("pool=\"{}\"", p.0), [p.1, p.2, p.3][i]))
-            .collect()
+            .map(|((method, route, status), h)| {
+                let labels = format!(
+                    "method=\"{method}\",route=\"{}\",status=\"{status}\"",
+                    label_value(route)
+                );
+                (labels, h.clone())
+            })
+            .collect(),
+        Err(_) => Vec::new(),
     };
-    family(
+    series.sort_by(|a, b| a.0.cmp(&b.0));
+    histogram_family(
         &mut out,
-        "ferrodon_pool_connections",
-        "Open connections per pool.",
-        "gauge",
-        &pick(0),
+        "ferrodon_http_request_duration_seconds",
+        "HTTP request latency by method, route pattern and status.",
+        &series,
     );
-    family(
-        &mut out,
-        "ferrodon_pool_idle_connections",
-        "Idle connections per pool.",
-        "gauge",
-        &pick(1),
-    );
-    family(
-        &mut out,
-        "ferrodon_pool_max_connections",
-        "Pool size limit.",
-        "gauge",
-        &pick(2),
-    );
+    write_pool_gauges(&mut out, &state);
     write_queue_gauges(&mut out, &state, &Queue::ALL).await;
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

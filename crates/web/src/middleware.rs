@@ -7,6 +7,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, ResponseError};
 use ferrodon_core::auth::tokens::digest;
 use ferrodon_core::rate_limit::{self, Usage};
+use ferrodon_core::telemetry::LogThrottle;
 use ferrodon_core::AppState;
 
 use crate::extract::{bearer, client_ip};
@@ -50,7 +51,12 @@ pub async fn api_rate_limit(
     let usage = match rate_limit::hit(&state, &bucket, limit, WINDOW_SECS).await {
         Ok(usage) => usage,
         Err(e) => {
-            tracing::warn!(error = %e, "rate limit unavailable; letting the request through");
+            static THROTTLE: LogThrottle = LogThrottle::per_secs(30);
+            if THROTTLE.allow() {
+                tracing::warn!(error = %e, "rate limit unavailable; letting requests through (repeats for 30 s at debug)");
+            } else {
+                tracing::debug!(error = %e, "rate limit unavailable; letting the request through");
+            }
             return Ok(next.call(req).await?.map_into_boxed_body());
         }
     };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use apalis::prelude::{BoxDynError, Data};
-use ferrodon_core::jobs::{self, Envelope, Queue};
+use ferrodon_core::jobs::{self, Envelope, Job, Queue};
 use ferrodon_core::AppState;
 
 use crate::metrics::Metrics;
@@ -25,6 +25,7 @@ pub struct WorkerContext {
 /// Runs one job; see the module documentation.
 pub async fn handle(envelope: Envelope, ctx: Data<WorkerContext>) -> Result<(), BoxDynError> {
     let started = Instant::now();
+    ctx.metrics.record_wait(ctx.queue, envelope.waited());
     let state = ctx.state.clone();
     let job = envelope.job.clone();
     let limit = state.config.job_timeout;
@@ -40,6 +41,13 @@ pub async fn handle(envelope: Envelope, ctx: Data<WorkerContext>) -> Result<(), 
     };
     ctx.metrics
         .record_job(ctx.queue, started.elapsed(), error.is_none());
+    if let Job::Deliver { inbox, .. } = &envelope.job {
+        let domain = url::Url::parse(inbox)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "invalid".to_owned());
+        ctx.metrics.record_delivery(&domain, error.is_none());
+    }
     let Some(error) = error else {
         return Ok(());
     };

@@ -4,7 +4,9 @@
 //! election (see [`scheduler`]).
 //!
 //! On SIGTERM or Ctrl-C the workers stop taking jobs, finish the ones they
-//! run, and the process exits 0. When a queue's backend keeps failing for
+//! run (for at most FERRODON_SHUTDOWN_TIMEOUT; jobs still running then are
+//! left in the queue's in-flight set and handed out again), and the process
+//! exits 0. When a queue's backend keeps failing for
 //! longer than FERRODON_WORKER_GIVE_UP_AFTER, the process exits 1 so its
 //! supervisor restarts it.
 #![warn(missing_docs)]
@@ -60,6 +62,7 @@ pub async fn run(default_queue: &str) -> anyhow::Result<()> {
     let args = Args::parse();
     let queues = parse_queues(default_queue, args.queues)?;
     let config = Config::from_env().context("configuration")?;
+    ferrodon_core::telemetry::log_start(default_queue, &config);
     let state = AppState::new(config).context("connecting")?;
     if queues.contains(&Queue::Scheduler) {
         scheduler::schedules(&state)?;
@@ -104,10 +107,20 @@ pub async fn run(default_queue: &str) -> anyhow::Result<()> {
         },
     };
     let _ = stop_tx.send(true);
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(Err(e)) = done {
-            tracing::warn!(error = %e, "worker stopped with an error");
+    let limit = state.config.shutdown_timeout;
+    let drained = tokio::time::timeout(limit, async {
+        while let Some(done) = tasks.join_next().await {
+            if let Ok(Err(e)) = done {
+                tracing::warn!(error = %e, "worker stopped with an error");
+            }
         }
+    })
+    .await;
+    if drained.is_err() {
+        // What is still running stays in this worker's in-flight set; the
+        // next worker of the queue hands it out again (at-least-once).
+        tracing::warn!(timeout = ?limit, "jobs still running at the shutdown timeout; leaving them to be retried");
+        tasks.abort_all();
     }
     match &outcome {
         Ok(()) => tracing::info!("worker stopped"),

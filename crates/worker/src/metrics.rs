@@ -1,12 +1,14 @@
 //! Prometheus metrics of a worker process, and the small HTTP server that
-//! serves them (`GET /metrics`) and a health check (`GET /health`) on
-//! FERRODON_METRICS_PORT.
+//! serves them (`GET /metrics`) and its liveness (`/livez`) and readiness
+//! (`/readyz`, alias `/health`) checks on FERRODON_METRICS_PORT.
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ferrodon_core::jobs::metrics::{family, queue_label};
+use ferrodon_core::jobs::metrics::{
+    family, histogram_family, label_value, queue_label, write_pool_gauges, Histogram,
+};
 use ferrodon_core::jobs::{self, PeriodicTask, Queue};
 use ferrodon_core::AppState;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -28,6 +30,10 @@ pub struct Metrics {
     pub leader: AtomicBool,
     /// Whether every queue worker of this process is running.
     pub healthy: AtomicBool,
+    /// Time from a job coming due to a worker starting it, per queue.
+    waits: Mutex<HashMap<Queue, Histogram>>,
+    /// Deliveries per (inbox domain, succeeded).
+    deliveries: Mutex<HashMap<(String, bool), u64>>,
 }
 
 impl Default for Metrics {
@@ -43,6 +49,8 @@ impl Default for Metrics {
                 .collect(),
             leader: AtomicBool::new(false),
             healthy: AtomicBool::new(true),
+            waits: Mutex::default(),
+            deliveries: Mutex::default(),
         }
     }
 }
@@ -57,6 +65,20 @@ impl Metrics {
             }
             let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
             c.busy_micros.fetch_add(micros, Ordering::Relaxed);
+        }
+    }
+
+    /// A job started `waited` after it came due.
+    pub fn record_wait(&self, queue: Queue, waited: Duration) {
+        if let Ok(mut waits) = self.waits.lock() {
+            waits.entry(queue).or_default().observe(waited);
+        }
+    }
+
+    /// One delivery attempt to an inbox on `domain` ended.
+    pub fn record_delivery(&self, domain: &str, ok: bool) {
+        if let Ok(mut deliveries) = self.deliveries.lock() {
+            *deliveries.entry((domain.to_owned(), ok)).or_default() += 1;
         }
     }
 
@@ -113,6 +135,40 @@ impl Metrics {
             "counter",
             &per_queue(|c| c.busy_micros.load(Ordering::Relaxed)),
         );
+        let waits: Vec<(String, Histogram)> = match self.waits.lock() {
+            Ok(waits) => queues
+                .iter()
+                .filter_map(|q| Some((queue_label(*q), waits.get(q)?.clone())))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        histogram_family(
+            &mut out,
+            "ferrodon_job_wait_seconds",
+            "Time from a job coming due (enqueued, or its retry due) to a worker starting it.",
+            &waits,
+        );
+        let mut deliveries: Vec<(String, u64)> = match self.deliveries.lock() {
+            Ok(d) => d
+                .iter()
+                .map(|((domain, ok), n)| {
+                    let outcome = if *ok { "success" } else { "failure" };
+                    let labels =
+                        format!("domain=\"{}\",outcome=\"{outcome}\"", label_value(domain));
+                    (labels, *n)
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        deliveries.sort();
+        family(
+            &mut out,
+            "ferrodon_federation_deliveries_total",
+            "ActivityPub deliveries attempted by this process, per inbox domain and outcome.",
+            "counter",
+            &deliveries,
+        );
+        write_pool_gauges(&mut out, state);
         jobs::metrics::write_queue_gauges(&mut out, state, queues).await;
         let runs: Vec<(String, u64)> = PeriodicTask::ALL
             .iter()
@@ -142,7 +198,24 @@ impl Metrics {
     }
 }
 
-/// Serves `/metrics` and `/health` on `port` until the process ends.
+/// `/readyz`: every queue loop of the process runs, and PostgreSQL and
+/// Redis answer.
+async fn readiness(state: &AppState, metrics: &Metrics) -> (&'static str, String) {
+    if !metrics.healthy.load(Ordering::Relaxed) {
+        return ("503 Service Unavailable", "worker stopped\n".to_owned());
+    }
+    if !state.is_healthy().await {
+        return (
+            "503 Service Unavailable",
+            "database or redis unavailable\n".to_owned(),
+        );
+    }
+    ("200 OK", "OK\n".to_owned())
+}
+
+/// Serves `/metrics`, `/livez` (the process answers), `/readyz` (it can
+/// work) and `/health` (the same as `/readyz`) on `port` until the process
+/// ends.
 pub async fn serve(
     state: AppState,
     metrics: Arc<Metrics>,
@@ -167,10 +240,8 @@ pub async fn serve(
             let path = request.split_whitespace().nth(1).unwrap_or("/");
             let (status, body) = match path {
                 "/metrics" => ("200 OK", metrics.render(&state, &queues).await),
-                "/health" if metrics.healthy.load(Ordering::Relaxed) => {
-                    ("200 OK", "OK\n".to_owned())
-                }
-                "/health" => ("503 Service Unavailable", "worker stopped\n".to_owned()),
+                "/livez" => ("200 OK", "OK\n".to_owned()),
+                "/readyz" | "/health" => readiness(&state, &metrics).await,
                 _ => ("404 Not Found", "Not Found\n".to_owned()),
             };
             let response = format!(

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use apalis::layers::WorkerBuilderExt;
 use apalis::prelude::{BackendExt, Strategy, WorkerBuilder};
 use deadpool_redis::redis;
+use ferrodon_core::backoff::Backoff;
 use ferrodon_core::jobs::{self, Queue};
 use futures::channel::mpsc;
 use futures::StreamExt;
@@ -48,7 +49,7 @@ async fn supervise(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) -> a
     let queue = ctx.queue;
     let give_up_after = ctx.state.config.worker_give_up_after;
     let mut failing_since: Option<Instant> = None;
-    let mut delay = Duration::from_millis(250);
+    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
     for generation in 0u64.. {
         if *shutdown.borrow() {
             return Ok(());
@@ -60,7 +61,7 @@ async fn supervise(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) -> a
             Err(e) => {
                 if started.elapsed() >= HEALTHY_RUN {
                     failing_since = None;
-                    delay = Duration::from_millis(250);
+                    backoff.reset();
                 }
                 let since = *failing_since.get_or_insert(started);
                 ctx.metrics
@@ -73,12 +74,16 @@ async fn supervise(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) -> a
                         since.elapsed()
                     );
                 }
-                tracing::warn!(queue = queue.name(), error = %e, retry_in = ?delay, "worker stopped; restarting");
+                // Once per outage at warn; the retries of the same outage at debug.
+                if backoff.attempts() == 0 {
+                    tracing::warn!(queue = queue.name(), error = %e, "worker stopped; restarting with backoff");
+                } else {
+                    tracing::debug!(queue = queue.name(), error = %e, attempt = backoff.attempts(), "worker restart failed");
+                }
                 tokio::select! {
-                    _ = tokio::time::sleep(delay) => {}
+                    _ = tokio::time::sleep(backoff.next_delay()) => {}
                     _ = shutdown.changed() => return Ok(()),
                 }
-                delay = (delay * 2).min(Duration::from_secs(10));
             }
         }
     }
@@ -136,7 +141,11 @@ async fn run_once(
     ctx.metrics
         .healthy
         .store(true, std::sync::atomic::Ordering::Relaxed);
-    tracing::info!(queue = queue.name(), "worker running");
+    if generation == 0 {
+        tracing::info!(queue = queue.name(), "worker running");
+    } else {
+        tracing::debug!(queue = queue.name(), generation, "worker running again");
+    }
     let stop = async move {
         while !*shutdown.borrow() {
             if shutdown.changed().await.is_err() {

@@ -1,5 +1,6 @@
 //! `/api/v1` and `/api/v2`, file per area.
 mod accounts;
+mod admin;
 mod announcements;
 mod blocks_mutes;
 mod cards;
@@ -7,6 +8,7 @@ mod conversations;
 mod custom_emojis;
 mod discovery;
 mod filters;
+mod hostile_input;
 mod instance;
 mod lists;
 mod markers;

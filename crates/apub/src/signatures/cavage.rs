@@ -147,6 +147,10 @@ impl SignatureHeader {
         let signature = engine
             .decode(signature.trim())
             .map_err(|_| CavageError::InvalidSignatureEncoding)?;
+        // Whitespace alone decodes to nothing: no signature was sent.
+        if signature.is_empty() {
+            return Err(CavageError::MissingParameters);
+        }
         let timestamp = |name: &'static str| -> Result<Option<i64>, CavageError> {
             get(name)
                 .map(|v| {
@@ -462,6 +466,11 @@ mod tests {
         assert_eq!(
             SignatureHeader::parse(r#"keyId="",signature="AAEC""#),
             Err(CavageError::MissingParameters)
+        );
+        assert_eq!(
+            SignatureHeader::parse("keyId=\"a\",signature=\"\u{b}\""),
+            Err(CavageError::MissingParameters),
+            "whitespace decodes to no signature at all"
         );
         assert_eq!(
             SignatureHeader::parse(r#"keyId="a",signature="***""#),

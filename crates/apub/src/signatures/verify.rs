@@ -119,6 +119,9 @@ pub struct SignedRequest {
     /// versions left it out of `(request-target)`).
     messages: Vec<String>,
     signature: Vec<u8>,
+    /// The last moment the request is accepted (expiry plus the clock
+    /// skew margin); `None` when it names no date at all.
+    valid_until: Option<DateTime<Utc>>,
 }
 
 impl SignedRequest {
@@ -152,6 +155,23 @@ impl SignedRequest {
     /// The RSA scheme the signature will be checked with.
     pub fn algorithm(&self) -> SignatureAlgorithm {
         self.algorithm
+    }
+
+    /// The last moment at which this request still passes the freshness
+    /// rule (its expiry plus [`CLOCK_SKEW_MARGIN`]). A replay cache must
+    /// remember the request at least until then. `None` only for a request
+    /// that names neither a date nor an expiry.
+    pub fn valid_until(&self) -> Option<DateTime<Utc>> {
+        self.valid_until
+    }
+
+    /// The raw signature bytes: what identifies this request against
+    /// replays. The header text is no good for that, because the same
+    /// signature can be re-sent with its parameters reordered or spaced
+    /// differently; the decoded bytes cannot be changed without breaking
+    /// the signature.
+    pub fn signature_bytes(&self) -> &[u8] {
+        &self.signature
     }
 
     /// The text that was (supposedly) signed, for diagnostics.
@@ -224,7 +244,7 @@ fn from_cavage<H: Headers + ?Sized>(
         },
     };
     let expires = header.expires.map(timestamp).transpose()?;
-    check_time_window(created, expires, now)?;
+    let valid_until = check_time_window(created, expires, now)?;
 
     let covered = header.covered();
     let covers = |name: &str| covered.iter().any(|h| h == name);
@@ -269,6 +289,7 @@ fn from_cavage<H: Headers + ?Sized>(
         algorithm: scheme,
         messages,
         signature: header.signature,
+        valid_until,
     })
 }
 
@@ -291,7 +312,7 @@ fn from_rfc9421<H: Headers + ?Sized>(
     let algorithm = params.algorithm()?;
 
     let expires = params.expires().map(timestamp).transpose()?;
-    check_time_window(Some(timestamp(created)?), expires, now)?;
+    let valid_until = check_time_window(Some(timestamp(created)?), expires, now)?;
 
     require([
         (
@@ -319,6 +340,7 @@ fn from_rfc9421<H: Headers + ?Sized>(
         algorithm,
         messages: vec![base],
         signature: signature.signature,
+        valid_until,
     })
 }
 
@@ -349,12 +371,13 @@ fn timestamp(seconds: i64) -> Result<DateTime<Utc>, VerifyError> {
 
 /// Mastodon's freshness rule: expiry is `expires`, or `created` + 5 min,
 /// capped at `created` + 12 h; refuse when `created` is over an hour ahead
-/// of `now` or `now` is over an hour past expiry.
+/// of `now` or `now` is over an hour past expiry. Returns the last moment
+/// the request is accepted (expiry plus the skew margin).
 fn check_time_window(
     created: Option<DateTime<Utc>>,
     expires: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<(), VerifyError> {
+) -> Result<Option<DateTime<Utc>>, VerifyError> {
     let expires = match created {
         Some(created) => {
             if created > now + CLOCK_SKEW_MARGIN {
@@ -365,9 +388,10 @@ fn check_time_window(
         }
         None => expires,
     };
-    match expires {
-        Some(expires) if now > expires + CLOCK_SKEW_MARGIN => Err(VerifyError::OutsideTimeWindow),
-        _ => Ok(()),
+    let valid_until = expires.map(|expires| expires + CLOCK_SKEW_MARGIN);
+    match valid_until {
+        Some(until) if now > until => Err(VerifyError::OutsideTimeWindow),
+        _ => Ok(valid_until),
     }
 }
 
@@ -399,5 +423,22 @@ mod tests {
         // Without a creation time only an explicit expiry counts.
         assert!(check_time_window(None, None, t(1_000_000)).is_ok());
         assert!(check_time_window(None, Some(t(0)), t(3601)).is_err());
+    }
+
+    #[test]
+    fn valid_until_is_the_end_of_the_window() {
+        // Dated an hour ahead with the default expiry: accepted until
+        // 2 h 5 min from now, longer than a fixed 2-hour replay memory.
+        let now = t(0);
+        assert_eq!(
+            check_time_window(Some(t(3600)), None, now),
+            Ok(Some(t(3600 + 5 * 60 + 3600)))
+        );
+        // An explicit 12-hour expiry keeps it acceptable for 13 hours.
+        assert_eq!(
+            check_time_window(Some(now), Some(t(86_400)), now),
+            Ok(Some(t(13 * 3600)))
+        );
+        assert_eq!(check_time_window(None, None, now), Ok(None));
     }
 }

@@ -3,6 +3,7 @@
 use anyhow::bail;
 use clap::Subcommand;
 use ferrodon_core::db::queries::domain_blocks::{self, NewDomainBlock};
+use ferrodon_core::services::block_instance_domain;
 use ferrodon_core::AppState;
 
 #[derive(Subcommand)]
@@ -51,17 +52,10 @@ pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
             public_comment,
             private_comment,
         } => {
-            let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-            if domain.is_empty() || domain.contains('/') || domain.contains('@') {
-                bail!("{domain:?} is not a domain such as spam.example");
-            }
-            if !["suspend", "silence", "noop"].contains(&severity.as_str()) {
-                bail!("--severity must be suspend, silence or noop");
-            }
-            let block = domain_blocks::put_domain_block(
+            let applied = block_instance_domain::block(
                 &mut conn,
-                &NewDomainBlock {
-                    domain: domain.clone(),
+                NewDomainBlock {
+                    domain,
                     severity,
                     reject_media,
                     reject_reports,
@@ -70,13 +64,18 @@ pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
                 },
             )
             .await?;
+            let block = applied.block;
             println!("Blocked {} ({})", block.domain, block.severity);
             if block.is_suspend() {
-                let n = domain_blocks::suspend_accounts_of_domain(&mut conn, &domain).await?;
-                println!("Suspended {n} accounts of {domain} and ended their follows");
+                println!(
+                    "Suspended {} accounts of {} and ended their follows",
+                    applied.accounts_affected, block.domain
+                );
             } else if block.severity == "silence" {
-                let n = domain_blocks::silence_accounts_of_domain(&mut conn, &domain).await?;
-                println!("Silenced {n} accounts of {domain}");
+                println!(
+                    "Silenced {} accounts of {}",
+                    applied.accounts_affected, block.domain
+                );
             }
         }
         DomainsCommand::Unblock { domain } => {

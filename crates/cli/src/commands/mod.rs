@@ -2,9 +2,11 @@
 pub mod accounts;
 pub mod announcements;
 pub mod apps;
+pub mod backup;
 pub mod db;
 pub mod domains;
 pub mod emoji;
+pub mod import;
 pub mod media;
 pub mod queues;
 pub mod relays;

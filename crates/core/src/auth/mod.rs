@@ -1,6 +1,7 @@
 //! Authentication: password hashing, bearer tokens, OAuth scopes and flows.
 pub mod oauth;
 pub mod passwords;
+pub mod roles;
 pub mod scopes;
 pub mod tokens;
 

@@ -6,13 +6,14 @@ use base64::Engine;
 use chrono::{Duration, Utc};
 use ferrodon_db::models::{
     Account, NewAccessGrant, NewAccessToken, NewOAuthApplication, OAuthApplication, User,
+    UserChanges,
 };
 use ferrodon_db::queries::{oauth, users};
 use ferrodon_db::Conn;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::passwords::verify_password;
+use super::passwords::{hash_password, needs_rehash, verify_password};
 use super::tokens::{digest, random_token};
 use super::ScopeSet;
 use crate::{rate_limit, AppState, Error, Result};
@@ -266,24 +267,55 @@ pub async fn sign_in(
         Ok(found) => found,
         Err(ferrodon_db::Error::NotFound) => {
             // Hash anyway so that unknown logins take as long as wrong passwords.
-            let _ = super::passwords::hash_password(password);
+            let _ = hash_password(password);
             return Err(invalid());
         }
         Err(e) => return Err(e.into()),
     };
     let hash = user.encrypted_password.clone();
     let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let (ok, rehashed) = tokio::task::spawn_blocking(move || {
+        let ok = verify_password(&password, &hash);
+        // A bcrypt hash imported from Mastodon is upgraded while the
+        // password is at hand; it is never needed again.
+        let rehashed = (ok && needs_rehash(&hash)).then(|| hash_password(&password));
+        (ok, rehashed)
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?;
     if !ok {
         return Err(invalid());
     }
     if user.disabled || account.suspended_at.is_some() {
         return Err(Error::Forbidden("Your login is currently disabled".into()));
     }
+    let user = match rehashed {
+        Some(Ok(argon2)) => upgrade_hash(&mut conn, user, argon2).await,
+        Some(Err(e)) => {
+            tracing::warn!(user_id = user.id, error = %e, "could not rehash an imported password");
+            user
+        }
+        None => user,
+    };
     users::touch_sign_in(&mut conn, user.id).await?;
     Ok((user, account))
+}
+
+/// Stores the argon2id hash that replaces an imported bcrypt one; on
+/// failure the old hash stays (it still verifies) and the next sign-in
+/// tries again.
+async fn upgrade_hash(conn: &mut Conn, user: User, argon2: String) -> User {
+    let changes = UserChanges {
+        encrypted_password: Some(argon2),
+        ..UserChanges::default()
+    };
+    match users::update_user(conn, user.id, &changes).await {
+        Ok(updated) => updated,
+        Err(e) => {
+            tracing::warn!(user_id = user.id, error = %e, "could not store the rehashed password");
+            user
+        }
+    }
 }
 
 /// Issues an authorization code for a signed-in user who approved the request.

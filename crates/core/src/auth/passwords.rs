@@ -35,6 +35,12 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     }
 }
 
+/// True when a stored hash is not argon2id (a bcrypt hash imported from
+/// Mastodon): after a successful sign-in it is replaced by an argon2id one.
+pub fn needs_rehash(stored: &str) -> bool {
+    !stored.starts_with("$argon2id$")
+}
+
 /// Validates a new password's length.
 pub fn validate_password(password: &str) -> Result<()> {
     let len = password.chars().count();
@@ -68,6 +74,8 @@ mod tests {
         let hash = bcrypt::hash("mastodonpass", 4).unwrap();
         assert!(verify_password("mastodonpass", &hash));
         assert!(!verify_password("other", &hash));
+        assert!(needs_rehash(&hash));
+        assert!(!needs_rehash(&hash_password("mastodonpass").unwrap()));
     }
 
     #[test]

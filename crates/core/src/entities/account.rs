@@ -161,17 +161,6 @@ pub fn render_credential(
     row: &AccountRow,
     follow_requests_count: i64,
 ) -> CredentialAccount {
-    let role_id = match user.role.as_str() {
-        "Owner" => "3",
-        "Admin" => "2",
-        "Moderator" => "1",
-        _ => "-99",
-    };
-    let permissions = match user.role.as_str() {
-        "Owner" | "Admin" => "1",
-        "Moderator" => "1308",
-        _ => "0",
-    };
     CredentialAccount {
         account: render(config, row),
         source: Source {
@@ -186,13 +175,7 @@ pub fn render_credential(
             indexable: row.indexable,
             attribution_domains: Vec::new(),
         },
-        role: serde_json::json!({
-            "id": role_id,
-            "name": if user.role == "User" { "" } else { user.role.as_str() },
-            "permissions": permissions,
-            "color": "",
-            "highlighted": user.role != "User",
-        }),
+        role: crate::auth::roles::role_entity(&user.role),
     }
 }
 

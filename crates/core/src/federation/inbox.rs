@@ -20,9 +20,11 @@ use super::instance_actor::instance_actor;
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
-/// How long a signature is remembered against replays: its validity
-/// window (5 minutes after its date, plus an hour of clock skew).
-const REPLAY_WINDOW_SECS: u64 = 2 * 3600;
+/// How long a signature that names no date or expiry is remembered against
+/// replays: the longest any dated request stays acceptable (the 12-hour
+/// expiry cap plus an hour of skew either side). Dated requests are
+/// remembered exactly until they stop passing the freshness rule.
+const REPLAY_WINDOW_MAX: chrono::Duration = chrono::Duration::hours(14);
 
 /// An inbound request as the web server received it.
 #[derive(Debug)]
@@ -71,6 +73,16 @@ async fn signer_for_key(state: &AppState, key_id: &str, refresh: bool) -> Result
 /// authorized-fetch mode) and returns the signing account: 401 when it is
 /// unsigned or does not verify, 403 for a blocked server or suspended account.
 pub async fn verify_signature(state: &AppState, delivery: &Delivery<'_>) -> Result<Account> {
+    verify_signed(state, delivery)
+        .await
+        .map(|(signer, _)| signer)
+}
+
+/// [`verify_signature`], also returning the verified signature.
+async fn verify_signed(
+    state: &AppState,
+    delivery: &Delivery<'_>,
+) -> Result<(Account, SignedRequest)> {
     let request = HttpRequest {
         method: delivery.method,
         scheme: delivery.scheme,
@@ -99,13 +111,13 @@ pub async fn verify_signature(state: &AppState, delivery: &Delivery<'_>) -> Resu
     if signer.suspended_at.is_some() {
         return Err(Error::Forbidden("the sender is suspended".into()));
     }
-    Ok(signer)
+    Ok((signer, signed))
 }
 
 /// Checks a delivery's signature and queues its activity. Returns the
 /// activity's id.
 pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Result<String> {
-    let signer = verify_signature(state, delivery).await?;
+    let (signer, signed) = verify_signed(state, delivery).await?;
     let document = parse_document(delivery.body, limits())
         .map_err(|e| Error::BadRequest(format!("unreadable activity: {e}")))?;
     let Document::Activity(activity) = document else {
@@ -117,7 +129,7 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
             signer.uri
         )));
     }
-    remember_signature(state, &delivery.headers).await?;
+    remember_signature(state, &signed).await?;
     if let Some((_, header)) = delivery
         .headers
         .iter()
@@ -142,17 +154,19 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
     Ok(activity.id.clone())
 }
 
-/// Refuses a signature already accepted once (a replayed request).
-async fn remember_signature(state: &AppState, headers: &[(String, String)]) -> Result<()> {
-    let signature: Vec<&str> = headers
-        .iter()
-        .filter(|(name, _)| name == "signature")
-        .map(|(_, value)| value.as_str())
-        .collect();
-    let digest = Sha256::digest(signature.join(",").as_bytes());
+/// Refuses a signature already accepted once (a replayed request). The
+/// signature is known by its key id and decoded bytes, not by the header
+/// text, which a replayer could respace or reorder; and it is remembered
+/// for as long as the request would pass the freshness rule.
+async fn remember_signature(state: &AppState, signed: &SignedRequest) -> Result<()> {
+    let mut hasher = Sha256::new();
+    hasher.update(signed.key_id().as_bytes());
+    hasher.update([0]);
+    hasher.update(signed.signature_bytes());
     let key = state.redis_key(&format!(
         "apub:seen_signature:{}",
-        digest
+        hasher
+            .finalize()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
@@ -163,7 +177,7 @@ async fn remember_signature(state: &AppState, headers: &[(String, String)]) -> R
         .arg(1)
         .arg("NX")
         .arg("EX")
-        .arg(REPLAY_WINDOW_SECS)
+        .arg(replay_memory_secs(signed.valid_until(), Utc::now()))
         .query_async(&mut *redis)
         .await?;
     if fresh.is_none() {
@@ -172,4 +186,33 @@ async fn remember_signature(state: &AppState, headers: &[(String, String)]) -> R
         ));
     }
     Ok(())
+}
+
+/// Seconds to remember a signature: until it stops being acceptable (at
+/// least one second), or [`REPLAY_WINDOW_MAX`] when it names no time.
+fn replay_memory_secs(
+    valid_until: Option<chrono::DateTime<Utc>>,
+    now: chrono::DateTime<Utc>,
+) -> i64 {
+    valid_until
+        .map(|until| (until - now).min(REPLAY_WINDOW_MAX))
+        .unwrap_or(REPLAY_WINDOW_MAX)
+        .num_seconds()
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_are_remembered_while_they_are_acceptable() {
+        let now = Utc::now();
+        let in_hours = |h: i64| Some(now + chrono::Duration::hours(h));
+        assert_eq!(replay_memory_secs(in_hours(13), now), 13 * 3600);
+        assert_eq!(replay_memory_secs(in_hours(2), now), 2 * 3600);
+        assert_eq!(replay_memory_secs(in_hours(40), now), 14 * 3600);
+        assert_eq!(replay_memory_secs(in_hours(-1), now), 1);
+        assert_eq!(replay_memory_secs(None, now), 14 * 3600);
+    }
 }

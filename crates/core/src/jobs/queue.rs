@@ -13,6 +13,7 @@ use deadpool_redis::redis::{self, aio::ConnectionLike};
 use serde::{Deserialize, Serialize};
 
 use super::{retry, Job, Queue};
+use crate::backoff::Backoff;
 use crate::{AppState, Error, Result};
 
 /// A job with its delivery record: what the queue carries.
@@ -26,6 +27,10 @@ pub struct Envelope {
     /// The last failure, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// When it came (or comes) due, in milliseconds since the Unix epoch;
+    /// stamped on enqueueing, for the queue-latency metric.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at_ms: Option<u64>,
 }
 
 impl Envelope {
@@ -35,8 +40,27 @@ impl Envelope {
             job,
             failures: 0,
             last_error: None,
+            due_at_ms: None,
         }
     }
+
+    /// How long ago it came due (zero when unknown or not yet).
+    pub fn waited(&self) -> Duration {
+        let now = epoch_ms(SystemTime::now());
+        Duration::from_millis(self.due_at_ms.map_or(0, |due| now.saturating_sub(due)))
+    }
+
+    fn due_at(&self, due: SystemTime) -> Envelope {
+        Envelope {
+            due_at_ms: Some(epoch_ms(due)),
+            ..self.clone()
+        }
+    }
+}
+
+fn epoch_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A job that failed every attempt, as kept in the dead letters.
@@ -89,9 +113,36 @@ fn push_error(e: impl std::fmt::Display) -> Error {
     Error::Unavailable(format!("queue: {e}"))
 }
 
-/// Queues a job to run as soon as a worker is free.
+/// How long a producer keeps trying to queue a job while Redis is
+/// unreachable (restarting, failing over) before it gives up.
+const ENQUEUE_PATIENCE: Duration = Duration::from_secs(15);
+
+/// Queues a job to run as soon as a worker is free. While Redis is
+/// unreachable it retries with backoff for up to [`ENQUEUE_PATIENCE`]: the
+/// caller has usually committed the change the job acts on already, so a
+/// Redis restart must not drop the job.
 pub async fn enqueue(state: &AppState, job: Job) -> Result<()> {
-    enqueue_at(state, Envelope::new(job), None).await
+    let started = std::time::Instant::now();
+    let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
+    loop {
+        match enqueue_at(state, Envelope::new(job.clone()), None).await {
+            Err(Error::Unavailable(e)) if started.elapsed() < ENQUEUE_PATIENCE => {
+                if backoff.attempts() == 0 {
+                    tracing::warn!(kind = job.kind(), error = %e, "could not queue a job; retrying");
+                }
+                tokio::time::sleep(backoff.next_delay()).await;
+            }
+            Ok(()) if backoff.attempts() > 0 => {
+                tracing::info!(
+                    kind = job.kind(),
+                    attempts = backoff.attempts() + 1,
+                    "queued the job after retrying"
+                );
+                return Ok(());
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Queues an envelope, after `delay` if given (whole seconds, rounded up:
@@ -110,7 +161,9 @@ pub async fn enqueue_at(
     let secs = due
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
-    let task = TaskBuilder::new(envelope).run_at_timestamp(secs).build();
+    let task = TaskBuilder::new(envelope.due_at(due))
+        .run_at_timestamp(secs)
+        .build();
     storage.push_task(task).await.map_err(push_error)?;
     Ok(())
 }
@@ -134,9 +187,11 @@ async fn push_now(state: &AppState, queue: Queue, envelopes: &[Envelope]) -> Res
     let config = queue_config(state, queue);
     let mut pipe = redis::pipe();
     pipe.atomic();
+    let now = SystemTime::now();
     for envelope in envelopes {
         let id = ulid::Ulid::generate().to_string();
-        let json = serde_json::to_vec(envelope).map_err(|e| Error::Internal(e.to_string()))?;
+        let json = serde_json::to_vec(&envelope.due_at(now))
+            .map_err(|e| Error::Internal(e.to_string()))?;
         pipe.cmd("HSET")
             .arg(config.job_data_hash())
             .arg(&id)

@@ -2,6 +2,7 @@
 //! transaction, and returns a typed result; handlers only parse and render.
 pub mod block;
 pub mod block_domain;
+pub mod block_instance_domain;
 pub mod bookmark;
 pub mod confirm_email;
 pub mod delete_status;
@@ -10,6 +11,7 @@ pub mod favourite;
 pub mod follow;
 pub mod follow_requests;
 pub mod hashtags;
+pub mod import_mastodon;
 pub mod instance_pages;
 pub mod instance_settings;
 pub mod mute;

@@ -280,8 +280,10 @@ pub(crate) async fn prepare(
         .visibility
         .or_else(|| Visibility::parse(&user.default_privacy))
         .unwrap_or(Visibility::Public);
-    let sensitive =
-        post.sensitive.unwrap_or(user.default_sensitive) || !post.spoiler_text.is_empty();
+    // A moderator's "sensitive" mark covers every attachment of the account.
+    let sensitive = post.sensitive.unwrap_or(user.default_sensitive)
+        || !post.spoiler_text.is_empty()
+        || (author.sensitized_at.is_some() && !post.media_ids.is_empty());
     let language = post
         .language
         .clone()

@@ -39,6 +39,8 @@ pub struct Account {
     pub statuses_count: i32,
     pub followers_count: i32,
     pub following_count: i32,
+    /// Set by a moderator: every attachment of the account is shown as sensitive.
+    pub sensitized_at: Option<DateTime<Utc>>,
 }
 
 impl Account {

@@ -158,3 +158,23 @@ pub async fn suspend_accounts_of_domain(conn: &mut Conn, domain: &str) -> Result
     .await?;
     Ok(ids.len())
 }
+
+/// A block by id.
+pub async fn get_domain_block(conn: &mut Conn, id: i64) -> Result<DomainBlock> {
+    Ok(domain_blocks::table
+        .find(id)
+        .select(DomainBlock::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// One page of blocks by id, newest first (the admin API's order).
+pub async fn page_domain_blocks(conn: &mut Conn, page: &crate::Page) -> Result<Vec<DomainBlock>> {
+    let q = domain_blocks::table
+        .select(DomainBlock::as_select())
+        .into_boxed();
+    let rows = crate::paginate!(q, domain_blocks::id, page)
+        .load(conn)
+        .await?;
+    Ok(page.finish(rows))
+}

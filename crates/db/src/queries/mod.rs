@@ -2,6 +2,7 @@
 //! so the caller decides whether it runs inside a transaction.
 pub mod accounts;
 pub mod announcements;
+pub mod backup;
 pub mod blocks_mutes;
 pub mod conversation_mutes;
 pub mod conversations;
@@ -16,6 +17,7 @@ pub mod lists;
 pub mod maintenance;
 pub mod markers;
 pub mod media;
+pub mod moderation;
 pub mod notification_requests;
 pub mod notifications;
 pub mod oauth;

@@ -123,6 +123,16 @@ pub async fn revoke_user_tokens(conn: &mut Conn, user_id: i64) -> Result<Vec<i64
     Ok(revoked)
 }
 
+/// The ids of a user's tokens that are not revoked.
+pub async fn live_user_token_ids(conn: &mut Conn, user_id: i64) -> Result<Vec<i64>> {
+    Ok(oauth_access_tokens::table
+        .filter(oauth_access_tokens::user_id.eq(user_id))
+        .filter(oauth_access_tokens::revoked_at.is_null())
+        .select(oauth_access_tokens::id)
+        .load(conn)
+        .await?)
+}
+
 /// A live token with its user and account (None for app-only tokens), in one round trip.
 pub async fn get_live_token_with_user(
     conn: &mut Conn,

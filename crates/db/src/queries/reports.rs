@@ -20,6 +20,10 @@ pub struct Report {
     pub forward: bool,
     pub action_taken_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    pub assigned_account_id: Option<i64>,
+    pub action_taken_by_account_id: Option<i64>,
+    pub rule_ids: Vec<i64>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// What a new report holds.

@@ -2,6 +2,7 @@ use std::future::{ready, Ready};
 use std::net::IpAddr;
 
 use actix_web::{web, FromRequest, HttpRequest};
+use ferrodon_core::config::IpRange;
 use ferrodon_core::AppState;
 
 use crate::ApiError;
@@ -13,12 +14,13 @@ pub struct ClientIp(pub String);
 /// The client's address, believing X-Forwarded-For only from trusted proxies.
 pub(crate) fn client_ip(req: &HttpRequest) -> String {
     let peer = req.peer_addr().map(|a| a.ip());
-    let trusted: Vec<IpAddr> = req
+    let trusted: Vec<IpRange> = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.config.trusted_proxy_ips.clone())
         .unwrap_or_default();
+    let is_trusted = |addr: IpAddr| trusted.iter().any(|range| range.contains(addr));
     let mut ip = peer;
-    if peer.is_some_and(|p| trusted.contains(&p)) {
+    if peer.is_some_and(is_trusted) {
         if let Some(xff) = req
             .headers()
             .get("X-Forwarded-For")
@@ -26,7 +28,7 @@ pub(crate) fn client_ip(req: &HttpRequest) -> String {
         {
             for hop in xff.split(',').rev() {
                 match hop.trim().parse::<IpAddr>() {
-                    Ok(addr) if trusted.contains(&addr) => continue,
+                    Ok(addr) if is_trusted(addr) => continue,
                     Ok(addr) => {
                         ip = Some(addr);
                         break;

@@ -170,7 +170,24 @@ async fn status_activity(
 }
 
 /// Reads a delivery's body, refusing more than an ActivityPub document may be.
-async fn read_body(mut payload: web::Payload) -> ApiResult<Vec<u8>> {
+/// How long a delivery's body may take to arrive, in all. A peer that
+/// trickles its body (slowloris) is cut off here instead of holding a
+/// connection for as long as it likes; a real delivery of up to 1 MiB
+/// arrives in far less.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn read_body(payload: web::Payload) -> ApiResult<Vec<u8>> {
+    match tokio::time::timeout(BODY_TIMEOUT, read_body_limited(payload)).await {
+        Ok(body) => body,
+        Err(_) => Err(Error::BadRequest(format!(
+            "the body did not arrive within {} s",
+            BODY_TIMEOUT.as_secs()
+        ))
+        .into()),
+    }
+}
+
+async fn read_body_limited(mut payload: web::Payload) -> ApiResult<Vec<u8>> {
     let limit = ferrodon_core::federation::client::MAX_DOCUMENT_BYTES as usize;
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
@@ -258,7 +275,13 @@ async fn receive(
     req: &HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let body = read_body(payload).await?;
+    let body = match read_body(payload).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::info!(error = %e, "delivery refused");
+            return Err(e);
+        }
+    };
     let parts = request_parts(state, req);
     let delivery = Delivery {
         method: req.method().as_str(),

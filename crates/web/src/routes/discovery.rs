@@ -41,7 +41,7 @@ async fn directory(state: web::Data<AppState>, params: Params) -> ApiResult<Http
         Some(_) => return Err(Error::BadRequest("order must be active or new".into()).into()),
     };
     let local = params.bool("local").unwrap_or(false);
-    let mut conn = state.conn().await?;
+    let mut conn = state.read_conn().await?;
     let rows = discovery::list_directory(&mut conn, order, local, offset, limit).await?;
     let body: Vec<account::Account> = rows
         .iter()
@@ -114,7 +114,7 @@ async fn trending_tags(
     params: Params,
 ) -> ApiResult<HttpResponse> {
     let (offset, limit) = offset_limit(&params, 10, 20)?;
-    let mut conn = state.conn().await?;
+    let mut conn = state.read_conn().await?;
     let tags = discovery::list_trending_tags(&mut conn, offset, limit).await?;
     let body = render_tags(&mut conn, &state.config, &tags, auth.account_id()).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -127,7 +127,7 @@ async fn trending_statuses(
 ) -> ApiResult<HttpResponse> {
     let (offset, limit) = offset_limit(&params, 20, 40)?;
     let viewer = auth.account_id();
-    let mut conn = state.conn().await?;
+    let mut conn = state.read_conn().await?;
     let ids = timelines::list_trending_statuses(&mut conn, viewer, offset, limit).await?;
     let body = views::render_statuses(&mut conn, &state.config, &ids, viewer).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -138,7 +138,7 @@ async fn trending_statuses(
 async fn trending_links(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
     use ferrodon_core::db::queries::preview_cards;
     let (offset, limit) = offset_limit(&params, 10, 20)?;
-    let mut conn = state.conn().await?;
+    let mut conn = state.read_conn().await?;
     let cards = preview_cards::list_trending_cards(&mut conn, offset, limit).await?;
     let mut body = Vec::with_capacity(cards.len());
     for card in &cards {

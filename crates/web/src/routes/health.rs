@@ -1,12 +1,21 @@
-//! `/health`: 200 when PostgreSQL and Redis answer, 503 otherwise.
+//! Probes. `/livez`: the process answers (it checks nothing else, so a
+//! database outage never gets the web process restarted). `/readyz`: 200
+//! when PostgreSQL and Redis answer, 503 otherwise. `/health` is `/readyz`
+//! under Mastodon's name.
 use actix_web::{web, HttpResponse};
 use ferrodon_core::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health));
+    cfg.route("/livez", web::get().to(livez))
+        .route("/readyz", web::get().to(readyz))
+        .route("/health", web::get().to(readyz));
 }
 
-async fn health(state: web::Data<AppState>) -> HttpResponse {
+async fn livez() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("OK")
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if state.is_healthy().await {
         HttpResponse::Ok().content_type("text/plain").body("OK")
     } else {

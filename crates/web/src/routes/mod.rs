@@ -1,6 +1,7 @@
 //! Routes, one module per resource; paths mirror Mastodon's.
 mod accounts;
 mod activitypub;
+mod admin;
 mod announcements;
 mod apps;
 mod assets;
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     emails::configure(cfg);
     accounts::configure(cfg);
+    admin::configure(cfg);
     announcements::configure(cfg);
     statuses::configure(cfg);
     quotes::configure(cfg);
@@ -117,8 +119,20 @@ pub(crate) async fn statuses_page(
     context: FilterContext,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let statuses =
-        views::render_statuses_in(&mut conn, &state.config, ids, viewer, context).await?;
+    statuses_page_from(state, req, &mut conn, ids, viewer, context).await
+}
+
+/// [`statuses_page`] rendered over a given connection: the read replica's,
+/// for pages whose ids came from it.
+pub(crate) async fn statuses_page_from(
+    state: &AppState,
+    req: &HttpRequest,
+    conn: &mut ferrodon_core::db::Conn,
+    ids: &[i64],
+    viewer: Option<i64>,
+    context: FilterContext,
+) -> ApiResult<HttpResponse> {
+    let statuses = views::render_statuses_in(conn, &state.config, ids, viewer, context).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(ids)))
 }
 

@@ -31,7 +31,7 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
             json!({"accounts": accounts_found, "statuses": statuses_found, "hashtags": []}),
         ));
     }
-    let mut conn = state.conn().await?;
+    let mut conn = state.read_conn().await?;
     let mut found_accounts = Vec::new();
     let mut found_tags = Vec::new();
     if kind.as_deref().is_none_or(|k| k == "accounts") {

@@ -9,7 +9,7 @@ use ferrodon_core::filters::FilterContext;
 use ferrodon_core::services::instance_settings::require_public_timeline_access;
 use ferrodon_core::{feeds, views, AppState};
 
-use super::{json_page, keyed_statuses, statuses_page};
+use super::{json_page, keyed_statuses, statuses_page_from};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, MaybeAuth, Params};
 
@@ -62,7 +62,7 @@ async fn public(
     require_public_timeline_access(&state, auth.0.is_some()).await?;
     let page = page_from(&params, 20, 40)?;
     let only_media = params.bool("only_media") == Some(true);
-    let mut conn = state.conn().await?;
+    let mut conn = state.read_conn().await?;
     let ids = timelines::list_public_timeline(
         &mut conn,
         locality(&params),
@@ -71,8 +71,15 @@ async fn public(
         &page,
     )
     .await?;
-    drop(conn);
-    statuses_page(&state, &req, &ids, auth.account_id(), FilterContext::Public).await
+    statuses_page_from(
+        &state,
+        &req,
+        &mut conn,
+        &ids,
+        auth.account_id(),
+        FilterContext::Public,
+    )
+    .await
 }
 
 async fn tag(
@@ -85,7 +92,7 @@ async fn tag(
     require_public_timeline_access(&state, auth.0.is_some()).await?;
     let page = page_from(&params, 20, 40)?;
     let only_media = params.bool("only_media") == Some(true);
-    let mut conn = state.conn().await?;
+    let mut conn = state.read_conn().await?;
     let ids = timelines::list_tag_timeline(
         &mut conn,
         &path,
@@ -95,8 +102,15 @@ async fn tag(
         &page,
     )
     .await?;
-    drop(conn);
-    statuses_page(&state, &req, &ids, auth.account_id(), FilterContext::Public).await
+    statuses_page_from(
+        &state,
+        &req,
+        &mut conn,
+        &ids,
+        auth.account_id(),
+        FilterContext::Public,
+    )
+    .await
 }
 
 async fn favourites(

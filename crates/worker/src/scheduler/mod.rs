@@ -64,6 +64,7 @@ pub async fn run(
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tracing::info!(holder = %lease.holder, lease = ?lease.ttl, "scheduler started");
+    let mut failing = false;
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
@@ -72,9 +73,22 @@ pub async fn run(
         if *shutdown.borrow() {
             break;
         }
-        if let Err(e) = tick_once(&state, &metrics, &lease, &schedules).await {
-            metrics.leader.store(false, Ordering::Relaxed);
-            tracing::warn!(error = %e, "scheduler tick failed");
+        match tick_once(&state, &metrics, &lease, &schedules).await {
+            Ok(()) if failing => {
+                failing = false;
+                tracing::info!("scheduler recovered");
+            }
+            Ok(()) => {}
+            Err(e) => {
+                metrics.leader.store(false, Ordering::Relaxed);
+                // Once per outage at warn; the next ticks retry quietly.
+                if failing {
+                    tracing::debug!(error = %e, "scheduler tick failed");
+                } else {
+                    tracing::warn!(error = %e, "scheduler tick failed; retrying every tick");
+                    failing = true;
+                }
+            }
         }
     }
     if metrics.leader.load(Ordering::Relaxed) {

@@ -1,0 +1,97 @@
+//! Staff roles and what they may do, with Mastodon's permission bits (the
+//! `permissions` string of a Role entity).
+use crate::auth::Authenticated;
+use crate::db::models::{Account, User};
+use crate::{Error, Result};
+
+/// One of Mastodon's role permissions (named as in Mastodon's UserRole).
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Permission {
+    /// Every permission.
+    Administrator = 1,
+    ViewAuditLog = 4,
+    ViewDashboard = 8,
+    ManageReports = 16,
+    ManageFederation = 32,
+    ManageSettings = 64,
+    ManageBlocks = 128,
+    ManageTaxonomies = 256,
+    ManageUsers = 1024,
+    ManageCustomEmojis = 16384,
+    ManageUserAccess = 262_144,
+    DeleteUserData = 524_288,
+}
+
+/// The permission bits of a role: Owner and Admin have all of them; a
+/// Moderator views the dashboard and audit log and handles reports, users
+/// and hashtags, as in Mastodon's default roles.
+pub fn permission_bits(role: &str) -> u64 {
+    match role {
+        "Owner" | "Admin" => Permission::Administrator as u64,
+        "Moderator" => {
+            Permission::ViewAuditLog as u64
+                | Permission::ViewDashboard as u64
+                | Permission::ManageReports as u64
+                | Permission::ManageTaxonomies as u64
+                | Permission::ManageUsers as u64
+        }
+        _ => 0,
+    }
+}
+
+/// Whether `role` grants `permission`.
+pub fn can(role: &str, permission: Permission) -> bool {
+    let bits = permission_bits(role);
+    bits & Permission::Administrator as u64 != 0 || bits & permission as u64 != 0
+}
+
+/// Mastodon's Role entity of a user's role.
+pub fn role_entity(role: &str) -> serde_json::Value {
+    let id = match role {
+        "Owner" => "3",
+        "Admin" => "2",
+        "Moderator" => "1",
+        _ => "-99",
+    };
+    serde_json::json!({
+        "id": id,
+        "name": if role == "User" { "" } else { role },
+        "permissions": permission_bits(role).to_string(),
+        "color": "",
+        "highlighted": role != "User",
+    })
+}
+
+/// The signed-in staff member, when the token has one of `scopes` and the
+/// user's role grants `permission`; 403 otherwise, as Mastodon answers.
+pub fn require_staff<'a>(
+    auth: &'a Authenticated,
+    scopes: &[&str],
+    permission: Permission,
+) -> Result<&'a (User, Account)> {
+    auth.require_scope(scopes)?;
+    let user = auth.require_user()?;
+    if can(&user.0.role, permission) {
+        Ok(user)
+    } else {
+        Err(Error::Forbidden("This action is not allowed".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moderators_handle_reports_but_not_federation() {
+        assert!(can("Moderator", Permission::ManageReports));
+        assert!(can("Moderator", Permission::ManageUsers));
+        assert!(!can("Moderator", Permission::ManageFederation));
+        assert!(can("Admin", Permission::ManageFederation));
+        assert!(can("Owner", Permission::DeleteUserData));
+        assert!(!can("User", Permission::ManageReports));
+        assert_eq!(permission_bits("Moderator"), 1308);
+    }
+}

@@ -1,0 +1,4 @@
+//! Moderation: what staff do to accounts and reports (the admin API and
+//! `ferrodonctl` share these), and how the admin API shows them.
+pub mod actions;
+pub mod entities;

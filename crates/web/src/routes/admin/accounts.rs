@@ -1,0 +1,286 @@
+//! `/api/v1/admin/accounts` and `/api/v2/admin/accounts`: finding accounts
+//! and acting on them.
+use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::db::queries::moderation::{
+    self, AccountFilter, AccountFlag, AccountState, Origin,
+};
+use ferrodon_core::db::Page;
+use ferrodon_core::moderation::actions::{self, AccountAction, ActionKind};
+use ferrodon_core::moderation::entities::render_account;
+use ferrodon_core::{AppState, Error};
+use serde_json::json;
+
+use crate::error::ApiResult;
+use crate::extract::{page_from, Auth, Params};
+use crate::routes::json_page;
+
+const READ: &[&str] = &["admin:read", "admin:read:accounts"];
+const WRITE: &[&str] = &["admin:write", "admin:write:accounts"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/admin/accounts", web::get().to(index_v1))
+        .route("/api/v2/admin/accounts", web::get().to(index_v2))
+        .route("/api/v1/admin/accounts/{id}", web::get().to(show))
+        .route("/api/v1/admin/accounts/{id}", web::delete().to(destroy))
+        .route("/api/v1/admin/accounts/{id}/action", web::post().to(action))
+        .route(
+            "/api/v1/admin/accounts/{id}/approve",
+            web::post().to(approve),
+        )
+        .route("/api/v1/admin/accounts/{id}/reject", web::post().to(reject))
+        .route("/api/v1/admin/accounts/{id}/enable", web::post().to(enable))
+        .route(
+            "/api/v1/admin/accounts/{id}/unsilence",
+            web::post().to(unsilence),
+        )
+        .route(
+            "/api/v1/admin/accounts/{id}/unsuspend",
+            web::post().to(unsuspend),
+        )
+        .route(
+            "/api/v1/admin/accounts/{id}/unsensitive",
+            web::post().to(unsensitive),
+        );
+}
+
+const STAFF_ROLES: [&str; 3] = ["Moderator", "Admin", "Owner"];
+
+/// v1's filters: flags such as `remote`, `pending`, `silenced`.
+fn filter_v1(params: &Params) -> AccountFilter {
+    let flag = |name: &str| params.bool(name) == Some(true);
+    let state = [
+        ("pending", AccountState::Pending),
+        ("disabled", AccountState::Disabled),
+        ("silenced", AccountState::Silenced),
+        ("suspended", AccountState::Suspended),
+        ("sensitized", AccountState::Sensitized),
+    ]
+    .into_iter()
+    .find(|(name, _)| flag(name))
+    .map_or(AccountState::Active, |(_, state)| state);
+    AccountFilter {
+        origin: if flag("remote") {
+            Origin::Remote
+        } else {
+            Origin::Local
+        },
+        state,
+        by_domain: params.nonempty("by_domain"),
+        username: params.nonempty("username"),
+        display_name: params.nonempty("display_name"),
+        email: params.nonempty("email"),
+        roles: flag("staff").then(|| STAFF_ROLES.map(str::to_owned).to_vec()),
+    }
+}
+
+/// v2's filters: `origin`, `status`, `permissions`.
+fn filter_v2(params: &Params) -> ApiResult<AccountFilter> {
+    let origin = match params.nonempty("origin").as_deref() {
+        None | Some("local") => Origin::Local,
+        Some("remote") => Origin::Remote,
+        Some(_) => return Err(Error::validation("origin must be local or remote").into()),
+    };
+    let state = match params.nonempty("status").as_deref() {
+        None | Some("active") => AccountState::Active,
+        Some("pending") => AccountState::Pending,
+        Some("disabled") => AccountState::Disabled,
+        Some("silenced") => AccountState::Silenced,
+        Some("suspended") => AccountState::Suspended,
+        Some(_) => {
+            return Err(Error::validation(
+                "status must be active, pending, disabled, silenced or suspended",
+            )
+            .into())
+        }
+    };
+    Ok(AccountFilter {
+        origin,
+        state,
+        by_domain: params.nonempty("by_domain"),
+        username: params.nonempty("username"),
+        display_name: params.nonempty("display_name"),
+        email: params.nonempty("email"),
+        roles: (params.nonempty("permissions").as_deref() == Some("staff"))
+            .then(|| STAFF_ROLES.map(str::to_owned).to_vec()),
+    })
+}
+
+async fn list(
+    state: &AppState,
+    req: &HttpRequest,
+    filter: &AccountFilter,
+    page: &Page,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let rows = moderation::list_accounts(&mut conn, filter, page).await?;
+    let ids: Vec<i64> = rows.iter().map(|(a, _)| a.id).collect();
+    let body: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|(a, u)| render_account(&state.config, a, u.as_ref()))
+        .collect();
+    Ok(json_page(state, req, &body, Page::cursors(&ids)))
+}
+
+async fn index_v1(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageUsers)?;
+    let page = page_from(&params, 100, 200)?;
+    list(&state, &req, &filter_v1(&params), &page).await
+}
+
+async fn index_v2(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageUsers)?;
+    let page = page_from(&params, 100, 200)?;
+    list(&state, &req, &filter_v2(&params)?, &page).await
+}
+
+async fn target(
+    state: &AppState,
+    path: &web::Path<String>,
+) -> ApiResult<(
+    ferrodon_core::db::models::Account,
+    Option<ferrodon_core::db::models::User>,
+)> {
+    let id: i64 = path.parse().map_err(|_| Error::NotFound)?;
+    let mut conn = state.conn().await?;
+    Ok(moderation::get_account_with_user(&mut conn, id).await?)
+}
+
+/// The account as it is now, after an action.
+async fn current(state: &AppState, path: &web::Path<String>) -> ApiResult<HttpResponse> {
+    let (account, user) = target(state, path).await?;
+    Ok(HttpResponse::Ok().json(render_account(&state.config, &account, user.as_ref())))
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageUsers)?;
+    current(&state, &path).await
+}
+
+async fn action(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let (account, user) = target(&state, &path).await?;
+    let kind = params
+        .nonempty("type")
+        .map_or(Some(ActionKind::None), |t| ActionKind::parse(&t))
+        .ok_or_else(|| Error::validation("Type is not included in the list"))?;
+    actions::act_on_account(
+        &state,
+        me,
+        &account,
+        user.as_ref(),
+        &AccountAction {
+            kind,
+            text: params.str("text").unwrap_or_default(),
+            report_id: params.id("report_id")?,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+/// The local user of the account, or 403 as Mastodon answers for remote ones.
+fn local_user(
+    user: Option<ferrodon_core::db::models::User>,
+) -> ApiResult<ferrodon_core::db::models::User> {
+    user.ok_or_else(|| Error::Forbidden("This action is not allowed".into()).into())
+}
+
+async fn approve(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let (account, user) = target(&state, &path).await?;
+    actions::approve(&state, me, &account, &local_user(user)?).await?;
+    current(&state, &path).await
+}
+
+async fn reject(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let (account, user) = target(&state, &path).await?;
+    actions::reject(&state, me, &account, &local_user(user)?).await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+async fn enable(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let (account, user) = target(&state, &path).await?;
+    actions::enable(&state, me, &account, &local_user(user)?).await?;
+    current(&state, &path).await
+}
+
+async fn lift(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    flag: AccountFlag,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let (account, _) = target(&state, &path).await?;
+    actions::lift(&state, me, &account, flag).await?;
+    current(&state, &path).await
+}
+
+async fn unsilence(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    lift(state, auth, path, AccountFlag::Silenced).await
+}
+
+async fn unsuspend(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    lift(state, auth, path, AccountFlag::Suspended).await
+}
+
+async fn unsensitive(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    lift(state, auth, path, AccountFlag::Sensitized).await
+}
+
+async fn destroy(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::DeleteUserData)?;
+    let (account, _) = target(&state, &path).await?;
+    actions::delete(&state, me, &account).await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}

@@ -1,0 +1,179 @@
+//! `/api/v1/admin/reports`: the moderation queue.
+use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::db::queries::moderation::{self, ReportFilter};
+use ferrodon_core::db::Page;
+use ferrodon_core::moderation::actions;
+use ferrodon_core::moderation::entities::render_report;
+use ferrodon_core::{AppState, Error};
+
+use crate::error::ApiResult;
+use crate::extract::{page_from, Auth, Params};
+use crate::routes::json_page;
+
+const READ: &[&str] = &["admin:read", "admin:read:reports"];
+const WRITE: &[&str] = &["admin:write", "admin:write:reports"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/admin/reports", web::get().to(index))
+        .route("/api/v1/admin/reports/{id}", web::get().to(show))
+        .route("/api/v1/admin/reports/{id}", web::put().to(update))
+        .route(
+            "/api/v1/admin/reports/{id}/assign_to_self",
+            web::post().to(assign_to_self),
+        )
+        .route(
+            "/api/v1/admin/reports/{id}/unassign",
+            web::post().to(unassign),
+        )
+        .route(
+            "/api/v1/admin/reports/{id}/resolve",
+            web::post().to(resolve),
+        )
+        .route("/api/v1/admin/reports/{id}/reopen", web::post().to(reopen));
+}
+
+async fn index(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageReports)?;
+    let page = page_from(&params, 100, 200)?;
+    let filter = ReportFilter {
+        resolved: params.bool("resolved") == Some(true),
+        account_id: params.id("account_id")?,
+        target_account_id: params.id("target_account_id")?,
+    };
+    let mut conn = state.conn().await?;
+    let reports = moderation::list_reports(&mut conn, &filter, &page).await?;
+    let mut body = Vec::with_capacity(reports.len());
+    for report in &reports {
+        body.push(render_report(&mut conn, &state.config, report).await?);
+    }
+    let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
+    Ok(json_page(&state, &req, &body, Page::cursors(&ids)))
+}
+
+fn report_id(path: &web::Path<String>) -> ApiResult<i64> {
+    Ok(path.parse().map_err(|_| Error::NotFound)?)
+}
+
+/// The report as it is now.
+async fn current(state: &AppState, id: i64) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let report = moderation::get_report(&mut conn, id).await?;
+    Ok(HttpResponse::Ok().json(render_report(&mut conn, &state.config, &report).await?))
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageReports)?;
+    current(&state, report_id(&path)?).await
+}
+
+/// `PUT`: change the category (and the rules broken, for `violation`).
+async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageReports)?;
+    let id = report_id(&path)?;
+    let mut conn = state.conn().await?;
+    let report = moderation::get_report(&mut conn, id).await?;
+    let category = params
+        .nonempty("category")
+        .unwrap_or(report.category.clone());
+    if !["spam", "legal", "violation", "other"].contains(&category.as_str()) {
+        return Err(Error::validation("Category is not included in the list").into());
+    }
+    let rule_ids = if params.get("rule_ids").is_some() {
+        params.id_list("rule_ids")?
+    } else {
+        report.rule_ids.clone()
+    };
+    moderation::update_report(&mut conn, id, &category, &rule_ids).await?;
+    actions::log(&mut conn, me, "update", "Report", id, &id.to_string()).await?;
+    drop(conn);
+    current(&state, id).await
+}
+
+/// The four state changes of a report, each logged under Mastodon's name.
+#[derive(Clone, Copy)]
+enum Change {
+    AssignToSelf,
+    Unassign,
+    Resolve,
+    Reopen,
+}
+
+async fn change(
+    state: &AppState,
+    auth: &Auth,
+    path: &web::Path<String>,
+    change: Change,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageReports)?;
+    let id = report_id(path)?;
+    let mut conn = state.conn().await?;
+    moderation::get_report(&mut conn, id).await?;
+    let logged = match change {
+        Change::AssignToSelf => {
+            moderation::assign_report(&mut conn, id, Some(me.id)).await?;
+            "assigned_to_self"
+        }
+        Change::Unassign => {
+            moderation::assign_report(&mut conn, id, None).await?;
+            "unassigned"
+        }
+        Change::Resolve => {
+            moderation::resolve_report(&mut conn, id, Some(me.id)).await?;
+            "resolve"
+        }
+        Change::Reopen => {
+            moderation::resolve_report(&mut conn, id, None).await?;
+            "reopen"
+        }
+    };
+    actions::log(&mut conn, me, logged, "Report", id, &id.to_string()).await?;
+    drop(conn);
+    current(state, id).await
+}
+
+async fn assign_to_self(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    change(&state, &auth, &path, Change::AssignToSelf).await
+}
+
+async fn unassign(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    change(&state, &auth, &path, Change::Unassign).await
+}
+
+async fn resolve(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    change(&state, &auth, &path, Change::Resolve).await
+}
+
+async fn reopen(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    change(&state, &auth, &path, Change::Reopen).await
+}
