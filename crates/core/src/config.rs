@@ -129,6 +129,10 @@ pub struct Config {
     /// AUTHORIZED_FETCH: ActivityPub GETs must be signed ("secure mode"); unsigned
     /// fetches of an actor get only what verifying signatures needs (default false).
     pub authorized_fetch: bool,
+    /// LIMITED_FEDERATION_MODE: federate only with the domains staff allowed
+    /// (`/api/v1/admin/domain_allows`); every other server is refused in the
+    /// inbox and never delivered to or fetched from (default false).
+    pub limited_federation_mode: bool,
     /// FERRODON_DEV_ALLOW_PRIVATE_FETCH: let server-side fetches (remote media,
     /// federation) reach loopback and private addresses, for tests only (default false).
     pub dev_allow_private_fetch: bool,
@@ -225,6 +229,7 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_REMOTE_MEDIA_MAX_BYTES",
     "FERRODON_DEV_ALLOW_PRIVATE_FETCH",
     "AUTHORIZED_FETCH",
+    "LIMITED_FEDERATION_MODE",
     "VAPID_PRIVATE_KEY",
     "VAPID_PUBLIC_KEY",
     "DEEPL_API_KEY",
@@ -427,6 +432,7 @@ impl Config {
             media,
             dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
             authorized_fetch: env.flag("AUTHORIZED_FETCH")?,
+            limited_federation_mode: env.flag("LIMITED_FEDERATION_MODE")?,
             vapid,
             translation: TranslationConfig::from_env(&env)?,
         })

@@ -10,6 +10,19 @@ pub enum Error {
     /// 422: the input is well-formed but not acceptable (Mastodon's "Validation failed: …").
     #[error("{0}")]
     Validation(String),
+    /// 422 with Mastodon's per-field `details` (as sign-up answers): the
+    /// message is "Validation failed: {label} {description}".
+    #[error("Validation failed: {label} {description}")]
+    FieldInvalid {
+        /// The parameter, as `details` names it (`email`).
+        field: &'static str,
+        /// Its human name in the message (`E-mail address`).
+        label: &'static str,
+        /// The error code without its `ERR_` prefix (`BLOCKED`, `TAKEN`).
+        code: &'static str,
+        /// What is wrong (`uses a disallowed e-mail provider`).
+        description: &'static str,
+    },
     /// 400: a parameter is missing or malformed.
     #[error("{0}")]
     BadRequest(String),

@@ -24,6 +24,8 @@ pub struct AppState {
     pub media: crate::media::MediaStore,
     /// Outgoing HTTP clients (remote fetches are refused private addresses).
     pub http: crate::http_client::HttpClients,
+    /// The IP blocks in memory (see [`crate::moderation::ip_blocks`]).
+    pub ip_blocks: crate::moderation::ip_blocks::IpBlockCache,
     /// One multiplexed, self-reconnecting Redis connection for the job
     /// queues, opened on first use.
     queue_conn: Arc<OnceCell<ConnectionManager>>,
@@ -64,6 +66,7 @@ impl AppState {
             db_replica,
             redis,
             queue_conn: Arc::new(OnceCell::new()),
+            ip_blocks: Default::default(),
         })
     }
 
@@ -107,6 +110,20 @@ impl AppState {
     /// A Redis connection from the pool.
     pub async fn redis(&self) -> Result<deadpool_redis::Connection> {
         Ok(self.redis.get().await?)
+    }
+
+    /// One field of Redis' `INFO <section>` (`used_memory`,
+    /// `redis_version`), or None when Redis does not answer.
+    pub async fn redis_info(&self, section: &str, field: &str) -> Option<String> {
+        let mut conn = self.redis().await.ok()?;
+        let info: String = deadpool_redis::redis::cmd("INFO")
+            .arg(section)
+            .query_async(&mut *conn)
+            .await
+            .ok()?;
+        info.lines()
+            .find_map(|line| line.strip_prefix(&format!("{field}:")))
+            .map(|v| v.trim().to_owned())
     }
 
     /// A Redis key under this instance's namespace.

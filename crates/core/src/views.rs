@@ -315,12 +315,43 @@ pub async fn render_notifications(
     .into_iter()
     .map(|s| (s.id.clone(), s))
     .collect();
+    let warning_notes: Vec<i64> = rows
+        .iter()
+        .filter(|n| n.kind == "moderation_warning")
+        .map(|n| n.id)
+        .collect();
+    let warnings: HashMap<i64, serde_json::Value> = if warning_notes.is_empty() {
+        HashMap::new()
+    } else {
+        let mut rendered = HashMap::new();
+        for (note_id, warning) in
+            ferrodon_db::queries::moderation::warnings_of_notifications(conn, &warning_notes)
+                .await?
+        {
+            let Some(target) = from
+                .values()
+                .find(|a| a.id == warning.target_account_id.to_string())
+            else {
+                continue;
+            };
+            rendered.insert(
+                note_id,
+                crate::moderation::entities::render_warning(&warning, target),
+            );
+        }
+        rendered
+    };
     Ok(rows
         .iter()
         .filter_map(|n| {
             let status = match n.status_id {
                 Some(id) => Some(statuses.get(&id.to_string())?.clone()),
                 None => None,
+            };
+            let moderation_warning = if n.kind == "moderation_warning" {
+                Some(warnings.get(&n.id)?.clone())
+            } else {
+                None
             };
             Some(Notification {
                 id: n.id.to_string(),
@@ -329,6 +360,7 @@ pub async fn render_notifications(
                 group_key: n.effective_group_key(),
                 account: from.get(&n.from_account_id)?.clone(),
                 status,
+                moderation_warning,
             })
         })
         .collect())

@@ -376,6 +376,7 @@ diesel::table! {
         created_at -> Timestamptz,
         group_key -> Nullable<Text>,
         filtered -> Bool,
+        account_warning_id -> Nullable<Int8>,
     }
 }
 
@@ -707,6 +708,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_domain_blocks (id) {
+        id -> Int8,
+        domain -> Text,
+        allow_with_approval -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    email_domain_block_attempts (email_domain_block_id, day) {
+        email_domain_block_id -> Int8,
+        day -> Date,
+        attempts -> Int8,
+    }
+}
+
+diesel::table! {
+    canonical_email_blocks (id) {
+        id -> Int8,
+        canonical_email_hash -> Text,
+        reference_account_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ip_blocks (id) {
+        id -> Int8,
+        ip -> Text,
+        severity -> Text,
+        comment -> Text,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    domain_allows (id) {
+        id -> Int8,
+        domain -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    trend_reviews (kind, target_id) {
+        kind -> Text,
+        target_id -> Int8,
+        approved -> Bool,
+        reviewed_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(account_images -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
@@ -780,4 +836,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversation_mutes,
     account_warnings,
     admin_action_logs,
+    email_domain_blocks,
+    email_domain_block_attempts,
+    canonical_email_blocks,
+    ip_blocks,
+    domain_allows,
+    trend_reviews,
 );

@@ -54,7 +54,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::OAuth(o) => StatusCode::from_u16(o.status).unwrap_or(StatusCode::BAD_REQUEST),
             ApiError::Core(e) => match e {
-                Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                Error::Validation(_) | Error::FieldInvalid { .. } => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
                 Error::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Error::NotFound => StatusCode::NOT_FOUND,
                 Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -84,6 +86,17 @@ impl ResponseError for ApiError {
                 }
                 json!({"error": "Service unavailable"})
             }
+            ApiError::Core(
+                e @ Error::FieldInvalid {
+                    field,
+                    code,
+                    description,
+                    ..
+                },
+            ) => json!({
+                "error": e.to_string(),
+                "details": { *field: [{ "error": format!("ERR_{code}"), "description": description }] },
+            }),
             ApiError::Core(e) => json!({"error": e.to_string()}),
         };
         let mut resp = HttpResponse::build(status);

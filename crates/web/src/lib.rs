@@ -47,6 +47,7 @@ impl Server {
                 )
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .wrap(actix_web::middleware::from_fn(middleware::api_rate_limit))
+                .wrap(actix_web::middleware::from_fn(middleware::ip_access))
                 .wrap(actix_web::middleware::from_fn(metrics::count_requests))
                 // The path only (%U), never the query string: clients may put
                 // `access_token=` there, and secrets must not reach the logs.

@@ -1,11 +1,13 @@
 //! Request-wide middleware: the per-token API rate limit with Mastodon's
-//! `X-RateLimit-*` headers.
+//! `X-RateLimit-*` headers, and the refusal of addresses under a
+//! `no_access` IP block.
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{web, ResponseError};
 use ferrodon_core::auth::tokens::digest;
+use ferrodon_core::moderation::ip_blocks::{self, Severity};
 use ferrodon_core::rate_limit::{self, Usage};
 use ferrodon_core::telemetry::LogThrottle;
 use ferrodon_core::AppState;
@@ -68,4 +70,41 @@ pub async fn api_rate_limit(
     let mut response = next.call(req).await?.map_into_boxed_body();
     set_headers(response.headers_mut(), &usage);
     Ok(response)
+}
+
+/// Paths that answer whatever the client's address: load balancers' and
+/// Prometheus' probes.
+const PROBES: &[&str] = &["/health", "/livez", "/readyz", "/metrics"];
+
+/// Answers 403 to every request from an address under a `no_access` IP
+/// block. The blocks come from memory (refreshed every few seconds); if
+/// they cannot be loaded the request goes through, as with the rate limit.
+pub async fn ip_access(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let Some(state) = state.filter(|_| !PROBES.contains(&req.path())) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let ip = client_ip(req.request());
+    match ip_blocks::severity_for_text(&state, &ip).await {
+        Ok(Some(Severity::NoAccess)) => {
+            let response = ApiError::Core(ferrodon_core::Error::Forbidden(
+                "This action is not allowed".into(),
+            ))
+            .error_response();
+            Ok(req.into_response(response))
+        }
+        Ok(_) => Ok(next.call(req).await?.map_into_boxed_body()),
+        Err(e) => {
+            static THROTTLE: LogThrottle = LogThrottle::per_secs(30);
+            if THROTTLE.allow() {
+                tracing::warn!(error = %e, "IP blocks unavailable; letting requests through (repeats for 30 s at debug)");
+            } else {
+                tracing::debug!(error = %e, "IP blocks unavailable; letting the request through");
+            }
+            Ok(next.call(req).await?.map_into_boxed_body())
+        }
+    }
 }

@@ -29,6 +29,26 @@ impl IpRange {
         })
     }
 
+    /// The range with the host bits of its address cleared, as
+    /// `ADDRESS/PREFIX` (`8.8.8.7/24` is `8.8.8.0/24`).
+    pub fn canonical(&self) -> String {
+        let network = match self.network {
+            IpAddr::V4(net) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                IpAddr::V4((u32::from(net) & mask).into())
+            }
+            IpAddr::V6(net) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                IpAddr::V6((u128::from(net) & mask).into())
+            }
+        };
+        format!("{network}/{}", self.prefix)
+    }
+
     /// Whether `addr` is in the range. An IPv4 address written as IPv6
     /// (`::ffff:10.0.0.1`, as dual-stack sockets report peers) counts as
     /// the IPv4 address.
@@ -77,6 +97,15 @@ mod tests {
         assert!(v6.is_some_and(|r| !r.contains(ip("fe80::1"))));
         let everything = IpRange::parse("0.0.0.0/0");
         assert!(everything.is_some_and(|r| r.contains(ip("8.8.8.8"))));
+    }
+
+    #[test]
+    fn canonical_form_clears_host_bits() {
+        let text = |s: &str| IpRange::parse(s).map(|r| r.canonical());
+        assert_eq!(text("8.8.8.7/24").as_deref(), Some("8.8.8.0/24"));
+        assert_eq!(text("10.1.2.3").as_deref(), Some("10.1.2.3/32"));
+        assert_eq!(text("fd12::1/8").as_deref(), Some("fd00::/8"));
+        assert_eq!(text("0.0.0.0/0").as_deref(), Some("0.0.0.0/0"));
     }
 
     #[test]

@@ -16,4 +16,8 @@ pub struct Notification {
     pub account: Account,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// The warning a `moderation_warning` notification tells of
+    /// (Mastodon's AccountWarning entity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_warning: Option<serde_json::Value>,
 }

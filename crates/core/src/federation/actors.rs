@@ -70,7 +70,7 @@ pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result
 /// Fetches any ActivityPub document (signed by the instance actor), unless
 /// its server is blocked, and parses it within the document limits.
 pub async fn fetch_document(state: &AppState, url: &str) -> Result<Document> {
-    super::domains::ensure_not_suspended(state, url).await?;
+    super::domains::ensure_federates_with(state, url).await?;
     let signer = instance_actor(state).await?;
     let value = signed_fetch(state, &signer, url)
         .await
@@ -178,7 +178,7 @@ pub async fn resolve_acct(state: &AppState, username: &str, domain: &str) -> Res
         return Ok(account);
     }
     drop(conn);
-    super::domains::ensure_not_suspended(state, domain).await?;
+    super::domains::ensure_federates_with(state, domain).await?;
     let scheme = if state.config.dev_allow_http {
         "http"
     } else {

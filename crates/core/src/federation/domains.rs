@@ -1,9 +1,11 @@
-//! Which servers we federate with: instance domain blocks (checked on every
-//! inbound delivery, fetch and outbound delivery), and the delivery failure
+//! Which servers we federate with: instance domain blocks and, in limited
+//! federation mode, the allowlist (both checked on every inbound delivery,
+//! fetch and outbound delivery), and the delivery failure
 //! tracker that stops sending to servers that have been failing for a week,
 //! as Mastodon's `DeliveryFailureTracker` does.
 use chrono::Utc;
 use deadpool_redis::redis::{self, AsyncCommands};
+use ferrodon_db::queries::domain_allows;
 use ferrodon_db::queries::domain_blocks::{self, DomainBlock};
 
 use super::actors::authority_of;
@@ -19,15 +21,39 @@ pub async fn block_for(state: &AppState, url: &str) -> Result<Option<DomainBlock
     Ok(domain_blocks::find_block_for(&mut conn, &domain).await?)
 }
 
-/// Refuses anything from or to a suspended domain.
-pub async fn ensure_not_suspended(state: &AppState, url: &str) -> Result<()> {
-    match block_for(state, url).await? {
-        Some(block) if block.is_suspend() => Err(Error::Forbidden(format!(
-            "{} is blocked by this server",
-            block.domain
-        ))),
-        _ => Ok(()),
+/// Refuses anything from or to a suspended domain, and, in limited
+/// federation mode (LIMITED_FEDERATION_MODE), from or to a domain staff
+/// have not allowed.
+pub async fn ensure_federates_with(state: &AppState, url: &str) -> Result<()> {
+    if let Some(block) = block_for(state, url).await? {
+        if block.is_suspend() {
+            return Err(Error::Forbidden(format!(
+                "{} is blocked by this server",
+                block.domain
+            )));
+        }
     }
+    if state.config.limited_federation_mode && !is_allowed(state, url).await? {
+        let domain = authority_of(url).unwrap_or_else(|| url.to_ascii_lowercase());
+        return Err(Error::Forbidden(format!(
+            "{domain} is not allowed to federate with this server"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether the server of `url` is on the allowlist (or is this server).
+async fn is_allowed(state: &AppState, url: &str) -> Result<bool> {
+    let domain = authority_of(url).unwrap_or_else(|| url.to_ascii_lowercase());
+    if domain == state.config.local_domain.to_ascii_lowercase()
+        || domain == state.config.web_domain.to_ascii_lowercase()
+    {
+        return Ok(true);
+    }
+    let mut conn = state.conn().await?;
+    Ok(domain_allows::find_domain_allow(&mut conn, &domain)
+        .await?
+        .is_some())
 }
 
 fn failures_key(state: &AppState, domain: &str) -> String {

@@ -94,7 +94,7 @@ async fn verify_signed(
     let signed = SignedRequest::new(&request, Utc::now()).map_err(unauthorized)?;
     let key_id = signed.key_id().to_owned();
     // A blocked server gets nothing, not even a fetch of its key.
-    super::domains::ensure_not_suspended(state, &key_id).await?;
+    super::domains::ensure_federates_with(state, &key_id).await?;
     let mut signer = signer_for_key(state, &key_id, false)
         .await
         .map_err(|e| match e {

@@ -25,7 +25,7 @@ async fn enqueue_deliveries(
         if inbox.is_empty() || !seen.insert(inbox.clone()) {
             continue;
         }
-        if domains::ensure_not_suspended(state, &inbox).await.is_err()
+        if domains::ensure_federates_with(state, &inbox).await.is_err()
             || domains::is_unavailable(state, &inbox).await?
         {
             continue;
@@ -324,7 +324,7 @@ pub async fn deliver_job(
         Err(e) => return Err(e.into()),
     };
     drop(conn);
-    if domains::ensure_not_suspended(state, inbox).await.is_err() {
+    if domains::ensure_federates_with(state, inbox).await.is_err() {
         return Ok(());
     }
     let body = serde_json::to_vec(activity).map_err(|e| Error::Internal(e.to_string()))?;

@@ -2,7 +2,7 @@
 //! Whatever has disappeared since the job was queued (the user, the
 //! notification) is skipped, so a retried or duplicate job is harmless.
 use ferrodon_db::models::{Account, User};
-use ferrodon_db::queries::{accounts, notifications, statuses, users};
+use ferrodon_db::queries::{accounts, moderation, notifications, statuses, users};
 
 use super::templates::{self, Email, NotificationMail};
 use super::{build_message, preferences, MailError, MailJob, Mailer};
@@ -16,6 +16,7 @@ pub async fn deliver(state: &AppState, job: &MailJob) -> Result<()> {
         MailJob::Confirmation { user_id } => confirmation(state, *user_id).await?,
         MailJob::PasswordReset { user_id } => password_reset(state, *user_id).await?,
         MailJob::Notification { notification_id } => notification(state, *notification_id).await?,
+        MailJob::Warning { warning_id } => warning(state, *warning_id).await?,
     };
     let Some(email) = email else {
         tracing::debug!(kind = job.kind(), "nothing to e-mail any more");
@@ -152,6 +153,33 @@ async fn notification(state: &AppState, notification_id: i64) -> Result<Option<E
             link: &link,
         },
     ))
+}
+
+async fn warning(state: &AppState, warning_id: i64) -> Result<Option<Email>> {
+    let mut conn = state.conn().await?;
+    let warning = match moderation::get_warning(&mut conn, warning_id).await {
+        Ok(warning) => warning,
+        Err(ferrodon_db::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let user = match users::get_user_by_account_id(&mut conn, warning.target_account_id).await {
+        Ok(user) => user,
+        Err(ferrodon_db::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let account = accounts::get_account_by_id(&mut conn, warning.target_account_id).await?;
+    let link = format!("{}/@{}", state.config.base_url(), account.username);
+    Ok(Some(templates::warning(
+        &state.config,
+        &templates::WarningMail {
+            action: &warning.action,
+            username: &account.username,
+            to: &user.email,
+            text: &warning.text,
+            statuses: warning.status_ids.len(),
+            link: &link,
+        },
+    )))
 }
 
 /// `BASE_URL + path ? name=token`.

@@ -36,6 +36,11 @@ pub enum MailJob {
         /// The notification.
         notification_id: i64,
     },
+    /// A moderator's warning or action, for the warned local user.
+    Warning {
+        /// The warning (`account_warnings`).
+        warning_id: i64,
+    },
 }
 
 /// Queues an e-mail on the `mailers` queue (call after the commit that made it necessary).
@@ -50,6 +55,7 @@ impl MailJob {
             MailJob::Confirmation { .. } => "confirmation",
             MailJob::PasswordReset { .. } => "password_reset",
             MailJob::Notification { .. } => "notification",
+            MailJob::Warning { .. } => "warning",
         }
     }
 }

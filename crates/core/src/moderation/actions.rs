@@ -1,9 +1,10 @@
 //! Moderators' actions on accounts and reports. Each is recorded in the
 //! audit log with the moderator who took it.
-use crate::db::models::{Account, User, UserChanges};
+use crate::db::models::{Account, NewNotification, User, UserChanges};
 use crate::db::queries::moderation::{self, AccountFlag, LogEntry, NewWarning};
-use crate::db::queries::{accounts, oauth, users};
+use crate::db::queries::{accounts, notifications, oauth, users};
 use crate::db::Conn;
+use crate::mail::{self, MailJob};
 use crate::{AppState, Error, Result};
 
 /// What `POST /api/v1/admin/accounts/:id/action` does (Mastodon's
@@ -56,6 +57,9 @@ pub struct AccountAction {
     /// The report this action answers: it is resolved (for `none`, only it;
     /// otherwise every open report about the account is).
     pub report_id: Option<i64>,
+    /// Tell a local account's owner: a `moderation_warning` notification
+    /// and an e-mail (Mastodon's `send_email_notification`, default true).
+    pub send_email_notification: bool,
 }
 
 /// Records `action` by `moderator` on `target` in the audit log.
@@ -160,7 +164,7 @@ pub async fn act_on_account(
         .await?;
     }
     let status_ids = report.map(|r| r.status_ids).unwrap_or_default();
-    moderation::put_warning(
+    let warning_id = moderation::put_warning(
         &mut conn,
         &NewWarning {
             account_id: moderator.id,
@@ -201,6 +205,38 @@ pub async fn act_on_account(
             &id.to_string(),
         )
         .await?;
+    }
+    if action.send_email_notification && target.is_local() {
+        tell_target(state, &mut conn, target, warning_id).await?;
+    }
+    Ok(())
+}
+
+/// Tells a local account's owner of a warning: a `moderation_warning`
+/// notification (never filtered, as in Mastodon) and an e-mail.
+async fn tell_target(
+    state: &AppState,
+    conn: &mut Conn,
+    target: &Account,
+    warning_id: i64,
+) -> Result<()> {
+    let note = notifications::put_notification(
+        conn,
+        &NewNotification {
+            account_id: target.id,
+            from_account_id: target.id,
+            kind: "moderation_warning".into(),
+            status_id: None,
+        },
+        None,
+        false,
+    )
+    .await?;
+    moderation::link_notification_to_warning(conn, note.id, warning_id).await?;
+    crate::live::notification_created(state, &note).await;
+    // The warning is stored either way; a lost e-mail job is only logged.
+    if let Err(e) = mail::queue(state, MailJob::Warning { warning_id }).await {
+        tracing::warn!(error = %e, warning_id, "could not queue the warning e-mail");
     }
     Ok(())
 }

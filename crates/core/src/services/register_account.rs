@@ -7,6 +7,8 @@ use ferrodon_db::AsyncConnection;
 use super::instance_settings::{registrations_mode, RegistrationsMode};
 use crate::auth::passwords::{hash_password, validate_password};
 use crate::mail::{self, MailJob};
+use crate::moderation::email_rules::{self, EmailVerdict};
+use crate::moderation::ip_blocks::{self, Severity};
 use crate::{urls, AppState, Error, Result};
 
 /// Usernames nobody may register, as in Mastodon.
@@ -111,9 +113,42 @@ pub async fn register_account(
     reg: Registration,
     origin: Origin,
 ) -> Result<(User, Account)> {
+    register_account_from(state, reg, origin, None).await
+}
+
+/// What the staff's sign-up rules say about a public sign-up: refused
+/// (an error), or whether the account must wait for approval.
+async fn sign_up_rules(state: &AppState, email: &str, client_ip: Option<&str>) -> Result<bool> {
+    let ip_rule = match client_ip {
+        Some(ip) => ip_blocks::severity_for_text(state, ip).await?,
+        None => None,
+    };
+    if ip_rule >= Some(Severity::SignUpBlock) {
+        return Err(Error::Forbidden("This action is not allowed".into()));
+    }
+    let mut conn = state.conn().await?;
+    let email_rule = email_rules::check_sign_up_email(&mut conn, email).await?;
+    Ok(ip_rule == Some(Severity::SignUpRequiresApproval)
+        || email_rule == EmailVerdict::RequiresApproval)
+}
+
+/// [`register_account`] for a sign-up from `client_ip`: a public sign-up
+/// also obeys the IP blocks (`sign_up_block` refuses it,
+/// `sign_up_requires_approval` makes it wait for approval) and the e-mail
+/// domain and canonical e-mail blocks (422 with Mastodon's `details`).
+pub async fn register_account_from(
+    state: &AppState,
+    reg: Registration,
+    origin: Origin,
+    client_ip: Option<&str>,
+) -> Result<(User, Account)> {
     validate_username(&reg.username, origin)?;
     validate_email(&reg.email)?;
     validate_password(&reg.password)?;
+    let needs_approval = match origin {
+        Origin::Api => sign_up_rules(state, &reg.email, client_ip).await?,
+        Origin::Admin => false,
+    };
     if !["Owner", "Admin", "Moderator", "User"].contains(&reg.role.as_str()) {
         return Err(Error::BadRequest(format!(
             "unknown role {:?}: use Owner, Admin, Moderator or User",
@@ -123,8 +158,8 @@ pub async fn register_account(
     let approved = match origin {
         Origin::Admin => true,
         Origin::Api => match registrations_mode(state).await? {
-            RegistrationsMode::Open => true,
-            RegistrationsMode::Approved => reg.approved,
+            RegistrationsMode::Open => !needs_approval,
+            RegistrationsMode::Approved => reg.approved && !needs_approval,
             RegistrationsMode::Closed => {
                 return Err(Error::Forbidden(
                     "Registrations are closed on this server".into(),

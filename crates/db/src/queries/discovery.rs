@@ -228,8 +228,14 @@ pub async fn tag_histories(
 }
 
 /// Trending tags: those the most distinct accounts used in public statuses
-/// over the last two days (at least two accounts), `offset`/`limit` paged.
-pub async fn list_trending_tags(conn: &mut Conn, offset: i64, limit: i64) -> Result<Vec<Tag>> {
+/// over the last two days (at least two accounts), `offset`/`limit` paged;
+/// those a moderator rejected only when `include_rejected`.
+pub async fn list_trending_tags(
+    conn: &mut Conn,
+    include_rejected: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Tag>> {
     let since = Utc::now() - Duration::days(2);
     #[derive(QueryableByName)]
     struct Ranked {
@@ -241,12 +247,15 @@ pub async fn list_trending_tags(conn: &mut Conn, offset: i64, limit: i64) -> Res
          JOIN statuses s ON s.id = st.status_id JOIN accounts a ON a.id = s.account_id \
          WHERE s.created_at >= $1 AND s.visibility = 0 AND s.reblog_of_id IS NULL \
          AND a.suspended_at IS NULL AND a.silenced_at IS NULL \
+         AND ($4 OR NOT EXISTS (SELECT 1 FROM trend_reviews r \
+           WHERE r.kind = 'tag' AND r.target_id = st.tag_id AND NOT r.approved)) \
          GROUP BY st.tag_id HAVING count(DISTINCT s.account_id) >= 2 \
          ORDER BY count(DISTINCT s.account_id) DESC, st.tag_id DESC OFFSET $2 LIMIT $3",
     )
     .bind::<Timestamptz, _>(since)
     .bind::<BigInt, _>(offset)
     .bind::<BigInt, _>(limit)
+    .bind::<diesel::sql_types::Bool, _>(include_rejected)
     .load(conn)
     .await?;
     let ids: Vec<i64> = ranked.iter().map(|r| r.tag_id).collect();

@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 
 use crate::models::{Account, User};
 use crate::queries::reports::Report;
-use crate::schema::{account_warnings, accounts, admin_action_logs, reports, users};
+use crate::schema::{account_warnings, accounts, admin_action_logs, notifications, reports, users};
 use crate::{paginate, Conn, Page, Result};
 
 /// Where the listed accounts come from.
@@ -253,6 +253,59 @@ pub async fn put_warning(conn: &mut Conn, new: &NewWarning) -> Result<i64> {
         .values(new)
         .returning(account_warnings::id)
         .get_result(conn)
+        .await?)
+}
+
+/// A stored warning.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = account_warnings, check_for_backend(diesel::pg::Pg))]
+pub struct AccountWarning {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    pub target_account_id: i64,
+    pub action: String,
+    pub text: String,
+    pub report_id: Option<i64>,
+    pub status_ids: Vec<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A warning by id.
+pub async fn get_warning(conn: &mut Conn, id: i64) -> Result<AccountWarning> {
+    Ok(account_warnings::table
+        .find(id)
+        .select(AccountWarning::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Notes which warning a `moderation_warning` notification tells of.
+pub async fn link_notification_to_warning(
+    conn: &mut Conn,
+    notification_id: i64,
+    warning_id: i64,
+) -> Result<()> {
+    diesel::update(notifications::table.find(notification_id))
+        .set(notifications::account_warning_id.eq(warning_id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The warnings the given notifications tell of, by notification id.
+pub async fn warnings_of_notifications(
+    conn: &mut Conn,
+    notification_ids: &[i64],
+) -> Result<Vec<(i64, AccountWarning)>> {
+    Ok(notifications::table
+        .inner_join(
+            account_warnings::table
+                .on(notifications::account_warning_id.eq(account_warnings::id.nullable())),
+        )
+        .filter(notifications::id.eq_any(notification_ids))
+        .select((notifications::id, AccountWarning::as_select()))
+        .load(conn)
         .await?)
 }
 

@@ -122,9 +122,11 @@ pub async fn cards_of_statuses(
 
 /// Trending links: cards of public statuses of the last two days by
 /// discoverable, unsilenced accounts, shared by at least two accounts,
-/// most accounts first; `offset`/`limit` paged.
+/// most accounts first; `offset`/`limit` paged; those a moderator
+/// rejected only when `include_rejected`.
 pub async fn list_trending_cards(
     conn: &mut Conn,
+    include_rejected: bool,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PreviewCard>> {
@@ -140,12 +142,15 @@ pub async fn list_trending_cards(
          JOIN statuses s ON s.id = pcs.status_id JOIN accounts a ON a.id = s.account_id \
          WHERE s.created_at >= $1 AND s.visibility = 0 AND s.reblog_of_id IS NULL \
          AND a.discoverable AND a.suspended_at IS NULL AND a.silenced_at IS NULL \
+         AND ($4 OR NOT EXISTS (SELECT 1 FROM trend_reviews r \
+           WHERE r.kind = 'link' AND r.target_id = pcs.preview_card_id AND NOT r.approved)) \
          GROUP BY pcs.preview_card_id HAVING count(DISTINCT s.account_id) >= 2 \
          ORDER BY count(DISTINCT s.account_id) DESC, pcs.preview_card_id DESC OFFSET $2 LIMIT $3",
     )
     .bind::<Timestamptz, _>(since)
     .bind::<BigInt, _>(offset)
     .bind::<BigInt, _>(limit)
+    .bind::<diesel::sql_types::Bool, _>(include_rejected)
     .load(conn)
     .await?;
     let ids: Vec<i64> = ranked.iter().map(|r| r.preview_card_id).collect();
@@ -185,4 +190,13 @@ pub async fn card_history(conn: &mut Conn, card_id: i64, days: i64) -> Result<Ve
     let counted: Vec<(DateTime<Utc>, i64, i64)> =
         rows.iter().map(|r| (r.day, r.uses, r.accounts)).collect();
     Ok(fill_history(today, days, &counted))
+}
+
+/// A preview card by id.
+pub async fn get_card_by_id(conn: &mut Conn, id: i64) -> Result<PreviewCard> {
+    Ok(preview_cards::table
+        .find(id)
+        .select(PreviewCard::as_select())
+        .first(conn)
+        .await?)
 }

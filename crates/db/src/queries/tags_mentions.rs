@@ -129,3 +129,12 @@ pub async fn search_tags(
         .load(conn)
         .await?)
 }
+
+/// A tag by id.
+pub async fn get_tag_by_id(conn: &mut Conn, id: i64) -> Result<Tag> {
+    Ok(tags::table
+        .find(id)
+        .select(Tag::as_select())
+        .first(conn)
+        .await?)
+}

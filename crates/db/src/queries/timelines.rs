@@ -425,10 +425,12 @@ pub async fn search_statuses(
 /// Trending statuses: public originals (no replies) of the last two days by
 /// discoverable, unsilenced accounts, with at least one reblog or
 /// favourite, most interacted with first; `offset`/`limit` paged, without
-/// what `viewer` hides (blocks, mutes, blocked domains) or may not see.
+/// what `viewer` hides (blocks, mutes, blocked domains) or may not see;
+/// those a moderator rejected only when `include_rejected`.
 pub async fn list_trending_statuses(
     conn: &mut Conn,
     viewer: Option<i64>,
+    include_rejected: bool,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<i64>> {
@@ -445,7 +447,15 @@ pub async fn list_trending_statuses(
         .filter(statuses::in_reply_to_id.is_null())
         .filter(statuses::sensitive.eq(false))
         .filter(statuses::account_id.eq_any(popular_authors))
-        .filter((statuses::reblogs_count + statuses::favourites_count).gt(0));
+        .filter((statuses::reblogs_count + statuses::favourites_count).gt(0))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(")
+                .bind::<diesel::sql_types::Bool, _>(include_rejected)
+                .sql(
+                    " OR NOT EXISTS (SELECT 1 FROM trend_reviews r WHERE r.kind = 'status' \
+                     AND r.target_id = statuses.id AND NOT r.approved))",
+                ),
+        );
     Ok(hide_for_viewer!(query, viewer.unwrap_or(0))
         .order((
             (statuses::reblogs_count + statuses::favourites_count).desc(),

@@ -15,7 +15,7 @@ use ferrodon_core::services::block::{block, unblock};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
 use ferrodon_core::services::follow_requests::{authorize_follow_request, reject_follow_request};
 use ferrodon_core::services::mute::{mute, unmute};
-use ferrodon_core::services::register_account::{register_account, Origin, Registration};
+use ferrodon_core::services::register_account::{register_account_from, Origin, Registration};
 use ferrodon_core::services::update_credentials::{update_credentials, ProfileUpdate};
 use ferrodon_core::{rate_limit, views, AppState, Error};
 use serde_json::{json, Value};
@@ -115,7 +115,7 @@ async fn create(
     if params.bool("agreement") != Some(true) {
         return Err(Error::validation("Agreement must be accepted").into());
     }
-    let (user, _) = register_account(
+    let (user, _) = register_account_from(
         &state,
         Registration {
             username: params.str("username").unwrap_or_default(),
@@ -129,6 +129,7 @@ async fn create(
             application_id: auth.0.application_id,
         },
         Origin::Api,
+        Some(&ip.0),
     )
     .await?;
     let mut conn = state.conn().await?;

@@ -115,7 +115,7 @@ async fn trending_tags(
 ) -> ApiResult<HttpResponse> {
     let (offset, limit) = offset_limit(&params, 10, 20)?;
     let mut conn = state.read_conn().await?;
-    let tags = discovery::list_trending_tags(&mut conn, offset, limit).await?;
+    let tags = discovery::list_trending_tags(&mut conn, false, offset, limit).await?;
     let body = render_tags(&mut conn, &state.config, &tags, auth.account_id()).await?;
     Ok(HttpResponse::Ok().json(body))
 }
@@ -128,7 +128,7 @@ async fn trending_statuses(
     let (offset, limit) = offset_limit(&params, 20, 40)?;
     let viewer = auth.account_id();
     let mut conn = state.read_conn().await?;
-    let ids = timelines::list_trending_statuses(&mut conn, viewer, offset, limit).await?;
+    let ids = timelines::list_trending_statuses(&mut conn, viewer, false, offset, limit).await?;
     let body = views::render_statuses(&mut conn, &state.config, &ids, viewer).await?;
     Ok(HttpResponse::Ok().json(body))
 }
@@ -139,7 +139,7 @@ async fn trending_links(state: web::Data<AppState>, params: Params) -> ApiResult
     use ferrodon_core::db::queries::preview_cards;
     let (offset, limit) = offset_limit(&params, 10, 20)?;
     let mut conn = state.read_conn().await?;
-    let cards = preview_cards::list_trending_cards(&mut conn, offset, limit).await?;
+    let cards = preview_cards::list_trending_cards(&mut conn, false, offset, limit).await?;
     let mut body = Vec::with_capacity(cards.len());
     for card in &cards {
         let days = preview_cards::card_history(&mut conn, card.id, 7).await?;

@@ -6,9 +6,11 @@ use crate::text::escape_html;
 
 mod account;
 mod notification;
+mod warning;
 
 pub use account::{confirmation, password_reset};
 pub use notification::{notification, NotificationMail};
+pub use warning::{warning, WarningMail};
 
 /// A rendered e-mail, before it gets its sender and headers.
 #[derive(Debug, Clone, PartialEq, Eq)]

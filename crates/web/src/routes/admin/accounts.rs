@@ -192,6 +192,7 @@ async fn action(
             kind,
             text: params.str("text").unwrap_or_default(),
             report_id: params.id("report_id")?,
+            send_email_notification: params.bool("send_email_notification").unwrap_or(true),
         },
     )
     .await?;

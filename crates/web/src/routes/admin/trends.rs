@@ -1,0 +1,187 @@
+//! `/api/v1/admin/trends/{tags,statuses,links}`: what is trending, including
+//! what moderators rejected, with `requires_review`; approving or rejecting
+//! a trend (rejected ones leave the public `/api/v1/trends/*`).
+use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::db::models::Tag;
+use ferrodon_core::db::queries::trend_reviews::{self, TrendKind};
+use ferrodon_core::db::queries::{discovery, preview_cards, tags_mentions, timelines};
+use ferrodon_core::db::Conn;
+use ferrodon_core::entities::tag::{render_history, render_tags};
+use ferrodon_core::moderation::actions;
+use ferrodon_core::{views, AppState, Error};
+use serde_json::Value;
+
+use super::record_id;
+use crate::error::ApiResult;
+use crate::extract::{Auth, Params};
+
+const READ: &[&str] = &["admin:read"];
+const WRITE: &[&str] = &["admin:write"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/admin/trends/tags", web::get().to(tags))
+        .route("/api/v1/admin/trends/statuses", web::get().to(statuses))
+        .route("/api/v1/admin/trends/links", web::get().to(links));
+    for (path, kind) in [
+        ("tags", TrendKind::Tag),
+        ("statuses", TrendKind::Status),
+        ("links", TrendKind::Link),
+    ] {
+        cfg.route(
+            &format!("/api/v1/admin/trends/{path}/{{id}}/approve"),
+            web::post().to(move |s, a, p| review(s, a, p, kind, true)),
+        )
+        .route(
+            &format!("/api/v1/admin/trends/{path}/{{id}}/reject"),
+            web::post().to(move |s, a, p| review(s, a, p, kind, false)),
+        );
+    }
+}
+
+/// `offset` and `limit` (default `default`, at most `max`).
+fn offset_limit(params: &Params, default: i64, max: i64) -> ApiResult<(i64, i64)> {
+    let offset = params.i64("offset")?.unwrap_or(0).max(0);
+    let limit = params.i64("limit")?.unwrap_or(default).clamp(1, max);
+    Ok((offset, limit))
+}
+
+/// Adds the review fields to each rendered trend (`id`: its key).
+async fn mark_reviews(
+    conn: &mut Conn,
+    kind: TrendKind,
+    ids: &[i64],
+    rendered: Vec<Value>,
+) -> ApiResult<Vec<Value>> {
+    let verdicts = trend_reviews::verdicts(conn, kind, ids).await?;
+    Ok(ids
+        .iter()
+        .zip(rendered)
+        .map(|(id, mut item)| {
+            let verdict = verdicts.iter().find(|(v, _)| v == id).map(|(_, a)| *a);
+            if let Some(object) = item.as_object_mut() {
+                object.insert("requires_review".into(), verdict.is_none().into());
+                if kind == TrendKind::Tag {
+                    let allowed = verdict != Some(false);
+                    object.insert("trendable".into(), allowed.into());
+                    object.insert("listable".into(), allowed.into());
+                    object.insert("usable".into(), true.into());
+                }
+            }
+            item
+        })
+        .collect())
+}
+
+fn to_values<T: serde::Serialize>(items: Vec<T>) -> ApiResult<Vec<Value>> {
+    items
+        .into_iter()
+        .map(|i| serde_json::to_value(i).map_err(|e| Error::Internal(e.to_string()).into()))
+        .collect()
+}
+
+async fn render_admin_tags(
+    state: &AppState,
+    conn: &mut Conn,
+    found: &[Tag],
+) -> ApiResult<Vec<Value>> {
+    let rendered = to_values(render_tags(conn, &state.config, found, None).await?)?;
+    let ids: Vec<i64> = found.iter().map(|t| t.id).collect();
+    mark_reviews(conn, TrendKind::Tag, &ids, rendered).await
+}
+
+async fn render_admin_statuses(
+    state: &AppState,
+    conn: &mut Conn,
+    ids: &[i64],
+) -> ApiResult<Vec<Value>> {
+    let rendered = views::render_statuses(conn, &state.config, ids, None).await?;
+    let shown: Vec<i64> = rendered.iter().filter_map(|s| s.id.parse().ok()).collect();
+    mark_reviews(conn, TrendKind::Status, &shown, to_values(rendered)?).await
+}
+
+async fn render_admin_links(conn: &mut Conn, ids: &[i64]) -> ApiResult<Vec<Value>> {
+    let mut rendered = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let card = preview_cards::get_card_by_id(conn, id).await?;
+        let days = preview_cards::card_history(conn, card.id, 7).await?;
+        let history = serde_json::to_value(render_history(&days))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let mut item = ferrodon_core::cards::render(&card);
+        if let Some(object) = item.as_object_mut() {
+            object.insert("id".into(), card.id.to_string().into());
+            object.insert("history".into(), history);
+        }
+        rendered.push(item);
+    }
+    mark_reviews(conn, TrendKind::Link, ids, rendered).await
+}
+
+async fn tags(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageTaxonomies)?;
+    let (offset, limit) = offset_limit(&params, 10, 20)?;
+    let mut conn = state.conn().await?;
+    let found = discovery::list_trending_tags(&mut conn, true, offset, limit).await?;
+    Ok(HttpResponse::Ok().json(render_admin_tags(&state, &mut conn, &found).await?))
+}
+
+async fn statuses(
+    state: web::Data<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageTaxonomies)?;
+    let (offset, limit) = offset_limit(&params, 20, 40)?;
+    let mut conn = state.conn().await?;
+    let ids = timelines::list_trending_statuses(&mut conn, None, true, offset, limit).await?;
+    Ok(HttpResponse::Ok().json(render_admin_statuses(&state, &mut conn, &ids).await?))
+}
+
+async fn links(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageTaxonomies)?;
+    let (offset, limit) = offset_limit(&params, 10, 20)?;
+    let mut conn = state.conn().await?;
+    let cards = preview_cards::list_trending_cards(&mut conn, true, offset, limit).await?;
+    let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
+    Ok(HttpResponse::Ok().json(render_admin_links(&mut conn, &ids).await?))
+}
+
+/// Approves or rejects a trend; answers it as the admin list shows it.
+async fn review(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    kind: TrendKind,
+    approved: bool,
+) -> ApiResult<HttpResponse> {
+    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageTaxonomies)?;
+    let id = record_id(&path)?;
+    let mut conn = state.conn().await?;
+    let (target_type, identifier) = match kind {
+        TrendKind::Tag => (
+            "Tag",
+            tags_mentions::get_tag_by_id(&mut conn, id).await?.name,
+        ),
+        TrendKind::Status => {
+            ferrodon_core::db::queries::statuses::get_status_by_id(&mut conn, id).await?;
+            ("Status", id.to_string())
+        }
+        TrendKind::Link => (
+            "PreviewCard",
+            preview_cards::get_card_by_id(&mut conn, id).await?.url,
+        ),
+    };
+    trend_reviews::review(&mut conn, kind, id, approved).await?;
+    let action = if approved { "approve" } else { "reject" };
+    actions::log(&mut conn, me, action, target_type, id, &identifier).await?;
+    let rendered = match kind {
+        TrendKind::Tag => {
+            let tag = tags_mentions::get_tag_by_id(&mut conn, id).await?;
+            render_admin_tags(&state, &mut conn, &[tag]).await?
+        }
+        TrendKind::Status => render_admin_statuses(&state, &mut conn, &[id]).await?,
+        TrendKind::Link => render_admin_links(&mut conn, &[id]).await?,
+    };
+    let body = rendered.into_iter().next().ok_or(Error::NotFound)?;
+    Ok(HttpResponse::Ok().json(body))
+}
