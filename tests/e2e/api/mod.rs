@@ -1,6 +1,7 @@
 //! `/api/v1` and `/api/v2`, file per area.
 mod accounts;
 mod admin;
+mod admin_blocks;
 mod announcements;
 mod blocks_mutes;
 mod cards;
