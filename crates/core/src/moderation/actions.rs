@@ -57,9 +57,6 @@ pub struct AccountAction {
     /// The report this action answers: it is resolved (for `none`, only it;
     /// otherwise every open report about the account is).
     pub report_id: Option<i64>,
-    /// Tell a local account's owner: a `moderation_warning` notification
-    /// and an e-mail (Mastodon's `send_email_notification`, default true).
-    pub send_email_notification: bool,
 }
 
 /// Records `action` by `moderator` on `target` in the audit log.
@@ -94,13 +91,28 @@ async fn close_streams(state: &AppState, conn: &mut Conn, user: &User) -> Result
 }
 
 /// Takes an action against an account: the flag, a warning, the reports
-/// it resolves and the audit log entries.
+/// it resolves and the audit log entries; a local target is told (see
+/// [`act_on_account_telling`]).
 pub async fn act_on_account(
     state: &AppState,
     moderator: &Account,
     target: &Account,
     target_user: Option<&User>,
     action: &AccountAction,
+) -> Result<()> {
+    act_on_account_telling(state, moderator, target, target_user, action, true).await
+}
+
+/// [`act_on_account`], telling a local target's owner only when
+/// `send_email_notification` (Mastodon's parameter of that name, default
+/// true): a `moderation_warning` notification and an e-mail.
+pub async fn act_on_account_telling(
+    state: &AppState,
+    moderator: &Account,
+    target: &Account,
+    target_user: Option<&User>,
+    action: &AccountAction,
+    send_email_notification: bool,
 ) -> Result<()> {
     let local_only = matches!(action.kind, ActionKind::None | ActionKind::Disable);
     if local_only && !target.is_local() {
@@ -206,7 +218,7 @@ pub async fn act_on_account(
         )
         .await?;
     }
-    if action.send_email_notification && target.is_local() {
+    if send_email_notification && target.is_local() {
         tell_target(state, &mut conn, target, warning_id).await?;
     }
     Ok(())

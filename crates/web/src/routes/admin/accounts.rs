@@ -183,7 +183,7 @@ async fn action(
         .nonempty("type")
         .map_or(Some(ActionKind::None), |t| ActionKind::parse(&t))
         .ok_or_else(|| Error::validation("Type is not included in the list"))?;
-    actions::act_on_account(
+    actions::act_on_account_telling(
         &state,
         me,
         &account,
@@ -192,8 +192,8 @@ async fn action(
             kind,
             text: params.str("text").unwrap_or_default(),
             report_id: params.id("report_id")?,
-            send_email_notification: params.bool("send_email_notification").unwrap_or(true),
         },
+        params.bool("send_email_notification").unwrap_or(true),
     )
     .await?;
     Ok(HttpResponse::Ok().json(json!({})))
