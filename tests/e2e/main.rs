@@ -17,5 +17,6 @@ mod rate_limits;
 mod replica;
 mod shutdown;
 mod streaming;
+mod ui_sign_in;
 mod well_known;
 mod workers;

@@ -226,6 +226,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id) {
+        id -> Int8,
+        user_id -> Int8,
+        token_digest -> Text,
+        csrf_token -> Text,
+        user_agent -> Text,
+        ip -> Text,
+        created_at -> Timestamptz,
+        last_active_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     web_push_subscriptions (id) {
         id -> Int8,
         access_token_id -> Int8,
@@ -718,6 +731,7 @@ diesel::joinable!(preview_cards_statuses -> preview_cards (preview_card_id));
 diesel::joinable!(featured_tags -> tags (tag_id));
 diesel::joinable!(tag_follows -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(web_push_subscriptions -> oauth_access_tokens (access_token_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
 diesel::joinable!(list_accounts -> lists (list_id));
@@ -740,6 +754,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_access_grants,
     oauth_access_tokens,
     web_push_subscriptions,
+    web_sessions,
     statuses,
     status_edits,
     quotes,

@@ -38,3 +38,4 @@ pub mod timelines;
 pub mod user_domain_blocks;
 pub mod users;
 pub mod web_push;
+pub mod web_sessions;

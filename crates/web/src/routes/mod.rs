@@ -56,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     apps::configure(cfg);
     oauth::configure(cfg);
     auth::configure(cfg);
+    crate::ui::configure(cfg);
     emails::configure(cfg);
     accounts::configure(cfg);
     admin::configure(cfg);
