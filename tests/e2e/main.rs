@@ -4,6 +4,7 @@
 
 mod api;
 mod backup;
+mod browser;
 mod fake_service;
 mod federation;
 mod hostile_federation;
