@@ -7,6 +7,7 @@ mod backup;
 mod browser;
 mod fake_service;
 mod federation;
+mod federation_actor_updates;
 mod hostile_federation;
 mod html;
 mod import_mastodon;

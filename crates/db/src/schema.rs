@@ -33,6 +33,7 @@ diesel::table! {
         following_count -> Int4,
         moved_to_account_id -> Nullable<Int8>,
         sensitized_at -> Nullable<Timestamptz>,
+        suspension_origin -> Nullable<Text>,
     }
 }
 
