@@ -7,6 +7,7 @@ use ferrodon_core::services::instance_pages::{
     domain_blocks_visibility, get_text, DomainBlocksVisibility, InstanceText,
 };
 use ferrodon_core::services::instance_settings::registrations_mode;
+use ferrodon_core::services::site_settings;
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
@@ -44,6 +45,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn facts(state: &AppState) -> ApiResult<InstanceFacts> {
     let mode = registrations_mode(state).await?;
+    let title = ferrodon_core::services::instance_settings::site_title(state).await?;
+    let site = site_settings::load(state).await?;
+    let contact_account = site_settings::contact_account(state, &site).await?;
     let mut conn = state.conn().await?;
     let counts = ferrodon_core::services::instance_settings::instance_counts(&mut conn).await?;
     let peers = discovery::list_peers(&mut conn).await?;
@@ -55,7 +59,11 @@ async fn facts(state: &AppState) -> ApiResult<InstanceFacts> {
         rules: rules.iter().map(instance::render_rule).collect(),
         active_month: counts.2,
         registrations_mode: mode.as_str().to_owned(),
-        contact_account: None,
+        contact_account,
+        title,
+        description: site.description().to_owned(),
+        contact_email: site.contact_email.clone(),
+        thumbnail_url: (!site.thumbnail_url.is_empty()).then(|| site.thumbnail_url.clone()),
     })
 }
 
