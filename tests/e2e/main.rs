@@ -20,6 +20,7 @@ mod shutdown;
 mod streaming;
 mod ui_moderation;
 mod ui_moderation_browser;
+mod ui_moderation_tools;
 mod ui_public_pages;
 mod ui_sign_in;
 mod well_known;
