@@ -249,6 +249,13 @@ async fn admins_manage_emoji_rules_blocks_and_the_thumbnail() {
                 .file_name("thumb.png")
                 .mime_str("image/png")
                 .unwrap(),
+        )
+        .part(
+            "favicon",
+            reqwest::multipart::Part::bytes(png(16, 16))
+                .file_name("icon.png")
+                .mime_str("image/png")
+                .unwrap(),
         );
     let saved = admin.post_multipart("/admin/settings", form).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
@@ -258,6 +265,19 @@ async fn admins_manage_emoji_rules_blocks_and_the_thumbnail() {
     let image = app.client.get(thumbnail).send().await.unwrap();
     assert_eq!(image.status(), 200);
     assert_eq!(json(&app, "/api/v1/instance").await["thumbnail"], thumbnail);
+    let about = app
+        .client
+        .get(app.url("/about"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        about.contains("<link rel=\"icon\" href=\"") && about.contains("site_uploads/favicon/"),
+        "every page links the favicon"
+    );
 
     let log = admin.get("/admin/action_logs").await.body;
     for entry in [

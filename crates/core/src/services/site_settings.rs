@@ -147,3 +147,10 @@ pub async fn contact_account(
         .await?
         .map(|row| crate::entities::account::render(&state.config, &row)))
 }
+
+/// The favicon's URL, when an admin uploaded one (for every page's layout).
+pub async fn favicon_url(state: &AppState) -> Result<Option<String>> {
+    let mut conn = state.conn().await?;
+    let url = text(&mut conn, FAVICON_KEY).await?;
+    Ok((!url.is_empty()).then_some(url))
+}

@@ -25,6 +25,10 @@ use crate::extract::Params;
 
 /// Registers the routes of the moderation pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/admin",
+        web::get().to(|| async { super::redirect("/admin/reports") }),
+    );
     reports::configure(cfg);
     accounts::configure(cfg);
     domain_blocks::configure(cfg);

@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn plain_text_becomes_escaped_paragraphs() {
-        assert_eq!(as_html("a <\n\nb"), "<p>a &lt;</p><p>b</p>");
+        assert_eq!(
+            as_html("a & \"b\"\nc\n\nd"),
+            "<p>a &amp; &quot;b&quot;<br>c</p><p>d</p>"
+        );
         assert_eq!(as_html("<p>kept</p>"), "<p>kept</p>");
         assert_eq!(as_html("  "), "");
     }
