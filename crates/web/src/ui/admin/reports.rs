@@ -94,6 +94,8 @@ struct ReportPage<'a> {
     reporter: (i64, String),
     target: (i64, String),
     target_suspended: bool,
+    /// Warnings are only for local accounts (as the admin API).
+    target_local: bool,
     assigned: Option<(i64, String)>,
     resolved_by: Option<(i64, String)>,
     assigned_to_me: bool,
@@ -130,6 +132,7 @@ async fn show(
             reporter,
             target: (target_account.id, target_account.acct()),
             target_suspended: target_account.suspended_at.is_some(),
+            target_local: target_account.is_local(),
             assigned,
             resolved_by,
             posts: rendered.iter().map(PostView::new).collect(),
