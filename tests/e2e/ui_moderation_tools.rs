@@ -236,6 +236,37 @@ async fn admins_manage_emoji_rules_blocks_and_the_thumbnail() {
     assert!(page.contains("noisy.example is no longer blocked."));
     assert!(!page.contains("<td>noisy.example</td>"));
 
+    // Relays: add (the follow is queued), list, remove.
+    let added = admin
+        .submit(
+            "/admin/relays",
+            "/admin/relays",
+            &[("inbox_url", "https://relay.example/inbox")],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let page = admin.get("/admin/relays").await.body;
+    assert!(page.contains("<code>https://relay.example/inbox</code>"));
+    let relay_id = page
+        .split("/admin/relays/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    let removed = admin
+        .submit(
+            "/admin/relays",
+            &format!("/admin/relays/{relay_id}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status, 303);
+    assert!(!admin
+        .get("/admin/relays")
+        .await
+        .body
+        .contains("<code>https://relay.example/inbox</code>"));
+
     // A thumbnail upload reaches the instance documents.
     let token = admin.get("/admin/settings").await.csrf_token();
     let form = reqwest::multipart::Form::new()
@@ -286,6 +317,7 @@ async fn admins_manage_emoji_rules_blocks_and_the_thumbnail() {
         "<td>enable</td>",
         "Rule Be very kind",
         "DomainBlock noisy.example",
+        "Relay https://relay.example/inbox",
     ] {
         assert!(log.contains(entry), "{entry} missing:\n{log}");
     }

@@ -269,3 +269,79 @@ async fn landing_about_and_privacy_pages_describe_the_server() {
         .unwrap();
     assert!(!html.contains("hello visitors"));
 }
+
+#[tokio::test]
+async fn a_post_with_an_image_uses_it_in_its_card_and_feed_item() {
+    let app = TestApp::spawn().await;
+    let (_, _, token) = local_user(&app.state, "alice").await;
+    let media: Value = app
+        .client
+        .post(app.url("/api/v1/media"))
+        .bearer_auth(&token)
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(crate::media::png(64, 48)).file_name("cat.png"),
+                )
+                .text("description", "A cat & a box"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let media_id = media["id"].as_str().unwrap();
+    let status: Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &token,
+            &[("status", "look"), ("media_ids[]", media_id)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let image_url = status["media_attachments"][0]["url"].as_str().unwrap();
+
+    let page = app
+        .client
+        .get(status["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(meta(&page, "og:image").as_deref(), Some(image_url));
+    assert_eq!(
+        meta(&page, "twitter:card").as_deref(),
+        Some("summary_large_image")
+    );
+    assert!(page.contains("alt=\"A cat &#38; a box\""), "alt text shown");
+
+    let xml = app
+        .client
+        .get(app.url("/@alice.rss"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_well_formed_xml(&xml);
+    // Uploaded PNGs without transparency are stored as JPEG.
+    let mime = if image_url.ends_with(".png") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    assert!(
+        xml.contains(&format!(
+            "<media:content url=\"{image_url}\" type=\"{mime}\" medium=\"image\">"
+        )),
+        "{xml}"
+    );
+    assert!(xml.contains("<media:description type=\"plain\">A cat &amp; a box</media:description>"));
+}

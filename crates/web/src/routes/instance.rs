@@ -5,6 +5,7 @@ use ferrodon_core::entities::instance::{self, InstanceFacts};
 use ferrodon_core::entities::timestamp;
 use ferrodon_core::services::instance_pages::{
     domain_blocks_visibility, get_text, DomainBlocksVisibility, InstanceText,
+    DEFAULT_PRIVACY_POLICY,
 };
 use ferrodon_core::services::instance_settings::registrations_mode;
 use ferrodon_core::services::site_settings;
@@ -199,9 +200,6 @@ async fn terms_of_service(state: web::Data<AppState>) -> ApiResult<HttpResponse>
     }
     Ok(HttpResponse::Ok().json(body))
 }
-
-/// Shown until an admin sets a privacy policy of their own.
-const DEFAULT_PRIVACY_POLICY: &str = "<p>This server stores what you post, the accounts you follow and interact with, your e-mail address and a hash of your password, and the IP addresses of your recent sign-ins, to run your account. Public and unlisted posts, and posts to your followers on other servers, are sent to those servers. Direct and followers-only posts are shown only to their audience, but the server's administrators can read everything stored here. Deleting your account deletes your posts here and asks other servers to delete their copies.</p>";
 
 /// Every language a status may be written in: ISO 639-1 codes with names.
 async fn languages() -> HttpResponse {

@@ -5,7 +5,7 @@ use ferrodon_core::apub::sanitize::sanitize_remote_html;
 use ferrodon_core::db::queries::rules::{self, Rule};
 use ferrodon_core::db::queries::timelines::{list_public_timeline, Locality};
 use ferrodon_core::db::Page;
-use ferrodon_core::services::instance_pages::{get_text, InstanceText};
+use ferrodon_core::services::instance_pages::{get_text, InstanceText, DEFAULT_PRIVACY_POLICY};
 use ferrodon_core::services::instance_settings::{
     registrations_mode, timeline_preview, RegistrationsMode,
 };
@@ -14,9 +14,6 @@ use ferrodon_core::{views, AppState};
 
 use super::posts::{name_of, OpenGraph, PostView};
 use crate::ui::{html, Chrome, CurrentUser, UiResult};
-
-/// Shown until an admin writes a privacy policy of their own.
-pub const DEFAULT_PRIVACY_POLICY: &str = "<p>This server stores what you post, the accounts you follow and interact with, your e-mail address and a hash of your password, and the IP addresses of your recent sign-ins, to run your account.</p><p>Public and unlisted posts, and posts to your followers on other servers, are sent to those servers. Direct and followers-only posts are shown only to their audience, but the server's administrators can read everything stored here.</p><p>Deleting your account deletes your posts here and asks other servers to delete their copies.</p>";
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
