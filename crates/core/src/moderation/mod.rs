@@ -2,3 +2,4 @@
 //! `ferrodonctl` share these), and how the admin API shows them.
 pub mod actions;
 pub mod entities;
+pub mod report_actions;

@@ -1,6 +1,6 @@
 //! Routes, one module per resource; paths mirror Mastodon's.
 mod accounts;
-mod activitypub;
+pub(crate) mod activitypub;
 mod admin;
 mod announcements;
 mod apps;
@@ -16,7 +16,6 @@ mod endorsements;
 mod filters;
 mod form_page;
 mod health;
-mod html;
 mod instance;
 mod lists;
 mod markers;
@@ -87,7 +86,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     discovery::configure(cfg);
     well_known::configure(cfg);
     activitypub::configure(cfg);
-    html::configure(cfg);
     empty::configure(cfg);
 }
 

@@ -25,6 +25,8 @@ pub struct ChromeUser {
 pub struct Chrome {
     /// The server's name.
     pub site_title: String,
+    /// The favicon an admin uploaded, if any.
+    pub favicon_url: Option<String>,
     /// Who is signed in.
     pub user: Option<ChromeUser>,
     /// The token forms on this page carry.
@@ -52,6 +54,7 @@ impl Chrome {
         signed_in: Option<&SignedIn>,
     ) -> UiResult<Self> {
         let site_title = instance_settings::site_title(state).await?;
+        let favicon_url = ferrodon_core::services::site_settings::favicon_url(state).await?;
         let (csrf_token, new_csrf_cookie) = match signed_in {
             Some(s) => (s.session.csrf_token.clone(), None),
             None => {
@@ -63,6 +66,7 @@ impl Chrome {
         let notice = take_notice(req);
         Ok(Chrome {
             site_title,
+            favicon_url,
             user: signed_in.map(|s| ChromeUser {
                 username: s.account.username.clone(),
                 name: if s.account.display_name.trim().is_empty() {

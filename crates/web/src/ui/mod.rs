@@ -7,8 +7,10 @@
 //! token for its forms, a one-time notice). Forms that change anything
 //! carry `authenticity_token`, checked against the session (or, before
 //! signing in, against a cookie of its own).
+pub mod admin;
 pub mod chrome;
 pub mod csrf;
+pub mod public;
 pub mod render;
 pub mod session;
 pub mod sign_in;
@@ -24,4 +26,6 @@ pub use session::{CurrentUser, SignedInUser};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     stylesheet::configure(cfg);
     sign_in::configure(cfg);
+    public::configure(cfg);
+    admin::configure(cfg);
 }
