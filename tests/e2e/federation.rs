@@ -16,13 +16,18 @@ pub(crate) async fn instance() -> TestApp {
     TestApp::spawn_with(&[("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true")]).await
 }
 
-fn domain(app: &TestApp) -> String {
+pub(crate) fn domain(app: &TestApp) -> String {
     app.base_url.trim_start_matches("http://").to_owned()
 }
 
 /// Finds `username@domain` from `app` (WebFinger, `resolve=true`), follows
 /// it and waits until the remote server accepted; the account's id on `app`.
-async fn follow_remote(app: &TestApp, token: &str, username: &str, domain: &str) -> String {
+pub(crate) async fn follow_remote(
+    app: &TestApp,
+    token: &str,
+    username: &str,
+    domain: &str,
+) -> String {
     let found = json_of(
         app.get(
             &format!("/api/v2/search?q=@{username}@{domain}&resolve=true&type=accounts"),
@@ -64,7 +69,7 @@ async fn fetch_ap(app: &TestApp, url: impl reqwest::IntoUrl) -> Value {
     .await
 }
 
-async fn json_of(resp: reqwest::Response) -> Value {
+pub(crate) async fn json_of(resp: reqwest::Response) -> Value {
     let status = resp.status();
     let body = resp.text().await.unwrap();
     assert!(status.is_success(), "{status}: {body}");

@@ -4,8 +4,10 @@
 
 mod api;
 mod backup;
+mod browser;
 mod fake_service;
 mod federation;
+mod federation_actor_updates;
 mod hostile_federation;
 mod html;
 mod import_mastodon;
@@ -17,5 +19,10 @@ mod rate_limits;
 mod replica;
 mod shutdown;
 mod streaming;
+mod ui_moderation;
+mod ui_moderation_browser;
+mod ui_moderation_tools;
+mod ui_public_pages;
+mod ui_sign_in;
 mod well_known;
 mod workers;

@@ -141,6 +141,8 @@ pub async fn distribute_status(state: &AppState, status: &Status, edited: bool) 
     if !edited {
         let mut redis = state.redis().await?;
         feeds::add_to_feeds(&mut *redis, &audience.home_feed_keys(state), &[status.id]).await?;
+        drop(redis);
+        notify_subscribers(state, status).await?;
     }
     let streams = audience.live_streams();
     let payload =
@@ -156,6 +158,42 @@ pub async fn distribute_status(state: &AppState, status: &Status, edited: bool) 
         },
     )
     .await
+}
+
+/// A `status` notification to each local follower who rang the bell
+/// (`notify` on the follow), as Mastodon sends when the post reaches their
+/// home feed: not for reblogs, direct posts or replies to someone else;
+/// blocks, mutes and notification policies apply as for any notification.
+async fn notify_subscribers(state: &AppState, status: &Status) -> Result<()> {
+    let replies_to_other = status
+        .in_reply_to_account_id
+        .is_some_and(|to| to != status.account_id);
+    if status.reblog_of_id.is_some()
+        || replies_to_other
+        || status.visibility() == Visibility::Direct
+    {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let subscribers =
+        ferrodon_db::queries::follows::list_local_subscriber_ids(&mut conn, status.account_id)
+            .await?;
+    let mut notes = Vec::new();
+    for subscriber in subscribers {
+        if subscriber == status.account_id {
+            continue;
+        }
+        let new = ferrodon_db::models::NewNotification {
+            account_id: subscriber,
+            from_account_id: status.account_id,
+            kind: "status".into(),
+            status_id: Some(status.id),
+        };
+        notes.extend(crate::services::notify::notify(&mut conn, &new).await?);
+    }
+    drop(conn);
+    notifications_created(state, &notes).await;
+    Ok(())
 }
 
 /// Runs [`Job::UnpublishStatus`]: out of home feeds, `delete` to streams.

@@ -33,6 +33,7 @@ diesel::table! {
         following_count -> Int4,
         moved_to_account_id -> Nullable<Int8>,
         sensitized_at -> Nullable<Timestamptz>,
+        suspension_origin -> Nullable<Text>,
     }
 }
 
@@ -222,6 +223,19 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         last_used_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    web_sessions (id) {
+        id -> Int8,
+        user_id -> Int8,
+        token_digest -> Text,
+        csrf_token -> Text,
+        user_agent -> Text,
+        ip -> Text,
+        created_at -> Timestamptz,
+        last_active_at -> Timestamptz,
     }
 }
 
@@ -774,6 +788,7 @@ diesel::joinable!(preview_cards_statuses -> preview_cards (preview_card_id));
 diesel::joinable!(featured_tags -> tags (tag_id));
 diesel::joinable!(tag_follows -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(web_push_subscriptions -> oauth_access_tokens (access_token_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
 diesel::joinable!(list_accounts -> lists (list_id));
@@ -796,6 +811,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_access_grants,
     oauth_access_tokens,
     web_push_subscriptions,
+    web_sessions,
     statuses,
     status_edits,
     quotes,

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
+pub mod browser;
 pub mod db;
 pub mod factories;
 pub mod mail;

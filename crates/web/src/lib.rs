@@ -8,6 +8,7 @@ pub mod link_header;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
+pub mod ui;
 
 use std::net::TcpListener;
 

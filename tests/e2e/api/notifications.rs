@@ -235,3 +235,97 @@ async fn grouped_notifications_v2_and_unread_count() {
         .unwrap();
     assert!(requests.is_empty());
 }
+
+#[tokio::test]
+async fn following_with_notify_brings_a_status_notification_for_new_posts() {
+    let app = TestApp::spawn().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let (_, _, carol) = local_user(&app.state, "carol").await;
+    let rel: Value = app
+        .post_form(
+            &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+            &bob,
+            &[("notify", "true")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["notifying"], true);
+    // Carol follows alice without the bell.
+    app.post_form(
+        &format!("/api/v1/accounts/{}/follow", alice_acct.id),
+        &carol,
+        &[],
+    )
+    .await;
+    let post = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let alice = alice.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let status: Value = app
+                .post_form("/api/v1/statuses", &alice, &form)
+                .await
+                .json()
+                .await
+                .unwrap();
+            status["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let first = post(vec![("status", "a new post".into())]).await;
+    // Not for a reply to someone else, a direct post, or a reblog.
+    let carols: Value = app
+        .post_form("/api/v1/statuses", &carol, &[("status", "carol's post")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    post(vec![
+        ("status", "@carol replying".into()),
+        ("in_reply_to_id", carols["id"].as_str().unwrap().to_owned()),
+    ])
+    .await;
+    post(vec![
+        ("status", "@bob secret".into()),
+        ("visibility", "direct".into()),
+    ])
+    .await;
+    app.post_form(
+        &format!("/api/v1/statuses/{}/reblog", carols["id"].as_str().unwrap()),
+        &alice,
+        &[],
+    )
+    .await;
+    let second = post(vec![
+        ("status", "followers only".into()),
+        ("visibility", "private".into()),
+    ])
+    .await;
+
+    let statuses: Vec<String> = app
+        .eventually("two status notifications", || async {
+            let all: Vec<Value> = app
+                .get("/api/v1/notifications?types[]=status", &bob)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let ids: Vec<String> = all
+                .iter()
+                .map(|n| n["status"]["id"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (ids.len() >= 2).then_some(ids)
+        })
+        .await;
+    assert_eq!(statuses, vec![second, first]);
+    // Only the bell rings: carol, a plain follower, hears nothing.
+    let for_carol: Vec<Value> = app
+        .get("/api/v1/notifications?types[]=status", &carol)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(for_carol.is_empty(), "{for_carol:?}");
+}

@@ -4,6 +4,7 @@ pub mod passwords;
 pub mod roles;
 pub mod scopes;
 pub mod tokens;
+pub mod web_sessions;
 
 pub use scopes::ScopeSet;
 pub use tokens::{authenticate, authenticate_pending, Authenticated};

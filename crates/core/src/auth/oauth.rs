@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::passwords::{hash_password, needs_rehash, verify_password};
-use super::tokens::{digest, random_token};
+use super::tokens::{constant_time_eq, digest, random_token};
 use super::ScopeSet;
 use crate::{rate_limit, AppState, Error, Result};
 
@@ -414,10 +414,6 @@ async fn authenticate_client(
         None if !secret_required => Ok(app),
         _ => Err(OAuthError::invalid_client().into()),
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Handles `POST /oauth/token`.

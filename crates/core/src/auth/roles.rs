@@ -47,6 +47,11 @@ pub fn can(role: &str, permission: Permission) -> bool {
     bits & Permission::Administrator as u64 != 0 || bits & permission as u64 != 0
 }
 
+/// Whether `user` holds any staff role (the moderation pages are theirs).
+pub fn is_staff(user: &User) -> bool {
+    permission_bits(&user.role) != 0
+}
+
 /// Mastodon's Role entity of a user's role.
 pub fn role_entity(role: &str) -> serde_json::Value {
     let id = match role {

@@ -21,6 +21,22 @@ pub struct InstanceFacts {
     pub contact_account: Option<Account>,
     /// The server's rules, rendered with [`render_rule`].
     pub rules: Vec<Value>,
+    /// The server's name (`site_title`).
+    pub title: String,
+    /// Its short description.
+    pub description: String,
+    /// The admins' contact e-mail ("" when unset).
+    pub contact_email: String,
+    /// The thumbnail image's URL, when an admin uploaded one.
+    pub thumbnail_url: Option<String>,
+}
+
+impl InstanceFacts {
+    fn thumbnail(&self, config: &Config) -> String {
+        self.thumbnail_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/headers/original/missing.png", config.base_url()))
+    }
 }
 
 /// Mastodon's Rule entity.
@@ -69,15 +85,14 @@ fn configuration(config: &Config) -> Value {
 
 /// `GET /api/v2/instance`.
 pub fn render_v2(config: &Config, facts: &InstanceFacts) -> Value {
-    let base = config.base_url();
     json!({
         "domain": config.local_domain,
-        "title": "Ferrodon",
+        "title": facts.title,
         "version": version(),
         "source_url": "https://github.com/ferrodon/ferrodon",
-        "description": "A Mastodon-compatible server written in Rust.",
+        "description": facts.description,
         "usage": { "users": { "active_month": facts.active_month } },
-        "thumbnail": { "url": format!("{base}/headers/original/missing.png"), "blurhash": null, "versions": {} },
+        "thumbnail": { "url": facts.thumbnail(config), "blurhash": null, "versions": {} },
         "icon": [],
         "languages": ["en"],
         "configuration": configuration(config),
@@ -90,20 +105,19 @@ pub fn render_v2(config: &Config, facts: &InstanceFacts) -> Value {
             "reason_required": facts.registrations_mode == "approved"
         },
         "api_versions": { "mastodon": 2 },
-        "contact": { "email": "", "account": facts.contact_account },
+        "contact": { "email": facts.contact_email, "account": facts.contact_account },
         "rules": facts.rules
     })
 }
 
 /// `GET /api/v1/instance` (deprecated but still read by many clients).
 pub fn render_v1(config: &Config, facts: &InstanceFacts) -> Value {
-    let base = config.base_url();
     json!({
         "uri": config.local_domain,
-        "title": "Ferrodon",
-        "short_description": "A Mastodon-compatible server written in Rust.",
-        "description": "A Mastodon-compatible server written in Rust.",
-        "email": "",
+        "title": facts.title,
+        "short_description": facts.description,
+        "description": facts.description,
+        "email": facts.contact_email,
         "version": version(),
         "urls": { "streaming_api": config.streaming_api_base_url },
         "stats": {
@@ -111,7 +125,7 @@ pub fn render_v1(config: &Config, facts: &InstanceFacts) -> Value {
             "status_count": facts.status_count,
             "domain_count": facts.domain_count
         },
-        "thumbnail": format!("{base}/headers/original/missing.png"),
+        "thumbnail": facts.thumbnail(config),
         "languages": ["en"],
         "registrations": facts.registrations_mode != "close",
         "approval_required": facts.registrations_mode == "approved",

@@ -159,6 +159,17 @@ pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) ->
         ferrodon_db::queries::domain_blocks::silence_account(&mut conn, account.id).await?;
         account = accounts::get_account_by_id(&mut conn, account.id).await?;
     }
+    let says_suspended = actor.suspended.unwrap_or(false);
+    if ferrodon_db::queries::moderation::follow_remote_suspension(
+        &mut conn,
+        account.id,
+        says_suspended,
+    )
+    .await?
+    {
+        tracing::info!(account = %account.uri, suspended = says_suspended, "the account's own server changed its suspension");
+        account = accounts::get_account_by_id(&mut conn, account.id).await?;
+    }
     drop(conn);
     let images = Job::CacheAccountImages {
         account_id: account.id,

@@ -30,6 +30,7 @@ pub fn context() -> Value {
             "discoverable": "toot:discoverable",
             "indexable": "toot:indexable",
             "memorial": "toot:memorial",
+            "suspended": "toot:suspended",
             "sensitive": "as:sensitive",
             "Hashtag": "as:Hashtag",
             "Emoji": "toot:Emoji",
@@ -111,6 +112,23 @@ pub fn person(config: &Config, account: &Account) -> Value {
         if let Some(header) = &account.header_url {
             obj.insert("image".into(), image(header));
         }
+    }
+    actor
+}
+
+/// The actor of a suspended local account, as Mastodon serves it: the
+/// identity and key (so its signed `Update` still verifies) with
+/// `suspended: true` and nothing of the profile.
+pub fn suspended_person(config: &Config, account: &Account) -> Value {
+    let mut actor = person(config, account);
+    if let Some(obj) = actor.as_object_mut() {
+        obj.insert("name".into(), json!(""));
+        obj.insert("summary".into(), json!(""));
+        obj.insert("attachment".into(), json!([]));
+        obj.insert("tag".into(), json!([]));
+        obj.insert("suspended".into(), json!(true));
+        obj.remove("icon");
+        obj.remove("image");
     }
     actor
 }

@@ -73,9 +73,9 @@ async fn signer_for_key(state: &AppState, key_id: &str, refresh: bool) -> Result
 /// authorized-fetch mode) and returns the signing account: 401 when it is
 /// unsigned or does not verify, 403 for a blocked server or suspended account.
 pub async fn verify_signature(state: &AppState, delivery: &Delivery<'_>) -> Result<Account> {
-    verify_signed(state, delivery)
-        .await
-        .map(|(signer, _)| signer)
+    let (signer, _) = verify_signed(state, delivery).await?;
+    refuse_suspended(&signer)?;
+    Ok(signer)
 }
 
 /// [`verify_signature`], also returning the verified signature.
@@ -108,10 +108,36 @@ async fn verify_signed(
             .verify_pem(&signer.public_key)
             .map_err(unauthorized)?;
     }
+    Ok((signer, signed))
+}
+
+fn refuse_suspended(signer: &Account) -> Result<()> {
     if signer.suspended_at.is_some() {
         return Err(Error::Forbidden("the sender is suspended".into()));
     }
-    Ok((signer, signed))
+    Ok(())
+}
+
+/// Whether a suspended signer may still deliver `activity`: only an
+/// `Update` of its own actor, and only while the suspension is its own
+/// server's (so that server can say it was lifted).
+async fn suspended_signer_may_send(
+    state: &AppState,
+    signer: &Account,
+    activity: &ferrodon_apub::activitypub::Activity,
+) -> Result<bool> {
+    let self_update = activity.kind == ferrodon_apub::activitypub::ActivityKind::Update
+        && matches!(activity.embedded_object(), Some(Document::Actor(actor)) if actor.id == signer.uri);
+    if !self_update {
+        return Ok(false);
+    }
+    let mut conn = state.conn().await?;
+    Ok(
+        ferrodon_db::queries::moderation::suspension_origin(&mut conn, signer.id)
+            .await?
+            .as_deref()
+            == Some("remote"),
+    )
 }
 
 /// Checks a delivery's signature and queues its activity. Returns the
@@ -128,6 +154,11 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
             "the activity's actor is not the signer {}",
             signer.uri
         )));
+    }
+    if signer.suspended_at.is_some()
+        && !suspended_signer_may_send(state, &signer, &activity).await?
+    {
+        refuse_suspended(&signer)?;
     }
     remember_signature(state, &signed).await?;
     if let Some((_, header)) = delivery

@@ -198,6 +198,27 @@ pub async fn send_to_followers(state: &AppState, sender: &Account, activity: Val
     enqueue_deliveries(state, sender, inboxes, activity).await
 }
 
+/// An `Update` of a local account's actor to its remote followers: after a
+/// profile change, a new key, or a suspension being imposed or lifted (the
+/// actor then says `suspended`), so other servers show what we show.
+pub async fn federate_actor_update(state: &AppState, account: &Account) -> Result<()> {
+    if !account.is_local() {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let person = publish::person_of(&mut conn, &state.config, account).await?;
+    drop(conn);
+    let activity = json!({
+        "@context": documents::context(),
+        "id": format!("{}#updates/{}", account.uri, chrono::Utc::now().timestamp_millis()),
+        "type": "Update",
+        "actor": account.uri,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": person,
+    });
+    send_to_followers(state, account, activity).await
+}
+
 /// `Add` (pin) or `Remove` (unpin) of a status in the actor's featured collection.
 pub fn featured_change(actor: &Account, status: &Status, add: bool) -> Value {
     json!({

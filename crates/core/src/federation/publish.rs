@@ -26,18 +26,24 @@ pub async fn local_account(conn: &mut Conn, username: &str) -> Result<Option<Acc
     }
 }
 
-/// The actor document of a local account.
+/// The actor document of a local account; a suspended account's is the
+/// bare identity with `suspended: true` (its key must stay reachable).
 pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
     let mut conn = state.conn().await?;
-    let Some(account) = local_account(&mut conn, username).await? else {
-        return Ok(None);
+    let account = match accounts::get_account_by_acct(&mut conn, username, None).await {
+        Ok(a) if a.id > 0 => a,
+        Ok(_) | Err(ferrodon_db::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
     };
     Ok(Some(person_of(&mut conn, &state.config, &account).await?))
 }
 
 /// A local account's actor, with `Emoji` tags for the local emojis its
-/// display name, note and fields use.
+/// display name, note and fields use (or the bare suspended actor).
 pub async fn person_of(conn: &mut Conn, config: &Config, account: &Account) -> Result<Value> {
+    if account.suspended_at.is_some() {
+        return Ok(documents::suspended_person(config, account));
+    }
     let mut person = documents::person(config, account);
     let mut texts: Vec<&str> = vec![&account.display_name, &account.note];
     for field in account.fields.as_array().into_iter().flatten() {

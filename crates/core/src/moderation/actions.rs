@@ -162,6 +162,7 @@ pub async fn act_on_account_telling(
             if let Some(user) = target_user {
                 close_streams(state, &mut conn, user).await?;
             }
+            announce_suspension_change(state, &mut conn, target.id).await?;
         }
     }
     if action.kind != ActionKind::None {
@@ -253,6 +254,21 @@ async fn tell_target(
     Ok(())
 }
 
+/// Tells the remote followers of a local account that its suspension was
+/// imposed or lifted: an `Update` of its actor, which says `suspended`
+/// while it lasts (Mastodon's servers then suspend or restore it too).
+async fn announce_suspension_change(
+    state: &AppState,
+    conn: &mut Conn,
+    account_id: i64,
+) -> Result<()> {
+    let account = accounts::get_account_by_id(conn, account_id).await?;
+    if account.is_local() {
+        crate::services::update_credentials::announce_profile(state, &account).await;
+    }
+    Ok(())
+}
+
 /// Lifts a suspension, silence or sensitive mark.
 pub async fn lift(
     state: &AppState,
@@ -270,6 +286,9 @@ pub async fn lift(
         return Ok(());
     }
     moderation::set_account_flag(&mut conn, target.id, flag, false).await?;
+    if flag == AccountFlag::Suspended {
+        announce_suspension_change(state, &mut conn, target.id).await?;
+    }
     let action = match flag {
         AccountFlag::Suspended => "unsuspend",
         AccountFlag::Silenced => "unsilence",

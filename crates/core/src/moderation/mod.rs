@@ -5,3 +5,4 @@ pub mod actions;
 pub mod email_rules;
 pub mod entities;
 pub mod ip_blocks;
+pub mod report_actions;

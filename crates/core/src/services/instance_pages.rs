@@ -40,6 +40,9 @@ impl InstanceText {
     }
 }
 
+/// The privacy policy shown (by the API and the page) until an admin sets one.
+pub const DEFAULT_PRIVACY_POLICY: &str = "<p>This server stores what you post, the accounts you follow and interact with, your e-mail address and a hash of your password, and the IP addresses of your recent sign-ins, to run your account. Public and unlisted posts, and posts to your followers on other servers, are sent to those servers. Direct and followers-only posts are shown only to their audience, but the server's administrators can read everything stored here. Deleting your account deletes your posts here and asks other servers to delete their copies.</p>";
+
 /// A stored text (HTML) and when it was set.
 #[derive(Debug, Clone)]
 pub struct StoredText {

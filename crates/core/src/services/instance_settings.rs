@@ -38,6 +38,16 @@ impl RegistrationsMode {
 }
 
 const REGISTRATIONS_KEY: &str = "registrations_mode";
+const SITE_TITLE_KEY: &str = "site_title";
+
+/// The server's name as people see it (`Ferrodon` until an admin names it).
+pub async fn site_title(state: &AppState) -> Result<String> {
+    let mut conn = state.conn().await?;
+    match settings::get_setting(&mut conn, SITE_TITLE_KEY).await? {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s),
+        _ => Ok("Ferrodon".to_owned()),
+    }
+}
 
 /// The current registrations mode (open when never set).
 pub async fn registrations_mode(state: &AppState) -> Result<RegistrationsMode> {

@@ -29,6 +29,7 @@ pub mod resend_confirmation;
 pub mod reset_password;
 pub mod save_filter;
 pub mod schedule_status;
+pub mod site_settings;
 pub mod status_access;
 pub mod translate_status;
 pub mod update_credentials;

@@ -84,39 +84,51 @@ pub async fn update_credentials(
     };
     let now = Utc::now();
     let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let account = accounts::update_account(
-            conn,
-            account.id,
-            &AccountChanges {
-                display_name: update.display_name.clone(),
-                note: update.note.clone(),
-                locked: update.locked,
-                bot: update.bot,
-                discoverable: update.discoverable,
-                indexable: update.indexable,
-                hide_collections: update.hide_collections,
-                fields: fields.clone(),
-                updated_at: Some(now),
-            },
-        )
+    let updated = conn
+        .transaction(async |conn| {
+            let account = accounts::update_account(
+                conn,
+                account.id,
+                &AccountChanges {
+                    display_name: update.display_name.clone(),
+                    note: update.note.clone(),
+                    locked: update.locked,
+                    bot: update.bot,
+                    discoverable: update.discoverable,
+                    indexable: update.indexable,
+                    hide_collections: update.hide_collections,
+                    fields: fields.clone(),
+                    updated_at: Some(now),
+                },
+            )
+            .await?;
+            let user = users::update_user(
+                conn,
+                user.id,
+                &UserChanges {
+                    default_privacy: update.privacy.clone(),
+                    default_sensitive: update.sensitive,
+                    default_language: update
+                        .language
+                        .clone()
+                        .map(|l| Some(l).filter(|l| !l.is_empty())),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            Ok::<_, Error>((user, account))
+        })
         .await?;
-        let user = users::update_user(
-            conn,
-            user.id,
-            &UserChanges {
-                default_privacy: update.privacy.clone(),
-                default_sensitive: update.sensitive,
-                default_language: update
-                    .language
-                    .clone()
-                    .map(|l| Some(l).filter(|l| !l.is_empty())),
-                updated_at: Some(now),
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok::<_, Error>((user, account))
-    })
-    .await
+    drop(conn);
+    announce_profile(state, &updated.1).await;
+    Ok(updated)
+}
+
+/// Sends the changed actor to remote followers; the change itself is
+/// saved whatever happens here (a failure is logged).
+pub async fn announce_profile(state: &AppState, account: &Account) {
+    if let Err(error) = crate::federation::outbox::federate_actor_update(state, account).await {
+        tracing::warn!(%error, account_id = account.id, "could not queue the profile update for federation");
+    }
 }

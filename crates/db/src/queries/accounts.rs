@@ -264,7 +264,10 @@ pub async fn suspend_remote_account(conn: &mut Conn, id: i64) -> Result<()> {
     use crate::schema::follows;
     diesel::update(accounts::table.find(id))
         .filter(accounts::domain.is_not_null())
-        .set(accounts::suspended_at.eq(diesel::dsl::now))
+        .set((
+            accounts::suspended_at.eq(diesel::dsl::now),
+            accounts::suspension_origin.eq("local"),
+        ))
         .execute(conn)
         .await?;
     diesel::delete(

@@ -167,3 +167,15 @@ pub async fn list_all_emojis(conn: &mut Conn, remote_only: bool) -> Result<Vec<C
     }
     Ok(query.load(conn).await?)
 }
+
+/// Enables or disables an emoji; false when there is no such emoji.
+pub async fn set_emoji_disabled(conn: &mut Conn, id: i64, disabled: bool) -> Result<bool> {
+    Ok(diesel::update(custom_emojis::table.find(id))
+        .set((
+            custom_emojis::disabled.eq(disabled),
+            custom_emojis::updated_at.eq(chrono::Utc::now()),
+        ))
+        .execute(conn)
+        .await?
+        > 0)
+}

@@ -143,7 +143,10 @@ pub async fn suspend_accounts_of_domain(conn: &mut Conn, domain: &str) -> Result
         .filter(accounts::domain.is_not_null())
         .filter(accounts::suspended_at.is_null())
         .filter(matches)
-        .set(accounts::suspended_at.eq(diesel::dsl::now))
+        .set((
+            accounts::suspended_at.eq(diesel::dsl::now),
+            accounts::suspension_origin.eq("local"),
+        ))
         .returning(accounts::id)
         .get_results(conn)
         .await?;

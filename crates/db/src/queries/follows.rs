@@ -307,6 +307,19 @@ pub async fn list_local_follower_ids(conn: &mut Conn, account_id: i64) -> Result
         .await?)
 }
 
+/// Local followers who asked to be notified of an account's new posts
+/// (the bell: `notify` on the follow).
+pub async fn list_local_subscriber_ids(conn: &mut Conn, account_id: i64) -> Result<Vec<i64>> {
+    Ok(follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+        .filter(follows::target_account_id.eq(account_id))
+        .filter(follows::notify.eq(true))
+        .filter(accounts::domain.is_null())
+        .select(follows::account_id)
+        .load(conn)
+        .await?)
+}
+
 /// Where to deliver to an account's remote followers: each follower's
 /// shared inbox when it has one, else its own inbox, without repeats.
 pub async fn remote_follower_inboxes(conn: &mut Conn, account_id: i64) -> Result<Vec<String>> {

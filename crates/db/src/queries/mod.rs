@@ -43,3 +43,4 @@ pub mod trend_reviews;
 pub mod user_domain_blocks;
 pub mod users;
 pub mod web_push;
+pub mod web_sessions;

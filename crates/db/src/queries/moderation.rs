@@ -116,7 +116,10 @@ pub async fn set_account_flag(conn: &mut Conn, id: i64, flag: AccountFlag, on: b
     match flag {
         AccountFlag::Suspended => {
             diesel::update(target)
-                .set(accounts::suspended_at.eq(at))
+                .set((
+                    accounts::suspended_at.eq(at),
+                    accounts::suspension_origin.eq(on.then_some("local")),
+                ))
                 .execute(conn)
                 .await?
         }
@@ -134,6 +137,40 @@ pub async fn set_account_flag(conn: &mut Conn, id: i64, flag: AccountFlag, on: b
         }
     };
     Ok(())
+}
+
+/// Follows what a remote account's own server says of its suspension:
+/// suspends it (origin `remote`) when it says so, and lifts only a
+/// suspension that came from there. Whether anything changed.
+pub async fn follow_remote_suspension(conn: &mut Conn, id: i64, suspended: bool) -> Result<bool> {
+    let target = accounts::table.filter(accounts::id.eq(id));
+    let changed = if suspended {
+        diesel::update(target.filter(accounts::suspended_at.is_null()))
+            .set((
+                accounts::suspended_at.eq(Utc::now()),
+                accounts::suspension_origin.eq("remote"),
+            ))
+            .execute(conn)
+            .await?
+    } else {
+        diesel::update(target.filter(accounts::suspension_origin.eq("remote")))
+            .set((
+                accounts::suspended_at.eq(None::<DateTime<Utc>>),
+                accounts::suspension_origin.eq(None::<String>),
+            ))
+            .execute(conn)
+            .await?
+    };
+    Ok(changed > 0)
+}
+
+/// Who suspended an account (`local` or `remote`), if it is suspended.
+pub async fn suspension_origin(conn: &mut Conn, id: i64) -> Result<Option<String>> {
+    Ok(accounts::table
+        .find(id)
+        .select(accounts::suspension_origin)
+        .first(conn)
+        .await?)
 }
 
 /// The moderation flags kept on accounts.

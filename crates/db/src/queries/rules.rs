@@ -49,3 +49,16 @@ pub async fn put_rule(conn: &mut Conn, text: &str, hint: &str) -> Result<Rule> {
 pub async fn delete_rule(conn: &mut Conn, id: i64) -> Result<bool> {
     Ok(diesel::delete(rules::table.find(id)).execute(conn).await? > 0)
 }
+
+/// Changes a rule's text and hint; the rule as it is now.
+pub async fn update_rule(conn: &mut Conn, id: i64, text: &str, hint: &str) -> Result<Rule> {
+    Ok(diesel::update(rules::table.find(id))
+        .set((
+            rules::text.eq(text),
+            rules::hint.eq(hint),
+            rules::updated_at.eq(chrono::Utc::now()),
+        ))
+        .returning(Rule::as_returning())
+        .get_result(conn)
+        .await?)
+}

@@ -246,6 +246,7 @@ async fn remove_profile_image(
     let mut conn = state.conn().await?;
     let account = accounts::get_account_by_id(&mut conn, account.id).await?;
     drop(conn);
+    ferrodon_core::services::update_credentials::announce_profile(&state, &account).await;
     credential_response(&state, user, &account).await
 }
 

@@ -5,8 +5,10 @@ use ferrodon_core::entities::instance::{self, InstanceFacts};
 use ferrodon_core::entities::timestamp;
 use ferrodon_core::services::instance_pages::{
     domain_blocks_visibility, get_text, DomainBlocksVisibility, InstanceText,
+    DEFAULT_PRIVACY_POLICY,
 };
 use ferrodon_core::services::instance_settings::registrations_mode;
+use ferrodon_core::services::site_settings;
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
@@ -44,6 +46,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn facts(state: &AppState) -> ApiResult<InstanceFacts> {
     let mode = registrations_mode(state).await?;
+    let title = ferrodon_core::services::instance_settings::site_title(state).await?;
+    let site = site_settings::load(state).await?;
+    let contact_account = site_settings::contact_account(state, &site).await?;
     let mut conn = state.conn().await?;
     let counts = ferrodon_core::services::instance_settings::instance_counts(&mut conn).await?;
     let peers = discovery::list_peers(&mut conn).await?;
@@ -55,7 +60,11 @@ async fn facts(state: &AppState) -> ApiResult<InstanceFacts> {
         rules: rules.iter().map(instance::render_rule).collect(),
         active_month: counts.2,
         registrations_mode: mode.as_str().to_owned(),
-        contact_account: None,
+        contact_account,
+        title,
+        description: site.description().to_owned(),
+        contact_email: site.contact_email.clone(),
+        thumbnail_url: (!site.thumbnail_url.is_empty()).then(|| site.thumbnail_url.clone()),
     })
 }
 
@@ -191,9 +200,6 @@ async fn terms_of_service(state: web::Data<AppState>) -> ApiResult<HttpResponse>
     }
     Ok(HttpResponse::Ok().json(body))
 }
-
-/// Shown until an admin sets a privacy policy of their own.
-const DEFAULT_PRIVACY_POLICY: &str = "<p>This server stores what you post, the accounts you follow and interact with, your e-mail address and a hash of your password, and the IP addresses of your recent sign-ins, to run your account. Public and unlisted posts, and posts to your followers on other servers, are sent to those servers. Direct and followers-only posts are shown only to their audience, but the server's administrators can read everything stored here. Deleting your account deletes your posts here and asks other servers to delete their copies.</p>";
 
 /// Every language a status may be written in: ISO 639-1 codes with names.
 async fn languages() -> HttpResponse {

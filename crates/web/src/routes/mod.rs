@@ -1,6 +1,6 @@
 //! Routes, one module per resource; paths mirror Mastodon's.
 mod accounts;
-mod activitypub;
+pub(crate) mod activitypub;
 mod admin;
 mod announcements;
 mod apps;
@@ -16,7 +16,6 @@ mod endorsements;
 mod filters;
 mod form_page;
 mod health;
-mod html;
 mod instance;
 mod lists;
 mod markers;
@@ -56,6 +55,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     apps::configure(cfg);
     oauth::configure(cfg);
     auth::configure(cfg);
+    crate::ui::configure(cfg);
     emails::configure(cfg);
     accounts::configure(cfg);
     admin::configure(cfg);
@@ -86,7 +86,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     discovery::configure(cfg);
     well_known::configure(cfg);
     activitypub::configure(cfg);
-    html::configure(cfg);
     empty::configure(cfg);
 }
 

@@ -1,0 +1,184 @@
+//! `/admin/domain_blocks`: blocking other servers, as the admin API and
+//! `ferrodonctl domains` do (through `block_instance_domain`).
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use ferrodon_core::auth::roles::Permission;
+use ferrodon_core::db::queries::domain_blocks::{self, DomainBlock, NewDomainBlock};
+use ferrodon_core::moderation::actions;
+use ferrodon_core::services::block_instance_domain;
+use ferrodon_core::{AppState, Error};
+
+use super::{checked, field, me, path_id, require, require_form, Nav};
+use crate::extract::Params;
+use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/domain_blocks", web::get().to(index))
+        .route("/admin/domain_blocks", web::post().to(create))
+        .route("/admin/domain_blocks/{id}/edit", web::get().to(edit))
+        .route("/admin/domain_blocks/{id}", web::post().to(update))
+        .route("/admin/domain_blocks/{id}/delete", web::post().to(destroy));
+}
+
+#[derive(Template)]
+#[template(path = "admin/domain_blocks.html")]
+struct BlocksPage<'a> {
+    chrome: &'a Chrome,
+    nav: Nav,
+    blocks: Vec<DomainBlock>,
+}
+
+async fn index(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedInUser,
+) -> UiResult<HttpResponse> {
+    require(&user.0, Permission::ManageFederation)?;
+    let blocks = {
+        let mut conn = state.conn().await?;
+        domain_blocks::list_domain_blocks(&mut conn).await?
+    };
+    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
+    html(
+        &chrome,
+        &BlocksPage {
+            chrome: &chrome,
+            nav: Nav::new(&user.0, "domain_blocks"),
+            blocks,
+        },
+    )
+}
+
+/// The block the form describes.
+fn requested(form: &Params, domain: String) -> NewDomainBlock {
+    let optional = |name: &str| Some(field(form, name)).filter(|s| !s.is_empty());
+    NewDomainBlock {
+        domain,
+        severity: field(form, "severity"),
+        reject_media: checked(form, "reject_media"),
+        reject_reports: checked(form, "reject_reports"),
+        private_comment: optional("private_comment"),
+        public_comment: optional("public_comment"),
+    }
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    form: Params,
+) -> UiResult<HttpResponse> {
+    require_form(&user.0, Permission::ManageFederation, &form)?;
+    let domain = block_instance_domain::normalize(&field(&form, "domain"))?;
+    let mut conn = state.conn().await?;
+    if domain_blocks::list_domain_blocks(&mut conn)
+        .await?
+        .iter()
+        .any(|b| b.domain == domain)
+    {
+        return Err(Error::validation(format!(
+            "Domain {domain} is already blocked: edit its block instead"
+        ))
+        .into());
+    }
+    let applied = block_instance_domain::block(&mut conn, requested(&form, domain)).await?;
+    let block = applied.block;
+    actions::log(
+        &mut conn,
+        me(&user.0),
+        "create",
+        "DomainBlock",
+        block.id,
+        &block.domain,
+    )
+    .await?;
+    Ok(redirect_with_notice(
+        "/admin/domain_blocks",
+        &format!(
+            "{} is blocked ({} known accounts affected).",
+            block.domain, applied.accounts_affected
+        ),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/domain_block_edit.html")]
+struct EditPage<'a> {
+    chrome: &'a Chrome,
+    nav: Nav,
+    block: DomainBlock,
+}
+
+async fn edit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    path: web::Path<String>,
+) -> UiResult<HttpResponse> {
+    require(&user.0, Permission::ManageFederation)?;
+    let block = {
+        let mut conn = state.conn().await?;
+        domain_blocks::get_domain_block(&mut conn, path_id(&path)?).await?
+    };
+    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
+    html(
+        &chrome,
+        &EditPage {
+            chrome: &chrome,
+            nav: Nav::new(&user.0, "domain_blocks"),
+            block,
+        },
+    )
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    path: web::Path<String>,
+    form: Params,
+) -> UiResult<HttpResponse> {
+    require_form(&user.0, Permission::ManageFederation, &form)?;
+    let mut conn = state.conn().await?;
+    let current = domain_blocks::get_domain_block(&mut conn, path_id(&path)?).await?;
+    let block = block_instance_domain::block(&mut conn, requested(&form, current.domain))
+        .await?
+        .block;
+    actions::log(
+        &mut conn,
+        me(&user.0),
+        "update",
+        "DomainBlock",
+        block.id,
+        &block.domain,
+    )
+    .await?;
+    Ok(redirect_with_notice(
+        "/admin/domain_blocks",
+        &format!("The block of {} is updated.", block.domain),
+    ))
+}
+
+async fn destroy(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    path: web::Path<String>,
+    form: Params,
+) -> UiResult<HttpResponse> {
+    require_form(&user.0, Permission::ManageFederation, &form)?;
+    let mut conn = state.conn().await?;
+    let block = domain_blocks::get_domain_block(&mut conn, path_id(&path)?).await?;
+    domain_blocks::delete_domain_block(&mut conn, &block.domain).await?;
+    actions::log(
+        &mut conn,
+        me(&user.0),
+        "destroy",
+        "DomainBlock",
+        block.id,
+        &block.domain,
+    )
+    .await?;
+    Ok(redirect_with_notice(
+        "/admin/domain_blocks",
+        &format!("{} is no longer blocked.", block.domain),
+    ))
+}

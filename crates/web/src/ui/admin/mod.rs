@@ -1,0 +1,135 @@
+//! The moderation pages under `/admin/…`, for staff only: each page needs
+//! the role permission the matching admin API endpoint needs (others get
+//! 403), every form carries the session's CSRF token, and every action is
+//! taken by the same core functions the admin API calls, so it is written
+//! to the audit log the same way.
+pub mod accounts;
+pub mod action_logs;
+pub mod custom_emojis;
+pub mod domain_blocks;
+pub mod relays;
+pub mod reports;
+pub mod rules;
+pub mod settings;
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use ferrodon_core::auth::roles::{can, Permission};
+use ferrodon_core::auth::web_sessions::{self, SignedIn};
+use ferrodon_core::db::models::Account;
+use ferrodon_core::db::queries::moderation;
+use ferrodon_core::db::Conn;
+
+use super::{UiError, UiResult};
+use crate::extract::Params;
+
+/// Registers the routes of the moderation pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/admin",
+        web::get().to(|| async { super::redirect("/admin/reports") }),
+    );
+    reports::configure(cfg);
+    accounts::configure(cfg);
+    domain_blocks::configure(cfg);
+    action_logs::configure(cfg);
+    custom_emojis::configure(cfg);
+    relays::configure(cfg);
+    settings::configure(cfg);
+    rules::configure(cfg);
+}
+
+/// 403 unless the signed-in user's role grants `permission`.
+pub fn require(signed_in: &SignedIn, permission: Permission) -> UiResult<()> {
+    if can(&signed_in.user.role, permission) {
+        Ok(())
+    } else {
+        Err(UiError::Status(
+            StatusCode::FORBIDDEN,
+            "This action is not allowed".into(),
+        ))
+    }
+}
+
+/// [`require`], and the form's CSRF token must be the session's.
+pub fn require_form(signed_in: &SignedIn, permission: Permission, form: &Params) -> UiResult<()> {
+    require(signed_in, permission)?;
+    web_sessions::require_csrf(
+        &signed_in.session,
+        &form.str("authenticity_token").unwrap_or_default(),
+    )?;
+    Ok(())
+}
+
+/// A form's text field, trimmed ("" when absent).
+pub fn field(form: &Params, name: &str) -> String {
+    form.str(name).unwrap_or_default().trim().to_owned()
+}
+
+/// A checkbox's state.
+pub fn checked(form: &Params, name: &str) -> bool {
+    form.bool(name).unwrap_or(false)
+}
+
+/// A path id, 404 when it is not a number.
+pub fn path_id(raw: &str) -> UiResult<i64> {
+    raw.parse()
+        .map_err(|_| UiError::Core(ferrodon_core::Error::NotFound))
+}
+
+/// The tabs of the moderation pages, and which ones the user may open.
+pub struct Nav {
+    /// The tab of this page.
+    pub current: &'static str,
+    /// Reports and accounts.
+    pub moderation: bool,
+    /// The audit log.
+    pub audit_log: bool,
+    /// Domain blocks and relays.
+    pub federation: bool,
+    /// Custom emoji.
+    pub emojis: bool,
+    /// Server settings and rules.
+    pub settings: bool,
+}
+
+impl Nav {
+    /// The tabs for `signed_in`, with `current` highlighted.
+    pub fn new(signed_in: &SignedIn, current: &'static str) -> Nav {
+        let role = signed_in.user.role.as_str();
+        Nav {
+            current,
+            moderation: can(role, Permission::ManageReports),
+            audit_log: can(role, Permission::ViewAuditLog),
+            federation: can(role, Permission::ManageFederation),
+            emojis: can(role, Permission::ManageCustomEmojis),
+            settings: can(role, Permission::ManageSettings),
+        }
+    }
+
+    /// `aria-current="page"` for the current tab.
+    pub fn mark(&self, tab: &str) -> &'static str {
+        if self.current == tab {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// An account's `user@domain` (or `user`) by id, for lists; `#id` when gone.
+pub async fn acct_of(conn: &mut Conn, id: Option<i64>) -> UiResult<Option<(i64, String)>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    match moderation::get_account_with_user(conn, id).await {
+        Ok((account, _)) => Ok(Some((id, account.acct()))),
+        Err(ferrodon_core::db::Error::NotFound) => Ok(Some((id, format!("#{id}")))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The moderator acting.
+pub fn me(signed_in: &SignedIn) -> &Account {
+    &signed_in.account
+}

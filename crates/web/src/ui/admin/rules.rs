@@ -1,0 +1,163 @@
+//! `/admin/rules`: the server rules shown on the about page, in the
+//! instance API and to people reporting.
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use ferrodon_core::auth::roles::Permission;
+use ferrodon_core::db::queries::rules::{self, Rule};
+use ferrodon_core::moderation::actions;
+use ferrodon_core::{AppState, Error};
+
+use super::{field, me, path_id, require, require_form, Nav};
+use crate::extract::Params;
+use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+
+const PAGE: &str = "/admin/rules";
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(PAGE, web::get().to(index))
+        .route(PAGE, web::post().to(create))
+        .route("/admin/rules/{id}/edit", web::get().to(edit))
+        .route("/admin/rules/{id}", web::post().to(update))
+        .route("/admin/rules/{id}/delete", web::post().to(destroy));
+}
+
+#[derive(Template)]
+#[template(path = "admin/rules.html")]
+struct RulesPage<'a> {
+    chrome: &'a Chrome,
+    nav: Nav,
+    rules: Vec<Rule>,
+}
+
+async fn index(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedInUser,
+) -> UiResult<HttpResponse> {
+    require(&user.0, Permission::ManageSettings)?;
+    let rules = {
+        let mut conn = state.conn().await?;
+        rules::list_rules(&mut conn).await?
+    };
+    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
+    html(
+        &chrome,
+        &RulesPage {
+            chrome: &chrome,
+            nav: Nav::new(&user.0, "rules"),
+            rules,
+        },
+    )
+}
+
+/// The rule's text and hint from the form; 422 without text.
+fn texts(form: &Params) -> UiResult<(String, String)> {
+    let text = field(form, "text");
+    if text.is_empty() {
+        return Err(Error::validation("Text can't be blank").into());
+    }
+    Ok((text, field(form, "hint")))
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    form: Params,
+) -> UiResult<HttpResponse> {
+    require_form(&user.0, Permission::ManageSettings, &form)?;
+    let (text, hint) = texts(&form)?;
+    let mut conn = state.conn().await?;
+    let rule = rules::put_rule(&mut conn, &text, &hint).await?;
+    actions::log(
+        &mut conn,
+        me(&user.0),
+        "create",
+        "Rule",
+        rule.id,
+        &rule.text,
+    )
+    .await?;
+    Ok(redirect_with_notice(PAGE, "The rule was added."))
+}
+
+#[derive(Template)]
+#[template(path = "admin/rule_edit.html")]
+struct EditPage<'a> {
+    chrome: &'a Chrome,
+    nav: Nav,
+    rule: Rule,
+}
+
+async fn edit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    path: web::Path<String>,
+) -> UiResult<HttpResponse> {
+    require(&user.0, Permission::ManageSettings)?;
+    let id = path_id(&path)?;
+    let rule = {
+        let mut conn = state.conn().await?;
+        rules::list_rules(&mut conn)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(Error::NotFound)?
+    };
+    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
+    html(
+        &chrome,
+        &EditPage {
+            chrome: &chrome,
+            nav: Nav::new(&user.0, "rules"),
+            rule,
+        },
+    )
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    path: web::Path<String>,
+    form: Params,
+) -> UiResult<HttpResponse> {
+    require_form(&user.0, Permission::ManageSettings, &form)?;
+    let (text, hint) = texts(&form)?;
+    let mut conn = state.conn().await?;
+    let rule = rules::update_rule(&mut conn, path_id(&path)?, &text, &hint).await?;
+    actions::log(
+        &mut conn,
+        me(&user.0),
+        "update",
+        "Rule",
+        rule.id,
+        &rule.text,
+    )
+    .await?;
+    Ok(redirect_with_notice(PAGE, "The rule was changed."))
+}
+
+async fn destroy(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    path: web::Path<String>,
+    form: Params,
+) -> UiResult<HttpResponse> {
+    require_form(&user.0, Permission::ManageSettings, &form)?;
+    let id = path_id(&path)?;
+    let mut conn = state.conn().await?;
+    if !rules::delete_rule(&mut conn, id).await? {
+        return Err(Error::NotFound.into());
+    }
+    actions::log(
+        &mut conn,
+        me(&user.0),
+        "destroy",
+        "Rule",
+        id,
+        &id.to_string(),
+    )
+    .await?;
+    Ok(redirect_with_notice(PAGE, "The rule was deleted."))
+}

@@ -1,0 +1,31 @@
+//! The server's own HTML pages for people in a browser: signing in and
+//! out, and (built on the same parts) sign-up, settings and moderation.
+//! Pages are askama templates under `crates/web/templates/` extending
+//! `layout.html`; they work without JavaScript and load one stylesheet.
+//!
+//! Every page gets a [`Chrome`] (site name, who is signed in, the CSRF
+//! token for its forms, a one-time notice). Forms that change anything
+//! carry `authenticity_token`, checked against the session (or, before
+//! signing in, against a cookie of its own).
+pub mod admin;
+pub mod chrome;
+pub mod csrf;
+pub mod public;
+pub mod render;
+pub mod session;
+pub mod sign_in;
+pub mod stylesheet;
+
+use actix_web::web;
+
+pub use chrome::Chrome;
+pub use render::{html, redirect, redirect_with_notice, UiError, UiResult};
+pub use session::{CurrentUser, SignedInUser};
+
+/// Routes of the browser pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    stylesheet::configure(cfg);
+    sign_in::configure(cfg);
+    public::configure(cfg);
+    admin::configure(cfg);
+}
