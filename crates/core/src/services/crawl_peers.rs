@@ -1,7 +1,7 @@
 //! `ferrodonctl domains crawl`: walks the fediverse through each server's
 //! `/api/v1/instance/peers`, noting which software version answers, with
 //! the remote HTTP client (private addresses refused unless allowed).
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::time::Duration;
 
 use tokio::task::JoinSet;
@@ -23,8 +23,8 @@ pub struct Server {
     pub peers: usize,
 }
 
-/// Crawls from `start` (followed to at most `max_servers` servers, `concurrency`
-/// at a time); returns every server that answered, by domain.
+/// Crawls breadth-first from `start` (asking at most `max_servers` servers,
+/// `concurrency` at a time); returns every server that answered, by domain.
 pub async fn crawl(
     state: &AppState,
     start: Vec<String>,
@@ -32,11 +32,11 @@ pub async fn crawl(
     max_servers: usize,
 ) -> BTreeMap<String, Server> {
     let mut seen: HashSet<String> = HashSet::new();
-    let mut queue: Vec<String> = Vec::new();
+    let mut queue: VecDeque<String> = VecDeque::new();
     for d in start {
         let d = d.trim().to_ascii_lowercase();
         if !d.is_empty() && seen.insert(d.clone()) {
-            queue.push(d);
+            queue.push_back(d);
         }
     }
     let mut found = BTreeMap::new();
@@ -44,7 +44,9 @@ pub async fn crawl(
     let mut asked = 0;
     loop {
         while running.len() < concurrency.max(1) && asked < max_servers {
-            let Some(domain) = queue.pop() else { break };
+            let Some(domain) = queue.pop_front() else {
+                break;
+            };
             asked += 1;
             let state = state.clone();
             running.spawn(async move { visit(&state, domain).await });
@@ -58,7 +60,7 @@ pub async fn crawl(
         for peer in peers {
             let peer = peer.trim().to_ascii_lowercase();
             if !peer.is_empty() && seen.insert(peer.clone()) {
-                queue.push(peer);
+                queue.push_back(peer);
             }
         }
         found.insert(server.domain.clone(), server);
