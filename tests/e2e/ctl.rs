@@ -127,7 +127,7 @@ async fn accounts_approve_lets_pending_sign_ups_in() {
 }
 
 #[tokio::test]
-async fn accounts_follow_unfollow_and_rotate() {
+async fn accounts_follow_and_unfollow_for_every_local_account() {
     let app = TestApp::spawn().await;
     let (_, alice, _) = local_user(&app.state, "alice").await;
     let (_, bob, _) = local_user(&app.state, "bob").await;
@@ -151,27 +151,6 @@ async fn accounts_follow_unfollow_and_rotate() {
             .is_none());
     }
     app.ctl_fails(&["accounts", "follow", "nobody"]);
-
-    // Rotation: a new key pair, served in the actor document.
-    app.ctl(&["accounts", "rotate", "alice"]);
-    let rotated = account(&app, alice.id).await.unwrap();
-    assert_ne!(rotated.public_key, alice.public_key);
-    assert_ne!(rotated.private_key, alice.private_key);
-    let actor: Value = app
-        .client
-        .get(&alice.uri)
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        actor["publicKey"]["publicKeyPem"],
-        rotated.public_key.as_str()
-    );
-    app.ctl_fails(&["accounts", "rotate"]);
 }
 
 // The fake servers run on the test's runtime while `ctl` blocks a thread.
@@ -239,6 +218,62 @@ async fn accounts_refresh_and_cull_against_a_remote_server() {
         .await,
         0
     );
+}
+
+// The fake inbox runs on the test's runtime while `ctl` blocks a thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_rotate_sends_the_new_key_to_followers() {
+    let app = TestApp::spawn_with(&[("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true")]).await;
+    let (_, alice, _) = local_user(&app.state, "alice").await;
+    let (url, mut received) = fake_service::start(|_| (202, String::new())).await;
+    let fan = remote_on(&app, &url, "fan").await;
+    sql(
+        &app,
+        &format!(
+            "INSERT INTO follows (account_id, target_account_id) VALUES ({}, {})",
+            fan.id, alice.id
+        ),
+    )
+    .await;
+    let out = app.ctl(&["accounts", "rotate", "alice"]);
+    assert!(out.contains("rotated the keys of 1 accounts"), "{out}");
+    let rotated = account(&app, alice.id).await.unwrap();
+    assert_ne!(rotated.public_key, alice.public_key);
+    assert_ne!(rotated.private_key, alice.private_key);
+    // Served in the actor document…
+    let actor: Value = app
+        .client
+        .get(&alice.uri)
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        actor["publicKey"]["publicKeyPem"],
+        rotated.public_key.as_str()
+    );
+    // …and sent to the follower's inbox in an Update of the actor.
+    let update = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let request = received.recv().await.expect("the fake inbox stopped");
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            if request.method == "POST" && body["type"] == "Update" {
+                return body;
+            }
+        }
+    })
+    .await
+    .expect("no Update reached the follower's inbox");
+    assert_eq!(update["actor"], alice.uri.as_str());
+    assert_eq!(
+        update["object"]["publicKey"]["publicKeyPem"],
+        rotated.public_key.as_str()
+    );
+    app.ctl_fails(&["accounts", "rotate"]);
+    app.ctl_fails(&["accounts", "rotate", "nobody"]);
 }
 
 #[tokio::test]

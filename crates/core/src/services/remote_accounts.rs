@@ -5,7 +5,7 @@ use ferrodon_db::models::Account;
 use ferrodon_db::queries::{accounts, operations};
 
 use crate::federation::client::{signed_fetch, FederationError};
-use crate::federation::{actors, documents, instance_actor, outbox, publish};
+use crate::federation::{actors, instance_actor, outbox};
 use crate::http_client::FetchError;
 use crate::{AppState, Error, Result};
 
@@ -77,20 +77,7 @@ pub async fn rotate_keys(state: &AppState, account: &Account) -> Result<Account>
     )
     .await?;
     let rotated = accounts::get_account_by_id(&mut conn, account.id).await?;
-    let person = publish::person_of(&mut conn, &state.config, &rotated).await?;
     drop(conn);
-    let id = format!(
-        "{}#updates/{}",
-        rotated.uri,
-        chrono::Utc::now().timestamp_millis()
-    );
-    let mut update = documents::activity("Update", id, &rotated.uri, person);
-    if let Some(obj) = update.as_object_mut() {
-        obj.insert(
-            "to".into(),
-            serde_json::json!(["https://www.w3.org/ns/activitystreams#Public"]),
-        );
-    }
-    outbox::send_to_followers(state, &rotated, update).await?;
+    outbox::federate_actor_update(state, &rotated).await?;
     Ok(rotated)
 }
