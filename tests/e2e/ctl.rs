@@ -293,12 +293,39 @@ async fn domains_purge_removes_a_remote_domains_data() {
                 .as_u16()
         }
     };
+    for (shortcode, domain) in [("spamcat", "spam.example"), ("goodcat", "good.example")] {
+        sql(
+            &app,
+            &format!(
+                "INSERT INTO custom_emojis (shortcode, domain, uri, image_url) VALUES \
+                 ('{shortcode}', '{domain}', 'https://{domain}/emojis/1', 'https://{domain}/e.png')"
+            ),
+        )
+        .await;
+    }
     assert_eq!(status(spam).await, 200);
     let out = app.ctl(&["domains", "purge", "--dry-run", "spam.example"]);
     assert!(out.contains("Would remove 1 accounts, 1 statuses"), "{out}");
     assert_eq!(status(spam).await, 200);
     let out = app.ctl(&["domains", "purge", "SPAM.example"]);
     assert!(out.contains("Removed 1 accounts, 1 statuses"), "{out}");
+    assert!(out.contains("and 1 custom emojis"), "{out}");
+    assert_eq!(
+        number(
+            &app,
+            "SELECT count(*) FROM custom_emojis WHERE domain = 'spam.example'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        number(
+            &app,
+            "SELECT count(*) FROM custom_emojis WHERE domain = 'good.example'"
+        )
+        .await,
+        1
+    );
     assert_eq!(status(spam).await, 404);
     assert!(account(&app, spammer.id).await.is_none());
     assert_eq!(status(kept).await, 200);

@@ -42,7 +42,7 @@ pub enum DomainsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Delete every account, status and media file of remote domains
+    /// Delete every account, status, media file and custom emoji of remote domains
     Purge {
         /// The domains
         #[arg(required = true)]
@@ -76,10 +76,11 @@ pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
             let purged = purge::purge_domains(state, &domains, dry_run).await?;
             let verb = if dry_run { "Would remove" } else { "Removed" };
             println!(
-                "{verb} {} accounts, {} statuses and {} media attachments of {}{}",
+                "{verb} {} accounts, {} statuses, {} media attachments and {} custom emojis of {}{}",
                 purged.accounts,
                 purged.statuses,
                 purged.media,
+                purged.emojis,
                 domains.join(", "),
                 if dry_run { " (DRY RUN)" } else { "" }
             );

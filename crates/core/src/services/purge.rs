@@ -14,6 +14,8 @@ pub struct Purged {
     pub statuses: i64,
     /// Media attachments deleted with them.
     pub media: usize,
+    /// Custom emojis of those domains.
+    pub emojis: usize,
 }
 
 /// Deletes an account, its statuses and media (rows cascade), and the files
@@ -39,15 +41,18 @@ pub async fn purge_account(state: &AppState, account_id: i64) -> Result<usize> {
     Ok(media.len())
 }
 
-/// Deletes every account of `domains` with all it posted; `dry_run` only counts.
+/// Deletes every account of `domains` with all it posted, and the custom
+/// emojis learnt from them; `dry_run` only counts.
 pub async fn purge_domains(state: &AppState, domains: &[String], dry_run: bool) -> Result<Purged> {
     let mut conn = state.conn().await?;
     let ids = operations::account_ids_on_domains(&mut conn, domains).await?;
     let statuses = operations::count_statuses_of(&mut conn, &ids).await?;
+    let emojis = operations::emojis_of_domains(&mut conn, domains).await?;
     let mut purged = Purged {
         accounts: ids.len(),
         statuses,
         media: 0,
+        emojis: emojis.len(),
     };
     if dry_run {
         for id in &ids {
@@ -59,6 +64,7 @@ pub async fn purge_domains(state: &AppState, domains: &[String], dry_run: bool) 
     for id in ids {
         purged.media += purge_account(state, id).await?;
     }
+    purged.emojis = crate::custom_emojis::remove(state, &emojis).await?;
     Ok(purged)
 }
 

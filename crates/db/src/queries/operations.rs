@@ -468,3 +468,21 @@ pub async fn rebuild_unique_indexes(conn: &mut Conn) -> Result<()> {
     }
     Ok(())
 }
+
+/// Custom emojis learnt from exactly these domains (case-insensitive).
+pub async fn emojis_of_domains(
+    conn: &mut Conn,
+    domains: &[String],
+) -> Result<Vec<crate::queries::custom_emojis::CustomEmoji>> {
+    use crate::schema::custom_emojis;
+    let lowered: Vec<String> = domains.iter().map(|d| d.to_ascii_lowercase()).collect();
+    Ok(custom_emojis::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(domain) = ANY(")
+                .bind::<Array<Text>, _>(lowered)
+                .sql(")"),
+        )
+        .select(crate::queries::custom_emojis::CustomEmoji::as_select())
+        .load(conn)
+        .await?)
+}
