@@ -244,3 +244,36 @@ async fn refresh(
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{key_in, proxied_id};
+
+    #[test]
+    fn stored_keys_are_found_in_local_urls() {
+        assert_eq!(
+            key_in("https://a.example/system/media_attachments/files/000/001/original/x.png?v=1")
+                .as_deref(),
+            Some("media_attachments/files/000/001/original/x.png")
+        );
+        assert_eq!(
+            key_in("https://cdn.example/cache/media_attachments/files/1/small/y.webp").as_deref(),
+            Some("cache/media_attachments/files/1/small/y.webp")
+        );
+        assert_eq!(key_in("https://a.example/files/1.png"), None);
+    }
+
+    #[test]
+    fn proxy_urls_give_their_attachment_id() {
+        assert_eq!(
+            proxied_id("https://a.example/media_proxy/123/original?s=ab"),
+            Some(123)
+        );
+        assert_eq!(
+            proxied_id("https://a.example/media_proxy/123?s=ab"),
+            Some(123)
+        );
+        assert_eq!(proxied_id("https://a.example/media_proxy/x/original"), None);
+        assert_eq!(proxied_id("https://a.example/files/1.png"), None);
+    }
+}
