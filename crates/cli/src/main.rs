@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create, change and delete local accounts
+    /// Accounts: create, modify, delete, approve, follow in bulk, refresh, cull, rotate keys
     #[command(subcommand)]
     Accounts(commands::accounts::AccountsCommand),
     /// Announcements shown to every signed-in user
@@ -36,7 +36,7 @@ enum Command {
     /// Inspect and mend the job queues
     #[command(subcommand)]
     Queues(commands::queues::QueuesCommand),
-    /// Block and unblock other servers
+    /// Other servers: block, unblock, purge their data, crawl their peers
     #[command(subcommand)]
     Domains(commands::domains::DomainsCommand),
     /// Subscribe to ActivityPub relays
@@ -45,7 +45,7 @@ enum Command {
     /// Local custom emojis: import, add, list, remove, export, purge
     #[command(subcommand)]
     Emoji(commands::emoji::EmojiCommand),
-    /// Media storage: the remote media cache, usage, orphaned files
+    /// Media storage: the remote media cache, usage, orphaned files, lookup, refresh
     #[command(subcommand)]
     Media(commands::media::MediaCommand),
     /// Back up and restore the database and media
