@@ -5,6 +5,7 @@
 mod api;
 mod backup;
 mod browser;
+mod ctl;
 mod fake_service;
 mod federation;
 mod federation_actor_updates;

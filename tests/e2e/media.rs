@@ -560,7 +560,7 @@ async fn avatars_and_headers_are_cropped_and_removable() {
 }
 
 /// A tiny HTTP server for remote files: answers every GET with `body`.
-async fn serve_file(body: Vec<u8>) -> String {
+pub(crate) async fn serve_file(body: Vec<u8>) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -583,7 +583,11 @@ async fn serve_file(body: Vec<u8>) -> String {
 }
 
 /// A remote account with a public status carrying `n` attachments served by `server`.
-async fn remote_status_with_media(app: &TestApp, server: &str, n: usize) -> (i64, Vec<i64>) {
+pub(crate) async fn remote_status_with_media(
+    app: &TestApp,
+    server: &str,
+    n: usize,
+) -> (i64, Vec<i64>) {
     let mut conn = app.state.conn().await.unwrap();
     let account = accounts::put_account(
         &mut conn,

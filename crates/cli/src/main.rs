@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create, change and delete local accounts
+    /// Accounts: create, modify, delete, approve, follow in bulk, refresh, cull, rotate keys
     #[command(subcommand)]
     Accounts(commands::accounts::AccountsCommand),
     /// Announcements shown to every signed-in user
@@ -36,7 +36,7 @@ enum Command {
     /// Inspect and mend the job queues
     #[command(subcommand)]
     Queues(commands::queues::QueuesCommand),
-    /// Block and unblock other servers
+    /// Other servers: block, unblock, purge their data, crawl their peers
     #[command(subcommand)]
     Domains(commands::domains::DomainsCommand),
     /// Subscribe to ActivityPub relays
@@ -45,7 +45,7 @@ enum Command {
     /// Local custom emojis: import, add, list, remove, export, purge
     #[command(subcommand)]
     Emoji(commands::emoji::EmojiCommand),
-    /// Media storage: the remote media cache, usage, orphaned files
+    /// Media storage: the remote media cache, usage, orphaned files, lookup, refresh
     #[command(subcommand)]
     Media(commands::media::MediaCommand),
     /// Back up and restore the database and media
@@ -60,6 +60,24 @@ enum Command {
     /// Import another server's data (Mastodon)
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
+    /// Remove old remote statuses
+    #[command(subcommand)]
+    Statuses(commands::statuses::StatusesCommand),
+    /// Remove old preview cards
+    #[command(subcommand, alias = "preview_cards")]
+    PreviewCards(commands::preview_cards::PreviewCardsCommand),
+    /// Home feeds: rebuild and clear
+    #[command(subcommand)]
+    Feeds(commands::feeds::FeedsCommand),
+    /// Redis caches and stored counters
+    #[command(subcommand)]
+    Cache(commands::cache::CacheCommand),
+    /// The full-text search indexes
+    #[command(subcommand)]
+    Search(commands::search::SearchCommand),
+    /// Repairs: duplicate accounts and statuses
+    #[command(subcommand)]
+    Maintenance(commands::maintenance::MaintenanceCommand),
 }
 
 #[tokio::main]
@@ -93,6 +111,12 @@ async fn run() -> anyhow::Result<()> {
         Command::Announcements(cmd) => commands::announcements::run(cmd, &state).await,
         Command::Backup(cmd) => commands::backup::run(cmd, &state).await,
         Command::Import(cmd) => commands::import::run(cmd, &state).await,
+        Command::Statuses(cmd) => commands::statuses::run(cmd, &state).await,
+        Command::PreviewCards(cmd) => commands::preview_cards::run(cmd, &state).await,
+        Command::Feeds(cmd) => commands::feeds::run(cmd, &state).await,
+        Command::Cache(cmd) => commands::cache::run(cmd, &state).await,
+        Command::Search(cmd) => commands::search::run(cmd, &state).await,
+        Command::Maintenance(cmd) => commands::maintenance::run(cmd, &state).await,
         Command::Db(_) | Command::Webpush(_) => Ok(()),
     }
 }

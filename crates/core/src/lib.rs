@@ -7,6 +7,7 @@
 pub mod announcements;
 pub mod auth;
 pub mod backoff;
+pub mod caches;
 pub mod cards;
 pub mod config;
 pub mod conversations;

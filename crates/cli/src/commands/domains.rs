@@ -1,9 +1,12 @@
-//! `ferrodonctl domains block|unblock|list`: instance-level domain blocks,
-//! as `tootctl domains` and Mastodon's admin pages manage them.
+//! `ferrodonctl domains block|unblock|list|purge|crawl`: instance-level
+//! domain blocks, as `tootctl domains` and Mastodon's admin pages manage
+//! them, deleting a domain's data, and crawling the fediverse's peers.
 use anyhow::bail;
 use clap::Subcommand;
 use ferrodon_core::db::queries::domain_blocks::{self, NewDomainBlock};
-use ferrodon_core::services::block_instance_domain;
+use ferrodon_core::db::queries::operations;
+use ferrodon_core::services::crawl_peers::{self, Server};
+use ferrodon_core::services::{block_instance_domain, purge};
 use ferrodon_core::AppState;
 
 #[derive(Subcommand)]
@@ -39,11 +42,66 @@ pub enum DomainsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Delete every account, status, media file and custom emoji of remote domains
+    Purge {
+        /// The domains
+        #[arg(required = true)]
+        domains: Vec<String>,
+        /// Only count what would be deleted
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Walk /api/v1/instance/peers from a server (default: every domain this
+    /// server knows) and report what answers
+    Crawl {
+        /// Where to start
+        start: Option<String>,
+        /// Servers asked at once
+        #[arg(long, default_value_t = 50)]
+        concurrency: usize,
+        /// Stop after asking this many servers
+        #[arg(long, default_value_t = 10_000)]
+        max_servers: usize,
+        /// summary, domains (one per line) or json
+        #[arg(long, default_value = "summary")]
+        format: String,
+    },
 }
 
 pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
     let mut conn = state.conn().await?;
     match cmd {
+        DomainsCommand::Purge { domains, dry_run } => {
+            drop(conn);
+            let purged = purge::purge_domains(state, &domains, dry_run).await?;
+            let verb = if dry_run { "Would remove" } else { "Removed" };
+            println!(
+                "{verb} {} accounts, {} statuses, {} media attachments and {} custom emojis of {}{}",
+                purged.accounts,
+                purged.statuses,
+                purged.media,
+                purged.emojis,
+                domains.join(", "),
+                if dry_run { " (DRY RUN)" } else { "" }
+            );
+        }
+        DomainsCommand::Crawl {
+            start,
+            concurrency,
+            max_servers,
+            format,
+        } => {
+            if !["summary", "domains", "json"].contains(&format.as_str()) {
+                bail!("unknown format {format:?}: use summary, domains or json");
+            }
+            let start = match start {
+                Some(domain) => vec![domain],
+                None => operations::known_domains(&mut conn).await?,
+            };
+            drop(conn);
+            let servers = crawl_peers::crawl(state, start, concurrency, max_servers).await;
+            print_crawl(&servers, &format)?;
+        }
         DomainsCommand::Block {
             domain,
             severity,
@@ -116,6 +174,36 @@ pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
                         }
                     );
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_crawl(
+    servers: &std::collections::BTreeMap<String, Server>,
+    format: &str,
+) -> anyhow::Result<()> {
+    match format {
+        "domains" => {
+            for domain in servers.keys() {
+                println!("{domain}");
+            }
+        }
+        "json" => {
+            let rows: Vec<&Server> = servers.values().collect();
+            println!("{}", serde_json::to_string(&rows)?);
+        }
+        _ => {
+            let mut versions: std::collections::BTreeMap<&str, usize> = Default::default();
+            for server in servers.values() {
+                *versions
+                    .entry(server.version.as_deref().unwrap_or("unknown"))
+                    .or_default() += 1;
+            }
+            println!("Found {} servers that answered", servers.len());
+            for (version, count) in versions {
+                println!("{count}\t{version}");
             }
         }
     }

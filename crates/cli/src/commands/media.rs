@@ -1,8 +1,9 @@
-//! `ferrodonctl media remove|usage|remove-orphans`: the media cache and
-//! stored files, as `tootctl media` offers.
+//! `ferrodonctl media remove|usage|remove-orphans|lookup|refresh`: the
+//! media cache and stored files, as `tootctl media` offers.
+use anyhow::Context;
 use clap::Subcommand;
-use ferrodon_core::db::queries::media;
-use ferrodon_core::media::{cleanup, profile};
+use ferrodon_core::db::queries::{accounts, media, operations, statuses};
+use ferrodon_core::media::{cleanup, profile, remote};
 use ferrodon_core::AppState;
 
 #[derive(Subcommand)]
@@ -28,6 +29,26 @@ pub enum MediaCommand {
         /// Only count them
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Print the status a media URL (stored file, proxy or remote URL) belongs to
+    Lookup {
+        /// The URL
+        url: String,
+    },
+    /// Download remote media into the cache again
+    Refresh {
+        /// Media of one status
+        #[arg(long)]
+        status: Option<i64>,
+        /// Media of one remote account (user@domain)
+        #[arg(long)]
+        account: Option<String>,
+        /// Media of every account of a domain
+        #[arg(long)]
+        domain: Option<String>,
+        /// Download even files that are cached
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -122,6 +143,137 @@ pub async fn run(cmd: MediaCommand, state: &AppState) -> anyhow::Result<()> {
                 human(i64::try_from(orphans.bytes).unwrap_or(i64::MAX))
             );
         }
+        MediaCommand::Lookup { url } => lookup(state, &url).await?,
+        MediaCommand::Refresh {
+            status,
+            account,
+            domain,
+            force,
+        } => refresh(state, status, account, domain, force).await?,
     }
     Ok(())
+}
+
+/// The stored key in a local media URL: from `media_attachments/` on,
+/// with the `cache/` prefix when there is one.
+fn key_in(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next()?;
+    let start = path.find("media_attachments/")?;
+    let key = &path[start..];
+    Some(if path[..start].ends_with("cache/") {
+        format!("cache/{key}")
+    } else {
+        key.to_owned()
+    })
+}
+
+/// The attachment id in a `/media_proxy/ID/STYLE` URL.
+fn proxied_id(url: &str) -> Option<i64> {
+    let rest = url.split("/media_proxy/").nth(1)?;
+    rest.split(['/', '?']).next()?.parse().ok()
+}
+
+async fn lookup(state: &AppState, url: &str) -> anyhow::Result<()> {
+    let mut conn = state.conn().await?;
+    let key = key_in(url);
+    let owner =
+        operations::find_media_owner(&mut conn, key.as_deref(), Some(url), proxied_id(url)).await?;
+    let Some((media_id, status_id)) = owner else {
+        anyhow::bail!("No media attachment has the URL {url}");
+    };
+    let Some(status_id) = status_id else {
+        anyhow::bail!("Media attachment {media_id} is not attached to any status");
+    };
+    let status = statuses::get_status_by_id(&mut conn, status_id).await?;
+    println!("{}", status.url.unwrap_or(status.uri));
+    Ok(())
+}
+
+async fn refresh(
+    state: &AppState,
+    status: Option<i64>,
+    account: Option<String>,
+    domain: Option<String>,
+    force: bool,
+) -> anyhow::Result<()> {
+    let mut conn = state.conn().await?;
+    let ids: Vec<i64> = match (status, account, domain) {
+        (Some(status_id), None, None) => operations::media_of_status(&mut conn, status_id)
+            .await?
+            .into_iter()
+            .filter(|m| m.remote_url.is_some())
+            .map(|m| m.id)
+            .collect(),
+        (None, Some(acct), None) => {
+            let (username, domain) = acct
+                .trim_start_matches('@')
+                .split_once('@')
+                .context("--account takes user@domain")?;
+            let account = accounts::get_account_by_acct(&mut conn, username, Some(domain))
+                .await
+                .with_context(|| format!("No such account: {acct}"))?;
+            operations::remote_media_ids(&mut conn, Some(account.id), None).await?
+        }
+        (None, None, Some(domain)) => {
+            operations::remote_media_ids(&mut conn, None, Some(&domain)).await?
+        }
+        _ => anyhow::bail!("give one of --status ID, --account USER@DOMAIN or --domain DOMAIN"),
+    };
+    drop(conn);
+    let (mut cached, mut failed) = (0, 0);
+    for id in &ids {
+        let mut conn = state.conn().await?;
+        let row = media::find_media(&mut conn, *id).await?;
+        drop(conn);
+        let Some(row) = row else { continue };
+        if force && row.cached_at.is_some() {
+            cleanup::uncache(state, &row).await?;
+        }
+        match remote::cache_attachment(state, *id).await {
+            Ok(Some(_)) => cached += 1,
+            Ok(None) => failed += 1,
+            Err(e) => {
+                failed += 1;
+                eprintln!("media {id}: {e}");
+            }
+        }
+    }
+    println!(
+        "Refreshed {cached} of {} remote media attachments, {failed} could not be downloaded",
+        ids.len()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{key_in, proxied_id};
+
+    #[test]
+    fn stored_keys_are_found_in_local_urls() {
+        assert_eq!(
+            key_in("https://a.example/system/media_attachments/files/000/001/original/x.png?v=1")
+                .as_deref(),
+            Some("media_attachments/files/000/001/original/x.png")
+        );
+        assert_eq!(
+            key_in("https://cdn.example/cache/media_attachments/files/1/small/y.webp").as_deref(),
+            Some("cache/media_attachments/files/1/small/y.webp")
+        );
+        assert_eq!(key_in("https://a.example/files/1.png"), None);
+    }
+
+    #[test]
+    fn proxy_urls_give_their_attachment_id() {
+        assert_eq!(
+            proxied_id("https://a.example/media_proxy/123/original?s=ab"),
+            Some(123)
+        );
+        assert_eq!(
+            proxied_id("https://a.example/media_proxy/123?s=ab"),
+            Some(123)
+        );
+        assert_eq!(proxied_id("https://a.example/media_proxy/x/original"), None);
+        assert_eq!(proxied_id("https://a.example/files/1.png"), None);
+    }
 }

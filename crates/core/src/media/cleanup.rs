@@ -49,7 +49,8 @@ pub async fn remove_detached(state: &AppState, account_id: i64, ids: &[i64]) -> 
     Ok(removed)
 }
 
-async fn delete_files(state: &AppState, row: &MediaAttachment) -> Result<()> {
+/// Deletes an attachment's stored files (original, small, upload).
+pub async fn delete_files(state: &AppState, row: &MediaAttachment) -> Result<()> {
     for key in [&row.file_key, &row.small_key, &row.upload_key]
         .into_iter()
         .flatten()

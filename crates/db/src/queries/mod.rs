@@ -25,6 +25,7 @@ pub mod moderation;
 pub mod notification_requests;
 pub mod notifications;
 pub mod oauth;
+pub mod operations;
 pub mod polls;
 pub mod preview_cards;
 pub mod profile_images;
