@@ -39,6 +39,12 @@ enum Command {
     /// Other servers: block, unblock, purge their data, crawl their peers
     #[command(subcommand)]
     Domains(commands::domains::DomainsCommand),
+    /// E-mail domains nobody may sign up with
+    #[command(subcommand, alias = "email_domain_blocks")]
+    EmailDomainBlocks(commands::email_domain_blocks::EmailDomainBlocksCommand),
+    /// Address ranges refused at sign-up or altogether
+    #[command(subcommand, alias = "ip_blocks")]
+    IpBlocks(commands::ip_blocks::IpBlocksCommand),
     /// Subscribe to ActivityPub relays
     #[command(subcommand)]
     Relays(commands::relays::RelaysCommand),
@@ -106,6 +112,8 @@ async fn run() -> anyhow::Result<()> {
         Command::Queues(cmd) => commands::queues::run(cmd, &state).await,
         Command::Media(cmd) => commands::media::run(cmd, &state).await,
         Command::Domains(cmd) => commands::domains::run(cmd, &state).await,
+        Command::EmailDomainBlocks(cmd) => commands::email_domain_blocks::run(cmd, &state).await,
+        Command::IpBlocks(cmd) => commands::ip_blocks::run(cmd, &state).await,
         Command::Relays(cmd) => commands::relays::run(cmd, &state).await,
         Command::Emoji(cmd) => commands::emoji::run(cmd, &state).await,
         Command::Announcements(cmd) => commands::announcements::run(cmd, &state).await,

@@ -738,3 +738,57 @@ async fn a_warned_local_account_is_notified_and_e_mailed() {
         "no second notification"
     );
 }
+
+#[tokio::test]
+async fn ferrodonctl_manages_the_same_email_domain_and_ip_blocks() {
+    let app = TestApp::spawn().await;
+    let signup = app_token(&app).await;
+
+    let out = app.ctl(&["email-domain-blocks", "add", "@Junk.Example.", "other.example"]);
+    assert!(out.contains("Added 2, skipped 0"), "{out}");
+    let out = app.ctl(&["email_domain_blocks", "add", "junk.example"]);
+    assert!(out.contains("already blocked"), "{out}");
+    let listed = app.ctl(&["email-domain-blocks", "list"]);
+    assert_eq!(listed.lines().collect::<Vec<_>>(), vec!["junk.example", "other.example"]);
+    let (status, refused) =
+        sign_up_from(&app, &signup, "junker", "me@junk.example", "10.9.0.1").await;
+    assert_eq!(status, 422, "{refused}");
+    let out = app.ctl(&["email-domain-blocks", "remove", "junk.example", "never.example"]);
+    assert!(out.contains("Removed 1, not found 1"), "{out}");
+    let (status, created) =
+        sign_up_from(&app, &signup, "junker", "me@junk.example", "10.9.0.1").await;
+    assert_eq!(status, 200, "{created}");
+
+    let out = app.ctl(&[
+        "ip-blocks",
+        "add",
+        "203.0.113.5",
+        "2001:db8::1/32",
+        "--severity",
+        "sign_up_block",
+        "--comment",
+        "from the shell",
+    ]);
+    assert!(out.contains("Added 2, skipped 0"), "{out}");
+    let nginx = app.ctl(&["ip-blocks", "export", "--format", "nginx"]);
+    assert!(nginx.contains("deny 203.0.113.5/32;"), "{nginx}");
+    assert!(nginx.contains("deny 2001:db8::/32;"), "{nginx}");
+    // The web process re-reads the list within 10 seconds.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    for attempt in 0.. {
+        let username = format!("blocked{attempt}");
+        let email = format!("{username}@example.org");
+        let (status, body) = sign_up_from(&app, &signup, &username, &email, "203.0.113.5").await;
+        if status == 403 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {status}: {body}");
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    let failed = app.ctl_fails(&["ip-blocks", "add", "not-an-ip", "--severity", "no_access"]);
+    assert!(failed.contains("not an IP address"), "{failed}");
+    let out = app.ctl(&["ip-blocks", "remove", "203.0.113.5"]);
+    assert!(out.contains("Removed 1, not found 0"), "{out}");
+    let plain = app.ctl(&["ip-blocks", "export"]);
+    assert_eq!(plain.trim(), "2001:db8::/32");
+}

@@ -22,6 +22,26 @@ pub fn canonical_email_hash(email: &str) -> String {
     sha256_hex(canonical_email(email).as_bytes())
 }
 
+/// An e-mail domain as blocks store it: lower case, without a leading `@`
+/// or trailing dot; a validation error when it is not a domain name.
+pub fn normalize_email_domain(domain: &str) -> Result<String> {
+    let domain = domain
+        .trim()
+        .trim_start_matches('@')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let valid = !domain.is_empty()
+        && !domain.starts_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii());
+    if valid {
+        Ok(domain)
+    } else {
+        Err(Error::validation("Domain is not a valid domain name"))
+    }
+}
+
 /// What the e-mail rules say about a sign-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailVerdict {

@@ -32,6 +32,15 @@ pub async fn page_email_domain_blocks(
     Ok(page.finish(rows))
 }
 
+/// Every e-mail domain block, by domain.
+pub async fn all_email_domain_blocks(conn: &mut Conn) -> Result<Vec<EmailDomainBlock>> {
+    Ok(email_domain_blocks::table
+        .order(email_domain_blocks::domain.asc())
+        .select(EmailDomainBlock::as_select())
+        .load(conn)
+        .await?)
+}
+
 /// An e-mail domain block by id.
 pub async fn get_email_domain_block(conn: &mut Conn, id: i64) -> Result<EmailDomainBlock> {
     Ok(email_domain_blocks::table

@@ -6,7 +6,7 @@ use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::db::queries::email_blocks::{self, EmailDomainBlock};
 use ferrodon_core::db::{Conn, Page};
 use ferrodon_core::entities::timestamp;
-use ferrodon_core::moderation::actions;
+use ferrodon_core::moderation::{actions, email_rules};
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
@@ -93,21 +93,7 @@ async fn show(
 
 /// A domain as an e-mail address ends: lowercase, without `@` or a final dot.
 fn normalize(domain: &str) -> ApiResult<String> {
-    let domain = domain
-        .trim()
-        .trim_start_matches('@')
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    let valid = !domain.is_empty()
-        && !domain.starts_with('.')
-        && domain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii());
-    if valid {
-        Ok(domain)
-    } else {
-        Err(Error::validation("Domain is not a valid domain name").into())
-    }
+    Ok(email_rules::normalize_email_domain(domain)?)
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
