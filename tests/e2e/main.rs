@@ -19,5 +19,6 @@ mod replica;
 mod shutdown;
 mod streaming;
 mod ui_sign_in;
+mod ui_sign_up;
 mod well_known;
 mod workers;

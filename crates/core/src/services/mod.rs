@@ -14,6 +14,7 @@ pub mod hashtags;
 pub mod import_mastodon;
 pub mod instance_pages;
 pub mod instance_settings;
+pub mod invites;
 pub mod mute;
 pub mod mute_thread;
 pub mod notification_policy;

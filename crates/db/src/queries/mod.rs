@@ -13,6 +13,7 @@ pub mod endorsements;
 pub mod favourites_bookmarks;
 pub mod filters;
 pub mod follows;
+pub mod invites;
 pub mod lists;
 pub mod maintenance;
 pub mod markers;

@@ -9,9 +9,12 @@
 //! signing in, against a cookie of its own).
 pub mod chrome;
 pub mod csrf;
+pub mod invites;
 pub mod render;
+pub mod resend_confirmation;
 pub mod session;
 pub mod sign_in;
+pub mod sign_up;
 pub mod stylesheet;
 
 use actix_web::web;
@@ -24,4 +27,7 @@ pub use session::{CurrentUser, SignedInUser};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     stylesheet::configure(cfg);
     sign_in::configure(cfg);
+    sign_up::configure(cfg);
+    resend_confirmation::configure(cfg);
+    invites::configure(cfg);
 }
