@@ -10,6 +10,7 @@
 pub mod chrome;
 pub mod csrf;
 pub mod invites;
+pub mod oauth_consent;
 pub mod render;
 pub mod resend_confirmation;
 pub mod session;
