@@ -21,5 +21,6 @@ mod streaming;
 mod ui_oauth;
 mod ui_sign_in;
 mod ui_sign_up;
+mod ui_two_factor;
 mod well_known;
 mod workers;

@@ -36,6 +36,7 @@ pub mod statuses;
 pub mod tag_follows;
 pub mod tags_mentions;
 pub mod timelines;
+pub mod two_factors;
 pub mod user_domain_blocks;
 pub mod users;
 pub mod web_push;

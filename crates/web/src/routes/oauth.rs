@@ -202,6 +202,14 @@ async fn authorize_submit(
         }
         Err(e) => return Err(e.into()),
     };
+    if ferrodon_core::auth::two_factor::is_enabled(&state, user.id).await? {
+        return Ok(form(
+            &valid,
+            &req,
+            state_param.as_deref(),
+            Some("Your account uses two-factor authentication: sign in on this server's sign-in page first, then authorize."),
+        ));
+    }
     if user.confirmed_at.is_none() || !user.approved {
         return Ok(form(
             &valid,

@@ -35,6 +35,7 @@ struct InviteRow {
 #[template(path = "invites/index.html")]
 struct InvitesPage<'a> {
     chrome: &'a Chrome,
+    current_tab: &'a str,
     invites: Vec<InviteRow>,
     max_uses_choices: Vec<(String, String)>,
     expiry_choices: Vec<(String, &'static str)>,
@@ -75,6 +76,7 @@ async fn index(
         &chrome,
         &InvitesPage {
             chrome: &chrome,
+            current_tab: "invites",
             invites,
             max_uses_choices: MAX_USES_CHOICES
                 .iter()

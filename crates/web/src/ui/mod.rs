@@ -17,6 +17,8 @@ pub mod session;
 pub mod sign_in;
 pub mod sign_up;
 pub mod stylesheet;
+pub mod two_factor_settings;
+pub mod two_factor_sign_in;
 
 use actix_web::web;
 
@@ -31,4 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sign_up::configure(cfg);
     resend_confirmation::configure(cfg);
     invites::configure(cfg);
+    two_factor_sign_in::configure(cfg);
+    two_factor_settings::configure(cfg);
 }
