@@ -105,6 +105,11 @@ async fn a_signed_in_browser_authorizes_an_app_without_a_password() {
     assert!(consent.body.contains("Read all your account&#39;s data"));
     assert!(consent.body.contains("Change your posts"));
     assert!(!consent.body.contains("name=\"password\""));
+    let csp = consent.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("form-action 'self' https://app.example;"),
+        "the answer may redirect to the app only: {csp}"
+    );
     let token = consent.csrf_token();
     let hidden = |name: &str| form_value(&consent.body, name).unwrap_or_default();
     let form_with = |decision: &'static str, csrf: String| {

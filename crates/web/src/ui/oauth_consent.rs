@@ -3,6 +3,7 @@
 //! password; the form carries the session's CSRF token). The routes
 //! themselves live in `routes::oauth`, which also keeps the older
 //! password-on-the-form path for clients that post credentials.
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
@@ -11,7 +12,7 @@ use ferrodon_core::auth::web_sessions::SignedIn;
 use ferrodon_core::AppState;
 
 use super::chrome::Chrome;
-use super::render::{html, html_with_status};
+use super::render::{html, html_with_status, CSP};
 use super::UiResult;
 
 /// One requested permission as the page shows it.
@@ -104,7 +105,7 @@ pub async fn consent(
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| (k, v)))
     .collect();
-    html(
+    let mut response = html(
         &chrome,
         &ConsentPage {
             chrome: &chrome,
@@ -124,7 +125,32 @@ pub async fn consent(
                 .collect(),
             hidden,
         },
-    )
+    )?;
+    // The form's answer redirects to the application, which the page's
+    // `form-action` must allow or browsers stop the redirect.
+    if let Some(source) = redirect_source(&valid.redirect_uri) {
+        let policy = CSP.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {source}"),
+        );
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    Ok(response)
+}
+
+/// The CSP source that matches a redirect URI: its origin for http(s),
+/// its scheme for an app's own scheme; None for out-of-band.
+fn redirect_source(redirect_uri: &str) -> Option<String> {
+    let url = url::Url::parse(redirect_uri).ok()?;
+    match url.scheme() {
+        "urn" => None,
+        "http" | "https" => Some(url.origin().ascii_serialization()),
+        scheme => Some(format!("{scheme}:")),
+    }
 }
 
 /// The page shown instead of a redirect for out-of-band clients: the
@@ -154,7 +180,17 @@ pub async fn out_of_band(
 
 #[cfg(test)]
 mod tests {
-    use super::describe_scope;
+    use super::{describe_scope, redirect_source};
+
+    #[test]
+    fn the_consent_form_may_redirect_to_the_app_only() {
+        assert_eq!(
+            redirect_source("https://app.example/callback?x=1").as_deref(),
+            Some("https://app.example")
+        );
+        assert_eq!(redirect_source("myapp://oauth").as_deref(), Some("myapp:"));
+        assert_eq!(redirect_source("urn:ietf:wg:oauth:2.0:oob"), None);
+    }
 
     #[test]
     fn scopes_read_as_plain_words() {
