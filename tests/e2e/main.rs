@@ -20,6 +20,8 @@ mod shutdown;
 mod streaming;
 mod ui_browser_sign_up;
 mod ui_oauth;
+mod ui_profile;
+mod ui_sessions;
 mod ui_sign_in;
 mod ui_sign_up;
 mod ui_two_factor;

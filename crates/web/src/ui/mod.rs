@@ -11,9 +11,11 @@ pub mod chrome;
 pub mod csrf;
 pub mod invites;
 pub mod oauth_consent;
+pub mod profile;
 pub mod render;
 pub mod resend_confirmation;
 pub mod session;
+pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
 pub mod stylesheet;
@@ -35,4 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     invites::configure(cfg);
     two_factor_sign_in::configure(cfg);
     two_factor_settings::configure(cfg);
+    sessions::configure(cfg);
+    profile::configure(cfg);
 }
