@@ -18,6 +18,7 @@ mod rate_limits;
 mod replica;
 mod shutdown;
 mod streaming;
+mod ui_account_edit;
 mod ui_browser_sign_up;
 mod ui_oauth;
 mod ui_profile;

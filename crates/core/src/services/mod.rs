@@ -5,6 +5,7 @@ pub mod block;
 pub mod block_domain;
 pub mod block_instance_domain;
 pub mod bookmark;
+pub mod change_credentials;
 pub mod confirm_email;
 pub mod delete_status;
 pub mod edit_status;

@@ -7,6 +7,7 @@
 //! token for its forms, a one-time notice). Forms that change anything
 //! carry `authenticity_token`, checked against the session (or, before
 //! signing in, against a cookie of its own).
+pub mod account_edit;
 pub mod chrome;
 pub mod csrf;
 pub mod invites;
@@ -39,4 +40,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     two_factor_settings::configure(cfg);
     sessions::configure(cfg);
     profile::configure(cfg);
+    account_edit::configure(cfg);
 }
