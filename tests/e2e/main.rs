@@ -20,6 +20,7 @@ mod shutdown;
 mod streaming;
 mod ui_account_edit;
 mod ui_browser_sign_up;
+mod ui_delete_account;
 mod ui_oauth;
 mod ui_profile;
 mod ui_sessions;

@@ -7,6 +7,7 @@ pub mod block_instance_domain;
 pub mod bookmark;
 pub mod change_credentials;
 pub mod confirm_email;
+pub mod delete_own_account;
 pub mod delete_status;
 pub mod edit_status;
 pub mod favourite;

@@ -10,6 +10,7 @@
 pub mod account_edit;
 pub mod chrome;
 pub mod csrf;
+pub mod delete_account;
 pub mod invites;
 pub mod oauth_consent;
 pub mod profile;
@@ -41,4 +42,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sessions::configure(cfg);
     profile::configure(cfg);
     account_edit::configure(cfg);
+    delete_account::configure(cfg);
 }
