@@ -21,6 +21,7 @@ mod streaming;
 mod ui_account_edit;
 mod ui_browser_sign_up;
 mod ui_delete_account;
+mod ui_export;
 mod ui_oauth;
 mod ui_profile;
 mod ui_sessions;

@@ -10,6 +10,7 @@ pub mod confirm_email;
 pub mod delete_own_account;
 pub mod delete_status;
 pub mod edit_status;
+pub mod export_csv;
 pub mod favourite;
 pub mod follow;
 pub mod follow_requests;

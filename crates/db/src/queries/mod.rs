@@ -10,6 +10,7 @@ pub mod custom_emojis;
 pub mod discovery;
 pub mod domain_blocks;
 pub mod endorsements;
+pub mod exports;
 pub mod favourites_bookmarks;
 pub mod filters;
 pub mod follows;

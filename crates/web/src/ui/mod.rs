@@ -11,6 +11,7 @@ pub mod account_edit;
 pub mod chrome;
 pub mod csrf;
 pub mod delete_account;
+pub mod export;
 pub mod invites;
 pub mod oauth_consent;
 pub mod profile;
@@ -43,4 +44,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     profile::configure(cfg);
     account_edit::configure(cfg);
     delete_account::configure(cfg);
+    export::configure(cfg);
 }
