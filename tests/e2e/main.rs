@@ -22,6 +22,7 @@ mod ui_account_edit;
 mod ui_browser_sign_up;
 mod ui_delete_account;
 mod ui_export;
+mod ui_import;
 mod ui_oauth;
 mod ui_profile;
 mod ui_sessions;

@@ -15,6 +15,7 @@ pub mod favourite;
 pub mod follow;
 pub mod follow_requests;
 pub mod hashtags;
+pub mod import_csv;
 pub mod import_mastodon;
 pub mod instance_pages;
 pub mod instance_settings;

@@ -12,6 +12,7 @@ pub mod chrome;
 pub mod csrf;
 pub mod delete_account;
 pub mod export;
+pub mod import;
 pub mod invites;
 pub mod oauth_consent;
 pub mod profile;
@@ -45,4 +46,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     account_edit::configure(cfg);
     delete_account::configure(cfg);
     export::configure(cfg);
+    import::configure(cfg);
 }
