@@ -90,9 +90,13 @@ async fn authorization_code_with_pkce_signs_in() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    assert!(html.contains("E2E Client") && html.contains("name=\"password\""));
+    // Without a browser session the page sends us to sign in first, and back.
+    assert_eq!(page.status(), 303);
+    let location = page.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("/auth/sign_in?return_to=%2Foauth%2Fauthorize%3F"),
+        "{location}"
+    );
 
     let wrong = authorize(&app, client_id, Some(&challenge), "not the password").await;
     assert_eq!(wrong.status(), 200, "a wrong password re-shows the form");

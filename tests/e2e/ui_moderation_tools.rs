@@ -322,3 +322,104 @@ async fn admins_manage_emoji_rules_blocks_and_the_thumbnail() {
         assert!(log.contains(entry), "{entry} missing:\n{log}");
     }
 }
+
+#[tokio::test]
+async fn admins_block_email_domains_and_addresses_and_list_allowed_servers() {
+    let app = TestApp::spawn().await;
+    staff(&app, "boss", "Admin").await;
+    staff(&app, "moddy", "Moderator").await;
+    let mut moderator = signed_in(&app, "moddy").await;
+    for page in [
+        "/admin/email_domain_blocks",
+        "/admin/ip_blocks",
+        "/admin/domain_allows",
+    ] {
+        assert_eq!(
+            moderator.get(page).await.status,
+            403,
+            "{page} is for admins"
+        );
+    }
+    let mut admin = signed_in(&app, "boss").await;
+
+    let page = "/admin/email_domain_blocks";
+    let added = admin
+        .submit(
+            page,
+            page,
+            &[("domain", "@Spam.Example"), ("allow_with_approval", "true")],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let listed = admin.get(page).await;
+    assert!(listed.body.contains("<td>spam.example</td>") && listed.body.contains("with approval"));
+    let twice = admin
+        .submit(page, page, &[("domain", "spam.example")])
+        .await;
+    assert_eq!(twice.status, 422);
+    assert!(app
+        .ctl(&["email-domain-blocks", "list"])
+        .contains("spam.example (sign-up with approval)"));
+
+    let page = "/admin/ip_blocks";
+    let bad = admin
+        .submit(page, page, &[("ip", "nonsense"), ("severity", "no_access")])
+        .await;
+    assert_eq!(bad.status, 422);
+    let added = admin
+        .submit(
+            page,
+            page,
+            &[
+                ("ip", "192.0.2.9/24"),
+                ("severity", "sign_up_block"),
+                ("expires_in", "86400"),
+                ("comment", "wave"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let listed = admin.get(page).await;
+    assert!(
+        listed.body.contains("<code>192.0.2.0/24</code>") && listed.body.contains("sign_up_block")
+    );
+    assert_eq!(app.ctl(&["ip-blocks", "export"]).trim(), "192.0.2.0/24");
+
+    let page = "/admin/domain_allows";
+    let shown = admin.get(page).await;
+    assert!(
+        shown.body.contains("it is off"),
+        "the page says the list is not in force"
+    );
+    let added = admin
+        .submit(page, page, &[("domain", "Friends.Example")])
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let listed = admin.get(page).await;
+    assert!(listed.body.contains("<td>friends.example</td>"));
+    let token = listed.csrf_token();
+    let id = listed
+        .body
+        .split("/admin/domain_allows/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    let removed = admin
+        .post_form(
+            &format!("/admin/domain_allows/{id}/delete"),
+            &[("authenticity_token", &token)],
+        )
+        .await;
+    assert_eq!(removed.status, 303);
+    assert!(!admin
+        .get(page)
+        .await
+        .body
+        .contains("<td>friends.example</td>"));
+
+    let log = admin.get("/admin/action_logs").await;
+    for kind in ["EmailDomainBlock", "IpBlock", "DomainAllow"] {
+        assert!(log.body.contains(kind), "{kind} in the audit log");
+    }
+}

@@ -240,6 +240,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    invites (id) {
+        id -> Int8,
+        user_id -> Int8,
+        code -> Text,
+        max_uses -> Nullable<Int4>,
+        uses -> Int4,
+        expires_at -> Nullable<Timestamptz>,
+        autofollow -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_two_factors (user_id) {
+        user_id -> Int8,
+        otp_secret -> Text,
+        enabled_at -> Nullable<Timestamptz>,
+        last_used_step -> Int8,
+        recovery_code_digests -> Array<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     web_push_subscriptions (id) {
         id -> Int8,
         access_token_id -> Int8,
@@ -789,6 +813,8 @@ diesel::joinable!(featured_tags -> tags (tag_id));
 diesel::joinable!(tag_follows -> tags (tag_id));
 diesel::joinable!(oauth_access_tokens -> users (user_id));
 diesel::joinable!(web_sessions -> users (user_id));
+diesel::joinable!(invites -> users (user_id));
+diesel::joinable!(user_two_factors -> users (user_id));
 diesel::joinable!(web_push_subscriptions -> oauth_access_tokens (access_token_id));
 diesel::joinable!(statuses -> oauth_applications (application_id));
 diesel::joinable!(list_accounts -> lists (list_id));
@@ -812,6 +838,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_access_tokens,
     web_push_subscriptions,
     web_sessions,
+    invites,
+    user_two_factors,
     statuses,
     status_edits,
     quotes,

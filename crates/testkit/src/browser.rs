@@ -46,6 +46,7 @@ pub fn form_value(html: &str, name: &str) -> Option<String> {
             .replace("&#39;", "'")
             .replace("&lt;", "<")
             .replace("&gt;", ">")
+            .replace("&#38;", "&")
             .replace("&amp;", "&"),
     )
 }

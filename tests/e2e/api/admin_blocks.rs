@@ -744,16 +744,29 @@ async fn ferrodonctl_manages_the_same_email_domain_and_ip_blocks() {
     let app = TestApp::spawn().await;
     let signup = app_token(&app).await;
 
-    let out = app.ctl(&["email-domain-blocks", "add", "@Junk.Example.", "other.example"]);
+    let out = app.ctl(&[
+        "email-domain-blocks",
+        "add",
+        "@Junk.Example.",
+        "other.example",
+    ]);
     assert!(out.contains("Added 2, skipped 0"), "{out}");
     let out = app.ctl(&["email_domain_blocks", "add", "junk.example"]);
     assert!(out.contains("already blocked"), "{out}");
     let listed = app.ctl(&["email-domain-blocks", "list"]);
-    assert_eq!(listed.lines().collect::<Vec<_>>(), vec!["junk.example", "other.example"]);
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        vec!["junk.example", "other.example"]
+    );
     let (status, refused) =
         sign_up_from(&app, &signup, "junker", "me@junk.example", "10.9.0.1").await;
     assert_eq!(status, 422, "{refused}");
-    let out = app.ctl(&["email-domain-blocks", "remove", "junk.example", "never.example"]);
+    let out = app.ctl(&[
+        "email-domain-blocks",
+        "remove",
+        "junk.example",
+        "never.example",
+    ]);
     assert!(out.contains("Removed 1, not found 1"), "{out}");
     let (status, created) =
         sign_up_from(&app, &signup, "junker", "me@junk.example", "10.9.0.1").await;
@@ -782,7 +795,10 @@ async fn ferrodonctl_manages_the_same_email_domain_and_ip_blocks() {
         if status == 403 {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "still {status}: {body}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {status}: {body}"
+        );
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
     let failed = app.ctl_fails(&["ip-blocks", "add", "not-an-ip", "--severity", "no_access"]);

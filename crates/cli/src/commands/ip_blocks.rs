@@ -89,7 +89,10 @@ pub async fn run(cmd: IpBlocksCommand, state: &AppState) -> anyhow::Result<()> {
                         added += 1;
                     }
                     Some(block) => {
-                        println!("{ip} is already blocked ({}); --force replaces it", block.severity);
+                        println!(
+                            "{ip} is already blocked ({}); --force replaces it",
+                            block.severity
+                        );
                         skipped += 1;
                     }
                     None => {

@@ -4,6 +4,8 @@ pub mod passwords;
 pub mod roles;
 pub mod scopes;
 pub mod tokens;
+pub mod totp;
+pub mod two_factor;
 pub mod web_sessions;
 
 pub use scopes::ScopeSet;

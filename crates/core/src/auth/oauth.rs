@@ -448,6 +448,11 @@ pub async fn exchange(
                 }
                 other => TokenError::Other(other),
             })?;
+            // As Mastodon: a password alone is not enough for users who
+            // sign in with a second factor; they authorize in a browser.
+            if super::two_factor::is_enabled(state, user.id).await? {
+                return Err(OAuthError::invalid_grant().into());
+            }
             let mut conn = state.conn().await?;
             Ok(issue_token(&mut conn, Some(app.id), Some(user.id), &scopes).await?)
         }

@@ -129,7 +129,7 @@ pub fn render_v1(config: &Config, facts: &InstanceFacts) -> Value {
         "languages": ["en"],
         "registrations": facts.registrations_mode != "close",
         "approval_required": facts.registrations_mode == "approved",
-        "invites_enabled": false,
+        "invites_enabled": true,
         "configuration": configuration(config),
         "contact_account": facts.contact_account,
         "rules": facts.rules

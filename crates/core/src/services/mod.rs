@@ -1,21 +1,27 @@
 //! Use cases, one file each. A service authorises, writes inside one
 //! transaction, and returns a typed result; handlers only parse and render.
+pub mod authorized_applications;
 pub mod block;
 pub mod block_domain;
 pub mod block_instance_domain;
 pub mod bookmark;
+pub mod change_credentials;
 pub mod confirm_email;
 pub mod crawl_peers;
+pub mod delete_own_account;
 pub mod delete_status;
 pub mod edit_status;
+pub mod export_csv;
 pub mod favourite;
 pub mod fix_duplicates;
 pub mod follow;
 pub mod follow_requests;
 pub mod hashtags;
+pub mod import_csv;
 pub mod import_mastodon;
 pub mod instance_pages;
 pub mod instance_settings;
+pub mod invites;
 pub mod mute;
 pub mod mute_thread;
 pub mod notification_policy;

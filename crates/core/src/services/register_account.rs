@@ -1,7 +1,7 @@
 //! Creating a local account and its user (API sign-up and `ferrodonctl accounts create`).
 use chrono::Utc;
 use ferrodon_db::models::{Account, NewAccount, NewUser, User};
-use ferrodon_db::queries::{accounts, users};
+use ferrodon_db::queries::{accounts, invites, users};
 use ferrodon_db::AsyncConnection;
 
 use super::instance_settings::{registrations_mode, RegistrationsMode};
@@ -61,6 +61,9 @@ pub enum Origin {
     Api,
     /// `ferrodonctl` or another admin path.
     Admin,
+    /// The sign-up page with this invite's code: open even when
+    /// registrations are closed, approved at once, one use of the invite.
+    Invite(i64),
 }
 
 /// Validates a username.
@@ -81,7 +84,7 @@ pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
             "Username must contain only letters, numbers and underscores",
         ));
     }
-    if origin == Origin::Api && RESERVED_USERNAMES.contains(&username.to_lowercase().as_str()) {
+    if origin != Origin::Admin && RESERVED_USERNAMES.contains(&username.to_lowercase().as_str()) {
         return Err(Error::validation("Username is reserved"));
     }
     Ok(())
@@ -145,8 +148,9 @@ pub async fn register_account_from(
     validate_username(&reg.username, origin)?;
     validate_email(&reg.email)?;
     validate_password(&reg.password)?;
+    // An invite skips approval, not the blocks.
     let needs_approval = match origin {
-        Origin::Api => sign_up_rules(state, &reg.email, client_ip).await?,
+        Origin::Api | Origin::Invite(_) => sign_up_rules(state, &reg.email, client_ip).await?,
         Origin::Admin => false,
     };
     if !["Owner", "Admin", "Moderator", "User"].contains(&reg.role.as_str()) {
@@ -156,7 +160,7 @@ pub async fn register_account_from(
         )));
     }
     let approved = match origin {
-        Origin::Admin => true,
+        Origin::Admin | Origin::Invite(_) => true,
         Origin::Api => match registrations_mode(state).await? {
             RegistrationsMode::Open => !needs_approval,
             RegistrationsMode::Approved => reg.approved && !needs_approval,
@@ -180,6 +184,11 @@ pub async fn register_account_from(
     let mut conn = state.conn().await?;
     let result = conn
         .transaction(async |conn| {
+            if let Origin::Invite(invite_id) = origin {
+                if !invites::use_invite(conn, invite_id).await? {
+                    return Err(Error::validation("This invite is no longer valid"));
+                }
+            }
             if users::email_taken(conn, &reg.email).await? {
                 return Err(Error::validation("Email has already been taken"));
             }

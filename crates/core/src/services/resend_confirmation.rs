@@ -61,3 +61,31 @@ pub async fn resend_confirmation(
     }
     mail::queue(state, MailJob::Confirmation { user_id: user.id }).await
 }
+
+/// The confirmation e-mail again for whoever signed up with `email` and
+/// has not confirmed it yet (the `/auth/confirmation/new` page). Says
+/// nothing about whether such a user exists: the page shows the same
+/// answer either way. Rate-limited per address like password resets.
+pub async fn resend_confirmation_to_address(state: &AppState, email: &str) -> Result<()> {
+    let email = email.trim();
+    if validate_email(email).is_err() {
+        return Ok(());
+    }
+    crate::rate_limit::check(
+        state,
+        &format!("confirmation:{}", email.to_lowercase()),
+        5,
+        3600,
+    )
+    .await?;
+    let mut conn = state.conn().await?;
+    let user = match users::get_user_by_email(&mut conn, email).await {
+        Ok(user) => user,
+        Err(ferrodon_db::Error::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    if user.confirmed_at.is_some() && user.unconfirmed_email.is_none() {
+        return Ok(());
+    }
+    mail::queue(state, MailJob::Confirmation { user_id: user.id }).await
+}

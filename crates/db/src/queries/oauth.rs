@@ -149,3 +149,89 @@ pub async fn get_live_token_with_user(
         .first(conn)
         .await?)
 }
+
+/// An application a user has live tokens for, as the authorized
+/// applications page lists it.
+#[derive(Debug, Clone)]
+pub struct AuthorizedApplication {
+    /// The application.
+    pub application: OAuthApplication,
+    /// The scopes of its live tokens, joined.
+    pub scopes: Vec<String>,
+    /// When the first live token was issued.
+    pub authorized_at: chrono::DateTime<chrono::Utc>,
+    /// When a token was last used.
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// An application, a token's scopes, when it was made and last used.
+type TokenOfApplication = (
+    OAuthApplication,
+    String,
+    chrono::DateTime<chrono::Utc>,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
+
+/// The applications holding live tokens of a user, oldest first.
+pub async fn authorized_applications(
+    conn: &mut Conn,
+    user_id: i64,
+) -> Result<Vec<AuthorizedApplication>> {
+    use std::collections::BTreeMap;
+    let rows: Vec<TokenOfApplication> = oauth_access_tokens::table
+        .inner_join(
+            oauth_applications::table
+                .on(oauth_access_tokens::application_id.eq(oauth_applications::id.nullable())),
+        )
+        .filter(oauth_access_tokens::user_id.eq(user_id))
+        .filter(oauth_access_tokens::revoked_at.is_null())
+        .order(oauth_access_tokens::id.asc())
+        .select((
+            OAuthApplication::as_select(),
+            oauth_access_tokens::scopes,
+            oauth_access_tokens::created_at,
+            oauth_access_tokens::last_used_at,
+        ))
+        .load(conn)
+        .await?;
+    let mut by_app: BTreeMap<i64, AuthorizedApplication> = BTreeMap::new();
+    for (application, scopes, created_at, last_used_at) in rows {
+        let entry = by_app
+            .entry(application.id)
+            .or_insert_with(|| AuthorizedApplication {
+                application,
+                scopes: Vec::new(),
+                authorized_at: created_at,
+                last_used_at: None,
+            });
+        for scope in scopes.split_whitespace() {
+            if !entry.scopes.iter().any(|s| s == scope) {
+                entry.scopes.push(scope.to_owned());
+            }
+        }
+        entry.last_used_at = entry.last_used_at.max(last_used_at);
+    }
+    let mut apps: Vec<AuthorizedApplication> = by_app.into_values().collect();
+    apps.sort_by_key(|a| a.authorized_at);
+    Ok(apps)
+}
+
+/// Revokes every live token a user gave one application; the ids revoked.
+pub async fn revoke_user_application_tokens(
+    conn: &mut Conn,
+    user_id: i64,
+    application_id: i64,
+) -> Result<Vec<i64>> {
+    let revoked = diesel::update(
+        oauth_access_tokens::table
+            .filter(oauth_access_tokens::user_id.eq(user_id))
+            .filter(oauth_access_tokens::application_id.eq(application_id))
+            .filter(oauth_access_tokens::revoked_at.is_null()),
+    )
+    .set(oauth_access_tokens::revoked_at.eq(diesel::dsl::now))
+    .returning(oauth_access_tokens::id)
+    .get_results(conn)
+    .await?;
+    super::web_push::delete_subscriptions_of_tokens(conn, &revoked).await?;
+    Ok(revoked)
+}

@@ -12,6 +12,9 @@ use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ClientIp, Params};
+use crate::ui::oauth_consent;
+use crate::ui::session::{sign_in_path_returning_to, CurrentUser};
+use ferrodon_core::auth::web_sessions;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/oauth/authorize", web::get().to(authorize_form))
@@ -89,10 +92,35 @@ fn form(
     )
 }
 
-async fn authorize_form(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
+/// A page result as a response (its error page on failure).
+fn page_response(result: crate::ui::UiResult<HttpResponse>) -> HttpResponse {
+    result.unwrap_or_else(|e| actix_web::ResponseError::error_response(&e))
+}
+
+/// A signed-in browser sees the consent page; anyone else signs in first
+/// and comes back here.
+async fn authorize_form(
+    http: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    params: Params,
+) -> ApiResult<HttpResponse> {
     let req = authorization_request(&params);
     let valid = oauth::validate_authorization(&state, &req).await?;
-    Ok(form(&valid, &req, params.str("state").as_deref(), None))
+    match &current.0 {
+        Some(signed_in) => Ok(page_response(
+            oauth_consent::consent(
+                &http,
+                &state,
+                signed_in,
+                &valid,
+                &req,
+                params.str("state").as_deref(),
+            )
+            .await,
+        )),
+        None => Ok(crate::ui::redirect(&sign_in_path_returning_to(&http))),
+    }
 }
 
 fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> HttpResponse {
@@ -112,7 +140,9 @@ fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> HttpResponse {
 }
 
 async fn authorize_submit(
+    http: HttpRequest,
     state: web::Data<AppState>,
+    current: CurrentUser,
     params: Params,
     ip: ClientIp,
 ) -> ApiResult<HttpResponse> {
@@ -122,6 +152,30 @@ async fn authorize_submit(
     let mut extra: Vec<(&str, &str)> = Vec::new();
     if let Some(s) = state_param.as_deref() {
         extra.push(("state", s));
+    }
+    if let Some(submitted) = params.str("authenticity_token") {
+        // The consent page of a signed-in browser.
+        let Some(signed_in) = &current.0 else {
+            return Ok(crate::ui::redirect("/auth/sign_in"));
+        };
+        web_sessions::require_csrf(&signed_in.session, &submitted)?;
+        let approved = params.str("decision").as_deref() == Some("approve");
+        let code = if approved {
+            Some(oauth::issue_code(&state, &valid, &req, &signed_in.user).await?)
+        } else {
+            None
+        };
+        if valid.redirect_uri == OOB_REDIRECT_URI {
+            return Ok(page_response(
+                oauth_consent::out_of_band(&http, &state, Some(signed_in), code.as_deref()).await,
+            ));
+        }
+        let mut pairs = match &code {
+            Some(code) => vec![("code", code.as_str())],
+            None => vec![("error", "access_denied")],
+        };
+        pairs.extend(extra);
+        return Ok(redirect_with(&valid.redirect_uri, &pairs));
     }
     if params.str("decision").as_deref() == Some("deny") {
         if valid.redirect_uri == OOB_REDIRECT_URI {
@@ -148,6 +202,14 @@ async fn authorize_submit(
         }
         Err(e) => return Err(e.into()),
     };
+    if ferrodon_core::auth::two_factor::is_enabled(&state, user.id).await? {
+        return Ok(form(
+            &valid,
+            &req,
+            state_param.as_deref(),
+            Some("Your account uses two-factor authentication: sign in on this server's sign-in page first, then authorize."),
+        ));
+    }
     if user.confirmed_at.is_none() || !user.approved {
         return Ok(form(
             &valid,

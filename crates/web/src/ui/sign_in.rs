@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::auth::oauth;
-use ferrodon_core::auth::web_sessions;
+use ferrodon_core::auth::{two_factor, web_sessions};
 use ferrodon_core::{AppState, Error};
 use serde::Deserialize;
 
@@ -87,18 +87,10 @@ async fn submit(
                 )
             } else if !user.approved {
                 Some("Your account is waiting for a moderator's approval.".to_owned())
+            } else if two_factor::is_enabled(&state, user.id).await? {
+                return super::two_factor_sign_in::challenge(&state, user.id, return_to).await;
             } else {
-                let user_agent = req
-                    .headers()
-                    .get(actix_web::http::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default();
-                let (secret, _) = web_sessions::start(&state, user.id, user_agent, &ip.0).await?;
-                let mut response = redirect(return_to.as_deref().unwrap_or(HOME_PATH));
-                response
-                    .add_cookie(&session::cookie(&secret, !state.config.dev_allow_http))
-                    .map_err(|e| Error::Internal(format!("session cookie: {e}")))?;
-                return Ok(response);
+                return start_session(&req, &state, user.id, &ip.0, return_to.as_deref()).await;
             }
         }
         Err(Error::Unauthorized(message)) | Err(Error::Forbidden(message)) => Some(message),
@@ -116,6 +108,27 @@ async fn submit(
             return_to,
         },
     )
+}
+
+/// Signs the browser in as `user_id` and sends it on to `return_to`.
+pub(super) async fn start_session(
+    req: &HttpRequest,
+    state: &AppState,
+    user_id: i64,
+    ip: &str,
+    return_to: Option<&str>,
+) -> UiResult<HttpResponse> {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (secret, _) = web_sessions::start(state, user_id, user_agent, ip).await?;
+    let mut response = redirect(return_to.unwrap_or(HOME_PATH));
+    response
+        .add_cookie(&session::cookie(&secret, !state.config.dev_allow_http))
+        .map_err(|e| Error::Internal(format!("session cookie: {e}")))?;
+    Ok(response)
 }
 
 #[derive(Deserialize)]

@@ -17,11 +17,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn show(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {
     let token = params.str("confirmation_token").unwrap_or_default();
     match confirm_email(&state, &token).await {
+        Ok(user) if !user.approved => Ok(form_page(
+            StatusCode::OK,
+            "E-mail address confirmed",
+            &format!(
+                "<h1>E-mail address confirmed</h1><p>Thank you. <strong>{}</strong> is confirmed.</p>\
+                 <p role=\"status\">Your account is waiting for a moderator's approval. We will e-mail you once it is reviewed; until then you cannot sign in.</p>",
+                escape_html(&user.email)
+            ),
+        )),
         Ok(user) => Ok(form_page(
             StatusCode::OK,
             "E-mail address confirmed",
             &format!(
-                "<h1>E-mail address confirmed</h1><p>Thank you. <strong>{}</strong> is confirmed: you can now use your account from your app.</p>",
+                "<h1>E-mail address confirmed</h1><p>Thank you. <strong>{}</strong> is confirmed: you can now <a href=\"/auth/sign_in\">sign in</a> or use your account from your app.</p>",
                 escape_html(&user.email)
             ),
         )),

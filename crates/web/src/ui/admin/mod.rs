@@ -3,6 +3,7 @@
 //! 403), every form carries the session's CSRF token, and every action is
 //! taken by the same core functions the admin API calls, so it is written
 //! to the audit log the same way.
+pub mod access_blocks;
 pub mod accounts;
 pub mod action_logs;
 pub mod custom_emojis;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     relays::configure(cfg);
     settings::configure(cfg);
     rules::configure(cfg);
+    access_blocks::configure(cfg);
 }
 
 /// 403 unless the signed-in user's role grants `permission`.
@@ -85,8 +87,10 @@ pub struct Nav {
     pub moderation: bool,
     /// The audit log.
     pub audit_log: bool,
-    /// Domain blocks and relays.
+    /// Domain blocks, allowed servers and relays.
     pub federation: bool,
+    /// E-mail domain and IP blocks.
+    pub blocks: bool,
     /// Custom emoji.
     pub emojis: bool,
     /// Server settings and rules.
@@ -102,6 +106,7 @@ impl Nav {
             moderation: can(role, Permission::ManageReports),
             audit_log: can(role, Permission::ViewAuditLog),
             federation: can(role, Permission::ManageFederation),
+            blocks: can(role, Permission::ManageBlocks),
             emojis: can(role, Permission::ManageCustomEmojis),
             settings: can(role, Permission::ManageSettings),
         }

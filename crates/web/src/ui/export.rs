@@ -1,0 +1,59 @@
+//! `/settings/export`: the user's follows, blocks, mutes and domain
+//! blocks as Mastodon-compatible CSV downloads.
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use ferrodon_core::services::export_csv::{export_csv, FILES};
+use ferrodon_core::AppState;
+
+use super::chrome::Chrome;
+use super::render::html;
+use super::session::SignedInUser;
+use super::UiResult;
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/settings/export", web::get().to(show))
+        .route("/settings/exports/{file}", web::get().to(download));
+}
+
+#[derive(Template)]
+#[template(path = "settings/export.html")]
+struct ExportPage<'a> {
+    chrome: &'a Chrome,
+    current_tab: &'a str,
+    files: &'a [&'a str],
+}
+
+async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedInUser,
+) -> UiResult<HttpResponse> {
+    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
+    html(
+        &chrome,
+        &ExportPage {
+            chrome: &chrome,
+            current_tab: "export",
+            files: FILES,
+        },
+    )
+}
+
+async fn download(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    file: web::Path<String>,
+) -> UiResult<HttpResponse> {
+    let body = export_csv(&state, user.0.account.id, &file).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", file.as_str()),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(body))
+}

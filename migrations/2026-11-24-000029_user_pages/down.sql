@@ -1,0 +1,2 @@
+DROP TABLE user_two_factors;
+DROP TABLE invites;
