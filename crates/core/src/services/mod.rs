@@ -11,6 +11,7 @@ pub mod crawl_peers;
 pub mod delete_own_account;
 pub mod delete_status;
 pub mod edit_status;
+pub mod export_archive;
 pub mod export_csv;
 pub mod favourite;
 pub mod fix_duplicates;

@@ -1,5 +1,6 @@
 //! `/settings/export`: the user's follows, blocks, mutes and domain
-//! blocks as Mastodon-compatible CSV downloads.
+//! blocks as Mastodon-compatible CSV downloads, and an archive of their
+//! posts.
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -14,6 +15,7 @@ use super::UiResult;
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/settings/export", web::get().to(show))
+        .route("/settings/export/archive", web::get().to(archive))
         .route("/settings/exports/{file}", web::get().to(download));
 }
 
@@ -39,6 +41,26 @@ async fn show(
             files: FILES,
         },
     )
+}
+
+/// The archive of the user's posts (`actor.json` and `outbox.json`).
+async fn archive(state: web::Data<AppState>, user: SignedInUser) -> UiResult<HttpResponse> {
+    let body =
+        ferrodon_core::services::export_archive::build_archive(&state, &user.0.account).await?;
+    let name = format!(
+        "archive-{}-{}.tar.gz",
+        user.0.account.username,
+        chrono::Utc::now().format("%Y%m%d")
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/gzip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(body))
 }
 
 async fn download(
