@@ -126,3 +126,138 @@ async fn profile_changes_and_suspensions_reach_followers_servers() {
         "a local suspension stays"
     );
 }
+
+async fn moved_to_on(app: &TestApp, id: i64) -> Option<i64> {
+    let mut conn = app.state.conn().await.unwrap();
+    accounts::moved_to(&mut conn, id).await.unwrap()
+}
+
+#[tokio::test]
+async fn moving_an_account_to_another_server_takes_its_followers_along() {
+    use ferrodon_testkit::browser::Browser;
+    use ferrodon_testkit::factories::PASSWORD;
+
+    let a = instance().await;
+    let b = instance().await;
+    let (_, alice, _) = local_user(&a.state, "alice").await;
+    let (_, bob, bob_token) = local_user(&a.state, "bob").await;
+    let (_, newalice, _) = local_user(&b.state, "newalice").await;
+    let (_, carol, carol_token) = local_user(&b.state, "carol").await;
+    // bob (on A) and carol (on B) follow alice on A.
+    let resp = a
+        .post_form(
+            &format!("/api/v1/accounts/{}/follow", alice.id),
+            &bob_token,
+            &[],
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let alice_on_b = follow_remote(&b, &carol_token, "alice", &domain(&a)).await;
+
+    // Moving before the new account names the old one is refused.
+    let mut old = Browser::new(&a.url(""));
+    old.sign_in("alice", PASSWORD).await;
+    let target = format!("newalice@{}", domain(&b));
+    let refused = old
+        .submit(
+            "/settings/migration",
+            "/settings/migration",
+            &[("acct", &target), ("current_password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("must first name this account"));
+
+    // newalice names alice@A as an alias on B; her actor says so.
+    let mut new = Browser::new(&b.url(""));
+    new.sign_in("newalice", PASSWORD).await;
+    let alias = format!("alice@{}", domain(&a));
+    let added = new
+        .submit(
+            "/settings/aliases",
+            "/settings/aliases",
+            &[("acct", &alias)],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let actor = json_of(
+        b.client
+            .get(&newalice.uri)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(actor["alsoKnownAs"], json!([alice.uri]));
+
+    // A wrong password is refused; the right one moves.
+    let wrong = old
+        .submit(
+            "/settings/migration",
+            "/settings/migration",
+            &[("acct", &target), ("current_password", "nope")],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    let moved = old
+        .submit(
+            "/settings/migration",
+            "/settings/migration",
+            &[("acct", &target), ("current_password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    assert!(moved_to_on(&a, alice.id).await.is_some());
+    let actor = json_of(
+        a.client
+            .get(&alice.uri)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(actor["movedTo"], newalice.uri);
+
+    // bob, on the old server, now follows newalice on B.
+    within("bob to follow newalice", || async {
+        let following = json_of(
+            a.get(
+                &format!("/api/v1/accounts/{}/following", bob.id),
+                &bob_token,
+            )
+            .await,
+        )
+        .await;
+        let accts: Vec<String> = following
+            .as_array()?
+            .iter()
+            .map(|f| f["acct"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        (accts == vec![target.clone()]).then_some(())
+    })
+    .await;
+    // carol, on the new server, got the Move: she follows newalice.
+    within("carol to follow newalice", || async {
+        let following = json_of(
+            b.get(
+                &format!("/api/v1/accounts/{}/following", carol.id),
+                &carol_token,
+            )
+            .await,
+        )
+        .await;
+        let accts: Vec<String> = following
+            .as_array()?
+            .iter()
+            .map(|f| f["acct"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        (accts == vec!["newalice".to_owned()]).then_some(())
+    })
+    .await;
+    assert_eq!(
+        moved_to_on(&b, alice_on_b.parse().unwrap()).await,
+        Some(newalice.id)
+    );
+}

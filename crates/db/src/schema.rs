@@ -264,6 +264,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_aliases (id) {
+        id -> Int8,
+        account_id -> Int8,
+        acct -> Text,
+        uri -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     web_push_subscriptions (id) {
         id -> Int8,
         access_token_id -> Int8,
@@ -823,6 +833,7 @@ diesel::joinable!(filter_statuses -> filters (filter_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    account_aliases,
     account_images,
     domain_blocks,
     polls,

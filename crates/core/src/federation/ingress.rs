@@ -760,33 +760,36 @@ async fn on_move(state: &AppState, signer: &Account, activity: &Activity) -> Res
     let Some(target_uri) = activity.target_id() else {
         return Ok(());
     };
-    let target_actor = super::actors::fetch_actor(state, target_uri).await?;
-    if !target_actor
-        .also_known_as
-        .iter()
-        .any(|aka| *aka == signer.uri)
-    {
-        return Err(Error::validation(format!(
-            "{target_uri} does not name {} as an alias",
-            signer.uri
-        )));
-    }
-    let target = store_actor(state, &target_actor, target_uri).await?;
+    let target = if same_authority(target_uri, &state.config.base_url()) {
+        // A move to one of our own accounts: its aliases are here.
+        let mut conn = state.conn().await?;
+        let target = accounts::get_account_by_uri(&mut conn, target_uri).await?;
+        drop(conn);
+        if !crate::services::account_migration::names_as_alias(state, &target, signer).await? {
+            return Err(Error::validation(format!(
+                "{target_uri} does not name {} as an alias",
+                signer.uri
+            )));
+        }
+        target
+    } else {
+        let target_actor = super::actors::fetch_actor(state, target_uri).await?;
+        if !target_actor
+            .also_known_as
+            .iter()
+            .any(|aka| *aka == signer.uri)
+        {
+            return Err(Error::validation(format!(
+                "{target_uri} does not name {} as an alias",
+                signer.uri
+            )));
+        }
+        store_actor(state, &target_actor, target_uri).await?
+    };
     let mut conn = state.conn().await?;
     accounts::set_moved_to(&mut conn, signer.id, target.id).await?;
-    let followers = follows::list_local_follower_ids(&mut conn, signer.id).await?;
     drop(conn);
-    for (follower_id, _) in followers {
-        let mut conn = state.conn().await?;
-        let follower = accounts::get_account_by_id(&mut conn, follower_id).await?;
-        drop(conn);
-        match follow(state, &follower, target.id, FollowOptions::default()).await {
-            Ok(()) | Err(Error::Forbidden(_)) => {}
-            Err(e) => return Err(e),
-        }
-        unfollow(state, &follower, signer.id).await?;
-    }
-    Ok(())
+    crate::services::account_migration::carry_local_followers(state, signer, &target).await
 }
 
 /// A status pinned to (`Add`) or unpinned from (`Remove`) the signer's

@@ -55,6 +55,22 @@ pub async fn person_of(conn: &mut Conn, config: &Config, account: &Account) -> R
     }
     let emojis = custom_emojis::used_in(conn, &texts).await?;
     add_emoji_tags(config, &mut person, &emojis);
+    let aliases = ferrodon_db::queries::account_aliases::list_aliases(conn, account.id).await?;
+    if let Some(obj) = person.as_object_mut() {
+        if !aliases.is_empty() {
+            let uris: Vec<&str> = aliases.iter().map(|a| a.uri.as_str()).collect();
+            obj.insert("alsoKnownAs".into(), serde_json::json!(uris));
+        }
+        if let Some(moved_to) = accounts::moved_to(conn, account.id).await? {
+            match accounts::get_account_by_id(conn, moved_to).await {
+                Ok(target) => {
+                    obj.insert("movedTo".into(), Value::String(target.uri));
+                }
+                Err(ferrodon_db::Error::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
     Ok(person)
 }
 

@@ -282,6 +282,15 @@ pub async fn suspend_remote_account(conn: &mut Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The account an account moved to, if it moved.
+pub async fn moved_to(conn: &mut Conn, id: i64) -> Result<Option<i64>> {
+    Ok(accounts::table
+        .find(id)
+        .select(accounts::moved_to_account_id)
+        .first(conn)
+        .await?)
+}
+
 /// Records that an account moved to another.
 pub async fn set_moved_to(conn: &mut Conn, id: i64, target_id: i64) -> Result<()> {
     diesel::update(accounts::table.find(id))

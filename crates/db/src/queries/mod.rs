@@ -1,5 +1,6 @@
 //! Query functions grouped by aggregate. Every function takes `&mut Conn`
 //! so the caller decides whether it runs inside a transaction.
+pub mod account_aliases;
 pub mod accounts;
 pub mod announcements;
 pub mod backup;

@@ -15,6 +15,7 @@ pub mod delete_account;
 pub mod export;
 pub mod import;
 pub mod invites;
+pub mod migration;
 pub mod oauth_consent;
 pub mod profile;
 pub mod public;
@@ -51,4 +52,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     delete_account::configure(cfg);
     export::configure(cfg);
     import::configure(cfg);
+    migration::configure(cfg);
 }
