@@ -67,3 +67,69 @@ async fn a_profile_edit_shows_in_the_api() {
         .unwrap();
     assert_eq!(me["display_name"], "Alice A.");
 }
+
+#[tokio::test]
+async fn an_avatar_uploaded_on_the_page_becomes_the_profile_picture() {
+    let app = TestApp::spawn().await;
+    let (_, _, token) = local_user(&app.state, "alice").await;
+    let mut browser = Browser::new(&app.url(""));
+    browser.sign_in("alice", PASSWORD).await;
+    let page = browser.get("/settings/profile").await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = page.csrf_token();
+    let before: Value = app
+        .get("/api/v1/accounts/verify_credentials", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("authenticity_token", csrf.clone())
+        .text("display_name", "Alice with a face")
+        .part(
+            "avatar",
+            reqwest::multipart::Part::bytes(crate::media::png(600, 600))
+                .file_name("me.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
+        .part(
+            "header",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        );
+    let saved = browser.post_multipart("/settings/profile", form).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let after: Value = app
+        .get("/api/v1/accounts/verify_credentials", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["display_name"], "Alice with a face");
+    assert_ne!(after["avatar"], before["avatar"], "a new avatar");
+    assert_eq!(
+        after["header"], before["header"],
+        "an empty file input changes nothing"
+    );
+
+    // Not an image: the page says so and nothing changes.
+    let form = reqwest::multipart::Form::new()
+        .text("authenticity_token", csrf)
+        .text("display_name", "Changed?")
+        .part(
+            "avatar",
+            reqwest::multipart::Part::bytes(b"not an image".to_vec())
+                .file_name("x.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let refused = browser.post_multipart("/settings/profile", form).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let unchanged: Value = app
+        .get("/api/v1/accounts/verify_credentials", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unchanged["display_name"], "Alice with a face");
+}

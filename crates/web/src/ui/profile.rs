@@ -1,13 +1,13 @@
-//! `/settings/profile`: display name, bio, up to four profile fields and
-//! the locked / bot / discoverable switches, through the same
-//! `update_credentials` service as the API.
-use std::collections::HashMap;
-
+//! `/settings/profile`: display name, bio, avatar and header, up to four
+//! profile fields and the locked / bot / discoverable switches, through
+//! the same services as the API.
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::auth::web_sessions::{require_csrf, SignedIn};
+use ferrodon_core::db::queries::profile_images::ProfileImage;
 use ferrodon_core::entities::account::stored_fields;
+use ferrodon_core::media::profile;
 use ferrodon_core::services::update_credentials::{update_credentials, ProfileUpdate, MAX_FIELDS};
 use ferrodon_core::{AppState, Error};
 
@@ -15,6 +15,7 @@ use super::chrome::Chrome;
 use super::render::{html_with_status, redirect_with_notice};
 use super::session::SignedInUser;
 use super::UiResult;
+use crate::extract::Params;
 
 const PATH: &str = "/settings/profile";
 
@@ -104,9 +105,9 @@ async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: SignedInUser,
-    form: web::Form<HashMap<String, String>>,
+    mut form: Params,
 ) -> UiResult<HttpResponse> {
-    let get = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let get = |name: &str| form.str(name).unwrap_or_default();
     require_csrf(&user.0.session, &get("authenticity_token"))?;
     let entered = ProfileForm {
         display_name: get("display_name"),
@@ -120,10 +121,34 @@ async fn submit(
                 )
             })
             .collect(),
-        locked: form.contains_key("locked"),
-        bot: form.contains_key("bot"),
-        discoverable: form.contains_key("discoverable"),
+        locked: form.get("locked").is_some(),
+        bot: form.get("bot").is_some(),
+        discoverable: form.get("discoverable").is_some(),
     };
+    // Images first, as the API does: a refused image leaves the profile as it was.
+    for (field, which) in [
+        ("avatar", ProfileImage::Avatar),
+        ("header", ProfileImage::Header),
+    ] {
+        let Some(bytes) = form.take_file(field).filter(|b| !b.is_empty()) else {
+            continue;
+        };
+        match profile::set_local_image(&state, &user.0.account, which, bytes).await {
+            Ok(_) => {}
+            Err(Error::Validation(message)) => {
+                return render(
+                    &req,
+                    &state,
+                    &user.0,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &entered,
+                    Some(&format!("{field}: {message}")),
+                )
+                .await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let update = ProfileUpdate {
         display_name: Some(entered.display_name.clone()),
         note: Some(entered.note.clone()),
