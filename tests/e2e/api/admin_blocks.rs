@@ -801,6 +801,37 @@ async fn ferrodonctl_manages_the_same_email_domain_and_ip_blocks() {
         );
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
+    // An expired block no longer shows but still holds its range: adding
+    // the range again renews it instead of failing on the unique range.
+    let out = app.ctl(&[
+        "ip-blocks",
+        "add",
+        "198.51.100.1",
+        "--severity",
+        "no_access",
+        "--duration",
+        "1",
+    ]);
+    assert!(out.contains("Added 1, skipped 0"), "{out}");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(
+        !app.ctl(&["ip-blocks", "export"])
+            .contains("198.51.100.1/32"),
+        "expired"
+    );
+    let out = app.ctl(&[
+        "ip-blocks",
+        "add",
+        "198.51.100.1",
+        "--severity",
+        "sign_up_block",
+    ]);
+    assert!(
+        out.contains("Replaced 198.51.100.1/32 (sign_up_block)"),
+        "{out}"
+    );
+    let out = app.ctl(&["ip-blocks", "remove", "198.51.100.1"]);
+    assert!(out.contains("Removed 1, not found 0"), "{out}");
     let failed = app.ctl_fails(&["ip-blocks", "add", "not-an-ip", "--severity", "no_access"]);
     assert!(failed.contains("not an IP address"), "{failed}");
     let out = app.ctl(&["ip-blocks", "remove", "203.0.113.5"]);

@@ -5,9 +5,8 @@
 use anyhow::{anyhow, bail};
 use chrono::{Duration, Utc};
 use clap::Subcommand;
-use ferrodon_core::config::IpRange;
 use ferrodon_core::db::queries::ip_blocks::{self, IpBlockFields};
-use ferrodon_core::moderation::ip_blocks::Severity;
+use ferrodon_core::moderation::ip_blocks::{self as ip_rules, Added};
 use ferrodon_core::AppState;
 
 #[derive(Subcommand)]
@@ -45,9 +44,7 @@ pub enum IpBlocksCommand {
 }
 
 fn range(text: &str) -> anyhow::Result<String> {
-    IpRange::parse(text.trim())
-        .map(|r| r.canonical())
-        .ok_or_else(|| anyhow!("{text:?} is not an IP address or range"))
+    ip_rules::parse_range(text).map_err(|_| anyhow!("{text:?} is not an IP address or range"))
 }
 
 /// Runs an `ip-blocks` subcommand.
@@ -61,8 +58,8 @@ pub async fn run(cmd: IpBlocksCommand, state: &AppState) -> anyhow::Result<()> {
             duration,
             force,
         } => {
-            let severity = Severity::parse(&severity)
-                .ok_or_else(|| {
+            let severity = ip_rules::parse_severity(&severity)
+                .map_err(|_| {
                     anyhow!("unknown severity {severity:?}: use sign_up_requires_approval, sign_up_block or no_access")
                 })?
                 .as_str()
@@ -72,7 +69,6 @@ pub async fn run(cmd: IpBlocksCommand, state: &AppState) -> anyhow::Result<()> {
                 Some(_) => bail!("--duration must be a positive number of seconds"),
                 None => None,
             };
-            let existing = ip_blocks::live_ip_blocks(&mut conn).await?;
             let (mut added, mut skipped) = (0, 0);
             for address in addresses {
                 let ip = range(&address)?;
@@ -82,34 +78,31 @@ pub async fn run(cmd: IpBlocksCommand, state: &AppState) -> anyhow::Result<()> {
                     comment: comment.clone(),
                     expires_at,
                 };
-                match existing.iter().find(|b| b.ip == ip) {
-                    Some(block) if force => {
-                        ip_blocks::update_ip_block(&mut conn, block.id, &fields).await?;
+                match ip_rules::add_block(&mut conn, &fields, force).await? {
+                    Added::Created(_) => {
+                        println!("Added {ip} ({severity})");
+                        added += 1;
+                    }
+                    Added::Renewed(_) => {
                         println!("Replaced {ip} ({severity})");
                         added += 1;
                     }
-                    Some(block) => {
+                    Added::Exists(block) => {
                         println!(
                             "{ip} is already blocked ({}); --force replaces it",
                             block.severity
                         );
                         skipped += 1;
                     }
-                    None => {
-                        ip_blocks::put_ip_block(&mut conn, &fields).await?;
-                        println!("Added {ip} ({severity})");
-                        added += 1;
-                    }
                 }
             }
             println!("Added {added}, skipped {skipped}");
         }
         IpBlocksCommand::Remove { addresses } => {
-            let existing = ip_blocks::live_ip_blocks(&mut conn).await?;
             let (mut removed, mut missing) = (0, 0);
             for address in addresses {
                 let ip = range(&address)?;
-                match existing.iter().find(|b| b.ip == ip) {
+                match ip_blocks::find_ip_block(&mut conn, &ip).await? {
                     Some(block) => {
                         ip_blocks::delete_ip_block(&mut conn, block.id).await?;
                         println!("Removed {ip}");

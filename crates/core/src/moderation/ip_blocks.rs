@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use ferrodon_db::queries::ip_blocks;
+use ferrodon_db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
+use ferrodon_db::Conn;
 use tokio::sync::RwLock;
 
 use crate::config::IpRange;
-use crate::{AppState, Result};
+use crate::{AppState, Error, Result};
 
 /// How long the list in memory is used before it is read again.
 const REFRESH_AFTER: Duration = Duration::from_secs(10);
@@ -45,6 +46,48 @@ impl Severity {
             Severity::SignUpBlock => "sign_up_block",
             Severity::NoAccess => "no_access",
         }
+    }
+}
+
+/// An address or CIDR range as blocks store it: the network with host
+/// bits cleared (`192.0.2.7/24` is `192.0.2.0/24`).
+pub fn parse_range(text: &str) -> Result<String> {
+    IpRange::parse(text.trim())
+        .map(|range| range.canonical())
+        .ok_or_else(|| Error::validation("Ip is invalid"))
+}
+
+/// A severity by Mastodon's name.
+pub fn parse_severity(text: &str) -> Result<Severity> {
+    Severity::parse(text).ok_or_else(|| Error::validation("Severity is not included in the list"))
+}
+
+/// What [`add_block`] did.
+#[derive(Debug)]
+pub enum Added {
+    /// A new block.
+    Created(IpBlock),
+    /// The range's block had expired (unseen, but still holding the
+    /// range) and now says what was asked.
+    Renewed(IpBlock),
+    /// The range is blocked already; nothing changed.
+    Exists(IpBlock),
+}
+
+/// Blocks a range, reusing the row of an expired block of the same range
+/// (ranges are unique, expired blocks included). With `replace`, a block
+/// in force is replaced too.
+pub async fn add_block(conn: &mut Conn, fields: &IpBlockFields, replace: bool) -> Result<Added> {
+    let Some(existing) = ip_blocks::find_ip_block(conn, &fields.ip).await? else {
+        return Ok(Added::Created(ip_blocks::put_ip_block(conn, fields).await?));
+    };
+    let expired = existing.expires_at.is_some_and(|at| at <= Utc::now());
+    if expired || replace {
+        Ok(Added::Renewed(
+            ip_blocks::update_ip_block(conn, existing.id, fields).await?,
+        ))
+    } else {
+        Ok(Added::Exists(existing))
     }
 }
 

@@ -53,6 +53,16 @@ pub async fn live_ip_blocks(conn: &mut Conn) -> Result<Vec<IpBlock>> {
         .await?)
 }
 
+/// The block of exactly this range, expired or not (ranges are unique).
+pub async fn find_ip_block(conn: &mut Conn, ip: &str) -> Result<Option<IpBlock>> {
+    Ok(ip_blocks::table
+        .filter(ip_blocks::ip.eq(ip))
+        .select(IpBlock::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// An IP block by id.
 pub async fn get_ip_block(conn: &mut Conn, id: i64) -> Result<IpBlock> {
     Ok(ip_blocks::table

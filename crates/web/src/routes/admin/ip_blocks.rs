@@ -3,12 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::{require_staff, Permission};
-use ferrodon_core::config::IpRange;
 use ferrodon_core::db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::timestamp;
 use ferrodon_core::moderation::actions;
-use ferrodon_core::moderation::ip_blocks::Severity;
+use ferrodon_core::moderation::ip_blocks as ip_rules;
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
@@ -68,17 +67,12 @@ async fn show(
 /// The block as the request describes it, over `current` for a `PUT`.
 fn requested(params: &Params, current: Option<&IpBlock>) -> ApiResult<IpBlockFields> {
     let ip = match (params.nonempty("ip"), current) {
-        (Some(text), _) => IpRange::parse(text.trim())
-            .ok_or_else(|| Error::validation("Ip is invalid"))?
-            .canonical(),
+        (Some(text), _) => ip_rules::parse_range(&text)?,
         (None, Some(block)) => block.ip.clone(),
         (None, None) => return Err(Error::validation("Ip can't be blank").into()),
     };
     let severity = match (params.nonempty("severity"), current) {
-        (Some(text), _) => Severity::parse(&text)
-            .ok_or_else(|| Error::validation("Severity is not included in the list"))?
-            .as_str()
-            .to_owned(),
+        (Some(text), _) => ip_rules::parse_severity(&text)?.as_str().to_owned(),
         (None, Some(block)) => block.severity.clone(),
         (None, None) => return Err(Error::validation("Severity can't be blank").into()),
     };

@@ -6,13 +6,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::Permission;
-use ferrodon_core::config::IpRange;
 use ferrodon_core::db::queries::domain_allows::{self, DomainAllow};
 use ferrodon_core::db::queries::email_blocks::{self, EmailDomainBlock};
 use ferrodon_core::db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
 use ferrodon_core::moderation::actions;
 use ferrodon_core::moderation::email_rules::normalize_email_domain;
-use ferrodon_core::moderation::ip_blocks::Severity;
+use ferrodon_core::moderation::ip_blocks::{self as ip_rules, Added};
 use ferrodon_core::services::block_instance_domain;
 use ferrodon_core::{AppState, Error};
 
@@ -168,33 +167,25 @@ async fn ip_create(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageBlocks, &form)?;
-    let ip = IpRange::parse(&field(&form, "ip"))
-        .ok_or_else(|| Error::validation("Ip is invalid"))?
-        .canonical();
-    let severity = Severity::parse(&field(&form, "severity"))
-        .ok_or_else(|| Error::validation("Severity is not included in the list"))?;
+    let ip = ip_rules::parse_range(&field(&form, "ip"))?;
+    let severity = ip_rules::parse_severity(&field(&form, "severity"))?;
     let expires_at = match field(&form, "expires_in").parse::<i64>() {
         Ok(secs) if secs > 0 => Some(Utc::now() + Duration::seconds(secs)),
         _ => None,
     };
+    let fields = IpBlockFields {
+        ip,
+        severity: severity.as_str().to_owned(),
+        comment: field(&form, "comment"),
+        expires_at,
+    };
     let mut conn = state.conn().await?;
-    if ip_blocks::live_ip_blocks(&mut conn)
-        .await?
-        .iter()
-        .any(|b| b.ip == ip)
-    {
-        return Err(Error::validation(format!("{ip} is already blocked")).into());
-    }
-    let block = ip_blocks::put_ip_block(
-        &mut conn,
-        &IpBlockFields {
-            ip,
-            severity: severity.as_str().to_owned(),
-            comment: field(&form, "comment"),
-            expires_at,
-        },
-    )
-    .await?;
+    let block = match ip_rules::add_block(&mut conn, &fields, false).await? {
+        Added::Created(block) | Added::Renewed(block) => block,
+        Added::Exists(block) => {
+            return Err(Error::validation(format!("{} is already blocked", block.ip)).into())
+        }
+    };
     state.ip_blocks.invalidate().await;
     actions::log(
         &mut conn,
