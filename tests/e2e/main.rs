@@ -17,6 +17,7 @@ mod media;
 mod nginx_production;
 mod oauth;
 mod rate_limits;
+mod security;
 mod replica;
 mod shutdown;
 mod streaming;
