@@ -1,5 +1,6 @@
 //! Finding people and topics: `/api/v1/directory`, follow suggestions
 //! (v1 and v2) and trends.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::discovery::{self, DirectoryOrder, SuggestionSource};
 use ferrodon_core::db::queries::timelines;
@@ -12,18 +13,15 @@ use super::path_id;
 use crate::error::ApiResult;
 use crate::extract::{Auth, MaybeAuth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/directory", web::get().to(directory))
-        .route("/api/v1/suggestions", web::get().to(suggestions_v1))
-        .route("/api/v2/suggestions", web::get().to(suggestions_v2))
-        .route(
-            "/api/v1/suggestions/{account_id}",
-            web::delete().to(dismiss),
-        )
-        .route("/api/v1/trends", web::get().to(trending_tags))
-        .route("/api/v1/trends/tags", web::get().to(trending_tags))
-        .route("/api/v1/trends/statuses", web::get().to(trending_statuses))
-        .route("/api/v1/trends/links", web::get().to(trending_links));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/directory", on::get().to(directory))
+        .route("/api/v1/suggestions", on::get().to(suggestions_v1))
+        .route("/api/v2/suggestions", on::get().to(suggestions_v2))
+        .route("/api/v1/suggestions/{account_id}", on::delete().to(dismiss))
+        .route("/api/v1/trends", on::get().to(trending_tags))
+        .route("/api/v1/trends/tags", on::get().to(trending_tags))
+        .route("/api/v1/trends/statuses", on::get().to(trending_statuses))
+        .route("/api/v1/trends/links", on::get().to(trending_links));
 }
 
 /// `offset` and `limit` (default `default`, at most `max`).

@@ -33,6 +33,7 @@ mod scheduled_statuses;
 mod search;
 mod statuses;
 mod system_files;
+pub mod table;
 mod tags;
 mod timelines;
 mod translations;
@@ -49,13 +50,25 @@ use crate::link_header::link_header;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    register(&mut table::Routes::serving(cfg));
+}
+
+/// Every API route, as [`configure`] registers them (HTML pages and
+/// ActivityPub documents are not listed).
+pub fn listed() -> Vec<table::Listed> {
+    let mut routes = table::Routes::listing();
+    register(&mut routes);
+    routes.into_listed()
+}
+
+fn register(cfg: &mut table::Routes<'_>) {
     health::configure(cfg);
     assets::configure(cfg);
     instance::configure(cfg);
     apps::configure(cfg);
     oauth::configure(cfg);
     auth::configure(cfg);
-    crate::ui::configure(cfg);
+    cfg.unlisted(crate::ui::configure);
     emails::configure(cfg);
     accounts::configure(cfg);
     admin::configure(cfg);
@@ -85,7 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     endorsements::configure(cfg);
     discovery::configure(cfg);
     well_known::configure(cfg);
-    activitypub::configure(cfg);
+    cfg.unlisted(activitypub::configure);
     empty::configure(cfg);
 }
 

@@ -1,5 +1,6 @@
 //! `GET /api/v2/search`: accounts, known hashtags and PostgreSQL full-text
 //! search of statuses (remote resolution arrives with federation).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::{accounts, tags_mentions, timelines};
 use ferrodon_core::entities::account;
@@ -11,8 +12,8 @@ use serde_json::json;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v2/search", web::get().to(search));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v2/search", on::get().to(search));
 }
 
 async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {

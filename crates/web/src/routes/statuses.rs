@@ -1,4 +1,5 @@
 //! `/api/v1/statuses…`: post, show, edit, delete, thread, and interactions.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_reblogged_by};
 use ferrodon_core::db::queries::statuses::{
@@ -26,62 +27,59 @@ use super::{accounts_page, path_id};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{page_from, Auth, MaybeAuth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/statuses", web::post().to(create))
-        .route("/api/v1/statuses", web::get().to(index))
-        .route("/api/v1/statuses/{id}", web::get().to(show))
-        .route("/api/v1/statuses/{id}", web::delete().to(destroy))
-        .route("/api/v1/statuses/{id}", web::put().to(update))
-        .route("/api/v1/statuses/{id}/context", web::get().to(context))
-        .route("/api/v1/statuses/{id}/history", web::get().to(history))
-        .route("/api/v1/statuses/{id}/source", web::get().to(source))
-        .route(
-            "/api/v1/statuses/{id}/reblog",
-            web::post().to(reblog_status),
-        )
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/statuses", on::post().to(create))
+        .route("/api/v1/statuses", on::get().to(index))
+        .route("/api/v1/statuses/{id}", on::get().to(show))
+        .route("/api/v1/statuses/{id}", on::delete().to(destroy))
+        .route("/api/v1/statuses/{id}", on::put().to(update))
+        .route("/api/v1/statuses/{id}/context", on::get().to(context))
+        .route("/api/v1/statuses/{id}/history", on::get().to(history))
+        .route("/api/v1/statuses/{id}/source", on::get().to(source))
+        .route("/api/v1/statuses/{id}/reblog", on::post().to(reblog_status))
         .route(
             "/api/v1/statuses/{id}/unreblog",
-            web::post().to(unreblog_status),
+            on::post().to(unreblog_status),
         )
         .route(
             "/api/v1/statuses/{id}/favourite",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Favourite)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Favourite)),
         )
         .route(
             "/api/v1/statuses/{id}/unfavourite",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unfavourite)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unfavourite)),
         )
         .route(
             "/api/v1/statuses/{id}/bookmark",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Bookmark)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Bookmark)),
         )
         .route(
             "/api/v1/statuses/{id}/unbookmark",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unbookmark)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unbookmark)),
         )
         .route(
             "/api/v1/statuses/{id}/pin",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Pin)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Pin)),
         )
         .route(
             "/api/v1/statuses/{id}/unpin",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unpin)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unpin)),
         )
         .route(
             "/api/v1/statuses/{id}/mute",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Mute)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Mute)),
         )
         .route(
             "/api/v1/statuses/{id}/unmute",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unmute)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unmute)),
         )
         .route(
             "/api/v1/statuses/{id}/favourited_by",
-            web::get().to(favourited_by),
+            on::get().to(favourited_by),
         )
         .route(
             "/api/v1/statuses/{id}/reblogged_by",
-            web::get().to(reblogged_by),
+            on::get().to(reblogged_by),
         );
 }
 

@@ -1,4 +1,5 @@
 //! Timelines, favourites and bookmarks.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::favourites_bookmarks::{
     list_bookmarked_status_ids, list_favourited_status_ids,
@@ -13,12 +14,12 @@ use super::{json_page, keyed_statuses, statuses_page_from};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, MaybeAuth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/timelines/home", web::get().to(home))
-        .route("/api/v1/timelines/public", web::get().to(public))
-        .route("/api/v1/timelines/tag/{hashtag}", web::get().to(tag))
-        .route("/api/v1/favourites", web::get().to(favourites))
-        .route("/api/v1/bookmarks", web::get().to(bookmarks));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/timelines/home", on::get().to(home))
+        .route("/api/v1/timelines/public", on::get().to(public))
+        .route("/api/v1/timelines/tag/{hashtag}", on::get().to(tag))
+        .route("/api/v1/favourites", on::get().to(favourites))
+        .route("/api/v1/bookmarks", on::get().to(bookmarks));
 }
 
 async fn home(
