@@ -8,7 +8,7 @@ use ferrodon_core::db::queries::blocks_mutes;
 use ferrodon_core::db::queries::favourites_bookmarks;
 use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::profile_images::ProfileImage;
-use ferrodon_core::db::queries::timelines::{self, list_account_statuses, AccountStatusesFilter};
+use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
 use ferrodon_core::filters::FilterContext;
 use ferrodon_core::media::profile;
@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 use super::{accounts_page, path_id, statuses_page};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{page_from, Auth, ClientIp, MaybeAuth, Params};
+use crate::extract::{page_from, Auth, ClientIp, MaybeAuth, Params, ReadAccounts, ReadStatuses};
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/accounts", on::post().to(create))
@@ -320,7 +320,11 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     Ok(HttpResponse::Ok().json(body))
 }
 
-async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn show(
+    state: web::Data<AppState>,
+    _auth: MaybeAuth<ReadAccounts>,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
     let row = accounts::get_account_by_id(&mut conn, id).await?;
@@ -332,7 +336,7 @@ async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<
 async fn statuses(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
@@ -350,15 +354,10 @@ async fn statuses(
                 .await;
         }
         let pinned = favourites_bookmarks::list_pinned_status_ids(&mut conn, account.id).await?;
-        let visible = timelines::filter_visible(&mut conn, &pinned, auth.account_id()).await?;
-        let statuses = views::render_statuses_in(
-            &mut conn,
-            &state.config,
-            &visible,
-            auth.account_id(),
-            FilterContext::Account,
-        )
-        .await?;
+        let visible = views::VisibleStatuses::check(&mut conn, &pinned, auth.account_id()).await?;
+        let statuses =
+            views::render_statuses_in(&mut conn, &state.config, &visible, FilterContext::Account)
+                .await?;
         return Ok(HttpResponse::Ok().json(statuses));
     }
     let filter = AccountStatusesFilter {
@@ -384,7 +383,7 @@ async fn statuses(
 async fn collection(
     state: &AppState,
     req: &HttpRequest,
-    auth: &MaybeAuth,
+    auth: &MaybeAuth<ReadAccounts>,
     raw_id: &str,
     params: &Params,
     followers: bool,
@@ -407,7 +406,7 @@ async fn collection(
 async fn followers(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
@@ -417,7 +416,7 @@ async fn followers(
 async fn following(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {

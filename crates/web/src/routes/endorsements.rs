@@ -8,7 +8,7 @@ use serde_json::json;
 use super::accounts::relationship_with;
 use super::{accounts_page, path_id};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, Params};
+use crate::extract::{page_from, Auth, MaybeAuth, Params, ReadAccounts};
 
 /// Longest private note, as Mastodon.
 const MAX_NOTE: usize = 2000;
@@ -80,6 +80,7 @@ async fn own(
 async fn of_account(
     state: web::Data<AppState>,
     req: HttpRequest,
+    _auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {

@@ -14,7 +14,7 @@ use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
 use crate::error::ApiResult;
-use crate::extract::MaybeAuth;
+use crate::extract::{MaybeAuth, Read};
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/instance", on::get().to(v1))
@@ -117,7 +117,10 @@ async fn rules(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 /// The moderation domain blocks, when `show_domain_blocks` lets the caller
 /// see them (404 otherwise, as Mastodon); obfuscated ones partly starred
 /// and every domain with its SHA-256 digest.
-async fn domain_blocks(state: web::Data<AppState>, auth: MaybeAuth) -> ApiResult<HttpResponse> {
+async fn domain_blocks(
+    state: web::Data<AppState>,
+    auth: MaybeAuth<Read>,
+) -> ApiResult<HttpResponse> {
     let allowed = match domain_blocks_visibility(&state).await? {
         DomainBlocksVisibility::All => true,
         DomainBlocksVisibility::Users => auth.account_id().is_some(),

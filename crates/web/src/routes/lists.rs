@@ -206,13 +206,8 @@ async fn timeline(
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let ids = lists::list_list_timeline(&mut conn, &list, &page).await?;
-    let statuses = views::render_statuses_in(
-        &mut conn,
-        &state.config,
-        &ids,
-        Some(list.account_id),
-        FilterContext::Home,
-    )
-    .await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(list.account_id)).await?;
+    let statuses =
+        views::render_statuses_in(&mut conn, &state.config, &visible, FilterContext::Home).await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }

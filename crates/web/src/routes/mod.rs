@@ -144,7 +144,8 @@ pub(crate) async fn statuses_page_from(
     viewer: Option<i64>,
     context: FilterContext,
 ) -> ApiResult<HttpResponse> {
-    let statuses = views::render_statuses_in(conn, &state.config, ids, viewer, context).await?;
+    let visible = views::VisibleStatuses::check(conn, ids, viewer).await?;
+    let statuses = views::render_statuses_in(conn, &state.config, &visible, context).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(ids)))
 }
 
@@ -159,10 +160,8 @@ pub(crate) async fn keyed_statuses(
     let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
     let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
     let mut conn = state.conn().await?;
-    let visible =
-        ferrodon_core::db::queries::timelines::filter_visible(&mut conn, &ids, Some(viewer))
-            .await?;
-    let statuses = views::render_statuses(&mut conn, &state.config, &visible, Some(viewer)).await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(viewer)).await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, &visible).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(&keys)))
 }
 

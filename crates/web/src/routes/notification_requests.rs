@@ -49,8 +49,8 @@ async fn render(
     let account_ids = rows.iter().map(|r| r.from_account_id).collect();
     let accounts = views::render_accounts_by_id(&mut conn, &state.config, account_ids).await?;
     let status_ids: Vec<i64> = rows.iter().filter_map(|r| r.last_status_id).collect();
-    let statuses =
-        views::render_statuses(&mut conn, &state.config, &status_ids, Some(viewer)).await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &status_ids, Some(viewer)).await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, &visible).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {

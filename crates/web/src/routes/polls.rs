@@ -9,7 +9,7 @@ use ferrodon_core::{AppState, Error};
 
 use super::path_id;
 use crate::error::ApiResult;
-use crate::extract::{Auth, MaybeAuth, Params};
+use crate::extract::{Auth, MaybeAuth, Params, ReadStatuses};
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/polls/{id}", on::get().to(show))
@@ -39,7 +39,7 @@ async fn render(
 
 async fn show(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;

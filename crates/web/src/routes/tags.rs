@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{json_page, path_id};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, MaybeAuth, Params};
+use crate::extract::{page_from, Auth, MaybeAuth, Params, ReadAccounts, ReadFollows};
 
 /// Most hashtags one profile features, as Mastodon.
 const MAX_FEATURED: i64 = 10;
@@ -52,7 +52,7 @@ async fn one(
 
 async fn show(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadFollows>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
@@ -226,6 +226,7 @@ async fn featured_suggestions(state: web::Data<AppState>, auth: Auth) -> ApiResu
 
 async fn account_featured(
     state: web::Data<AppState>,
+    _auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;

@@ -12,7 +12,7 @@ use ferrodon_core::{feeds, views, AppState};
 
 use super::{json_page, keyed_statuses, statuses_page_from};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, MaybeAuth, Params};
+use crate::extract::{page_from, Auth, MaybeAuth, Params, ReadStatuses};
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/timelines/home", on::get().to(home))
@@ -33,14 +33,9 @@ async fn home(
     let page = page_from(&params, 20, 40)?;
     let ids = feeds::home_timeline(&state, me.id, &page).await?;
     let mut conn = state.conn().await?;
-    let statuses = views::render_statuses_in(
-        &mut conn,
-        &state.config,
-        &ids,
-        Some(me.id),
-        FilterContext::Home,
-    )
-    .await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(me.id)).await?;
+    let statuses =
+        views::render_statuses_in(&mut conn, &state.config, &visible, FilterContext::Home).await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }
 
@@ -57,7 +52,7 @@ fn locality(params: &Params) -> Locality {
 async fn public(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
     require_public_timeline_access(&state, auth.0.is_some()).await?;
@@ -86,7 +81,7 @@ async fn public(
 async fn tag(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {

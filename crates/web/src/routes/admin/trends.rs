@@ -96,7 +96,9 @@ async fn render_admin_statuses(
     conn: &mut Conn,
     ids: &[i64],
 ) -> ApiResult<Vec<Value>> {
-    let rendered = views::render_statuses(conn, &state.config, ids, None).await?;
+    // Trending statuses are public: checked as for a signed-out viewer.
+    let visible = views::VisibleStatuses::check(conn, ids, None).await?;
+    let rendered = views::render_statuses(conn, &state.config, &visible).await?;
     let shown: Vec<i64> = rendered.iter().filter_map(|s| s.id.parse().ok()).collect();
     mark_reviews(conn, TrendKind::Status, &shown, to_values(rendered)?).await
 }
