@@ -183,3 +183,34 @@ pub(crate) fn accounts_page(
 pub(crate) fn path_id(raw: &str) -> ApiResult<i64> {
     Ok(ferrodon_core::services::status_access::parse_id(raw)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::listed;
+
+    #[test]
+    fn no_api_route_is_registered_twice() {
+        let routes = listed();
+        for (i, route) in routes.iter().enumerate() {
+            assert!(
+                !routes[..i].contains(route),
+                "{} {} is registered twice (the second is never reached)",
+                route.method,
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn the_listing_has_the_status_routes_and_not_the_pages() {
+        let routes = listed();
+        let has = |method: &str, path: &str| {
+            routes
+                .iter()
+                .any(|r| r.method.as_str() == method && r.path == path)
+        };
+        assert!(has("POST", "/api/v1/statuses/{id}/unpin"));
+        assert!(has("GET", "/api/v1/accounts/{id}/statuses"));
+        assert!(routes.iter().all(|r| !r.path.starts_with("/@")));
+    }
+}
