@@ -90,12 +90,12 @@ pub async fn render(
         .collect();
     let found = views::render_accounts_by_id(conn, config, account_ids).await?;
     let status_ids: Vec<i64> = rows.iter().map(|c| c.last_status_id).collect();
-    let statuses: HashMap<String, _> =
-        views::render_statuses(conn, config, &status_ids, Some(viewer))
-            .await?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect();
+    let visible = views::VisibleStatuses::check(conn, &status_ids, Some(viewer)).await?;
+    let statuses: HashMap<String, _> = views::render_statuses(conn, config, &visible)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
     Ok(rows
         .iter()
         .filter_map(|c| {

@@ -116,7 +116,8 @@ impl Audience {
 /// its audience, and a new or edited one out to their streams.
 pub async fn distribute_status(state: &AppState, status: &Status, edited: bool) -> Result<()> {
     let mut conn = state.conn().await?;
-    let rendered = views::render_status(&mut conn, &state.config, status.id, None).await?;
+    let delivered = views::VisibleStatuses::fan_out(status.id);
+    let rendered = views::render_status(&mut conn, &state.config, &delivered).await?;
     drop(conn);
     let tags: Vec<String> = rendered
         .reblog

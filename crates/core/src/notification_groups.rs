@@ -125,17 +125,13 @@ pub async fn render(
             .map(|s| (s.group_key.clone(), s))
             .collect();
     let status_ids: Vec<i64> = groups.heads.iter().filter_map(|n| n.status_id).collect();
-    let statuses: HashMap<i64, Value> = views::render_statuses_in(
-        conn,
-        config,
-        &status_ids,
-        Some(viewer),
-        FilterContext::Notifications,
-    )
-    .await?
-    .into_iter()
-    .filter_map(|s| Some((s.id.parse().ok()?, serde_json::to_value(s).ok()?)))
-    .collect();
+    let visible = views::VisibleStatuses::check(conn, &status_ids, Some(viewer)).await?;
+    let statuses: HashMap<i64, Value> =
+        views::render_statuses_in(conn, config, &visible, FilterContext::Notifications)
+            .await?
+            .into_iter()
+            .filter_map(|s| Some((s.id.parse().ok()?, serde_json::to_value(s).ok()?)))
+            .collect();
 
     let mut facts = Vec::new();
     for n in groups.heads {

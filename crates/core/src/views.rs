@@ -15,15 +15,19 @@ use crate::filters::{self, FilterContext};
 use crate::{Config, Result};
 
 mod quotes;
+mod visible;
 
-/// Renders statuses in the order of `ids`, skipping missing ones, with
-/// the statuses they quote nested one level deep.
+pub use visible::VisibleStatuses;
+
+/// Renders statuses for the viewer they were checked for, in their order,
+/// skipping missing ones, with the statuses they quote nested one level
+/// deep.
 pub async fn render_statuses(
     conn: &mut Conn,
     config: &Config,
-    ids: &[i64],
-    viewer: Option<i64>,
+    statuses: &VisibleStatuses,
 ) -> Result<Vec<Status>> {
+    let (ids, viewer) = (statuses.ids(), statuses.viewer());
     let mut rendered = render_unquoted(conn, config, ids, viewer).await?;
     let shown = quotes::attach_quotes(conn, &mut rendered, viewer).await?;
     if shown.is_empty() {
@@ -130,12 +134,11 @@ fn shown_mut(status: &mut Status) -> &mut Status {
 pub async fn render_statuses_in(
     conn: &mut Conn,
     config: &Config,
-    ids: &[i64],
-    viewer: Option<i64>,
+    statuses: &VisibleStatuses,
     context: FilterContext,
 ) -> Result<Vec<Status>> {
-    let rendered = render_statuses(conn, config, ids, viewer).await?;
-    filters::apply(conn, viewer, context, rendered).await
+    let rendered = render_statuses(conn, config, statuses).await?;
+    filters::apply(conn, statuses.viewer(), context, rendered).await
 }
 
 /// Fills in link preview cards (of originals, reblogs included).
@@ -264,14 +267,14 @@ async fn attach_media(conn: &mut Conn, config: &Config, rendered: &mut [Status])
     Ok(())
 }
 
-/// Renders one status, or NotFound.
+/// Renders the first of `statuses` (one checked with
+/// [`VisibleStatuses::one`]), or NotFound.
 pub async fn render_status(
     conn: &mut Conn,
     config: &Config,
-    id: i64,
-    viewer: Option<i64>,
+    statuses: &VisibleStatuses,
 ) -> Result<Status> {
-    render_statuses(conn, config, &[id], viewer)
+    render_statuses(conn, config, statuses)
         .await?
         .into_iter()
         .next()
@@ -294,7 +297,8 @@ pub async fn render_accounts_by_id(
 }
 
 /// Renders notifications for their recipient, skipping any whose account or
-/// status has gone or whose status the recipient's filters hide.
+/// status has gone, or whose status the recipient may not see or has
+/// filtered out.
 pub async fn render_notifications(
     conn: &mut Conn,
     config: &Config,
@@ -304,17 +308,13 @@ pub async fn render_notifications(
     let from_ids: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
     let from = render_accounts_by_id(conn, config, from_ids).await?;
     let status_ids: Vec<i64> = rows.iter().filter_map(|n| n.status_id).collect();
-    let statuses: HashMap<String, Status> = render_statuses_in(
-        conn,
-        config,
-        &status_ids,
-        Some(viewer),
-        FilterContext::Notifications,
-    )
-    .await?
-    .into_iter()
-    .map(|s| (s.id.clone(), s))
-    .collect();
+    let visible = VisibleStatuses::check(conn, &status_ids, Some(viewer)).await?;
+    let statuses: HashMap<String, Status> =
+        render_statuses_in(conn, config, &visible, FilterContext::Notifications)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
     let warning_notes: Vec<i64> = rows
         .iter()
         .filter(|n| n.kind == "moderation_warning")

@@ -77,7 +77,7 @@ pub struct Status {
 /// `reblog` is the rendered original when the view is a reblog;
 /// `follows_author` says whether the viewer follows the status's author
 /// (for `quote_approval`). `quote` is filled in by the caller.
-pub fn render(
+pub(crate) fn render(
     config: &Config,
     view: &StatusView,
     viewer: Option<i64>,

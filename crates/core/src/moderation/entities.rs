@@ -51,7 +51,8 @@ pub async fn render_report(conn: &mut Conn, config: &Config, report: &Report) ->
     let target = admin_account(conn, config, Some(report.target_account_id)).await?;
     let assigned = admin_account(conn, config, report.assigned_account_id).await?;
     let resolver = admin_account(conn, config, report.action_taken_by_account_id).await?;
-    let statuses = views::render_statuses(conn, config, &report.status_ids, None).await?;
+    let reported = views::VisibleStatuses::reported(&report.status_ids);
+    let statuses = views::render_statuses(conn, config, &reported).await?;
     let rules: Vec<Value> = rules::list_rules(conn)
         .await?
         .into_iter()

@@ -3,6 +3,8 @@ use ferrodon_db::models::{Account, Visibility};
 use ferrodon_db::queries::favourites_bookmarks as pins;
 use ferrodon_db::queries::statuses;
 
+use super::status_access::get_visible_status;
+
 use crate::federation::outbox;
 use crate::AppState;
 use crate::{Error, Result};
@@ -10,7 +12,9 @@ use crate::{Error, Result};
 /// Most statuses an account may pin, as Mastodon.
 pub const MAX_PINS: i64 = 5;
 
-/// Pins one's own public, unlisted or followers-only status.
+/// Pins one's own public, unlisted or followers-only status. Anyone
+/// else's is a validation error whatever its visibility (as Mastodon's
+/// StatusPin), which tells nothing of it.
 pub async fn pin(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let status = statuses::get_status_by_id(&mut conn, status_id).await?;
@@ -37,10 +41,10 @@ pub async fn pin(state: &AppState, actor: &Account, status_id: i64) -> Result<()
     Ok(())
 }
 
-/// Unpins a status (idempotent).
+/// Unpins a status (idempotent; a status the actor may not see is NotFound).
 pub async fn unpin(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
-    let status = statuses::get_status_by_id(&mut conn, status_id).await?;
+    let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
     pins::delete_pin(&mut conn, actor.id, status.id).await?;
     drop(conn);
     if status.account_id == actor.id && status.visibility() <= Visibility::Unlisted {

@@ -111,7 +111,8 @@ pub(crate) async fn store_quote(
 
 /// Withdraws the approval of a quote of `author`'s own status: an accepted
 /// quote becomes revoked, a pending one rejected. Returns the quoting
-/// status.
+/// status. A quoting status the author may not see is NotFound, as a
+/// quoted status they may not see.
 pub async fn revoke_quote(
     state: &AppState,
     author: &Account,
@@ -120,6 +121,7 @@ pub async fn revoke_quote(
 ) -> Result<Status> {
     let mut conn = state.conn().await?;
     let quoted = get_visible_status(&mut conn, quoted_status_id, Some(author.id)).await?;
+    get_visible_status(&mut conn, quoting_status_id, Some(author.id)).await?;
     let quote = quotes::find_quote_of(&mut conn, quoted.id, quoting_status_id)
         .await?
         .ok_or(Error::NotFound)?;

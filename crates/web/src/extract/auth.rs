@@ -1,4 +1,5 @@
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
@@ -14,10 +15,48 @@ pub struct Auth(pub Authenticated);
 /// have an unconfirmed e-mail or await approval.
 pub struct PendingAuth(pub Authenticated);
 
-/// A request that may carry a bearer token; an invalid one is still refused.
-pub struct MaybeAuth(pub Option<Authenticated>);
+/// A request that may carry a bearer token: an invalid one is refused
+/// (401), and a valid one must grant the read scope `S` names (403), as
+/// Mastodon's `authorize_if_got_token!`. The scope is part of the type, so
+/// no handler can take an optional token without naming it.
+pub struct MaybeAuth<S: ReadScope>(pub Option<Authenticated>, PhantomData<S>);
 
-impl MaybeAuth {
+/// The scope a token must grant for a read with an optional token.
+pub trait ReadScope: 'static {
+    /// Any one of these suffices.
+    const SCOPES: &'static [&'static str];
+}
+
+/// `read:statuses`: statuses, their threads, edits and polls, timelines.
+pub struct ReadStatuses;
+
+impl ReadScope for ReadStatuses {
+    const SCOPES: &'static [&'static str] = &["read:statuses"];
+}
+
+/// `read:accounts`: accounts and who favourited or reblogged a status.
+pub struct ReadAccounts;
+
+impl ReadScope for ReadAccounts {
+    const SCOPES: &'static [&'static str] = &["read:accounts"];
+}
+
+/// `read:follows`: hashtags (with whether the viewer follows them).
+pub struct ReadFollows;
+
+impl ReadScope for ReadFollows {
+    const SCOPES: &'static [&'static str] = &["read:follows"];
+}
+
+/// `read`: public facts a signed-in viewer sees more of (e.g. the
+/// instance's domain blocks when it limits them to its users).
+pub struct Read;
+
+impl ReadScope for Read {
+    const SCOPES: &'static [&'static str] = &["read"];
+}
+
+impl<S: ReadScope> MaybeAuth<S> {
     /// The viewer's account id, if a user is signed in.
     pub fn account_id(&self) -> Option<i64> {
         self.0.as_ref().and_then(|a| a.account_id())
@@ -86,7 +125,7 @@ impl FromRequest for PendingAuth {
     }
 }
 
-impl FromRequest for MaybeAuth {
+impl<S: ReadScope> FromRequest for MaybeAuth<S> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -95,10 +134,12 @@ impl FromRequest for MaybeAuth {
         let state = state(req);
         Box::pin(async move {
             let state = state?;
-            match token {
-                None => Ok(MaybeAuth(None)),
-                Some(t) => Ok(MaybeAuth(Some(authenticate(&state, &t).await?))),
-            }
+            let Some(token) = token else {
+                return Ok(MaybeAuth(None, PhantomData));
+            };
+            let authenticated = authenticate(&state, &token).await?;
+            authenticated.require_scope(S::SCOPES)?;
+            Ok(MaybeAuth(Some(authenticated), PhantomData))
         })
     }
 }

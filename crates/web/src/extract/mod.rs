@@ -6,7 +6,9 @@ mod page;
 mod params;
 
 pub(crate) use auth::bearer;
-pub use auth::{Auth, MaybeAuth, PendingAuth};
+pub use auth::{
+    Auth, MaybeAuth, PendingAuth, Read, ReadAccounts, ReadFollows, ReadScope, ReadStatuses,
+};
 pub(crate) use client_ip::client_ip;
 pub use client_ip::ClientIp;
 pub use page::page_from;

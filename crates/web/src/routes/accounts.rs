@@ -1,4 +1,5 @@
 //! `/api/v1/accounts…`: sign-up, own profile, profiles, follows, relationships.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::oauth::issue_token;
 use ferrodon_core::auth::ScopeSet;
@@ -7,7 +8,7 @@ use ferrodon_core::db::queries::blocks_mutes;
 use ferrodon_core::db::queries::favourites_bookmarks;
 use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::profile_images::ProfileImage;
-use ferrodon_core::db::queries::timelines::{self, list_account_statuses, AccountStatusesFilter};
+use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
 use ferrodon_core::filters::FilterContext;
 use ferrodon_core::media::profile;
@@ -22,80 +23,80 @@ use serde_json::{json, Value};
 
 use super::{accounts_page, path_id, statuses_page};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{page_from, Auth, ClientIp, MaybeAuth, Params};
+use crate::extract::{page_from, Auth, ClientIp, MaybeAuth, Params, ReadAccounts, ReadStatuses};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/accounts", web::post().to(create))
-        .route("/api/v1/accounts", web::get().to(index))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/accounts", on::post().to(create))
+        .route("/api/v1/accounts", on::get().to(index))
         .route(
             "/api/v1/accounts/verify_credentials",
-            web::get().to(verify_credentials),
+            on::get().to(verify_credentials),
         )
         .route(
             "/api/v1/accounts/update_credentials",
-            web::patch().to(update),
+            on::patch().to(update),
         )
         .route(
             "/api/v1/profile/avatar",
-            web::delete().to(|s, a| remove_profile_image(s, a, ProfileImage::Avatar)),
+            on::delete().to(|s, a| remove_profile_image(s, a, ProfileImage::Avatar)),
         )
         .route(
             "/api/v1/profile/header",
-            web::delete().to(|s, a| remove_profile_image(s, a, ProfileImage::Header)),
+            on::delete().to(|s, a| remove_profile_image(s, a, ProfileImage::Header)),
         )
         .route(
             "/api/v1/accounts/relationships",
-            web::get().to(relationships),
+            on::get().to(relationships),
         )
         .route(
             "/api/v1/accounts/familiar_followers",
-            web::get().to(familiar_followers),
+            on::get().to(familiar_followers),
         )
         .route(
             "/api/v1/accounts/{id}/remove_from_followers",
-            web::post().to(remove_follower),
+            on::post().to(remove_follower),
         )
-        .route("/api/v1/accounts/lookup", web::get().to(lookup))
-        .route("/api/v1/accounts/search", web::get().to(search))
-        .route("/api/v1/accounts/{id}", web::get().to(show))
-        .route("/api/v1/accounts/{id}/statuses", web::get().to(statuses))
-        .route("/api/v1/accounts/{id}/followers", web::get().to(followers))
-        .route("/api/v1/accounts/{id}/following", web::get().to(following))
+        .route("/api/v1/accounts/lookup", on::get().to(lookup))
+        .route("/api/v1/accounts/search", on::get().to(search))
+        .route("/api/v1/accounts/{id}", on::get().to(show))
+        .route("/api/v1/accounts/{id}/statuses", on::get().to(statuses))
+        .route("/api/v1/accounts/{id}/followers", on::get().to(followers))
+        .route("/api/v1/accounts/{id}/following", on::get().to(following))
         .route(
             "/api/v1/accounts/{id}/follow",
-            web::post().to(follow_account),
+            on::post().to(follow_account),
         )
         .route(
             "/api/v1/accounts/{id}/unfollow",
-            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unfollow)),
+            on::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unfollow)),
         )
         .route(
             "/api/v1/accounts/{id}/block",
-            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Block)),
+            on::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Block)),
         )
         .route(
             "/api/v1/accounts/{id}/unblock",
-            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unblock)),
+            on::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unblock)),
         )
-        .route("/api/v1/accounts/{id}/mute", web::post().to(mute_account))
+        .route("/api/v1/accounts/{id}/mute", on::post().to(mute_account))
         .route(
             "/api/v1/accounts/{id}/unmute",
-            web::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unmute)),
+            on::post().to(|s, a, p| relationship_action(s, a, p, RelationshipAction::Unmute)),
         )
-        .route("/api/v1/blocks", web::get().to(blocked_accounts))
-        .route("/api/v1/mutes", web::get().to(muted_accounts))
-        .route("/api/v1/follow_requests", web::get().to(follow_requests))
+        .route("/api/v1/blocks", on::get().to(blocked_accounts))
+        .route("/api/v1/mutes", on::get().to(muted_accounts))
+        .route("/api/v1/follow_requests", on::get().to(follow_requests))
         .route(
             "/api/v1/follow_requests/{id}/authorize",
-            web::post()
+            on::post()
                 .to(|s, a, p| relationship_action(s, a, p, RelationshipAction::AuthorizeRequest)),
         )
         .route(
             "/api/v1/follow_requests/{id}/reject",
-            web::post()
+            on::post()
                 .to(|s, a, p| relationship_action(s, a, p, RelationshipAction::RejectRequest)),
         )
-        .route("/api/v1/preferences", web::get().to(preferences));
+        .route("/api/v1/preferences", on::get().to(preferences));
 }
 
 async fn create(
@@ -319,7 +320,11 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     Ok(HttpResponse::Ok().json(body))
 }
 
-async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn show(
+    state: web::Data<AppState>,
+    _auth: MaybeAuth<ReadAccounts>,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
     let row = accounts::get_account_by_id(&mut conn, id).await?;
@@ -331,7 +336,7 @@ async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<
 async fn statuses(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
@@ -349,15 +354,10 @@ async fn statuses(
                 .await;
         }
         let pinned = favourites_bookmarks::list_pinned_status_ids(&mut conn, account.id).await?;
-        let visible = timelines::filter_visible(&mut conn, &pinned, auth.account_id()).await?;
-        let statuses = views::render_statuses_in(
-            &mut conn,
-            &state.config,
-            &visible,
-            auth.account_id(),
-            FilterContext::Account,
-        )
-        .await?;
+        let visible = views::VisibleStatuses::check(&mut conn, &pinned, auth.account_id()).await?;
+        let statuses =
+            views::render_statuses_in(&mut conn, &state.config, &visible, FilterContext::Account)
+                .await?;
         return Ok(HttpResponse::Ok().json(statuses));
     }
     let filter = AccountStatusesFilter {
@@ -383,7 +383,7 @@ async fn statuses(
 async fn collection(
     state: &AppState,
     req: &HttpRequest,
-    auth: &MaybeAuth,
+    auth: &MaybeAuth<ReadAccounts>,
     raw_id: &str,
     params: &Params,
     followers: bool,
@@ -406,7 +406,7 @@ async fn collection(
 async fn followers(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
@@ -416,7 +416,7 @@ async fn followers(
 async fn following(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {

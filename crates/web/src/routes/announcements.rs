@@ -1,5 +1,6 @@
 //! `/api/v1/announcements…`: the instance's announcements, their
 //! dismissal and emoji reactions.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::announcements;
 use ferrodon_core::db::queries::announcements::list_announcements;
@@ -10,19 +11,16 @@ use super::path_id;
 use crate::error::ApiResult;
 use crate::extract::Auth;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/announcements", web::get().to(index))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/announcements", on::get().to(index))
+        .route("/api/v1/announcements/{id}/dismiss", on::post().to(dismiss))
         .route(
-            "/api/v1/announcements/{id}/dismiss",
-            web::post().to(dismiss),
+            "/api/v1/announcements/{id}/reactions/{name}",
+            on::put().to(react),
         )
         .route(
             "/api/v1/announcements/{id}/reactions/{name}",
-            web::put().to(react),
-        )
-        .route(
-            "/api/v1/announcements/{id}/reactions/{name}",
-            web::delete().to(unreact),
+            on::delete().to(unreact),
         );
 }
 

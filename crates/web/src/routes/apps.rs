@@ -1,4 +1,5 @@
 //! `POST /api/v1/apps`, `GET /api/v1/apps/verify_credentials`.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::oauth::create_application;
 use ferrodon_core::db::queries::oauth;
@@ -8,10 +9,10 @@ use ferrodon_core::{rate_limit, AppState, Error};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, ClientIp, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/apps", web::post().to(create)).route(
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/apps", on::post().to(create)).route(
         "/api/v1/apps/verify_credentials",
-        web::get().to(verify_credentials),
+        on::get().to(verify_credentials),
     );
 }
 

@@ -1,5 +1,6 @@
 //! The default avatar and header images.
-use actix_web::{web, HttpResponse};
+use crate::routes::table::{on, Routes};
+use actix_web::HttpResponse;
 
 /// A 1×1 grey PNG.
 const MISSING_PNG: &[u8] = &[
@@ -10,9 +11,9 @@ const MISSING_PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/avatars/original/missing.png", web::get().to(missing))
-        .route("/headers/original/missing.png", web::get().to(missing));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/avatars/original/missing.png", on::get().to(missing))
+        .route("/headers/original/missing.png", on::get().to(missing));
 }
 
 async fn missing() -> HttpResponse {

@@ -1,4 +1,5 @@
 //! `/api/v1/conversations…`: direct-message conversations of the user.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::conversations::render;
 use ferrodon_core::db::queries::conversations::{self, Conversation};
@@ -10,16 +11,16 @@ use super::{json_page, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/conversations", web::get().to(index))
-        .route("/api/v1/conversations/{id}", web::delete().to(destroy))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/conversations", on::get().to(index))
+        .route("/api/v1/conversations/{id}", on::delete().to(destroy))
         .route(
             "/api/v1/conversations/{id}/read",
-            web::post().to(|s, a, p| mark(s, a, p, false)),
+            on::post().to(|s, a, p| mark(s, a, p, false)),
         )
         .route(
             "/api/v1/conversations/{id}/unread",
-            web::post().to(|s, a, p| mark(s, a, p, true)),
+            on::post().to(|s, a, p| mark(s, a, p, true)),
         );
 }
 

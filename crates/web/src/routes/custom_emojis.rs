@@ -1,4 +1,5 @@
 //! `GET /api/v1/custom_emojis`: the local emojis shown in clients' pickers.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::custom_emojis::entity;
 use ferrodon_core::db::queries::custom_emojis::list_local_emojis;
@@ -6,8 +7,8 @@ use ferrodon_core::AppState;
 
 use crate::error::ApiResult;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/custom_emojis", web::get().to(index));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/custom_emojis", on::get().to(index));
 }
 
 /// Enabled local emojis visible in the picker, by shortcode; public and

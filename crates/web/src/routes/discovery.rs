@@ -1,5 +1,6 @@
 //! Finding people and topics: `/api/v1/directory`, follow suggestions
 //! (v1 and v2) and trends.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::discovery::{self, DirectoryOrder, SuggestionSource};
 use ferrodon_core::db::queries::timelines;
@@ -10,20 +11,17 @@ use serde_json::{json, Value};
 
 use super::path_id;
 use crate::error::ApiResult;
-use crate::extract::{Auth, MaybeAuth, Params};
+use crate::extract::{Auth, MaybeAuth, Params, ReadFollows, ReadStatuses};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/directory", web::get().to(directory))
-        .route("/api/v1/suggestions", web::get().to(suggestions_v1))
-        .route("/api/v2/suggestions", web::get().to(suggestions_v2))
-        .route(
-            "/api/v1/suggestions/{account_id}",
-            web::delete().to(dismiss),
-        )
-        .route("/api/v1/trends", web::get().to(trending_tags))
-        .route("/api/v1/trends/tags", web::get().to(trending_tags))
-        .route("/api/v1/trends/statuses", web::get().to(trending_statuses))
-        .route("/api/v1/trends/links", web::get().to(trending_links));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/directory", on::get().to(directory))
+        .route("/api/v1/suggestions", on::get().to(suggestions_v1))
+        .route("/api/v2/suggestions", on::get().to(suggestions_v2))
+        .route("/api/v1/suggestions/{account_id}", on::delete().to(dismiss))
+        .route("/api/v1/trends", on::get().to(trending_tags))
+        .route("/api/v1/trends/tags", on::get().to(trending_tags))
+        .route("/api/v1/trends/statuses", on::get().to(trending_statuses))
+        .route("/api/v1/trends/links", on::get().to(trending_links));
 }
 
 /// `offset` and `limit` (default `default`, at most `max`).
@@ -104,13 +102,15 @@ async fn dismiss(
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     let mut conn = state.conn().await?;
+    // An unknown account is NotFound, not a failed insert.
+    ferrodon_core::db::queries::accounts::get_account_by_id(&mut conn, target).await?;
     discovery::dismiss_suggestion(&mut conn, me.id, target).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
 async fn trending_tags(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadFollows>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
     let (offset, limit) = offset_limit(&params, 10, 20)?;
@@ -122,14 +122,15 @@ async fn trending_tags(
 
 async fn trending_statuses(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
     let (offset, limit) = offset_limit(&params, 20, 40)?;
     let viewer = auth.account_id();
     let mut conn = state.read_conn().await?;
     let ids = timelines::list_trending_statuses(&mut conn, viewer, false, offset, limit).await?;
-    let body = views::render_statuses(&mut conn, &state.config, &ids, viewer).await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, viewer).await?;
+    let body = views::render_statuses(&mut conn, &state.config, &visible).await?;
     Ok(HttpResponse::Ok().json(body))
 }
 

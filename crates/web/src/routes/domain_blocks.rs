@@ -1,4 +1,5 @@
 //! `/api/v1/domain_blocks`: domains a user hides from themselves.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::user_domain_blocks;
 use ferrodon_core::db::Page;
@@ -10,10 +11,10 @@ use super::json_page;
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/domain_blocks", web::get().to(index))
-        .route("/api/v1/domain_blocks", web::post().to(create))
-        .route("/api/v1/domain_blocks", web::delete().to(destroy));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/domain_blocks", on::get().to(index))
+        .route("/api/v1/domain_blocks", on::post().to(create))
+        .route("/api/v1/domain_blocks", on::delete().to(destroy));
 }
 
 /// The `domain` parameter, 400 when missing as in Rails.

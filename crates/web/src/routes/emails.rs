@@ -1,4 +1,5 @@
 //! `POST /api/v1/emails/confirmations`: resend the confirmation e-mail.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::services::resend_confirmation::resend_confirmation;
 use ferrodon_core::AppState;
@@ -7,8 +8,8 @@ use serde_json::json;
 use crate::error::ApiResult;
 use crate::extract::{Params, PendingAuth};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/emails/confirmations", web::post().to(create));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/emails/confirmations", on::post().to(create));
 }
 
 async fn create(

@@ -1,4 +1,5 @@
 //! Featured ("endorsed") accounts and private notes about accounts.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::{accounts, endorsements, follows};
 use ferrodon_core::{AppState, Error};
@@ -7,12 +8,12 @@ use serde_json::json;
 use super::accounts::relationship_with;
 use super::{accounts_page, path_id};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, Params};
+use crate::extract::{page_from, Auth, MaybeAuth, Params, ReadAccounts};
 
 /// Longest private note, as Mastodon.
 const MAX_NOTE: usize = 2000;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut Routes<'_>) {
     for (verb, endorse) in [
         ("endorse", true),
         ("pin", true),
@@ -21,15 +22,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ] {
         cfg.route(
             &format!("/api/v1/accounts/{{id}}/{verb}"),
-            web::post().to(move |state, auth, path| set_endorsement(state, auth, path, endorse)),
+            on::post().to(move |state, auth, path| set_endorsement(state, auth, path, endorse)),
         );
     }
-    cfg.route("/api/v1/endorsements", web::get().to(own))
+    cfg.route("/api/v1/endorsements", on::get().to(own))
         .route(
             "/api/v1/accounts/{id}/endorsements",
-            web::get().to(of_account),
+            on::get().to(of_account),
         )
-        .route("/api/v1/accounts/{id}/note", web::post().to(note));
+        .route("/api/v1/accounts/{id}/note", on::post().to(note));
 }
 
 async fn set_endorsement(
@@ -79,6 +80,7 @@ async fn own(
 async fn of_account(
     state: web::Data<AppState>,
     req: HttpRequest,
+    _auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {

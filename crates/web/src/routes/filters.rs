@@ -1,5 +1,6 @@
 //! `/api/v2/filters…` (filters with keywords and statuses) and the v1
 //! compatibility API, where each keyword is a filter of its own.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::filters::{self, Filter};
 use ferrodon_core::entities::filter::{
@@ -13,35 +14,35 @@ use super::path_id;
 use crate::error::ApiResult;
 use crate::extract::{params_bool as value_as_bool, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v2/filters", web::get().to(index))
-        .route("/api/v2/filters", web::post().to(create))
-        .route("/api/v2/filters/keywords/{id}", web::get().to(keyword_show))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v2/filters", on::get().to(index))
+        .route("/api/v2/filters", on::post().to(create))
+        .route("/api/v2/filters/keywords/{id}", on::get().to(keyword_show))
         .route(
             "/api/v2/filters/keywords/{id}",
-            web::put().to(keyword_update),
+            on::put().to(keyword_update),
         )
         .route(
             "/api/v2/filters/keywords/{id}",
-            web::delete().to(keyword_destroy),
+            on::delete().to(keyword_destroy),
         )
-        .route("/api/v2/filters/statuses/{id}", web::get().to(status_show))
+        .route("/api/v2/filters/statuses/{id}", on::get().to(status_show))
         .route(
             "/api/v2/filters/statuses/{id}",
-            web::delete().to(status_destroy),
+            on::delete().to(status_destroy),
         )
-        .route("/api/v2/filters/{id}", web::get().to(show))
-        .route("/api/v2/filters/{id}", web::put().to(update))
-        .route("/api/v2/filters/{id}", web::delete().to(destroy))
-        .route("/api/v2/filters/{id}/keywords", web::get().to(keywords))
-        .route("/api/v2/filters/{id}/keywords", web::post().to(add_keyword))
-        .route("/api/v2/filters/{id}/statuses", web::get().to(statuses))
-        .route("/api/v2/filters/{id}/statuses", web::post().to(add_status))
-        .route("/api/v1/filters", web::get().to(v1_index))
-        .route("/api/v1/filters", web::post().to(v1_create))
-        .route("/api/v1/filters/{id}", web::get().to(v1_show))
-        .route("/api/v1/filters/{id}", web::put().to(v1_update))
-        .route("/api/v1/filters/{id}", web::delete().to(v1_destroy));
+        .route("/api/v2/filters/{id}", on::get().to(show))
+        .route("/api/v2/filters/{id}", on::put().to(update))
+        .route("/api/v2/filters/{id}", on::delete().to(destroy))
+        .route("/api/v2/filters/{id}/keywords", on::get().to(keywords))
+        .route("/api/v2/filters/{id}/keywords", on::post().to(add_keyword))
+        .route("/api/v2/filters/{id}/statuses", on::get().to(statuses))
+        .route("/api/v2/filters/{id}/statuses", on::post().to(add_status))
+        .route("/api/v1/filters", on::get().to(v1_index))
+        .route("/api/v1/filters", on::post().to(v1_create))
+        .route("/api/v1/filters/{id}", on::get().to(v1_show))
+        .route("/api/v1/filters/{id}", on::put().to(v1_update))
+        .route("/api/v1/filters/{id}", on::delete().to(v1_destroy));
 }
 
 /// Checks the scope and returns the signed-in account's id.

@@ -2,13 +2,14 @@
 //! database outage never gets the web process restarted). `/readyz`: 200
 //! when PostgreSQL and Redis answer, 503 otherwise. `/health` is `/readyz`
 //! under Mastodon's name.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/livez", web::get().to(livez))
-        .route("/readyz", web::get().to(readyz))
-        .route("/health", web::get().to(readyz));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/livez", on::get().to(livez))
+        .route("/readyz", on::get().to(readyz))
+        .route("/health", on::get().to(readyz));
 }
 
 async fn livez() -> HttpResponse {

@@ -1,4 +1,5 @@
 //! Instance documents: `/api/v1/instance`, `/api/v2/instance` and friends.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::{discovery, domain_blocks as db_domain_blocks, rules};
 use ferrodon_core::entities::instance::{self, InstanceFacts};
@@ -13,34 +14,34 @@ use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
 use crate::error::ApiResult;
-use crate::extract::MaybeAuth;
+use crate::extract::{MaybeAuth, Read};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/instance", web::get().to(v1))
-        .route("/api/v2/instance", web::get().to(v2))
-        .route("/api/v1/instance/peers", web::get().to(peers))
-        .route("/api/v1/instance/activity", web::get().to(activity))
-        .route("/api/v1/instance/rules", web::get().to(rules))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/instance", on::get().to(v1))
+        .route("/api/v2/instance", on::get().to(v2))
+        .route("/api/v1/instance/peers", on::get().to(peers))
+        .route("/api/v1/instance/activity", on::get().to(activity))
+        .route("/api/v1/instance/rules", on::get().to(rules))
         .route(
             "/api/v1/instance/domain_blocks",
-            web::get().to(domain_blocks),
+            on::get().to(domain_blocks),
         )
         .route(
             "/api/v1/instance/extended_description",
-            web::get().to(extended_description),
+            on::get().to(extended_description),
         )
         .route(
             "/api/v1/instance/privacy_policy",
-            web::get().to(privacy_policy),
+            on::get().to(privacy_policy),
         )
         .route(
             "/api/v1/instance/terms_of_service",
-            web::get().to(terms_of_service),
+            on::get().to(terms_of_service),
         )
-        .route("/api/v1/instance/languages", web::get().to(languages))
+        .route("/api/v1/instance/languages", on::get().to(languages))
         .route(
             "/api/v1/instance/translation_languages",
-            web::get().to(translation_languages),
+            on::get().to(translation_languages),
         );
 }
 
@@ -116,7 +117,10 @@ async fn rules(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 /// The moderation domain blocks, when `show_domain_blocks` lets the caller
 /// see them (404 otherwise, as Mastodon); obfuscated ones partly starred
 /// and every domain with its SHA-256 digest.
-async fn domain_blocks(state: web::Data<AppState>, auth: MaybeAuth) -> ApiResult<HttpResponse> {
+async fn domain_blocks(
+    state: web::Data<AppState>,
+    auth: MaybeAuth<Read>,
+) -> ApiResult<HttpResponse> {
     let allowed = match domain_blocks_visibility(&state).await? {
         DomainBlocksVisibility::All => true,
         DomainBlocksVisibility::Users => auth.account_id().is_some(),

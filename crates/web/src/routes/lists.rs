@@ -1,4 +1,5 @@
 //! `/api/v1/lists…`: lists of followed accounts and their timelines.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::lists::{self, List};
 use ferrodon_core::{views, AppState, Error};
@@ -10,20 +11,20 @@ use crate::extract::{page_from, Auth, Params};
 use ferrodon_core::db::Page;
 use ferrodon_core::filters::FilterContext;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/lists", web::get().to(index))
-        .route("/api/v1/lists", web::post().to(create))
-        .route("/api/v1/lists/{id}", web::get().to(show))
-        .route("/api/v1/lists/{id}", web::put().to(update))
-        .route("/api/v1/lists/{id}", web::delete().to(destroy))
-        .route("/api/v1/lists/{id}/accounts", web::get().to(members))
-        .route("/api/v1/lists/{id}/accounts", web::post().to(add_members))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/lists", on::get().to(index))
+        .route("/api/v1/lists", on::post().to(create))
+        .route("/api/v1/lists/{id}", on::get().to(show))
+        .route("/api/v1/lists/{id}", on::put().to(update))
+        .route("/api/v1/lists/{id}", on::delete().to(destroy))
+        .route("/api/v1/lists/{id}/accounts", on::get().to(members))
+        .route("/api/v1/lists/{id}/accounts", on::post().to(add_members))
         .route(
             "/api/v1/lists/{id}/accounts",
-            web::delete().to(remove_members),
+            on::delete().to(remove_members),
         )
-        .route("/api/v1/accounts/{id}/lists", web::get().to(containing))
-        .route("/api/v1/timelines/list/{id}", web::get().to(timeline));
+        .route("/api/v1/accounts/{id}/lists", on::get().to(containing))
+        .route("/api/v1/timelines/list/{id}", on::get().to(timeline));
 }
 
 /// Longest list title, as Mastodon.
@@ -205,13 +206,8 @@ async fn timeline(
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let ids = lists::list_list_timeline(&mut conn, &list, &page).await?;
-    let statuses = views::render_statuses_in(
-        &mut conn,
-        &state.config,
-        &ids,
-        Some(list.account_id),
-        FilterContext::Home,
-    )
-    .await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(list.account_id)).await?;
+    let statuses =
+        views::render_statuses_in(&mut conn, &state.config, &visible, FilterContext::Home).await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }

@@ -1,4 +1,5 @@
 //! `GET/POST /api/v1/markers`: read positions synced between devices.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::markers::{list_markers, put_marker, Marker};
 use ferrodon_core::entities::timestamp;
@@ -10,9 +11,9 @@ use crate::extract::{Auth, Params};
 
 const TIMELINES: &[&str] = &["home", "notifications"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/markers", web::get().to(index))
-        .route("/api/v1/markers", web::post().to(create));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/markers", on::get().to(index))
+        .route("/api/v1/markers", on::post().to(create));
 }
 
 fn render(markers: &[Marker]) -> Value {

@@ -1,5 +1,6 @@
 //! Media uploads (`/api/v1/media`, `/api/v2/media`), their alt text and
 //! focus point, deletion, and `/media_proxy` for remote files not cached yet.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::models::{MediaAttachment, Processing};
 use ferrodon_core::db::queries::media;
@@ -14,13 +15,13 @@ use super::path_id;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/media", web::post().to(create_v1))
-        .route("/api/v2/media", web::post().to(create_v2))
-        .route("/api/v1/media/{id}", web::get().to(show))
-        .route("/api/v1/media/{id}", web::put().to(update))
-        .route("/api/v1/media/{id}", web::delete().to(destroy))
-        .route("/media_proxy/{id}/{style}", web::get().to(proxy));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/media", on::post().to(create_v1))
+        .route("/api/v2/media", on::post().to(create_v2))
+        .route("/api/v1/media/{id}", on::get().to(show))
+        .route("/api/v1/media/{id}", on::put().to(update))
+        .route("/api/v1/media/{id}", on::delete().to(destroy))
+        .route("/media_proxy/{id}/{style}", on::get().to(proxy));
 }
 
 fn upload_from(params: &mut Params) -> ApiResult<Upload> {

@@ -33,6 +33,7 @@ mod scheduled_statuses;
 mod search;
 mod statuses;
 mod system_files;
+pub mod table;
 mod tags;
 mod timelines;
 mod translations;
@@ -49,13 +50,25 @@ use crate::link_header::link_header;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    register(&mut table::Routes::serving(cfg));
+}
+
+/// Every API route, as [`configure`] registers them (HTML pages and
+/// ActivityPub documents are not listed).
+pub fn listed() -> Vec<table::Listed> {
+    let mut routes = table::Routes::listing();
+    register(&mut routes);
+    routes.into_listed()
+}
+
+fn register(cfg: &mut table::Routes<'_>) {
     health::configure(cfg);
     assets::configure(cfg);
     instance::configure(cfg);
     apps::configure(cfg);
     oauth::configure(cfg);
     auth::configure(cfg);
-    crate::ui::configure(cfg);
+    cfg.unlisted(crate::ui::configure);
     emails::configure(cfg);
     accounts::configure(cfg);
     admin::configure(cfg);
@@ -85,7 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     endorsements::configure(cfg);
     discovery::configure(cfg);
     well_known::configure(cfg);
-    activitypub::configure(cfg);
+    cfg.unlisted(activitypub::configure);
     empty::configure(cfg);
 }
 
@@ -131,7 +144,8 @@ pub(crate) async fn statuses_page_from(
     viewer: Option<i64>,
     context: FilterContext,
 ) -> ApiResult<HttpResponse> {
-    let statuses = views::render_statuses_in(conn, &state.config, ids, viewer, context).await?;
+    let visible = views::VisibleStatuses::check(conn, ids, viewer).await?;
+    let statuses = views::render_statuses_in(conn, &state.config, &visible, context).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(ids)))
 }
 
@@ -146,10 +160,8 @@ pub(crate) async fn keyed_statuses(
     let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
     let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
     let mut conn = state.conn().await?;
-    let visible =
-        ferrodon_core::db::queries::timelines::filter_visible(&mut conn, &ids, Some(viewer))
-            .await?;
-    let statuses = views::render_statuses(&mut conn, &state.config, &visible, Some(viewer)).await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(viewer)).await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, &visible).await?;
     Ok(json_page(state, req, &statuses, Page::cursors(&keys)))
 }
 
@@ -170,4 +182,35 @@ pub(crate) fn accounts_page(
 /// Parses a path id; anything but a positive integer is a 404, as in Mastodon.
 pub(crate) fn path_id(raw: &str) -> ApiResult<i64> {
     Ok(ferrodon_core::services::status_access::parse_id(raw)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listed;
+
+    #[test]
+    fn no_api_route_is_registered_twice() {
+        let routes = listed();
+        for (i, route) in routes.iter().enumerate() {
+            assert!(
+                !routes[..i].contains(route),
+                "{} {} is registered twice (the second is never reached)",
+                route.method,
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn the_listing_has_the_status_routes_and_not_the_pages() {
+        let routes = listed();
+        let has = |method: &str, path: &str| {
+            routes
+                .iter()
+                .any(|r| r.method.as_str() == method && r.path == path)
+        };
+        assert!(has("POST", "/api/v1/statuses/{id}/unpin"));
+        assert!(has("GET", "/api/v1/accounts/{id}/statuses"));
+        assert!(routes.iter().all(|r| !r.path.starts_with("/@")));
+    }
 }

@@ -1,5 +1,6 @@
 //! `/api/v2/notifications/policy` and its Mastodon 4.3 v1 form
 //! `/api/v1/notifications/policy` (`filter_*` booleans).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::models::NotificationPolicy;
 use ferrodon_core::db::queries::notification_requests;
@@ -10,12 +11,12 @@ use serde_json::{json, Map, Value};
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v2/notifications/policy", web::get().to(show_v2))
-        .route("/api/v2/notifications/policy", web::patch().to(update_v2))
-        .route("/api/v1/notifications/policy", web::get().to(show_v1))
-        .route("/api/v1/notifications/policy", web::put().to(update_v1))
-        .route("/api/v1/notifications/policy", web::patch().to(update_v1));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v2/notifications/policy", on::get().to(show_v2))
+        .route("/api/v2/notifications/policy", on::patch().to(update_v2))
+        .route("/api/v1/notifications/policy", on::get().to(show_v1))
+        .route("/api/v1/notifications/policy", on::put().to(update_v1))
+        .route("/api/v1/notifications/policy", on::patch().to(update_v1));
 }
 
 /// The settings the v1 form exposes, as `filter_*` booleans.

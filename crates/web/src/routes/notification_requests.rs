@@ -1,5 +1,6 @@
 //! `/api/v1/notifications/requests`: the senders whose notifications the
 //! policy filtered, to accept or dismiss.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::models::NotificationRequest;
 use ferrodon_core::db::queries::notification_requests;
@@ -13,28 +14,28 @@ use super::{json_page, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/notifications/requests", web::get().to(index))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/notifications/requests", on::get().to(index))
         .route(
             "/api/v1/notifications/requests/merged",
-            web::get().to(merged),
+            on::get().to(merged),
         )
         .route(
             "/api/v1/notifications/requests/accept",
-            web::post().to(accept_bulk),
+            on::post().to(accept_bulk),
         )
         .route(
             "/api/v1/notifications/requests/dismiss",
-            web::post().to(dismiss_bulk),
+            on::post().to(dismiss_bulk),
         )
-        .route("/api/v1/notifications/requests/{id}", web::get().to(show))
+        .route("/api/v1/notifications/requests/{id}", on::get().to(show))
         .route(
             "/api/v1/notifications/requests/{id}/accept",
-            web::post().to(accept),
+            on::post().to(accept),
         )
         .route(
             "/api/v1/notifications/requests/{id}/dismiss",
-            web::post().to(dismiss),
+            on::post().to(dismiss),
         );
 }
 
@@ -48,8 +49,8 @@ async fn render(
     let account_ids = rows.iter().map(|r| r.from_account_id).collect();
     let accounts = views::render_accounts_by_id(&mut conn, &state.config, account_ids).await?;
     let status_ids: Vec<i64> = rows.iter().filter_map(|r| r.last_status_id).collect();
-    let statuses =
-        views::render_statuses(&mut conn, &state.config, &status_ids, Some(viewer)).await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &status_ids, Some(viewer)).await?;
+    let statuses = views::render_statuses(&mut conn, &state.config, &visible).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {

@@ -1,4 +1,5 @@
 //! `/api/v1/notifications…`.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::models::Notification as Row;
 use ferrodon_core::db::queries::notifications::{self, NotificationFilter};
@@ -11,14 +12,11 @@ use super::{json_page, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/notifications", web::get().to(index))
-        .route("/api/v1/notifications/clear", web::post().to(clear))
-        .route("/api/v1/notifications/{id}", web::get().to(show))
-        .route(
-            "/api/v1/notifications/{id}/dismiss",
-            web::post().to(dismiss),
-        );
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/notifications", on::get().to(index))
+        .route("/api/v1/notifications/clear", on::post().to(clear))
+        .route("/api/v1/notifications/{id}", on::get().to(show))
+        .route("/api/v1/notifications/{id}/dismiss", on::post().to(dismiss));
 }
 
 async fn render(state: &AppState, rows: &[Row], viewer: i64) -> ApiResult<Vec<Notification>> {

@@ -1,5 +1,6 @@
 //! `/api/v2/notifications` (Mastodon 4.3 grouped notifications) and the
 //! unread counts.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::models::Notification;
 use ferrodon_core::db::queries::markers::list_markers;
@@ -18,24 +19,24 @@ use crate::extract::{page_from, Auth, Params};
 /// Most notifications (or groups) counted for an unread count, as Mastodon caps it.
 const UNREAD_CAP: i64 = 1000;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v2/notifications", web::get().to(index))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v2/notifications", on::get().to(index))
         .route(
             "/api/v2/notifications/unread_count",
-            web::get().to(unread_count_v2),
+            on::get().to(unread_count_v2),
         )
         .route(
             "/api/v1/notifications/unread_count",
-            web::get().to(unread_count_v1),
+            on::get().to(unread_count_v1),
         )
-        .route("/api/v2/notifications/{group_key}", web::get().to(show))
+        .route("/api/v2/notifications/{group_key}", on::get().to(show))
         .route(
             "/api/v2/notifications/{group_key}/accounts",
-            web::get().to(accounts),
+            on::get().to(accounts),
         )
         .route(
             "/api/v2/notifications/{group_key}/dismiss",
-            web::post().to(dismiss),
+            on::post().to(dismiss),
         );
 }
 

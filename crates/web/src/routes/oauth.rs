@@ -1,5 +1,6 @@
 //! OAuth endpoints: the sign-in + consent page, token exchange, revocation
 //! and RFC 8414 discovery.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use ferrodon_core::auth::oauth::{
@@ -16,14 +17,14 @@ use crate::ui::oauth_consent;
 use crate::ui::session::{sign_in_path_returning_to, CurrentUser};
 use ferrodon_core::auth::web_sessions;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/oauth/authorize", web::get().to(authorize_form))
-        .route("/oauth/authorize", web::post().to(authorize_submit))
-        .route("/oauth/token", web::post().to(token))
-        .route("/oauth/revoke", web::post().to(revoke))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/oauth/authorize", on::get().to(authorize_form))
+        .route("/oauth/authorize", on::post().to(authorize_submit))
+        .route("/oauth/token", on::post().to(token))
+        .route("/oauth/revoke", on::post().to(revoke))
         .route(
             "/.well-known/oauth-authorization-server",
-            web::get().to(discovery),
+            on::get().to(discovery),
         );
 }
 

@@ -1,4 +1,5 @@
 //! `GET /api/v1/polls/:id` and `POST /api/v1/polls/:id/votes`.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::polls;
 use ferrodon_core::entities::poll;
@@ -8,11 +9,11 @@ use ferrodon_core::{AppState, Error};
 
 use super::path_id;
 use crate::error::ApiResult;
-use crate::extract::{Auth, MaybeAuth, Params};
+use crate::extract::{Auth, MaybeAuth, Params, ReadStatuses};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/polls/{id}", web::get().to(show))
-        .route("/api/v1/polls/{id}/votes", web::post().to(create_vote));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/polls/{id}", on::get().to(show))
+        .route("/api/v1/polls/{id}/votes", on::post().to(create_vote));
 }
 
 async fn render(
@@ -38,7 +39,7 @@ async fn render(
 
 async fn show(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;

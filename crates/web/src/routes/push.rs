@@ -1,4 +1,5 @@
 //! `/api/v1/push/subscription`: the Web Push subscription of the access token.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::webpush::subscriptions::{self, render, DataInput, SubscriptionInput, ALERTS};
 use ferrodon_core::AppState;
@@ -7,11 +8,11 @@ use serde_json::{json, Map, Value};
 use crate::error::ApiResult;
 use crate::extract::{params_bool, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/push/subscription", web::post().to(create))
-        .route("/api/v1/push/subscription", web::get().to(show))
-        .route("/api/v1/push/subscription", web::put().to(update))
-        .route("/api/v1/push/subscription", web::delete().to(destroy));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/push/subscription", on::post().to(create))
+        .route("/api/v1/push/subscription", on::get().to(show))
+        .route("/api/v1/push/subscription", on::put().to(update))
+        .route("/api/v1/push/subscription", on::delete().to(destroy));
 }
 
 /// Checks the `push` scope and a signed-in user; returns (token id, user id).

@@ -1,5 +1,6 @@
 //! Quote posts (Mastodon 4.5): the quotes of one's own status, revoking
 //! one, and choosing who may quote a status.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::quotes::list_accepted_quotes;
 use ferrodon_core::quotes::QuotePolicy;
@@ -12,15 +13,15 @@ use super::{keyed_statuses, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/statuses/{id}/quotes", web::get().to(index))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/statuses/{id}/quotes", on::get().to(index))
         .route(
             "/api/v1/statuses/{id}/quotes/{quoting_status_id}/revoke",
-            web::post().to(revoke),
+            on::post().to(revoke),
         )
         .route(
             "/api/v1/statuses/{id}/interaction_policy",
-            web::put().to(update_policy),
+            on::put().to(update_policy),
         );
 }
 

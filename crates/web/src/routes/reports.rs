@@ -1,4 +1,5 @@
 //! `POST /api/v1/reports`: reporting an account (and some of its statuses).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::reports::{put_report, statuses_by, NewReport};
@@ -12,8 +13,8 @@ use crate::extract::{Auth, Params};
 /// Longest report comment, as Mastodon.
 const MAX_COMMENT: usize = 1000;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/reports", web::post().to(create));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/reports", on::post().to(create));
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {

@@ -1,4 +1,5 @@
 //! `/api/v1/scheduled_statuses…`: the signed-in user's statuses waiting to be posted.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::media;
 use ferrodon_core::db::queries::scheduled_statuses::{self, ScheduledStatus};
@@ -12,11 +13,11 @@ use super::{json_page, path_id};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/scheduled_statuses", web::get().to(index))
-        .route("/api/v1/scheduled_statuses/{id}", web::get().to(show))
-        .route("/api/v1/scheduled_statuses/{id}", web::put().to(update))
-        .route("/api/v1/scheduled_statuses/{id}", web::delete().to(destroy));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/scheduled_statuses", on::get().to(index))
+        .route("/api/v1/scheduled_statuses/{id}", on::get().to(show))
+        .route("/api/v1/scheduled_statuses/{id}", on::put().to(update))
+        .route("/api/v1/scheduled_statuses/{id}", on::delete().to(destroy));
 }
 
 /// Renders scheduled statuses with their reserved uploads.

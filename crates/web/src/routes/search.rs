@@ -1,5 +1,6 @@
 //! `GET /api/v2/search`: accounts, known hashtags and PostgreSQL full-text
 //! search of statuses (remote resolution arrives with federation).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::{accounts, tags_mentions, timelines};
 use ferrodon_core::entities::account;
@@ -11,8 +12,8 @@ use serde_json::json;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v2/search", web::get().to(search));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v2/search", on::get().to(search));
 }
 
 async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
@@ -81,8 +82,8 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     if kind.as_deref().is_none_or(|k| k == "statuses") && !q.is_empty() {
         if let Some((_, me)) = &auth.0.user {
             let ids = timelines::search_statuses(&mut conn, q, me.id, limit, offset).await?;
-            found_statuses =
-                views::render_statuses(&mut conn, &state.config, &ids, Some(me.id)).await?;
+            let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(me.id)).await?;
+            found_statuses = views::render_statuses(&mut conn, &state.config, &visible).await?;
         }
     }
     Ok(HttpResponse::Ok().json(
@@ -107,9 +108,8 @@ async fn resolve_url_for(
         )),
         Ok(Some(Resolved::Status(s))) => {
             let mut conn = state.conn().await?;
-            let visible = timelines::filter_visible(&mut conn, &[s.id], viewer).await?;
-            let rendered =
-                views::render_statuses(&mut conn, &state.config, &visible, viewer).await?;
+            let visible = views::VisibleStatuses::check(&mut conn, &[s.id], viewer).await?;
+            let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
             Ok((Vec::new(), rendered))
         }
         Ok(None) => Ok((Vec::new(), Vec::new())),

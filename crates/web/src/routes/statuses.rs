@@ -1,10 +1,11 @@
 //! `/api/v1/statuses…`: post, show, edit, delete, thread, and interactions.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_reblogged_by};
 use ferrodon_core::db::queries::statuses::{
     list_ancestor_ids, list_descendant_ids, list_status_edits,
 };
-use ferrodon_core::db::queries::{accounts, timelines};
 use ferrodon_core::entities::status::{self, parse_visibility};
 use ferrodon_core::filters::{ActiveFilters, FilterContext};
 use ferrodon_core::quotes::QuotePolicy;
@@ -19,80 +20,80 @@ use ferrodon_core::services::quote::set_quote_policy;
 use ferrodon_core::services::reblog::{reblog, unreblog};
 use ferrodon_core::services::schedule_status::{parse_scheduled_at, schedule_status};
 use ferrodon_core::services::status_access::get_visible_status;
-use ferrodon_core::{views, AppState, Error};
+use ferrodon_core::views::{self, VisibleStatuses};
+use ferrodon_core::{AppState, Error};
 use serde_json::json;
 
 use super::{accounts_page, path_id};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{page_from, Auth, MaybeAuth, Params};
+use crate::extract::{page_from, Auth, MaybeAuth, Params, ReadAccounts, ReadStatuses};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/statuses", web::post().to(create))
-        .route("/api/v1/statuses", web::get().to(index))
-        .route("/api/v1/statuses/{id}", web::get().to(show))
-        .route("/api/v1/statuses/{id}", web::delete().to(destroy))
-        .route("/api/v1/statuses/{id}", web::put().to(update))
-        .route("/api/v1/statuses/{id}/context", web::get().to(context))
-        .route("/api/v1/statuses/{id}/history", web::get().to(history))
-        .route("/api/v1/statuses/{id}/source", web::get().to(source))
-        .route(
-            "/api/v1/statuses/{id}/reblog",
-            web::post().to(reblog_status),
-        )
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/statuses", on::post().to(create))
+        .route("/api/v1/statuses", on::get().to(index))
+        .route("/api/v1/statuses/{id}", on::get().to(show))
+        .route("/api/v1/statuses/{id}", on::delete().to(destroy))
+        .route("/api/v1/statuses/{id}", on::put().to(update))
+        .route("/api/v1/statuses/{id}/context", on::get().to(context))
+        .route("/api/v1/statuses/{id}/history", on::get().to(history))
+        .route("/api/v1/statuses/{id}/source", on::get().to(source))
+        .route("/api/v1/statuses/{id}/reblog", on::post().to(reblog_status))
         .route(
             "/api/v1/statuses/{id}/unreblog",
-            web::post().to(unreblog_status),
+            on::post().to(unreblog_status),
         )
         .route(
             "/api/v1/statuses/{id}/favourite",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Favourite)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Favourite)),
         )
         .route(
             "/api/v1/statuses/{id}/unfavourite",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unfavourite)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unfavourite)),
         )
         .route(
             "/api/v1/statuses/{id}/bookmark",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Bookmark)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Bookmark)),
         )
         .route(
             "/api/v1/statuses/{id}/unbookmark",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unbookmark)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unbookmark)),
         )
         .route(
             "/api/v1/statuses/{id}/pin",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Pin)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Pin)),
         )
         .route(
             "/api/v1/statuses/{id}/unpin",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unpin)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unpin)),
         )
         .route(
             "/api/v1/statuses/{id}/mute",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Mute)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Mute)),
         )
         .route(
             "/api/v1/statuses/{id}/unmute",
-            web::post().to(|s, a, p| toggle(s, a, p, Toggle::Unmute)),
+            on::post().to(|s, a, p| toggle(s, a, p, Toggle::Unmute)),
         )
         .route(
             "/api/v1/statuses/{id}/favourited_by",
-            web::get().to(favourited_by),
+            on::get().to(favourited_by),
         )
         .route(
             "/api/v1/statuses/{id}/reblogged_by",
-            web::get().to(reblogged_by),
+            on::get().to(reblogged_by),
         );
 }
 
-/// Renders one status for the viewer.
+/// Renders one status for the viewer, or NotFound when the viewer may not
+/// see it.
 pub(super) async fn render_one(
     state: &AppState,
     id: i64,
     viewer: Option<i64>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let body = views::render_status(&mut conn, &state.config, id, viewer).await?;
+    let visible = VisibleStatuses::one(&mut conn, id, viewer).await?;
+    let body = views::render_status(&mut conn, &state.config, &visible).await?;
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -192,27 +193,24 @@ fn poll_param(
 
 async fn index(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
     let ids = params.id_list("id")?;
     let viewer = auth.account_id();
     let mut conn = state.conn().await?;
-    let visible = timelines::filter_visible(&mut conn, &ids, viewer).await?;
-    let body = views::render_statuses(&mut conn, &state.config, &visible, viewer).await?;
+    let visible = VisibleStatuses::check(&mut conn, &ids, viewer).await?;
+    let body = views::render_statuses(&mut conn, &state.config, &visible).await?;
     Ok(HttpResponse::Ok().json(body))
 }
 
 async fn show(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let viewer = auth.account_id();
-    let mut conn = state.conn().await?;
-    get_visible_status(&mut conn, id, viewer).await?;
-    drop(conn);
     render_one(&state, id, viewer).await
 }
 
@@ -226,7 +224,8 @@ async fn destroy(
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
-    let mut rendered = views::render_status(&mut conn, &state.config, id, Some(account.id)).await?;
+    let visible = VisibleStatuses::one(&mut conn, id, Some(account.id)).await?;
+    let mut rendered = views::render_status(&mut conn, &state.config, &visible).await?;
     drop(conn);
     let row = delete_status(&state, account, id).await?;
     if params.bool("delete_media") == Some(true) {
@@ -322,7 +321,7 @@ fn edited_media_attributes(params: &Params) -> Vec<MediaAttributes> {
 
 async fn context(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
@@ -336,12 +335,10 @@ async fn context(
     get_visible_status(&mut conn, id, viewer).await?;
     let ancestors = list_ancestor_ids(&mut conn, id, ancestor_limit).await?;
     let descendants = list_descendant_ids(&mut conn, id, descendant_limit).await?;
-    let ancestors = timelines::filter_visible(&mut conn, &ancestors, viewer).await?;
-    let descendants = timelines::filter_visible(&mut conn, &descendants, viewer).await?;
-    let mut ancestors =
-        views::render_statuses(&mut conn, &state.config, &ancestors, viewer).await?;
-    let mut descendants =
-        views::render_statuses(&mut conn, &state.config, &descendants, viewer).await?;
+    let ancestors = VisibleStatuses::check(&mut conn, &ancestors, viewer).await?;
+    let descendants = VisibleStatuses::check(&mut conn, &descendants, viewer).await?;
+    let mut ancestors = views::render_statuses(&mut conn, &state.config, &ancestors).await?;
+    let mut descendants = views::render_statuses(&mut conn, &state.config, &descendants).await?;
     if let Some(viewer) = viewer {
         let filters = ActiveFilters::load(&mut conn, viewer).await?;
         ancestors = filters.apply(FilterContext::Thread, ancestors);
@@ -352,7 +349,7 @@ async fn context(
 
 async fn history(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
@@ -462,7 +459,7 @@ async fn toggle(
 async fn favourited_by(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
@@ -477,7 +474,7 @@ async fn favourited_by(
 async fn reblogged_by(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {

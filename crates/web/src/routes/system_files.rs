@@ -1,14 +1,15 @@
 //! `/system/…`: local media files, for setups without nginx in front
 //! (development, tests). In production nginx serves this path straight from
 //! PAPERCLIP_ROOT_PATH and the request never reaches us.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::media::MediaStore;
 use ferrodon_core::{AppState, Error};
 
 use crate::error::ApiResult;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/system/{key:.+}", web::get().to(serve));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/system/{key:.+}", on::get().to(serve));
 }
 
 fn content_type(key: &str) -> &'static str {

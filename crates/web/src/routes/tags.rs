@@ -1,5 +1,6 @@
 //! Hashtags: `/api/v1/tags/:name` (follow, unfollow, feature, unfeature),
 //! `/api/v1/followed_tags` and `/api/v1/featured_tags`.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::{accounts, tag_follows};
 use ferrodon_core::db::Page;
@@ -10,31 +11,31 @@ use serde_json::json;
 
 use super::{json_page, path_id};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, MaybeAuth, Params};
+use crate::extract::{page_from, Auth, MaybeAuth, Params, ReadAccounts, ReadFollows};
 
 /// Most hashtags one profile features, as Mastodon.
 const MAX_FEATURED: i64 = 10;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/tags/{name}", web::get().to(show))
-        .route("/api/v1/tags/{name}/follow", web::post().to(follow))
-        .route("/api/v1/tags/{name}/unfollow", web::post().to(unfollow))
-        .route("/api/v1/tags/{name}/feature", web::post().to(feature))
-        .route("/api/v1/tags/{name}/unfeature", web::post().to(unfeature))
-        .route("/api/v1/followed_tags", web::get().to(followed))
-        .route("/api/v1/featured_tags", web::get().to(featured))
-        .route("/api/v1/featured_tags", web::post().to(create_featured))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/tags/{name}", on::get().to(show))
+        .route("/api/v1/tags/{name}/follow", on::post().to(follow))
+        .route("/api/v1/tags/{name}/unfollow", on::post().to(unfollow))
+        .route("/api/v1/tags/{name}/feature", on::post().to(feature))
+        .route("/api/v1/tags/{name}/unfeature", on::post().to(unfeature))
+        .route("/api/v1/followed_tags", on::get().to(followed))
+        .route("/api/v1/featured_tags", on::get().to(featured))
+        .route("/api/v1/featured_tags", on::post().to(create_featured))
         .route(
             "/api/v1/featured_tags/suggestions",
-            web::get().to(featured_suggestions),
+            on::get().to(featured_suggestions),
         )
         .route(
             "/api/v1/featured_tags/{id}",
-            web::delete().to(destroy_featured),
+            on::delete().to(destroy_featured),
         )
         .route(
             "/api/v1/accounts/{id}/featured_tags",
-            web::get().to(account_featured),
+            on::get().to(account_featured),
         );
 }
 
@@ -51,7 +52,7 @@ async fn one(
 
 async fn show(
     state: web::Data<AppState>,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadFollows>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
@@ -225,6 +226,7 @@ async fn featured_suggestions(state: web::Data<AppState>, auth: Auth) -> ApiResu
 
 async fn account_featured(
     state: web::Data<AppState>,
+    _auth: MaybeAuth<ReadAccounts>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;

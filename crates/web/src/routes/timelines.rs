@@ -1,4 +1,5 @@
 //! Timelines, favourites and bookmarks.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::db::queries::favourites_bookmarks::{
     list_bookmarked_status_ids, list_favourited_status_ids,
@@ -11,14 +12,14 @@ use ferrodon_core::{feeds, views, AppState};
 
 use super::{json_page, keyed_statuses, statuses_page_from};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, MaybeAuth, Params};
+use crate::extract::{page_from, Auth, MaybeAuth, Params, ReadStatuses};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/timelines/home", web::get().to(home))
-        .route("/api/v1/timelines/public", web::get().to(public))
-        .route("/api/v1/timelines/tag/{hashtag}", web::get().to(tag))
-        .route("/api/v1/favourites", web::get().to(favourites))
-        .route("/api/v1/bookmarks", web::get().to(bookmarks));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/timelines/home", on::get().to(home))
+        .route("/api/v1/timelines/public", on::get().to(public))
+        .route("/api/v1/timelines/tag/{hashtag}", on::get().to(tag))
+        .route("/api/v1/favourites", on::get().to(favourites))
+        .route("/api/v1/bookmarks", on::get().to(bookmarks));
 }
 
 async fn home(
@@ -32,14 +33,9 @@ async fn home(
     let page = page_from(&params, 20, 40)?;
     let ids = feeds::home_timeline(&state, me.id, &page).await?;
     let mut conn = state.conn().await?;
-    let statuses = views::render_statuses_in(
-        &mut conn,
-        &state.config,
-        &ids,
-        Some(me.id),
-        FilterContext::Home,
-    )
-    .await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(me.id)).await?;
+    let statuses =
+        views::render_statuses_in(&mut conn, &state.config, &visible, FilterContext::Home).await?;
     Ok(json_page(&state, &req, &statuses, Page::cursors(&ids)))
 }
 
@@ -56,7 +52,7 @@ fn locality(params: &Params) -> Locality {
 async fn public(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
     require_public_timeline_access(&state, auth.0.is_some()).await?;
@@ -85,7 +81,7 @@ async fn public(
 async fn tag(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: MaybeAuth,
+    auth: MaybeAuth<ReadStatuses>,
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {

@@ -1,5 +1,6 @@
 //! `POST /api/v1/statuses/:id/translate`: a status in another language,
 //! through the operator's translation service.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::services::translate_status::translate_status;
 use ferrodon_core::AppState;
@@ -8,8 +9,8 @@ use super::path_id;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/statuses/{id}/translate", web::post().to(translate));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/statuses/{id}/translate", on::post().to(translate));
 }
 
 /// `lang` defaults to the user's locale, then English.

@@ -1,4 +1,5 @@
 //! Discovery documents other servers read first: WebFinger, host-meta and NodeInfo.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::apub::nodeinfo::{
     self, Discovery, DiscoveryLink, NodeInfo, Software, UserUsage,
@@ -14,18 +15,18 @@ use serde_json::json;
 use crate::error::ApiResult;
 use crate::extract::Params;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/.well-known/webfinger", web::get().to(webfinger))
-        .route("/.well-known/host-meta", web::get().to(host_meta))
-        .route("/.well-known/nodeinfo", web::get().to(nodeinfo_discovery))
-        .route("/.well-known/host-meta.json", web::get().to(host_meta_json))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/.well-known/webfinger", on::get().to(webfinger))
+        .route("/.well-known/host-meta", on::get().to(host_meta))
+        .route("/.well-known/nodeinfo", on::get().to(nodeinfo_discovery))
+        .route("/.well-known/host-meta.json", on::get().to(host_meta_json))
         .route(
             "/nodeinfo/2.0",
-            web::get().to(|s| nodeinfo_document(s, "2.0")),
+            on::get().to(|s| nodeinfo_document(s, "2.0")),
         )
         .route(
             "/nodeinfo/2.1",
-            web::get().to(|s| nodeinfo_document(s, "2.1")),
+            on::get().to(|s| nodeinfo_document(s, "2.1")),
         );
 }
 

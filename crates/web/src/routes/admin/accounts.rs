@@ -1,5 +1,6 @@
 //! `/api/v1/admin/accounts` and `/api/v2/admin/accounts`: finding accounts
 //! and acting on them.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::db::queries::moderation::{
@@ -18,29 +19,29 @@ use crate::routes::json_page;
 const READ: &[&str] = &["admin:read", "admin:read:accounts"];
 const WRITE: &[&str] = &["admin:write", "admin:write:accounts"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/accounts", web::get().to(index_v1))
-        .route("/api/v2/admin/accounts", web::get().to(index_v2))
-        .route("/api/v1/admin/accounts/{id}", web::get().to(show))
-        .route("/api/v1/admin/accounts/{id}", web::delete().to(destroy))
-        .route("/api/v1/admin/accounts/{id}/action", web::post().to(action))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/accounts", on::get().to(index_v1))
+        .route("/api/v2/admin/accounts", on::get().to(index_v2))
+        .route("/api/v1/admin/accounts/{id}", on::get().to(show))
+        .route("/api/v1/admin/accounts/{id}", on::delete().to(destroy))
+        .route("/api/v1/admin/accounts/{id}/action", on::post().to(action))
         .route(
             "/api/v1/admin/accounts/{id}/approve",
-            web::post().to(approve),
+            on::post().to(approve),
         )
-        .route("/api/v1/admin/accounts/{id}/reject", web::post().to(reject))
-        .route("/api/v1/admin/accounts/{id}/enable", web::post().to(enable))
+        .route("/api/v1/admin/accounts/{id}/reject", on::post().to(reject))
+        .route("/api/v1/admin/accounts/{id}/enable", on::post().to(enable))
         .route(
             "/api/v1/admin/accounts/{id}/unsilence",
-            web::post().to(unsilence),
+            on::post().to(unsilence),
         )
         .route(
             "/api/v1/admin/accounts/{id}/unsuspend",
-            web::post().to(unsuspend),
+            on::post().to(unsuspend),
         )
         .route(
             "/api/v1/admin/accounts/{id}/unsensitive",
-            web::post().to(unsensitive),
+            on::post().to(unsensitive),
         );
 }
 

@@ -1,5 +1,6 @@
 //! `/api/v1/admin/canonical_email_blocks`: addresses (any variant of one
 //! mailbox) nobody may sign up with again (Admin::CanonicalEmailBlock).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::db::queries::email_blocks::{self, CanonicalEmailBlock};
@@ -17,23 +18,23 @@ use crate::routes::json_page;
 const READ: &[&str] = &["admin:read", "admin:read:canonical_email_blocks"];
 const WRITE: &[&str] = &["admin:write", "admin:write:canonical_email_blocks"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/canonical_email_blocks", web::get().to(index))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/canonical_email_blocks", on::get().to(index))
         .route(
             "/api/v1/admin/canonical_email_blocks",
-            web::post().to(create),
+            on::post().to(create),
         )
         .route(
             "/api/v1/admin/canonical_email_blocks/test",
-            web::post().to(test),
+            on::post().to(test),
         )
         .route(
             "/api/v1/admin/canonical_email_blocks/{id}",
-            web::get().to(show),
+            on::get().to(show),
         )
         .route(
             "/api/v1/admin/canonical_email_blocks/{id}",
-            web::delete().to(destroy),
+            on::delete().to(destroy),
         );
 }
 

@@ -1,5 +1,6 @@
 //! `/api/v1/admin/domain_allows`: the servers federated with in limited
 //! federation mode (Admin::DomainAllow).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::db::queries::domain_allows::{self, DomainAllow};
@@ -18,14 +19,11 @@ use crate::routes::json_page;
 const READ: &[&str] = &["admin:read", "admin:read:domain_allows"];
 const WRITE: &[&str] = &["admin:write", "admin:write:domain_allows"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/domain_allows", web::get().to(index))
-        .route("/api/v1/admin/domain_allows", web::post().to(create))
-        .route("/api/v1/admin/domain_allows/{id}", web::get().to(show))
-        .route(
-            "/api/v1/admin/domain_allows/{id}",
-            web::delete().to(destroy),
-        );
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/domain_allows", on::get().to(index))
+        .route("/api/v1/admin/domain_allows", on::post().to(create))
+        .route("/api/v1/admin/domain_allows/{id}", on::get().to(show))
+        .route("/api/v1/admin/domain_allows/{id}", on::delete().to(destroy));
 }
 
 fn render(allow: &DomainAllow) -> Value {

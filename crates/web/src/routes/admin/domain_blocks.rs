@@ -1,4 +1,5 @@
 //! `/api/v1/admin/domain_blocks`: blocking other servers (Admin::DomainBlock).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::db::queries::domain_blocks::{self, DomainBlock, NewDomainBlock};
@@ -17,15 +18,12 @@ use crate::routes::json_page;
 const READ: &[&str] = &["admin:read", "admin:read:domain_blocks"];
 const WRITE: &[&str] = &["admin:write", "admin:write:domain_blocks"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/domain_blocks", web::get().to(index))
-        .route("/api/v1/admin/domain_blocks", web::post().to(create))
-        .route("/api/v1/admin/domain_blocks/{id}", web::get().to(show))
-        .route("/api/v1/admin/domain_blocks/{id}", web::put().to(update))
-        .route(
-            "/api/v1/admin/domain_blocks/{id}",
-            web::delete().to(destroy),
-        );
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/domain_blocks", on::get().to(index))
+        .route("/api/v1/admin/domain_blocks", on::post().to(create))
+        .route("/api/v1/admin/domain_blocks/{id}", on::get().to(show))
+        .route("/api/v1/admin/domain_blocks/{id}", on::put().to(update))
+        .route("/api/v1/admin/domain_blocks/{id}", on::delete().to(destroy));
 }
 
 fn render(block: &DomainBlock) -> Value {

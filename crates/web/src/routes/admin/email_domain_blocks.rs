@@ -1,5 +1,6 @@
 //! `/api/v1/admin/email_domain_blocks`: e-mail domains nobody may sign up
 //! with (Admin::EmailDomainBlock, with a week of refused attempts as `history`).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::{require_staff, Permission};
@@ -18,16 +19,13 @@ use crate::routes::json_page;
 const READ: &[&str] = &["admin:read", "admin:read:email_domain_blocks"];
 const WRITE: &[&str] = &["admin:write", "admin:write:email_domain_blocks"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/email_domain_blocks", web::get().to(index))
-        .route("/api/v1/admin/email_domain_blocks", web::post().to(create))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/email_domain_blocks", on::get().to(index))
+        .route("/api/v1/admin/email_domain_blocks", on::post().to(create))
+        .route("/api/v1/admin/email_domain_blocks/{id}", on::get().to(show))
         .route(
             "/api/v1/admin/email_domain_blocks/{id}",
-            web::get().to(show),
-        )
-        .route(
-            "/api/v1/admin/email_domain_blocks/{id}",
-            web::delete().to(destroy),
+            on::delete().to(destroy),
         );
 }
 

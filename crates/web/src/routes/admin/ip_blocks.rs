@@ -1,5 +1,6 @@
 //! `/api/v1/admin/ip_blocks`: address ranges that need approval to sign
 //! up, may not sign up, or may not reach the server at all (Admin::IpBlock).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::{require_staff, Permission};
@@ -19,12 +20,12 @@ use crate::routes::json_page;
 const READ: &[&str] = &["admin:read", "admin:read:ip_blocks"];
 const WRITE: &[&str] = &["admin:write", "admin:write:ip_blocks"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/ip_blocks", web::get().to(index))
-        .route("/api/v1/admin/ip_blocks", web::post().to(create))
-        .route("/api/v1/admin/ip_blocks/{id}", web::get().to(show))
-        .route("/api/v1/admin/ip_blocks/{id}", web::put().to(update))
-        .route("/api/v1/admin/ip_blocks/{id}", web::delete().to(destroy));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/ip_blocks", on::get().to(index))
+        .route("/api/v1/admin/ip_blocks", on::post().to(create))
+        .route("/api/v1/admin/ip_blocks/{id}", on::get().to(show))
+        .route("/api/v1/admin/ip_blocks/{id}", on::put().to(update))
+        .route("/api/v1/admin/ip_blocks/{id}", on::delete().to(destroy));
 }
 
 fn render(block: &IpBlock) -> Value {

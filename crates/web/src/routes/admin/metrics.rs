@@ -1,6 +1,7 @@
 //! `/api/v1/admin/measures`, `/dimensions` and `/retention`: the admin
 //! dashboard's numbers (Admin::Measure, Admin::Dimension, Admin::Cohort),
 //! counted from the rows. Unknown keys are left out, as Mastodon does.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use ferrodon_core::auth::roles::{require_staff, Permission};
@@ -16,10 +17,10 @@ use crate::extract::{Auth, Params};
 
 const READ: &[&str] = &["admin:read"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/measures", web::post().to(measures))
-        .route("/api/v1/admin/dimensions", web::post().to(dimensions))
-        .route("/api/v1/admin/retention", web::post().to(retention));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/measures", on::post().to(measures))
+        .route("/api/v1/admin/dimensions", on::post().to(dimensions))
+        .route("/api/v1/admin/retention", on::post().to(retention));
 }
 
 /// Midnight UTC of a date or date-time parameter.

@@ -11,12 +11,13 @@ mod metrics;
 mod reports;
 mod trends;
 
+use crate::routes::table::Routes;
 use actix_web::web;
 use ferrodon_core::Error;
 
 use crate::error::{ApiError, ApiResult};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut Routes<'_>) {
     accounts::configure(cfg);
     canonical_email_blocks::configure(cfg);
     domain_allows::configure(cfg);

@@ -1,4 +1,5 @@
 //! `/api/v1/admin/reports`: the moderation queue.
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::db::queries::moderation::{self, ReportFilter};
@@ -14,23 +15,20 @@ use crate::routes::json_page;
 const READ: &[&str] = &["admin:read", "admin:read:reports"];
 const WRITE: &[&str] = &["admin:write", "admin:write:reports"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/reports", web::get().to(index))
-        .route("/api/v1/admin/reports/{id}", web::get().to(show))
-        .route("/api/v1/admin/reports/{id}", web::put().to(update))
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/reports", on::get().to(index))
+        .route("/api/v1/admin/reports/{id}", on::get().to(show))
+        .route("/api/v1/admin/reports/{id}", on::put().to(update))
         .route(
             "/api/v1/admin/reports/{id}/assign_to_self",
-            web::post().to(assign_to_self),
+            on::post().to(assign_to_self),
         )
         .route(
             "/api/v1/admin/reports/{id}/unassign",
-            web::post().to(unassign),
+            on::post().to(unassign),
         )
-        .route(
-            "/api/v1/admin/reports/{id}/resolve",
-            web::post().to(resolve),
-        )
-        .route("/api/v1/admin/reports/{id}/reopen", web::post().to(reopen));
+        .route("/api/v1/admin/reports/{id}/resolve", on::post().to(resolve))
+        .route("/api/v1/admin/reports/{id}/reopen", on::post().to(reopen));
 }
 
 async fn index(

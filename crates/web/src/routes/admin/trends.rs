@@ -1,6 +1,7 @@
 //! `/api/v1/admin/trends/{tags,statuses,links}`: what is trending, including
 //! what moderators rejected, with `requires_review`; approving or rejecting
 //! a trend (rejected ones leave the public `/api/v1/trends/*`).
+use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::db::models::Tag;
@@ -19,10 +20,10 @@ use crate::extract::{Auth, Params};
 const READ: &[&str] = &["admin:read"];
 const WRITE: &[&str] = &["admin:write"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/trends/tags", web::get().to(tags))
-        .route("/api/v1/admin/trends/statuses", web::get().to(statuses))
-        .route("/api/v1/admin/trends/links", web::get().to(links));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/api/v1/admin/trends/tags", on::get().to(tags))
+        .route("/api/v1/admin/trends/statuses", on::get().to(statuses))
+        .route("/api/v1/admin/trends/links", on::get().to(links));
     for (path, kind) in [
         ("tags", TrendKind::Tag),
         ("statuses", TrendKind::Status),
@@ -30,11 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ] {
         cfg.route(
             &format!("/api/v1/admin/trends/{path}/{{id}}/approve"),
-            web::post().to(move |s, a, p| review(s, a, p, kind, true)),
+            on::post().to(move |s, a, p| review(s, a, p, kind, true)),
         )
         .route(
             &format!("/api/v1/admin/trends/{path}/{{id}}/reject"),
-            web::post().to(move |s, a, p| review(s, a, p, kind, false)),
+            on::post().to(move |s, a, p| review(s, a, p, kind, false)),
         );
     }
 }
@@ -95,7 +96,9 @@ async fn render_admin_statuses(
     conn: &mut Conn,
     ids: &[i64],
 ) -> ApiResult<Vec<Value>> {
-    let rendered = views::render_statuses(conn, &state.config, ids, None).await?;
+    // Trending statuses are public: checked as for a signed-out viewer.
+    let visible = views::VisibleStatuses::check(conn, ids, None).await?;
+    let rendered = views::render_statuses(conn, &state.config, &visible).await?;
     let shown: Vec<i64> = rendered.iter().filter_map(|s| s.id.parse().ok()).collect();
     mark_reviews(conn, TrendKind::Status, &shown, to_values(rendered)?).await
 }

@@ -1,5 +1,6 @@
 //! `GET /auth/confirmation?confirmation_token=…`: the link in the
 //! confirmation e-mail.
+use crate::routes::table::{on, Routes};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use ferrodon_core::services::confirm_email::confirm_email;
@@ -10,8 +11,8 @@ use super::super::form_page::form_page;
 use crate::error::ApiResult;
 use crate::extract::Params;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/confirmation", web::get().to(show));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/auth/confirmation", on::get().to(show));
 }
 
 async fn show(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResponse> {

@@ -1,13 +1,13 @@
 //! Account pages under `/auth/…` that e-mails link to: confirming an
 //! address and resetting a password. Plain HTML forms; no script needed.
-use actix_web::web;
+use crate::routes::table::Routes;
 
 use crate::extract::Params;
 
 mod confirmation;
 mod password;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut Routes<'_>) {
     confirmation::configure(cfg);
     password::configure(cfg);
 }

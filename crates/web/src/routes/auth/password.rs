@@ -2,6 +2,7 @@
 //! `POST /auth/password` (send the link), `GET /auth/password/edit`
 //! (the link: choose a password), `PUT`/`POST /auth/password` with the
 //! token (set it).
+use crate::routes::table::{on, Routes};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::passwords::MIN_PASSWORD_LENGTH;
@@ -15,11 +16,11 @@ use super::field;
 use crate::error::ApiResult;
 use crate::extract::{ClientIp, Params};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/password/new", web::get().to(new))
-        .route("/auth/password", web::post().to(create_or_update))
-        .route("/auth/password", web::put().to(update))
-        .route("/auth/password/edit", web::get().to(edit));
+pub fn configure(cfg: &mut Routes<'_>) {
+    cfg.route("/auth/password/new", on::get().to(new))
+        .route("/auth/password", on::post().to(create_or_update))
+        .route("/auth/password", on::put().to(update))
+        .route("/auth/password/edit", on::get().to(edit));
 }
 
 /// Window of the per-IP limit on reset requests and attempts (FERRODON_AUTH_RATE_LIMIT).

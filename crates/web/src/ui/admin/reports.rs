@@ -119,8 +119,8 @@ async fn show(
         .unwrap_or_default();
     let assigned = acct_of(&mut conn, report.assigned_account_id).await?;
     let resolved_by = acct_of(&mut conn, report.action_taken_by_account_id).await?;
-    let rendered =
-        views::render_statuses(&mut conn, &state.config, &report.status_ids, None).await?;
+    let reported = views::VisibleStatuses::reported(&report.status_ids);
+    let rendered = views::render_statuses(&mut conn, &state.config, &reported).await?;
     drop(conn);
     let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
     html(

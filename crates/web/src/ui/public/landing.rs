@@ -46,7 +46,8 @@ async fn landing(
         let mut conn = state.conn().await?;
         let page = Page::new(None, None, None, Some(10), 10, 10);
         let ids = list_public_timeline(&mut conn, Locality::Local, false, None, &page).await?;
-        let rendered = views::render_statuses(&mut conn, &state.config, &ids, None).await?;
+        let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
+        let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
         Some(rendered.iter().map(PostView::new).collect())
     } else {
         None

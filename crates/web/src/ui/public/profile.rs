@@ -145,7 +145,8 @@ async fn profile_page(
         &first_page(),
     )
     .await?;
-    let rendered = views::render_statuses(&mut conn, &state.config, &ids, None).await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
+    let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
     drop(conn);
     let posts: Vec<PostView> = rendered
         .iter()
@@ -254,7 +255,8 @@ async fn status_html(
     {
         return Err(Error::NotFound.into());
     }
-    let rendered = views::render_status(&mut conn, &state.config, id, None).await?;
+    let visible = views::VisibleStatuses::one(&mut conn, id, None).await?;
+    let rendered = views::render_status(&mut conn, &state.config, &visible).await?;
     drop(conn);
     let chrome = Chrome::new(req, state, current).await?;
     let post = PostView::new(&rendered);
@@ -311,7 +313,8 @@ async fn tag_page(
         let mut conn = state.conn().await?;
         let ids =
             list_tag_timeline(&mut conn, &tag, Locality::All, false, None, &first_page()).await?;
-        let rendered = views::render_statuses(&mut conn, &state.config, &ids, None).await?;
+        let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
+        let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
         Some(rendered.iter().map(PostView::new).collect())
     } else {
         None

@@ -42,7 +42,8 @@ async fn feed(state: web::Data<AppState>, path: web::Path<String>) -> UiResult<H
         ..Default::default()
     };
     let ids = list_account_statuses(&mut conn, row.id, None, &filter, &page).await?;
-    let rendered = views::render_statuses(&mut conn, &state.config, &ids, None).await?;
+    let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
+    let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
     drop(conn);
     let posts: Vec<&Status> = rendered
         .iter()
