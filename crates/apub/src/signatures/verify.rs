@@ -338,6 +338,8 @@ fn from_rfc9421<H: Headers + ?Sized>(
     })
 }
 
+type Time = DateTime<Utc>;
+
 /// The creation time and expiry a draft-cavage signature vouches for:
 /// `(created)` when it is covered, else the `Date` header when `date` is
 /// covered; `(expires)` only when covered. The `algorithm`, `created` and
@@ -348,7 +350,7 @@ fn covered_times<H: Headers + ?Sized>(
     request: &HttpRequest<'_, H>,
     header: &SignatureHeader,
     covers: &dyn Fn(&str) -> bool,
-) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), VerifyError> {
+) -> Result<(Option<Time>, Option<Time>), VerifyError> {
     let created = if covers(CREATED) {
         let created = header
             .created
