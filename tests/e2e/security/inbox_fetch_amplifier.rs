@@ -106,3 +106,69 @@ async fn forged_deliveries_make_a_bounded_number_of_fetches() {
         .unwrap();
     assert_eq!(alice_now.followers_count, 0);
 }
+
+/// GoToSocial names keys without a fragment (`…/users/g/main-key`), served
+/// as a key document naming its owner: deliveries signed so are accepted,
+/// and the key's owner is remembered, so later deliveries fetch nothing.
+#[tokio::test]
+async fn keys_without_a_fragment_are_fetched_once() {
+    let app = crate::federation::instance().await;
+    let (_, alice, _) = local_user(&app.state, "alice").await;
+    let key = PrivateKey::generate().unwrap();
+    let pem = key.public_key_pem().unwrap();
+    let (host, mut requests) = fake_service::start_replying(move |req| {
+        let base = format!("http://{}", req.header("host").unwrap());
+        let actor = format!("{base}/users/g");
+        let key_id = format!("{actor}/main-key");
+        let public_key = json!({"id": key_id, "owner": actor, "publicKeyPem": pem});
+        let body = match req.path.as_str() {
+            "/users/g" => json!({
+                "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                "id": actor,
+                "type": "Person",
+                "preferredUsername": "g",
+                "inbox": format!("{actor}/inbox"),
+                "publicKey": public_key,
+            }),
+            "/users/g/main-key" => public_key,
+            _ => return Reply::json(404, "{}".into()),
+        };
+        Reply::typed(200, "application/activity+json", body.to_string())
+    })
+    .await;
+    let actor = format!("{host}/users/g");
+    let deliver = |n: u32| {
+        let body = serde_json::to_vec(&json!({
+            "id": format!("{actor}/follows/{n}"),
+            "type": "Follow",
+            "actor": actor,
+            "object": alice.uri,
+        }))
+        .unwrap();
+        let headers = signed_headers(
+            &key,
+            &format!("{actor}/main-key"),
+            &format!("{}/inbox", app.base_url),
+            &body,
+            chrono::Utc::now(),
+        );
+        (headers, body)
+    };
+    let (headers, body) = deliver(1);
+    assert_eq!(post_signed(&app, &headers, body).await.status(), 202);
+    let first: Vec<String> = fake_service::drain(&mut requests)
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert!(first.contains(&"/users/g/main-key".to_owned()), "{first:?}");
+    let (headers, body) = deliver(2);
+    assert_eq!(post_signed(&app, &headers, body).await.status(), 202);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // (The Accepts of the follows are POSTed to its inbox meanwhile.)
+    let again: Vec<String> = fake_service::drain(&mut requests)
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path)
+        .collect();
+    assert!(again.is_empty(), "fetched again: {again:?}");
+}

@@ -76,10 +76,17 @@ async fn owner_of_key_document(
     refresh: bool,
 ) -> Result<(Account, bool)> {
     if !refresh {
-        if let Some(account) = known_actor(state, key_id).await? {
+        let owner = key_fetches::known_owner(state, key_id).await?;
+        if let Some(account) = known_actor(state, owner.as_deref().unwrap_or(key_id)).await? {
             return Ok((account, false));
         }
     }
+    let (account, fetched) = fetch_key_owner(state, key_id, refresh).await?;
+    key_fetches::remember_owner(state, key_id, &account.uri).await?;
+    Ok((account, fetched))
+}
+
+async fn fetch_key_owner(state: &AppState, key_id: &str, refresh: bool) -> Result<(Account, bool)> {
     let key = limited_fetch(state, key_id, fetch_verified_json(state, key_id)).await?;
     let owner = key.get("owner").and_then(|o| o.as_str()).unwrap_or(key_id);
     if owner == key_id || key.get("inbox").is_some() {
@@ -143,20 +150,22 @@ async fn verify_signed(
     let key_id = signed.key_id().to_owned();
     // A blocked server gets nothing, not even a fetch of its key.
     super::domains::ensure_federates_with(state, &key_id).await?;
-    let (signer, fetched_now) =
-        signer_for_key(state, &key_id, false)
-            .await
-            .map_err(|e| match e {
-                Error::Unavailable(_) => e,
-                other => unauthorized(format!("unknown key {key_id}: {other}")),
-            })?;
+    let unknown_key = |e: Error| match e {
+        Error::Unavailable(_) => e,
+        other => unauthorized(format!("unknown key {key_id}: {other}")),
+    };
+    let (signer, fetched_now) = signer_for_key(state, &key_id, false)
+        .await
+        .map_err(unknown_key)?;
     if let Err(e) = signed.verify_pem(&signer.public_key) {
         // The key may have been rotated: fetch the actor once more, unless
         // it was fetched just now or a moment ago.
         if fetched_now || !key_fetches::may_refresh(state, &signer.uri).await? {
             return Err(unauthorized(e));
         }
-        let (signer, _) = signer_for_key(state, &key_id, true).await?;
+        let (signer, _) = signer_for_key(state, &key_id, true)
+            .await
+            .map_err(unknown_key)?;
         signed
             .verify_pem(&signer.public_key)
             .map_err(unauthorized)?;

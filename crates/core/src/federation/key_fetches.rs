@@ -129,6 +129,27 @@ async fn remember_failure(state: &AppState, url: &str, transient: bool) -> Resul
     Ok(())
 }
 
+fn owner_key(state: &AppState, key_id: &str) -> String {
+    state.redis_key(&format!("apub:key_owner:{}", hashed(key_id)))
+}
+
+/// The actor a key id without a fragment (GoToSocial's `…/main-key`) was
+/// found to belong to, so that its deliveries need no fetch while the
+/// actor is fresh.
+pub async fn known_owner(state: &AppState, key_id: &str) -> Result<Option<String>> {
+    let mut redis = state.redis().await?;
+    Ok(redis.get(owner_key(state, key_id)).await?)
+}
+
+/// Remembers for a day that `key_id` belongs to `actor_uri` (as fetched).
+pub async fn remember_owner(state: &AppState, key_id: &str, actor_uri: &str) -> Result<()> {
+    let mut redis = state.redis().await?;
+    let _: () = redis
+        .set_ex(owner_key(state, key_id), actor_uri, 86_400)
+        .await?;
+    Ok(())
+}
+
 /// Whether the key of the known actor `actor_uri` may be fetched again
 /// now (once per [`REFRESH_INTERVAL_SECS`]); claims the turn when it may.
 pub async fn may_refresh(state: &AppState, actor_uri: &str) -> Result<bool> {
