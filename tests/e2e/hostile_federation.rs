@@ -64,6 +64,18 @@ pub(crate) async fn deliver(app: &TestApp, key: &PrivateKey, key_id: &str, body:
     post_signed(app, &headers, body).await.status().as_u16()
 }
 
+/// A Follow of `target` by `actor`, numbered `n`.
+pub(crate) fn follow_body(actor: &str, n: u32, target: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{actor}#follows/{n}"),
+        "type": "Follow",
+        "actor": actor,
+        "object": target,
+    }))
+    .unwrap()
+}
+
 pub(crate) fn create_note(actor: &str, note: Value) -> Vec<u8> {
     serde_json::to_vec(&json!({
         "@context": "https://www.w3.org/ns/activitystreams",
@@ -108,16 +120,7 @@ async fn forged_replayed_and_misattributed_signatures_store_nothing() {
     let (_, carol, _) = local_user(&b.state, "carol").await;
     let (key, key_id) = key_of(&bob);
     let inbox = format!("{}/inbox", a.base_url);
-    let follow = |n: u32| {
-        serde_json::to_vec(&json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{}#follows/{n}", bob.uri),
-            "type": "Follow",
-            "actor": bob.uri,
-            "object": alice.uri,
-        }))
-        .unwrap()
-    };
+    let follow = |n: u32| follow_body(&bob.uri, n, &alice.uri);
     let now = chrono::Utc::now();
 
     // Signed with bob's key but naming carol's key: carol's key does not

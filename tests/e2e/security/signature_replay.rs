@@ -11,10 +11,10 @@ use ferrodon_core::apub::signatures::keys::PrivateKey;
 use ferrodon_core::apub::signatures::request::HttpRequest;
 use ferrodon_testkit::factories::local_user;
 use ferrodon_testkit::TestApp;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::federation::{instance, post_signed, signed_headers};
-use crate::hostile_federation::stored_actor_at;
+use crate::hostile_federation::{follow_body, stored_actor_at};
 
 type Headers = Vec<(&'static str, String)>;
 
@@ -54,16 +54,7 @@ async fn rewritten_signature_parameters_do_not_make_a_replay_fresh() {
     let (bob, key) = stored_actor_at(&app, "https://remote.example", "bob").await;
     let key_id = format!("{}#main-key", bob.uri);
     let inbox = format!("{}/inbox", app.base_url);
-    let follow = |n: u32| {
-        serde_json::to_vec(&json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{}#follows/{n}", bob.uri),
-            "type": "Follow",
-            "actor": bob.uri,
-            "object": alice.uri,
-        }))
-        .unwrap()
-    };
+    let follow = |n: u32| follow_body(&bob.uri, n, &alice.uri);
     let now = Utc::now();
 
     // A delivery captured three hours ago is stale...
