@@ -159,9 +159,10 @@ async fn accounts_refresh_and_cull_against_a_remote_server() {
     let app = TestApp::spawn_with(&[("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true")]).await;
     let base = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
     let served = base.clone();
-    let (url, _requests) = fake_service::start(move |req| {
+    // Served as ActivityPub: other JSON is not taken for a server's document.
+    let (url, _requests) = fake_service::start_replying(move |req| {
         let base = served.get().cloned().unwrap_or_default();
-        match req.path.as_str() {
+        let (status, body) = match req.path.as_str() {
             "/users/alive" => (
                 200,
                 json!({
@@ -178,7 +179,8 @@ async fn accounts_refresh_and_cull_against_a_remote_server() {
             "/users/gone" => (410, "{}".into()),
             "/users/deleted" => (404, "{}".into()),
             _ => (500, "{}".into()),
-        }
+        };
+        fake_service::Reply::typed(status, "application/activity+json", body)
     })
     .await;
     base.set(url.clone()).unwrap();

@@ -36,6 +36,54 @@ pub async fn start<F>(answer: F) -> (String, mpsc::UnboundedReceiver<Received>)
 where
     F: Fn(&Received) -> Answer + Send + Sync + 'static,
 {
+    start_replying(move |received| {
+        let (status, body) = answer(received);
+        Reply::json(status, body)
+    })
+    .await
+}
+
+/// A full answer: status, extra headers and body.
+pub struct Reply {
+    /// The status code.
+    pub status: u16,
+    /// Headers besides Content-Length and Connection.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl Reply {
+    /// `status` with a body of Content-Type `application/json`.
+    pub fn json(status: u16, body: String) -> Reply {
+        Reply::typed(status, "application/json", body)
+    }
+
+    /// `status` with a body of Content-Type `content_type`.
+    pub fn typed(status: u16, content_type: &str, body: String) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+        }
+    }
+
+    /// A 302 redirect to `location`.
+    pub fn redirect(location: &str) -> Reply {
+        Reply {
+            status: 302,
+            headers: vec![("Location".into(), location.into())],
+            body: String::new(),
+        }
+    }
+}
+
+/// [`start`], the closure choosing headers too (a Content-Type, a
+/// redirect's Location).
+pub async fn start_replying<F>(answer: F) -> (String, mpsc::UnboundedReceiver<Received>)
+where
+    F: Fn(&Received) -> Reply + Send + Sync + 'static,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = mpsc::unbounded_channel();
@@ -47,17 +95,31 @@ where
                 let Some(received) = read_request(&mut socket).await else {
                     return;
                 };
-                let (code, body) = answer(&received);
-                let reply = format!(
-                    "HTTP/1.1 {code} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(reply.as_bytes()).await;
+                let reply = answer(&received);
+                let mut head = format!("HTTP/1.1 {} X\r\n", reply.status);
+                for (name, value) in &reply.headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str(&format!(
+                    "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    reply.body.len()
+                ));
+                head.push_str(&reply.body);
+                let _ = socket.write_all(head.as_bytes()).await;
                 let _ = tx.send(received);
             });
         }
     });
     (format!("http://{addr}"), rx)
+}
+
+/// Every request received so far, without waiting.
+pub fn drain(rx: &mut mpsc::UnboundedReceiver<Received>) -> Vec<Received> {
+    let mut all = Vec::new();
+    while let Ok(received) = rx.try_recv() {
+        all.push(received);
+    }
+    all
 }
 
 async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Received> {

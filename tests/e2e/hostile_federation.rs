@@ -17,7 +17,7 @@ use crate::fake_service;
 use crate::federation::{instance, post_signed, signed_headers, within};
 
 /// Every status URI stored on `app`.
-async fn status_uris(app: &TestApp) -> Vec<String> {
+pub(crate) async fn status_uris(app: &TestApp) -> Vec<String> {
     use ferrodon_core::db::diesel::prelude::*;
     use ferrodon_core::db::diesel_async::RunQueryDsl;
     use ferrodon_core::db::schema::statuses::dsl as s;
@@ -50,7 +50,7 @@ async fn assert_serving(app: &TestApp) {
 }
 
 /// `sender`'s signing key and key id.
-fn key_of(sender: &Account) -> (PrivateKey, String) {
+pub(crate) fn key_of(sender: &Account) -> (PrivateKey, String) {
     (
         PrivateKey::from_pem(sender.private_key.as_deref().unwrap()).unwrap(),
         format!("{}#main-key", sender.uri),
@@ -58,13 +58,25 @@ fn key_of(sender: &Account) -> (PrivateKey, String) {
 }
 
 /// Signs `activity` for `app`'s shared inbox now and posts it; the status.
-async fn deliver(app: &TestApp, key: &PrivateKey, key_id: &str, body: Vec<u8>) -> u16 {
+pub(crate) async fn deliver(app: &TestApp, key: &PrivateKey, key_id: &str, body: Vec<u8>) -> u16 {
     let inbox = format!("{}/inbox", app.base_url);
     let headers = signed_headers(key, key_id, &inbox, &body, chrono::Utc::now());
     post_signed(app, &headers, body).await.status().as_u16()
 }
 
-fn create_note(actor: &str, note: Value) -> Vec<u8> {
+/// A Follow of `target` by `actor`, numbered `n`.
+pub(crate) fn follow_body(actor: &str, n: u32, target: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{actor}#follows/{n}"),
+        "type": "Follow",
+        "actor": actor,
+        "object": target,
+    }))
+    .unwrap()
+}
+
+pub(crate) fn create_note(actor: &str, note: Value) -> Vec<u8> {
     serde_json::to_vec(&json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}/activity", note["id"].as_str().unwrap()),
@@ -76,7 +88,7 @@ fn create_note(actor: &str, note: Value) -> Vec<u8> {
     .unwrap()
 }
 
-fn note(id: &str, author: &str, content: &str) -> Value {
+pub(crate) fn note(id: &str, author: &str, content: &str) -> Value {
     json!({
         "id": id,
         "type": "Note",
@@ -108,16 +120,7 @@ async fn forged_replayed_and_misattributed_signatures_store_nothing() {
     let (_, carol, _) = local_user(&b.state, "carol").await;
     let (key, key_id) = key_of(&bob);
     let inbox = format!("{}/inbox", a.base_url);
-    let follow = |n: u32| {
-        serde_json::to_vec(&json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{}#follows/{n}", bob.uri),
-            "type": "Follow",
-            "actor": bob.uri,
-            "object": alice.uri,
-        }))
-        .unwrap()
-    };
+    let follow = |n: u32| follow_body(&bob.uri, n, &alice.uri);
     let now = chrono::Utc::now();
 
     // Signed with bob's key but naming carol's key: carol's key does not
@@ -323,22 +326,38 @@ async fn oversized_nested_malformed_and_hostile_html_deliveries() {
 /// Stores `username@remote.example` with a fresh key, as if fetched, so
 /// that deliveries from it verify without fetching anything.
 async fn stored_remote_actor(app: &TestApp, username: &str) -> (Account, PrivateKey) {
+    stored_actor_at(app, "https://remote.example", username).await
+}
+
+/// Stores `username` of the server at `origin` (`https://host[:port]`)
+/// with a fresh key, as if fetched: its actor is `origin/users/username`,
+/// its inbox `…/inbox` and its shared inbox `origin/inbox`.
+pub(crate) async fn stored_actor_at(
+    app: &TestApp,
+    origin: &str,
+    username: &str,
+) -> (Account, PrivateKey) {
     let key = PrivateKey::generate().unwrap();
-    let uri = format!("https://remote.example/users/{username}");
+    let uri = format!("{origin}/users/{username}");
+    let domain = url::Url::parse(origin).unwrap();
+    let domain = match domain.port() {
+        Some(port) => format!("{}:{port}", domain.host_str().unwrap()),
+        None => domain.host_str().unwrap().to_owned(),
+    };
     let mut conn = app.state.conn().await.unwrap();
     let account = ferrodon_core::db::queries::accounts::put_account(
         &mut conn,
         &NewAccount {
             username: username.to_owned(),
-            domain: Some("remote.example".into()),
+            domain: Some(domain),
             display_name: username.to_owned(),
             note: String::new(),
             locked: false,
             bot: false,
             uri: uri.clone(),
-            url: Some(format!("https://remote.example/@{username}")),
+            url: Some(format!("{origin}/@{username}")),
             inbox_url: format!("{uri}/inbox"),
-            shared_inbox_url: "https://remote.example/inbox".into(),
+            shared_inbox_url: format!("{origin}/inbox"),
             outbox_url: format!("{uri}/outbox"),
             followers_url: format!("{uri}/followers"),
             public_key: key.public_key_pem().unwrap(),

@@ -133,6 +133,14 @@ pub struct Config {
     /// (`/api/v1/admin/domain_allows`); every other server is refused in the
     /// inbox and never delivered to or fetched from (default false).
     pub limited_federation_mode: bool,
+    /// FERRODON_KEY_FETCH_BUDGET: how many signature key fetches deliveries
+    /// may cause per remote domain and minute; beyond it they are answered
+    /// 503 (default 60).
+    pub key_fetch_budget: u32,
+    /// FERRODON_KEY_FETCH_FAILURE_TTL: how long a failed key fetch is
+    /// remembered (not tried again), and a server whose key fetches keep
+    /// failing is left alone (default 10m).
+    pub key_fetch_failure_ttl: Duration,
     /// FERRODON_DEV_ALLOW_PRIVATE_FETCH: let server-side fetches (remote media,
     /// federation) reach loopback and private addresses, for tests only (default false).
     pub dev_allow_private_fetch: bool,
@@ -433,6 +441,10 @@ impl Config {
             dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
             authorized_fetch: env.flag("AUTHORIZED_FETCH")?,
             limited_federation_mode: env.flag("LIMITED_FEDERATION_MODE")?,
+            key_fetch_budget: env.parse("FERRODON_KEY_FETCH_BUDGET", 60)?,
+            key_fetch_failure_ttl: env
+                .duration("FERRODON_KEY_FETCH_FAILURE_TTL", Duration::from_secs(600))?
+                .max(Duration::from_secs(1)),
             vapid,
             translation: TranslationConfig::from_env(&env)?,
         })

@@ -232,6 +232,9 @@ pub struct Fetched {
     pub bytes: Vec<u8>,
     /// The Content-Type header, if any.
     pub content_type: Option<String>,
+    /// The URL that answered: the one asked for, or where its redirects
+    /// led. What the body says about itself is only as good as this.
+    pub final_url: String,
 }
 
 /// Downloads `url` with the remote client, refusing bodies over `limit`
@@ -306,6 +309,7 @@ pub async fn send_limited(
                 limit,
             });
         }
+        let final_url = response.url().to_string();
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -324,6 +328,7 @@ pub async fn send_limited(
         Ok(Fetched {
             bytes,
             content_type,
+            final_url,
         })
     };
     tokio::time::timeout(timeout, work)

@@ -73,6 +73,7 @@ diesel::table! {
         follow_activity_id -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        actor_uri -> Nullable<Text>,
     }
 }
 

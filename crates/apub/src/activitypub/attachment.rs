@@ -48,7 +48,8 @@ pub struct Attachment {
 
 impl Attachment {
     /// The file's URL: the Link matching the media type if several are
-    /// given, else the first URL, else a Link attachment's `href`.
+    /// given, else the first URL, else a Link attachment's `href`; http(s)
+    /// URLs only.
     pub fn url(&self) -> Option<&str> {
         let matching = self.media_type.as_deref().and_then(|media| {
             self.url
@@ -58,7 +59,7 @@ impl Attachment {
         });
         matching
             .or_else(|| self.url.iter().find_map(UrlOrLink::href))
-            .or(self.href.as_deref())
+            .or(self.href.as_deref().and_then(super::link::web_url))
     }
 
     /// The media type, from the attachment or else from its first Link.

@@ -44,12 +44,20 @@ pub enum UrlOrLink {
     Link(Link),
 }
 
+/// `url` when it is an http(s) URL, the only kind taken from a remote
+/// document: `javascript:`, `data:` and the like would be stored and
+/// rendered as links.
+pub fn web_url(url: &str) -> Option<&str> {
+    let scheme = url.split_once(':').map(|(scheme, _)| scheme)?;
+    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")).then_some(url)
+}
+
 impl UrlOrLink {
-    /// The URL, whichever form was sent.
+    /// The URL, whichever form was sent; `None` unless it is http(s).
     pub fn href(&self) -> Option<&str> {
         match self {
-            UrlOrLink::Url(url) => Some(url),
-            UrlOrLink::Link(link) => link.href.as_deref(),
+            UrlOrLink::Url(url) => web_url(url),
+            UrlOrLink::Link(link) => link.href.as_deref().and_then(web_url),
         }
     }
 
@@ -118,10 +126,10 @@ pub enum ImageRef {
 }
 
 impl ImageRef {
-    /// The image's URL.
+    /// The image's URL (http(s) only).
     pub fn href(&self) -> Option<&str> {
         match self {
-            ImageRef::Url(url) => Some(url),
+            ImageRef::Url(url) => web_url(url),
             ImageRef::Image(image) => image.url.iter().find_map(UrlOrLink::href),
         }
     }
@@ -198,5 +206,21 @@ mod tests {
 
         let icon: OneOrMany<ImageRef> = serde_json::from_str(r#""https://i/a.png""#).unwrap();
         assert_eq!(icon.best_href(), Some("https://i/a.png"));
+    }
+
+    #[test]
+    fn only_http_urls_are_taken() {
+        let urls: OneOrMany<UrlOrLink> = serde_json::from_str(
+            r#"[{"type":"Link","mediaType":"text/html","href":"JavaScript:alert(1)"},
+                "data:text/html,<script>x</script>", "https://ok/page"]"#,
+        )
+        .unwrap();
+        assert_eq!(urls.href(), Some("https://ok/page"));
+        let icon: OneOrMany<ImageRef> = serde_json::from_str(r#""javascript:x""#).unwrap();
+        assert_eq!(icon.best_href(), None);
+        assert_eq!(web_url("HTTP://a/"), Some("HTTP://a/"));
+        assert_eq!(web_url(" https://a/"), None);
+        assert_eq!(web_url("httpsx://a/"), None);
+        assert_eq!(web_url("no scheme"), None);
     }
 }

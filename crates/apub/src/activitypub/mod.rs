@@ -63,7 +63,7 @@ pub use kind::{
     ActivityKind, ActorKind, AttachmentKind, CollectionKind, Kind, ObjectKind, TagKind,
 };
 pub use language_map::LanguageMap;
-pub use link::{Image, ImageRef, Link, UrlOrLink};
+pub use link::{web_url, Image, ImageRef, Link, UrlOrLink};
 pub use object::{Closed, Object, PollOption, Source};
 pub use one_or_many::OneOrMany;
 pub use origin::{host_of, same_host, same_origin};

@@ -12,7 +12,10 @@
 //! 2. the request is fresh: it expires at `expires`, or 5 minutes after its
 //!    `Date` / `created` (and never more than 12 hours after), and is
 //!    refused once that moment is more than an hour past, or when it claims
-//!    to be created more than an hour in the future;
+//!    to be created more than an hour in the future. For draft-cavage only
+//!    values the signature covers count: the `Date` header when `date` is
+//!    covered, `created` and `expires` when `(created)` and `(expires)` are
+//!    (unlike Mastodon, which trusts the uncovered parameters);
 //! 3. the signature covers enough: draft-cavage must cover `date` or
 //!    `(created)`, and `(request-target)` or `digest`; GET must cover
 //!    `host`; POST must cover `digest`. RFC 9421 must cover `@method` and
@@ -25,7 +28,7 @@
 use chrono::{DateTime, Duration, Utc};
 use thiserror::Error;
 
-use super::cavage::{self, Algorithm, CavageError, SignatureHeader, CREATED, REQUEST_TARGET};
+use super::cavage::{self, CavageError, SignatureHeader, CREATED, EXPIRES, REQUEST_TARGET};
 use super::date::parse_http_date;
 use super::digest::{self, DigestError};
 use super::keys::{KeyError, PublicKey, SignatureAlgorithm};
@@ -234,20 +237,11 @@ fn from_cavage<H: Headers + ?Sized>(
         ));
     };
 
-    let created = match (algorithm == Algorithm::Hs2019, header.created) {
-        (true, Some(created)) => Some(timestamp(created)?),
-        _ => match request.headers.get_combined("date") {
-            Some(date) => Some(parse_http_date(&date).ok_or_else(|| {
-                VerifyError::InvalidDate(format!("not RFC 2616 compliant date: {date:?}"))
-            })?),
-            None => None,
-        },
-    };
-    let expires = header.expires.map(timestamp).transpose()?;
-    let valid_until = check_time_window(created, expires, now)?;
-
     let covered = header.covered();
     let covers = |name: &str| covered.iter().any(|h| h == name);
+    let (created, expires) = covered_times(request, &header, &covers)?;
+    let valid_until = check_time_window(created, expires, now)?;
+
     require([
         (
             covers("date") || covers(CREATED),
@@ -344,6 +338,46 @@ fn from_rfc9421<H: Headers + ?Sized>(
     })
 }
 
+type Time = DateTime<Utc>;
+
+/// The creation time and expiry a draft-cavage signature vouches for:
+/// `(created)` when it is covered, else the `Date` header when `date` is
+/// covered; `(expires)` only when covered. The `algorithm`, `created` and
+/// `expires` parameters are not covered by the signature themselves, so a
+/// replayer can rewrite them; a value the signature does not cover says
+/// nothing about when the request was made.
+fn covered_times<H: Headers + ?Sized>(
+    request: &HttpRequest<'_, H>,
+    header: &SignatureHeader,
+    covers: &dyn Fn(&str) -> bool,
+) -> Result<(Option<Time>, Option<Time>), VerifyError> {
+    let created = if covers(CREATED) {
+        let created = header
+            .created
+            .ok_or(CavageError::PseudoHeaderArgumentMissing(CREATED))?;
+        Some(timestamp(created)?)
+    } else if covers("date") {
+        let date = request
+            .headers
+            .get_combined("date")
+            .ok_or_else(|| CavageError::MissingHeader("date".to_owned()))?;
+        Some(parse_http_date(&date).ok_or_else(|| {
+            VerifyError::InvalidDate(format!("not RFC 2616 compliant date: {date:?}"))
+        })?)
+    } else {
+        None
+    };
+    let expires = if covers(EXPIRES) {
+        let expires = header
+            .expires
+            .ok_or(CavageError::PseudoHeaderArgumentMissing(EXPIRES))?;
+        Some(timestamp(expires)?)
+    } else {
+        None
+    };
+    Ok((created, expires))
+}
+
 /// Fails with the error of the first rule that does not hold.
 fn require<const N: usize>(rules: [(bool, VerifyError); N]) -> Result<(), VerifyError> {
     match rules.into_iter().find(|(holds, _)| !holds) {
@@ -402,6 +436,60 @@ mod tests {
 
     fn t(seconds: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(1_700_000_000 + seconds, 0).unwrap()
+    }
+
+    #[test]
+    fn only_covered_times_count() {
+        let date = super::super::date::format_http_date(t(0));
+        let headers = [("date", date.as_str())];
+        let request = HttpRequest {
+            method: "POST",
+            scheme: "https",
+            authority: "example.com",
+            target: "/inbox",
+            headers: &headers[..],
+            body: b"",
+        };
+        let header = |covered: &str, created, expires| SignatureHeader {
+            key_id: "k".into(),
+            algorithm: Some(cavage::Algorithm::Hs2019),
+            headers: Some(covered.split(' ').map(str::to_owned).collect()),
+            signature: vec![1],
+            created,
+            expires,
+        };
+        let times = |h: &SignatureHeader| {
+            let covered = h.covered();
+            covered_times(&request, h, &|name| covered.iter().any(|c| c == name))
+        };
+        // `created` and `expires` that the signature does not cover are ignored.
+        assert_eq!(
+            times(&header(
+                "date digest",
+                Some(t(999).timestamp()),
+                Some(t(9999).timestamp())
+            )),
+            Ok((Some(t(0)), None))
+        );
+        // Covered, they count (and `(created)` before `date`).
+        assert_eq!(
+            times(&header(
+                "(created) (expires) date",
+                Some(t(5).timestamp()),
+                Some(t(60).timestamp())
+            )),
+            Ok((Some(t(5)), Some(t(60))))
+        );
+        // Covered but absent: an error, not "no date".
+        assert_eq!(
+            times(&header("(created)", None, None)),
+            Err(CavageError::PseudoHeaderArgumentMissing(CREATED).into())
+        );
+        // Neither covered: no time at all (refused later as DateNotSigned).
+        assert_eq!(
+            times(&header("digest", Some(t(0).timestamp()), None)),
+            Ok((None, None))
+        );
     }
 
     #[test]

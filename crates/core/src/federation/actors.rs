@@ -9,7 +9,7 @@ use ferrodon_db::models::{Account, NewAccount};
 use ferrodon_db::queries::accounts::{self, RemoteProfile};
 use serde_json::json;
 
-use super::client::{signed_fetch, FederationError, MAX_DOCUMENT_BYTES};
+use super::client::{signed_fetch, FederationError, FetchedDocument, MAX_DOCUMENT_BYTES};
 use super::instance_actor::instance_actor;
 use crate::http_client::fetch_limited;
 use crate::jobs::{self, Job};
@@ -50,31 +50,85 @@ fn federation_error(e: FederationError) -> Error {
     }
 }
 
+/// The stored account with ActivityPub id `uri` when it needs no fetch:
+/// local, or remote and fetched less than a day ago.
+pub async fn known_actor(state: &AppState, uri: &str) -> Result<Option<Account>> {
+    let mut conn = state.conn().await?;
+    match accounts::get_account_by_uri(&mut conn, uri).await {
+        Ok(account) if account.is_local() || Utc::now() - account.updated_at < FRESH_FOR => {
+            Ok(Some(account))
+        }
+        Ok(_) | Err(ferrodon_db::Error::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The account with ActivityPub id `uri`: stored, or fetched and stored.
 /// `refresh` fetches even a fresh stored copy (key rotation, Update).
 pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result<Account> {
-    let mut conn = state.conn().await?;
-    match accounts::get_account_by_uri(&mut conn, uri).await {
-        Ok(account) if account.is_local() => return Ok(account),
-        Ok(account) if !refresh && Utc::now() - account.updated_at < FRESH_FOR => {
-            return Ok(account)
-        }
-        Ok(_) | Err(ferrodon_db::Error::NotFound) => {}
-        Err(e) => return Err(e.into()),
+    match known_actor(state, uri).await? {
+        Some(account) if account.is_local() || !refresh => return Ok(account),
+        _ => {}
     }
-    drop(conn);
     let actor = fetch_actor(state, uri).await?;
-    store_actor(state, &actor, uri).await
+    store_actor(state, &actor, &actor.id).await
 }
 
-/// Fetches any ActivityPub document (signed by the instance actor), unless
-/// its server is blocked, and parses it within the document limits.
-pub async fn fetch_document(state: &AppState, url: &str) -> Result<Document> {
+/// Whether `a` and `b` are the same URL (fragments aside).
+fn same_url(a: &str, b: &str) -> bool {
+    let parse = |u: &str| {
+        url::Url::parse(u).ok().map(|mut u| {
+            u.set_fragment(None);
+            u
+        })
+    };
+    matches!((parse(a), parse(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// Fetches a document (signed by the instance actor) unless its server is
+/// blocked; its JSON and the URL that answered.
+async fn fetch_json(state: &AppState, url: &str) -> Result<FetchedDocument> {
     super::domains::ensure_federates_with(state, url).await?;
     let signer = instance_actor(state).await?;
-    let value = signed_fetch(state, &signer, url)
+    signed_fetch(state, &signer, url)
         .await
-        .map_err(federation_error)?;
+        .map_err(federation_error)
+}
+
+/// Fetches `url` and returns the document only if it is its own: its `id`
+/// is the URL that served it (after any redirects). A document served
+/// under another URL (a profile page's URL, a redirect to another server)
+/// is fetched once more by its id and must be served there under it, so
+/// that no server, and no file uploaded to one, speaks for another.
+pub async fn fetch_verified_json(state: &AppState, url: &str) -> Result<serde_json::Value> {
+    let first = fetch_json(state, url).await?;
+    let id = document_id(&first.value, url)?;
+    if same_url(&id, &first.url) {
+        return Ok(first.value);
+    }
+    let again = fetch_json(state, &id).await?;
+    if document_id(&again.value, &id)? == id && same_url(&id, &again.url) {
+        return Ok(again.value);
+    }
+    Err(Error::validation(format!(
+        "{url} served a document with id {id}, which {id} does not serve"
+    )))
+}
+
+fn document_id(value: &serde_json::Value, url: &str) -> Result<String> {
+    value
+        .get("id")
+        .and_then(serde_json::Value::as_str)
+        .filter(|id| id.starts_with("https://") || id.starts_with("http://"))
+        .map(str::to_owned)
+        .ok_or_else(|| Error::validation(format!("{url} served a document without an http(s) id")))
+}
+
+/// Fetches any ActivityPub document (signed by the instance actor) that is
+/// served under its own id (see [`fetch_verified_json`]), unless its server
+/// is blocked, and parses it within the document limits.
+pub async fn fetch_document(state: &AppState, url: &str) -> Result<Document> {
+    let value = fetch_verified_json(state, url).await?;
     let bytes = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
     parse_document(&bytes, limits()).map_err(|e| Error::validation(format!("{url}: {e}")))
 }
@@ -90,7 +144,8 @@ pub async fn fetch_actor(state: &AppState, uri: &str) -> Result<Box<Actor>> {
     }
 }
 
-/// Stores (or updates) a fetched actor; `fetched_from` must be on the
+/// Stores (or updates) an actor; `fetched_from` (where it came from: a
+/// URL it was verified to be served under, or its signer) must be on the
 /// same host as the actor's id, so no server can speak for another.
 pub async fn store_actor(state: &AppState, actor: &Actor, fetched_from: &str) -> Result<Account> {
     let host = authority_of(&actor.id)

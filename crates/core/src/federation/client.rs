@@ -117,12 +117,34 @@ fn signature_headers(
     .map_err(|e| FederationError::Key(signer.id, e.to_string()))
 }
 
-/// Fetches an ActivityPub document, signed by `signer`.
+/// Whether a Content-Type names an ActivityPub document
+/// (`application/activity+json`, or `application/ld+json` with any
+/// profile). Anything else, `application/json` and `text/plain` included,
+/// may be a file a user uploaded to that server, not a document the
+/// server itself publishes.
+pub fn is_activitypub_media_type(content_type: &str) -> bool {
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    media_type.eq_ignore_ascii_case("application/activity+json")
+        || media_type.eq_ignore_ascii_case("application/ld+json")
+}
+
+/// A fetched ActivityPub document and the URL that served it.
+#[derive(Debug)]
+pub struct FetchedDocument {
+    /// The JSON.
+    pub value: serde_json::Value,
+    /// The URL that answered, after any redirects.
+    pub url: String,
+}
+
+/// Fetches an ActivityPub document, signed by `signer`. An answer that is
+/// not of an ActivityPub media type is refused. The caller decides whether
+/// the document may speak for [`FetchedDocument::url`]'s server.
 pub async fn signed_fetch(
     state: &AppState,
     signer: &Account,
     url: &str,
-) -> Result<serde_json::Value, FederationError> {
+) -> Result<FetchedDocument, FederationError> {
     let key = private_key(signer)?;
     let mut headers = signature_headers(signer, &key, SignatureFormat::Cavage, "GET", url, None)?;
     headers.push(("Accept", ACCEPT.to_owned()));
@@ -136,9 +158,20 @@ pub async fn signed_fetch(
         REQUEST_TIMEOUT,
     )
     .await?;
-    serde_json::from_slice(&fetched.bytes).map_err(|e| FederationError::Document {
+    let content_type = fetched.content_type.as_deref().unwrap_or_default();
+    if !is_activitypub_media_type(content_type) {
+        return Err(FederationError::Document {
+            url: fetched.final_url,
+            reason: format!("served as {content_type:?}, not as an ActivityPub document"),
+        });
+    }
+    let value = serde_json::from_slice(&fetched.bytes).map_err(|e| FederationError::Document {
         url: url.to_owned(),
         reason: e.to_string(),
+    })?;
+    Ok(FetchedDocument {
+        value,
+        url: fetched.final_url,
     })
 }
 
@@ -184,6 +217,26 @@ pub async fn deliver(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_activitypub_media_types_are_documents() {
+        for ok in [
+            "application/activity+json",
+            "application/activity+json; charset=utf-8",
+            "Application/LD+JSON; profile=\"https://www.w3.org/ns/activitystreams\"",
+        ] {
+            assert!(is_activitypub_media_type(ok), "{ok}");
+        }
+        for bad in [
+            "application/json",
+            "text/plain",
+            "text/html",
+            "",
+            "application/activity+jsonx",
+        ] {
+            assert!(!is_activitypub_media_type(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn parsed_keys_are_cached_until_the_pem_changes() {

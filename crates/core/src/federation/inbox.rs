@@ -4,19 +4,21 @@
 //!
 //! Refused with 401: unsigned, malformed, stale or future-dated, wrong
 //! digest, unknown key, bad signature (after one refetch of the key, for
-//! rotations), a signature seen before (replay), or an activity whose
-//! `actor` is not the signer.
+//! rotations, at most once a minute per actor), a signature seen before
+//! (replay), or an activity whose `actor` is not the signer. Key fetches
+//! are limited by [`super::key_fetches`] (503 when a host is failing or
+//! its budget is spent).
 use chrono::Utc;
-use deadpool_redis::redis;
 use ferrodon_apub::activitypub::{parse_document, Document};
 use ferrodon_apub::signatures::request::HttpRequest;
 use ferrodon_apub::signatures::verify::SignedRequest;
 use ferrodon_db::models::Account;
 use sha2::{Digest, Sha256};
 
-use super::actors::{limits, resolve_actor};
-use super::client::signed_fetch;
-use super::instance_actor::instance_actor;
+use super::actors::{
+    fetch_verified_json, known_actor, limits, resolve_actor, same_authority, store_actor,
+};
+use super::key_fetches;
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
@@ -49,24 +51,77 @@ fn unauthorized(reason: impl std::fmt::Display) -> Error {
 
 /// Finds the account a key id belongs to: `…/users/x#main-key` names its
 /// actor before the fragment; otherwise (GoToSocial's `…/main-key`) the
-/// key document names its `owner`.
-async fn signer_for_key(state: &AppState, key_id: &str, refresh: bool) -> Result<Account> {
-    let actor_uri = key_id.split('#').next().unwrap_or(key_id);
-    match resolve_actor(state, actor_uri, refresh).await {
-        Ok(account) => Ok(account),
-        Err(Error::Validation(_)) if !key_id.contains('#') => {
-            let signer = instance_actor(state).await?;
-            let key = signed_fetch(state, &signer, key_id)
-                .await
-                .map_err(|e| unauthorized(format!("could not fetch key {key_id}: {e}")))?;
-            let owner = key
-                .get("owner")
-                .and_then(|o| o.as_str())
-                .ok_or_else(|| unauthorized(format!("key {key_id} names no owner")))?;
-            resolve_actor(state, owner, refresh).await
+/// key document names its `owner`, on the key's own server. A stored,
+/// fresh account is used as it is unless `refresh`; every fetch goes
+/// through [`key_fetches`]' limits. Also says whether it was fetched now.
+async fn signer_for_key(state: &AppState, key_id: &str, refresh: bool) -> Result<(Account, bool)> {
+    let Some((actor_uri, _)) = key_id.split_once('#') else {
+        return owner_of_key_document(state, key_id, refresh).await;
+    };
+    if !refresh {
+        if let Some(account) = known_actor(state, actor_uri).await? {
+            return Ok((account, false));
         }
-        Err(e) => Err(e),
     }
+    let account = limited_fetch(state, actor_uri, resolve_actor(state, actor_uri, true)).await?;
+    Ok((account, true))
+}
+
+/// The account of a key id without a fragment: the key document's
+/// `owner` (on the key's server), or the document itself when it is the
+/// actor.
+async fn owner_of_key_document(
+    state: &AppState,
+    key_id: &str,
+    refresh: bool,
+) -> Result<(Account, bool)> {
+    if !refresh {
+        let owner = key_fetches::known_owner(state, key_id).await?;
+        if let Some(account) = known_actor(state, owner.as_deref().unwrap_or(key_id)).await? {
+            return Ok((account, false));
+        }
+    }
+    let (account, fetched) = fetch_key_owner(state, key_id, refresh).await?;
+    key_fetches::remember_owner(state, key_id, &account.uri).await?;
+    Ok((account, fetched))
+}
+
+async fn fetch_key_owner(state: &AppState, key_id: &str, refresh: bool) -> Result<(Account, bool)> {
+    let key = limited_fetch(state, key_id, fetch_verified_json(state, key_id)).await?;
+    let owner = key.get("owner").and_then(|o| o.as_str()).unwrap_or(key_id);
+    if owner == key_id || key.get("inbox").is_some() {
+        let Ok(Document::Actor(actor)) = Document::from_value(key) else {
+            return Err(unauthorized(format!("key {key_id} names no owner")));
+        };
+        return Ok((store_actor(state, &actor, &actor.id).await?, true));
+    }
+    if !same_authority(owner, key_id) {
+        return Err(unauthorized(format!(
+            "key {key_id} names an owner on another server"
+        )));
+    }
+    if !refresh {
+        if let Some(account) = known_actor(state, owner).await? {
+            return Ok((account, false));
+        }
+    }
+    let account = limited_fetch(state, owner, resolve_actor(state, owner, true)).await?;
+    Ok((account, true))
+}
+
+/// Runs `fetch` of `url` if [`key_fetches::admit`] lets it, and
+/// remembers its failure.
+async fn limited_fetch<T>(
+    state: &AppState,
+    url: &str,
+    fetch: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    key_fetches::admit(state, url).await?;
+    let result = fetch.await;
+    if let Err(e) = &result {
+        key_fetches::failed(state, url, e).await;
+    }
+    result
 }
 
 /// Checks a request's HTTP signature (a delivery, or a signed fetch in
@@ -95,18 +150,26 @@ async fn verify_signed(
     let key_id = signed.key_id().to_owned();
     // A blocked server gets nothing, not even a fetch of its key.
     super::domains::ensure_federates_with(state, &key_id).await?;
-    let mut signer = signer_for_key(state, &key_id, false)
+    let unknown_key = |e: Error| match e {
+        Error::Unavailable(_) => e,
+        other => unauthorized(format!("unknown key {key_id}: {other}")),
+    };
+    let (signer, fetched_now) = signer_for_key(state, &key_id, false)
         .await
-        .map_err(|e| match e {
-            Error::Unavailable(_) => e,
-            other => unauthorized(format!("unknown key {key_id}: {other}")),
-        })?;
-    if signed.verify_pem(&signer.public_key).is_err() {
-        // The key may have been rotated: fetch the actor once more.
-        signer = signer_for_key(state, &key_id, true).await?;
+        .map_err(unknown_key)?;
+    if let Err(e) = signed.verify_pem(&signer.public_key) {
+        // The key may have been rotated: fetch the actor once more, unless
+        // it was fetched just now or a moment ago.
+        if fetched_now || !key_fetches::may_refresh(state, &signer.uri).await? {
+            return Err(unauthorized(e));
+        }
+        let (signer, _) = signer_for_key(state, &key_id, true)
+            .await
+            .map_err(unknown_key)?;
         signed
             .verify_pem(&signer.public_key)
             .map_err(unauthorized)?;
+        return Ok((signer, signed));
     }
     Ok((signer, signed))
 }
@@ -160,7 +223,7 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
     {
         refuse_suspended(&signer)?;
     }
-    remember_signature(state, &signed).await?;
+    remember_signature(state, &signer, &signed).await?;
     if let Some((_, header)) = delivery
         .headers
         .iter()
@@ -186,32 +249,26 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
 }
 
 /// Refuses a signature already accepted once (a replayed request). The
-/// signature is known by its key id and decoded bytes, not by the header
-/// text, which a replayer could respace or reorder; and it is remembered
-/// for as long as the request would pass the freshness rule.
-async fn remember_signature(state: &AppState, signed: &SignedRequest) -> Result<()> {
+/// signature is known by the actor it resolved to and its decoded bytes,
+/// not by the header text or the key id, which a replayer could respace,
+/// reorder or give another fragment; and it is remembered for as long as
+/// the request would pass the freshness rule.
+async fn remember_signature(
+    state: &AppState,
+    signer: &Account,
+    signed: &SignedRequest,
+) -> Result<()> {
     let mut hasher = Sha256::new();
-    hasher.update(signed.key_id().as_bytes());
+    hasher.update(signer.uri.as_bytes());
     hasher.update([0]);
     hasher.update(signed.signature_bytes());
-    let key = state.redis_key(&format!(
+    let key = format!(
         "apub:seen_signature:{}",
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    ));
-    let mut redis = state.redis().await?;
-    let fresh: Option<String> = redis::cmd("SET")
-        .arg(&key)
-        .arg(1)
-        .arg("NX")
-        .arg("EX")
-        .arg(replay_memory_secs(signed.valid_until(), Utc::now()))
-        .query_async(&mut *redis)
-        .await?;
-    if fresh.is_none() {
+        key_fetches::hex(&hasher.finalize())
+    );
+    let secs = replay_memory_secs(signed.valid_until(), Utc::now());
+    let fresh = key_fetches::claim(state, &key, secs.unsigned_abs()).await?;
+    if !fresh {
         return Err(unauthorized(
             "this signature was already used (replayed request)",
         ));

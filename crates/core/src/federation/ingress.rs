@@ -1,9 +1,10 @@
 //! Processing a delivered activity (the `ingress` queue), its signature
 //! already checked and its actor already the signer. Every handler is
-//! idempotent: a duplicate delivery changes nothing. Objects are only
-//! accepted from their own host: a server cannot create, edit or delete
-//! another server's statuses.
-use ferrodon_apub::activitypub::{Activity, Document, Object};
+//! idempotent: a duplicate delivery changes nothing. Activities and objects
+//! are only accepted from their own server: a server cannot create, edit
+//! or delete another server's statuses, nor store anything under another
+//! server's ids.
+use ferrodon_apub::activitypub::{same_origin, Activity, Document, Object};
 use ferrodon_apub::sanitize::sanitize_remote_html;
 use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, Visibility};
 use ferrodon_db::queries::{accounts, blocks_mutes, follows, statuses};
@@ -35,6 +36,12 @@ pub async fn process(state: &AppState, signer_id: i64, value: &Value) -> Result<
         return Ok(());
     };
     let kind = activity.kind.as_str().to_owned();
+    // Activities are stored under their id (a boost, a follow): an id on
+    // another server would squat a URI that server will use.
+    if !same_origin(&activity.id, &signer.uri) {
+        tracing::info!(%kind, signer = %signer.uri, id = %activity.id, "activity refused: its id is not on the sender's server");
+        return Ok(());
+    }
     let outcome = match kind.as_str() {
         "Follow" => on_follow(state, &signer, &activity).await,
         "Accept" => on_accept(state, &signer, &activity).await,
@@ -143,7 +150,7 @@ async fn follower_in_answer(state: &AppState, activity: &Activity) -> Result<Opt
 
 /// A remote account accepted a local account's follow.
 async fn on_accept(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
-    if super::relays::answered(state, &answered_follow_id(activity), true).await? {
+    if super::relays::answered(state, signer, &answered_follow_id(activity), true).await? {
         return Ok(());
     }
     let Some(follower) = follower_in_answer(state, activity).await? else {
@@ -159,7 +166,7 @@ async fn on_accept(state: &AppState, signer: &Account, activity: &Activity) -> R
 
 /// A remote account refused (or ended) a local account's follow.
 async fn on_reject(state: &AppState, signer: &Account, activity: &Activity) -> Result<()> {
-    if super::relays::answered(state, &answered_follow_id(activity), false).await? {
+    if super::relays::answered(state, signer, &answered_follow_id(activity), false).await? {
         return Ok(());
     }
     let Some(follower) = follower_in_answer(state, activity).await? else {

@@ -8,6 +8,7 @@ pub mod emojis;
 pub mod inbox;
 pub mod ingress;
 pub mod instance_actor;
+pub mod key_fetches;
 pub mod outbox;
 pub mod publish;
 pub mod relays;

@@ -2,6 +2,7 @@
 //! collection sent to its inbox); once accepted, the relay's announces of
 //! public posts are fetched into the federated timeline, and our public
 //! posts are delivered to it.
+use ferrodon_apub::activitypub::same_origin;
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::accounts;
 use ferrodon_db::queries::relays::{self, Relay};
@@ -78,23 +79,51 @@ pub async fn remove_relay(state: &AppState, inbox_url: &str) -> Result<bool> {
 }
 
 /// Records a relay's `Accept` or `Reject` of our follow; false when the
-/// activity answers no relay follow.
-pub async fn answered(state: &AppState, follow_activity_id: &str, accepted: bool) -> Result<bool> {
-    if !follow_activity_id.contains("/relays/") {
+/// activity answers no relay follow. Only the relay answers: before its
+/// first answer, an actor on the relay's server whose inbox (or shared
+/// inbox) is the relay's; that actor is then remembered as the relay, and
+/// from then on only it answers.
+pub async fn answered(
+    state: &AppState,
+    signer: &Account,
+    follow_activity_id: &str,
+    accepted: bool,
+) -> Result<bool> {
+    if !follow_activity_id.starts_with(&format!("{}/relays/", state.config.base_url())) {
         return Ok(false);
     }
     let mut conn = state.conn().await?;
+    let Some(relay) = relays::relay_by_follow(&mut conn, follow_activity_id).await? else {
+        return Ok(false);
+    };
+    if !speaks_for(&relay, signer) {
+        return Err(Error::validation(format!(
+            "{} answered the follow of relay {}, which it is not",
+            signer.uri, relay.inbox_url
+        )));
+    }
     let state_name = if accepted { "accepted" } else { "rejected" };
-    Ok(relays::set_relay_state(&mut conn, follow_activity_id, state_name).await?)
+    relays::set_relay_answer(&mut conn, relay.id, state_name, &signer.uri).await?;
+    Ok(true)
 }
 
-/// Whether `account` is a relay we subscribe to.
-pub async fn is_relay(state: &AppState, account: &Account) -> Result<bool> {
-    let mut conn = state.conn().await?;
-    for inbox in [&account.inbox_url, &account.shared_inbox_url] {
-        if !inbox.is_empty() && relays::is_relay_inbox(&mut conn, inbox).await? {
-            return Ok(true);
+/// Whether `signer` is `relay`'s actor: the one that answered before, or,
+/// before any answer, an actor on the relay's server that receives at the
+/// relay's inbox.
+fn speaks_for(relay: &Relay, signer: &Account) -> bool {
+    match &relay.actor_uri {
+        Some(actor) => *actor == signer.uri,
+        None => {
+            same_origin(&signer.uri, &relay.inbox_url)
+                && [&signer.inbox_url, &signer.shared_inbox_url]
+                    .iter()
+                    .any(|inbox| **inbox == relay.inbox_url)
         }
     }
-    Ok(false)
+}
+
+/// Whether `account` is the actor of a relay that accepted our follow.
+pub async fn is_relay(state: &AppState, account: &Account) -> Result<bool> {
+    let mut conn = state.conn().await?;
+    Ok(relays::is_accepted_relay_actor(&mut conn, &account.uri).await?)
 }

@@ -47,16 +47,11 @@ async fn resolve(state: &AppState, url: &str, with_replies: bool) -> Result<Opti
         }
     }
     match fetch_document(state, url).await {
+        // fetch_document returns only documents served under their own id.
         Ok(Document::Actor(actor)) => Ok(Some(Resolved::Account(
-            store_actor(state, &actor, url).await?,
+            store_actor(state, &actor, &actor.id).await?,
         ))),
         Ok(Document::Object(note)) => {
-            let id = note.id.clone().unwrap_or_default();
-            if !same_authority(&id, url) {
-                return Err(Error::validation(format!(
-                    "{url} served an object of another host"
-                )));
-            }
             let author_uri = note
                 .attributed_to_id()
                 .ok_or_else(|| Error::validation("the object has no author"))?

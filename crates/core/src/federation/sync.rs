@@ -95,9 +95,14 @@ pub async fn synchronize(state: &AppState, account_id: i64, url: &str) -> Result
         return Ok(0);
     }
     let signer = instance_actor(state).await?;
-    let value = signed_fetch(state, &signer, url)
+    let fetched = signed_fetch(state, &signer, url)
         .await
         .map_err(|e| Error::Unavailable(e.to_string()))?;
+    // Only the account's own server speaks for its followers.
+    if !same_authority(&fetched.url, &account.uri) {
+        return Ok(0);
+    }
+    let value = fetched.value;
     let listed: Vec<String> = value
         .get("orderedItems")
         .or_else(|| value.get("items"))

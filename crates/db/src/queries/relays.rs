@@ -18,6 +18,8 @@ pub struct Relay {
     pub follow_activity_id: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The relay's actor, once it answered our follow.
+    pub actor_uri: Option<String>,
 }
 
 /// Adds a relay (or returns the existing one for that inbox).
@@ -62,22 +64,43 @@ pub async fn accepted_relay_inboxes(conn: &mut Conn) -> Result<Vec<String>> {
         .await?)
 }
 
-/// Records the relay's answer to our follow (by the follow's activity id).
-pub async fn set_relay_state(
+/// The relay whose follow has the activity id `follow_activity_id`.
+pub async fn relay_by_follow(conn: &mut Conn, follow_activity_id: &str) -> Result<Option<Relay>> {
+    Ok(relays::table
+        .filter(relays::follow_activity_id.eq(follow_activity_id))
+        .select(Relay::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Records a relay's answer to our follow and the actor that gave it.
+pub async fn set_relay_answer(
     conn: &mut Conn,
-    follow_activity_id: &str,
+    relay_id: i64,
     state: &str,
-) -> Result<bool> {
-    Ok(
-        diesel::update(relays::table.filter(relays::follow_activity_id.eq(follow_activity_id)))
-            .set((
-                relays::state.eq(state),
-                relays::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .await?
-            > 0,
-    )
+    actor_uri: &str,
+) -> Result<()> {
+    diesel::update(relays::table.find(relay_id))
+        .set((
+            relays::state.eq(state),
+            relays::actor_uri.eq(actor_uri),
+            relays::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether `actor_uri` is the actor of a relay that accepted our follow.
+pub async fn is_accepted_relay_actor(conn: &mut Conn, actor_uri: &str) -> Result<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        relays::table
+            .filter(relays::actor_uri.eq(actor_uri))
+            .filter(relays::state.eq("accepted")),
+    ))
+    .get_result(conn)
+    .await?)
 }
 
 /// Removes a relay; returns it if it existed.
@@ -89,13 +112,4 @@ pub async fn delete_relay(conn: &mut Conn, inbox_url: &str) -> Result<Option<Rel
             .await
             .optional()?,
     )
-}
-
-/// Whether `inbox_url` is (the inbox of) a relay we follow.
-pub async fn is_relay_inbox(conn: &mut Conn, inbox_url: &str) -> Result<bool> {
-    Ok(diesel::select(diesel::dsl::exists(
-        relays::table.filter(relays::inbox_url.eq(inbox_url)),
-    ))
-    .get_result(conn)
-    .await?)
 }
