@@ -2,8 +2,9 @@
 //! sign-in page, kept through the two-factor step): only a path on this
 //! server. Browsers drop tabs and newlines from a `Location`, read `\` as
 //! `/` and `//host` as another server, so a path is accepted only when
-//! neither it, nor what its percent-encoding decodes to, nor its
-//! normalised form (`/.//x` normalises to `//x`) could mean another origin.
+//! neither it, nor what the percent-encoding of its path decodes to, nor
+//! its normalised form (`/.//x` normalises to `//x`) could mean another
+//! origin.
 //! Everything else falls back to the caller's default.
 
 use std::borrow::Cow;
@@ -20,7 +21,10 @@ pub fn same_origin_path(candidate: Option<&str>) -> Option<String> {
     if raw.len() > MAX_LEN || !plain_local_path(raw) {
         return None;
     }
-    let mut decoded = Cow::Borrowed(raw);
+    // Only the path could ever be read as an authority; the query may
+    // carry encoded spaces (an OAuth `state`, say).
+    let path_end = raw.find(['?', '#']).unwrap_or(raw.len());
+    let mut decoded = Cow::Borrowed(&raw[..path_end]);
     for _ in 0..DECODE_ROUNDS {
         let next: String = percent_decode(&decoded);
         if next == decoded.as_ref() {
@@ -70,6 +74,7 @@ mod tests {
             "/oauth/authorize?client_id=x&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&scope=read+write",
             "/@alice/123",
             "/tags/caf%C3%A9",
+            "/oauth/authorize?client_id=x&state=a%20b%0A",
         ] {
             assert_eq!(same_origin_path(Some(good)).as_deref(), Some(good), "{good}");
         }
