@@ -29,6 +29,22 @@ const MAX_VIDEO_WIDTH: u32 = 1920;
 const MAX_VIDEO_HEIGHT: u32 = 1080;
 const MAX_FPS: f64 = 60.0;
 
+/// The demuxers of the containers we serve (a demuxer may go by several
+/// names, e.g. `mov,mp4,m4a,…`; any one listed admits it).
+const SERVED_CONTAINERS: &str = "mov,mp4,matroska,webm,ogg,mp3,aac,flac,wav,gif";
+
+/// Input options of every ffmpeg and ffprobe run. An upload is read only
+/// as a local file and only by a demuxer of a container we serve: a
+/// playlist or script inside it (HLS, DASH, concat, an AVI's embedded
+/// subtitle stream) is refused instead of fetching URLs (SSRF) or other
+/// local files into the output.
+const INPUT_GUARDS: [&str; 4] = [
+    "-protocol_whitelist",
+    "file,pipe",
+    "-format_whitelist",
+    SERVED_CONTAINERS,
+];
+
 impl FfmpegLimits {
     fn probe_binary(&self) -> String {
         match self.binary.strip_suffix("ffmpeg") {
@@ -86,15 +102,9 @@ impl FfmpegLimits {
     /// Runs ffmpeg quietly on `input`, with `args` between the input and `output`.
     async fn ffmpeg(&self, input: &Path, args: &[&str], output: &Path) -> Result<(), MediaError> {
         let (input, output) = (input.to_string_lossy(), output.to_string_lossy());
-        let mut all = vec![
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            &input,
-        ];
+        let mut all = vec!["-nostdin", "-hide_banner", "-loglevel", "error", "-y"];
+        all.extend_from_slice(&INPUT_GUARDS);
+        all.extend_from_slice(&["-i", &input]);
         all.extend_from_slice(args);
         all.push(&output);
         self.run(&self.binary, &all).await.map(|_| ())
@@ -112,20 +122,16 @@ impl FfmpegLimits {
 
     async fn probe(&self, path: &Path) -> Result<Probe, MediaError> {
         let path = path.to_string_lossy();
-        let out = self
-            .run(
-                &self.probe_binary(),
-                &[
-                    "-v",
-                    "error",
-                    "-print_format",
-                    "json",
-                    "-show_format",
-                    "-show_streams",
-                    path.as_ref(),
-                ],
-            )
-            .await?;
+        let mut args = vec!["-v", "error"];
+        args.extend_from_slice(&INPUT_GUARDS);
+        args.extend_from_slice(&[
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            path.as_ref(),
+        ]);
+        let out = self.run(&self.probe_binary(), &args).await?;
         serde_json::from_slice(&out)
             .map_err(|e| MediaError::Corrupt(format!("ffprobe output: {e}")))
     }

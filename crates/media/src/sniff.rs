@@ -47,7 +47,8 @@ pub fn sniff(bytes: &[u8]) -> Detected {
         return match &bytes[8..12] {
             b"WEBP" => Detected::Image(ImageFormat::Webp),
             b"WAVE" => Detected::Audio,
-            b"AVI " => Detected::Video,
+            // AVI is not served (Mastodon refuses it too), and ffmpeg's AVI
+            // demuxer opens nested formats (an HLS playlist as a subtitle).
             _ => Detected::Unknown,
         };
     }
@@ -105,6 +106,7 @@ mod tests {
             Detected::Image(ImageFormat::Webp)
         );
         assert_eq!(sniff(b"RIFF\0\0\0\0WAVEfmt "), Detected::Audio);
+        assert_eq!(sniff(b"RIFF\0\0\0\0AVI LIST"), Detected::Unknown);
         assert_eq!(
             sniff(b"\0\0\0\x1cftypavif\0\0"),
             Detected::Image(ImageFormat::Avif)

@@ -47,6 +47,24 @@ pub fn can(role: &str, permission: Permission) -> bool {
     bits & Permission::Administrator as u64 != 0 || bits & permission as u64 != 0
 }
 
+/// A role's place in the hierarchy (Mastodon's role positions): Owner >
+/// Admin > Moderator > everyone else.
+fn rank(role: &str) -> u8 {
+    match role {
+        "Owner" => 3,
+        "Admin" => 2,
+        "Moderator" => 1,
+        _ => 0,
+    }
+}
+
+/// Whether a member of `actor_role` may act on someone holding
+/// `target_role`: only a strictly higher role may (Mastodon's
+/// `UserRole#overrides?`); `None` (a remote account, no user) always.
+pub fn overrides(actor_role: &str, target_role: Option<&str>) -> bool {
+    target_role.is_none_or(|target| rank(actor_role) > rank(target))
+}
+
 /// Whether `user` holds any staff role (the moderation pages are theirs).
 pub fn is_staff(user: &User) -> bool {
     permission_bits(&user.role) != 0
@@ -98,5 +116,19 @@ mod tests {
         assert!(can("Owner", Permission::DeleteUserData));
         assert!(!can("User", Permission::ManageReports));
         assert_eq!(permission_bits("Moderator"), 1308);
+    }
+
+    #[test]
+    fn only_a_higher_role_overrides() {
+        assert!(overrides("Moderator", Some("User")));
+        assert!(overrides("Moderator", None));
+        assert!(!overrides("Moderator", Some("Moderator")));
+        assert!(!overrides("Moderator", Some("Admin")));
+        assert!(!overrides("Moderator", Some("Owner")));
+        assert!(overrides("Admin", Some("Moderator")));
+        assert!(!overrides("Admin", Some("Admin")));
+        assert!(!overrides("Admin", Some("Owner")));
+        assert!(overrides("Owner", Some("Admin")));
+        assert!(!overrides("Owner", Some("Owner")));
     }
 }

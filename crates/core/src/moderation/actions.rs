@@ -92,7 +92,8 @@ async fn close_streams(state: &AppState, conn: &mut Conn, user: &User) -> Result
 
 /// Takes an action against an account: the flag, a warning, the reports
 /// it resolves and the audit log entries; a local target is told (see
-/// [`act_on_account_telling`]).
+/// [`act_on_account_telling`]). 403 unless the moderator's role outranks
+/// the target's ([`super::hierarchy`]).
 pub async fn act_on_account(
     state: &AppState,
     moderator: &Account,
@@ -121,6 +122,7 @@ pub async fn act_on_account_telling(
         ));
     }
     let mut conn = state.conn().await?;
+    super::hierarchy::ensure_outranks(&mut conn, moderator, target).await?;
     let report = match action.report_id {
         Some(id) => Some(moderation::get_report(&mut conn, id).await?),
         None => None,

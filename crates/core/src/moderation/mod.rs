@@ -4,5 +4,6 @@
 pub mod actions;
 pub mod email_rules;
 pub mod entities;
+pub mod hierarchy;
 pub mod ip_blocks;
 pub mod report_actions;

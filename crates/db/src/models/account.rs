@@ -4,7 +4,8 @@ use diesel::prelude::*;
 use crate::schema::accounts;
 
 /// A local or remote actor.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// (Its `Debug` leaves the secrets out: `models/redact.rs`.)
+#[derive(Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = accounts, check_for_backend(diesel::pg::Pg))]
 #[allow(missing_docs)]
 pub struct Account {
@@ -59,7 +60,7 @@ impl Account {
 }
 
 /// Insert form of [`Account`].
-#[derive(Debug, Clone, Insertable)]
+#[derive(Clone, Insertable)]
 #[diesel(table_name = accounts)]
 #[allow(missing_docs)]
 pub struct NewAccount {

@@ -5,6 +5,7 @@ mod media;
 mod notification;
 mod oauth;
 mod quote;
+mod redact;
 mod relations;
 mod status;
 mod user;

@@ -4,7 +4,8 @@ use diesel::prelude::*;
 use crate::schema::{oauth_access_grants, oauth_access_tokens, oauth_applications};
 
 /// A registered client application.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// (Its `Debug` leaves the secrets out: `models/redact.rs`.)
+#[derive(Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = oauth_applications, check_for_backend(diesel::pg::Pg))]
 #[allow(missing_docs)]
 pub struct OAuthApplication {
@@ -20,7 +21,7 @@ pub struct OAuthApplication {
 }
 
 /// Insert form of [`OAuthApplication`].
-#[derive(Debug, Clone, Insertable)]
+#[derive(Clone, Insertable)]
 #[diesel(table_name = oauth_applications)]
 #[allow(missing_docs)]
 pub struct NewOAuthApplication {

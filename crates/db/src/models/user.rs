@@ -4,7 +4,8 @@ use diesel::prelude::*;
 use crate::schema::users;
 
 /// The sign-in half of a local account.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// (Its `Debug` leaves the secrets out: `models/redact.rs`.)
+#[derive(Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 #[allow(missing_docs)]
 pub struct User {
@@ -37,7 +38,7 @@ pub struct User {
 }
 
 /// Insert form of [`User`].
-#[derive(Debug, Clone, Insertable)]
+#[derive(Clone, Insertable)]
 #[diesel(table_name = users)]
 #[allow(missing_docs)]
 pub struct NewUser {
@@ -55,7 +56,7 @@ pub struct NewUser {
 }
 
 /// Columns an admin or the user may change; `None` leaves a column as it is.
-#[derive(Debug, Clone, Default, AsChangeset)]
+#[derive(Clone, Default, AsChangeset)]
 #[diesel(table_name = users)]
 #[allow(missing_docs)]
 pub struct UserChanges {

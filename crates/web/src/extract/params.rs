@@ -1,14 +1,17 @@
 //! Mastodon clients send parameters as a query string, JSON, an urlencoded
 //! form or multipart, with Rails-style nesting (`media_ids[]=1`,
 //! `fields_attributes[0][name]=x`, `source[privacy]=public`). `Params`
-//! merges all of them into one JSON object with typed getters.
+//! merges all of them into one JSON object with typed getters; the
+//! nesting itself, and Rack's depth and count limits, are
+//! `ferrodon_params`'s.
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use ferrodon_core::Error;
+use ferrodon_params::{ParamTree, ParamsError};
 use futures_util::StreamExt;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -20,7 +23,7 @@ const MAX_MULTIPART: usize = 100 << 20;
 /// Request parameters from the query string and the body.
 #[derive(Debug, Default, Clone)]
 pub struct Params {
-    values: Map<String, Value>,
+    tree: ParamTree,
     /// File fields of a multipart body, by field name.
     files: Vec<(String, Vec<u8>)>,
 }
@@ -29,43 +32,24 @@ fn bad(msg: String) -> ApiError {
     ApiError::Core(Error::BadRequest(msg))
 }
 
+impl From<ParamsError> for ApiError {
+    fn from(e: ParamsError) -> Self {
+        bad(e.to_string())
+    }
+}
+
 impl Params {
-    /// Builds parameters from an urlencoded string.
-    pub fn from_urlencoded(raw: &str) -> Self {
-        let mut p = Params::default();
-        p.merge_urlencoded(raw);
-        p
-    }
-
-    fn merge_urlencoded(&mut self, raw: &str) {
-        for (k, v) in url::form_urlencoded::parse(raw.as_bytes()) {
-            self.insert_rails(&k, Value::String(v.into_owned()));
-        }
-    }
-
-    fn insert_rails(&mut self, key: &str, value: Value) {
-        let mut segments: Vec<&str> = Vec::new();
-        let (head, rest) = match key.find('[') {
-            Some(i) => (&key[..i], &key[i..]),
-            None => (key, ""),
-        };
-        segments.push(head);
-        let mut rest = rest;
-        while let Some(stripped) = rest.strip_prefix('[') {
-            match stripped.find(']') {
-                Some(end) => {
-                    segments.push(&stripped[..end]);
-                    rest = &stripped[end + 1..];
-                }
-                None => break,
-            }
-        }
-        insert_path(&mut self.values, &segments, value);
+    /// Builds parameters from an urlencoded string; 400 past Rack's limits.
+    pub fn from_urlencoded(raw: &str) -> ApiResult<Self> {
+        Ok(Params {
+            tree: ParamTree::from_urlencoded(raw)?,
+            files: Vec::new(),
+        })
     }
 
     /// The raw value of a parameter.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.values.get(name).filter(|v| !v.is_null())
+        self.tree.values().get(name).filter(|v| !v.is_null())
     }
 
     /// A parameter as a string (numbers and booleans are converted).
@@ -168,59 +152,12 @@ fn value_as_string(v: &Value) -> Option<String> {
     }
 }
 
-fn insert_path(map: &mut Map<String, Value>, segments: &[&str], value: Value) {
-    let Some((first, rest)) = segments.split_first() else {
-        return;
-    };
-    if rest.is_empty() {
-        map.insert((*first).to_owned(), value);
-        return;
-    }
-    if rest[0].is_empty() {
-        // name[] or name[][x]: an array
-        let entry = map
-            .entry((*first).to_owned())
-            .or_insert_with(|| Value::Array(Vec::new()));
-        if !entry.is_array() {
-            *entry = Value::Array(Vec::new());
-        }
-        if let Value::Array(items) = entry {
-            if rest.len() == 1 {
-                items.push(value);
-            } else {
-                // Rails: name[][k] adds k to the last hash unless it already has k.
-                let key = rest[1];
-                match items.last_mut() {
-                    Some(Value::Object(last)) if !last.contains_key(key) => {
-                        insert_path(last, &rest[1..], value);
-                    }
-                    _ => {
-                        let mut inner = Map::new();
-                        insert_path(&mut inner, &rest[1..], value);
-                        items.push(Value::Object(inner));
-                    }
-                }
-            }
-        }
-        return;
-    }
-    let entry = map
-        .entry((*first).to_owned())
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !entry.is_object() {
-        *entry = Value::Object(Map::new());
-    }
-    if let Value::Object(inner) = entry {
-        insert_path(inner, rest, value);
-    }
-}
-
 impl FromRequest for Params {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let mut params = Params::from_urlencoded(req.query_string());
+        let query = Params::from_urlencoded(req.query_string());
         let content_type = req
             .headers()
             .get("Content-Type")
@@ -230,6 +167,7 @@ impl FromRequest for Params {
         let headers = req.headers().clone();
         let payload = payload.take();
         Box::pin(async move {
+            let mut params = query?;
             if content_type.starts_with("multipart/form-data") {
                 let mut multipart = actix_multipart::Multipart::new(&headers, payload);
                 let (mut total, mut text_total) = (0usize, 0usize);
@@ -257,10 +195,10 @@ impl FromRequest for Params {
                     if is_file {
                         params.files.push((name, data));
                     } else if !name.is_empty() {
-                        params.insert_rails(
+                        params.tree.insert(
                             &name,
                             Value::String(String::from_utf8_lossy(&data).into_owned()),
-                        );
+                        )?;
                     }
                 }
                 return Ok(params);
@@ -273,13 +211,13 @@ impl FromRequest for Params {
                 let parsed: Value = serde_json::from_slice(&body)
                     .map_err(|e| bad(format!("Error while parsing request body: {e}")))?;
                 match parsed {
-                    Value::Object(map) => params.values.extend(map),
+                    Value::Object(map) => params.tree.extend_json(map),
                     _ => return Err(bad("request body must be a JSON object".into())),
                 }
             } else {
                 let text = std::str::from_utf8(&body)
                     .map_err(|_| bad("request body is not UTF-8".into()))?;
-                params.merge_urlencoded(text);
+                params.tree.merge_urlencoded(text)?;
             }
             Ok(params)
         })
@@ -313,11 +251,16 @@ impl FromPayload for web::Bytes {
 mod tests {
     use super::*;
 
+    fn params(raw: &str) -> Params {
+        match Params::from_urlencoded(raw) {
+            Ok(p) => p,
+            Err(e) => panic!("{raw}: {e}"),
+        }
+    }
+
     #[test]
-    fn rails_nesting() {
-        let p = Params::from_urlencoded(
-            "media_ids[]=1&media_ids[]=2&source[privacy]=private&fields_attributes[0][name]=a&fields_attributes[0][value]=b&status=hi",
-        );
+    fn nested_lists_and_objects() {
+        let p = params("media_ids[]=1&media_ids[]=2&source[privacy]=private&status=hi");
         assert_eq!(p.list("media_ids"), vec!["1", "2"]);
         assert_eq!(
             p.get("source")
@@ -325,33 +268,21 @@ mod tests {
                 .and_then(|v| v.as_str()),
             Some("private")
         );
-        assert_eq!(
-            p.get("fields_attributes")
-                .and_then(|f| f.get("0"))
-                .and_then(|f| f.get("value"))
-                .and_then(|v| v.as_str()),
-            Some("b")
-        );
         assert_eq!(p.str("status").as_deref(), Some("hi"));
     }
 
     #[test]
-    fn repeated_keys_under_empty_brackets_start_a_new_hash() {
-        let p = Params::from_urlencoded(
-            "k[][keyword]=a&k[][whole_word]=true&k[][keyword]=b&k[][whole_word]=false",
-        );
-        assert_eq!(
-            p.get("k"),
-            Some(&serde_json::json!([
-                {"keyword": "a", "whole_word": "true"},
-                {"keyword": "b", "whole_word": "false"}
-            ]))
-        );
+    fn too_deep_a_key_is_a_400() {
+        let raw = format!("a{}=1", "[x]".repeat(100));
+        assert!(matches!(
+            Params::from_urlencoded(&raw),
+            Err(ApiError::Core(Error::BadRequest(_)))
+        ));
     }
 
     #[test]
     fn typed_getters() {
-        let p = Params::from_urlencoded("a=true&b=0&c=12&d=x&e=");
+        let p = params("a=true&b=0&c=12&d=x&e=");
         assert_eq!(p.bool("a"), Some(true));
         assert_eq!(p.bool("b"), Some(false));
         assert_eq!(p.i64("c").ok().flatten(), Some(12));

@@ -21,6 +21,7 @@ pub mod profile;
 pub mod public;
 pub mod render;
 pub mod resend_confirmation;
+pub mod return_to;
 pub mod session;
 pub mod sessions;
 pub mod sign_in;

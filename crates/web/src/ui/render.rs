@@ -174,35 +174,3 @@ pub fn take_notice(req: &HttpRequest) -> Option<String> {
     let text: String = text.chars().take(300).collect();
     (!text.is_empty()).then_some(text)
 }
-
-/// A path to come back to after signing in: only paths on this server.
-pub fn safe_return_path(candidate: Option<&str>) -> Option<String> {
-    let path = candidate?.trim();
-    let ok = path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && !path.contains(['\r', '\n'])
-        && path.len() <= 2000;
-    ok.then(|| path.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_return_path;
-
-    #[test]
-    fn only_local_paths_are_returned_to() {
-        assert_eq!(
-            safe_return_path(Some("/settings/profile")).as_deref(),
-            Some("/settings/profile")
-        );
-        for bad in [
-            "//evil.example/x",
-            "https://evil.example/",
-            "/\\evil.example",
-            "settings",
-        ] {
-            assert_eq!(safe_return_path(Some(bad)), None, "{bad}");
-        }
-    }
-}

@@ -8,7 +8,8 @@ use ferrodon_core::{AppState, Error};
 use serde::Deserialize;
 
 use super::chrome::Chrome;
-use super::render::{html, html_with_status, redirect, redirect_with_notice, safe_return_path};
+use super::render::{html, html_with_status, redirect, redirect_with_notice};
+use super::return_to::same_origin_path;
 use super::session::{self, CurrentUser, SignedInUser};
 use super::{csrf, UiResult};
 use crate::extract::ClientIp;
@@ -43,7 +44,7 @@ async fn show(
     current: CurrentUser,
     query: web::Query<ReturnTo>,
 ) -> UiResult<HttpResponse> {
-    let return_to = safe_return_path(query.return_to.as_deref());
+    let return_to = same_origin_path(query.return_to.as_deref());
     if current.0.is_some() {
         return Ok(redirect(return_to.as_deref().unwrap_or(HOME_PATH)));
     }
@@ -77,7 +78,7 @@ async fn submit(
     form: web::Form<SignInForm>,
 ) -> UiResult<HttpResponse> {
     csrf::check_anonymous(&req, &form.authenticity_token)?;
-    let return_to = safe_return_path(form.return_to.as_deref());
+    let return_to = same_origin_path(form.return_to.as_deref());
     let failure = match oauth::sign_in(&state, &form.login, &form.password, &ip.0).await {
         Ok((user, _account)) => {
             if user.confirmed_at.is_none() {
@@ -110,7 +111,9 @@ async fn submit(
     )
 }
 
-/// Signs the browser in as `user_id` and sends it on to `return_to`.
+/// Signs the browser in as `user_id` and sends it on to `return_to` when
+/// that is a path on this server (checked here too, for the two-factor
+/// step's stored copy), else to [`HOME_PATH`].
 pub(super) async fn start_session(
     req: &HttpRequest,
     state: &AppState,
@@ -124,7 +127,8 @@ pub(super) async fn start_session(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let (secret, _) = web_sessions::start(state, user_id, user_agent, ip).await?;
-    let mut response = redirect(return_to.unwrap_or(HOME_PATH));
+    let return_to = same_origin_path(return_to);
+    let mut response = redirect(return_to.as_deref().unwrap_or(HOME_PATH));
     response
         .add_cookie(&session::cookie(&secret, !state.config.dev_allow_http))
         .map_err(|e| Error::Internal(format!("session cookie: {e}")))?;
