@@ -1,5 +1,6 @@
 //! Accepting connections, routing them, authenticating, and running one
 //! client's subscriptions.
+use ferrodon_core::auth::Scope;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -170,10 +171,10 @@ pub async fn authorize_stream(
         }
     })?;
     if let Some(auth) = auth {
-        let scopes: &[&str] = match stream {
-            Stream::UserNotification(_) => &["read:notifications"],
-            Stream::List(_) => &["read:lists", "read:statuses"],
-            _ => &["read:statuses"],
+        let scopes: &[Scope] = match stream {
+            Stream::UserNotification(_) => &[Scope::ReadNotifications],
+            Stream::List(_) => &[Scope::ReadLists, Scope::ReadStatuses],
+            _ => &[Scope::ReadStatuses],
         };
         auth.require_scope(scopes)?;
     }

@@ -1,6 +1,6 @@
 //! Staff roles and what they may do, with Mastodon's permission bits (the
 //! `permissions` string of a Role entity).
-use crate::auth::Authenticated;
+use crate::auth::{Authenticated, Scope};
 use crate::db::models::{Account, User};
 use crate::{Error, Result};
 
@@ -91,7 +91,7 @@ pub fn role_entity(role: &str) -> serde_json::Value {
 /// user's role grants `permission`; 403 otherwise, as Mastodon answers.
 pub fn require_staff<'a>(
     auth: &'a Authenticated,
-    scopes: &[&str],
+    scopes: &[Scope],
     permission: Permission,
 ) -> Result<&'a (User, Account)> {
     auth.require_scope(scopes)?;

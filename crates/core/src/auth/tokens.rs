@@ -6,7 +6,7 @@ use ferrodon_db::queries::oauth;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::ScopeSet;
+use super::{Scope, ScopeSet};
 use crate::{AppState, Error, Result};
 
 /// A URL-safe random secret of 32 bytes (43 characters).
@@ -49,7 +49,7 @@ impl Authenticated {
     }
 
     /// Fails with 403 unless the token grants one of `scopes`.
-    pub fn require_scope(&self, scopes: &[&str]) -> Result<()> {
+    pub fn require_scope(&self, scopes: &[Scope]) -> Result<()> {
         if self.scopes.allows_any(scopes) {
             Ok(())
         } else {

@@ -3,7 +3,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
-use ferrodon_core::auth::{authenticate, authenticate_pending, Authenticated};
+use ferrodon_core::auth::{authenticate, authenticate_pending, Authenticated, Scope};
 use ferrodon_core::{AppState, Error};
 
 use crate::ApiError;
@@ -24,28 +24,28 @@ pub struct MaybeAuth<S: ReadScope>(pub Option<Authenticated>, PhantomData<S>);
 /// The scope a token must grant for a read with an optional token.
 pub trait ReadScope: 'static {
     /// Any one of these suffices.
-    const SCOPES: &'static [&'static str];
+    const SCOPES: &'static [Scope];
 }
 
 /// `read:statuses`: statuses, their threads, edits and polls, timelines.
 pub struct ReadStatuses;
 
 impl ReadScope for ReadStatuses {
-    const SCOPES: &'static [&'static str] = &["read:statuses"];
+    const SCOPES: &'static [Scope] = &[Scope::ReadStatuses];
 }
 
 /// `read:accounts`: accounts and who favourited or reblogged a status.
 pub struct ReadAccounts;
 
 impl ReadScope for ReadAccounts {
-    const SCOPES: &'static [&'static str] = &["read:accounts"];
+    const SCOPES: &'static [Scope] = &[Scope::ReadAccounts];
 }
 
 /// `read:follows`: hashtags (with whether the viewer follows them).
 pub struct ReadFollows;
 
 impl ReadScope for ReadFollows {
-    const SCOPES: &'static [&'static str] = &["read:follows"];
+    const SCOPES: &'static [Scope] = &[Scope::ReadFollows];
 }
 
 /// `read`: public facts a signed-in viewer sees more of (e.g. the
@@ -53,7 +53,7 @@ impl ReadScope for ReadFollows {
 pub struct Read;
 
 impl ReadScope for Read {
-    const SCOPES: &'static [&'static str] = &["read"];
+    const SCOPES: &'static [Scope] = &[Scope::Read];
 }
 
 impl<S: ReadScope> MaybeAuth<S> {

@@ -2,6 +2,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::oauth::issue_token;
+use ferrodon_core::auth::Scope;
 use ferrodon_core::auth::ScopeSet;
 use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::blocks_mutes;
@@ -105,7 +106,7 @@ async fn create(
     params: Params,
     ip: ClientIp,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     rate_limit::check(
         &state,
         &format!("signup:{}", ip.0),
@@ -134,7 +135,9 @@ async fn create(
     )
     .await?;
     let mut conn = state.conn().await?;
-    let scopes = ScopeSet::parse("read write follow push").map_err(ApiError::Core)?;
+    let scopes: ScopeSet = [Scope::Read, Scope::Write, Scope::Follow, Scope::Push]
+        .into_iter()
+        .collect();
     let token = issue_token(&mut conn, auth.0.application_id, Some(user.id), &scopes).await?;
     Ok(HttpResponse::Ok().json(token))
 }
@@ -152,7 +155,8 @@ async fn index(state: web::Data<AppState>, params: Params) -> ApiResult<HttpResp
 }
 
 async fn verify_credentials(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:accounts", "profile"])?;
+    auth.0
+        .require_scope(&[Scope::ReadAccounts, Scope::Profile])?;
     let (user, account) = auth.0.require_user()?;
     credential_response(&state, user, account).await
 }
@@ -202,7 +206,7 @@ async fn update(
     auth: Auth,
     mut params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (user, account) = auth.0.require_user()?;
     // Images first: they are the likeliest to be refused, and a refusal
     // should leave the rest of the profile as it was.
@@ -241,7 +245,7 @@ async fn remove_profile_image(
     auth: Auth,
     which: ProfileImage,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (user, account) = auth.0.require_user()?;
     profile::remove_local_image(&state, account, which).await?;
     let mut conn = state.conn().await?;
@@ -256,7 +260,7 @@ async fn relationships(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:follows"])?;
+    auth.0.require_scope(&[Scope::ReadFollows])?;
     let (_, me) = auth.0.require_user()?;
     let ids = params.id_list("id")?;
     let mut conn = state.conn().await?;
@@ -292,7 +296,7 @@ async fn lookup(state: web::Data<AppState>, params: Params) -> ApiResult<HttpRes
 }
 
 async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:accounts"])?;
+    auth.0.require_scope(&[Scope::ReadAccounts])?;
     let q = params.str("q").unwrap_or_default();
     let q = q.trim().trim_start_matches('@');
     let limit = params.i64("limit")?.unwrap_or(40).clamp(1, 80);
@@ -440,7 +444,7 @@ async fn familiar_followers(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:follows"])?;
+    auth.0.require_scope(&[Scope::ReadFollows])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let mut body = Vec::new();
@@ -460,7 +464,7 @@ async fn remove_follower(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:follows"])?;
+    auth.0.require_scope(&[Scope::WriteFollows])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     ferrodon_core::services::follow::remove_from_followers(&state, me, target).await?;
@@ -473,7 +477,7 @@ async fn follow_account(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:follows"])?;
+    auth.0.require_scope(&[Scope::WriteFollows])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     let languages = params.get("languages").map(|_| params.list("languages"));
@@ -498,7 +502,7 @@ async fn follow_requests(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:follows"])?;
+    auth.0.require_scope(&[Scope::ReadFollows])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
@@ -507,7 +511,7 @@ async fn follow_requests(
 }
 
 async fn preferences(auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:accounts"])?;
+    auth.0.require_scope(&[Scope::ReadAccounts])?;
     let (user, _) = auth.0.require_user()?;
     Ok(HttpResponse::Ok().json(json!({
         "posting:default:visibility": user.default_privacy,
@@ -538,9 +542,9 @@ async fn relationship_action(
     action: RelationshipAction,
 ) -> ApiResult<HttpResponse> {
     let scope = match action {
-        RelationshipAction::Block | RelationshipAction::Unblock => "write:blocks",
-        RelationshipAction::Unmute => "write:mutes",
-        _ => "write:follows",
+        RelationshipAction::Block | RelationshipAction::Unblock => Scope::WriteBlocks,
+        RelationshipAction::Unmute => Scope::WriteMutes,
+        _ => Scope::WriteFollows,
     };
     auth.0.require_scope(&[scope])?;
     let (_, me) = auth.0.require_user()?;
@@ -562,7 +566,7 @@ async fn mute_account(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:mutes"])?;
+    auth.0.require_scope(&[Scope::WriteMutes])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     let notifications = params.bool("notifications").unwrap_or(true);
@@ -576,7 +580,7 @@ async fn blocked_accounts(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:blocks"])?;
+    auth.0.require_scope(&[Scope::ReadBlocks])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
@@ -590,7 +594,7 @@ async fn muted_accounts(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:mutes"])?;
+    auth.0.require_scope(&[Scope::ReadMutes])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;

@@ -3,6 +3,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::announcements;
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::announcements::list_announcements;
 use ferrodon_core::AppState;
 use serde_json::json;
@@ -38,7 +39,7 @@ async fn dismiss(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -49,7 +50,7 @@ async fn dismiss(
 
 /// The signed-in account and the announcement id of a reaction request.
 fn reaction_target(auth: &Auth, raw_id: &str) -> ApiResult<(i64, i64)> {
-    auth.0.require_scope(&["write:favourites"])?;
+    auth.0.require_scope(&[Scope::WriteFavourites])?;
     let (_, me) = auth.0.require_user()?;
     Ok((me.id, path_id(raw_id)?))
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/conversations…`: direct-message conversations of the user.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::conversations::render;
 use ferrodon_core::db::queries::conversations::{self, Conversation};
 use ferrodon_core::db::Page;
@@ -30,7 +31,7 @@ async fn index(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
@@ -43,7 +44,7 @@ async fn index(
 
 /// Checks the write scope and loads the signed-in user's conversation named by the path.
 async fn owned(state: &AppState, auth: &Auth, raw_id: &str) -> ApiResult<Conversation> {
-    auth.0.require_scope(&["write:conversations"])?;
+    auth.0.require_scope(&[Scope::WriteConversations])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     Ok(conversations::get_conversation(&mut conn, me.id, path_id(raw_id)?).await?)

@@ -2,6 +2,7 @@
 //! (v1 and v2) and trends.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::discovery::{self, DirectoryOrder, SuggestionSource};
 use ferrodon_core::db::queries::timelines;
 use ferrodon_core::entities::account;
@@ -53,7 +54,7 @@ async fn suggestions(
     auth: &Auth,
     params: &Params,
 ) -> ApiResult<Vec<(SuggestionSource, account::Account)>> {
-    auth.0.require_scope(&["read"])?;
+    auth.0.require_scope(&[Scope::Read])?;
     let (_, me) = auth.0.require_user()?;
     let limit = params.i64("limit")?.unwrap_or(40).clamp(1, 80);
     let mut conn = state.conn().await?;
@@ -98,7 +99,7 @@ async fn dismiss(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read"])?;
+    auth.0.require_scope(&[Scope::Read])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     let mut conn = state.conn().await?;

@@ -1,6 +1,7 @@
 //! `/api/v1/domain_blocks`: domains a user hides from themselves.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::user_domain_blocks;
 use ferrodon_core::db::Page;
 use ferrodon_core::services::block_domain;
@@ -30,7 +31,7 @@ async fn index(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:blocks"])?;
+    auth.0.require_scope(&[Scope::ReadBlocks])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 100, 200)?;
     let mut conn = state.conn().await?;
@@ -41,7 +42,7 @@ async fn index(
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:blocks"])?;
+    auth.0.require_scope(&[Scope::WriteBlocks])?;
     let (_, me) = auth.0.require_user()?;
     block_domain::block_domain(&state, me, &domain_param(&params)?).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -52,7 +53,7 @@ async fn destroy(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:blocks"])?;
+    auth.0.require_scope(&[Scope::WriteBlocks])?;
     let (_, me) = auth.0.require_user()?;
     block_domain::unblock_domain(&state, me, &domain_param(&params)?).await?;
     Ok(HttpResponse::Ok().json(json!({})))

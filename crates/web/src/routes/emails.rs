@@ -1,6 +1,7 @@
 //! `POST /api/v1/emails/confirmations`: resend the confirmation e-mail.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::services::resend_confirmation::resend_confirmation;
 use ferrodon_core::AppState;
 use serde_json::json;
@@ -17,7 +18,7 @@ async fn create(
     auth: PendingAuth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (user, _) = auth.0.require_user()?;
     let email = params.str("email");
     resend_confirmation(&state, user, auth.0.application_id, email.as_deref()).await?;

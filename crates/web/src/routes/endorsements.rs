@@ -1,6 +1,7 @@
 //! Featured ("endorsed") accounts and private notes about accounts.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::{accounts, endorsements, follows};
 use ferrodon_core::{AppState, Error};
 use serde_json::json;
@@ -39,7 +40,7 @@ async fn set_endorsement(
     path: web::Path<String>,
     endorse: bool,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -68,7 +69,7 @@ async fn own(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:accounts"])?;
+    auth.0.require_scope(&[Scope::ReadAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
@@ -101,7 +102,7 @@ async fn note(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let target = path_id(&path)?;
     let comment = params.str("comment").unwrap_or_default();

@@ -2,6 +2,7 @@
 //! compatibility API, where each keyword is a filter of its own.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::filters::{self, Filter};
 use ferrodon_core::entities::filter::{
     render_keyword, render_status, render_v1, render_with_rules,
@@ -46,13 +47,13 @@ pub fn configure(cfg: &mut Routes<'_>) {
 }
 
 /// Checks the scope and returns the signed-in account's id.
-fn me(auth: &Auth, scope: &str) -> ApiResult<i64> {
+fn me(auth: &Auth, scope: Scope) -> ApiResult<i64> {
     auth.0.require_scope(&[scope])?;
     Ok(auth.0.require_user()?.1.id)
 }
 
 /// Checks the scope and loads the signed-in user's filter named by the path.
-async fn owned(state: &AppState, auth: &Auth, scope: &str, raw_id: &str) -> ApiResult<Filter> {
+async fn owned(state: &AppState, auth: &Auth, scope: Scope, raw_id: &str) -> ApiResult<Filter> {
     let me = me(auth, scope)?;
     let mut conn = state.conn().await?;
     Ok(filters::get_filter(&mut conn, me, path_id(raw_id)?).await?)
@@ -125,7 +126,7 @@ fn v2_input(params: &Params) -> ApiResult<FilterInput> {
 }
 
 async fn index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
     let all = filters::list_filters(&mut conn, me).await?;
     let body: Vec<Value> = save_filter::with_rules(&mut conn, all)
@@ -137,7 +138,7 @@ async fn index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let rules = save_filter::create(&state, me, &v2_input(&params)?).await?;
     Ok(HttpResponse::Ok().json(render(&rules)))
 }
@@ -147,7 +148,7 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let filter = owned(&state, &auth, "read:filters", &path).await?;
+    let filter = owned(&state, &auth, Scope::ReadFilters, &path).await?;
     let mut conn = state.conn().await?;
     let rules = save_filter::with_rules(&mut conn, vec![filter]).await?;
     Ok(HttpResponse::Ok().json(rules.iter().map(render).next()))
@@ -159,7 +160,7 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let id = path_id(&path)?;
     let rules = save_filter::update(&state, me, id, &v2_input(&params)?).await?;
     Ok(HttpResponse::Ok().json(render(&rules)))
@@ -170,7 +171,7 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let filter = owned(&state, &auth, "write:filters", &path).await?;
+    let filter = owned(&state, &auth, Scope::WriteFilters, &path).await?;
     let mut conn = state.conn().await?;
     filters::delete_filter(&mut conn, filter.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -181,7 +182,7 @@ async fn keywords(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let filter = owned(&state, &auth, "read:filters", &path).await?;
+    let filter = owned(&state, &auth, Scope::ReadFilters, &path).await?;
     let mut conn = state.conn().await?;
     let body: Vec<Value> = filters::list_keywords(&mut conn, &[filter.id])
         .await?
@@ -216,7 +217,7 @@ async fn add_keyword(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let filter = owned(&state, &auth, "write:filters", &path).await?;
+    let filter = owned(&state, &auth, Scope::WriteFilters, &path).await?;
     let mut conn = state.conn().await?;
     let (keyword, whole_word) = keyword_params(&params, None)?;
     let created = filters::put_keyword(&mut conn, filter.id, &keyword, whole_word).await?;
@@ -228,7 +229,7 @@ async fn keyword_show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
     let (keyword, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(render_keyword(&keyword)))
@@ -240,7 +241,7 @@ async fn keyword_update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
     let (current, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
     let (keyword, whole_word) = keyword_params(&params, Some(&current))?;
@@ -253,7 +254,7 @@ async fn keyword_destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
     let (keyword, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
     filters::delete_keyword(&mut conn, keyword.id).await?;
@@ -265,7 +266,7 @@ async fn statuses(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let filter = owned(&state, &auth, "read:filters", &path).await?;
+    let filter = owned(&state, &auth, Scope::ReadFilters, &path).await?;
     let mut conn = state.conn().await?;
     let body: Vec<Value> = filters::list_filter_statuses(&mut conn, &[filter.id])
         .await?
@@ -281,7 +282,7 @@ async fn add_status(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let filter_id = path_id(&path)?;
     let status_id = params.id("status_id")?;
     let entry = save_filter::add_status(&state, me, filter_id, status_id).await?;
@@ -293,7 +294,7 @@ async fn status_show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
     let entry = filters::get_filter_status(&mut conn, me, path_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(render_status(&entry)))
@@ -304,7 +305,7 @@ async fn status_destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
     let entry = filters::get_filter_status(&mut conn, me, path_id(&path)?).await?;
     filters::delete_filter_status(&mut conn, entry.id).await?;
@@ -326,7 +327,7 @@ fn v1_input(params: &Params) -> ApiResult<FilterInput> {
 }
 
 async fn v1_index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
     let body: Vec<Value> = filters::list_account_keywords(&mut conn, me)
         .await?
@@ -341,7 +342,7 @@ async fn v1_create(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let (keyword, filter) =
         save_filter::create_v1(&state, me, &v1_input(&params)?, params.bool("whole_word")).await?;
     Ok(HttpResponse::Ok().json(render_v1(&keyword, &filter)))
@@ -352,7 +353,7 @@ async fn v1_show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "read:filters")?;
+    let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
     let (keyword, filter) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(render_v1(&keyword, &filter)))
@@ -364,7 +365,7 @@ async fn v1_update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let id = path_id(&path)?;
     let input = v1_input(&params)?;
     let (keyword, filter) =
@@ -377,7 +378,7 @@ async fn v1_destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let me = me(&auth, "write:filters")?;
+    let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
     let (keyword, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
     filters::delete_keyword(&mut conn, keyword.id).await?;

@@ -1,6 +1,7 @@
 //! `/api/v1/lists…`: lists of followed accounts and their timelines.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::lists::{self, List};
 use ferrodon_core::{views, AppState, Error};
 use serde_json::{json, Value};
@@ -67,7 +68,7 @@ fn settings(params: &Params, current: Option<&List>) -> ApiResult<(String, Strin
 }
 
 /// Checks the token's scope and loads the signed-in user's list named by the path.
-async fn owned(state: &AppState, auth: &Auth, scope: &str, raw_id: &str) -> ApiResult<List> {
+async fn owned(state: &AppState, auth: &Auth, scope: Scope, raw_id: &str) -> ApiResult<List> {
     auth.0.require_scope(&[scope])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(raw_id)?;
@@ -76,7 +77,7 @@ async fn owned(state: &AppState, auth: &Auth, scope: &str, raw_id: &str) -> ApiR
 }
 
 async fn index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:lists"])?;
+    auth.0.require_scope(&[Scope::ReadLists])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let all: Vec<Value> = lists::list_lists(&mut conn, me.id)
@@ -88,7 +89,7 @@ async fn index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:lists"])?;
+    auth.0.require_scope(&[Scope::WriteLists])?;
     let (_, me) = auth.0.require_user()?;
     let (title, policy, exclusive) = settings(&params, None)?;
     let mut conn = state.conn().await?;
@@ -101,7 +102,7 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let list = owned(&state, &auth, "read:lists", &path).await?;
+    let list = owned(&state, &auth, Scope::ReadLists, &path).await?;
     Ok(HttpResponse::Ok().json(render(&list)))
 }
 
@@ -111,7 +112,7 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let list = owned(&state, &auth, "write:lists", &path).await?;
+    let list = owned(&state, &auth, Scope::WriteLists, &path).await?;
     let (title, policy, exclusive) = settings(&params, Some(&list))?;
     let mut conn = state.conn().await?;
     let list = lists::update_list(&mut conn, list.id, &title, &policy, exclusive).await?;
@@ -123,7 +124,7 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let list = owned(&state, &auth, "write:lists", &path).await?;
+    let list = owned(&state, &auth, Scope::WriteLists, &path).await?;
     let mut conn = state.conn().await?;
     lists::delete_list(&mut conn, list.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -136,7 +137,7 @@ async fn members(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let list = owned(&state, &auth, "read:lists", &path).await?;
+    let list = owned(&state, &auth, Scope::ReadLists, &path).await?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
     let rows = lists::list_members(&mut conn, list.id, &page).await?;
@@ -149,7 +150,7 @@ async fn add_members(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let list = owned(&state, &auth, "write:lists", &path).await?;
+    let list = owned(&state, &auth, Scope::WriteLists, &path).await?;
     let ids = params.id_list("account_ids")?;
     if ids.is_empty() {
         return Err(Error::BadRequest("account_ids is required".into()).into());
@@ -171,7 +172,7 @@ async fn remove_members(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let list = owned(&state, &auth, "write:lists", &path).await?;
+    let list = owned(&state, &auth, Scope::WriteLists, &path).await?;
     let ids = params.id_list("account_ids")?;
     let mut conn = state.conn().await?;
     lists::remove_members(&mut conn, list.id, &ids).await?;
@@ -183,7 +184,7 @@ async fn containing(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:lists"])?;
+    auth.0.require_scope(&[Scope::ReadLists])?;
     let (_, me) = auth.0.require_user()?;
     let account = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -202,7 +203,7 @@ async fn timeline(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let list = owned(&state, &auth, "read:lists", &path).await?;
+    let list = owned(&state, &auth, Scope::ReadLists, &path).await?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
     let ids = lists::list_list_timeline(&mut conn, &list, &page).await?;

@@ -1,6 +1,7 @@
 //! `GET/POST /api/v1/markers`: read positions synced between devices.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::markers::{list_markers, put_marker, Marker};
 use ferrodon_core::entities::timestamp;
 use ferrodon_core::{AppState, Error};
@@ -32,7 +33,7 @@ fn render(markers: &[Marker]) -> Value {
 }
 
 async fn index(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let wanted: Vec<String> = params
         .list("timeline")
@@ -45,7 +46,7 @@ async fn index(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRes
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let mut updates = Vec::new();
     for timeline in TIMELINES {

@@ -2,6 +2,7 @@
 //! focus point, deletion, and `/media_proxy` for remote files not cached yet.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::{MediaAttachment, Processing};
 use ferrodon_core::db::queries::media;
 use ferrodon_core::entities::media_attachment;
@@ -41,7 +42,7 @@ async fn create_v1(
     auth: Auth,
     mut params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:media"])?;
+    auth.0.require_scope(&[Scope::WriteMedia])?;
     let (_, account) = auth.0.require_user()?;
     let upload = upload_from(&mut params)?;
     let row = upload::upload_media(&state, account, upload, Wait::UntilProcessed).await?;
@@ -55,7 +56,7 @@ async fn create_v2(
     auth: Auth,
     mut params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:media"])?;
+    auth.0.require_scope(&[Scope::WriteMedia])?;
     let (_, account) = auth.0.require_user()?;
     let upload = upload_from(&mut params)?;
     let row = upload::upload_media(&state, account, upload, Wait::Queue).await?;
@@ -69,7 +70,7 @@ async fn create_v2(
 
 /// The caller's own upload named in the path (404 for anyone else's).
 async fn own_media(state: &AppState, auth: &Auth, path: &str) -> ApiResult<MediaAttachment> {
-    auth.0.require_scope(&["write:media"])?;
+    auth.0.require_scope(&[Scope::WriteMedia])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(path)?;
     let mut conn = state.conn().await?;

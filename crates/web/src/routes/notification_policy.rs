@@ -2,6 +2,7 @@
 //! `/api/v1/notifications/policy` (`filter_*` booleans).
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::NotificationPolicy;
 use ferrodon_core::db::queries::notification_requests;
 use ferrodon_core::services::notification_policy::{settings, update_policy};
@@ -63,7 +64,7 @@ fn render_v1(policy: &NotificationPolicy, summary: Value) -> Value {
 }
 
 async fn current(state: &AppState, auth: &Auth) -> ApiResult<(NotificationPolicy, Value)> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let policy = notification_requests::get_policy(&mut conn, me.id).await?;
@@ -87,7 +88,7 @@ async fn update(
     auth: &Auth,
     changes: &[(&str, String)],
 ) -> ApiResult<(NotificationPolicy, Value)> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let policy = update_policy(&mut conn, me.id, changes).await?;

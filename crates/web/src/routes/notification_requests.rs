@@ -2,6 +2,7 @@
 //! policy filtered, to accept or dismiss.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::NotificationRequest;
 use ferrodon_core::db::queries::notification_requests;
 use ferrodon_core::db::Page;
@@ -75,7 +76,7 @@ async fn index(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
@@ -91,7 +92,7 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let rows = notification_requests::get_requests(&mut conn, me.id, &[path_id(&path)?]).await?;
@@ -103,7 +104,7 @@ async fn show(
 /// Filtered notifications are kept per request from the start, so there is
 /// never a migration to wait for.
 async fn merged(auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     auth.0.require_user()?;
     Ok(HttpResponse::Ok().json(json!({ "merged": true })))
 }
@@ -113,7 +114,7 @@ async fn accept(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     if accept_requests(&state, me.id, &[path_id(&path)?]).await? == 0 {
         return Err(Error::NotFound.into());
@@ -126,7 +127,7 @@ async fn dismiss(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     if dismiss_requests(&state, me.id, &[path_id(&path)?]).await? == 0 {
         return Err(Error::NotFound.into());
@@ -140,7 +141,7 @@ async fn accept_bulk(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     accept_requests(&state, me.id, &params.id_list("id")?).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -152,7 +153,7 @@ async fn dismiss_bulk(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     dismiss_requests(&state, me.id, &params.id_list("id")?).await?;
     Ok(HttpResponse::Ok().json(json!({})))

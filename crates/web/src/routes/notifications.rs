@@ -1,6 +1,7 @@
 //! `/api/v1/notifications…`.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::Notification as Row;
 use ferrodon_core::db::queries::notifications::{self, NotificationFilter};
 use ferrodon_core::db::Page;
@@ -30,7 +31,7 @@ async fn index(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let filter = filter_from(&params)?;
@@ -47,7 +48,7 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -59,7 +60,7 @@ async fn show(
 }
 
 async fn clear(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     notifications::clear_notifications(&mut conn, me.id).await?;
@@ -76,7 +77,7 @@ async fn dismiss(
 
 /// Deletes one of the user's notifications (404 when it is not theirs).
 async fn dismiss_one(state: &AppState, auth: &Auth, id: i64) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     if !notifications::delete_notification(&mut conn, me.id, id).await? {

@@ -2,6 +2,7 @@
 //! unread counts.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::Notification;
 use ferrodon_core::db::queries::markers::list_markers;
 use ferrodon_core::db::queries::notifications;
@@ -92,7 +93,7 @@ async fn index(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let grouped = grouped_types(&params);
@@ -122,7 +123,7 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let head = notifications::get_group_head(&mut conn, me.id, &path).await?;
@@ -145,7 +146,7 @@ async fn accounts(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 40, 80)?;
     let mut conn = state.conn().await?;
@@ -163,7 +164,7 @@ async fn dismiss(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:notifications"])?;
+    auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     notifications::delete_group(&mut conn, me.id, &path).await?;
@@ -186,7 +187,7 @@ async fn unread_count_v1(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let page = unread_page(&state, me.id, &params).await?;
     let mut conn = state.conn().await?;
@@ -201,7 +202,7 @@ async fn unread_count_v2(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:notifications"])?;
+    auth.0.require_scope(&[Scope::ReadNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let page = unread_page(&state, me.id, &params).await?;
     let mut conn = state.conn().await?;

@@ -6,7 +6,7 @@ use base64::Engine;
 use ferrodon_core::auth::oauth::{
     self, AuthorizationRequest, TokenRequest, ValidAuthorization, OOB_REDIRECT_URI,
 };
-use ferrodon_core::auth::scopes::KNOWN_SCOPES;
+use ferrodon_core::auth::Scope;
 use ferrodon_core::text::escape_html;
 use ferrodon_core::{AppState, Error};
 use serde_json::json;
@@ -74,7 +74,7 @@ fn form(
     let scopes: String = valid
         .scopes
         .iter()
-        .map(|s| format!("<li><code>{}</code></li>", escape_html(s)))
+        .map(|s| format!("<li><code>{}</code></li>", escape_html(s.as_str())))
         .collect();
     let error = error
         .map(|e| format!("<p class=\"error\">{}</p>", escape_html(e)))
@@ -312,7 +312,7 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
         "token_endpoint": format!("{base}/oauth/token"),
         "revocation_endpoint": format!("{base}/oauth/revoke"),
         "app_registration_endpoint": format!("{base}/api/v1/apps"),
-        "scopes_supported": KNOWN_SCOPES,
+        "scopes_supported": Scope::ALL,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "fragment", "form_post"],
         "grant_types_supported": if state.config.enable_password_grant {

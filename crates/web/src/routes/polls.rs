@@ -1,6 +1,7 @@
 //! `GET /api/v1/polls/:id` and `POST /api/v1/polls/:id/votes`.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::polls;
 use ferrodon_core::entities::poll;
 use ferrodon_core::services::status_access::get_visible_status;
@@ -59,7 +60,7 @@ async fn create_vote(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let choices = params

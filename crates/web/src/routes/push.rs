@@ -1,6 +1,7 @@
 //! `/api/v1/push/subscription`: the Web Push subscription of the access token.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::webpush::subscriptions::{self, render, DataInput, SubscriptionInput, ALERTS};
 use ferrodon_core::AppState;
 use serde_json::{json, Map, Value};
@@ -17,7 +18,7 @@ pub fn configure(cfg: &mut Routes<'_>) {
 
 /// Checks the `push` scope and a signed-in user; returns (token id, user id).
 fn authorise(auth: &Auth) -> ApiResult<(i64, i64)> {
-    auth.0.require_scope(&["push"])?;
+    auth.0.require_scope(&[Scope::Push])?;
     let (user, _) = auth.0.require_user()?;
     Ok((auth.0.token_id, user.id))
 }

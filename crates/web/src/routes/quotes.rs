@@ -2,6 +2,7 @@
 //! one, and choosing who may quote a status.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::quotes::list_accepted_quotes;
 use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::services::quote::{revoke_quote, set_quote_policy};
@@ -33,7 +34,7 @@ async fn index(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let page = page_from(&params, 20, 40)?;
@@ -52,7 +53,7 @@ async fn revoke(
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let (id, quoting) = path.into_inner();
     let quoting = revoke_quote(&state, me, path_id(&id)?, path_id(&quoting)?).await?;
@@ -65,7 +66,7 @@ async fn update_policy(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let policy = QuotePolicy::parse(&params.str("quote_approval_policy").unwrap_or_default())?;

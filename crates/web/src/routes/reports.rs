@@ -1,6 +1,7 @@
 //! `POST /api/v1/reports`: reporting an account (and some of its statuses).
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::reports::{put_report, statuses_by, NewReport};
 use ferrodon_core::entities::{account, timestamp};
@@ -18,7 +19,7 @@ pub fn configure(cfg: &mut Routes<'_>) {
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:reports"])?;
+    auth.0.require_scope(&[Scope::WriteReports])?;
     let (_, me) = auth.0.require_user()?;
     let target_id = params
         .id("account_id")?

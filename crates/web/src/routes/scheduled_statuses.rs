@@ -1,6 +1,7 @@
 //! `/api/v1/scheduled_statuses…`: the signed-in user's statuses waiting to be posted.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::media;
 use ferrodon_core::db::queries::scheduled_statuses::{self, ScheduledStatus};
 use ferrodon_core::db::Page;
@@ -37,7 +38,7 @@ async fn index(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
@@ -53,7 +54,7 @@ async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -69,7 +70,7 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let Some(raw) = params.nonempty("scheduled_at") else {
@@ -85,7 +86,7 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     unschedule(&state, me.id, id).await?;

@@ -2,6 +2,7 @@
 //! search of statuses (remote resolution arrives with federation).
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::{accounts, tags_mentions, timelines};
 use ferrodon_core::entities::account;
 use ferrodon_core::entities::tag::render_tags;
@@ -17,7 +18,7 @@ pub fn configure(cfg: &mut Routes<'_>) {
 }
 
 async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:search"])?;
+    auth.0.require_scope(&[Scope::ReadSearch])?;
     let q = params.str("q").unwrap_or_default();
     let q = q.trim();
     let kind = params.str("type");

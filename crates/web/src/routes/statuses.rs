@@ -1,6 +1,7 @@
 //! `/api/v1/statuses…`: post, show, edit, delete, thread, and interactions.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_reblogged_by};
 use ferrodon_core::db::queries::statuses::{
@@ -112,7 +113,7 @@ async fn create(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (user, account) = auth.0.require_user()?;
     let poll = poll_param(&params)?;
     let scheduled_at = params
@@ -220,7 +221,7 @@ async fn destroy(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -246,7 +247,7 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     if params.get("poll").is_some() {
@@ -382,7 +383,7 @@ async fn source(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -397,7 +398,7 @@ async fn reblog_status(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let row = reblog(&state, account, id, visibility_param(&params)?).await?;
@@ -409,7 +410,7 @@ async fn unreblog_status(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:statuses"])?;
+    auth.0.require_scope(&[Scope::WriteStatuses])?;
     let (_, account) = auth.0.require_user()?;
     let original = unreblog(&state, account, path_id(&path)?).await?;
     render_one(&state, original, Some(account.id)).await
@@ -435,10 +436,10 @@ async fn toggle(
     which: Toggle,
 ) -> ApiResult<HttpResponse> {
     let scope = match which {
-        Toggle::Favourite | Toggle::Unfavourite => "write:favourites",
-        Toggle::Bookmark | Toggle::Unbookmark => "write:bookmarks",
-        Toggle::Pin | Toggle::Unpin => "write:accounts",
-        Toggle::Mute | Toggle::Unmute => "write:mutes",
+        Toggle::Favourite | Toggle::Unfavourite => Scope::WriteFavourites,
+        Toggle::Bookmark | Toggle::Unbookmark => Scope::WriteBookmarks,
+        Toggle::Pin | Toggle::Unpin => Scope::WriteAccounts,
+        Toggle::Mute | Toggle::Unmute => Scope::WriteMutes,
     };
     auth.0.require_scope(&[scope])?;
     let (_, account) = auth.0.require_user()?;

@@ -2,6 +2,7 @@
 //! `/api/v1/followed_tags` and `/api/v1/featured_tags`.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::{accounts, tag_follows};
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::tag::{self, render_featured, render_tags};
@@ -66,7 +67,7 @@ async fn follow(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:follows"])?;
+    auth.0.require_scope(&[Scope::WriteFollows])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let row = hashtags::find(&mut conn, &path).await?;
@@ -80,7 +81,7 @@ async fn unfollow(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:follows"])?;
+    auth.0.require_scope(&[Scope::WriteFollows])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let row = hashtags::find(&mut conn, &path).await?;
@@ -121,7 +122,7 @@ async fn feature(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let (row, _) = add_featured(&state, me.id, &path, true).await?;
     one(&state, &row, Some(me.id)).await
@@ -132,7 +133,7 @@ async fn unfeature(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let row = hashtags::find(&mut conn, &path).await?;
@@ -147,7 +148,7 @@ async fn followed(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:follows"])?;
+    auth.0.require_scope(&[Scope::ReadFollows])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 100, 200)?;
     let mut conn = state.conn().await?;
@@ -170,7 +171,7 @@ async fn featured_of(
 }
 
 async fn featured(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:accounts"])?;
+    auth.0.require_scope(&[Scope::ReadAccounts])?;
     let (_, me) = auth.0.require_user()?;
     Ok(HttpResponse::Ok().json(featured_of(&state, me).await?))
 }
@@ -180,7 +181,7 @@ async fn create_featured(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let name = params
         .nonempty("name")
@@ -198,7 +199,7 @@ async fn destroy_featured(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["write:accounts"])?;
+    auth.0.require_scope(&[Scope::WriteAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
@@ -209,7 +210,7 @@ async fn destroy_featured(
 }
 
 async fn featured_suggestions(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:accounts"])?;
+    auth.0.require_scope(&[Scope::ReadAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let used = tag_follows::list_most_used_tags(&mut conn, me.id, 10 + MAX_FEATURED).await?;

@@ -1,6 +1,7 @@
 //! Timelines, favourites and bookmarks.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::favourites_bookmarks::{
     list_bookmarked_status_ids, list_favourited_status_ids,
 };
@@ -28,7 +29,7 @@ async fn home(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
     let ids = feeds::home_timeline(&state, me.id, &page).await?;
@@ -115,7 +116,7 @@ async fn favourites(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:favourites"])?;
+    auth.0.require_scope(&[Scope::ReadFavourites])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
@@ -129,7 +130,7 @@ async fn bookmarks(
     auth: Auth,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:bookmarks"])?;
+    auth.0.require_scope(&[Scope::ReadBookmarks])?;
     let (_, me) = auth.0.require_user()?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;

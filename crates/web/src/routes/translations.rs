@@ -2,6 +2,7 @@
 //! through the operator's translation service.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::services::translate_status::translate_status;
 use ferrodon_core::AppState;
 
@@ -20,7 +21,7 @@ async fn translate(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    auth.0.require_scope(&["read:statuses"])?;
+    auth.0.require_scope(&[Scope::ReadStatuses])?;
     let (user, account) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let target = params

@@ -119,8 +119,8 @@ pub async fn consent(
                 .scopes
                 .iter()
                 .map(|s| ScopeLine {
-                    scope: s.to_owned(),
-                    meaning: describe_scope(s),
+                    scope: s.as_str().to_owned(),
+                    meaning: describe_scope(s.as_str()),
                 })
                 .collect(),
             hidden,

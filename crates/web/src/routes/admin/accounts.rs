@@ -3,6 +3,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::moderation::{
     self, AccountFilter, AccountFlag, AccountState, Origin,
 };
@@ -16,8 +17,8 @@ use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use crate::routes::json_page;
 
-const READ: &[&str] = &["admin:read", "admin:read:accounts"];
-const WRITE: &[&str] = &["admin:write", "admin:write:accounts"];
+const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadAccounts];
+const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteAccounts];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/accounts", on::get().to(index_v1))

@@ -3,6 +3,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::email_blocks::{self, CanonicalEmailBlock};
 use ferrodon_core::db::Page;
 use ferrodon_core::moderation::actions;
@@ -15,8 +16,8 @@ use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use crate::routes::json_page;
 
-const READ: &[&str] = &["admin:read", "admin:read:canonical_email_blocks"];
-const WRITE: &[&str] = &["admin:write", "admin:write:canonical_email_blocks"];
+const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadCanonicalEmailBlocks];
+const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteCanonicalEmailBlocks];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/canonical_email_blocks", on::get().to(index))

@@ -3,6 +3,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::domain_allows::{self, DomainAllow};
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::timestamp;
@@ -16,8 +17,8 @@ use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use crate::routes::json_page;
 
-const READ: &[&str] = &["admin:read", "admin:read:domain_allows"];
-const WRITE: &[&str] = &["admin:write", "admin:write:domain_allows"];
+const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadDomainAllows];
+const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteDomainAllows];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/domain_allows", on::get().to(index))

@@ -2,6 +2,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::domain_blocks::{self, DomainBlock, NewDomainBlock};
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::timestamp;
@@ -15,8 +16,8 @@ use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use crate::routes::json_page;
 
-const READ: &[&str] = &["admin:read", "admin:read:domain_blocks"];
-const WRITE: &[&str] = &["admin:write", "admin:write:domain_blocks"];
+const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadDomainBlocks];
+const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteDomainBlocks];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/domain_blocks", on::get().to(index))

@@ -4,6 +4,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::email_blocks::{self, EmailDomainBlock};
 use ferrodon_core::db::{Conn, Page};
 use ferrodon_core::entities::timestamp;
@@ -16,8 +17,8 @@ use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use crate::routes::json_page;
 
-const READ: &[&str] = &["admin:read", "admin:read:email_domain_blocks"];
-const WRITE: &[&str] = &["admin:write", "admin:write:email_domain_blocks"];
+const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadEmailDomainBlocks];
+const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteEmailDomainBlocks];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/email_domain_blocks", on::get().to(index))

@@ -4,6 +4,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::timestamp;
@@ -17,8 +18,8 @@ use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use crate::routes::json_page;
 
-const READ: &[&str] = &["admin:read", "admin:read:ip_blocks"];
-const WRITE: &[&str] = &["admin:write", "admin:write:ip_blocks"];
+const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadIpBlocks];
+const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteIpBlocks];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/ip_blocks", on::get().to(index))

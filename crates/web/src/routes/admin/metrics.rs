@@ -5,6 +5,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::metrics::{self, Breakdown, EventSource};
 use ferrodon_core::db::Conn;
 use ferrodon_core::entities::timestamp;
@@ -15,7 +16,7 @@ use serde_json::{json, Value};
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
-const READ: &[&str] = &["admin:read"];
+const READ: &[Scope] = &[Scope::AdminRead];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/measures", on::post().to(measures))

@@ -2,6 +2,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::moderation::{self, ReportFilter};
 use ferrodon_core::db::Page;
 use ferrodon_core::moderation::actions;
@@ -12,8 +13,8 @@ use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 use crate::routes::json_page;
 
-const READ: &[&str] = &["admin:read", "admin:read:reports"];
-const WRITE: &[&str] = &["admin:write", "admin:write:reports"];
+const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadReports];
+const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteReports];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/reports", on::get().to(index))

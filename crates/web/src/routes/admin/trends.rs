@@ -4,6 +4,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::Tag;
 use ferrodon_core::db::queries::trend_reviews::{self, TrendKind};
 use ferrodon_core::db::queries::{discovery, preview_cards, tags_mentions, timelines};
@@ -17,8 +18,8 @@ use super::record_id;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 
-const READ: &[&str] = &["admin:read"];
-const WRITE: &[&str] = &["admin:write"];
+const READ: &[Scope] = &[Scope::AdminRead];
+const WRITE: &[Scope] = &[Scope::AdminWrite];
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/trends/tags", on::get().to(tags))
