@@ -1,6 +1,10 @@
 //! The errors services return, each carrying its client-facing meaning.
 //! `ferrodon-web` maps them once to Mastodon's status codes and JSON.
 
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+
 /// Result alias for this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -44,15 +48,78 @@ pub enum Error {
     /// 503: a backing service (database, Redis) is unavailable.
     #[error("Service unavailable: {0}")]
     Unavailable(String),
-    /// 500: a bug or an unexpected failure; the message is logged, not shown.
+    /// 500: a bug or an unexpected failure described by a message alone;
+    /// logged, not shown. Prefer [`Error::internal`], or [`Error::caused`]
+    /// when another error is the cause.
     #[error("internal error: {0}")]
     Internal(String),
+    /// 500: an unexpected failure caused by another error, kept whole so
+    /// the logs show its chain ([`Error::chain`]); never shown to clients.
+    #[error("internal error: {context}")]
+    Failure {
+        /// What was being done (`"template"`, `"key generation"`).
+        context: Cow<'static, str>,
+        /// The error that caused it.
+        #[source]
+        source: BoxError,
+    },
 }
+
+/// Any error, boxed, as the cause of an [`Error::Failure`].
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 impl Error {
     /// Shortcut for a validation failure with Mastodon's prefix.
     pub fn validation(message: impl std::fmt::Display) -> Self {
         Error::Validation(format!("Validation failed: {message}"))
+    }
+
+    /// A 500 described by a message alone (no underlying error).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Internal(message.into())
+    }
+
+    /// A 500 caused by `source` while doing `context`; the cause is kept
+    /// for the logs.
+    pub fn caused(context: impl Into<Cow<'static, str>>, source: impl Into<BoxError>) -> Self {
+        Error::Failure {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
+    /// Whether this is a 500 (a bug or unexpected failure), whose details
+    /// are for the logs only.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Error::Internal(_) | Error::Failure { .. })
+    }
+
+    /// This error and all its causes, for logs: `a: b: c`.
+    pub fn chain(&self) -> Chain<'_> {
+        Chain(self)
+    }
+}
+
+/// Displays an error followed by each of its `source()`s, separated by
+/// `": "`. For logs only: causes may hold internals clients must not see.
+#[derive(Clone, Copy)]
+pub struct Chain<'a>(pub &'a (dyn StdError + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        while let Some(cause) = next {
+            write!(f, ": {cause}")?;
+            next = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -64,7 +131,7 @@ impl From<ferrodon_db::Error> for Error {
             ferrodon_db::Error::UniqueViolation { constraint } => Error::Validation(format!(
                 "Validation failed: duplicate record ({constraint})"
             )),
-            other => Error::Internal(other.to_string()),
+            other => Error::caused("database", other),
         }
     }
 }
@@ -92,7 +159,7 @@ impl From<crate::media::StorageError> for Error {
         use crate::media::StorageError as S;
         match err {
             S::Unreachable(_) | S::Status { .. } => Error::Unavailable(err.to_string()),
-            other => Error::Internal(other.to_string()),
+            other => Error::caused("media storage", other),
         }
     }
 }
@@ -102,7 +169,26 @@ impl From<ferrodon_media::MediaError> for Error {
         if err.is_permanent() {
             Error::validation(err)
         } else {
-            Error::Internal(err.to_string())
+            Error::caused("media processing", err)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_shows_every_cause_display_only_the_context() {
+        let io = std::io::Error::other("disk on fire at /var/secret");
+        let err = Error::caused("writing the archive", io);
+        assert_eq!(err.to_string(), "internal error: writing the archive");
+        assert_eq!(
+            err.chain().to_string(),
+            "internal error: writing the archive: disk on fire at /var/secret"
+        );
+        assert!(err.is_internal());
+        assert!(Error::internal("plain").is_internal());
+        assert!(!Error::NotFound.is_internal());
     }
 }

@@ -126,7 +126,7 @@ fn tls_config() -> Result<rustls::ClientConfig> {
     };
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Internal(format!("TLS setup: {e}")))?
+        .map_err(|e| Error::caused("TLS setup", e))?
         .with_root_certificates(roots)
         .with_no_client_auth())
 }
@@ -184,10 +184,10 @@ impl HttpClients {
         Ok(HttpClients {
             remote: remote
                 .build()
-                .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?,
+                .map_err(|e| Error::caused("HTTP client", e))?,
             trusted: trusted
                 .build()
-                .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?,
+                .map_err(|e| Error::caused("HTTP client", e))?,
             allow_private,
         })
     }

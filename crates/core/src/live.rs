@@ -146,8 +146,8 @@ pub async fn distribute_status(state: &AppState, status: &Status, edited: bool) 
         notify_subscribers(state, status).await?;
     }
     let streams = audience.live_streams();
-    let payload =
-        serde_json::to_string(&rendered).map_err(|e| crate::Error::Internal(e.to_string()))?;
+    let payload = serde_json::to_string(&rendered)
+        .map_err(|e| crate::Error::caused("encoding a streaming event", e))?;
     let event = if edited { "status.update" } else { "update" };
     publish(
         state,
@@ -340,8 +340,8 @@ pub async fn notification_created(state: &AppState, notification: &Notification)
         let Some(one) = rendered.first() else {
             return Ok(());
         };
-        let payload =
-            serde_json::to_string(one).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let payload = serde_json::to_string(one)
+            .map_err(|e| crate::Error::caused("encoding a streaming event", e))?;
         publish(
             state,
             &[

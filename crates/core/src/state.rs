@@ -56,7 +56,7 @@ impl AppState {
             .map_err(|e| Error::Unavailable(format!("redis pool: {e}")))?;
         let base_url = config.base_url();
         let media = crate::media::MediaStore::from_config(&config.media.storage, &base_url)
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::caused("media storage settings", e))?;
         let http = crate::http_client::HttpClients::new(&base_url, config.dev_allow_private_fetch)?;
         Ok(AppState {
             media,

@@ -172,8 +172,8 @@ pub async fn publish(state: &AppState, streams: &[Stream], event: &Event) -> Res
     if streams.is_empty() {
         return Ok(());
     }
-    let message =
-        serde_json::to_string(event).map_err(|e| crate::Error::Internal(e.to_string()))?;
+    let message = serde_json::to_string(event)
+        .map_err(|e| crate::Error::caused("encoding a streaming event", e))?;
     let mut pipe = redis::pipe();
     for stream in streams {
         pipe.publish(state.redis_key(&stream.channel()), &message)

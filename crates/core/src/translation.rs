@@ -106,8 +106,8 @@ pub async fn languages(state: &AppState) -> Result<BTreeMap<String, Vec<String>>
     all.sort();
     all.dedup();
     languages.insert("und".into(), all);
-    let encoded = serde_json::to_string(&languages)
-        .map_err(|e| Error::Internal(format!("encoding languages: {e}")))?;
+    let encoded =
+        serde_json::to_string(&languages).map_err(|e| Error::caused("encoding languages", e))?;
     let _: () = redis.set_ex(&key, encoded, LANGUAGES_TTL_SECS).await?;
     Ok(languages)
 }

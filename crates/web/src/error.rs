@@ -46,6 +46,27 @@ impl From<ferrodon_core::db::Error> for ApiError {
     }
 }
 
+/// The HTTP status of a service error, for the API and the pages alike.
+pub fn status_of(e: &Error) -> StatusCode {
+    match e {
+        Error::Validation(_) | Error::FieldInvalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+        Error::NotFound => StatusCode::NOT_FOUND,
+        Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Internal(_) | Error::Failure { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Logs an internal error with its whole chain of causes; the client is
+/// shown a generic message instead.
+pub(crate) fn log_internal(e: &Error, what: &'static str) {
+    tracing::error!(cause = %e.chain(), "{what}");
+}
+
 /// Result alias for handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -53,19 +74,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::OAuth(o) => StatusCode::from_u16(o.status).unwrap_or(StatusCode::BAD_REQUEST),
-            ApiError::Core(e) => match e {
-                Error::Validation(_) | Error::FieldInvalid { .. } => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-                Error::NotFound => StatusCode::NOT_FOUND,
-                Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-                Error::Forbidden(_) => StatusCode::FORBIDDEN,
-                Error::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-                Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-                Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-                Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            },
+            ApiError::Core(e) => status_of(e),
         }
     }
 
@@ -73,8 +82,8 @@ impl ResponseError for ApiError {
         let status = self.status_code();
         let body = match self {
             ApiError::OAuth(o) => json!({"error": o.code, "error_description": o.description}),
-            ApiError::Core(Error::Internal(cause)) => {
-                tracing::error!(%cause, "internal error");
+            ApiError::Core(e) if e.is_internal() => {
+                log_internal(e, "internal error");
                 json!({"error": "An unexpected error occurred"})
             }
             ApiError::Core(Error::Unavailable(cause)) => {
@@ -124,4 +133,56 @@ pub fn query_error(
     _req: &HttpRequest,
 ) -> actix_web::Error {
     ApiError::Core(Error::BadRequest(format!("Invalid query: {err}"))).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    fn body_of(err: &ApiError) -> String {
+        let bytes = err
+            .error_response()
+            .into_body()
+            .try_into_bytes()
+            .unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
+    fn internal_cause_is_logged_not_answered() {
+        let cause = std::io::Error::other("relation \"secret_table\" does not exist");
+        let err = Error::caused("loading the timeline", cause);
+        assert!(err.chain().to_string().contains("secret_table"));
+        let api = ApiError::Core(err);
+        assert_eq!(api.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_of(&api);
+        assert_eq!(body, r#"{"error":"An unexpected error occurred"}"#);
+        assert!(!body.contains("secret_table"));
+        assert!(!body.contains("timeline"));
+    }
+
+    #[test]
+    fn plain_internal_message_is_not_answered() {
+        let api = ApiError::Core(Error::internal("otp key mismatch"));
+        assert_eq!(api.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!body_of(&api).contains("otp"));
+    }
+
+    #[test]
+    fn status_table() {
+        assert_eq!(status_of(&Error::NotFound), StatusCode::NOT_FOUND);
+        assert_eq!(
+            status_of(&Error::validation("x")),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            status_of(&Error::Unavailable("db".into())),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            status_of(&Error::RateLimited),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
 }

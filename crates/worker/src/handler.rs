@@ -34,7 +34,7 @@ pub async fn handle(envelope: Envelope, ctx: Data<WorkerContext>) -> Result<(), 
             .await;
     let error = match outcome {
         Ok(Ok(Ok(()))) => None,
-        Ok(Ok(Err(e))) => Some(e.to_string()),
+        Ok(Ok(Err(e))) => Some(e.chain().to_string()),
         Ok(Err(_)) => Some(format!("timed out after {limit:?}")),
         Err(e) if e.is_panic() => Some("the job panicked".to_owned()),
         Err(e) => Some(format!("the job was cancelled: {e}")),

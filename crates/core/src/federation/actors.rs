@@ -129,7 +129,7 @@ fn document_id(value: &serde_json::Value, url: &str) -> Result<String> {
 /// is blocked, and parses it within the document limits.
 pub async fn fetch_document(state: &AppState, url: &str) -> Result<Document> {
     let value = fetch_verified_json(state, url).await?;
-    let bytes = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
+    let bytes = serde_json::to_vec(&value).map_err(|e| Error::caused("encoding an actor", e))?;
     parse_document(&bytes, limits()).map_err(|e| Error::validation(format!("{url}: {e}")))
 }
 

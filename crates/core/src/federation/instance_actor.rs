@@ -20,8 +20,8 @@ pub async fn instance_actor(state: &AppState) -> Result<Account> {
     drop(conn);
     let keys = tokio::task::spawn_blocking(ferrodon_apub::signatures::keys::generate_rsa_key_pair)
         .await
-        .map_err(|e| Error::Internal(e.to_string()))?
-        .map_err(|e| Error::Internal(format!("key generation: {e}")))?;
+        .map_err(|e| Error::caused("key generation task", e))?
+        .map_err(|e| Error::caused("key generation", e))?;
     let config = &state.config;
     let uri = format!("{}/actor", config.base_url());
     let mut conn = state.conn().await?;

@@ -348,7 +348,8 @@ pub async fn deliver_job(
     if domains::ensure_federates_with(state, inbox).await.is_err() {
         return Ok(());
     }
-    let body = serde_json::to_vec(activity).map_err(|e| Error::Internal(e.to_string()))?;
+    let body =
+        serde_json::to_vec(activity).map_err(|e| Error::caused("encoding an activity", e))?;
     // Addressed to the sender's followers: say which we think they have there.
     let followers = format!("{}/followers", sender.uri);
     let addressed = ["to", "cc"].iter().any(|field| {
@@ -370,7 +371,7 @@ pub async fn deliver_job(
             Err(Error::Unavailable(e.to_string()))
         }
         Err(FederationError::Key(..)) => {
-            Err(Error::Internal(format!("delivery to {inbox}: cannot sign")))
+            Err(Error::internal(format!("delivery to {inbox}: cannot sign")))
         }
         Err(e) => {
             tracing::info!(%inbox, error = %e, "delivery refused for good; dropped");

@@ -105,8 +105,8 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             Ok(())
         }
         Job::Noop => Ok(()),
-        Job::Unknown => Err(Error::Internal(
-            "unknown job type (queued by another Ferrodon version?)".into(),
+        Job::Unknown => Err(Error::internal(
+            "unknown job type (queued by another Ferrodon version?)",
         )),
     }
 }

@@ -191,7 +191,7 @@ async fn push_now(state: &AppState, queue: Queue, envelopes: &[Envelope]) -> Res
     for envelope in envelopes {
         let id = ulid::Ulid::generate().to_string();
         let json = serde_json::to_vec(&envelope.due_at(now))
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::caused("encoding a job", e))?;
         pipe.cmd("HSET")
             .arg(config.job_data_hash())
             .arg(&id)
@@ -285,7 +285,8 @@ pub async fn record_failure(
         envelope,
         failed_at: chrono::Utc::now().to_rfc3339(),
     };
-    let json = serde_json::to_string(&letter).map_err(|e| Error::Internal(e.to_string()))?;
+    let json =
+        serde_json::to_string(&letter).map_err(|e| Error::caused("encoding a dead letter", e))?;
     let key = dead_letters_key(state, queue);
     let mut conn = state.queue_connection().await?;
     redis::pipe()

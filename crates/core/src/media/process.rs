@@ -52,7 +52,7 @@ pub async fn process_queued(state: &AppState, id: i64) -> Result<()> {
             state.media.delete(&upload_key).await?;
             return Ok(());
         }
-        Err(e) => return Err(Error::Internal(e.to_string())),
+        Err(e) => return Err(Error::caused("media processing", e)),
     };
     let mut stored = store_processed(state, id, &processed, false).await?;
     // Keep a focus point set while the file was processing.

@@ -71,7 +71,7 @@ async fn process(
         ferrodon_media::image::process_profile_image(&bytes, format, &limits, width, height)
     })
     .await
-    .map_err(|e| Error::Internal(format!("image processing task: {e}")))?
+    .map_err(|e| Error::caused("image processing task", e))?
     .map_err(Error::from)
 }
 

@@ -146,7 +146,7 @@ pub async fn fetch_into_cache(
             ferrodon_media::image::process_image(&bytes, format, &image_limits)
         })
         .await
-        .map_err(|e| Error::Internal(format!("image processing task: {e}")))?,
+        .map_err(|e| Error::caused("image processing task", e))?,
         Detected::Video => {
             ferrodon_media::ffmpeg::process_video(&bytes, &limits, &image_limits, false).await
         }
@@ -158,7 +158,7 @@ pub async fn fetch_into_cache(
     let processed = match outcome {
         Ok(p) => p,
         Err(e) if e.is_permanent() => return Err(CacheError::Permanent(e.to_string())),
-        Err(e) => return Err(CacheError::Transient(Error::Internal(e.to_string()))),
+        Err(e) => return Err(CacheError::Transient(Error::caused("media processing", e))),
     };
     let mut stored = store_processed(state, id, &processed, true).await?;
     if let (Some(focus), Some(meta)) = (row.meta.get("focus"), stored.meta.as_object_mut()) {

@@ -191,7 +191,7 @@ async fn process_still(state: &AppState, bytes: Vec<u8>, format: ImageFormat) ->
         ferrodon_media::image::process_image(&bytes, format, &limits)
     })
     .await
-    .map_err(|e| Error::Internal(format!("image processing task: {e}")))?
+    .map_err(|e| Error::caused("image processing task", e))?
     .map_err(Error::from)
 }
 

@@ -15,7 +15,7 @@ async fn require_password(user: &User, current_password: &str) -> Result<()> {
     let given = current_password.to_owned();
     let ok = tokio::task::spawn_blocking(move || verify_password(&given, &hash))
         .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| Error::caused("password check task", e))?;
     if ok {
         Ok(())
     } else {
@@ -74,7 +74,7 @@ pub async fn change_password(
     let password = new_password.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| Error::Internal(e.to_string()))??;
+        .map_err(|e| Error::caused("password hashing task", e))??;
     let mut conn = state.conn().await?;
     users::update_user(
         &mut conn,

@@ -19,7 +19,7 @@ pub async fn delete_own_account(
     let given = password.to_owned();
     let ok = tokio::task::spawn_blocking(move || verify_password(&given, &hash))
         .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| Error::caused("password check task", e))?;
     if !ok {
         return Err(Error::validation("Password is invalid"));
     }

@@ -57,12 +57,12 @@ pub async fn build_archive(state: &AppState, account: &Account) -> Result<Vec<u8
 
 /// A gzip-compressed ustar archive of JSON documents.
 fn pack(files: &[(&str, &Value)]) -> Result<Vec<u8>> {
-    let internal = |e: std::io::Error| Error::Internal(format!("archive: {e}"));
+    let internal = |e: std::io::Error| Error::caused("archive", e);
     let mut gz = GzEncoder::new(Vec::new(), Compression::default());
     let mtime = chrono::Utc::now().timestamp().max(0) as u64;
     for (name, document) in files {
-        let body =
-            serde_json::to_vec_pretty(document).map_err(|e| Error::Internal(e.to_string()))?;
+        let body = serde_json::to_vec_pretty(document)
+            .map_err(|e| Error::caused("encoding an archive document", e))?;
         gz.write_all(&tar_header(name, body.len() as u64, mtime))
             .map_err(internal)?;
         gz.write_all(&body).map_err(internal)?;

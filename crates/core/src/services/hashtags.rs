@@ -28,7 +28,7 @@ pub async fn find_or_create(conn: &mut Conn, raw: &str) -> Result<Tag> {
     let mut found = tags_mentions::upsert_tags(conn, &[name.to_owned()]).await?;
     found
         .pop()
-        .ok_or_else(|| Error::Internal("tag upsert returned nothing".into()))
+        .ok_or_else(|| Error::internal("tag upsert returned nothing"))
 }
 
 /// The tag named `raw`, created when new (as Mastodon answers for any

@@ -159,7 +159,7 @@ async fn wait_for_first(
             Some(id) => {
                 let id: i64 = id
                     .parse()
-                    .map_err(|_| Error::Internal("bad idempotency value".into()))?;
+                    .map_err(|_| Error::internal("bad idempotency value"))?;
                 let mut conn = state.conn().await?;
                 return get_visible_status(&mut conn, id, Some(author_id)).await;
             }

@@ -174,12 +174,12 @@ pub async fn register_account_from(
     let password = reg.password.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| Error::Internal(e.to_string()))??;
+        .map_err(|e| Error::caused("password hashing task", e))??;
     // The actor's RSA key pair for HTTP signatures, made off the async threads.
     let keys = tokio::task::spawn_blocking(ferrodon_apub::signatures::keys::generate_rsa_key_pair)
         .await
-        .map_err(|e| Error::Internal(e.to_string()))?
-        .map_err(|e| Error::Internal(format!("key generation: {e}")))?;
+        .map_err(|e| Error::caused("key generation task", e))?
+        .map_err(|e| Error::caused("key generation", e))?;
     let config = state.config.clone();
     let mut conn = state.conn().await?;
     let result = conn

@@ -66,8 +66,8 @@ pub async fn rotate_keys(state: &AppState, account: &Account) -> Result<Account>
     }
     let keys = tokio::task::spawn_blocking(ferrodon_apub::signatures::keys::generate_rsa_key_pair)
         .await
-        .map_err(|e| Error::Internal(e.to_string()))?
-        .map_err(|e| Error::Internal(format!("key generation: {e}")))?;
+        .map_err(|e| Error::caused("key generation task", e))?
+        .map_err(|e| Error::caused("key generation", e))?;
     let mut conn = state.conn().await?;
     operations::set_key_pair(
         &mut conn,

@@ -46,7 +46,7 @@ pub async fn reset_password(
     let password = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| Error::Internal(e.to_string()))??;
+        .map_err(|e| Error::caused("password hashing task", e))??;
     let mut conn = state.conn().await?;
     let user = users::reset_password(
         &mut conn,

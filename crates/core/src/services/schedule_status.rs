@@ -172,7 +172,7 @@ pub async fn schedule_status(
 ) -> Result<ScheduledStatus> {
     check_time(scheduled_at)?;
     let params = serde_json::to_value(ScheduledParams::from_post(&post))
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| Error::caused("encoding scheduled status parameters", e))?;
     let media_ids = post.media_ids.clone();
     // Checked as if it were posted now; stored as sent.
     prepare(state, user, author, post).await?;

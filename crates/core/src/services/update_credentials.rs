@@ -79,7 +79,10 @@ pub async fn update_credentials(
                     "Fields name or value is too long (maximum is 255 characters)",
                 ));
             }
-            Some(serde_json::to_value(kept).map_err(|e| Error::Internal(e.to_string()))?)
+            Some(
+                serde_json::to_value(kept)
+                    .map_err(|e| Error::caused("encoding profile fields", e))?,
+            )
         }
     };
     let now = Utc::now();

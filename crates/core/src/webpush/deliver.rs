@@ -144,13 +144,13 @@ pub async fn deliver(state: &AppState, subscription_id: i64, notification_id: i6
         "body": truncate(&body, BODY_CHARS),
     });
     let p256dh = decode_base64url(&subscription.key_p256dh)
-        .ok_or_else(|| Error::Internal("stored p256dh is not base64url".into()))?;
+        .ok_or_else(|| Error::internal("stored p256dh is not base64url"))?;
     let auth = decode_base64url(&subscription.key_auth)
-        .ok_or_else(|| Error::Internal("stored auth is not base64url".into()))?;
+        .ok_or_else(|| Error::internal("stored auth is not base64url"))?;
     let encrypted = crypto::encrypt(&p256dh, &auth, payload.to_string().as_bytes())
-        .map_err(|e| Error::Internal(format!("web push encryption: {e}")))?;
-    let endpoint = url::Url::parse(&subscription.endpoint)
-        .map_err(|e| Error::Internal(format!("stored endpoint: {e}")))?;
+        .map_err(|e| Error::caused("web push encryption", e))?;
+    let endpoint =
+        url::Url::parse(&subscription.endpoint).map_err(|e| Error::caused("stored endpoint", e))?;
     let authorization = keys
         .authorization(
             &endpoint,
@@ -158,7 +158,7 @@ pub async fn deliver(state: &AppState, subscription_id: i64, notification_id: i6
             chrono::Utc::now().timestamp(),
             JWT_VALIDITY_SECS,
         )
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| Error::caused("web push VAPID signature", e))?;
     let headers = [
         ("Authorization", authorization),
         ("Content-Encoding", "aes128gcm".to_owned()),

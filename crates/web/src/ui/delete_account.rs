@@ -63,7 +63,7 @@ async fn submit(
             let mut response = redirect_with_notice("/", "Your account has been deleted.");
             response
                 .add_cookie(&session::removal_cookie())
-                .map_err(|e| Error::Internal(format!("session cookie: {e}")))?;
+                .map_err(|e| Error::caused("session cookie", e))?;
             Ok(response)
         }
         Err(Error::Validation(message)) => {

@@ -39,7 +39,7 @@ impl From<ferrodon_core::db::Error> for UiError {
 
 impl From<askama::Error> for UiError {
     fn from(e: askama::Error) -> Self {
-        UiError::Core(Error::Internal(format!("template: {e}")))
+        UiError::Core(Error::caused("template", e))
     }
 }
 
@@ -51,19 +51,7 @@ impl ResponseError for UiError {
         match self {
             UiError::Redirect(_) => StatusCode::SEE_OTHER,
             UiError::Status(status, _) => *status,
-            UiError::Core(e) => match e {
-                Error::Validation(_) | Error::FieldInvalid { .. } => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-                Error::NotFound => StatusCode::NOT_FOUND,
-                Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-                Error::Forbidden(_) => StatusCode::FORBIDDEN,
-                Error::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-                Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-                Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-                Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            },
+            UiError::Core(e) => crate::error::status_of(e),
         }
     }
 
@@ -75,8 +63,8 @@ impl ResponseError for UiError {
         let message = match self {
             UiError::Status(_, message) => message.clone(),
             UiError::Redirect(to) => format!("See {to}"),
-            UiError::Core(Error::Internal(cause)) => {
-                tracing::error!(%cause, "internal error on a page");
+            UiError::Core(e) if e.is_internal() => {
+                crate::error::log_internal(e, "internal error on a page");
                 "Something went wrong on our side. Try again in a moment.".into()
             }
             UiError::Core(Error::Unavailable(_)) => {

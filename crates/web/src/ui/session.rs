@@ -27,7 +27,7 @@ async fn current(req: HttpRequest) -> Result<Option<SignedIn>, UiError> {
     };
     let state = req
         .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| Error::Internal("no application state".into()))?;
+        .ok_or_else(|| Error::internal("no application state"))?;
     Ok(web_sessions::resume(state, cookie.value(), &client_ip(&req)).await?)
 }
 

@@ -131,7 +131,7 @@ pub(super) async fn start_session(
     let mut response = redirect(return_to.as_deref().unwrap_or(HOME_PATH));
     response
         .add_cookie(&session::cookie(&secret, !state.config.dev_allow_http))
-        .map_err(|e| Error::Internal(format!("session cookie: {e}")))?;
+        .map_err(|e| Error::caused("session cookie", e))?;
     Ok(response)
 }
 
@@ -154,6 +154,6 @@ async fn sign_out(
     let mut response = redirect_with_notice("/", "You have signed out.");
     response
         .add_cookie(&session::removal_cookie())
-        .map_err(|e| Error::Internal(format!("session cookie: {e}")))?;
+        .map_err(|e| Error::caused("session cookie", e))?;
     Ok(response)
 }

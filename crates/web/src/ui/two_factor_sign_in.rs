@@ -61,7 +61,7 @@ pub(super) async fn challenge(
     let mut response = redirect("/auth/sign_in/otp");
     response
         .add_cookie(&challenge_cookie(&secret, !state.config.dev_allow_http))
-        .map_err(|e| Error::Internal(format!("otp cookie: {e}")))?;
+        .map_err(|e| Error::caused("otp cookie", e))?;
     Ok(response)
 }
 
@@ -148,6 +148,6 @@ async fn submit(
     .await?;
     response
         .add_cookie(&removal_cookie())
-        .map_err(|e| Error::Internal(format!("otp cookie: {e}")))?;
+        .map_err(|e| Error::caused("otp cookie", e))?;
     Ok(response)
 }

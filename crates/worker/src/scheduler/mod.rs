@@ -83,9 +83,9 @@ pub async fn run(
                 metrics.leader.store(false, Ordering::Relaxed);
                 // Once per outage at warn; the next ticks retry quietly.
                 if failing {
-                    tracing::debug!(error = %e, "scheduler tick failed");
+                    tracing::debug!(error = %e.chain(), "scheduler tick failed");
                 } else {
-                    tracing::warn!(error = %e, "scheduler tick failed; retrying every tick");
+                    tracing::warn!(error = %e.chain(), "scheduler tick failed; retrying every tick");
                     failing = true;
                 }
             }

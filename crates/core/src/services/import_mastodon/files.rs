@@ -99,7 +99,7 @@ pub async fn copy_file(
     let bytes = match tokio::fs::read(&path).await {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Copied::Missing),
-        Err(e) => return Err(Error::Internal(format!("reading {}: {e}", path.display()))),
+        Err(e) => return Err(Error::caused(format!("reading {}", path.display()), e)),
     };
     state.media.put(key, bytes, content_type).await?;
     Ok(Copied::Copied)
