@@ -218,7 +218,7 @@ pub async fn validate_authorization(
         )
     })?;
     let app_scopes = ScopeSet::parse(&application.scopes)
-        .map_err(|e| TokenError::Other(Error::Internal(e.to_string())))?;
+        .map_err(|e| TokenError::Other(Error::caused("an application's stored scopes", e)))?;
     if !scopes.is_subset_of(&app_scopes) {
         return Err(OAuthError::new(
             "invalid_scope",
@@ -282,7 +282,7 @@ pub async fn sign_in(
         (ok, rehashed)
     })
     .await
-    .map_err(|e| Error::Internal(e.to_string()))?;
+    .map_err(|e| Error::caused("checking a password", e))?;
     if !ok {
         return Err(invalid());
     }
@@ -518,7 +518,7 @@ async fn exchange_code(
         (None, None) => {}
     }
     let scopes = ScopeSet::parse(&grant.scopes)
-        .map_err(|e| TokenError::Other(Error::Internal(e.to_string())))?;
+        .map_err(|e| TokenError::Other(Error::caused("a grant's stored scopes", e)))?;
     Ok(issue_token(&mut conn, Some(app.id), Some(grant.user_id), &scopes).await?)
 }
 

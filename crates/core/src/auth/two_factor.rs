@@ -221,7 +221,8 @@ fn challenge_key(state: &AppState, secret: &str) -> String {
 /// give its code within [`CHALLENGE_SECS`].
 pub async fn start_challenge(state: &AppState, challenge: &Challenge) -> Result<String> {
     let secret = random_token();
-    let value = serde_json::to_string(challenge).map_err(|e| Error::Internal(e.to_string()))?;
+    let value = serde_json::to_string(challenge)
+        .map_err(|e| Error::caused("storing a sign-in challenge", e))?;
     let mut conn = state.redis().await?;
     let _: () = redis::cmd("SET")
         .arg(challenge_key(state, &secret))

@@ -146,7 +146,7 @@ async fn trending_links(state: web::Data<AppState>, params: Params) -> ApiResult
     for card in &cards {
         let days = preview_cards::card_history(&mut conn, card.id, 7).await?;
         let history = serde_json::to_value(render_history(&days))
-            .map_err(|e| ferrodon_core::Error::Internal(e.to_string()))?;
+            .map_err(|e| ferrodon_core::Error::caused("rendering a card's history", e))?;
         let mut rendered = ferrodon_core::cards::render(card);
         if let Some(object) = rendered.as_object_mut() {
             object.insert("history".into(), history);

@@ -78,7 +78,7 @@ async fn mark_reviews(
 fn to_values<T: serde::Serialize>(items: Vec<T>) -> ApiResult<Vec<Value>> {
     items
         .into_iter()
-        .map(|i| serde_json::to_value(i).map_err(|e| Error::Internal(e.to_string()).into()))
+        .map(|i| serde_json::to_value(i).map_err(|e| Error::caused("rendering a trend", e).into()))
         .collect()
 }
 
@@ -110,7 +110,7 @@ async fn render_admin_links(conn: &mut Conn, ids: &[i64]) -> ApiResult<Vec<Value
         let card = preview_cards::get_card_by_id(conn, id).await?;
         let days = preview_cards::card_history(conn, card.id, 7).await?;
         let history = serde_json::to_value(render_history(&days))
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::caused("rendering a card's history", e))?;
         let mut item = ferrodon_core::cards::render(&card);
         if let Some(object) = item.as_object_mut() {
             object.insert("id".into(), card.id.to_string().into());
