@@ -98,6 +98,17 @@ impl Error {
     pub fn chain(&self) -> Chain<'_> {
         Chain(self)
     }
+
+    /// What a client is told (the `error` of Mastodon's JSON body): the
+    /// message of a client error, and only a generic sentence for a 500 or
+    /// a 503, whose causes are for the logs.
+    pub fn client_message(&self) -> Cow<'static, str> {
+        match self {
+            e if e.is_internal() => Cow::Borrowed("An unexpected error occurred"),
+            Error::Unavailable(_) => Cow::Borrowed("Service unavailable"),
+            e => Cow::Owned(e.to_string()),
+        }
+    }
 }
 
 /// Displays an error followed by each of its `source()`s, separated by
@@ -177,6 +188,18 @@ impl From<ferrodon_media::MediaError> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_message_hides_internal_and_backing_service_causes() {
+        let io = std::io::Error::other("password=hunter2 at 10.0.0.5");
+        let failure = Error::caused("reading the pool", io);
+        assert_eq!(failure.client_message(), "An unexpected error occurred");
+        let internal = Error::internal("secret detail");
+        assert_eq!(internal.client_message(), "An unexpected error occurred");
+        let down = Error::Unavailable("redis at 10.0.0.6 refused".into());
+        assert_eq!(down.client_message(), "Service unavailable");
+        assert_eq!(Error::NotFound.client_message(), "Record not found");
+    }
 
     #[test]
     fn chain_shows_every_cause_display_only_the_context() {

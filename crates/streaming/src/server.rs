@@ -117,7 +117,10 @@ async fn write_error(socket: &mut TcpStream, err: &Error) -> std::io::Result<()>
         Error::Unavailable(_) => "503 Service Unavailable",
         _ => "500 Internal Server Error",
     };
-    let body = serde_json::json!({ "error": err.to_string() }).to_string();
+    if err.is_internal() {
+        tracing::error!(cause = %err.chain(), "internal error");
+    }
+    let body = serde_json::json!({ "error": err.client_message() }).to_string();
     write_plain(socket, status, "application/json", &body).await
 }
 

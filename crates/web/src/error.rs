@@ -84,7 +84,7 @@ impl ResponseError for ApiError {
             ApiError::OAuth(o) => json!({"error": o.code, "error_description": o.description}),
             ApiError::Core(e) if e.is_internal() => {
                 log_internal(e, "internal error");
-                json!({"error": "An unexpected error occurred"})
+                json!({"error": e.client_message()})
             }
             ApiError::Core(Error::Unavailable(cause)) => {
                 static THROTTLE: LogThrottle = LogThrottle::per_secs(30);
