@@ -27,7 +27,7 @@ use ferrodon_bench::procs::{env, env_or, free_port, psql, spawn, stop, wait_for_
 use ferrodon_bench::senders::{generate_keys, presign, seed_senders, Presigned};
 use ferrodon_core::apub::signatures::keys::{PrivateKey, PublicKey, SignatureAlgorithm};
 use ferrodon_core::db::queries::{accounts, users};
-use ferrodon_core::jobs::{self, queue, Job, Queue};
+use ferrodon_core::jobs::{queue, Job, Queue};
 use ferrodon_core::services::post_status::{post_status, NewPost};
 use ferrodon_core::{AppState, Config};
 
@@ -586,7 +586,7 @@ async fn deliver(state: &AppState) {
         .await
         .unwrap();
         // The status's fan-out job, run here: it queues one Deliver per inbox.
-        jobs::perform(
+        ferrodon_worker::perform::perform(
             state,
             &Job::DistributeStatus {
                 status_id: status.id,

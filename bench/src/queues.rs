@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use deadpool_redis::redis;
 use ferrodon_core::db::queries::{accounts, follows, users};
-use ferrodon_core::jobs::{self, queue, Job, Queue};
+use ferrodon_core::jobs::{queue, Job, Queue};
 use ferrodon_core::services::post_status::{post_status, NewPost};
 use ferrodon_core::{feeds, AppState, Config};
 
@@ -171,7 +171,7 @@ async fn fan_out(state: &AppState, bin_dir: &str) {
         .await
         .unwrap();
         let started = Instant::now();
-        jobs::perform(
+        ferrodon_worker::perform::perform(
             state,
             &Job::DistributeStatus {
                 status_id: status.id,

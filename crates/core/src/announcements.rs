@@ -11,8 +11,8 @@ use ferrodon_db::Conn;
 use serde_json::{json, Value};
 
 use crate::entities::timestamp;
-use crate::federation::emojis::shortcodes_in;
 use crate::streaming::{publish, Event, Stream};
+use crate::text::shortcodes_in;
 use crate::text::{extract_hashtags, render_plain_text};
 use crate::{urls, AppState, Config, Error, Result};
 

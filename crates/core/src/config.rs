@@ -18,26 +18,7 @@ pub use media::{parse_byte_size, MediaConfig, S3Config, StorageConfig};
 pub use smtp::{SmtpAuthMethod, SmtpConfig, StartTls};
 pub use translation::{DeeplPlan, TranslationConfig};
 
-/// A value that must never be printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-    /// The secret itself, for the one place that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
+pub use crate::secrets::Secret;
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -147,7 +128,7 @@ pub struct Config {
     /// VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY: the Web Push key pair
     /// (`ferrodonctl webpush generate-vapid-key`); None when unset, and then
     /// no push notification is sent.
-    pub vapid: Option<crate::webpush::vapid::VapidKeys>,
+    pub vapid: Option<crate::secrets::vapid::VapidKeys>,
     /// The translation service (DEEPL_API_KEY, DEEPL_PLAN,
     /// LIBRE_TRANSLATE_ENDPOINT, LIBRE_TRANSLATE_API_KEY); None when unset,
     /// and then no status is translatable.
@@ -477,10 +458,10 @@ pub fn parse_duration(raw: &str) -> Option<Duration> {
 }
 
 /// Both VAPID variables or neither; when set, they must be a P-256 pair.
-fn vapid_keys(env: &Env) -> Result<Option<crate::webpush::vapid::VapidKeys>, ConfigError> {
+fn vapid_keys(env: &Env) -> Result<Option<crate::secrets::vapid::VapidKeys>, ConfigError> {
     match (env.get("VAPID_PRIVATE_KEY"), env.get("VAPID_PUBLIC_KEY")) {
         (None, None) => Ok(None),
-        (Some(private), Some(public)) => crate::webpush::vapid::VapidKeys::new(private, public)
+        (Some(private), Some(public)) => crate::secrets::vapid::VapidKeys::new(private, public)
             .map(Some)
             .map_err(|e| ConfigError::Invalid {
                 name: "VAPID_PRIVATE_KEY",

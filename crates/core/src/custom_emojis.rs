@@ -6,8 +6,8 @@ use ferrodon_db::Conn;
 use ferrodon_media::sniff::{sniff, Detected, ImageFormat};
 use serde_json::{json, Value};
 
-use crate::federation::emojis::shortcodes_in;
 use crate::media::{keys, public_url};
+use crate::text::shortcodes_in;
 use crate::{AppState, Config, Error, Result};
 
 /// Largest image of a local emoji, as Mastodon's `LOCAL_LIMIT`.

@@ -165,16 +165,6 @@ impl From<ferrodon_db::DieselError> for Error {
     }
 }
 
-impl From<crate::media::StorageError> for Error {
-    fn from(err: crate::media::StorageError) -> Self {
-        use crate::media::StorageError as S;
-        match err {
-            S::Unreachable(_) | S::Status { .. } => Error::Unavailable(err.to_string()),
-            other => Error::caused("media storage", other),
-        }
-    }
-}
-
 impl From<ferrodon_media::MediaError> for Error {
     fn from(err: ferrodon_media::MediaError) -> Self {
         if err.is_permanent() {

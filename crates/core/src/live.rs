@@ -190,7 +190,7 @@ async fn notify_subscribers(state: &AppState, status: &Status) -> Result<()> {
             kind: "status".into(),
             status_id: Some(status.id),
         };
-        notes.extend(crate::services::notify::notify(&mut conn, &new).await?);
+        notes.extend(crate::notifications::notify::notify(&mut conn, &new).await?);
     }
     drop(conn);
     notifications_created(state, &notes).await;

@@ -21,11 +21,11 @@ pub struct AppState {
     /// Redis pool.
     pub redis: deadpool_redis::Pool,
     /// Where media files are stored.
-    pub media: crate::media::MediaStore,
+    pub media: crate::storage::MediaStore,
     /// Outgoing HTTP clients (remote fetches are refused private addresses).
     pub http: crate::http_client::HttpClients,
     /// The IP blocks in memory (see [`crate::moderation::ip_blocks`]).
-    pub ip_blocks: crate::moderation::ip_blocks::IpBlockCache,
+    pub ip_blocks: crate::ip_block_cache::IpBlockCache,
     /// One multiplexed, self-reconnecting Redis connection for the job
     /// queues, opened on first use.
     queue_conn: Arc<OnceCell<ConnectionManager>>,
@@ -55,7 +55,7 @@ impl AppState {
             .create_pool(Some(deadpool_redis::Runtime::Tokio1))
             .map_err(|e| Error::Unavailable(format!("redis pool: {e}")))?;
         let base_url = config.base_url();
-        let media = crate::media::MediaStore::from_config(&config.media.storage, &base_url)
+        let media = crate::storage::MediaStore::from_config(&config.media.storage, &base_url)
             .map_err(|e| Error::caused("media storage settings", e))?;
         let http = crate::http_client::HttpClients::new(&base_url, config.dev_allow_private_fetch)?;
         Ok(AppState {

@@ -8,6 +8,7 @@ use ferrodon_db::queries::accounts;
 use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::Conn;
 
+use crate::entities::account_warning::AccountWarning;
 use crate::entities::notification::Notification;
 use crate::entities::status::{self, Status};
 use crate::entities::{account, media_attachment, timestamp};
@@ -192,7 +193,7 @@ async fn attach_polls(conn: &mut Conn, rendered: &mut [Status], viewer: Option<i
 /// use as `:shortcode:`: local emojis for local authors, the author's
 /// server's emojis for remote ones; rendered as entities.
 async fn emojis_of(conn: &mut Conn, acct: &str, texts: &[&str]) -> Result<Vec<serde_json::Value>> {
-    use crate::federation::emojis::shortcodes_in;
+    use crate::text::shortcodes_in;
     use ferrodon_db::queries::custom_emojis::find_emojis;
     let codes = shortcodes_in(&texts.join(" "));
     if codes.is_empty() {
@@ -320,7 +321,7 @@ pub async fn render_notifications(
         .filter(|n| n.kind == "moderation_warning")
         .map(|n| n.id)
         .collect();
-    let warnings: HashMap<i64, serde_json::Value> = if warning_notes.is_empty() {
+    let warnings: HashMap<i64, AccountWarning> = if warning_notes.is_empty() {
         HashMap::new()
     } else {
         let mut rendered = HashMap::new();
@@ -336,7 +337,7 @@ pub async fn render_notifications(
             };
             rendered.insert(
                 note_id,
-                crate::moderation::entities::render_warning(&warning, target),
+                crate::entities::account_warning::render_warning(&warning, target),
             );
         }
         rendered

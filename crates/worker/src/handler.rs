@@ -29,9 +29,10 @@ pub async fn handle(envelope: Envelope, ctx: Data<WorkerContext>) -> Result<(), 
     let state = ctx.state.clone();
     let job = envelope.job.clone();
     let limit = state.config.job_timeout;
-    let outcome =
-        tokio::spawn(async move { tokio::time::timeout(limit, jobs::perform(&state, &job)).await })
-            .await;
+    let outcome = tokio::spawn(async move {
+        tokio::time::timeout(limit, crate::perform::perform(&state, &job)).await
+    })
+    .await;
     let error = match outcome {
         Ok(Ok(Ok(()))) => None,
         Ok(Ok(Err(e))) => Some(e.chain().to_string()),

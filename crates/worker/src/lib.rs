@@ -13,6 +13,7 @@
 
 pub mod handler;
 pub mod metrics;
+pub mod perform;
 pub mod runner;
 pub mod scheduler;
 

@@ -1,6 +1,7 @@
 //! Mastodon REST JSON shapes, one file per entity, built from database rows.
 //! Field names and formats follow Mastodon's `app/serializers/rest/`.
 pub mod account;
+pub mod account_warning;
 pub mod application;
 pub mod filter;
 pub mod instance;

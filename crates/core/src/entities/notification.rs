@@ -19,5 +19,5 @@ pub struct Notification {
     /// The warning a `moderation_warning` notification tells of
     /// (Mastodon's AccountWarning entity).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub moderation_warning: Option<serde_json::Value>,
+    pub moderation_warning: Option<super::account_warning::AccountWarning>,
 }

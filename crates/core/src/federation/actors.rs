@@ -11,28 +11,14 @@ use serde_json::json;
 
 use super::client::{signed_fetch, FederationError, FetchedDocument, MAX_DOCUMENT_BYTES};
 use super::instance_actor::instance_actor;
+use crate::authority::same_url;
+pub use crate::authority::{authority_of, same_authority};
 use crate::http_client::fetch_limited;
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
 /// A stored remote account younger than this is not fetched again.
 const FRESH_FOR: chrono::Duration = chrono::Duration::hours(24);
-
-/// `host[:port]` of a URL (the port only when it is not the scheme's
-/// default), lower-cased: the domain of a remote account.
-pub fn authority_of(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    let host = parsed.host_str()?.to_ascii_lowercase();
-    Some(match parsed.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
-}
-
-/// Whether two URLs are on the same server (host and port).
-pub fn same_authority(a: &str, b: &str) -> bool {
-    matches!((authority_of(a), authority_of(b)), (Some(a), Some(b)) if a == b)
-}
 
 /// Document limits for what remote servers send.
 pub fn limits() -> Limits {
@@ -72,17 +58,6 @@ pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result
     }
     let actor = fetch_actor(state, uri).await?;
     store_actor(state, &actor, &actor.id).await
-}
-
-/// Whether `a` and `b` are the same URL (fragments aside).
-fn same_url(a: &str, b: &str) -> bool {
-    let parse = |u: &str| {
-        url::Url::parse(u).ok().map(|mut u| {
-            u.set_fragment(None);
-            u
-        })
-    };
-    matches!((parse(a), parse(b)), (Some(a), Some(b)) if a == b)
 }
 
 /// Fetches a document (signed by the instance actor) unless its server is

@@ -3,7 +3,7 @@
 pub mod actors;
 pub mod client;
 pub mod documents;
-pub mod domains;
+pub use crate::domain_policy as domains;
 pub mod emojis;
 pub mod inbox;
 pub mod ingress;

@@ -10,12 +10,12 @@
 //! (`ferrodonctl queues`).
 use serde::{Deserialize, Serialize};
 
+mod mail;
 pub mod metrics;
-mod perform;
 pub mod queue;
 pub mod retry;
 
-pub use perform::perform;
+pub use mail::MailJob;
 pub use queue::{enqueue, enqueue_at, Envelope};
 
 /// The queues, in Mastodon's names.
@@ -199,7 +199,7 @@ pub enum Job {
     /// An e-mail.
     SendMail {
         /// Which.
-        mail: crate::mail::MailJob,
+        mail: MailJob,
     },
     /// Process an upload that was stored raw (video, audio, animated GIF).
     ProcessMedia {

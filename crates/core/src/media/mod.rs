@@ -5,7 +5,6 @@ pub mod keys;
 mod process;
 pub mod profile;
 pub mod remote;
-pub mod storage;
 pub mod upload;
 
 use std::time::Duration;
@@ -14,8 +13,8 @@ use ferrodon_db::models::ProcessedMedia;
 use ferrodon_media::ffmpeg::FfmpegLimits;
 use ferrodon_media::Processed;
 
+pub use crate::storage::{self, MediaStore, StorageError};
 pub use process::process_queued;
-pub use storage::{MediaStore, StorageError};
 
 use crate::{AppState, Config, Result};
 

@@ -107,7 +107,7 @@ pub async fn fetch_into_cache(
     if row.file_key.is_some() {
         return Ok(Some(row));
     }
-    if crate::federation::domains::block_for(state, &remote_url)
+    if crate::domain_policy::block_for(state, &remote_url)
         .await?
         .is_some_and(|b| b.reject_media || b.is_suspend())
     {

@@ -4,7 +4,6 @@ use serde_json::{json, Value};
 
 use crate::auth::roles::role_entity;
 use crate::db::models::{Account, User};
-use crate::db::queries::moderation::AccountWarning;
 use crate::db::queries::reports::Report;
 use crate::db::queries::{moderation, rules};
 use crate::db::Conn;
@@ -75,19 +74,4 @@ pub async fn render_report(conn: &mut Conn, config: &Config, report: &Report) ->
         "statuses": statuses,
         "rules": rules,
     }))
-}
-
-/// Mastodon's AccountWarning: what a moderator did and said, about
-/// `target` (already rendered). Appeals are not supported: `appeal` is null.
-pub fn render_warning(warning: &AccountWarning, target: &account::Account) -> Value {
-    let status_ids: Vec<String> = warning.status_ids.iter().map(i64::to_string).collect();
-    json!({
-        "id": warning.id.to_string(),
-        "action": warning.action,
-        "text": warning.text,
-        "status_ids": status_ids,
-        "target_account": target,
-        "appeal": null,
-        "created_at": timestamp(&warning.created_at),
-    })
 }

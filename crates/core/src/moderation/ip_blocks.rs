@@ -3,51 +3,16 @@
 //! seconds (and at once after staff change it in this process), so no
 //! request waits on a database query for it.
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use ferrodon_db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
 use ferrodon_db::Conn;
-use tokio::sync::RwLock;
 
 use crate::config::IpRange;
 use crate::{AppState, Error, Result};
 
-/// How long the list in memory is used before it is read again.
-const REFRESH_AFTER: Duration = Duration::from_secs(10);
-
-/// What an IP block does, mildest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// New accounts from the range wait for approval.
-    SignUpRequiresApproval,
-    /// Nobody may sign up from the range.
-    SignUpBlock,
-    /// Every request from the range is refused.
-    NoAccess,
-}
-
-impl Severity {
-    /// Parses Mastodon's name for it.
-    pub fn parse(text: &str) -> Option<Severity> {
-        Some(match text {
-            "sign_up_requires_approval" => Severity::SignUpRequiresApproval,
-            "sign_up_block" => Severity::SignUpBlock,
-            "no_access" => Severity::NoAccess,
-            _ => return None,
-        })
-    }
-
-    /// Mastodon's name for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::SignUpRequiresApproval => "sign_up_requires_approval",
-            Severity::SignUpBlock => "sign_up_block",
-            Severity::NoAccess => "no_access",
-        }
-    }
-}
+use crate::ip_block_cache::Rule;
+pub use crate::ip_block_cache::{IpBlockCache, Severity};
 
 /// An address or CIDR range as blocks store it: the network with host
 /// bits cleared (`192.0.2.7/24` is `192.0.2.0/24`).
@@ -91,42 +56,10 @@ pub async fn add_block(conn: &mut Conn, fields: &IpBlockFields, replace: bool) -
     }
 }
 
-#[derive(Debug, Clone)]
-struct Rule {
-    range: IpRange,
-    severity: Severity,
-    expires_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Default)]
-struct Loaded {
-    at: Option<Instant>,
-    rules: Vec<Rule>,
-}
-
-/// The IP blocks in memory, shared by every clone of the state.
-#[derive(Debug, Clone, Default)]
-pub struct IpBlockCache {
-    loaded: Arc<RwLock<Loaded>>,
-}
-
-impl IpBlockCache {
-    /// Forgets the list so the next check reads it again.
-    pub async fn invalidate(&self) {
-        self.loaded.write().await.at = None;
-    }
-}
-
 /// The strictest unexpired block whose range holds `addr`.
 pub async fn severity_for(state: &AppState, addr: IpAddr) -> Result<Option<Severity>> {
     let cache = &state.ip_blocks;
-    let fresh = cache
-        .loaded
-        .read()
-        .await
-        .at
-        .is_some_and(|at| at.elapsed() < REFRESH_AFTER);
-    if !fresh {
+    if !cache.is_fresh().await {
         let rows = {
             let mut conn = state.conn().await?;
             ip_blocks::live_ip_blocks(&mut conn).await?
@@ -141,22 +74,9 @@ pub async fn severity_for(state: &AppState, addr: IpAddr) -> Result<Option<Sever
                 })
             })
             .collect();
-        *cache.loaded.write().await = Loaded {
-            at: Some(Instant::now()),
-            rules,
-        };
+        cache.replace(rules).await;
     }
-    let now = Utc::now();
-    Ok(cache
-        .loaded
-        .read()
-        .await
-        .rules
-        .iter()
-        .filter(|rule| rule.expires_at.is_none_or(|at| at > now))
-        .filter(|rule| rule.range.contains(addr))
-        .map(|rule| rule.severity)
-        .max())
+    Ok(cache.strictest(addr, Utc::now()).await)
 }
 
 /// Like [`severity_for`] for an address given as text (the client IP

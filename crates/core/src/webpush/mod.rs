@@ -9,6 +9,6 @@
 pub mod crypto;
 pub mod deliver;
 pub mod subscriptions;
-pub mod vapid;
+pub use crate::secrets::vapid;
 
 pub use deliver::{deliver, queue_for};

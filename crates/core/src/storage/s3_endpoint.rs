@@ -95,11 +95,7 @@ pub(super) mod tests {
     use crate::config::Secret;
 
     /// Settings for tests, with AWS's example credentials.
-    pub(in crate::media::storage) fn config(
-        endpoint: &str,
-        bucket: &str,
-        path_style: bool,
-    ) -> S3Config {
+    pub(in crate::storage) fn config(endpoint: &str, bucket: &str, path_style: bool) -> S3Config {
         S3Config {
             bucket: bucket.into(),
             region: "us-east-1".into(),

@@ -8,7 +8,7 @@ use deadpool_redis::redis::{self, AsyncCommands};
 use ferrodon_db::queries::domain_allows;
 use ferrodon_db::queries::domain_blocks::{self, DomainBlock};
 
-use super::actors::authority_of;
+use crate::authority::authority_of;
 use crate::{AppState, Error, Result};
 
 /// Days with failed deliveries after which a domain counts as unavailable.

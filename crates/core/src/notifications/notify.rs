@@ -9,7 +9,7 @@ use ferrodon_db::queries::{
 };
 use ferrodon_db::Conn;
 
-use super::notification_policy::{judge, Verdict};
+use super::policy::{judge, Verdict};
 use crate::Result;
 
 /// Notification types grouped by default (Mastodon 4.3's

@@ -7,7 +7,7 @@ use aws_lc_rs::{agreement, rand, signature};
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 
-use crate::config::Secret;
+use super::Secret;
 
 /// Why VAPID keys are unusable.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

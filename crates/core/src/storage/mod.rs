@@ -163,6 +163,16 @@ pub fn check_prefix(prefix: &str) -> Result<(), StorageError> {
     .map_err(|_| StorageError::InvalidKey(prefix.to_owned()))
 }
 
+impl From<StorageError> for crate::Error {
+    fn from(err: StorageError) -> Self {
+        use StorageError as S;
+        match err {
+            S::Unreachable(_) | S::Status { .. } => crate::Error::Unavailable(err.to_string()),
+            other => crate::Error::caused("media storage", other),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

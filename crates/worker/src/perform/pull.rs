@@ -1,0 +1,49 @@
+//! The `pull` queue: what this server fetches from others (link cards,
+//! remote media, avatars, reply collections, follower lists).
+use ferrodon_core::db::queries::statuses;
+use ferrodon_core::{cards, federation, media, AppState, Result};
+
+/// Gives a status the preview card of its first link.
+pub async fn fetch_link_card(state: &AppState, status_id: i64) -> Result<()> {
+    let mut conn = state.conn().await?;
+    match statuses::get_status_by_id(&mut conn, status_id).await {
+        Ok(status) => {
+            drop(conn);
+            cards::fetch_card(state, &status).await
+        }
+        Err(ferrodon_core::db::Error::NotFound) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Downloads a remote attachment's files into the media cache.
+pub async fn cache_remote_media(state: &AppState, media_id: i64) -> Result<()> {
+    media::remote::cache_attachment(state, media_id)
+        .await
+        .map(|_| ())
+}
+
+/// Downloads a remote account's avatar and header into the media cache.
+pub async fn cache_account_images(
+    state: &AppState,
+    account_id: i64,
+    avatar_url: &Option<String>,
+    header_url: &Option<String>,
+) -> Result<()> {
+    media::profile::cache_remote_images(state, account_id, avatar_url.clone(), header_url.clone())
+        .await
+}
+
+/// Stores the replies a remote collection lists.
+pub async fn fetch_replies(state: &AppState, collection: &str) -> Result<()> {
+    let stored = federation::resolve::fetch_replies(state, collection).await?;
+    tracing::debug!(%collection, stored, "fetched replies");
+    Ok(())
+}
+
+/// Drops local follows of a remote account its server no longer lists.
+pub async fn synchronize_followers(state: &AppState, account_id: i64, url: &str) -> Result<()> {
+    let removed = federation::sync::synchronize(state, account_id, url).await?;
+    tracing::info!(account_id, removed, "synchronised followers");
+    Ok(())
+}
