@@ -187,7 +187,7 @@ async fn notify_subscribers(state: &AppState, status: &Status) -> Result<()> {
         let new = ferrodon_db::models::NewNotification {
             account_id: subscriber,
             from_account_id: status.account_id,
-            kind: "status".into(),
+            kind: ferrodon_db::models::NotificationKind::Status,
             status_id: Some(status.id),
         };
         notes.extend(crate::notifications::notify::notify(&mut conn, &new).await?);
@@ -318,7 +318,7 @@ pub async fn notification_created(state: &AppState, notification: &Notification)
         "queue web push notifications",
         crate::webpush::queue_for(state, notification).await,
     );
-    if crate::mail::preferences::is_emailable(&notification.kind) {
+    if crate::mail::preferences::is_emailable(notification.kind) {
         let result = crate::mail::queue(
             state,
             crate::mail::MailJob::Notification {

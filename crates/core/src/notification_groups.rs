@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use ferrodon_db::models::Notification as NotificationRow;
+use ferrodon_db::models::NotificationKind;
 use ferrodon_db::queries::notifications::{self, GroupSummary};
 use ferrodon_db::Conn;
 use serde_json::{json, Map, Value};
@@ -41,7 +42,7 @@ pub struct Groups<'a> {
     /// The newest notification of each group, newest first.
     pub heads: &'a [NotificationRow],
     /// The types grouped by their `group_key`; others are groups of their own.
-    pub grouped_types: &'a [String],
+    pub grouped_types: &'a [NotificationKind],
     /// The page's range, for `page_min_id`, `page_max_id` and
     /// `latest_page_notification_at` (None: a single group, without them).
     pub range: Option<PageRange>,
@@ -94,7 +95,7 @@ impl GroupFacts {
 }
 
 /// The stored group key of a notification when its type is grouped.
-fn stored_key<'a>(n: &'a NotificationRow, grouped_types: &[String]) -> Option<&'a str> {
+fn stored_key<'a>(n: &'a NotificationRow, grouped_types: &[NotificationKind]) -> Option<&'a str> {
     n.group_key
         .as_deref()
         .filter(|_| grouped_types.contains(&n.kind))

@@ -14,6 +14,7 @@ use crate::entities::status::{self, Status};
 use crate::entities::{account, media_attachment, timestamp};
 use crate::filters::{self, FilterContext};
 use crate::{Config, Result};
+use ferrodon_db::models::NotificationKind;
 
 mod quotes;
 mod visible;
@@ -318,7 +319,7 @@ pub async fn render_notifications(
             .collect();
     let warning_notes: Vec<i64> = rows
         .iter()
-        .filter(|n| n.kind == "moderation_warning")
+        .filter(|n| n.kind == NotificationKind::ModerationWarning)
         .map(|n| n.id)
         .collect();
     let warnings: HashMap<i64, AccountWarning> = if warning_notes.is_empty() {
@@ -349,14 +350,14 @@ pub async fn render_notifications(
                 Some(id) => Some(statuses.get(&id.to_string())?.clone()),
                 None => None,
             };
-            let moderation_warning = if n.kind == "moderation_warning" {
+            let moderation_warning = if n.kind == NotificationKind::ModerationWarning {
                 Some(warnings.get(&n.id)?.clone())
             } else {
                 None
             };
             Some(Notification {
                 id: n.id.to_string(),
-                kind: n.kind.clone(),
+                kind: n.kind,
                 created_at: timestamp(&n.created_at),
                 group_key: n.effective_group_key(),
                 account: from.get(&n.from_account_id)?.clone(),

@@ -235,7 +235,10 @@ async fn locked_accounts_get_follow_requests() {
     .await
     .unwrap();
     assert_eq!(notes.len(), 1);
-    assert_eq!(notes[0].kind, "follow_request");
+    assert_eq!(
+        notes[0].kind,
+        ferrodon_core::db::models::NotificationKind::FollowRequest
+    );
     drop(conn);
     unfollow(&state, &bob, alice.id).await.unwrap();
     let mut conn = state.conn().await.unwrap();
@@ -282,7 +285,13 @@ async fn favourites_count_once_and_notify() {
     )
     .await
     .unwrap();
-    assert_eq!(notes.iter().filter(|n| n.kind == "favourite").count(), 1);
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n.kind == ferrodon_core::db::models::NotificationKind::Favourite)
+            .count(),
+        1
+    );
     drop(conn);
     unfavourite(&state, &bob, s.id).await.unwrap();
     let mut conn = state.conn().await.unwrap();

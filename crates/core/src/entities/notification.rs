@@ -10,7 +10,7 @@ use super::status::Status;
 pub struct Notification {
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ferrodon_db::models::NotificationKind,
     pub created_at: String,
     pub group_key: String,
     pub account: Account,

@@ -497,7 +497,7 @@ pub async fn store_note(
                         &NewNotification {
                             account_id: account.id,
                             from_account_id: signer.id,
-                            kind: "mention".into(),
+                            kind: ferrodon_db::models::NotificationKind::Mention,
                             status_id: Some(status.id),
                         },
                     )
@@ -662,7 +662,7 @@ async fn on_announce(state: &AppState, signer: &Account, activity: &Activity) ->
                     &NewNotification {
                         account_id: original.account_id,
                         from_account_id: signer.id,
-                        kind: "reblog".into(),
+                        kind: ferrodon_db::models::NotificationKind::Reblog,
                         status_id: Some(original.id),
                     },
                 )

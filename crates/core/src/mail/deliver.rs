@@ -104,7 +104,7 @@ async fn notification(state: &AppState, notification_id: i64) -> Result<Option<E
     if user.confirmed_at.is_none()
         || user.disabled
         || account.suspended_at.is_some()
-        || !preferences::wants_notification_mail(&user, &note.kind)
+        || !preferences::wants_notification_mail(&user, note.kind)
     {
         return Ok(None);
     }
@@ -144,7 +144,7 @@ async fn notification(state: &AppState, notification_id: i64) -> Result<Option<E
     Ok(templates::notification(
         &state.config,
         &NotificationMail {
-            kind: &note.kind,
+            kind: note.kind,
             username: &account.username,
             to: &user.email,
             from_name: &from_name,

@@ -240,7 +240,7 @@ async fn tell_target(
         &NewNotification {
             account_id: target.id,
             from_account_id: target.id,
-            kind: "moderation_warning".into(),
+            kind: ferrodon_db::models::NotificationKind::ModerationWarning,
             status_id: None,
         },
         None,

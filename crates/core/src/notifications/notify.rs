@@ -3,7 +3,7 @@
 //! `group_key`); filtered, with a notification request, when the policy
 //! says so.
 use chrono::Utc;
-use ferrodon_db::models::{NewNotification, Notification};
+use ferrodon_db::models::{NewNotification, Notification, NotificationKind};
 use ferrodon_db::queries::{
     blocks_mutes, conversation_mutes, notification_requests, notifications,
 };
@@ -14,7 +14,11 @@ use crate::Result;
 
 /// Notification types grouped by default (Mastodon 4.3's
 /// `GROUPABLE_NOTIFICATION_TYPES`).
-pub const GROUPABLE_TYPES: &[&str] = &["favourite", "reblog", "follow"];
+pub const GROUPABLE_KINDS: &[NotificationKind] = &[
+    NotificationKind::Favourite,
+    NotificationKind::Reblog,
+    NotificationKind::Follow,
+];
 
 /// A group goes on taking notifications for this many hours after it began.
 const MAXIMUM_GROUP_SPAN_HOURS: i64 = 12;
@@ -55,7 +59,8 @@ pub async fn notify(conn: &mut Conn, new: &NewNotification) -> Result<Option<Not
         group_key(conn, new).await?
     };
     let note = notifications::put_notification(conn, new, group_key.as_deref(), filtered).await?;
-    if let (true, "mention", Some(status_id)) = (filtered, new.kind.as_str(), new.status_id) {
+    if let (true, NotificationKind::Mention, Some(status_id)) = (filtered, new.kind, new.status_id)
+    {
         notification_requests::record_filtered_mention(
             conn,
             new.account_id,
@@ -72,9 +77,11 @@ pub async fn notify(conn: &mut Conn, new: &NewNotification) -> Result<Option<Not
 /// first notification while it is less than
 /// [`MAXIMUM_GROUP_SPAN_HOURS`] old, so a group spans at most that long.
 async fn group_key(conn: &mut Conn, new: &NewNotification) -> Result<Option<String>> {
-    let prefix = match (new.kind.as_str(), new.status_id) {
-        ("favourite" | "reblog", Some(status_id)) => format!("{}-{status_id}", new.kind),
-        ("follow", _) => "follow".to_owned(),
+    let prefix = match (new.kind, new.status_id) {
+        (NotificationKind::Favourite | NotificationKind::Reblog, Some(status_id)) => {
+            format!("{}-{status_id}", new.kind)
+        }
+        (NotificationKind::Follow, _) => "follow".to_owned(),
         _ => return Ok(None),
     };
     let hour = Utc::now().timestamp() / 3600;

@@ -2,7 +2,9 @@
 //! accept it, keep it filtered (as a notification request) or drop it, by
 //! Mastodon 4.3's rules (`NotifyService::DropCondition`/`FilterCondition`).
 use chrono::{Duration, Utc};
-use ferrodon_db::models::{NewNotification, NotificationPolicy, Visibility};
+use ferrodon_db::models::{
+    NewNotification, NotificationKind, NotificationPolicy, PolicyChoice, Visibility,
+};
 use ferrodon_db::queries::{accounts, follows, notification_requests, statuses};
 use ferrodon_db::Conn;
 
@@ -15,25 +17,20 @@ const NEW_FOLLOWER_THRESHOLD_DAYS: i64 = 3;
 
 /// Notification types a policy may filter or drop; the others (poll,
 /// update, status, admin.*) always pass.
-const FILTERABLE_TYPES: &[&str] = &["mention", "reblog", "follow", "follow_request", "favourite"];
+const FILTERABLE_KINDS: &[NotificationKind] = &[
+    NotificationKind::Mention,
+    NotificationKind::Reblog,
+    NotificationKind::Follow,
+    NotificationKind::FollowRequest,
+    NotificationKind::Favourite,
+];
 
-/// The three answers of a policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Shown as usual.
-    Accept,
-    /// Stored, kept out of the lists until the sender is accepted.
-    Filter,
-    /// Not stored.
-    Drop,
-}
-
-/// The values a policy setting may take.
-pub const POLICY_VALUES: &[&str] = &["accept", "filter", "drop"];
+/// The three answers of a policy: a policy setting's own values.
+pub use ferrodon_db::models::PolicyChoice as Verdict;
 
 /// Applies the recipient's policy to a notification about to be stored.
 pub async fn judge(conn: &mut Conn, new: &NewNotification) -> Result<Verdict> {
-    if !FILTERABLE_TYPES.contains(&new.kind.as_str()) {
+    if !FILTERABLE_KINDS.contains(&new.kind) {
         return Ok(Verdict::Accept);
     }
     let (me, them) = (new.account_id, new.from_account_id);
@@ -50,39 +47,36 @@ pub async fn judge(conn: &mut Conn, new: &NewNotification) -> Result<Verdict> {
     let new_account = sender.created_at > Utc::now() - Duration::days(NEW_ACCOUNT_THRESHOLD_DAYS);
     let private_mention = !following && private_mention_not_in_response(conn, new).await?;
     let applying = [
-        (!following, &policy.for_not_following),
-        (not_follower, &policy.for_not_followers),
-        (new_account && !following, &policy.for_new_accounts),
-        (private_mention, &policy.for_private_mentions),
+        (!following, policy.for_not_following),
+        (not_follower, policy.for_not_followers),
+        (new_account && !following, policy.for_new_accounts),
+        (private_mention, policy.for_private_mentions),
         (
             sender.silenced_at.is_some() && !following,
-            &policy.for_limited_accounts,
+            policy.for_limited_accounts,
         ),
     ];
     Ok(verdict_of(&applying))
 }
 
-/// The strictest setting among the conditions that hold.
-fn verdict_of(applying: &[(bool, &String)]) -> Verdict {
-    let holding = || {
-        applying
-            .iter()
-            .filter(|(holds, _)| *holds)
-            .map(|(_, v)| v.as_str())
-    };
-    if holding().any(|v| v == "drop") {
-        Verdict::Drop
-    } else if holding().any(|v| v == "filter") {
-        Verdict::Filter
-    } else {
-        Verdict::Accept
-    }
+/// The strictest setting among the conditions that hold (drop, then
+/// filter, then accept).
+fn verdict_of(applying: &[(bool, PolicyChoice)]) -> Verdict {
+    applying
+        .iter()
+        .filter(|(holds, _)| *holds)
+        .map(|(_, choice)| *choice)
+        .max()
+        .unwrap_or(PolicyChoice::Accept)
 }
 
 /// A direct mention that does not answer a private mention of the sender
 /// by the recipient.
 async fn private_mention_not_in_response(conn: &mut Conn, new: &NewNotification) -> Result<bool> {
-    let Some(status_id) = new.status_id.filter(|_| new.kind == "mention") else {
+    let Some(status_id) = new
+        .status_id
+        .filter(|_| new.kind == NotificationKind::Mention)
+    else {
         return Ok(false);
     };
     let status = statuses::get_status_by_id(conn, status_id).await?;
@@ -103,13 +97,13 @@ async fn private_mention_not_in_response(conn: &mut Conn, new: &NewNotification)
 }
 
 /// A policy's settings as `(name, value)` pairs, in Mastodon's order.
-pub fn settings(policy: &NotificationPolicy) -> [(&'static str, &str); 5] {
+pub fn settings(policy: &NotificationPolicy) -> [(&'static str, PolicyChoice); 5] {
     [
-        ("for_not_following", &policy.for_not_following),
-        ("for_not_followers", &policy.for_not_followers),
-        ("for_new_accounts", &policy.for_new_accounts),
-        ("for_private_mentions", &policy.for_private_mentions),
-        ("for_limited_accounts", &policy.for_limited_accounts),
+        ("for_not_following", policy.for_not_following),
+        ("for_not_followers", policy.for_not_followers),
+        ("for_new_accounts", policy.for_new_accounts),
+        ("for_private_mentions", policy.for_private_mentions),
+        ("for_limited_accounts", policy.for_limited_accounts),
     ]
 }
 
@@ -131,14 +125,14 @@ pub async fn update_policy(
             "for_limited_accounts" => &mut policy.for_limited_accounts,
             _ => continue,
         };
-        if !POLICY_VALUES.contains(&value.as_str()) {
+        let Some(choice) = PolicyChoice::parse(value) else {
             let human = name.replace('_', " ");
             let human = format!("{}{}", human[..1].to_uppercase(), &human[1..]);
             return Err(Error::validation(format!(
                 "{human} is not included in the list"
             )));
-        }
-        *slot = value.clone();
+        };
+        *slot = choice;
     }
     notification_requests::put_policy(conn, &policy).await?;
     Ok(policy)
@@ -150,16 +144,10 @@ mod tests {
 
     #[test]
     fn the_strictest_holding_setting_wins() {
-        let (accept, filter, drop) = ("accept".to_owned(), "filter".to_owned(), "drop".to_owned());
-        assert_eq!(
-            verdict_of(&[(true, &accept), (false, &drop)]),
-            Verdict::Accept
-        );
-        assert_eq!(
-            verdict_of(&[(true, &filter), (true, &accept)]),
-            Verdict::Filter
-        );
-        assert_eq!(verdict_of(&[(true, &filter), (true, &drop)]), Verdict::Drop);
+        use PolicyChoice::{Accept, Drop, Filter};
+        assert_eq!(verdict_of(&[(true, Accept), (false, Drop)]), Accept);
+        assert_eq!(verdict_of(&[(true, Filter), (true, Accept)]), Filter);
+        assert_eq!(verdict_of(&[(true, Filter), (true, Drop)]), Drop);
         assert_eq!(verdict_of(&[]), Verdict::Accept);
     }
 }

@@ -165,7 +165,7 @@ async fn notify_quoters(conn: &mut Conn, edited: &Status) -> Result<Vec<Notifica
         let new = NewNotification {
             account_id: quoter,
             from_account_id: edited.account_id,
-            kind: "quoted_update".into(),
+            kind: ferrodon_db::models::NotificationKind::QuotedUpdate,
             status_id: Some(edited.id),
         };
         notes.extend(notify(conn, &new).await?);

@@ -30,7 +30,7 @@ pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Res
                         &NewNotification {
                             account_id: status.account_id,
                             from_account_id: actor.id,
-                            kind: "favourite".into(),
+                            kind: ferrodon_db::models::NotificationKind::Favourite,
                             status_id: Some(status.id),
                         },
                     )
@@ -81,7 +81,7 @@ pub async fn unfavourite(state: &AppState, actor: &Account, status_id: i64) -> R
                 notifications::delete_notifications_about(
                     conn,
                     actor.id,
-                    "favourite",
+                    ferrodon_db::models::NotificationKind::Favourite,
                     Some(status.id),
                     status.account_id,
                 )

@@ -1,5 +1,5 @@
 //! Following and unfollowing accounts.
-use ferrodon_db::models::{Account, NewFollow, NewNotification, Notification};
+use ferrodon_db::models::{Account, NewFollow, NewNotification, Notification, NotificationKind};
 use ferrodon_db::queries::{accounts, blocks_mutes, follows, notifications};
 use ferrodon_db::AsyncConnection;
 
@@ -61,11 +61,13 @@ pub async fn follow(
                 let (_, created) = follows::put_follow(conn, &new).await?;
                 if created {
                     accounts::add_to_follow_counts(conn, actor.id, target.id, 1).await?;
-                    note = notify_follow(conn, target.id, actor.id, "follow").await?;
+                    note =
+                        notify_follow(conn, target.id, actor.id, NotificationKind::Follow).await?;
                     followed = true;
                 }
             } else if follows::put_follow_request(conn, &new).await? && target.is_local() {
-                note = notify_follow(conn, target.id, actor.id, "follow_request").await?;
+                note = notify_follow(conn, target.id, actor.id, NotificationKind::FollowRequest)
+                    .await?;
             }
             Ok::<_, Error>((note, followed))
         })
@@ -102,7 +104,7 @@ pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Resu
             notifications::delete_notifications_about(
                 conn,
                 actor.id,
-                "follow_request",
+                NotificationKind::FollowRequest,
                 None,
                 target.id,
             )
@@ -117,14 +119,14 @@ async fn notify_follow(
     conn: &mut ferrodon_db::Conn,
     to: i64,
     from: i64,
-    kind: &str,
+    kind: NotificationKind,
 ) -> Result<Option<Notification>> {
     notify(
         conn,
         &NewNotification {
             account_id: to,
             from_account_id: from,
-            kind: kind.into(),
+            kind,
             status_id: None,
         },
     )

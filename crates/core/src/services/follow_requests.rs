@@ -37,7 +37,7 @@ pub async fn authorize_follow_request(
                 &NewNotification {
                     account_id: target.id,
                     from_account_id: requester_id,
-                    kind: "follow".into(),
+                    kind: ferrodon_db::models::NotificationKind::Follow,
                     status_id: None,
                 },
             )
@@ -88,7 +88,7 @@ async fn take_request(
     notifications::delete_notifications_about(
         conn,
         requester_id,
-        "follow_request",
+        ferrodon_db::models::NotificationKind::FollowRequest,
         None,
         target_id,
     )

@@ -443,7 +443,7 @@ pub(crate) async fn write(
                     &NewNotification {
                         account_id: mentioned.id,
                         from_account_id: author.id,
-                        kind: "mention".into(),
+                        kind: ferrodon_db::models::NotificationKind::Mention,
                         status_id: Some(status.id),
                     },
                 )

@@ -102,7 +102,7 @@ pub(crate) async fn store_quote(
         &NewNotification {
             account_id: quoted.account_id,
             from_account_id: author_id,
-            kind: "quote".into(),
+            kind: ferrodon_db::models::NotificationKind::Quote,
             status_id: Some(status.id),
         },
     )

@@ -59,7 +59,7 @@ pub async fn reblog(
                     &NewNotification {
                         account_id: original.account_id,
                         from_account_id: actor.id,
-                        kind: "reblog".into(),
+                        kind: ferrodon_db::models::NotificationKind::Reblog,
                         status_id: Some(original.id),
                     },
                 )
@@ -90,7 +90,7 @@ pub async fn unreblog(state: &AppState, actor: &Account, status_id: i64) -> Resu
                 notifications::delete_notifications_about(
                     conn,
                     actor.id,
-                    "reblog",
+                    ferrodon_db::models::NotificationKind::Reblog,
                     Some(original_id),
                     original.account_id,
                 )

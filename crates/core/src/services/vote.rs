@@ -151,7 +151,7 @@ pub async fn notify_ended_polls(state: &AppState) -> Result<usize> {
                         &ferrodon_db::models::NewNotification {
                             account_id: account.id,
                             from_account_id: poll.account_id,
-                            kind: "poll".into(),
+                            kind: ferrodon_db::models::NotificationKind::Poll,
                             status_id: Some(poll.status_id),
                         },
                     )

@@ -1,7 +1,7 @@
 //! Pushing a notification to the subscriptions that want it.
 use std::time::Duration;
 
-use ferrodon_db::models::Notification;
+use ferrodon_db::models::{Notification, NotificationKind};
 use ferrodon_db::queries::{accounts, follows, notifications, statuses, users, web_push};
 use serde_json::json;
 
@@ -34,10 +34,7 @@ pub async fn queue_for(state: &AppState, notification: &Notification) -> Result<
     let mut conn = state.conn().await?;
     let subscriptions =
         web_push::list_live_subscriptions_of_account(&mut conn, notification.account_id).await?;
-    for subscription in subscriptions
-        .iter()
-        .filter(|s| wants(s, &notification.kind))
-    {
+    for subscription in subscriptions.iter().filter(|s| wants(s, notification.kind)) {
         let (me, them) = (notification.account_id, notification.from_account_id);
         let allowed = match subscription.policy.as_str() {
             "all" => true,
@@ -60,21 +57,24 @@ pub async fn queue_for(state: &AppState, notification: &Notification) -> Result<
 }
 
 /// Mastodon's title for a notification (its `notification_mailer.*.subject`).
-fn title(kind: &str, name: &str) -> String {
+fn title(kind: NotificationKind, name: &str) -> String {
+    use NotificationKind as K;
     match kind {
-        "mention" => format!("You were mentioned by {name}"),
-        "status" => format!("{name} just posted"),
-        "reblog" => format!("{name} boosted your post"),
-        "follow" => format!("{name} is now following you"),
-        "follow_request" => format!("Pending follower: {name}"),
-        "favourite" => format!("{name} favorited your post"),
-        "poll" => "A poll you voted in has ended".to_owned(),
-        "update" => format!("{name} edited a post"),
-        "quote" => format!("{name} quoted your post"),
-        "quoted_update" => format!("{name} edited a post you have quoted"),
-        "admin.sign_up" => format!("{name} signed up"),
-        "admin.report" => "New report".to_owned(),
-        _ => format!("New notification from {name}"),
+        K::Mention => format!("You were mentioned by {name}"),
+        K::Status => format!("{name} just posted"),
+        K::Reblog => format!("{name} boosted your post"),
+        K::Follow => format!("{name} is now following you"),
+        K::FollowRequest => format!("Pending follower: {name}"),
+        K::Favourite => format!("{name} favorited your post"),
+        K::Poll => "A poll you voted in has ended".to_owned(),
+        K::Update => format!("{name} edited a post"),
+        K::Quote => format!("{name} quoted your post"),
+        K::QuotedUpdate => format!("{name} edited a post you have quoted"),
+        K::AdminSignUp => format!("{name} signed up"),
+        K::AdminReport => "New report".to_owned(),
+        K::SeveredRelationships | K::ModerationWarning | K::AnnualReport => {
+            format!("New notification from {name}")
+        }
     }
 }
 
@@ -140,7 +140,7 @@ pub async fn deliver(state: &AppState, subscription_id: i64, notification_id: i6
         "notification_id": note.id.to_string(),
         "notification_type": note.kind,
         "icon": icon,
-        "title": title(&note.kind, &name),
+        "title": title(note.kind, &name),
         "body": truncate(&body, BODY_CHARS),
     });
     let p256dh = decode_base64url(&subscription.key_p256dh)

@@ -1,5 +1,6 @@
 //! `/api/v1/push/subscription`: one subscription per access token, its
 //! checks (Mastodon's messages) and the WebPushSubscription entity.
+use ferrodon_db::models::NotificationKind;
 use ferrodon_db::queries::web_push::{self, NewWebPushSubscription, WebPushSubscription};
 use serde_json::{json, Map, Value};
 
@@ -146,8 +147,8 @@ pub async fn unsubscribe(state: &AppState, access_token_id: i64) -> Result<()> {
 }
 
 /// True when the subscription asked for alerts of this notification type.
-pub fn wants(subscription: &WebPushSubscription, kind: &str) -> bool {
-    subscription.alerts.get(kind) == Some(&Value::Bool(true))
+pub fn wants(subscription: &WebPushSubscription, kind: NotificationKind) -> bool {
+    subscription.alerts.get(kind.as_str()) == Some(&Value::Bool(true))
 }
 
 /// The WebPushSubscription entity.

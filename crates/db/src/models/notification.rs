@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use super::{NotificationKind, PolicyChoice};
 use crate::schema::{notification_policies, notification_requests, notifications};
 
 /// Something that happened to an account, shown in its notifications.
@@ -11,8 +12,8 @@ pub struct Notification {
     pub id: i64,
     pub account_id: i64,
     pub from_account_id: i64,
-    /// Mastodon's notification type: mention, status, reblog, follow, follow_request, favourite, update …
-    pub kind: String,
+    /// Mastodon's notification type.
+    pub kind: NotificationKind,
     pub status_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     /// Shared by the notifications shown as one group; None: a group of its own.
@@ -39,7 +40,7 @@ impl Notification {
 pub struct NewNotification {
     pub account_id: i64,
     pub from_account_id: i64,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub status_id: Option<i64>,
 }
 
@@ -50,11 +51,11 @@ pub struct NewNotification {
 #[allow(missing_docs)]
 pub struct NotificationPolicy {
     pub account_id: i64,
-    pub for_not_following: String,
-    pub for_not_followers: String,
-    pub for_new_accounts: String,
-    pub for_private_mentions: String,
-    pub for_limited_accounts: String,
+    pub for_not_following: PolicyChoice,
+    pub for_not_followers: PolicyChoice,
+    pub for_new_accounts: PolicyChoice,
+    pub for_private_mentions: PolicyChoice,
+    pub for_limited_accounts: PolicyChoice,
 }
 
 impl NotificationPolicy {
@@ -63,11 +64,11 @@ impl NotificationPolicy {
     pub fn default_for(account_id: i64) -> Self {
         NotificationPolicy {
             account_id,
-            for_not_following: "accept".into(),
-            for_not_followers: "accept".into(),
-            for_new_accounts: "accept".into(),
-            for_private_mentions: "filter".into(),
-            for_limited_accounts: "filter".into(),
+            for_not_following: PolicyChoice::Accept,
+            for_not_followers: PolicyChoice::Accept,
+            for_new_accounts: PolicyChoice::Accept,
+            for_private_mentions: PolicyChoice::Filter,
+            for_limited_accounts: PolicyChoice::Filter,
         }
     }
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 
-use crate::models::{NewNotification, Notification};
+use crate::models::{NewNotification, Notification, NotificationKind};
 use crate::schema::notifications;
 use crate::{paginate, Conn, Page, Result};
 
@@ -120,7 +120,7 @@ pub async fn clear_notifications(conn: &mut Conn, account_id: i64) -> Result<()>
 pub async fn delete_notifications_about(
     conn: &mut Conn,
     from_account_id: i64,
-    kind: &str,
+    kind: NotificationKind,
     status_id: Option<i64>,
     account_id: i64,
 ) -> Result<()> {
@@ -159,7 +159,7 @@ pub async fn list_notification_groups(
     conn: &mut Conn,
     account_id: i64,
     filter: &NotificationFilter,
-    grouped_types: &[String],
+    grouped_types: &[NotificationKind],
     page: &Page,
 ) -> Result<Vec<Notification>> {
     let (order, step) = if page.query_order_ascending() {

@@ -3,7 +3,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::Scope;
-use ferrodon_core::db::models::NotificationPolicy;
+use ferrodon_core::db::models::{NotificationPolicy, PolicyChoice};
 use ferrodon_core::db::queries::notification_requests;
 use ferrodon_core::services::notification_policy::{settings, update_policy};
 use ferrodon_core::AppState;
@@ -14,6 +14,7 @@ use crate::extract::{Auth, Params};
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v2/notifications/policy", on::get().to(show_v2))
+        .route("/api/v2/notifications/policy", on::put().to(update_v2))
         .route("/api/v2/notifications/policy", on::patch().to(update_v2))
         .route("/api/v1/notifications/policy", on::get().to(show_v1))
         .route("/api/v1/notifications/policy", on::put().to(update_v1))
@@ -56,7 +57,7 @@ fn render_v1(policy: &NotificationPolicy, summary: Value) -> Value {
         .filter(|(name, _)| V1_SETTINGS.contains(name))
         .map(|(name, value)| {
             let key = name.replacen("for_", "filter_", 1);
-            (key, json!(*value != "accept"))
+            (key, json!(*value != PolicyChoice::Accept))
         })
         .collect();
     body.insert("summary".into(), summary);

@@ -4,11 +4,12 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::Notification;
+use ferrodon_core::db::models::NotificationKind;
 use ferrodon_core::db::queries::markers::list_markers;
 use ferrodon_core::db::queries::notifications;
 use ferrodon_core::db::Page;
 use ferrodon_core::notification_groups::{self, ExpandAccounts, Groups, PageRange};
-use ferrodon_core::services::notify::GROUPABLE_TYPES;
+use ferrodon_core::services::notify::GROUPABLE_KINDS;
 use ferrodon_core::{views, AppState, Error};
 use serde_json::json;
 
@@ -42,12 +43,12 @@ pub fn configure(cfg: &mut Routes<'_>) {
 }
 
 /// `grouped_types[]`: the groupable types to group (all when absent).
-fn grouped_types(params: &Params) -> Vec<String> {
+fn grouped_types(params: &Params) -> Vec<NotificationKind> {
     let asked = params.list("grouped_types");
-    GROUPABLE_TYPES
+    GROUPABLE_KINDS
         .iter()
-        .filter(|t| asked.is_empty() || asked.iter().any(|a| a == *t))
-        .map(|t| (*t).to_owned())
+        .copied()
+        .filter(|kind| asked.is_empty() || asked.iter().any(|a| a == kind.as_str()))
         .collect()
 }
 
@@ -127,7 +128,7 @@ async fn show(
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let head = notifications::get_group_head(&mut conn, me.id, &path).await?;
-    let grouped: Vec<String> = GROUPABLE_TYPES.iter().map(|t| (*t).to_owned()).collect();
+    let grouped = GROUPABLE_KINDS.to_vec();
     let groups = Groups {
         heads: std::slice::from_ref(&head),
         grouped_types: &grouped,

@@ -1,12 +1,13 @@
 //! Notification e-mails: a mention, a new follower, a follow request.
 use super::{layout, Block, Email};
 use crate::Config;
+use ferrodon_db::models::NotificationKind;
 
 /// What a notification e-mail says.
 #[derive(Debug, Clone)]
 pub struct NotificationMail<'a> {
     /// Mastodon's notification type: `mention`, `follow` or `follow_request`.
-    pub kind: &'a str,
+    pub kind: NotificationKind,
     /// The recipient's username.
     pub username: &'a str,
     /// Recipient address.
@@ -26,19 +27,19 @@ pub fn notification(config: &Config, n: &NotificationMail<'_>) -> Option<Email> 
     let instance = &config.local_domain;
     let who = format!("{} ({})", n.from_name, n.from_handle);
     let (subject, heading, line, button) = match n.kind {
-        "mention" => (
+        NotificationKind::Mention => (
             format!("You were mentioned by {}", n.from_name),
             "You were mentioned",
             format!("{who} mentioned you:"),
             "Open the post",
         ),
-        "follow" => (
+        NotificationKind::Follow => (
             format!("{} is now following you", n.from_name),
             "New follower",
             format!("{who} is now following you."),
             "View profile",
         ),
-        "follow_request" => (
+        NotificationKind::FollowRequest => (
             format!("Pending follower: {}", n.from_name),
             "Follow request",
             format!("{who} asked to follow you. Review the request in your app."),
