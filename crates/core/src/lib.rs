@@ -18,6 +18,7 @@ pub mod federation;
 pub mod feeds;
 pub mod filters;
 pub mod http_client;
+pub mod inbox;
 pub mod jobs;
 pub mod languages;
 pub mod live;

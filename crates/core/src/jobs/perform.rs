@@ -84,7 +84,7 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
         Job::ProcessActivity {
             signer_id,
             activity,
-        } => crate::federation::ingress::process(state, *signer_id, activity).await,
+        } => crate::inbox::process(state, *signer_id, activity).await,
         Job::Deliver {
             sender_id,
             inbox,
@@ -95,7 +95,7 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             notification_id,
         } => crate::webpush::deliver(state, *subscription_id, *notification_id).await,
         Job::FetchReplies { collection } => {
-            let stored = crate::federation::resolve::fetch_replies(state, collection).await?;
+            let stored = crate::inbox::resolve::fetch_replies(state, collection).await?;
             tracing::debug!(%collection, stored, "fetched replies");
             Ok(())
         }
