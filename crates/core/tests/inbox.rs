@@ -318,7 +318,8 @@ async fn create_stores_a_note_once() {
     // Hostile: a note on another server, a note attributed to someone
     // else, remote HTML sanitised, no embedded object.
     let carol = other(&w.state).await;
-    let foreign = note(&carol, 2, "not bob's host");
+    let mut foreign = note(&carol, 2, "not bob's host");
+    foreign["attributedTo"] = json!(w.bob.uri);
     w.deliver(&w.bob, create(&w.bob, 2, foreign)).await;
     assert!(w.status(&on_host(&carol, "notes/2")).await.is_none());
     let mut misattributed = note(&w.bob, 3, "by carol?");
