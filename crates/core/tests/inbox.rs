@@ -63,6 +63,11 @@ impl World {
             .unwrap_or_else(|e| panic!("processing {activity}: {e}"));
     }
 
+    /// Bob's `Follow` of alice.
+    fn bob_follows_alice(&self) -> Value {
+        activity("Follow", &self.bob, "follows/1", json!(self.alice.uri))
+    }
+
     async fn account(&self, id: i64) -> Account {
         let mut conn = self.state.conn().await.unwrap();
         accounts::get_account_by_id(&mut conn, id).await.unwrap()
@@ -127,7 +132,12 @@ fn note(author: &Account, n: u32, content: &str) -> Value {
     })
 }
 
-fn activity(kind: &str, actor: &Account, id: &str, object: Value) -> Value {
+/// An activity by `actor` about `object`, its id `path` on the actor's host.
+fn activity(kind: &str, actor: &Account, path: &str, object: Value) -> Value {
+    activity_with_id(kind, actor, &on_host(actor, path), object)
+}
+
+fn activity_with_id(kind: &str, actor: &Account, id: &str, object: Value) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": id,
@@ -139,12 +149,7 @@ fn activity(kind: &str, actor: &Account, id: &str, object: Value) -> Value {
 }
 
 fn create(actor: &Account, n: u32, object: Value) -> Value {
-    activity(
-        "Create",
-        actor,
-        &on_host(actor, &format!("notes/{n}/activity")),
-        object,
-    )
+    activity("Create", actor, &format!("notes/{n}/activity"), object)
 }
 
 async fn other(state: &AppState) -> Account {
@@ -154,12 +159,7 @@ async fn other(state: &AppState) -> Account {
 #[tokio::test]
 async fn follow_of_a_local_account() {
     let w = world().await;
-    let f = activity(
-        "Follow",
-        &w.bob,
-        &on_host(&w.bob, "follows/1"),
-        json!(w.alice.uri),
-    );
+    let f = w.bob_follows_alice();
     w.deliver(&w.bob, f.clone()).await;
     assert!(w.follows(&w.bob, &w.alice).await);
     // A duplicate delivery changes nothing.
@@ -168,7 +168,7 @@ async fn follow_of_a_local_account() {
 
     // Hostile: an activity id on another server, a remote or unknown target.
     let carol = other(&w.state).await;
-    let squat = activity(
+    let squat = activity_with_id(
         "Follow",
         &carol,
         &on_host(&w.bob, "follows/2"),
@@ -176,13 +176,13 @@ async fn follow_of_a_local_account() {
     );
     w.deliver(&carol, squat).await;
     assert!(!w.follows(&carol, &w.alice).await);
-    let remote_target = activity("Follow", &carol, &on_host(&carol, "f/3"), json!(w.bob.uri));
+    let remote_target = activity("Follow", &carol, "f/3", json!(w.bob.uri));
     w.deliver(&carol, remote_target).await;
     assert!(!w.follows(&carol, &w.bob).await);
     let unknown = activity(
         "Follow",
         &carol,
-        &on_host(&carol, "f/4"),
+        "f/4",
         json!("http://127.0.0.1:1/users/nobody"),
     );
     w.deliver(&carol, unknown).await;
@@ -208,34 +208,19 @@ async fn accept_and_reject_of_a_local_follow() {
 
     // Hostile: someone else than the followed account accepts.
     let carol = other(&w.state).await;
-    let forged = activity(
-        "Accept",
-        &carol,
-        &on_host(&carol, "accepts/1"),
-        our_follow.clone(),
-    );
+    let forged = activity("Accept", &carol, "accepts/1", our_follow.clone());
     w.deliver(&carol, forged).await;
     assert!(!w.follows(&w.alice, &w.bob).await);
     assert!(!w.follows(&w.alice, &carol).await);
 
-    let accept = activity(
-        "Accept",
-        &w.bob,
-        &on_host(&w.bob, "accepts/1"),
-        our_follow.clone(),
-    );
+    let accept = activity("Accept", &w.bob, "accepts/1", our_follow.clone());
     w.deliver(&w.bob, accept.clone()).await;
     assert!(w.follows(&w.alice, &w.bob).await);
     w.deliver(&w.bob, accept).await;
     assert_eq!(w.account(w.alice.id).await.following_count, 1);
 
     // A Reject (after an Accept: the follow ends), the follow id bare.
-    let reject = activity(
-        "Reject",
-        &w.bob,
-        &on_host(&w.bob, "rejects/1"),
-        our_follow["id"].clone(),
-    );
+    let reject = activity("Reject", &w.bob, "rejects/1", our_follow["id"].clone());
     w.deliver(&w.bob, reject.clone()).await;
     assert!(!w.follows(&w.alice, &w.bob).await);
     w.deliver(&w.bob, reject).await;
@@ -245,22 +230,17 @@ async fn accept_and_reject_of_a_local_follow() {
 #[tokio::test]
 async fn undo_of_the_senders_own_activities() {
     let w = world().await;
-    let f = activity(
-        "Follow",
-        &w.bob,
-        &on_host(&w.bob, "follows/1"),
-        json!(w.alice.uri),
-    );
+    let f = w.bob_follows_alice();
     w.deliver(&w.bob, f.clone()).await;
     assert!(w.follows(&w.bob, &w.alice).await);
 
     // Hostile: carol undoes bob's follow (embedded as bob's).
     let carol = other(&w.state).await;
-    let forged = activity("Undo", &carol, &on_host(&carol, "undo/1"), f.clone());
+    let forged = activity("Undo", &carol, "undo/1", f.clone());
     w.deliver(&carol, forged).await;
     assert!(w.follows(&w.bob, &w.alice).await);
 
-    let undo = activity("Undo", &w.bob, &on_host(&w.bob, "undo/1"), f);
+    let undo = activity("Undo", &w.bob, "undo/1", f);
     w.deliver(&w.bob, undo.clone()).await;
     assert!(!w.follows(&w.bob, &w.alice).await);
     w.deliver(&w.bob, undo).await;
@@ -268,39 +248,25 @@ async fn undo_of_the_senders_own_activities() {
 
     // Undo of a Like, and of an Announce by its id alone.
     let status = w.post("liked", Visibility::Public).await;
-    let like = activity(
-        "Like",
-        &w.bob,
-        &on_host(&w.bob, "likes/1"),
-        json!(status.uri),
-    );
+    let like = activity("Like", &w.bob, "likes/1", json!(status.uri));
     w.deliver(&w.bob, like.clone()).await;
     assert_eq!(w.status_by_id(status.id).await.favourites_count, 1);
-    w.deliver(
-        &w.bob,
-        activity("Undo", &w.bob, &on_host(&w.bob, "undo/2"), like),
-    )
-    .await;
+    w.deliver(&w.bob, activity("Undo", &w.bob, "undo/2", like))
+        .await;
     assert_eq!(w.status_by_id(status.id).await.favourites_count, 0);
     let boost_id = on_host(&w.bob, "boosts/1");
     w.deliver(
         &w.bob,
-        activity("Announce", &w.bob, &boost_id, json!(status.uri)),
+        activity_with_id("Announce", &w.bob, &boost_id, json!(status.uri)),
     )
     .await;
     assert_eq!(w.status_by_id(status.id).await.reblogs_count, 1);
     // Hostile: carol names bob's boost by its id.
-    w.deliver(
-        &carol,
-        activity("Undo", &carol, &on_host(&carol, "undo/3"), json!(boost_id)),
-    )
-    .await;
+    w.deliver(&carol, activity("Undo", &carol, "undo/3", json!(boost_id)))
+        .await;
     assert!(w.status(&boost_id).await.is_some());
-    w.deliver(
-        &w.bob,
-        activity("Undo", &w.bob, &on_host(&w.bob, "undo/3"), json!(boost_id)),
-    )
-    .await;
+    w.deliver(&w.bob, activity("Undo", &w.bob, "undo/3", json!(boost_id)))
+        .await;
     assert!(w.status(&boost_id).await.is_none());
     assert_eq!(w.status_by_id(status.id).await.reblogs_count, 0);
 }
@@ -343,7 +309,7 @@ async fn update_edits_the_senders_own_note() {
     let update = |content: &str| {
         let mut edited = note(&w.bob, 1, content);
         edited["updated"] = json!("2026-12-01T11:00:00Z");
-        activity("Update", &w.bob, &on_host(&w.bob, "notes/1/edit"), edited)
+        activity("Update", &w.bob, "notes/1/edit", edited)
     };
     w.deliver(&w.bob, update("<p>second</p>")).await;
     let edited = w.status(&uri).await.unwrap();
@@ -357,7 +323,7 @@ async fn update_edits_the_senders_own_note() {
     let forged = activity(
         "Update",
         &carol,
-        &on_host(&carol, "updates/1"),
+        "updates/1",
         note(&w.bob, 1, "<p>forged</p>"),
     );
     w.deliver(&carol, forged).await;
@@ -369,11 +335,8 @@ async fn update_edits_the_senders_own_note() {
         "name": "Forged",
         "inbox": on_host(&w.bob, "users/bob/inbox"),
     });
-    w.deliver(
-        &carol,
-        activity("Update", &carol, &on_host(&carol, "updates/2"), profile),
-    )
-    .await;
+    w.deliver(&carol, activity("Update", &carol, "updates/2", profile))
+        .await;
     assert_eq!(w.account(w.bob.id).await.display_name, "bob");
     // An unknown note: nothing is created by an Update.
     w.deliver(
@@ -381,7 +344,7 @@ async fn update_edits_the_senders_own_note() {
         activity(
             "Update",
             &w.bob,
-            &on_host(&w.bob, "updates/3"),
+            "updates/3",
             note(&w.bob, 9, "<p>never created</p>"),
         ),
     )
@@ -397,20 +360,12 @@ async fn delete_of_the_senders_own_status_or_self() {
 
     // Hostile: carol deletes bob's note; bob deletes alice's status.
     let carol = other(&w.state).await;
-    w.deliver(
-        &carol,
-        activity("Delete", &carol, &on_host(&carol, "deletes/1"), json!(uri)),
-    )
-    .await;
+    w.deliver(&carol, activity("Delete", &carol, "deletes/1", json!(uri)))
+        .await;
     assert!(w.status(&uri).await.is_some());
     w.deliver(
         &w.bob,
-        activity(
-            "Delete",
-            &w.bob,
-            &on_host(&w.bob, "deletes/2"),
-            json!(local.uri),
-        ),
+        activity("Delete", &w.bob, "deletes/2", json!(local.uri)),
     )
     .await;
     assert!(w.status(&local.uri).await.is_some());
@@ -418,7 +373,7 @@ async fn delete_of_the_senders_own_status_or_self() {
     let delete = activity(
         "Delete",
         &w.bob,
-        &on_host(&w.bob, "deletes/3"),
+        "deletes/3",
         json!({"id": uri, "type": "Tombstone"}),
     );
     w.deliver(&w.bob, delete.clone()).await;
@@ -428,12 +383,7 @@ async fn delete_of_the_senders_own_status_or_self() {
     // Carol deletes herself: suspended here; bob is not.
     w.deliver(
         &carol,
-        activity(
-            "Delete",
-            &carol,
-            &on_host(&carol, "deletes/4"),
-            json!(carol.uri),
-        ),
+        activity("Delete", &carol, "deletes/4", json!(carol.uri)),
     )
     .await;
     assert!(w.account(carol.id).await.suspended_at.is_some());
@@ -444,12 +394,7 @@ async fn delete_of_the_senders_own_status_or_self() {
 async fn like_of_a_known_status() {
     let w = world().await;
     let status = w.post("like me", Visibility::Public).await;
-    let like = activity(
-        "Like",
-        &w.bob,
-        &on_host(&w.bob, "likes/1"),
-        json!(status.uri),
-    );
+    let like = activity("Like", &w.bob, "likes/1", json!(status.uri));
     w.deliver(&w.bob, like.clone()).await;
     w.deliver(&w.bob, like).await;
     assert_eq!(w.status_by_id(status.id).await.favourites_count, 1);
@@ -461,7 +406,7 @@ async fn like_of_a_known_status() {
         activity(
             "Like",
             &w.bob,
-            &on_host(&w.bob, "likes/2"),
+            "likes/2",
             json!("http://127.0.0.1:1/statuses/1"),
         ),
     )
@@ -469,19 +414,14 @@ async fn like_of_a_known_status() {
     let private = w.post("followers only", Visibility::Private).await;
     w.deliver(
         &w.bob,
-        activity(
-            "Like",
-            &w.bob,
-            &on_host(&w.bob, "likes/3"),
-            json!(private.uri),
-        ),
+        activity("Like", &w.bob, "likes/3", json!(private.uri)),
     )
     .await;
     assert_eq!(w.status_by_id(private.id).await.favourites_count, 0);
     let carol = other(&w.state).await;
     w.deliver(
         &carol,
-        activity(
+        activity_with_id(
             "Like",
             &carol,
             &on_host(&w.bob, "likes/4"),
@@ -505,7 +445,7 @@ async fn announce_of_a_public_status() {
     let w = world().await;
     let status = w.post("boost me", Visibility::Public).await;
     let boost_id = on_host(&w.bob, "boosts/1");
-    let boost = activity("Announce", &w.bob, &boost_id, json!(status.uri));
+    let boost = activity_with_id("Announce", &w.bob, &boost_id, json!(status.uri));
     w.deliver(&w.bob, boost.clone()).await;
     w.deliver(&w.bob, boost).await;
     assert_eq!(w.status_by_id(status.id).await.reblogs_count, 1);
@@ -519,14 +459,14 @@ async fn announce_of_a_public_status() {
     let b2 = on_host(&w.bob, "boosts/2");
     w.deliver(
         &w.bob,
-        activity("Announce", &w.bob, &b2, json!(private.uri)),
+        activity_with_id("Announce", &w.bob, &b2, json!(private.uri)),
     )
     .await;
     assert!(w.status(&b2).await.is_none());
     let b3 = on_host(&w.bob, "boosts/3");
     w.deliver(
         &w.bob,
-        activity(
+        activity_with_id(
             "Announce",
             &w.bob,
             &b3,
@@ -538,8 +478,11 @@ async fn announce_of_a_public_status() {
     assert!(w.status(&on_host(&w.bob, "notes/unknown")).await.is_none());
     let carol = other(&w.state).await;
     let b4 = on_host(&w.bob, "boosts/4");
-    w.deliver(&carol, activity("Announce", &carol, &b4, json!(status.uri)))
-        .await;
+    w.deliver(
+        &carol,
+        activity_with_id("Announce", &carol, &b4, json!(status.uri)),
+    )
+    .await;
     assert!(w.status(&b4).await.is_none());
     assert_eq!(w.status_by_id(status.id).await.reblogs_count, 1);
 }
@@ -550,12 +493,7 @@ async fn block_of_a_local_account() {
     follow(&w.state, &w.alice, w.bob.id, FollowOptions::default())
         .await
         .unwrap();
-    let block = activity(
-        "Block",
-        &w.bob,
-        &on_host(&w.bob, "blocks/1"),
-        json!(w.alice.uri),
-    );
+    let block = activity("Block", &w.bob, "blocks/1", json!(w.alice.uri));
     w.deliver(&w.bob, block.clone()).await;
     w.deliver(&w.bob, block).await;
     let mut conn = w.state.conn().await.unwrap();
@@ -570,12 +508,7 @@ async fn block_of_a_local_account() {
     let carol = other(&w.state).await;
     w.deliver(
         &w.bob,
-        activity(
-            "Block",
-            &w.bob,
-            &on_host(&w.bob, "blocks/2"),
-            json!(carol.uri),
-        ),
+        activity("Block", &w.bob, "blocks/2", json!(carol.uri)),
     )
     .await;
     let mut conn = w.state.conn().await.unwrap();
@@ -604,12 +537,7 @@ async fn reports_about(w: &World, target: &Account) -> Vec<reports::Report> {
 async fn flag_of_a_local_account() {
     let w = world().await;
     let status = w.post("reported", Visibility::Public).await;
-    let mut flag = activity(
-        "Flag",
-        &w.bob,
-        &on_host(&w.bob, "flags/1"),
-        json!([w.alice.uri, status.uri]),
-    );
+    let mut flag = activity("Flag", &w.bob, "flags/1", json!([w.alice.uri, status.uri]));
     flag["content"] = json!("<p>spam</p>");
     w.deliver(&w.bob, flag).await;
     let reports = reports_about(&w, &w.alice).await;
@@ -619,12 +547,7 @@ async fn flag_of_a_local_account() {
     assert_eq!(reports[0].comment, "spam");
 
     // Statuses alone name their author.
-    let only_status = activity(
-        "Flag",
-        &w.bob,
-        &on_host(&w.bob, "flags/2"),
-        json!([status.uri]),
-    );
+    let only_status = activity("Flag", &w.bob, "flags/2", json!([status.uri]));
     w.deliver(&w.bob, only_status).await;
     assert_eq!(reports_about(&w, &w.alice).await.len(), 2);
 
@@ -633,12 +556,7 @@ async fn flag_of_a_local_account() {
     let carol = other(&w.state).await;
     w.deliver(
         &w.bob,
-        activity(
-            "Flag",
-            &w.bob,
-            &on_host(&w.bob, "flags/3"),
-            json!([carol.uri]),
-        ),
+        activity("Flag", &w.bob, "flags/3", json!([carol.uri])),
     )
     .await;
     assert!(reports_about(&w, &carol).await.is_empty());
@@ -659,12 +577,7 @@ async fn flag_of_a_local_account() {
     drop(conn);
     w.deliver(
         &carol,
-        activity(
-            "Flag",
-            &carol,
-            &on_host(&carol, "flags/4"),
-            json!([w.alice.uri]),
-        ),
+        activity("Flag", &carol, "flags/4", json!([w.alice.uri])),
     )
     .await;
     assert_eq!(reports_about(&w, &w.alice).await.len(), 2);
@@ -678,15 +591,12 @@ async fn move_to_an_account_that_names_the_sender() {
         .await
         .unwrap();
     let accepted = json!(format!("{}#follows/{}", w.alice.uri, w.bob.id));
-    w.deliver(
-        &w.bob,
-        activity("Accept", &w.bob, &on_host(&w.bob, "accepts/1"), accepted),
-    )
-    .await;
+    w.deliver(&w.bob, activity("Accept", &w.bob, "accepts/1", accepted))
+        .await;
     assert!(w.follows(&w.alice, &w.bob).await);
     let (_, dave, _) = local_user(&w.state, "dave").await;
     let move_to = |target: &str, id: &str| {
-        let mut m = activity("Move", &w.bob, &on_host(&w.bob, id), json!(w.bob.uri));
+        let mut m = activity("Move", &w.bob, id, json!(w.bob.uri));
         m["target"] = json!(target);
         m
     };
@@ -698,12 +608,7 @@ async fn move_to_an_account_that_names_the_sender() {
     assert_eq!(accounts::moved_to(&mut conn, w.bob.id).await.unwrap(), None);
     drop(conn);
     let carol = other(&w.state).await;
-    let mut of_bob = activity(
-        "Move",
-        &carol,
-        &on_host(&carol, "moves/2"),
-        json!(w.bob.uri),
-    );
+    let mut of_bob = activity("Move", &carol, "moves/2", json!(w.bob.uri));
     of_bob["target"] = json!(dave.uri);
     w.deliver(&carol, of_bob).await;
     w.deliver(&w.bob, move_to("http://127.0.0.1:9/users/bob2", "moves/3"))
@@ -735,7 +640,7 @@ async fn add_and_remove_pin_the_senders_own_status() {
     let status = w.status(&uri).await.unwrap();
     let featured = format!("{}/collections/featured", w.bob.uri);
     let change = |kind: &str, id: &str, object: &str, target: &str| {
-        let mut a = activity(kind, &w.bob, &on_host(&w.bob, id), json!(object));
+        let mut a = activity(kind, &w.bob, id, json!(object));
         a["target"] = json!(target);
         a
     };
@@ -791,11 +696,8 @@ async fn unknown_types_and_unknown_signers_are_ignored() {
     let w = world().await;
     let status = w.post("react", Visibility::Public).await;
     for kind in ["EmojiReact", "Dislike", "Bite"] {
-        w.deliver(
-            &w.bob,
-            activity(kind, &w.bob, &on_host(&w.bob, kind), json!(status.uri)),
-        )
-        .await;
+        w.deliver(&w.bob, activity(kind, &w.bob, kind, json!(status.uri)))
+            .await;
     }
     assert_eq!(w.status_by_id(status.id).await.favourites_count, 0);
     // A signer deleted since the delivery was queued; a non-activity.

@@ -1,6 +1,6 @@
 //! ActivityPub federation, outbound: the documents we publish, signed
 //! requests to other servers, actors and their keys, and the signature
-//! check of a delivery. Processing what arrives is [`crate::inbox`], above
+//! check of a delivery. Processing what arrives is `core::inbox`, above
 //! this module: nothing here imports services, live or inbox.
 pub mod actors;
 pub mod client;

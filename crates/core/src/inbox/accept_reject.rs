@@ -1,7 +1,7 @@
 //! `Accept` and `Reject` of a `Follow` we sent: a relay subscription's
 //! answer, or a remote account accepting, refusing (or ending) a local
 //! account's follow.
-use ferrodon_apub::activitypub::{Activity, Document};
+use ferrodon_apub::activitypub::{Activity, ActivityKind, Document};
 use ferrodon_db::models::Account;
 
 use super::local_account_by_uri;
@@ -12,7 +12,7 @@ use crate::{AppState, Error, Result};
 
 /// Which answer the activity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Answer {
+enum Answer {
     /// `Accept`.
     Accept,
     /// `Reject`.
@@ -59,8 +59,11 @@ pub(super) async fn verify(
     state: &AppState,
     _signer: &Account,
     activity: &Activity,
-    answer: Answer,
 ) -> Result<Option<Verified>> {
+    let answer = match activity.kind {
+        ActivityKind::Accept => Answer::Accept,
+        _ => Answer::Reject,
+    };
     Ok(Some(Verified {
         answer,
         follow_id: answered_follow_id(activity),

@@ -1,6 +1,6 @@
 //! `Add` and `Remove`: a status of the signer's pinned to or unpinned from
 //! its featured collection.
-use ferrodon_apub::activitypub::Activity;
+use ferrodon_apub::activitypub::{Activity, ActivityKind};
 use ferrodon_db::models::{Account, Status};
 
 use super::status_by_uri;
@@ -10,7 +10,7 @@ use crate::{AppState, Result};
 
 /// Which change of the featured collection the activity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Featured {
+enum Featured {
     /// `Add`: pinned.
     Pin,
     /// `Remove`: unpinned.
@@ -30,8 +30,11 @@ pub(super) async fn verify(
     state: &AppState,
     signer: &Account,
     activity: &Activity,
-    change: Featured,
 ) -> Result<Option<Verified>> {
+    let change = match activity.kind {
+        ActivityKind::Add => Featured::Pin,
+        _ => Featured::Unpin,
+    };
     let featured = activity.target_id().unwrap_or_default();
     if !featured.ends_with("/featured") || !same_authority(featured, &signer.uri) {
         return Ok(None);

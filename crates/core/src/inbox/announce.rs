@@ -22,7 +22,7 @@ pub(super) enum Verified<'a> {
         /// The announce's id, the reblog's URI.
         id: &'a str,
         /// The status boosted.
-        original: Status,
+        original: Box<Status>,
         /// The reblog's visibility, from the announce's audience.
         visibility: Visibility,
     },
@@ -61,7 +61,7 @@ pub(super) async fn verify<'a>(
     };
     Ok(Some(Verified::Boost {
         id: &activity.id,
-        original,
+        original: Box::new(original),
         visibility,
     }))
 }

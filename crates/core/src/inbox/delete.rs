@@ -13,7 +13,7 @@ pub(super) enum Verified {
     /// The signer's account.
     Account,
     /// One of the signer's statuses.
-    Status(Status),
+    Status(Box<Status>),
 }
 
 /// Only the signer itself or its own statuses may be deleted.
@@ -34,7 +34,7 @@ pub(super) async fn verify(
     if status.account_id != signer.id {
         return Err(Error::validation("a Delete of someone else's status"));
     }
-    Ok(Some(Verified::Status(status)))
+    Ok(Some(Verified::Status(Box::new(status))))
 }
 
 /// Suspends the account or deletes the status.

@@ -45,8 +45,8 @@ mod update;
 /// Runs one kind's `verify` then, if it returned something to do, its
 /// `apply` with the verified value.
 macro_rules! verify_then_apply {
-    ($state:expr, $signer:expr, $activity:expr, $module:ident $(, $arg:expr)*) => {
-        match $module::verify($state, $signer, $activity $(, $arg)*).await {
+    ($state:expr, $signer:expr, $activity:expr, $module:ident) => {
+        match $module::verify($state, $signer, $activity).await {
             Ok(Some(verified)) => $module::apply($state, $signer, verified).await,
             Ok(None) => Ok(()),
             Err(e) => Err(e),
@@ -77,20 +77,9 @@ pub async fn process(state: &AppState, signer_id: i64, value: &Value) -> Result<
     let (state, signer, activity) = (state, &signer, &*activity);
     let outcome = match kind {
         ActivityKind::Follow => verify_then_apply!(state, signer, activity, follow),
-        ActivityKind::Accept => verify_then_apply!(
-            state,
-            signer,
-            activity,
-            accept_reject,
-            accept_reject::Answer::Accept
-        ),
-        ActivityKind::Reject => verify_then_apply!(
-            state,
-            signer,
-            activity,
-            accept_reject,
-            accept_reject::Answer::Reject
-        ),
+        ActivityKind::Accept | ActivityKind::Reject => {
+            verify_then_apply!(state, signer, activity, accept_reject)
+        }
         ActivityKind::Undo => verify_then_apply!(state, signer, activity, undo),
         ActivityKind::Create => verify_then_apply!(state, signer, activity, create),
         ActivityKind::Update => verify_then_apply!(state, signer, activity, update),
@@ -100,20 +89,9 @@ pub async fn process(state: &AppState, signer_id: i64, value: &Value) -> Result<
         ActivityKind::Block => verify_then_apply!(state, signer, activity, block),
         ActivityKind::Flag => verify_then_apply!(state, signer, activity, flag),
         ActivityKind::Move => verify_then_apply!(state, signer, activity, move_),
-        ActivityKind::Add => verify_then_apply!(
-            state,
-            signer,
-            activity,
-            add_remove,
-            add_remove::Featured::Pin
-        ),
-        ActivityKind::Remove => verify_then_apply!(
-            state,
-            signer,
-            activity,
-            add_remove,
-            add_remove::Featured::Unpin
-        ),
+        ActivityKind::Add | ActivityKind::Remove => {
+            verify_then_apply!(state, signer, activity, add_remove)
+        }
         ActivityKind::Dislike | ActivityKind::EmojiReact | ActivityKind::Other(_) => {
             tracing::debug!(%kind, signer = %signer.uri, "activity type not handled");
             Ok(())

@@ -12,7 +12,7 @@ use crate::{AppState, Error, Result};
 /// The account moved to, checked to name the signer as an alias.
 pub(super) enum Verified<'a> {
     /// A local account (its aliases are here).
-    Local(Account),
+    Local(Box<Account>),
     /// A remote actor, fetched from its own server and not stored yet.
     Remote {
         /// Its actor document.
@@ -49,7 +49,7 @@ pub(super) async fn verify<'a>(
         if !names_as_alias(state, &target, signer).await? {
             return Err(not_an_alias(target_uri, signer));
         }
-        return Ok(Some(Verified::Local(target)));
+        return Ok(Some(Verified::Local(Box::new(target))));
     }
     let actor = fetch_actor(state, target_uri).await?;
     if !actor.also_known_as.iter().any(|aka| *aka == signer.uri) {
@@ -65,7 +65,7 @@ pub(super) async fn verify<'a>(
 /// local followers over.
 pub(super) async fn apply(state: &AppState, signer: &Account, v: Verified<'_>) -> Result<()> {
     let target = match v {
-        Verified::Local(target) => target,
+        Verified::Local(target) => *target,
         Verified::Remote { actor, uri } => store_actor(state, &actor, uri).await?,
     };
     let mut conn = state.conn().await?;

@@ -19,7 +19,7 @@ pub(super) enum Verified<'a> {
         /// The new version, on the signer's host and attributed to it.
         note: &'a Object,
         /// The stored status.
-        status: Status,
+        status: Box<Status>,
     },
 }
 
@@ -43,7 +43,10 @@ pub(super) async fn verify<'a>(
             if status.account_id != signer.id {
                 return Ok(None);
             }
-            Ok(Some(Verified::Note { note, status }))
+            Ok(Some(Verified::Note {
+                note,
+                status: Box::new(status),
+            }))
         }
         _ => Ok(None),
     }
