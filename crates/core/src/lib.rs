@@ -20,6 +20,7 @@ pub mod federation;
 pub mod feeds;
 pub mod filters;
 pub mod http_client;
+pub mod inbox;
 pub mod ip_block_cache;
 pub mod jobs;
 pub mod languages;

@@ -1,16 +1,16 @@
-//! ActivityPub federation: the documents we publish, signed requests to
-//! other servers, the inbox, and the processing of what arrives.
+//! ActivityPub federation, outbound: the documents we publish, signed
+//! requests to other servers, actors and their keys, and the signature
+//! check of a delivery. Processing what arrives is `core::inbox`, above
+//! this module: nothing here imports services, live or inbox.
 pub mod actors;
 pub mod client;
+pub mod delivery;
 pub mod documents;
 pub use crate::domain_policy as domains;
 pub mod emojis;
-pub mod inbox;
-pub mod ingress;
 pub mod instance_actor;
 pub mod key_fetches;
 pub mod outbox;
 pub mod publish;
 pub mod relays;
-pub mod resolve;
 pub mod sync;

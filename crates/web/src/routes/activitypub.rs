@@ -1,7 +1,7 @@
 //! ActivityPub GET endpoints: actors (with content negotiation against the
 //! HTML pages), statuses, outboxes, collections and the instance actor.
 use actix_web::{web, HttpRequest, HttpResponse};
-use ferrodon_core::federation::inbox::{accept_delivery, verify_signature, Delivery};
+use ferrodon_core::federation::delivery::{accept_delivery, verify_signature, Delivery};
 use ferrodon_core::federation::{documents, instance_actor, publish};
 use ferrodon_core::{AppState, Error};
 use futures_util::StreamExt;

@@ -101,7 +101,7 @@ async fn resolve_url_for(
     Vec<serde_json::Value>,
     Vec<ferrodon_core::entities::status::Status>,
 )> {
-    use ferrodon_core::federation::resolve::{resolve_url, Resolved};
+    use ferrodon_core::inbox::resolve::{resolve_url, Resolved};
     match resolve_url(state, url).await {
         Ok(Some(Resolved::Account(a))) => Ok((
             vec![serde_json::to_value(account::render(&state.config, &a)).unwrap_or_default()],

@@ -1,6 +1,6 @@
 //! The `ingress` queue: activities other servers delivered, their HTTP
 //! signature already checked by the web process.
-use ferrodon_core::{federation, AppState, Result};
+use ferrodon_core::{AppState, Result};
 
 /// Applies one delivered activity.
 pub async fn process_activity(
@@ -8,5 +8,5 @@ pub async fn process_activity(
     signer_id: i64,
     activity: &serde_json::Value,
 ) -> Result<()> {
-    federation::ingress::process(state, signer_id, activity).await
+    ferrodon_core::inbox::process(state, signer_id, activity).await
 }

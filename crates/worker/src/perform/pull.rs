@@ -1,7 +1,7 @@
 //! The `pull` queue: what this server fetches from others (link cards,
 //! remote media, avatars, reply collections, follower lists).
 use ferrodon_core::db::queries::statuses;
-use ferrodon_core::{cards, federation, media, AppState, Result};
+use ferrodon_core::{cards, federation, inbox, media, AppState, Result};
 
 /// Gives a status the preview card of its first link.
 pub async fn fetch_link_card(state: &AppState, status_id: i64) -> Result<()> {
@@ -36,7 +36,7 @@ pub async fn cache_account_images(
 
 /// Stores the replies a remote collection lists.
 pub async fn fetch_replies(state: &AppState, collection: &str) -> Result<()> {
-    let stored = federation::resolve::fetch_replies(state, collection).await?;
+    let stored = inbox::resolve::fetch_replies(state, collection).await?;
     tracing::debug!(%collection, stored, "fetched replies");
     Ok(())
 }

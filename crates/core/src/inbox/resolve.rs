@@ -5,8 +5,10 @@ use ferrodon_apub::activitypub::Document;
 use ferrodon_db::models::{Account, Status};
 use ferrodon_db::queries::{accounts, statuses};
 
-use super::actors::{authority_of, fetch_document, resolve_actor, same_authority, store_actor};
-use super::ingress::{check_note_author, store_note};
+use super::notes::{check_note_author, store_note};
+use crate::federation::actors::{
+    authority_of, fetch_document, resolve_actor, same_authority, store_actor,
+};
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
