@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{TimeZone, Utc};
+use ferrodon_core::apub::activitypub::outbound as ap;
+use ferrodon_core::apub::activitypub::ActivityKind;
 use ferrodon_core::db::models::{Account, MediaAttachment, Status};
 use ferrodon_core::db::queries::custom_emojis::CustomEmoji;
 use ferrodon_core::db::queries::polls::Poll;
 use ferrodon_core::db::queries::status_views::{MentionedAccount, StatusView};
-use ferrodon_core::federation::{documents, outbox};
+use ferrodon_core::federation::{documents, outbox, relays, sync};
 use ferrodon_core::Config;
 use serde_json::{json, Value};
 
@@ -262,13 +264,13 @@ fn documents() -> Vec<(&'static str, Value)> {
     let question_endless = documents::note(&config, &public, None, &[], Some(&poll(true, None)));
     let person = documents::person(&config, &alice);
     let create = documents::activity(
-        "Create",
+        ActivityKind::Create,
         format!("{}/activity", public.status.uri),
         &alice.uri,
         plain.clone(),
     );
     let update = documents::activity(
-        "Update",
+        ActivityKind::Update,
         format!("{}#updates/1", public.status.uri),
         &alice.uri,
         quoting.clone(),
@@ -286,10 +288,7 @@ fn documents() -> Vec<(&'static str, Value)> {
             "instance_actor",
             v(documents::instance_actor(&config, &instance)),
         ),
-        (
-            "emoji_tag",
-            v(ferrodon_core::custom_emojis::tag(&config, &emoji())),
-        ),
+        ("emoji_tag", v(documents::emoji_tag(&config, &emoji()))),
         ("note_public", v(plain)),
         ("note_unlisted_quote", v(quoting)),
         (
@@ -307,15 +306,15 @@ fn documents() -> Vec<(&'static str, Value)> {
         ("update", v(update)),
         (
             "ordered_collection",
-            v(documents::ordered_collection(
+            v(documents::ordered_collection::<String>(
                 "https://social.example/users/alice/outbox",
                 3,
-                Some(json!("https://social.example/users/alice/outbox?page=true")),
+                Some("https://social.example/users/alice/outbox?page=true".into()),
             )),
         ),
         (
             "ordered_collection_bare",
-            v(documents::ordered_collection(
+            v(documents::ordered_collection::<String>(
                 "https://social.example/users/alice/collections/tags",
                 0,
                 None,
@@ -326,7 +325,7 @@ fn documents() -> Vec<(&'static str, Value)> {
             v(documents::collection_page(
                 "https://social.example/users/alice/followers?page=1",
                 "https://social.example/users/alice/followers",
-                vec![json!("https://remote.example/users/bob")],
+                vec!["https://remote.example/users/bob".to_owned()],
                 Some("https://social.example/users/alice/followers?page=1&max_id=5".into()),
             )),
         ),
@@ -335,7 +334,7 @@ fn documents() -> Vec<(&'static str, Value)> {
             v(documents::collection_page(
                 "https://social.example/users/alice/statuses/10/replies?page=true",
                 "https://social.example/users/alice/statuses/10/replies",
-                vec![],
+                Vec::<String>::new(),
                 None,
             )),
         ),
@@ -380,10 +379,9 @@ fn documents() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// The documents built inline in async functions (delivery, serving),
-/// with the same inputs: before the typed documents, these were the
-/// `json!` literals of `outbox`, `publish`, `relays` and `sync`, copied
-/// here verbatim.
+/// The documents built in async functions (delivery, serving), from the
+/// same inputs as the `json!` literals they replaced (see this file's
+/// history for the literals that wrote the golden files).
 fn inline() -> Vec<(&'static str, Value)> {
     let config = config();
     let author = account("alice", 1);
@@ -393,112 +391,68 @@ fn inline() -> Vec<(&'static str, Value)> {
     let (to, mut cc) = documents::audience(&public);
     cc.push("https://remote.example/users/bob".into());
     let original_uri = "https://remote.example/users/bob/statuses/1";
-    let announce = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        // A reblog's own uri is already its activity's id.
-        "id": status.uri,
-        "type": "Announce",
-        "actor": author.uri,
-        "published": ferrodon_core::entities::timestamp(&status.created_at),
-        "to": to,
-        "cc": cc,
-        "object": original_uri,
-    });
-    let undo_announce = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{uri}#undo"),
-        "type": "Undo",
-        "actor": author.uri,
-        "to": [documents::PUBLIC],
-        "object": { "id": format!("{uri}/activity"), "type": "Announce", "actor": author.uri },
-    });
-    let delete = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{uri}#delete"),
-        "type": "Delete",
-        "actor": author.uri,
-        "to": [documents::PUBLIC],
-        "object": { "id": uri, "type": "Tombstone" },
-    });
     let mentioned = [remote("bob", 2)];
-    let delete_to_mentioned = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#delete", status.uri),
-        "type": "Delete",
-        "actor": author.uri,
-        "to": mentioned.iter().map(|a| a.uri.clone()).collect::<Vec<_>>(),
-        "object": { "id": status.uri, "type": "Tombstone" },
-    });
     let person = documents::person(&config, &author);
-    let update_actor = json!({
-        "@context": documents::context(),
-        "id": format!("{}#updates/{}", author.uri, 1_700_000_000_000_i64),
-        "type": "Update",
-        "actor": author.uri,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": person,
-    });
-    let collection_id = format!("{}/replies", status.uri);
-    let replies = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": collection_id,
-        "type": "Collection",
-        "first": format!("{collection_id}?page=true"),
-    });
     let notes = vec![documents::note(&config, &public, None, &[], None)];
-    let id = format!("{}/collections/featured", author.uri);
-    let mut featured = documents::ordered_collection(&id, notes.len() as i64, None);
-    if let Some(obj) = featured.as_object_mut() {
-        obj.insert("orderedItems".into(), Value::Array(notes));
-    }
-    let mut featured_tags =
-        documents::ordered_collection(&format!("{}/collections/tags", author.uri), 0, None);
-    if let Some(obj) = featured_tags.as_object_mut() {
-        obj.insert("orderedItems".into(), Value::Array(Vec::new()));
-    }
-    let mut note_standalone = documents::note(&config, &public, None, &[], None);
-    if let Some(obj) = note_standalone.as_object_mut() {
-        obj.insert("@context".into(), documents::context());
-    }
-    let followers = [(2_i64, "https://remote.example/users/bob".to_owned())];
-    let id = format!("{}/followers_synchronization", author.uri);
-    let followers_synchronization = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "OrderedCollection",
-        "orderedItems": followers.into_iter().map(|(_, uri)| uri).collect::<Vec<_>>(),
-    });
-    let follow_id = "https://social.example/relays/1#follow";
-    let follow_of = |actor: &Account, id: &str| {
-        json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": id,
-            "type": "Follow",
-            "actor": actor.uri,
-            "object": documents::PUBLIC,
-        })
+    let note_standalone = ap::Note {
+        context: Some(documents::context()),
+        ..documents::note(&config, &public, None, &[], None)
     };
-    let relay_follow = follow_of(&author, follow_id);
-    let relay_undo = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/undo", follow_id),
-        "type": "Undo",
-        "actor": author.uri,
-        "object": follow_of(&author, follow_id),
-    });
+    let follow_id = "https://social.example/relays/1#follow";
     vec![
-        ("announce", announce),
-        ("undo_announce", undo_announce),
-        ("delete", delete),
-        ("delete_to_mentioned", delete_to_mentioned),
-        ("update_actor", update_actor),
-        ("replies", replies),
-        ("featured", featured),
-        ("featured_tags", featured_tags),
-        ("note_standalone", note_standalone),
-        ("followers_synchronization", followers_synchronization),
-        ("relay_follow", relay_follow),
-        ("relay_undo", relay_undo),
+        (
+            "announce",
+            v(outbox::announce(status, &author, original_uri, to, cc)),
+        ),
+        ("undo_announce", v(outbox::undo_announce(&author, uri))),
+        (
+            "delete",
+            v(outbox::deletion(
+                &author,
+                uri,
+                vec![documents::PUBLIC.into()],
+            )),
+        ),
+        (
+            "delete_to_mentioned",
+            v(outbox::deletion(
+                &author,
+                uri,
+                mentioned.iter().map(|a| a.uri.clone()).collect(),
+            )),
+        ),
+        (
+            "update_actor",
+            v(outbox::actor_update(&author, person, 1_700_000_000_000)),
+        ),
+        ("replies", v(documents::replies_collection(uri))),
+        (
+            "featured",
+            v(documents::ordered_collection_of(
+                &format!("{}/collections/featured", author.uri),
+                notes,
+            )),
+        ),
+        (
+            "featured_tags",
+            v(documents::ordered_collection_of::<ap::Tag>(
+                &format!("{}/collections/tags", author.uri),
+                Vec::new(),
+            )),
+        ),
+        ("note_standalone", v(note_standalone)),
+        (
+            "followers_synchronization",
+            v(sync::synchronization_collection(
+                &author,
+                vec!["https://remote.example/users/bob".into()],
+            )),
+        ),
+        ("relay_follow", v(relays::follow_of(&author, follow_id))),
+        (
+            "relay_undo",
+            v(relays::follow_of(&author, follow_id).undo(&author.uri)),
+        ),
     ]
 }
 
