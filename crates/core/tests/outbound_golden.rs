@@ -456,13 +456,49 @@ fn inline() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// Activities services send, from the `json!` literals they replaced.
+fn services() -> Vec<(&'static str, Value)> {
+    let account = account("alice", 1);
+    let target = remote("alice", 8);
+    let voter = account.clone();
+    let author = remote("bob", 2);
+    let poll_id = 5;
+    let choice = 1;
+    let name = "no";
+    let status = "https://remote.example/users/bob/statuses/3";
+    let move_activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#moves/{}", account.uri, target.id),
+        "type": "Move",
+        "actor": account.uri,
+        "object": account.uri,
+        "target": target.uri,
+    });
+    let vote = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#votes/{}/{choice}/activity", voter.uri, poll_id),
+        "type": "Create",
+        "actor": voter.uri,
+        "to": [author.uri],
+        "object": {
+            "id": format!("{}#votes/{}/{choice}", voter.uri, poll_id),
+            "type": "Note",
+            "name": name,
+            "attributedTo": voter.uri,
+            "to": [author.uri],
+            "inReplyTo": status,
+        },
+    });
+    vec![("move", move_activity), ("vote", vote)]
+}
+
 #[test]
 fn outbound_documents_match_their_golden_files() {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apub/tests/outbound_golden");
     let write = std::env::var_os("FERRODON_WRITE_GOLDEN").is_some();
     let mut failures = Vec::new();
-    for (name, document) in documents().into_iter().chain(inline()) {
+    for (name, document) in documents().into_iter().chain(inline()).chain(services()) {
         let path = dir.join(format!("{name}.json"));
         if write {
             std::fs::create_dir_all(&dir).unwrap();
