@@ -439,6 +439,8 @@ const GOLDEN: &[(&str, DocumentClass)] = &[
     ("note_standalone", DocumentClass::Object),
     ("relay_follow", DocumentClass::Activity),
     ("relay_undo", DocumentClass::Activity),
+    ("move", DocumentClass::Activity),
+    ("vote", DocumentClass::Activity),
 ];
 
 #[test]
@@ -462,6 +464,14 @@ fn every_golden_document_parses_into_its_class() {
         let document = parse(&golden(name));
         assert_eq!(document.class(), *class, "{name}");
     }
+    let vote = parse(&golden("vote"));
+    let vote = vote
+        .as_activity()
+        .and_then(|a| a.embedded_object())
+        .and_then(Document::as_object)
+        .expect("a vote note");
+    assert_eq!(vote.name.as_deref(), Some("no"));
+    assert!(vote.in_reply_to.is_some());
     let emoji: ferrodon_apub::activitypub::Tag =
         serde_json::from_value(golden("emoji_tag")).unwrap();
     assert_eq!(emoji.kind, TagKind::Emoji);

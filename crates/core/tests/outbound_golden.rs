@@ -456,40 +456,20 @@ fn inline() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// Activities services send, from the `json!` literals they replaced.
+/// Activities services send (see this file's history for the `json!`
+/// literals they replaced).
 fn services() -> Vec<(&'static str, Value)> {
     let account = account("alice", 1);
     let target = remote("alice", 8);
-    let voter = account.clone();
     let author = remote("bob", 2);
-    let poll_id = 5;
-    let choice = 1;
-    let name = "no";
     let status = "https://remote.example/users/bob/statuses/3";
-    let move_activity = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#moves/{}", account.uri, target.id),
-        "type": "Move",
-        "actor": account.uri,
-        "object": account.uri,
-        "target": target.uri,
-    });
-    let vote = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#votes/{}/{choice}/activity", voter.uri, poll_id),
-        "type": "Create",
-        "actor": voter.uri,
-        "to": [author.uri],
-        "object": {
-            "id": format!("{}#votes/{}/{choice}", voter.uri, poll_id),
-            "type": "Note",
-            "name": name,
-            "attributedTo": voter.uri,
-            "to": [author.uri],
-            "inReplyTo": status,
-        },
-    });
-    vec![("move", move_activity), ("vote", vote)]
+    vec![
+        ("move", v(outbox::move_activity(&account, &target))),
+        (
+            "vote",
+            v(outbox::poll_vote(&account, &author, 5, 1, "no", status)),
+        ),
+    ]
 }
 
 #[test]

@@ -359,6 +359,49 @@ pub fn like(actor: &Account, status: &Status) -> ap::Activity {
     )
 }
 
+/// The `Move` of local `account` to `target` (its followers then follow
+/// the target).
+pub fn move_activity(account: &Account, target: &Account) -> ap::Activity {
+    ap::Activity {
+        target: Some(target.uri.clone()),
+        ..ap::Activity::new(
+            ActivityKind::Move,
+            format!("{}#moves/{}", account.uri, target.id),
+            &account.uri,
+            &account.uri,
+        )
+    }
+}
+
+/// The `Create` of `voter`'s vote for option `choice` (named `name`) of the
+/// poll `poll_id` of `author`'s status `status_uri`.
+pub fn poll_vote(
+    voter: &Account,
+    author: &Account,
+    poll_id: i64,
+    choice: i32,
+    name: &str,
+    status_uri: &str,
+) -> ap::Activity {
+    let id = format!("{}#votes/{poll_id}/{choice}", voter.uri);
+    let vote = ap::PollVote {
+        id: id.clone(),
+        name: name.to_owned(),
+        attributed_to: voter.uri.clone(),
+        to: vec![author.uri.clone()],
+        in_reply_to: status_uri.to_owned(),
+    };
+    ap::Activity {
+        to: Some(vec![author.uri.clone()]),
+        ..ap::Activity::new(
+            ActivityKind::Create,
+            format!("{id}/activity"),
+            &voter.uri,
+            vote,
+        )
+    }
+}
+
 /// Runs one `Deliver` job.
 pub async fn deliver_job(
     state: &AppState,

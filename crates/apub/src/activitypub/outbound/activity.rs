@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::actor::Actor;
 use super::context::Context;
-use super::object::Note;
+use super::object::{Note, PollVote};
 use crate::activitypub::ActivityKind;
 
 /// An activity. Optional properties are left out when `None`; an activity
@@ -85,6 +85,8 @@ pub enum ActivityObject {
     Id(String),
     /// A status.
     Note(Box<Note>),
+    /// A vote in a poll.
+    Vote(Box<PollVote>),
     /// An actor (its `Update`).
     Actor(Box<Actor>),
     /// An activity (`Undo`, `Accept`, `Reject`).
@@ -114,6 +116,12 @@ impl From<&String> for ActivityObject {
 impl From<Note> for ActivityObject {
     fn from(note: Note) -> Self {
         ActivityObject::Note(Box::new(note))
+    }
+}
+
+impl From<PollVote> for ActivityObject {
+    fn from(vote: PollVote) -> Self {
+        ActivityObject::Vote(Box::new(vote))
     }
 }
 

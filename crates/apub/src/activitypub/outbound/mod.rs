@@ -34,5 +34,5 @@ pub use activity::{Activity, ActivityObject, Tombstone};
 pub use actor::{Actor, Endpoints, PropertyValue, PublicKey};
 pub use collection::{Collection, PageRef};
 pub use context::{Context, ACTIVITY_STREAMS, SECURITY};
-pub use object::{Approval, Attachment, InteractionPolicy, Note, PollOption};
+pub use object::{Approval, Attachment, InteractionPolicy, Note, PollOption, PollVote};
 pub use tag::{Image, Tag};

@@ -142,3 +142,20 @@ pub struct Approval {
     /// Ids whose requests the author decides.
     pub manual_approval: Vec<String>,
 }
+
+/// A vote in a remote poll: a `Note` named after the chosen option, in
+/// reply to the poll (as Mastodon sends it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename = "Note", rename_all = "camelCase")]
+pub struct PollVote {
+    /// The vote's id.
+    pub id: String,
+    /// The chosen option.
+    pub name: String,
+    /// The voter.
+    pub attributed_to: String,
+    /// The poll's author.
+    pub to: Vec<String>,
+    /// The poll.
+    pub in_reply_to: String,
+}
