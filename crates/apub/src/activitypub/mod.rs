@@ -48,6 +48,7 @@ mod link;
 mod object;
 mod one_or_many;
 pub mod origin;
+pub mod outbound;
 mod parse;
 mod tag;
 mod tombstone;

@@ -1,51 +1,24 @@
 //! The ActivityPub documents this server publishes about its own accounts
 //! and statuses, shaped as Mastodon shapes them (so that every server that
 //! federates with Mastodon reads them): actors, notes, activities and
-//! collections.
+//! collections, as the typed documents of [`ferrodon_apub::activitypub::outbound`].
+use std::collections::BTreeMap;
+
+use ferrodon_apub::activitypub::outbound::{self as ap, Context, PageRef};
+use ferrodon_apub::activitypub::{ActivityKind, ActorKind, CollectionKind, ObjectKind};
 use ferrodon_db::models::{Account, MediaAttachment, Visibility};
+use ferrodon_db::queries::custom_emojis::CustomEmoji;
 use ferrodon_db::queries::status_views::StatusView;
-use serde_json::{json, Value};
 
 use crate::entities::{account as account_entity, timestamp};
 use crate::{media, urls, Config};
 
 /// The public collection.
-pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+pub const PUBLIC: &str = ferrodon_apub::activitypub::PUBLIC_COLLECTION;
 
 /// The `@context` Mastodon sends with actors and objects.
-pub fn context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-            "toot": "http://joinmastodon.org/ns#",
-            "featured": { "@id": "toot:featured", "@type": "@id" },
-            "featuredTags": { "@id": "toot:featuredTags", "@type": "@id" },
-            "alsoKnownAs": { "@id": "as:alsoKnownAs", "@type": "@id" },
-            "movedTo": { "@id": "as:movedTo", "@type": "@id" },
-            "schema": "http://schema.org#",
-            "PropertyValue": "schema:PropertyValue",
-            "value": "schema:value",
-            "discoverable": "toot:discoverable",
-            "indexable": "toot:indexable",
-            "memorial": "toot:memorial",
-            "suspended": "toot:suspended",
-            "sensitive": "as:sensitive",
-            "Hashtag": "as:Hashtag",
-            "Emoji": "toot:Emoji",
-            "focalPoint": { "@container": "@list", "@id": "toot:focalPoint" },
-            "blurhash": "toot:blurhash",
-            "quote": { "@id": "https://w3id.org/fep/044f#quote", "@type": "@id" },
-            "quoteUri": "http://fedibird.com/ns#quoteUri",
-            "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
-            "gts": "https://gotosocial.org/ns#",
-            "interactionPolicy": { "@id": "gts:interactionPolicy", "@type": "@id" },
-            "canQuote": { "@id": "gts:canQuote", "@type": "@id" },
-            "automaticApproval": { "@id": "gts:automaticApproval", "@type": "@id" },
-            "manualApproval": { "@id": "gts:manualApproval", "@type": "@id" }
-        }
-    ])
+pub fn context() -> Context {
+    Context::Mastodon
 }
 
 /// The key id of an actor's RSA key.
@@ -58,122 +31,143 @@ pub fn shared_inbox(config: &Config) -> String {
     format!("{}/inbox", config.base_url())
 }
 
-fn image(url: &str) -> Value {
+/// An avatar or header, its media type guessed from the extension.
+fn image(url: &str) -> ap::Image {
     let media_type = match url.rsplit('.').next().unwrap_or("") {
         "png" => "image/png",
         "gif" => "image/gif",
         "webp" => "image/webp",
         _ => "image/jpeg",
     };
-    json!({ "type": "Image", "mediaType": media_type, "url": url })
+    ap::Image {
+        media_type: media_type.into(),
+        url: url.into(),
+    }
+}
+
+fn public_key(account: &Account) -> ap::PublicKey {
+    ap::PublicKey {
+        id: key_id(&account.uri),
+        owner: account.uri.clone(),
+        public_key_pem: account.public_key.clone(),
+    }
+}
+
+fn endpoints(config: &Config) -> ap::Endpoints {
+    ap::Endpoints {
+        shared_inbox: shared_inbox(config),
+    }
 }
 
 /// A local account as an actor (`Person`, or `Service` for bots).
-pub fn person(config: &Config, account: &Account) -> Value {
+pub fn person(config: &Config, account: &Account) -> ap::Actor {
     let entity = account_entity::render(config, account);
     let uri = &account.uri;
-    let fields: Vec<Value> = entity
+    let fields = entity
         .fields
-        .iter()
-        .map(|f| json!({ "type": "PropertyValue", "name": f.name, "value": f.value }))
+        .into_iter()
+        .map(|f| ap::PropertyValue {
+            name: f.name,
+            value: f.value,
+        })
         .collect();
-    let mut actor = json!({
-        "@context": context(),
-        "id": uri,
-        "type": if account.bot { "Service" } else { "Person" },
-        "following": format!("{uri}/following"),
-        "followers": format!("{uri}/followers"),
-        "inbox": format!("{uri}/inbox"),
-        "outbox": format!("{uri}/outbox"),
-        "featured": format!("{uri}/collections/featured"),
-        "featuredTags": format!("{uri}/collections/tags"),
-        "preferredUsername": account.username,
-        "name": account.display_name,
-        "summary": entity.note,
-        "url": urls::account_url(config, &account.username),
-        "manuallyApprovesFollowers": account.locked,
-        "discoverable": account.discoverable,
-        "indexable": account.indexable,
-        "published": timestamp(&account.created_at.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
-        "memorial": false,
-        "publicKey": {
-            "id": key_id(uri),
-            "owner": uri,
-            "publicKeyPem": account.public_key,
+    let created = account
+        .created_at
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    ap::Actor {
+        context: Some(Context::Mastodon),
+        id: uri.clone(),
+        kind: if account.bot {
+            ActorKind::Service
+        } else {
+            ActorKind::Person
         },
-        "tag": [],
-        "attachment": fields,
-        "endpoints": { "sharedInbox": shared_inbox(config) },
-    });
-    if let Some(obj) = actor.as_object_mut() {
-        if let Some(avatar) = &account.avatar_url {
-            obj.insert("icon".into(), image(avatar));
-        }
-        if let Some(header) = &account.header_url {
-            obj.insert("image".into(), image(header));
-        }
+        following: Some(format!("{uri}/following")),
+        followers: Some(format!("{uri}/followers")),
+        inbox: format!("{uri}/inbox"),
+        outbox: format!("{uri}/outbox"),
+        featured: Some(format!("{uri}/collections/featured")),
+        featured_tags: Some(format!("{uri}/collections/tags")),
+        preferred_username: account.username.clone(),
+        name: Some(account.display_name.clone()),
+        summary: Some(entity.note),
+        url: Some(urls::account_url(config, &account.username)),
+        manually_approves_followers: Some(account.locked),
+        discoverable: Some(account.discoverable),
+        indexable: Some(account.indexable),
+        published: Some(timestamp(&created)),
+        memorial: Some(false),
+        public_key: public_key(account),
+        tag: Some(Vec::new()),
+        attachment: Some(fields),
+        endpoints: endpoints(config),
+        icon: account.avatar_url.as_deref().map(image),
+        image: account.header_url.as_deref().map(image),
+        ..ap::Actor::default()
     }
-    actor
 }
 
 /// The actor of a suspended local account, as Mastodon serves it: the
 /// identity and key (so its signed `Update` still verifies) with
 /// `suspended: true` and nothing of the profile.
-pub fn suspended_person(config: &Config, account: &Account) -> Value {
-    let mut actor = person(config, account);
-    if let Some(obj) = actor.as_object_mut() {
-        obj.insert("name".into(), json!(""));
-        obj.insert("summary".into(), json!(""));
-        obj.insert("attachment".into(), json!([]));
-        obj.insert("tag".into(), json!([]));
-        obj.insert("suspended".into(), json!(true));
-        obj.remove("icon");
-        obj.remove("image");
+pub fn suspended_person(config: &Config, account: &Account) -> ap::Actor {
+    ap::Actor {
+        name: Some(String::new()),
+        summary: Some(String::new()),
+        attachment: Some(Vec::new()),
+        tag: Some(Vec::new()),
+        suspended: Some(true),
+        icon: None,
+        image: None,
+        ..person(config, account)
     }
-    actor
 }
 
 /// An actor cut down to what verifying its signatures needs, served to
 /// unsigned fetches in authorized-fetch mode (as Mastodon does).
-pub fn minimal_actor(actor: &Value) -> Value {
-    let mut out = serde_json::Map::new();
-    for field in [
-        "@context",
-        "id",
-        "type",
-        "preferredUsername",
-        "inbox",
-        "outbox",
-        "publicKey",
-        "endpoints",
-    ] {
-        if let Some(value) = actor.get(field) {
-            out.insert(field.into(), value.clone());
-        }
-    }
-    Value::Object(out)
+pub fn minimal_actor(actor: &ap::Actor) -> ap::Actor {
+    actor.minimal()
 }
 
 /// The instance actor (`Application`), which signs fetches made for the
 /// server rather than for one of its users.
-pub fn instance_actor(config: &Config, account: &Account) -> Value {
+pub fn instance_actor(config: &Config, account: &Account) -> ap::Actor {
     let uri = &account.uri;
-    json!({
-        "@context": context(),
-        "id": uri,
-        "type": "Application",
-        "inbox": format!("{uri}/inbox"),
-        "outbox": format!("{uri}/outbox"),
-        "preferredUsername": account.username,
-        "url": format!("{}/about/more?instance_actor=true", config.base_url()),
-        "manuallyApprovesFollowers": true,
-        "publicKey": {
-            "id": key_id(uri),
-            "owner": uri,
-            "publicKeyPem": account.public_key,
+    ap::Actor {
+        context: Some(Context::Mastodon),
+        id: uri.clone(),
+        kind: ActorKind::Application,
+        inbox: format!("{uri}/inbox"),
+        outbox: format!("{uri}/outbox"),
+        preferred_username: account.username.clone(),
+        url: Some(format!(
+            "{}/about/more?instance_actor=true",
+            config.base_url()
+        )),
+        manually_approves_followers: Some(true),
+        public_key: public_key(account),
+        endpoints: endpoints(config),
+        ..ap::Actor::default()
+    }
+}
+
+/// The `Emoji` tag of a local custom emoji.
+pub fn emoji_tag(config: &Config, emoji: &CustomEmoji) -> ap::Tag {
+    ap::Tag::Emoji {
+        id: format!("{}/emojis/{}", config.base_url(), emoji.id),
+        name: format!(":{}:", emoji.shortcode),
+        updated: timestamp(&emoji.updated_at),
+        icon: ap::Image {
+            media_type: emoji
+                .image_content_type
+                .clone()
+                .unwrap_or_else(|| "image/png".into()),
+            url: emoji.image_url.clone(),
         },
-        "endpoints": { "sharedInbox": shared_inbox(config) },
-    })
+    }
 }
 
 /// `to` and `cc` of a status, by visibility, as Mastodon addresses them.
@@ -188,42 +182,43 @@ pub fn audience(view: &StatusView) -> (Vec<String>, Vec<String>) {
     }
 }
 
-fn attachment(config: &Config, media: &MediaAttachment) -> Value {
+fn attachment(config: &Config, media: &MediaAttachment) -> ap::Attachment {
     let url = match (&media.file_key, &media.remote_url) {
         (Some(key), _) => media::public_url(config, key),
         (None, Some(remote)) => remote.clone(),
         (None, None) => String::new(),
     };
-    let mut doc = json!({
-        "type": "Document",
-        "mediaType": media.file_content_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
-        "url": url,
-        "name": media.description,
-        "blurhash": media.blurhash,
-    });
-    if let Some(obj) = doc.as_object_mut() {
-        if let Some(focus) = media.meta.get("focus") {
-            obj.insert("focalPoint".into(), json!([focus["x"], focus["y"]]));
-        }
-        if let Some(original) = media.meta.get("original") {
-            obj.insert("width".into(), original["width"].clone());
-            obj.insert("height".into(), original["height"].clone());
-        }
+    let coordinate = |focus: &serde_json::Value, axis: &str| focus[axis].as_f64().unwrap_or(0.0);
+    let original = media.meta.get("original");
+    let size = |dimension: &str| original.and_then(|o| o[dimension].as_u64());
+    ap::Attachment {
+        media_type: media
+            .file_content_type
+            .clone()
+            .unwrap_or_else(|| "application/octet-stream".into()),
+        url,
+        name: media.description.clone(),
+        blurhash: media.blurhash.clone(),
+        focal_point: media
+            .meta
+            .get("focus")
+            .map(|focus| [coordinate(focus, "x"), coordinate(focus, "y")]),
+        width: size("width"),
+        height: size("height"),
     }
-    doc
 }
 
 /// Adds to a local status's note the status it quotes (FEP-044f `quote`,
 /// with Fedibird's and Misskey's older names) and who may quote it
 /// (`interactionPolicy.canQuote`, from the policy's automatic keys).
-pub fn add_quote(note: &mut Value, quoted_uri: Option<&str>, automatic: &[&str], author_uri: &str) {
-    let Some(obj) = note.as_object_mut() else {
-        return;
-    };
+pub fn add_quote(
+    note: &mut ap::Note,
+    quoted_uri: Option<&str>,
+    automatic: &[&str],
+    author_uri: &str,
+) {
     if let Some(uri) = quoted_uri {
-        for key in ["quote", "quoteUri", "_misskey_quote"] {
-            obj.insert(key.into(), json!(uri));
-        }
+        note.set_quote(uri);
     }
     let allowed: Vec<String> = automatic
         .iter()
@@ -234,10 +229,42 @@ pub fn add_quote(note: &mut Value, quoted_uri: Option<&str>, automatic: &[&str],
         })
         .chain(std::iter::once(author_uri.to_owned()))
         .collect();
-    obj.insert(
-        "interactionPolicy".into(),
-        json!({ "canQuote": { "automaticApproval": allowed, "manualApproval": [] } }),
-    );
+    note.interaction_policy = Some(ap::InteractionPolicy {
+        can_quote: ap::Approval {
+            automatic_approval: allowed,
+            manual_approval: Vec::new(),
+        },
+    });
+}
+
+/// The `replies` of a note: the collection with an empty first page.
+fn replies(status_uri: &str) -> ap::Collection<String> {
+    let id = format!("{status_uri}/replies");
+    let first = ap::Collection {
+        kind: CollectionKind::CollectionPage,
+        next: Some(format!("{id}?page=true")),
+        part_of: Some(id.clone()),
+        items: Some(Vec::new()),
+        ..ap::Collection::default()
+    };
+    ap::Collection {
+        id: Some(id),
+        kind: CollectionKind::Collection,
+        first: Some(PageRef::Page(Box::new(first))),
+        ..ap::Collection::default()
+    }
+}
+
+/// A poll option with its tally.
+fn poll_option(name: &str, votes: i32) -> ap::PollOption {
+    ap::PollOption {
+        name: name.to_owned(),
+        replies: ap::Collection {
+            kind: CollectionKind::Collection,
+            total_items: Some(i64::from(votes)),
+            ..ap::Collection::default()
+        },
+    }
 }
 
 /// A local status as a `Note`. `parent_uri` is the status it replies to.
@@ -247,137 +274,130 @@ pub fn note(
     parent_uri: Option<&str>,
     media: &[MediaAttachment],
     poll: Option<&ferrodon_db::queries::polls::Poll>,
-) -> Value {
+) -> ap::Note {
     let status = &view.status;
     let (to, cc) = audience(view);
-    let mut tags: Vec<Value> = view
-        .mentions
-        .iter()
-        .map(|m| {
-            let acct = match &m.domain {
-                Some(domain) => format!("@{}@{domain}", m.username),
-                None => format!("@{}", m.username),
-            };
-            json!({ "type": "Mention", "href": m.uri, "name": acct })
-        })
-        .collect();
-    tags.extend(view.tags.iter().map(|t| {
-        json!({ "type": "Hashtag", "href": urls::tag_url(config, &t.to_lowercase()), "name": format!("#{t}") })
-    }));
-    let mut note = json!({
-        "id": status.uri,
-        "type": "Note",
-        "summary": (!status.spoiler_text.is_empty()).then_some(&status.spoiler_text),
-        "inReplyTo": parent_uri,
-        "published": timestamp(&status.created_at),
-        "url": status.url,
-        "attributedTo": view.account.uri,
-        "to": to,
-        "cc": cc,
-        "sensitive": status.sensitive,
-        "content": status.content,
-        "attachment": media.iter().map(|m| attachment(config, m)).collect::<Vec<_>>(),
-        "tag": tags,
-        "replies": {
-            "id": format!("{}/replies", status.uri),
-            "type": "Collection",
-            "first": {
-                "type": "CollectionPage",
-                "next": format!("{}/replies?page=true", status.uri),
-                "partOf": format!("{}/replies", status.uri),
-                "items": []
-            }
-        },
+    let mentions = view.mentions.iter().map(|m| {
+        let name = match &m.domain {
+            Some(domain) => format!("@{}@{domain}", m.username),
+            None => format!("@{}", m.username),
+        };
+        ap::Tag::Mention {
+            href: m.uri.clone(),
+            name,
+        }
     });
-    if let Some(obj) = note.as_object_mut() {
-        if let Some(language) = &status.language {
-            obj.insert("contentMap".into(), json!({ language: status.content }));
+    let hashtags = view.tags.iter().map(|t| ap::Tag::Hashtag {
+        href: urls::tag_url(config, &t.to_lowercase()),
+        name: format!("#{t}"),
+    });
+    let mut note = ap::Note {
+        id: status.uri.clone(),
+        kind: ObjectKind::Note,
+        summary: (!status.spoiler_text.is_empty()).then(|| status.spoiler_text.clone()),
+        in_reply_to: parent_uri.map(str::to_owned),
+        published: timestamp(&status.created_at),
+        updated: status.edited_at.as_ref().map(timestamp),
+        url: status.url.clone(),
+        attributed_to: view.account.uri.clone(),
+        to,
+        cc,
+        sensitive: status.sensitive,
+        content: status.content.clone(),
+        content_map: status
+            .language
+            .as_ref()
+            .map(|language| BTreeMap::from([(language.clone(), status.content.clone())])),
+        attachment: media.iter().map(|m| attachment(config, m)).collect(),
+        tag: mentions.chain(hashtags).collect(),
+        replies: replies(&status.uri),
+        ..ap::Note::default()
+    };
+    if let Some(poll) = poll {
+        // A poll makes the note a Question, as Mastodon sends it.
+        note.kind = ObjectKind::Question;
+        let options = poll
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, name)| poll_option(name, poll.tallies.get(i).copied().unwrap_or(0)))
+            .collect();
+        if poll.multiple {
+            note.any_of = Some(options);
+        } else {
+            note.one_of = Some(options);
         }
-        if let Some(edited) = &status.edited_at {
-            obj.insert("updated".into(), json!(timestamp(edited)));
-        }
-        if let Some(poll) = poll {
-            // A poll makes the note a Question, as Mastodon sends it.
-            obj.insert("type".into(), json!("Question"));
-            let options: Vec<Value> = poll
-                .options
-                .iter()
-                .enumerate()
-                .map(|(i, name)| {
-                    json!({
-                        "type": "Note",
-                        "name": name,
-                        "replies": { "type": "Collection", "totalItems": poll.tallies.get(i).copied().unwrap_or(0) },
-                    })
-                })
-                .collect();
-            obj.insert(
-                (if poll.multiple { "anyOf" } else { "oneOf" }).into(),
-                Value::Array(options),
-            );
-            if let Some(end) = &poll.expires_at {
-                obj.insert("endTime".into(), json!(timestamp(end)));
-                if poll.expired() {
-                    obj.insert("closed".into(), json!(timestamp(end)));
-                }
+        if let Some(end) = &poll.expires_at {
+            note.end_time = Some(timestamp(end));
+            if poll.expired() {
+                note.closed = Some(timestamp(end));
             }
-            obj.insert("votersCount".into(), json!(poll.voters_count));
         }
+        note.voters_count = Some(i64::from(poll.voters_count));
     }
     note
 }
 
-/// Wraps an object in an activity of `kind` (`Create`, `Update`, …) by
-/// `actor`, with the object's audience.
-pub fn activity(kind: &str, id: String, actor: &str, object: Value) -> Value {
-    json!({
-        "@context": context(),
-        "id": id,
-        "type": kind,
-        "actor": actor,
-        "published": object.get("published").cloned().unwrap_or(Value::Null),
-        "to": object.get("to").cloned().unwrap_or_else(|| json!([])),
-        "cc": object.get("cc").cloned().unwrap_or_else(|| json!([])),
-        "object": object,
-    })
+/// Wraps a note in an activity of `kind` (`Create`, `Update`) by `actor`,
+/// with the note's audience and date.
+pub fn activity(kind: ActivityKind, id: String, actor: &str, note: ap::Note) -> ap::Activity {
+    ap::Activity {
+        context: Some(Context::Mastodon),
+        id,
+        kind,
+        actor: actor.to_owned(),
+        published: Some(note.published.clone()),
+        to: Some(note.to.clone()),
+        cc: Some(note.cc.clone()),
+        object: Some(note.into()),
+        target: None,
+    }
 }
 
-/// An `OrderedCollection` with its size and, optionally, a first page.
-pub fn ordered_collection(id: &str, total: i64, first: Option<Value>) -> Value {
-    let mut doc = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "OrderedCollection",
-        "totalItems": total,
-    });
-    if let (Some(first), Some(obj)) = (first, doc.as_object_mut()) {
-        obj.insert("first".into(), first);
+/// An `OrderedCollection` with its size and, optionally, its first page's URL.
+pub fn ordered_collection<T>(id: &str, total: i64, first: Option<String>) -> ap::Collection<T> {
+    ap::Collection::ordered(id, total, first)
+}
+
+/// An `OrderedCollection` of all its `items`, without pages (featured
+/// statuses and hashtags).
+pub fn ordered_collection_of<T>(id: &str, items: Vec<T>) -> ap::Collection<T> {
+    ap::Collection {
+        total_items: Some(items.len() as i64),
+        ordered_items: Some(items),
+        ..ap::Collection::ordered(id, 0, None)
     }
-    doc
+}
+
+/// The replies collection of the status `status_uri`, served on its own:
+/// a link to its first page.
+pub fn replies_collection(status_uri: &str) -> ap::Collection<String> {
+    let id = format!("{status_uri}/replies");
+    ap::Collection {
+        context: Some(Context::ActivityStreams),
+        first: Some(PageRef::Url(format!("{id}?page=true"))),
+        id: Some(id),
+        kind: CollectionKind::Collection,
+        ..ap::Collection::default()
+    }
 }
 
 /// An `OrderedCollectionPage` of `items`.
-pub fn collection_page(id: &str, part_of: &str, items: Vec<Value>, next: Option<String>) -> Value {
-    let mut doc = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "OrderedCollectionPage",
-        "partOf": part_of,
-        "orderedItems": items,
-    });
-    if let (Some(next), Some(obj)) = (next, doc.as_object_mut()) {
-        obj.insert("next".into(), json!(next));
-    }
-    doc
+pub fn collection_page<T>(
+    id: &str,
+    part_of: &str,
+    items: Vec<T>,
+    next: Option<String>,
+) -> ap::Collection<T> {
+    ap::Collection::ordered_page(id, part_of, items, next)
 }
 
 /// The user's `Follow` of `target`, with a stable id.
-pub fn follow(actor: &Account, target_uri: &str, follow_id: i64) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#follows/{follow_id}", actor.uri),
-        "type": "Follow",
-        "actor": actor.uri,
-        "object": target_uri,
-    })
+pub fn follow(actor: &Account, target_uri: &str, follow_id: i64) -> ap::Activity {
+    ap::Activity::new(
+        ActivityKind::Follow,
+        format!("{}#follows/{follow_id}", actor.uri),
+        &actor.uri,
+        target_uri,
+    )
 }

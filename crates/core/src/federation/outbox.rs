@@ -2,23 +2,32 @@
 //! `Deliver` jobs on the `push` queue (one per inbox, retried with the
 //! queue's backoff; a refusal that cannot change, such as 404, 410 or a
 //! refused address, is dropped).
+use ferrodon_apub::activitypub::outbound::{self as ap, Context};
+use ferrodon_apub::activitypub::{ActivityKind, Kind};
 use ferrodon_db::models::{Account, Status, Visibility};
 use ferrodon_db::queries::status_views::load_status_views;
 use ferrodon_db::queries::{accounts, follows};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::client::{deliver, FederationError};
 use super::{documents, domains, publish};
 use crate::jobs::{self, Job, StatusSnapshot};
 use crate::{urls, AppState, Error, Result};
 
+/// An activity as a `Deliver` job carries it.
+fn encode(activity: &impl Serialize) -> Result<Value> {
+    serde_json::to_value(activity).map_err(|e| Error::caused("encoding an activity", e))
+}
+
 /// Queues `activity` from `sender` to each inbox.
 async fn enqueue_deliveries(
     state: &AppState,
     sender: &Account,
     inboxes: Vec<String>,
-    activity: Value,
+    activity: &impl Serialize,
 ) -> Result<()> {
+    let activity = encode(activity)?;
     let mut seen = std::collections::HashSet::new();
     let mut jobs: Vec<Job> = Vec::new();
     for inbox in inboxes {
@@ -90,17 +99,7 @@ pub async fn federate_status(state: &AppState, status: &Status, edited: bool) ->
             }
             let (to, mut cc) = documents::audience(&view);
             cc.push(original_author.uri.clone());
-            json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                // A reblog's own uri is already its activity's id.
-                "id": status.uri,
-                "type": "Announce",
-                "actor": author.uri,
-                "published": crate::entities::timestamp(&status.created_at),
-                "to": to,
-                "cc": cc,
-                "object": original.uri,
-            })
+            announce(status, &author, &original.uri, to, cc)
         }
         None => {
             let note = publish::note_of(&mut conn, state, &view).await?;
@@ -110,14 +109,14 @@ pub async fn federate_status(state: &AppState, status: &Status, edited: bool) ->
                     status.uri,
                     chrono::Utc::now().timestamp_millis()
                 );
-                documents::activity("Update", id, &author.uri, note)
+                documents::activity(ActivityKind::Update, id, &author.uri, note)
             } else {
                 publish::create_of(status, &author.uri, note)
             }
         }
     };
     drop(conn);
-    enqueue_deliveries(state, &author, inboxes, activity).await
+    enqueue_deliveries(state, &author, inboxes, &activity).await
 }
 
 /// A deleted local status (or undone reblog): `Delete` of the note (or
@@ -144,24 +143,10 @@ pub async fn federate_deletion(state: &AppState, status: &StatusSnapshot) -> Res
     drop(conn);
     let uri = urls::status_uri(&state.config, &author.username, status.id);
     let activity = match status.reblog_of_id {
-        Some(_) => json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{uri}#undo"),
-            "type": "Undo",
-            "actor": author.uri,
-            "to": [documents::PUBLIC],
-            "object": { "id": format!("{uri}/activity"), "type": "Announce", "actor": author.uri },
-        }),
-        None => json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{uri}#delete"),
-            "type": "Delete",
-            "actor": author.uri,
-            "to": [documents::PUBLIC],
-            "object": { "id": uri, "type": "Tombstone" },
-        }),
+        Some(_) => undo_announce(&author, &uri),
+        None => deletion(&author, &uri, vec![documents::PUBLIC.into()]),
     };
-    enqueue_deliveries(state, &author, inboxes, activity).await
+    enqueue_deliveries(state, &author, inboxes, &activity).await
 }
 
 /// The `Delete` of a local status, to the remote accounts it mentioned
@@ -175,27 +160,81 @@ pub async fn federate_deletion_to_mentioned(
     if !status.local || mentioned.is_empty() || status.reblog_of_id.is_some() {
         return Ok(());
     }
-    let activity = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#delete", status.uri),
-        "type": "Delete",
-        "actor": author.uri,
-        "to": mentioned.iter().map(|a| a.uri.clone()).collect::<Vec<_>>(),
-        "object": { "id": status.uri, "type": "Tombstone" },
-    });
+    let to = mentioned.iter().map(|a| a.uri.clone()).collect();
+    let activity = deletion(author, &status.uri, to);
     let inboxes = mentioned.iter().map(inbox_of).collect();
-    enqueue_deliveries(state, author, inboxes, activity).await
+    enqueue_deliveries(state, author, inboxes, &activity).await
+}
+
+/// The `Announce` of the status `original_uri` that the reblog `status`
+/// by `author` is (a reblog's own uri is already its activity's id).
+pub fn announce(
+    status: &Status,
+    author: &Account,
+    original_uri: &str,
+    to: Vec<String>,
+    cc: Vec<String>,
+) -> ap::Activity {
+    ap::Activity {
+        published: Some(crate::entities::timestamp(&status.created_at)),
+        to: Some(to),
+        cc: Some(cc),
+        ..ap::Activity::new(
+            ActivityKind::Announce,
+            &status.uri,
+            &author.uri,
+            original_uri,
+        )
+    }
+}
+
+/// The `Undo` of the reblog `uri` by `author`, naming its `Announce`.
+pub fn undo_announce(author: &Account, uri: &str) -> ap::Activity {
+    let announce = ap::Activity {
+        context: None,
+        id: format!("{uri}/activity"),
+        kind: ActivityKind::Announce,
+        actor: author.uri.clone(),
+        ..ap::Activity::default()
+    };
+    ap::Activity {
+        to: Some(vec![documents::PUBLIC.into()]),
+        ..ap::Activity::new(
+            ActivityKind::Undo,
+            format!("{uri}#undo"),
+            &author.uri,
+            announce,
+        )
+    }
+}
+
+/// The `Delete` of the status `uri` by `author`, addressed `to`.
+pub fn deletion(author: &Account, uri: &str, to: Vec<String>) -> ap::Activity {
+    let tombstone = ap::Tombstone { id: uri.to_owned() };
+    ap::Activity {
+        to: Some(to),
+        ..ap::Activity::new(
+            ActivityKind::Delete,
+            format!("{uri}#delete"),
+            &author.uri,
+            tombstone,
+        )
+    }
 }
 
 /// An activity from a local account to all its remote followers.
-pub async fn send_to_followers(state: &AppState, sender: &Account, activity: Value) -> Result<()> {
+pub async fn send_to_followers(
+    state: &AppState,
+    sender: &Account,
+    activity: impl Serialize,
+) -> Result<()> {
     if !sender.is_local() {
         return Ok(());
     }
     let mut conn = state.conn().await?;
     let inboxes = follows::remote_follower_inboxes(&mut conn, sender.id).await?;
     drop(conn);
-    enqueue_deliveries(state, sender, inboxes, activity).await
+    enqueue_deliveries(state, sender, inboxes, &activity).await
 }
 
 /// An `Update` of a local account's actor to its remote followers: after a
@@ -208,27 +247,33 @@ pub async fn federate_actor_update(state: &AppState, account: &Account) -> Resul
     let mut conn = state.conn().await?;
     let person = publish::person_of(&mut conn, &state.config, account).await?;
     drop(conn);
-    let activity = json!({
-        "@context": documents::context(),
-        "id": format!("{}#updates/{}", account.uri, chrono::Utc::now().timestamp_millis()),
-        "type": "Update",
-        "actor": account.uri,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": person,
-    });
+    let activity = actor_update(account, person, chrono::Utc::now().timestamp_millis());
     send_to_followers(state, account, activity).await
 }
 
+/// The `Update` of `account`'s actor `person`, sent at `millis` (Unix
+/// milliseconds, which make its id).
+pub fn actor_update(account: &Account, person: ap::Actor, millis: i64) -> ap::Activity {
+    let id = format!("{}#updates/{millis}", account.uri);
+    ap::Activity {
+        context: Some(Context::Mastodon),
+        to: Some(vec![documents::PUBLIC.into()]),
+        ..ap::Activity::new(ActivityKind::Update, id, &account.uri, person)
+    }
+}
+
 /// `Add` (pin) or `Remove` (unpin) of a status in the actor's featured collection.
-pub fn featured_change(actor: &Account, status: &Status, add: bool) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#{}/{}", actor.uri, if add { "pins" } else { "unpins" }, status.id),
-        "type": if add { "Add" } else { "Remove" },
-        "actor": actor.uri,
-        "object": status.uri,
-        "target": format!("{}/collections/featured", actor.uri),
-    })
+pub fn featured_change(actor: &Account, status: &Status, add: bool) -> ap::Activity {
+    let (kind, verb) = if add {
+        (ActivityKind::Add, "pins")
+    } else {
+        (ActivityKind::Remove, "unpins")
+    };
+    let id = format!("{}#{verb}/{}", actor.uri, status.id);
+    ap::Activity {
+        target: Some(format!("{}/collections/featured", actor.uri)),
+        ..ap::Activity::new(kind, id, &actor.uri, &status.uri)
+    }
 }
 
 /// An activity from a local account to one remote account.
@@ -236,12 +281,12 @@ pub async fn send_to(
     state: &AppState,
     sender: &Account,
     target: &Account,
-    activity: Value,
+    activity: impl Serialize,
 ) -> Result<()> {
     if target.is_local() || !sender.is_local() {
         return Ok(());
     }
-    enqueue_deliveries(state, sender, vec![target.inbox_url.clone()], activity).await
+    enqueue_deliveries(state, sender, vec![target.inbox_url.clone()], &activity).await
 }
 
 /// The id of `follower`'s follow of `target`.
@@ -250,30 +295,26 @@ pub fn follow_id(follower: &Account, target: &Account) -> String {
 }
 
 /// The `Follow` a local account sends a remote one.
-pub fn follow_activity(follower: &Account, target: &Account) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": follow_id(follower, target),
-        "type": "Follow",
-        "actor": follower.uri,
-        "object": target.uri,
-    })
+pub fn follow_activity(follower: &Account, target: &Account) -> ap::Activity {
+    ap::Activity::new(
+        ActivityKind::Follow,
+        follow_id(follower, target),
+        &follower.uri,
+        &target.uri,
+    )
 }
 
 /// `Accept` or `Reject` of a remote follow (`follow_uri`: its activity id).
-pub fn answer_follow(kind: &str, target: &Account, follower: &Account, follow_uri: &str) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#{}s/{}", target.uri, kind.to_lowercase(), follower.id),
-        "type": kind,
-        "actor": target.uri,
-        "object": {
-            "id": follow_uri,
-            "type": "Follow",
-            "actor": follower.uri,
-            "object": target.uri,
-        },
-    })
+pub fn answer_follow(
+    kind: &str,
+    target: &Account,
+    follower: &Account,
+    follow_uri: &str,
+) -> ap::Activity {
+    let follow =
+        ap::Activity::new(ActivityKind::Follow, follow_uri, &follower.uri, &target.uri).embedded();
+    let id = format!("{}#{}s/{}", target.uri, kind.to_lowercase(), follower.id);
+    ap::Activity::new(ActivityKind::from_name(kind), id, &target.uri, follow)
 }
 
 /// Sends a remote follower the answer (`Accept` or `Reject`) of `target`
@@ -294,41 +335,71 @@ pub async fn send_follow_answer(
 }
 
 /// `Undo` of `activity` by `actor`.
-pub fn undo(actor: &Account, activity: Value) -> Value {
-    let id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .map(|id| format!("{id}/undo"))
-        .unwrap_or_default();
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "Undo",
-        "actor": actor.uri,
-        "object": activity,
-    })
+pub fn undo(actor: &Account, activity: ap::Activity) -> ap::Activity {
+    activity.undo(&actor.uri)
 }
 
 /// A `Block` of `target` by `actor`.
-pub fn block_activity(actor: &Account, target: &Account) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#blocks/{}", actor.uri, target.id),
-        "type": "Block",
-        "actor": actor.uri,
-        "object": target.uri,
-    })
+pub fn block_activity(actor: &Account, target: &Account) -> ap::Activity {
+    ap::Activity::new(
+        ActivityKind::Block,
+        format!("{}#blocks/{}", actor.uri, target.id),
+        &actor.uri,
+        &target.uri,
+    )
 }
 
 /// A `Like` of a status.
-pub fn like(actor: &Account, status: &Status) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#likes/{}", actor.uri, status.id),
-        "type": "Like",
-        "actor": actor.uri,
-        "object": status.uri,
-    })
+pub fn like(actor: &Account, status: &Status) -> ap::Activity {
+    ap::Activity::new(
+        ActivityKind::Like,
+        format!("{}#likes/{}", actor.uri, status.id),
+        &actor.uri,
+        &status.uri,
+    )
+}
+
+/// The `Move` of local `account` to `target` (its followers then follow
+/// the target).
+pub fn move_activity(account: &Account, target: &Account) -> ap::Activity {
+    ap::Activity {
+        target: Some(target.uri.clone()),
+        ..ap::Activity::new(
+            ActivityKind::Move,
+            format!("{}#moves/{}", account.uri, target.id),
+            &account.uri,
+            &account.uri,
+        )
+    }
+}
+
+/// The `Create` of `voter`'s vote for option `choice` (named `name`) of the
+/// poll `poll_id` of `author`'s status `status_uri`.
+pub fn poll_vote(
+    voter: &Account,
+    author: &Account,
+    poll_id: i64,
+    choice: i32,
+    name: &str,
+    status_uri: &str,
+) -> ap::Activity {
+    let id = format!("{}#votes/{poll_id}/{choice}", voter.uri);
+    let vote = ap::PollVote {
+        id: id.clone(),
+        name: name.to_owned(),
+        attributed_to: voter.uri.clone(),
+        to: vec![author.uri.clone()],
+        in_reply_to: status_uri.to_owned(),
+    };
+    ap::Activity {
+        to: Some(vec![author.uri.clone()]),
+        ..ap::Activity::new(
+            ActivityKind::Create,
+            format!("{id}/activity"),
+            &voter.uri,
+            vote,
+        )
+    }
 }
 
 /// Runs one `Deliver` job.

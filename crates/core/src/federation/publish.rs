@@ -2,17 +2,28 @@
 //! their `Create`, outboxes, follower and following collections, featured
 //! (pinned) statuses. `None` means 404: no such local account, or a status
 //! that is not public or unlisted (those are only delivered, never served).
+use ferrodon_apub::activitypub::outbound as ap;
+use ferrodon_apub::activitypub::ActivityKind;
 use ferrodon_db::models::{Account, Status, Visibility};
-use ferrodon_db::queries::custom_emojis::CustomEmoji;
 use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_db::queries::{accounts, favourites_bookmarks, follows, media, statuses};
 use ferrodon_db::{Conn, Page};
-use serde_json::Value;
+use serde::Serialize;
 
 use super::documents;
 use crate::custom_emojis;
 use crate::{AppState, Config, Result};
+
+/// What a status's URLs serve: its note, or the note's `Create`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StatusDocument {
+    /// The note, with its `@context`.
+    Note(Box<ap::Note>),
+    /// The `Create` of the note.
+    Create(Box<ap::Activity>),
+}
 
 /// Page size of outboxes and collections, as Mastodon.
 const PAGE_SIZE: i64 = 20;
@@ -28,7 +39,7 @@ pub async fn local_account(conn: &mut Conn, username: &str) -> Result<Option<Acc
 
 /// The actor document of a local account; a suspended account's is the
 /// bare identity with `suspended: true` (its key must stay reachable).
-pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
+pub async fn actor(state: &AppState, username: &str) -> Result<Option<ap::Actor>> {
     let mut conn = state.conn().await?;
     let account = match accounts::get_account_by_acct(&mut conn, username, None).await {
         Ok(a) if a.id > 0 => a,
@@ -40,7 +51,7 @@ pub async fn actor(state: &AppState, username: &str) -> Result<Option<Value>> {
 
 /// A local account's actor, with `Emoji` tags for the local emojis its
 /// display name, note and fields use (or the bare suspended actor).
-pub async fn person_of(conn: &mut Conn, config: &Config, account: &Account) -> Result<Value> {
+pub async fn person_of(conn: &mut Conn, config: &Config, account: &Account) -> Result<ap::Actor> {
     if account.suspended_at.is_some() {
         return Ok(documents::suspended_person(config, account));
     }
@@ -54,28 +65,23 @@ pub async fn person_of(conn: &mut Conn, config: &Config, account: &Account) -> R
         );
     }
     let emojis = custom_emojis::used_in(conn, &texts).await?;
-    add_emoji_tags(config, &mut person, &emojis);
+    if let Some(tags) = &mut person.tag {
+        tags.extend(emojis.iter().map(|e| documents::emoji_tag(config, e)));
+    }
     let aliases = ferrodon_db::queries::account_aliases::list_aliases(conn, account.id).await?;
-    if let Some(obj) = person.as_object_mut() {
-        if !aliases.is_empty() {
-            let uris: Vec<&str> = aliases.iter().map(|a| a.uri.as_str()).collect();
-            obj.insert("alsoKnownAs".into(), serde_json::json!(uris));
-        }
-        if let Some(moved_to) = accounts::moved_to(conn, account.id).await? {
-            match accounts::get_account_by_id(conn, moved_to).await {
-                Ok(target) => {
-                    obj.insert("movedTo".into(), Value::String(target.uri));
-                }
-                Err(ferrodon_db::Error::NotFound) => {}
-                Err(e) => return Err(e.into()),
-            }
+    person.also_known_as = aliases.into_iter().map(|a| a.uri).collect();
+    if let Some(moved_to) = accounts::moved_to(conn, account.id).await? {
+        match accounts::get_account_by_id(conn, moved_to).await {
+            Ok(target) => person.moved_to = Some(target.uri),
+            Err(ferrodon_db::Error::NotFound) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(person)
 }
 
 /// The `Note` of a public or unlisted local status, given its views.
-pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Result<Value> {
+pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Result<ap::Note> {
     let parent_uri = match view.status.in_reply_to_id {
         Some(parent) => match statuses::get_status_by_id(conn, parent).await {
             Ok(p) => Some(p.uri),
@@ -98,7 +104,11 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
     );
     let emojis =
         custom_emojis::used_in(conn, &[&view.status.spoiler_text, &view.status.text]).await?;
-    add_emoji_tags(&state.config, &mut note, &emojis);
+    note.tag.extend(
+        emojis
+            .iter()
+            .map(|e| documents::emoji_tag(&state.config, e)),
+    );
     let quoted_uri = quoted_uri(conn, view.status.id).await?;
     let policy = crate::quotes::approval(&view.status, None, false);
     documents::add_quote(
@@ -108,13 +118,6 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
         &view.account.uri,
     );
     Ok(note)
-}
-
-/// Appends `Emoji` tags for the local emojis a document uses.
-fn add_emoji_tags(config: &Config, document: &mut Value, emojis: &[CustomEmoji]) {
-    if let Some(Value::Array(tags)) = document.get_mut("tag") {
-        tags.extend(emojis.iter().map(|e| custom_emojis::tag(config, e)));
-    }
 }
 
 /// The URI of the status a status quotes, while the quote stands.
@@ -138,9 +141,9 @@ async fn quoted_uri(conn: &mut Conn, status_id: i64) -> Result<Option<String>> {
 }
 
 /// The `Create` of a status's note.
-pub fn create_of(status: &Status, actor_uri: &str, note: Value) -> Value {
+pub fn create_of(status: &Status, actor_uri: &str, note: ap::Note) -> ap::Activity {
     documents::activity(
-        "Create",
+        ActivityKind::Create,
         format!("{}/activity", status.uri),
         actor_uri,
         note,
@@ -168,19 +171,18 @@ pub async fn status(
     username: &str,
     id: i64,
     activity: bool,
-) -> Result<Option<Value>> {
+) -> Result<Option<StatusDocument>> {
     let mut conn = state.conn().await?;
     let Some(view) = servable_view(&mut conn, username, id).await? else {
         return Ok(None);
     };
     let mut note = note_of(&mut conn, state, &view).await?;
     if activity {
-        return Ok(Some(create_of(&view.status, &view.account.uri, note)));
+        let create = create_of(&view.status, &view.account.uri, note);
+        return Ok(Some(StatusDocument::Create(Box::new(create))));
     }
-    if let Some(obj) = note.as_object_mut() {
-        obj.insert("@context".into(), documents::context());
-    }
-    Ok(Some(note))
+    note.context = Some(documents::context());
+    Ok(Some(StatusDocument::Note(Box::new(note))))
 }
 
 /// The outbox: its size, and with `page` public statuses as `Create`s,
@@ -190,7 +192,7 @@ pub async fn outbox(
     username: &str,
     page: bool,
     max_id: Option<i64>,
-) -> Result<Option<Value>> {
+) -> Result<Option<ap::Collection<ap::Activity>>> {
     let mut conn = state.conn().await?;
     let Some(account) = local_account(&mut conn, username).await? else {
         return Ok(None);
@@ -200,7 +202,7 @@ pub async fn outbox(
         return Ok(Some(documents::ordered_collection(
             &id,
             i64::from(account.statuses_count),
-            Some(Value::String(format!("{id}?page=true"))),
+            Some(format!("{id}?page=true")),
         )));
     }
     let request = Page::new(max_id, None, None, Some(PAGE_SIZE), PAGE_SIZE, PAGE_SIZE);
@@ -239,7 +241,7 @@ pub async fn relationships(
     followers: bool,
     page: bool,
     max_id: Option<i64>,
-) -> Result<Option<Value>> {
+) -> Result<Option<ap::Collection<String>>> {
     let mut conn = state.conn().await?;
     let Some(account) = local_account(&mut conn, username).await? else {
         return Ok(None);
@@ -256,7 +258,7 @@ pub async fn relationships(
         )
     };
     if !page || account.hide_collections {
-        let first = (!account.hide_collections).then(|| Value::String(format!("{id}?page=1")));
+        let first = (!account.hide_collections).then(|| format!("{id}?page=1"));
         return Ok(Some(documents::ordered_collection(
             &id,
             i64::from(total),
@@ -276,10 +278,7 @@ pub async fn relationships(
                 .map(|(cursor, _)| format!("{id}?page=1&max_id={cursor}"))
         })
         .flatten();
-    let items = members
-        .into_iter()
-        .map(|(_, a)| Value::String(a.uri))
-        .collect();
+    let items = members.into_iter().map(|(_, a)| a.uri).collect();
     let this = match max_id {
         Some(max) => format!("{id}?page=1&max_id={max}"),
         None => format!("{id}?page=1"),
@@ -293,46 +292,43 @@ pub async fn replies(
     username: &str,
     id: i64,
     page: bool,
-) -> Result<Option<Value>> {
+) -> Result<Option<ap::Collection<String>>> {
     let mut conn = state.conn().await?;
     let Some(view) = servable_view(&mut conn, username, id).await? else {
         return Ok(None);
     };
     let collection_id = format!("{}/replies", view.status.uri);
-    let uris = statuses::list_local_public_reply_uris(&mut conn, id, 100).await?;
-    let items = uris.into_iter().map(Value::String).collect();
+    let first = format!("{collection_id}?page=true");
     if page {
+        let uris = statuses::list_local_public_reply_uris(&mut conn, id, 100).await?;
         return Ok(Some(documents::collection_page(
-            &format!("{collection_id}?page=true"),
+            &first,
             &collection_id,
-            items,
+            uris,
             None,
         )));
     }
-    Ok(Some(serde_json::json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": collection_id,
-        "type": "Collection",
-        "first": format!("{collection_id}?page=true"),
-    })))
+    Ok(Some(documents::replies_collection(&view.status.uri)))
 }
 
 /// Featured hashtags (none yet: the collection exists so fetches succeed).
-pub async fn featured_tags(state: &AppState, username: &str) -> Result<Option<Value>> {
+pub async fn featured_tags(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<ap::Collection<ap::Tag>>> {
     let mut conn = state.conn().await?;
     let Some(account) = local_account(&mut conn, username).await? else {
         return Ok(None);
     };
-    let mut doc =
-        documents::ordered_collection(&format!("{}/collections/tags", account.uri), 0, None);
-    if let Some(obj) = doc.as_object_mut() {
-        obj.insert("orderedItems".into(), Value::Array(Vec::new()));
-    }
-    Ok(Some(doc))
+    let id = format!("{}/collections/tags", account.uri);
+    Ok(Some(documents::ordered_collection_of(&id, Vec::new())))
 }
 
 /// Pinned statuses as notes.
-pub async fn featured(state: &AppState, username: &str) -> Result<Option<Value>> {
+pub async fn featured(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<ap::Collection<ap::Note>>> {
     let mut conn = state.conn().await?;
     let Some(account) = local_account(&mut conn, username).await? else {
         return Ok(None);
@@ -347,9 +343,5 @@ pub async fn featured(state: &AppState, username: &str) -> Result<Option<Value>>
         notes.push(note_of(&mut conn, state, view).await?);
     }
     let id = format!("{}/collections/featured", account.uri);
-    let mut doc = documents::ordered_collection(&id, notes.len() as i64, None);
-    if let Some(obj) = doc.as_object_mut() {
-        obj.insert("orderedItems".into(), Value::Array(notes));
-    }
-    Ok(Some(doc))
+    Ok(Some(documents::ordered_collection_of(&id, notes)))
 }

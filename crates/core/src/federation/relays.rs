@@ -2,28 +2,31 @@
 //! collection sent to its inbox); once accepted, the relay's announces of
 //! public posts are fetched into the federated timeline, and our public
 //! posts are delivered to it.
-use ferrodon_apub::activitypub::same_origin;
+use ferrodon_apub::activitypub::outbound as ap;
+use ferrodon_apub::activitypub::{same_origin, ActivityKind};
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::accounts;
 use ferrodon_db::queries::relays::{self, Relay};
-use serde_json::{json, Value};
 
 use super::documents::PUBLIC;
 use super::instance_actor::instance_actor;
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
-fn follow_of(actor: &Account, id: &str) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "Follow",
-        "actor": actor.uri,
-        "object": PUBLIC,
-    })
+/// The instance actor's `Follow` of the Public collection, sent to a
+/// relay (its `Undo` unsubscribes).
+pub fn follow_of(actor: &Account, id: &str) -> ap::Activity {
+    ap::Activity::new(ActivityKind::Follow, id, &actor.uri, PUBLIC)
 }
 
-async fn send(state: &AppState, sender: &Account, inbox: &str, activity: Value) -> Result<()> {
+async fn send(
+    state: &AppState,
+    sender: &Account,
+    inbox: &str,
+    activity: &ap::Activity,
+) -> Result<()> {
+    let activity =
+        serde_json::to_value(activity).map_err(|e| Error::caused("encoding an activity", e))?;
     jobs::enqueue(
         state,
         Job::Deliver {
@@ -53,7 +56,7 @@ pub async fn add_relay(state: &AppState, inbox_url: &str) -> Result<Relay> {
         state,
         &actor,
         inbox_url,
-        follow_of(&actor, &relay.follow_activity_id),
+        &follow_of(&actor, &relay.follow_activity_id),
     )
     .await?;
     Ok(relay)
@@ -67,14 +70,8 @@ pub async fn remove_relay(state: &AppState, inbox_url: &str) -> Result<bool> {
     };
     drop(conn);
     let actor = instance_actor(state).await?;
-    let undo = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/undo", relay.follow_activity_id),
-        "type": "Undo",
-        "actor": actor.uri,
-        "object": follow_of(&actor, &relay.follow_activity_id),
-    });
-    send(state, &actor, inbox_url, undo).await?;
+    let undo = follow_of(&actor, &relay.follow_activity_id).undo(&actor.uri);
+    send(state, &actor, inbox_url, &undo).await?;
     Ok(true)
 }
 

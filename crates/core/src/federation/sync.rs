@@ -3,6 +3,8 @@
 //! a digest of the followers it believes the receiving server has; when the
 //! receiver's own view differs, it fetches the sender's list for its domain
 //! and drops the follows the sender does not know.
+use ferrodon_apub::activitypub::outbound::{self as ap, Context};
+use ferrodon_apub::activitypub::CollectionKind;
 use sha2::{Digest, Sha256};
 
 use super::actors::{authority_of, same_authority};
@@ -138,17 +140,27 @@ pub async fn followers_on_domain(
     state: &AppState,
     account: &Account,
     requester: &Account,
-) -> Result<serde_json::Value> {
+) -> Result<ap::Collection<String>> {
     let domain = requester.domain.clone().unwrap_or_default();
     let mut conn = state.conn().await?;
     let followers = follows::follower_uris_on_domain(&mut conn, account.id, Some(&domain)).await?;
-    let id = format!("{}/followers_synchronization", account.uri);
-    Ok(serde_json::json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "OrderedCollection",
-        "orderedItems": followers.into_iter().map(|(_, uri)| uri).collect::<Vec<_>>(),
-    }))
+    let uris = followers.into_iter().map(|(_, uri)| uri).collect();
+    Ok(synchronization_collection(account, uris))
+}
+
+/// The collection `GET /users/:name/followers_synchronization` answers:
+/// the ids of `account`'s followers on the requester's domain.
+pub fn synchronization_collection(
+    account: &Account,
+    followers: Vec<String>,
+) -> ap::Collection<String> {
+    ap::Collection {
+        context: Some(Context::ActivityStreams),
+        id: Some(format!("{}/followers_synchronization", account.uri)),
+        kind: CollectionKind::OrderedCollection,
+        ordered_items: Some(followers),
+        ..ap::Collection::default()
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 //! account) and makes local followers follow the new account.
 use ferrodon_db::models::{Account, User};
 use ferrodon_db::queries::{account_aliases, accounts, follows};
-use serde_json::json;
 
 use crate::auth::passwords::verify_password;
 use crate::federation::{actors, outbox};
@@ -111,14 +110,7 @@ pub async fn move_account(
     let moved = accounts::get_account_by_id(&mut conn, account.id).await?;
     drop(conn);
     announce_profile(state, &moved).await;
-    let activity = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#moves/{}", account.uri, target.id),
-        "type": "Move",
-        "actor": account.uri,
-        "object": account.uri,
-        "target": target.uri,
-    });
+    let activity = outbox::move_activity(account, &target);
     outbox::send_to_followers(state, account, activity).await?;
     carry_local_followers(state, account, &target).await?;
     Ok(target)

@@ -22,7 +22,8 @@ const BATCH: i64 = 200;
 /// The archive of `account`'s posts, gzip-compressed tar.
 pub async fn build_archive(state: &AppState, account: &Account) -> Result<Vec<u8>> {
     let mut conn = state.conn().await?;
-    let actor = publish::person_of(&mut conn, &state.config, account).await?;
+    let actor = serde_json::to_value(publish::person_of(&mut conn, &state.config, account).await?)
+        .map_err(|e| Error::caused("encoding the actor", e))?;
     let filter = AccountStatusesFilter {
         exclude_reblogs: true,
         ..AccountStatusesFilter::default()

@@ -4,7 +4,6 @@ use ferrodon_db::models::Account;
 use ferrodon_db::queries::polls::{self, Poll};
 use ferrodon_db::queries::{accounts, statuses};
 use ferrodon_db::AsyncConnection;
-use serde_json::json;
 
 use super::status_access::get_visible_status;
 use crate::federation::outbox;
@@ -69,21 +68,7 @@ pub async fn vote(
     } else {
         for choice in &unique {
             let name = &poll.options[*choice as usize];
-            let activity = json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{}#votes/{}/{choice}/activity", voter.uri, poll.id),
-                "type": "Create",
-                "actor": voter.uri,
-                "to": [author.uri],
-                "object": {
-                    "id": format!("{}#votes/{}/{choice}", voter.uri, poll.id),
-                    "type": "Note",
-                    "name": name,
-                    "attributedTo": voter.uri,
-                    "to": [author.uri],
-                    "inReplyTo": status.uri,
-                },
-            });
+            let activity = outbox::poll_vote(voter, &author, poll.id, *choice, name, &status.uri);
             outbox::send_to(state, voter, &author, activity).await?;
         }
     }

@@ -5,7 +5,7 @@ use ferrodon_core::federation::delivery::{accept_delivery, verify_signature, Del
 use ferrodon_core::federation::{documents, instance_actor, publish};
 use ferrodon_core::{AppState, Error};
 use futures_util::StreamExt;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;
 
@@ -50,7 +50,7 @@ pub fn wants_activity_json(req: &HttpRequest) -> bool {
 }
 
 /// An ActivityPub JSON answer.
-pub fn activity_json(body: &serde_json::Value) -> HttpResponse {
+pub fn activity_json(body: &impl Serialize) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/activity+json; charset=utf-8")
         .insert_header(("Vary", "Accept"))
@@ -58,7 +58,7 @@ pub fn activity_json(body: &serde_json::Value) -> HttpResponse {
         .json(body)
 }
 
-fn found(document: Option<serde_json::Value>) -> ApiResult<HttpResponse> {
+fn found(document: Option<impl Serialize>) -> ApiResult<HttpResponse> {
     document
         .map(|d| activity_json(&d))
         .ok_or_else(|| Error::NotFound.into())
