@@ -9,6 +9,7 @@ use ferrodon_core::db::models::Account;
 use ferrodon_core::db::models::UserChanges;
 use ferrodon_core::db::queries::{accounts, oauth, operations, users};
 use ferrodon_core::federation::actors;
+use ferrodon_core::services::admin::{accounts as admin_accounts, Actor};
 use ferrodon_core::services::follow::{self, FollowOptions};
 use ferrodon_core::services::purge;
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
@@ -294,18 +295,17 @@ async fn approve(
         (None, None, true) => operations::pending_sign_up_account_ids(&mut conn, None).await?,
         _ => bail!("give one of USERNAME, --number N (N > 0) or --all"),
     };
+    drop(conn);
+    // Through the admin service the admin API and pages call, so each
+    // approval is in the audit log, as done by "the system".
     for id in &account_ids {
-        let user = users::get_user_by_account_id(&mut conn, *id).await?;
-        users::update_user(
-            &mut conn,
-            user.id,
-            &UserChanges {
-                approved: Some(true),
-                updated_at: Some(Utc::now()),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let (account, user) = {
+            let mut conn = state.conn().await?;
+            let account = accounts::get_account_by_id(&mut conn, *id).await?;
+            let user = users::get_user_by_account_id(&mut conn, *id).await?;
+            (account, user)
+        };
+        admin_accounts::approve(state, Actor::System, &account, &user).await?;
     }
     println!("Approved {} accounts", account_ids.len());
     Ok(())

@@ -8,8 +8,9 @@ use ferrodon_core::db::queries::moderation::{
     self, AccountFilter, AccountFlag, AccountState, Origin,
 };
 use ferrodon_core::db::Page;
-use ferrodon_core::moderation::actions::{self, AccountAction, ActionKind};
 use ferrodon_core::moderation::entities::render_account;
+use ferrodon_core::services::admin::accounts::{self as actions, AccountAction, ActionKind};
+use ferrodon_core::services::admin::Actor;
 use ferrodon_core::{AppState, Error};
 use serde_json::json;
 
@@ -146,6 +147,12 @@ async fn index_v2(
     list(&state, &req, &filter_v2(&params)?, &page).await
 }
 
+/// The staff member acting, with `permission`.
+fn staff(auth: &Auth, permission: Permission) -> ApiResult<Actor<'_>> {
+    let (user, account) = require_staff(&auth.0, WRITE, permission)?;
+    Ok(Actor::staff(user, account))
+}
+
 async fn target(
     state: &AppState,
     path: &web::Path<String>,
@@ -179,13 +186,13 @@ async fn action(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let me = staff(&auth, Permission::ManageUsers)?;
     let (account, user) = target(&state, &path).await?;
     let kind = params
         .nonempty("type")
         .map_or(Some(ActionKind::None), |t| ActionKind::parse(&t))
         .ok_or_else(|| Error::validation("Type is not included in the list"))?;
-    actions::act_on_account_telling(
+    actions::act_on_account(
         &state,
         me,
         &account,
@@ -194,8 +201,8 @@ async fn action(
             kind,
             text: params.str("text").unwrap_or_default(),
             report_id: params.id("report_id")?,
+            send_email_notification: params.bool("send_email_notification").unwrap_or(true),
         },
-        params.bool("send_email_notification").unwrap_or(true),
     )
     .await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -213,7 +220,7 @@ async fn approve(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let me = staff(&auth, Permission::ManageUsers)?;
     let (account, user) = target(&state, &path).await?;
     actions::approve(&state, me, &account, &local_user(user)?).await?;
     current(&state, &path).await
@@ -224,7 +231,7 @@ async fn reject(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let me = staff(&auth, Permission::ManageUsers)?;
     let (account, user) = target(&state, &path).await?;
     actions::reject(&state, me, &account, &local_user(user)?).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -235,7 +242,7 @@ async fn enable(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let me = staff(&auth, Permission::ManageUsers)?;
     let (account, user) = target(&state, &path).await?;
     actions::enable(&state, me, &account, &local_user(user)?).await?;
     current(&state, &path).await
@@ -247,7 +254,7 @@ async fn lift(
     path: web::Path<String>,
     flag: AccountFlag,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let me = staff(&auth, Permission::ManageUsers)?;
     let (account, _) = target(&state, &path).await?;
     actions::lift(&state, me, &account, flag).await?;
     current(&state, &path).await
@@ -282,7 +289,7 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::DeleteUserData)?;
+    let me = staff(&auth, Permission::DeleteUserData)?;
     let (account, _) = target(&state, &path).await?;
     actions::delete(&state, me, &account).await?;
     Ok(HttpResponse::Ok().json(json!({})))

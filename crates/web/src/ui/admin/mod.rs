@@ -20,6 +20,7 @@ use ferrodon_core::auth::web_sessions::{self, SignedIn};
 use ferrodon_core::db::models::Account;
 use ferrodon_core::db::queries::moderation;
 use ferrodon_core::db::Conn;
+use ferrodon_core::services::admin::Actor;
 
 use super::{UiError, UiResult};
 use crate::extract::Params;
@@ -137,4 +138,9 @@ pub async fn acct_of(conn: &mut Conn, id: Option<i64>) -> UiResult<Option<(i64, 
 /// The moderator acting.
 pub fn me(signed_in: &SignedIn) -> &Account {
     &signed_in.account
+}
+
+/// The moderator acting, as the admin services take them.
+pub fn actor(signed_in: &SignedIn) -> Actor<'_> {
+    Actor::staff(&signed_in.user, &signed_in.account)
 }

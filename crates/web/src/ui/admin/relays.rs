@@ -1,14 +1,13 @@
 //! `/admin/relays`: subscribing to relays and leaving them, through the
-//! functions `ferrodonctl relays` uses.
+//! admin service `ferrodonctl relays` uses.
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::relays::{self, Relay};
-use ferrodon_core::federation::relays::{add_relay, remove_relay};
-use ferrodon_core::moderation::actions;
-use ferrodon_core::{AppState, Error};
+use ferrodon_core::services::admin::relays as service;
+use ferrodon_core::AppState;
 
-use super::{field, me, path_id, require, require_form, Nav};
+use super::{actor, field, path_id, require, require_form, Nav};
 use crate::extract::Params;
 use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
 
@@ -56,17 +55,7 @@ async fn create(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let relay = add_relay(&state, &field(&form, "inbox_url")).await?;
-    let mut conn = state.conn().await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "Relay",
-        relay.id,
-        &relay.inbox_url,
-    )
-    .await?;
+    service::create(&state, actor(&user.0), &field(&form, "inbox_url")).await?;
     Ok(redirect_with_notice(
         PAGE,
         "The relay was asked to accept this server; it shows as accepted once it answers.",
@@ -80,25 +69,6 @@ async fn destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let id = path_id(&path)?;
-    let relay = {
-        let mut conn = state.conn().await?;
-        relays::list_relays(&mut conn)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(Error::NotFound)?
-    };
-    remove_relay(&state, &relay.inbox_url).await?;
-    let mut conn = state.conn().await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "Relay",
-        relay.id,
-        &relay.inbox_url,
-    )
-    .await?;
+    service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(PAGE, "The relay was removed."))
 }

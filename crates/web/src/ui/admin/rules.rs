@@ -4,10 +4,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::rules::{self, Rule};
-use ferrodon_core::moderation::actions;
+use ferrodon_core::services::admin::rules as service;
 use ferrodon_core::{AppState, Error};
 
-use super::{field, me, path_id, require, require_form, Nav};
+use super::{actor, field, path_id, require, require_form, Nav};
 use crate::extract::Params;
 use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
 
@@ -51,31 +51,17 @@ async fn index(
     )
 }
 
-/// The rule's text and hint from the form; 422 without text.
-fn texts(form: &Params) -> UiResult<(String, String)> {
-    let text = field(form, "text");
-    if text.is_empty() {
-        return Err(Error::validation("Text can't be blank").into());
-    }
-    Ok((text, field(form, "hint")))
-}
-
 async fn create(
     state: web::Data<AppState>,
     user: SignedInUser,
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageSettings, &form)?;
-    let (text, hint) = texts(&form)?;
-    let mut conn = state.conn().await?;
-    let rule = rules::put_rule(&mut conn, &text, &hint).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "Rule",
-        rule.id,
-        &rule.text,
+    service::create(
+        &state,
+        actor(&user.0),
+        &field(&form, "text"),
+        &field(&form, "hint"),
     )
     .await?;
     Ok(redirect_with_notice(PAGE, "The rule was added."))
@@ -123,18 +109,8 @@ async fn update(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageSettings, &form)?;
-    let (text, hint) = texts(&form)?;
-    let mut conn = state.conn().await?;
-    let rule = rules::update_rule(&mut conn, path_id(&path)?, &text, &hint).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "update",
-        "Rule",
-        rule.id,
-        &rule.text,
-    )
-    .await?;
+    let (text, hint) = (field(&form, "text"), field(&form, "hint"));
+    service::update(&state, actor(&user.0), path_id(&path)?, &text, &hint).await?;
     Ok(redirect_with_notice(PAGE, "The rule was changed."))
 }
 
@@ -145,19 +121,6 @@ async fn destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageSettings, &form)?;
-    let id = path_id(&path)?;
-    let mut conn = state.conn().await?;
-    if !rules::delete_rule(&mut conn, id).await? {
-        return Err(Error::NotFound.into());
-    }
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "Rule",
-        id,
-        &id.to_string(),
-    )
-    .await?;
+    service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(PAGE, "The rule was deleted."))
 }
