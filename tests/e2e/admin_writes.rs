@@ -44,9 +44,7 @@ async fn api_page_and_ferrodonctl_refuse_a_duplicate_email_domain_block_alike_an
         .await;
     assert_eq!(created.status(), 200);
     let path = "/admin/email_domain_blocks";
-    let added = page
-        .submit(path, path, &[("domain", "page.example")])
-        .await;
+    let added = page.submit(path, path, &[("domain", "page.example")]).await;
     assert_eq!(added.status, 303, "{}", added.body);
     let out = app.ctl(&["email-domain-blocks", "add", "ctl.example"]);
     assert!(out.contains("Added 1, skipped 0"), "{out}");
@@ -73,7 +71,10 @@ async fn api_page_and_ferrodonctl_refuse_a_duplicate_email_domain_block_alike_an
     }
     // A refused domain does not stop the others, but the exit status says so.
     let failed = app.ctl_fails(&["email-domain-blocks", "add", "api.example", "new.example"]);
-    assert!(failed.contains("1 of the domains were not added"), "{failed}");
+    assert!(
+        failed.contains("1 of the domains were not added"),
+        "{failed}"
+    );
     let listed = app.ctl(&["email-domain-blocks", "list"]);
     assert!(listed.contains("new.example"), "{listed}");
 
