@@ -2,8 +2,7 @@
 //! `/admin/domain_allows`: who may sign up and, in limited-federation
 //! mode, which servers we federate with. The same tables and audit-log
 //! entries as the admin API.
-use actix_web::{web, HttpRequest, HttpResponse};
-use askama::Template;
+use actix_web::{web, HttpResponse};
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::domain_allows::{self, DomainAllow};
@@ -15,9 +14,9 @@ use ferrodon_core::services::admin::{
 };
 use ferrodon_core::AppState;
 
-use super::{actor, checked, field, path_id, require, require_form, Nav};
+use super::{actor, checked, field, path_id, require_form};
 use crate::extract::Params;
-use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+use crate::ui::{redirect_with_notice, SignedInUser, UiResult};
 
 const EMAIL_PAGE: &str = "/admin/email_domain_blocks";
 const IP_PAGE: &str = "/admin/ip_blocks";
@@ -42,34 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-#[derive(Template)]
-#[template(path = "admin/email_domain_blocks.html")]
-struct EmailBlocksPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    blocks: Vec<EmailDomainBlock>,
-}
-
-async fn email_index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageBlocks)?;
-    let blocks = {
-        let mut conn = state.conn().await?;
-        email_blocks::all_email_domain_blocks(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &EmailBlocksPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "email_domain_blocks"),
-            blocks,
-        },
-    )
-}
+listing_page!(
+    email_index, EmailBlocksPage("admin/email_domain_blocks.html"),
+    ManageBlocks, "email_domain_blocks",
+    blocks: Vec<EmailDomainBlock> = email_blocks::all_email_domain_blocks,
+);
 
 async fn email_create(
     state: web::Data<AppState>,
@@ -104,34 +80,11 @@ async fn email_destroy(
     ))
 }
 
-#[derive(Template)]
-#[template(path = "admin/ip_blocks.html")]
-struct IpBlocksPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    blocks: Vec<IpBlock>,
-}
-
-async fn ip_index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageBlocks)?;
-    let blocks = {
-        let mut conn = state.conn().await?;
-        ip_blocks::live_ip_blocks(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &IpBlocksPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "ip_blocks"),
-            blocks,
-        },
-    )
-}
+listing_page!(
+    ip_index, IpBlocksPage("admin/ip_blocks.html"),
+    ManageBlocks, "ip_blocks",
+    blocks: Vec<IpBlock> = ip_blocks::live_ip_blocks,
+);
 
 async fn ip_create(
     state: web::Data<AppState>,
@@ -174,37 +127,15 @@ async fn ip_destroy(
     ))
 }
 
-#[derive(Template)]
-#[template(path = "admin/domain_allows.html")]
-struct DomainAllowsPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    allows: Vec<DomainAllow>,
-    limited: bool,
-}
-
-async fn allow_index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageFederation)?;
-    let allows = {
-        let mut conn = state.conn().await?;
+listing_page!(
+    allow_index, DomainAllowsPage("admin/domain_allows.html"),
+    ManageFederation, "domain_allows",
+    allows: Vec<DomainAllow> = async |conn: &mut ferrodon_core::db::Conn| {
         let page = ferrodon_core::db::Page::new(None, None, None, Some(200), 200, 200);
-        domain_allows::page_domain_allows(&mut conn, &page).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &DomainAllowsPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "domain_allows"),
-            allows,
-            limited: state.config.limited_federation_mode,
-        },
-    )
-}
+        domain_allows::page_domain_allows(conn, &page).await
+    },
+    extra limited: bool = |state: &AppState| state.config.limited_federation_mode,
+);
 
 async fn allow_create(
     state: web::Data<AppState>,

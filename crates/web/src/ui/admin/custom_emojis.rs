@@ -1,15 +1,14 @@
 //! `/admin/custom_emojis`: the server's own emoji, uploaded, enabled,
 //! disabled and deleted through the functions `ferrodonctl emoji` uses.
-use actix_web::{web, HttpRequest, HttpResponse};
-use askama::Template;
+use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::custom_emojis::{self as emoji_queries, CustomEmoji};
 use ferrodon_core::services::admin::custom_emojis::{self as service, Change};
 use ferrodon_core::{AppState, Error};
 
-use super::{actor, field, path_id, require, require_form, Nav};
+use super::{actor, field, path_id, require_form};
 use crate::extract::Params;
-use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+use crate::ui::{redirect_with_notice, SignedInUser, UiResult};
 
 const PAGE: &str = "/admin/custom_emojis";
 
@@ -20,34 +19,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/custom_emojis/{id}/{change}", web::post().to(change));
 }
 
-#[derive(Template)]
-#[template(path = "admin/custom_emojis.html")]
-struct EmojisPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    emojis: Vec<CustomEmoji>,
-}
-
-async fn index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageCustomEmojis)?;
-    let emojis = {
-        let mut conn = state.conn().await?;
-        emoji_queries::list_local_emojis(&mut conn, false).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &EmojisPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "custom_emojis"),
-            emojis,
-        },
-    )
-}
+listing_page!(
+    index, EmojisPage("admin/custom_emojis.html"),
+    ManageCustomEmojis, "custom_emojis",
+    emojis: Vec<CustomEmoji> = async |conn: &mut ferrodon_core::db::Conn| {
+        emoji_queries::list_local_emojis(conn, false).await
+    },
+);
 
 async fn upload(
     state: web::Data<AppState>,

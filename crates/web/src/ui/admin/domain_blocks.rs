@@ -20,34 +20,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/domain_blocks/{id}/delete", web::post().to(destroy));
 }
 
-#[derive(Template)]
-#[template(path = "admin/domain_blocks.html")]
-struct BlocksPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    blocks: Vec<DomainBlock>,
-}
-
-async fn index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageFederation)?;
-    let blocks = {
-        let mut conn = state.conn().await?;
-        domain_blocks::list_domain_blocks(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &BlocksPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "domain_blocks"),
-            blocks,
-        },
-    )
-}
+listing_page!(
+    index, BlocksPage("admin/domain_blocks.html"),
+    ManageFederation, "domain_blocks",
+    blocks: Vec<DomainBlock> = domain_blocks::list_domain_blocks,
+);
 
 /// The block the form describes.
 fn requested(form: &Params, domain: String) -> NewDomainBlock {

@@ -1,15 +1,14 @@
 //! `/admin/relays`: subscribing to relays and leaving them, through the
 //! admin service `ferrodonctl relays` uses.
-use actix_web::{web, HttpRequest, HttpResponse};
-use askama::Template;
+use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::relays::{self, Relay};
 use ferrodon_core::services::admin::relays as service;
 use ferrodon_core::AppState;
 
-use super::{actor, field, path_id, require, require_form, Nav};
+use super::{actor, field, path_id, require_form};
 use crate::extract::Params;
-use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+use crate::ui::{redirect_with_notice, SignedInUser, UiResult};
 
 const PAGE: &str = "/admin/relays";
 
@@ -20,34 +19,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/relays/{id}/delete", web::post().to(destroy));
 }
 
-#[derive(Template)]
-#[template(path = "admin/relays.html")]
-struct RelaysPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    relays: Vec<Relay>,
-}
-
-async fn index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageFederation)?;
-    let relays = {
-        let mut conn = state.conn().await?;
-        relays::list_relays(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &RelaysPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "relays"),
-            relays,
-        },
-    )
-}
+listing_page!(
+    index, RelaysPage("admin/relays.html"),
+    ManageFederation, "relays",
+    relays: Vec<Relay> = relays::list_relays,
+);
 
 async fn create(
     state: web::Data<AppState>,

@@ -22,34 +22,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/rules/{id}/delete", web::post().to(destroy));
 }
 
-#[derive(Template)]
-#[template(path = "admin/rules.html")]
-struct RulesPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    rules: Vec<Rule>,
-}
-
-async fn index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageSettings)?;
-    let rules = {
-        let mut conn = state.conn().await?;
-        rules::list_rules(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &RulesPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "rules"),
-            rules,
-        },
-    )
-}
+listing_page!(
+    index, RulesPage("admin/rules.html"),
+    ManageSettings, "rules",
+    rules: Vec<Rule> = rules::list_rules,
+);
 
 async fn create(
     state: web::Data<AppState>,
