@@ -26,25 +26,20 @@ pub fn configure(cfg: &mut Routes<'_>) {
         .route("/api/v2/admin/accounts", on::get().to(index_v2))
         .route("/api/v1/admin/accounts/{id}", on::get().to(show))
         .route("/api/v1/admin/accounts/{id}", on::delete().to(destroy))
-        .route("/api/v1/admin/accounts/{id}/action", on::post().to(action))
-        .route(
-            "/api/v1/admin/accounts/{id}/approve",
-            on::post().to(approve),
-        )
-        .route("/api/v1/admin/accounts/{id}/reject", on::post().to(reject))
-        .route("/api/v1/admin/accounts/{id}/enable", on::post().to(enable))
-        .route(
-            "/api/v1/admin/accounts/{id}/unsilence",
-            on::post().to(unsilence),
-        )
-        .route(
-            "/api/v1/admin/accounts/{id}/unsuspend",
-            on::post().to(unsuspend),
-        )
-        .route(
-            "/api/v1/admin/accounts/{id}/unsensitive",
-            on::post().to(unsensitive),
+        .route("/api/v1/admin/accounts/{id}/action", on::post().to(action));
+    for (path, change) in [
+        ("approve", Change::Approve),
+        ("reject", Change::Reject),
+        ("enable", Change::Enable),
+        ("unsilence", Change::Lift(AccountFlag::Silenced)),
+        ("unsuspend", Change::Lift(AccountFlag::Suspended)),
+        ("unsensitive", Change::Lift(AccountFlag::Sensitized)),
+    ] {
+        cfg.route(
+            &format!("/api/v1/admin/accounts/{{id}}/{path}"),
+            on::post().to(move |s, a, p| change_account(s, a, p, change)),
         );
+    }
 }
 
 const STAFF_ROLES: [&str; 3] = ["Moderator", "Admin", "Owner"];
@@ -215,73 +210,34 @@ fn local_user(
     user.ok_or_else(|| Error::Forbidden("This action is not allowed".into()).into())
 }
 
-async fn approve(
+/// The account changes other than `action` and deletion, each under
+/// Mastodon's path.
+#[derive(Clone, Copy)]
+enum Change {
+    Approve,
+    Reject,
+    Enable,
+    Lift(AccountFlag),
+}
+
+async fn change_account(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
+    change: Change,
 ) -> ApiResult<HttpResponse> {
     let me = staff(&auth, Permission::ManageUsers)?;
     let (account, user) = target(&state, &path).await?;
-    actions::approve(&state, me, &account, &local_user(user)?).await?;
+    match change {
+        Change::Approve => actions::approve(&state, me, &account, &local_user(user)?).await?,
+        Change::Enable => actions::enable(&state, me, &account, &local_user(user)?).await?,
+        Change::Lift(flag) => actions::lift(&state, me, &account, flag).await?,
+        Change::Reject => {
+            actions::reject(&state, me, &account, &local_user(user)?).await?;
+            return Ok(HttpResponse::Ok().json(json!({})));
+        }
+    }
     current(&state, &path).await
-}
-
-async fn reject(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let me = staff(&auth, Permission::ManageUsers)?;
-    let (account, user) = target(&state, &path).await?;
-    actions::reject(&state, me, &account, &local_user(user)?).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
-}
-
-async fn enable(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let me = staff(&auth, Permission::ManageUsers)?;
-    let (account, user) = target(&state, &path).await?;
-    actions::enable(&state, me, &account, &local_user(user)?).await?;
-    current(&state, &path).await
-}
-
-async fn lift(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-    flag: AccountFlag,
-) -> ApiResult<HttpResponse> {
-    let me = staff(&auth, Permission::ManageUsers)?;
-    let (account, _) = target(&state, &path).await?;
-    actions::lift(&state, me, &account, flag).await?;
-    current(&state, &path).await
-}
-
-async fn unsilence(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    lift(state, auth, path, AccountFlag::Silenced).await
-}
-
-async fn unsuspend(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    lift(state, auth, path, AccountFlag::Suspended).await
-}
-
-async fn unsensitive(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    lift(state, auth, path, AccountFlag::Sensitized).await
 }
 
 async fn destroy(
