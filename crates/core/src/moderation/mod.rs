@@ -1,7 +1,7 @@
 //! Moderation rules and shapes: the sign-up and access rules staff set
 //! (e-mail and IP blocks), who outranks whom, and how the admin API shows
 //! accounts and reports. What staff *do* is in
-//! [`crate::services::admin`].
+//! `services::admin` (a higher layer).
 pub mod email_rules;
 pub mod entities;
 pub mod hierarchy;
