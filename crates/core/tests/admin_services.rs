@@ -362,3 +362,40 @@ async fn account_actions_respect_the_hierarchy_and_resolve_reports() {
         ]
     );
 }
+
+#[tokio::test]
+async fn roles_are_given_only_below_ones_own() {
+    let db = TestDb::new().await;
+    let state = state(&db).await;
+    let (admin_user, admin) = staff(&state, "boss", "Admin").await;
+    let (mod_user, moderator) = staff(&state, "moddy", "Moderator").await;
+    let (user, account, _) = local_user(&state, "newbie").await;
+    let boss = Actor::staff(&admin_user, &admin);
+
+    let refused = accounts::change_role(
+        &state,
+        Actor::staff(&mod_user, &moderator),
+        &account,
+        &user,
+        "Moderator",
+    )
+    .await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    let refused = accounts::change_role(&state, boss, &account, &user, "Admin").await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    let refused = accounts::change_role(&state, boss, &account, &user, "Pope").await;
+    assert!(matches!(refused, Err(Error::Validation(_))), "{refused:?}");
+    accounts::change_role(&state, boss, &account, &user, "Moderator")
+        .await
+        .unwrap();
+    accounts::change_role(&state, Actor::System, &admin, &admin_user, "Owner")
+        .await
+        .unwrap();
+    assert_eq!(
+        log(&state).await,
+        vec![
+            entry(Some(admin.id), "change_role", "User", "newbie"),
+            entry(None, "change_role", "User", "boss"),
+        ]
+    );
+}

@@ -182,7 +182,7 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                 bail!("--enable and --disable cannot be combined");
             }
             if let Some(r) = &role {
-                if !["Owner", "Admin", "Moderator", "User"].contains(&r.as_str()) {
+                if !admin_accounts::ROLES.contains(&r.as_str()) {
                     bail!("unknown role {r:?}: use Owner, Admin, Moderator or User");
                 }
             }
@@ -191,6 +191,12 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("No user with such username: {username}"))?;
             let user = users::get_user_by_account_id(&mut conn, account.id).await?;
+            if let Some(role) = &role {
+                // Audited, as done by "the system".
+                drop(conn);
+                admin_accounts::change_role(state, Actor::System, &account, &user, role).await?;
+                conn = state.conn().await?;
+            }
             let password = reset_password.then(new_password);
             let encrypted_password = match &password {
                 Some(p) => Some(hash_password(p)?),
@@ -202,7 +208,6 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                 &UserChanges {
                     email,
                     encrypted_password,
-                    role,
                     confirmed_at: confirm.then(|| Some(Utc::now())),
                     approved: approve.then_some(true),
                     disabled: if disable {

@@ -44,6 +44,8 @@ pub enum AuditAction {
     AssignedToSelf,
     /// A report's assignee was removed.
     Unassigned,
+    /// A user was given another role.
+    ChangeRole,
 }
 
 impl AuditAction {
@@ -67,6 +69,7 @@ impl AuditAction {
             AuditAction::Reopen => "reopen",
             AuditAction::AssignedToSelf => "assigned_to_self",
             AuditAction::Unassigned => "unassigned",
+            AuditAction::ChangeRole => "change_role",
         }
     }
 }
