@@ -3,9 +3,10 @@
 use ferrodon_db::AsyncConnection;
 
 use super::audit::{self, AuditAction, Target, TargetKind};
-use super::{taken, taken_on_conflict, Actor};
+use super::{delete_audited, taken, taken_on_conflict, Actor, Removable};
 use crate::auth::roles::Permission;
 use crate::db::queries::email_blocks::{self, CanonicalEmailBlock};
+use crate::db::Conn;
 use crate::moderation::email_rules::canonical_email_hash;
 use crate::{AppState, Error, Result};
 
@@ -18,12 +19,24 @@ pub enum Blocked<'a> {
     Hash(&'a str),
 }
 
-fn target(block: &CanonicalEmailBlock) -> Target<'_> {
-    Target::new(
-        TargetKind::CanonicalEmailBlock,
-        block.id,
-        &block.canonical_email_hash,
-    )
+impl Removable for CanonicalEmailBlock {
+    const PERMISSION: Permission = Permission::ManageBlocks;
+
+    async fn find(conn: &mut Conn, id: i64) -> crate::db::Result<Self> {
+        email_blocks::get_canonical_email_block(conn, id).await
+    }
+
+    async fn remove(&self, conn: &mut Conn) -> crate::db::Result<()> {
+        email_blocks::delete_canonical_email_block(conn, self.id).await
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target::new(
+            TargetKind::CanonicalEmailBlock,
+            self.id,
+            &self.canonical_email_hash,
+        )
+    }
 }
 
 /// A SHA-256 hex digest, lowercased; 422 otherwise.
@@ -59,7 +72,7 @@ pub async fn create(
         let block = email_blocks::put_canonical_email_block(conn, &hash, None)
             .await
             .map_err(taken_on_conflict("Canonical email hash"))?;
-        audit::record(conn, actor, AuditAction::Create, target(&block)).await?;
+        audit::record(conn, actor, AuditAction::Create, block.target()).await?;
         Ok::<_, Error>(block)
     })
     .await
@@ -67,15 +80,7 @@ pub async fn create(
 
 /// Lifts the block with `id`; 404 when there is none.
 pub async fn delete(state: &AppState, actor: Actor<'_>, id: i64) -> Result<CanonicalEmailBlock> {
-    actor.ensure(Permission::ManageBlocks)?;
-    let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let block = email_blocks::get_canonical_email_block(conn, id).await?;
-        email_blocks::delete_canonical_email_block(conn, block.id).await?;
-        audit::record(conn, actor, AuditAction::Destroy, target(&block)).await?;
-        Ok::<_, Error>(block)
-    })
-    .await
+    delete_audited(state, actor, id).await
 }
 
 #[cfg(test)]

@@ -4,14 +4,27 @@
 use ferrodon_db::AsyncConnection;
 
 use super::audit::{self, AuditAction, Target, TargetKind};
-use super::Actor;
+use super::{delete_audited, Actor, Removable};
 use crate::auth::roles::Permission;
 use crate::db::queries::domain_allows::{self, DomainAllow};
+use crate::db::Conn;
 use crate::services::block_instance_domain::normalize;
 use crate::{AppState, Error, Result};
 
-fn target(allow: &DomainAllow) -> Target<'_> {
-    Target::new(TargetKind::DomainAllow, allow.id, &allow.domain)
+impl Removable for DomainAllow {
+    const PERMISSION: Permission = Permission::ManageFederation;
+
+    async fn find(conn: &mut Conn, id: i64) -> crate::db::Result<Self> {
+        domain_allows::get_domain_allow(conn, id).await
+    }
+
+    async fn remove(&self, conn: &mut Conn) -> crate::db::Result<()> {
+        domain_allows::delete_domain_allow(conn, self.id).await
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target::new(TargetKind::DomainAllow, self.id, &self.domain)
+    }
 }
 
 /// What [`create`] found or made.
@@ -36,7 +49,7 @@ pub async fn create(state: &AppState, actor: Actor<'_>, domain: &str) -> Result<
             });
         }
         let allow = domain_allows::put_domain_allow(conn, &domain).await?;
-        audit::record(conn, actor, AuditAction::Create, target(&allow)).await?;
+        audit::record(conn, actor, AuditAction::Create, allow.target()).await?;
         Ok::<_, Error>(Allowed {
             allow,
             created: true,
@@ -47,13 +60,5 @@ pub async fn create(state: &AppState, actor: Actor<'_>, domain: &str) -> Result<
 
 /// Removes the allow with `id`; 404 when there is none.
 pub async fn delete(state: &AppState, actor: Actor<'_>, id: i64) -> Result<DomainAllow> {
-    actor.ensure(Permission::ManageFederation)?;
-    let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let allow = domain_allows::get_domain_allow(conn, id).await?;
-        domain_allows::delete_domain_allow(conn, allow.id).await?;
-        audit::record(conn, actor, AuditAction::Destroy, target(&allow)).await?;
-        Ok::<_, Error>(allow)
-    })
-    .await
+    delete_audited(state, actor, id).await
 }

@@ -3,14 +3,28 @@
 use ferrodon_db::AsyncConnection;
 
 use super::audit::{self, AuditAction, Target, TargetKind};
-use super::Actor;
+use super::{delete_audited, Actor, Removable};
 use crate::auth::roles::Permission;
 use crate::db::queries::domain_blocks::{self, DomainBlock, NewDomainBlock};
+use crate::db::Conn;
 use crate::services::block_instance_domain::{self, Applied};
 use crate::{AppState, Error, Result};
 
-fn target(block: &DomainBlock) -> Target<'_> {
-    Target::new(TargetKind::DomainBlock, block.id, &block.domain)
+impl Removable for DomainBlock {
+    const PERMISSION: Permission = Permission::ManageFederation;
+
+    async fn find(conn: &mut Conn, id: i64) -> crate::db::Result<Self> {
+        domain_blocks::get_domain_block(conn, id).await
+    }
+
+    async fn remove(&self, conn: &mut Conn) -> crate::db::Result<()> {
+        domain_blocks::delete_domain_block(conn, &self.domain).await?;
+        Ok(())
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target::new(TargetKind::DomainBlock, self.id, &self.domain)
+    }
 }
 
 /// The validation error for a domain blocked already (the admin API adds
@@ -33,7 +47,7 @@ pub async fn create(state: &AppState, actor: Actor<'_>, new: NewDomainBlock) -> 
             return Err(already_blocked(&domain));
         }
         let applied = block_instance_domain::block(conn, NewDomainBlock { domain, ..new }).await?;
-        audit::record(conn, actor, AuditAction::Create, target(&applied.block)).await?;
+        audit::record(conn, actor, AuditAction::Create, applied.block.target()).await?;
         Ok::<_, Error>(applied)
     })
     .await
@@ -63,7 +77,7 @@ pub async fn update(
             ..change(&current)
         };
         let applied = block_instance_domain::block(conn, wanted).await?;
-        audit::record(conn, actor, AuditAction::Update, target(&applied.block)).await?;
+        audit::record(conn, actor, AuditAction::Update, applied.block.target()).await?;
         Ok::<_, Error>(applied)
     })
     .await
@@ -72,15 +86,7 @@ pub async fn update(
 /// Lifts the block with `id`; 404 when there is none. Accounts it
 /// suspended stay suspended until they are seen again.
 pub async fn delete(state: &AppState, actor: Actor<'_>, id: i64) -> Result<DomainBlock> {
-    actor.ensure(Permission::ManageFederation)?;
-    let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let block = domain_blocks::get_domain_block(conn, id).await?;
-        domain_blocks::delete_domain_block(conn, &block.domain).await?;
-        audit::record(conn, actor, AuditAction::Destroy, target(&block)).await?;
-        Ok::<_, Error>(block)
-    })
-    .await
+    delete_audited(state, actor, id).await
 }
 
 /// Lifts the block of `domain`; 404 when it is not blocked.

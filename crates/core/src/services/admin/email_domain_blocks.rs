@@ -4,14 +4,27 @@
 use ferrodon_db::AsyncConnection;
 
 use super::audit::{self, AuditAction, Target, TargetKind};
-use super::{taken, taken_on_conflict, Actor};
+use super::{delete_audited, taken, taken_on_conflict, Actor, Removable};
 use crate::auth::roles::Permission;
 use crate::db::queries::email_blocks::{self, EmailDomainBlock};
+use crate::db::Conn;
 use crate::moderation::email_rules::normalize_email_domain;
 use crate::{AppState, Error, Result};
 
-fn target(block: &EmailDomainBlock) -> Target<'_> {
-    Target::new(TargetKind::EmailDomainBlock, block.id, &block.domain)
+impl Removable for EmailDomainBlock {
+    const PERMISSION: Permission = Permission::ManageBlocks;
+
+    async fn find(conn: &mut Conn, id: i64) -> crate::db::Result<Self> {
+        email_blocks::get_email_domain_block(conn, id).await
+    }
+
+    async fn remove(&self, conn: &mut Conn) -> crate::db::Result<()> {
+        email_blocks::delete_email_domain_block(conn, self.id).await
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target::new(TargetKind::EmailDomainBlock, self.id, &self.domain)
+    }
 }
 
 /// Blocks sign-ups from `domain` (and its subdomains), or only holds them
@@ -35,7 +48,7 @@ pub async fn create(
         let block = email_blocks::put_email_domain_block(conn, &domain, allow_with_approval)
             .await
             .map_err(taken_on_conflict("Domain"))?;
-        audit::record(conn, actor, AuditAction::Create, target(&block)).await?;
+        audit::record(conn, actor, AuditAction::Create, block.target()).await?;
         Ok::<_, Error>(block)
     })
     .await
@@ -43,15 +56,7 @@ pub async fn create(
 
 /// Lifts the block with `id`; 404 when there is none.
 pub async fn delete(state: &AppState, actor: Actor<'_>, id: i64) -> Result<EmailDomainBlock> {
-    actor.ensure(Permission::ManageBlocks)?;
-    let mut conn = state.conn().await?;
-    conn.transaction(async |conn| {
-        let block = email_blocks::get_email_domain_block(conn, id).await?;
-        email_blocks::delete_email_domain_block(conn, block.id).await?;
-        audit::record(conn, actor, AuditAction::Destroy, target(&block)).await?;
-        Ok::<_, Error>(block)
-    })
-    .await
+    delete_audited(state, actor, id).await
 }
 
 /// Lifts the block of `domain` (normalised first); 404 when it is not blocked.

@@ -5,14 +5,27 @@
 use ferrodon_db::AsyncConnection;
 
 use super::audit::{self, AuditAction, Target, TargetKind};
-use super::{taken, taken_on_conflict, Actor};
+use super::{delete_audited, taken, taken_on_conflict, Actor, Removable};
 use crate::auth::roles::Permission;
 use crate::db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
+use crate::db::Conn;
 use crate::moderation::ip_blocks::{add_block, parse_range, Added};
 use crate::{AppState, Error, Result};
 
-fn target(block: &IpBlock) -> Target<'_> {
-    Target::new(TargetKind::IpBlock, block.id, &block.ip)
+impl Removable for IpBlock {
+    const PERMISSION: Permission = Permission::ManageBlocks;
+
+    async fn find(conn: &mut Conn, id: i64) -> crate::db::Result<Self> {
+        ip_blocks::get_ip_block(conn, id).await
+    }
+
+    async fn remove(&self, conn: &mut Conn) -> crate::db::Result<()> {
+        ip_blocks::delete_ip_block(conn, self.id).await
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target::new(TargetKind::IpBlock, self.id, &self.ip)
+    }
 }
 
 /// What [`create`] did.
@@ -43,7 +56,7 @@ pub async fn create(
                 Added::Renewed(block) => (block, true),
                 Added::Exists(_) => return Err(taken("Ip")),
             };
-            audit::record(conn, actor, AuditAction::Create, target(&block)).await?;
+            audit::record(conn, actor, AuditAction::Create, block.target()).await?;
             Ok::<_, Error>(Blocked { block, replaced })
         })
         .await?;
@@ -67,7 +80,7 @@ pub async fn update(
             let block = ip_blocks::update_ip_block(conn, current.id, &fields)
                 .await
                 .map_err(taken_on_conflict("Ip"))?;
-            audit::record(conn, actor, AuditAction::Update, target(&block)).await?;
+            audit::record(conn, actor, AuditAction::Update, block.target()).await?;
             Ok::<_, Error>(block)
         })
         .await?;
@@ -77,18 +90,9 @@ pub async fn update(
 
 /// Removes the block with `id`; 404 when there is none.
 pub async fn delete(state: &AppState, actor: Actor<'_>, id: i64) -> Result<IpBlock> {
-    actor.ensure(Permission::ManageBlocks)?;
-    let mut conn = state.conn().await?;
-    let block = conn
-        .transaction(async |conn| {
-            let block = ip_blocks::get_ip_block(conn, id).await?;
-            ip_blocks::delete_ip_block(conn, block.id).await?;
-            audit::record(conn, actor, AuditAction::Destroy, target(&block)).await?;
-            Ok::<_, Error>(block)
-        })
-        .await?;
+    let deleted = delete_audited(state, actor, id).await?;
     state.ip_blocks.invalidate().await;
-    Ok(block)
+    Ok(deleted)
 }
 
 /// Removes the block of the range `ip` (parsed first); 404 when there is none.

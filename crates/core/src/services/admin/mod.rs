@@ -4,9 +4,16 @@
 //! here, writes in one transaction with its audit-log entry
 //! ([`audit::record`]), and answers a duplicate with one validation error
 //! whatever the entry point.
+use std::future::Future;
+
+use ferrodon_db::AsyncConnection;
+
 use crate::auth::roles::{can, Permission};
 use crate::db::models::{Account, User};
-use crate::{Error, Result};
+use crate::db::Conn;
+use crate::{AppState, Error, Result};
+
+use audit::{AuditAction, Target};
 
 pub mod accounts;
 pub mod audit;
@@ -87,4 +94,30 @@ pub fn taken_on_conflict(attribute: &'static str) -> impl Fn(crate::db::Error) -
         crate::db::Error::UniqueViolation { .. } => taken(attribute),
         other => other.into(),
     }
+}
+
+/// A record the admin services delete alike: found by id (404 when
+/// missing), removed, and named in the audit log.
+trait Removable: Sized + Send + Sync {
+    /// The permission deleting one needs.
+    const PERMISSION: Permission;
+    /// The record with `id`.
+    fn find(conn: &mut Conn, id: i64) -> impl Future<Output = crate::db::Result<Self>> + Send;
+    /// Deletes it.
+    fn remove(&self, conn: &mut Conn) -> impl Future<Output = crate::db::Result<()>> + Send;
+    /// How the audit log names it.
+    fn target(&self) -> Target<'_>;
+}
+
+/// Deletes the record with `id` and records it, in one transaction.
+async fn delete_audited<R: Removable>(state: &AppState, actor: Actor<'_>, id: i64) -> Result<R> {
+    actor.ensure(R::PERMISSION)?;
+    let mut conn = state.conn().await?;
+    conn.transaction(async |conn| {
+        let record = R::find(conn, id).await?;
+        record.remove(conn).await?;
+        audit::record(conn, actor, AuditAction::Destroy, record.target()).await?;
+        Ok::<_, Error>(record)
+    })
+    .await
 }
