@@ -9,6 +9,7 @@ use ferrodon_core::db::models::Account;
 use ferrodon_core::db::models::UserChanges;
 use ferrodon_core::db::queries::{accounts, oauth, operations, users};
 use ferrodon_core::federation::actors;
+use ferrodon_core::services::admin::{accounts as admin_accounts, Actor};
 use ferrodon_core::services::follow::{self, FollowOptions};
 use ferrodon_core::services::purge;
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
@@ -181,7 +182,7 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                 bail!("--enable and --disable cannot be combined");
             }
             if let Some(r) = &role {
-                if !["Owner", "Admin", "Moderator", "User"].contains(&r.as_str()) {
+                if !admin_accounts::ROLES.contains(&r.as_str()) {
                     bail!("unknown role {r:?}: use Owner, Admin, Moderator or User");
                 }
             }
@@ -190,6 +191,12 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("No user with such username: {username}"))?;
             let user = users::get_user_by_account_id(&mut conn, account.id).await?;
+            if let Some(role) = &role {
+                // Audited, as done by "the system".
+                drop(conn);
+                admin_accounts::change_role(state, Actor::System, &account, &user, role).await?;
+                conn = state.conn().await?;
+            }
             let password = reset_password.then(new_password);
             let encrypted_password = match &password {
                 Some(p) => Some(hash_password(p)?),
@@ -201,7 +208,6 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                 &UserChanges {
                     email,
                     encrypted_password,
-                    role,
                     confirmed_at: confirm.then(|| Some(Utc::now())),
                     approved: approve.then_some(true),
                     disabled: if disable {
@@ -294,18 +300,17 @@ async fn approve(
         (None, None, true) => operations::pending_sign_up_account_ids(&mut conn, None).await?,
         _ => bail!("give one of USERNAME, --number N (N > 0) or --all"),
     };
+    drop(conn);
+    // Through the admin service the admin API and pages call, so each
+    // approval is in the audit log, as done by "the system".
     for id in &account_ids {
-        let user = users::get_user_by_account_id(&mut conn, *id).await?;
-        users::update_user(
-            &mut conn,
-            user.id,
-            &UserChanges {
-                approved: Some(true),
-                updated_at: Some(Utc::now()),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let (account, user) = {
+            let mut conn = state.conn().await?;
+            let account = accounts::get_account_by_id(&mut conn, *id).await?;
+            let user = users::get_user_by_account_id(&mut conn, *id).await?;
+            (account, user)
+        };
+        admin_accounts::approve(state, Actor::System, &account, &user).await?;
     }
     println!("Approved {} accounts", account_ids.len());
     Ok(())

@@ -1,13 +1,16 @@
 //! `ferrodonctl domains block|unblock|list|purge|crawl`: instance-level
 //! domain blocks, as `tootctl domains` and Mastodon's admin pages manage
-//! them, deleting a domain's data, and crawling the fediverse's peers.
+//! them (through the admin service the admin API and pages call: a domain
+//! blocked already is refused, each change is in the audit log), deleting
+//! a domain's data, and crawling the fediverse's peers.
 use anyhow::bail;
 use clap::Subcommand;
 use ferrodon_core::db::queries::domain_blocks::{self, NewDomainBlock};
 use ferrodon_core::db::queries::operations;
+use ferrodon_core::services::admin::{domain_blocks as service, Actor};
 use ferrodon_core::services::crawl_peers::{self, Server};
-use ferrodon_core::services::{block_instance_domain, purge};
-use ferrodon_core::AppState;
+use ferrodon_core::services::purge;
+use ferrodon_core::{AppState, Error};
 
 #[derive(Subcommand)]
 pub enum DomainsCommand {
@@ -110,8 +113,10 @@ pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
             public_comment,
             private_comment,
         } => {
-            let applied = block_instance_domain::block(
-                &mut conn,
+            drop(conn);
+            let applied = service::create(
+                state,
+                Actor::System,
                 NewDomainBlock {
                     domain,
                     severity,
@@ -137,11 +142,14 @@ pub async fn run(cmd: DomainsCommand, state: &AppState) -> anyhow::Result<()> {
             }
         }
         DomainsCommand::Unblock { domain } => {
-            let domain = domain.trim().to_ascii_lowercase();
-            if domain_blocks::delete_domain_block(&mut conn, &domain).await? {
-                println!("Unblocked {domain} (suspended accounts stay suspended until they are seen again)");
-            } else {
-                bail!("{domain} is not blocked");
+            drop(conn);
+            match service::delete_domain(state, Actor::System, &domain).await {
+                Ok(block) => println!(
+                    "Unblocked {} (suspended accounts stay suspended until they are seen again)",
+                    block.domain
+                ),
+                Err(Error::NotFound) => bail!("{} is not blocked", domain.trim()),
+                Err(e) => return Err(e.into()),
             }
         }
         DomainsCommand::List { json } => {

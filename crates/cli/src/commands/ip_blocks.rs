@@ -6,8 +6,9 @@ use anyhow::{anyhow, bail};
 use chrono::{Duration, Utc};
 use clap::Subcommand;
 use ferrodon_core::db::queries::ip_blocks::{self, IpBlockFields};
-use ferrodon_core::moderation::ip_blocks::{self as ip_rules, Added};
-use ferrodon_core::AppState;
+use ferrodon_core::moderation::ip_blocks as ip_rules;
+use ferrodon_core::services::admin::{ip_blocks as service, Actor};
+use ferrodon_core::{AppState, Error};
 
 #[derive(Subcommand)]
 pub enum IpBlocksCommand {
@@ -47,9 +48,12 @@ fn range(text: &str) -> anyhow::Result<String> {
     ip_rules::parse_range(text).map_err(|_| anyhow!("{text:?} is not an IP address or range"))
 }
 
-/// Runs an `ip-blocks` subcommand.
+/// Runs an `ip-blocks` subcommand. Adding and removing go through the
+/// admin service the admin API and pages call: a range blocked already is
+/// refused alike (here: a message on standard error, the other ranges
+/// still added, and a failing exit status) and every change is in the
+/// audit log, as done by "the system".
 pub async fn run(cmd: IpBlocksCommand, state: &AppState) -> anyhow::Result<()> {
-    let mut conn = state.conn().await?;
     match cmd {
         IpBlocksCommand::Add {
             addresses,
@@ -78,45 +82,47 @@ pub async fn run(cmd: IpBlocksCommand, state: &AppState) -> anyhow::Result<()> {
                     comment: comment.clone(),
                     expires_at,
                 };
-                match ip_rules::add_block(&mut conn, &fields, force).await? {
-                    Added::Created(_) => {
-                        println!("Added {ip} ({severity})");
-                        added += 1;
-                    }
-                    Added::Renewed(_) => {
+                match service::create(state, Actor::System, &fields, force).await {
+                    Ok(done) if done.replaced => {
                         println!("Replaced {ip} ({severity})");
                         added += 1;
                     }
-                    Added::Exists(block) => {
-                        println!(
-                            "{ip} is already blocked ({}); --force replaces it",
-                            block.severity
-                        );
+                    Ok(_) => {
+                        println!("Added {ip} ({severity})");
+                        added += 1;
+                    }
+                    Err(refused @ Error::Validation(_)) => {
+                        eprintln!("{ip}: {refused} (--force replaces the block)");
                         skipped += 1;
                     }
+                    Err(e) => return Err(e.into()),
                 }
             }
             println!("Added {added}, skipped {skipped}");
+            if skipped > 0 {
+                bail!("{skipped} of the ranges were not added");
+            }
         }
         IpBlocksCommand::Remove { addresses } => {
             let (mut removed, mut missing) = (0, 0);
             for address in addresses {
                 let ip = range(&address)?;
-                match ip_blocks::find_ip_block(&mut conn, &ip).await? {
-                    Some(block) => {
-                        ip_blocks::delete_ip_block(&mut conn, block.id).await?;
+                match service::delete_range(state, Actor::System, &ip).await {
+                    Ok(_) => {
                         println!("Removed {ip}");
                         removed += 1;
                     }
-                    None => {
+                    Err(Error::NotFound) => {
                         println!("{ip} is not blocked");
                         missing += 1;
                     }
+                    Err(e) => return Err(e.into()),
                 }
             }
             println!("Removed {removed}, not found {missing}");
         }
         IpBlocksCommand::Export { format } => {
+            let mut conn = state.conn().await?;
             let blocks = ip_blocks::live_ip_blocks(&mut conn).await?;
             match format.as_str() {
                 "plain" => blocks.iter().for_each(|b| println!("{}", b.ip)),

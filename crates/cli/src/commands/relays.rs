@@ -1,10 +1,10 @@
-//! `ferrodonctl relays add|remove|list`: ActivityPub relays, as Mastodon's
-//! admin relay page manages them.
+//! `ferrodonctl relays add|remove|list`: ActivityPub relays, through the
+//! admin service the admin relay page calls (each change in the audit log).
 use anyhow::bail;
 use clap::Subcommand;
 use ferrodon_core::db::queries::relays;
-use ferrodon_core::federation::relays::{add_relay, remove_relay};
-use ferrodon_core::AppState;
+use ferrodon_core::services::admin::{relays as service, Actor};
+use ferrodon_core::{AppState, Error};
 
 #[derive(Subcommand)]
 pub enum RelaysCommand {
@@ -25,17 +25,18 @@ pub enum RelaysCommand {
 pub async fn run(cmd: RelaysCommand, state: &AppState) -> anyhow::Result<()> {
     match cmd {
         RelaysCommand::Add { inbox_url } => {
-            let relay = add_relay(state, inbox_url.trim()).await?;
+            let relay = service::create(state, Actor::System, &inbox_url).await?;
             println!(
                 "{}\t{} (the relay answers asynchronously)",
                 relay.inbox_url, relay.state
             );
         }
         RelaysCommand::Remove { inbox_url } => {
-            if !remove_relay(state, inbox_url.trim()).await? {
-                bail!("{inbox_url} is not a relay of this server");
+            match service::delete_inbox(state, Actor::System, &inbox_url).await {
+                Ok(relay) => println!("Removed {}", relay.inbox_url),
+                Err(Error::NotFound) => bail!("{inbox_url} is not a relay of this server"),
+                Err(e) => return Err(e.into()),
             }
-            println!("Removed {inbox_url}");
         }
         RelaysCommand::List => {
             let mut conn = state.conn().await?;

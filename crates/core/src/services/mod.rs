@@ -1,6 +1,7 @@
 //! Use cases, one file each. A service authorises, writes inside one
 //! transaction, and returns a typed result; handlers only parse and render.
 pub mod account_migration;
+pub mod admin;
 pub mod authorized_applications;
 pub mod block;
 pub mod block_domain;

@@ -66,6 +66,19 @@ pub async fn put_domain_block(conn: &mut Conn, new: &NewDomainBlock) -> Result<D
         .await?)
 }
 
+/// The block of exactly `domain` (already normalised), if any.
+pub async fn get_domain_block_by_domain(
+    conn: &mut Conn,
+    domain: &str,
+) -> Result<Option<DomainBlock>> {
+    Ok(domain_blocks::table
+        .filter(domain_blocks::domain.eq(domain))
+        .select(DomainBlock::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// Lifts a block; false when there was none.
 pub async fn delete_domain_block(conn: &mut Conn, domain: &str) -> Result<bool> {
     Ok(

@@ -74,6 +74,19 @@ pub async fn delete_email_domain_block(conn: &mut Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The block of exactly `domain` (already normalised), if any.
+pub async fn get_email_domain_block_by_domain(
+    conn: &mut Conn,
+    domain: &str,
+) -> Result<Option<EmailDomainBlock>> {
+    Ok(email_domain_blocks::table
+        .filter(email_domain_blocks::domain.eq(domain))
+        .select(EmailDomainBlock::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// The block that applies to `domain`: its own or a parent domain's, the
 /// most specific first.
 pub async fn find_email_domain_block(

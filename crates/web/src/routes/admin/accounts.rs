@@ -8,8 +8,9 @@ use ferrodon_core::db::queries::moderation::{
     self, AccountFilter, AccountFlag, AccountState, Origin,
 };
 use ferrodon_core::db::Page;
-use ferrodon_core::moderation::actions::{self, AccountAction, ActionKind};
 use ferrodon_core::moderation::entities::render_account;
+use ferrodon_core::services::admin::accounts::{self as actions, AccountAction, ActionKind};
+use ferrodon_core::services::admin::Actor;
 use ferrodon_core::{AppState, Error};
 use serde_json::json;
 
@@ -25,25 +26,20 @@ pub fn configure(cfg: &mut Routes<'_>) {
         .route("/api/v2/admin/accounts", on::get().to(index_v2))
         .route("/api/v1/admin/accounts/{id}", on::get().to(show))
         .route("/api/v1/admin/accounts/{id}", on::delete().to(destroy))
-        .route("/api/v1/admin/accounts/{id}/action", on::post().to(action))
-        .route(
-            "/api/v1/admin/accounts/{id}/approve",
-            on::post().to(approve),
-        )
-        .route("/api/v1/admin/accounts/{id}/reject", on::post().to(reject))
-        .route("/api/v1/admin/accounts/{id}/enable", on::post().to(enable))
-        .route(
-            "/api/v1/admin/accounts/{id}/unsilence",
-            on::post().to(unsilence),
-        )
-        .route(
-            "/api/v1/admin/accounts/{id}/unsuspend",
-            on::post().to(unsuspend),
-        )
-        .route(
-            "/api/v1/admin/accounts/{id}/unsensitive",
-            on::post().to(unsensitive),
+        .route("/api/v1/admin/accounts/{id}/action", on::post().to(action));
+    for (path, change) in [
+        ("approve", Change::Approve),
+        ("reject", Change::Reject),
+        ("enable", Change::Enable),
+        ("unsilence", Change::Lift(AccountFlag::Silenced)),
+        ("unsuspend", Change::Lift(AccountFlag::Suspended)),
+        ("unsensitive", Change::Lift(AccountFlag::Sensitized)),
+    ] {
+        cfg.route(
+            &format!("/api/v1/admin/accounts/{{id}}/{path}"),
+            on::post().to(move |s, a, p| change_account(s, a, p, change)),
         );
+    }
 }
 
 const STAFF_ROLES: [&str; 3] = ["Moderator", "Admin", "Owner"];
@@ -146,6 +142,12 @@ async fn index_v2(
     list(&state, &req, &filter_v2(&params)?, &page).await
 }
 
+/// The staff member acting, with `permission`.
+fn staff(auth: &Auth, permission: Permission) -> ApiResult<Actor<'_>> {
+    let (user, account) = require_staff(&auth.0, WRITE, permission)?;
+    Ok(Actor::staff(user, account))
+}
+
 async fn target(
     state: &AppState,
     path: &web::Path<String>,
@@ -179,13 +181,13 @@ async fn action(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let me = staff(&auth, Permission::ManageUsers)?;
     let (account, user) = target(&state, &path).await?;
     let kind = params
         .nonempty("type")
         .map_or(Some(ActionKind::None), |t| ActionKind::parse(&t))
         .ok_or_else(|| Error::validation("Type is not included in the list"))?;
-    actions::act_on_account_telling(
+    actions::act_on_account(
         &state,
         me,
         &account,
@@ -194,8 +196,8 @@ async fn action(
             kind,
             text: params.str("text").unwrap_or_default(),
             report_id: params.id("report_id")?,
+            send_email_notification: params.bool("send_email_notification").unwrap_or(true),
         },
-        params.bool("send_email_notification").unwrap_or(true),
     )
     .await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -208,73 +210,34 @@ fn local_user(
     user.ok_or_else(|| Error::Forbidden("This action is not allowed".into()).into())
 }
 
-async fn approve(
+/// The account changes other than `action` and deletion, each under
+/// Mastodon's path.
+#[derive(Clone, Copy)]
+enum Change {
+    Approve,
+    Reject,
+    Enable,
+    Lift(AccountFlag),
+}
+
+async fn change_account(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
+    change: Change,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
+    let me = staff(&auth, Permission::ManageUsers)?;
     let (account, user) = target(&state, &path).await?;
-    actions::approve(&state, me, &account, &local_user(user)?).await?;
+    match change {
+        Change::Approve => actions::approve(&state, me, &account, &local_user(user)?).await?,
+        Change::Enable => actions::enable(&state, me, &account, &local_user(user)?).await?,
+        Change::Lift(flag) => actions::lift(&state, me, &account, flag).await?,
+        Change::Reject => {
+            actions::reject(&state, me, &account, &local_user(user)?).await?;
+            return Ok(HttpResponse::Ok().json(json!({})));
+        }
+    }
     current(&state, &path).await
-}
-
-async fn reject(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
-    let (account, user) = target(&state, &path).await?;
-    actions::reject(&state, me, &account, &local_user(user)?).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
-}
-
-async fn enable(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
-    let (account, user) = target(&state, &path).await?;
-    actions::enable(&state, me, &account, &local_user(user)?).await?;
-    current(&state, &path).await
-}
-
-async fn lift(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-    flag: AccountFlag,
-) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageUsers)?;
-    let (account, _) = target(&state, &path).await?;
-    actions::lift(&state, me, &account, flag).await?;
-    current(&state, &path).await
-}
-
-async fn unsilence(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    lift(state, auth, path, AccountFlag::Silenced).await
-}
-
-async fn unsuspend(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    lift(state, auth, path, AccountFlag::Suspended).await
-}
-
-async fn unsensitive(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    lift(state, auth, path, AccountFlag::Sensitized).await
 }
 
 async fn destroy(
@@ -282,7 +245,7 @@ async fn destroy(
     auth: Auth,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::DeleteUserData)?;
+    let me = staff(&auth, Permission::DeleteUserData)?;
     let (account, _) = target(&state, &path).await?;
     actions::delete(&state, me, &account).await?;
     Ok(HttpResponse::Ok().json(json!({})))

@@ -1,30 +1,24 @@
 //! `/api/v1/admin/domain_blocks`: blocking other servers (Admin::DomainBlock).
 use crate::routes::table::{on, Routes};
-use actix_web::{web, HttpRequest, HttpResponse};
-use ferrodon_core::auth::roles::{require_staff, Permission};
+use actix_web::{web, HttpResponse};
+use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::auth::Scope;
-use ferrodon_core::db::queries::domain_blocks::{self, DomainBlock, NewDomainBlock};
-use ferrodon_core::db::Page;
+use ferrodon_core::db::queries::domain_blocks::{self as queries, DomainBlock, NewDomainBlock};
+use ferrodon_core::db::{Conn, Page};
 use ferrodon_core::entities::timestamp;
 use ferrodon_core::media::storage::sigv4::sha256_hex;
-use ferrodon_core::moderation::actions;
-use ferrodon_core::services::block_instance_domain;
+use ferrodon_core::services::admin::{domain_blocks, Actor};
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
+use super::{list_show_delete, record_id, rendered, staff, Record};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, Params};
-use crate::routes::json_page;
-
-const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadDomainBlocks];
-const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteDomainBlocks];
+use crate::extract::{Auth, Params};
 
 pub fn configure(cfg: &mut Routes<'_>) {
-    cfg.route("/api/v1/admin/domain_blocks", on::get().to(index))
-        .route("/api/v1/admin/domain_blocks", on::post().to(create))
-        .route("/api/v1/admin/domain_blocks/{id}", on::get().to(show))
-        .route("/api/v1/admin/domain_blocks/{id}", on::put().to(update))
-        .route("/api/v1/admin/domain_blocks/{id}", on::delete().to(destroy));
+    list_show_delete::<DomainBlock>(cfg);
+    cfg.route(DomainBlock::PATH, on::post().to(create))
+        .route("/api/v1/admin/domain_blocks/{id}", on::put().to(update));
 }
 
 fn render(block: &DomainBlock) -> Value {
@@ -42,34 +36,32 @@ fn render(block: &DomainBlock) -> Value {
     })
 }
 
-fn block_id(path: &web::Path<String>) -> ApiResult<i64> {
-    Ok(path.parse().map_err(|_| Error::NotFound)?)
-}
+impl Record for DomainBlock {
+    const PATH: &'static str = "/api/v1/admin/domain_blocks";
+    const READ: &'static [Scope] = &[Scope::AdminRead, Scope::AdminReadDomainBlocks];
+    const WRITE: &'static [Scope] = &[Scope::AdminWrite, Scope::AdminWriteDomainBlocks];
+    const PERMISSION: Permission = Permission::ManageFederation;
 
-async fn index(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<HttpResponse> {
-    require_staff(&auth.0, READ, Permission::ManageFederation)?;
-    let page = page_from(&params, 100, 200)?;
-    let mut conn = state.conn().await?;
-    let blocks = domain_blocks::page_domain_blocks(&mut conn, &page).await?;
-    let ids: Vec<i64> = blocks.iter().map(|b| b.id).collect();
-    let body: Vec<Value> = blocks.iter().map(render).collect();
-    Ok(json_page(&state, &req, &body, Page::cursors(&ids)))
-}
+    fn id(&self) -> i64 {
+        self.id
+    }
 
-async fn show(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    require_staff(&auth.0, READ, Permission::ManageFederation)?;
-    let mut conn = state.conn().await?;
-    let block = domain_blocks::get_domain_block(&mut conn, block_id(&path)?).await?;
-    Ok(HttpResponse::Ok().json(render(&block)))
+    async fn page(conn: &mut Conn, page: &Page) -> ferrodon_core::db::Result<Vec<Self>> {
+        queries::page_domain_blocks(conn, page).await
+    }
+
+    async fn get(conn: &mut Conn, id: i64) -> ferrodon_core::db::Result<Self> {
+        queries::get_domain_block(conn, id).await
+    }
+
+    async fn render(&self, _: &mut Conn) -> ApiResult<Value> {
+        Ok(render(self))
+    }
+
+    async fn delete(state: &AppState, actor: Actor<'_>, id: i64) -> ferrodon_core::Result<()> {
+        domain_blocks::delete(state, actor, id).await?;
+        Ok(())
+    }
 }
 
 /// The block as the request describes it, over `current` for a `PUT`.
@@ -98,35 +90,24 @@ fn requested(params: &Params, domain: String, current: Option<&DomainBlock>) -> 
     }
 }
 
+/// Blocks a domain; a domain blocked already is a 422 that carries the
+/// existing block, as Mastodon answers.
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageFederation)?;
+    let actor = staff(&auth, DomainBlock::WRITE, DomainBlock::PERMISSION)?;
     let domain = params
         .nonempty("domain")
         .ok_or_else(|| Error::validation("Domain can't be blank"))?;
-    let domain = block_instance_domain::normalize(&domain)?;
-    let mut conn = state.conn().await?;
-    if let Some(existing) = domain_blocks::list_domain_blocks(&mut conn)
-        .await?
-        .into_iter()
-        .find(|b| b.domain == domain)
-    {
-        return Ok(HttpResponse::UnprocessableEntity().json(json!({
-            "error": format!("Validation failed: Domain {domain} is already blocked"),
-            "existing_domain_block": render(&existing),
-        })));
+    match domain_blocks::create(&state, actor, requested(&params, domain.clone(), None)).await {
+        Ok(applied) => Ok(HttpResponse::Ok().json(render(&applied.block))),
+        Err(err @ Error::Validation(_)) => match domain_blocks::find(&state, &domain).await? {
+            Some(existing) => Ok(HttpResponse::UnprocessableEntity().json(json!({
+                "error": err.to_string(),
+                "existing_domain_block": render(&existing),
+            }))),
+            None => Err(err.into()),
+        },
+        Err(err) => Err(err.into()),
     }
-    let applied = block_instance_domain::block(&mut conn, requested(&params, domain, None)).await?;
-    let block = applied.block;
-    actions::log(
-        &mut conn,
-        me,
-        "create",
-        "DomainBlock",
-        block.id,
-        &block.domain,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(render(&block)))
 }
 
 async fn update(
@@ -135,40 +116,10 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageFederation)?;
-    let mut conn = state.conn().await?;
-    let current = domain_blocks::get_domain_block(&mut conn, block_id(&path)?).await?;
-    let wanted = requested(&params, current.domain.clone(), Some(&current));
-    let block = block_instance_domain::block(&mut conn, wanted).await?.block;
-    actions::log(
-        &mut conn,
-        me,
-        "update",
-        "DomainBlock",
-        block.id,
-        &block.domain,
-    )
+    let actor = staff(&auth, DomainBlock::WRITE, DomainBlock::PERMISSION)?;
+    let applied = domain_blocks::update(&state, actor, record_id(&path)?, |current| {
+        requested(&params, current.domain.clone(), Some(current))
+    })
     .await?;
-    Ok(HttpResponse::Ok().json(render(&block)))
-}
-
-async fn destroy(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageFederation)?;
-    let mut conn = state.conn().await?;
-    let block = domain_blocks::get_domain_block(&mut conn, block_id(&path)?).await?;
-    domain_blocks::delete_domain_block(&mut conn, &block.domain).await?;
-    actions::log(
-        &mut conn,
-        me,
-        "destroy",
-        "DomainBlock",
-        block.id,
-        &block.domain,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    rendered(&state, &applied.block).await
 }

@@ -1,92 +1,94 @@
 //! `/api/v1/admin/ip_blocks`: address ranges that need approval to sign
 //! up, may not sign up, or may not reach the server at all (Admin::IpBlock).
 use crate::routes::table::{on, Routes};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{Duration, Utc};
-use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::auth::Scope;
-use ferrodon_core::db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
-use ferrodon_core::db::Page;
+use ferrodon_core::db::queries::ip_blocks::{self as queries, IpBlock, IpBlockFields};
+use ferrodon_core::db::{Conn, Page};
 use ferrodon_core::entities::timestamp;
-use ferrodon_core::moderation::actions;
 use ferrodon_core::moderation::ip_blocks as ip_rules;
+use ferrodon_core::services::admin::{ip_blocks, Actor};
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
-use super::{record_id, taken};
+use super::{list_show_delete, record_id, rendered, staff, Record};
 use crate::error::ApiResult;
-use crate::extract::{page_from, Auth, Params};
-use crate::routes::json_page;
-
-const READ: &[Scope] = &[Scope::AdminRead, Scope::AdminReadIpBlocks];
-const WRITE: &[Scope] = &[Scope::AdminWrite, Scope::AdminWriteIpBlocks];
+use crate::extract::{Auth, Params};
 
 pub fn configure(cfg: &mut Routes<'_>) {
-    cfg.route("/api/v1/admin/ip_blocks", on::get().to(index))
-        .route("/api/v1/admin/ip_blocks", on::post().to(create))
-        .route("/api/v1/admin/ip_blocks/{id}", on::get().to(show))
-        .route("/api/v1/admin/ip_blocks/{id}", on::put().to(update))
-        .route("/api/v1/admin/ip_blocks/{id}", on::delete().to(destroy));
+    list_show_delete::<IpBlock>(cfg);
+    cfg.route(IpBlock::PATH, on::post().to(create))
+        .route("/api/v1/admin/ip_blocks/{id}", on::put().to(update));
 }
 
-fn render(block: &IpBlock) -> Value {
-    json!({
-        "id": block.id.to_string(),
-        "ip": block.ip,
-        "severity": block.severity,
-        "comment": block.comment,
-        "created_at": timestamp(&block.created_at),
-        "expires_at": block.expires_at.as_ref().map(timestamp),
-    })
+impl Record for IpBlock {
+    const PATH: &'static str = "/api/v1/admin/ip_blocks";
+    const READ: &'static [Scope] = &[Scope::AdminRead, Scope::AdminReadIpBlocks];
+    const WRITE: &'static [Scope] = &[Scope::AdminWrite, Scope::AdminWriteIpBlocks];
+    const PERMISSION: Permission = Permission::ManageBlocks;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    async fn page(conn: &mut Conn, page: &Page) -> ferrodon_core::db::Result<Vec<Self>> {
+        queries::page_ip_blocks(conn, page).await
+    }
+
+    async fn get(conn: &mut Conn, id: i64) -> ferrodon_core::db::Result<Self> {
+        queries::get_ip_block(conn, id).await
+    }
+
+    async fn render(&self, _: &mut Conn) -> ApiResult<Value> {
+        Ok(json!({
+            "id": self.id.to_string(),
+            "ip": self.ip,
+            "severity": self.severity,
+            "comment": self.comment,
+            "created_at": timestamp(&self.created_at),
+            "expires_at": self.expires_at.as_ref().map(timestamp),
+        }))
+    }
+
+    async fn delete(state: &AppState, actor: Actor<'_>, id: i64) -> ferrodon_core::Result<()> {
+        ip_blocks::delete(state, actor, id).await?;
+        Ok(())
+    }
 }
 
-async fn index(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<HttpResponse> {
-    require_staff(&auth.0, READ, Permission::ManageBlocks)?;
-    let page = page_from(&params, 100, 200)?;
-    let mut conn = state.conn().await?;
-    let blocks = ip_blocks::page_ip_blocks(&mut conn, &page).await?;
-    let ids: Vec<i64> = blocks.iter().map(|b| b.id).collect();
-    let body: Vec<Value> = blocks.iter().map(render).collect();
-    Ok(json_page(&state, &req, &body, Page::cursors(&ids)))
-}
-
-async fn show(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    require_staff(&auth.0, READ, Permission::ManageBlocks)?;
-    let mut conn = state.conn().await?;
-    let block = ip_blocks::get_ip_block(&mut conn, record_id(&path)?).await?;
-    Ok(HttpResponse::Ok().json(render(&block)))
+/// `expires_in` when given (`Some(None)` when it is given empty).
+fn expires_in(params: &Params) -> ApiResult<Option<Option<i64>>> {
+    match params.get("expires_in") {
+        Some(_) => Ok(Some(params.i64("expires_in")?)),
+        None => Ok(None),
+    }
 }
 
 /// The block as the request describes it, over `current` for a `PUT`.
-fn requested(params: &Params, current: Option<&IpBlock>) -> ApiResult<IpBlockFields> {
+fn requested(
+    params: &Params,
+    expires_in: Option<Option<i64>>,
+    current: Option<&IpBlock>,
+) -> ferrodon_core::Result<IpBlockFields> {
     let ip = match (params.nonempty("ip"), current) {
         (Some(text), _) => ip_rules::parse_range(&text)?,
         (None, Some(block)) => block.ip.clone(),
-        (None, None) => return Err(Error::validation("Ip can't be blank").into()),
+        (None, None) => return Err(Error::validation("Ip can't be blank")),
     };
     let severity = match (params.nonempty("severity"), current) {
         (Some(text), _) => ip_rules::parse_severity(&text)?.as_str().to_owned(),
         (None, Some(block)) => block.severity.clone(),
-        (None, None) => return Err(Error::validation("Severity can't be blank").into()),
+        (None, None) => return Err(Error::validation("Severity can't be blank")),
     };
     let comment = match params.str("comment") {
         Some(text) => text,
         None => current.map(|b| b.comment.clone()).unwrap_or_default(),
     };
-    let expires_at = match params.get("expires_in") {
-        Some(_) => match params.i64("expires_in")? {
-            Some(secs) if secs > 0 => Some(Utc::now() + Duration::seconds(secs)),
-            _ => None,
-        },
+    let expires_at = match expires_in {
+        Some(Some(secs)) if secs > 0 => Some(Utc::now() + Duration::seconds(secs)),
+        Some(_) => None,
         None => current.and_then(|b| b.expires_at),
     };
     Ok(IpBlockFields {
@@ -98,15 +100,10 @@ fn requested(params: &Params, current: Option<&IpBlock>) -> ApiResult<IpBlockFie
 }
 
 async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageBlocks)?;
-    let fields = requested(&params, None)?;
-    let mut conn = state.conn().await?;
-    let block = ip_blocks::put_ip_block(&mut conn, &fields)
-        .await
-        .map_err(|e| taken(e, "Ip"))?;
-    state.ip_blocks.invalidate().await;
-    actions::log(&mut conn, me, "create", "IpBlock", block.id, &block.ip).await?;
-    Ok(HttpResponse::Ok().json(render(&block)))
+    let actor = staff(&auth, IpBlock::WRITE, IpBlock::PERMISSION)?;
+    let fields = requested(&params, expires_in(&params)?, None)?;
+    let blocked = ip_blocks::create(&state, actor, &fields, false).await?;
+    rendered(&state, &blocked.block).await
 }
 
 async fn update(
@@ -115,28 +112,11 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageBlocks)?;
-    let mut conn = state.conn().await?;
-    let current = ip_blocks::get_ip_block(&mut conn, record_id(&path)?).await?;
-    let fields = requested(&params, Some(&current))?;
-    let block = ip_blocks::update_ip_block(&mut conn, current.id, &fields)
-        .await
-        .map_err(|e| taken(e, "Ip"))?;
-    state.ip_blocks.invalidate().await;
-    actions::log(&mut conn, me, "update", "IpBlock", block.id, &block.ip).await?;
-    Ok(HttpResponse::Ok().json(render(&block)))
-}
-
-async fn destroy(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageBlocks)?;
-    let mut conn = state.conn().await?;
-    let block = ip_blocks::get_ip_block(&mut conn, record_id(&path)?).await?;
-    ip_blocks::delete_ip_block(&mut conn, block.id).await?;
-    state.ip_blocks.invalidate().await;
-    actions::log(&mut conn, me, "destroy", "IpBlock", block.id, &block.ip).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    let actor = staff(&auth, IpBlock::WRITE, IpBlock::PERMISSION)?;
+    let expires_in = expires_in(&params)?;
+    let block = ip_blocks::update(&state, actor, record_id(&path)?, |current| {
+        requested(&params, expires_in, Some(current))
+    })
+    .await?;
+    rendered(&state, &block).await
 }

@@ -5,8 +5,9 @@ use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::moderation::{self, ReportFilter};
 use ferrodon_core::db::Page;
-use ferrodon_core::moderation::actions;
 use ferrodon_core::moderation::entities::render_report;
+use ferrodon_core::services::admin::reports::{self as report_actions, Change};
+use ferrodon_core::services::admin::Actor;
 use ferrodon_core::{AppState, Error};
 
 use crate::error::ApiResult;
@@ -75,6 +76,12 @@ async fn show(
     current(&state, report_id(&path)?).await
 }
 
+/// The staff member acting on reports.
+fn staff(auth: &Auth) -> ApiResult<Actor<'_>> {
+    let (user, account) = require_staff(&auth.0, WRITE, Permission::ManageReports)?;
+    Ok(Actor::staff(user, account))
+}
+
 /// `PUT`: change the category (and the rules broken, for `violation`).
 async fn update(
     state: web::Data<AppState>,
@@ -82,34 +89,15 @@ async fn update(
     path: web::Path<String>,
     params: Params,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageReports)?;
+    let actor = staff(&auth)?;
     let id = report_id(&path)?;
-    let mut conn = state.conn().await?;
-    let report = moderation::get_report(&mut conn, id).await?;
-    let category = params
-        .nonempty("category")
-        .unwrap_or(report.category.clone());
-    if !["spam", "legal", "violation", "other"].contains(&category.as_str()) {
-        return Err(Error::validation("Category is not included in the list").into());
-    }
-    let rule_ids = if params.get("rule_ids").is_some() {
-        params.id_list("rule_ids")?
-    } else {
-        report.rule_ids.clone()
+    let category = params.nonempty("category");
+    let rule_ids = match params.get("rule_ids") {
+        Some(_) => Some(params.id_list("rule_ids")?),
+        None => None,
     };
-    moderation::update_report(&mut conn, id, &category, &rule_ids).await?;
-    actions::log(&mut conn, me, "update", "Report", id, &id.to_string()).await?;
-    drop(conn);
+    report_actions::update(&state, actor, id, category.as_deref(), rule_ids.as_deref()).await?;
     current(&state, id).await
-}
-
-/// The four state changes of a report, each logged under Mastodon's name.
-#[derive(Clone, Copy)]
-enum Change {
-    AssignToSelf,
-    Unassign,
-    Resolve,
-    Reopen,
 }
 
 async fn change(
@@ -118,30 +106,9 @@ async fn change(
     path: &web::Path<String>,
     change: Change,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageReports)?;
+    let actor = staff(auth)?;
     let id = report_id(path)?;
-    let mut conn = state.conn().await?;
-    moderation::get_report(&mut conn, id).await?;
-    let logged = match change {
-        Change::AssignToSelf => {
-            moderation::assign_report(&mut conn, id, Some(me.id)).await?;
-            "assigned_to_self"
-        }
-        Change::Unassign => {
-            moderation::assign_report(&mut conn, id, None).await?;
-            "unassigned"
-        }
-        Change::Resolve => {
-            moderation::resolve_report(&mut conn, id, Some(me.id)).await?;
-            "resolve"
-        }
-        Change::Reopen => {
-            moderation::resolve_report(&mut conn, id, None).await?;
-            "reopen"
-        }
-    };
-    actions::log(&mut conn, me, logged, "Report", id, &id.to_string()).await?;
-    drop(conn);
+    report_actions::change(state, actor, id, change).await?;
     current(state, id).await
 }
 

@@ -10,7 +10,7 @@ use ferrodon_core::db::queries::trend_reviews::{self, TrendKind};
 use ferrodon_core::db::queries::{discovery, preview_cards, tags_mentions, timelines};
 use ferrodon_core::db::Conn;
 use ferrodon_core::entities::tag::{render_history, render_tags};
-use ferrodon_core::moderation::actions;
+use ferrodon_core::services::admin::{trends as trend_actions, Actor};
 use ferrodon_core::{views, AppState, Error};
 use serde_json::Value;
 
@@ -158,26 +158,10 @@ async fn review(
     kind: TrendKind,
     approved: bool,
 ) -> ApiResult<HttpResponse> {
-    let (_, me) = require_staff(&auth.0, WRITE, Permission::ManageTaxonomies)?;
+    let (user, account) = require_staff(&auth.0, WRITE, Permission::ManageTaxonomies)?;
     let id = record_id(&path)?;
+    trend_actions::review(&state, Actor::staff(user, account), kind, id, approved).await?;
     let mut conn = state.conn().await?;
-    let (target_type, identifier) = match kind {
-        TrendKind::Tag => (
-            "Tag",
-            tags_mentions::get_tag_by_id(&mut conn, id).await?.name,
-        ),
-        TrendKind::Status => {
-            ferrodon_core::db::queries::statuses::get_status_by_id(&mut conn, id).await?;
-            ("Status", id.to_string())
-        }
-        TrendKind::Link => (
-            "PreviewCard",
-            preview_cards::get_card_by_id(&mut conn, id).await?.url,
-        ),
-    };
-    trend_reviews::review(&mut conn, kind, id, approved).await?;
-    let action = if approved { "approve" } else { "reject" };
-    actions::log(&mut conn, me, action, target_type, id, &identifier).await?;
     let rendered = match kind {
         TrendKind::Tag => {
             let tag = tags_mentions::get_tag_by_id(&mut conn, id).await?;

@@ -2,22 +2,21 @@
 //! `/admin/domain_allows`: who may sign up and, in limited-federation
 //! mode, which servers we federate with. The same tables and audit-log
 //! entries as the admin API.
-use actix_web::{web, HttpRequest, HttpResponse};
-use askama::Template;
+use actix_web::{web, HttpResponse};
 use chrono::{Duration, Utc};
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::domain_allows::{self, DomainAllow};
 use ferrodon_core::db::queries::email_blocks::{self, EmailDomainBlock};
 use ferrodon_core::db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
-use ferrodon_core::moderation::actions;
-use ferrodon_core::moderation::email_rules::normalize_email_domain;
-use ferrodon_core::moderation::ip_blocks::{self as ip_rules, Added};
-use ferrodon_core::services::block_instance_domain;
-use ferrodon_core::{AppState, Error};
+use ferrodon_core::moderation::ip_blocks as ip_rules;
+use ferrodon_core::services::admin::{
+    domain_allows as allow_service, email_domain_blocks as email_service, ip_blocks as ip_service,
+};
+use ferrodon_core::AppState;
 
-use super::{checked, field, me, path_id, require, require_form, Nav};
+use super::{actor, checked, field, path_id, require_form};
 use crate::extract::Params;
-use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+use crate::ui::{redirect_with_notice, SignedInUser, UiResult};
 
 const EMAIL_PAGE: &str = "/admin/email_domain_blocks";
 const IP_PAGE: &str = "/admin/ip_blocks";
@@ -42,34 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-#[derive(Template)]
-#[template(path = "admin/email_domain_blocks.html")]
-struct EmailBlocksPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    blocks: Vec<EmailDomainBlock>,
-}
-
-async fn email_index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageBlocks)?;
-    let blocks = {
-        let mut conn = state.conn().await?;
-        email_blocks::all_email_domain_blocks(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &EmailBlocksPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "email_domain_blocks"),
-            blocks,
-        },
-    )
-}
+listing_page!(
+    email_index, EmailBlocksPage("admin/email_domain_blocks.html"),
+    ManageBlocks, "email_domain_blocks",
+    blocks: Vec<EmailDomainBlock> = email_blocks::all_email_domain_blocks,
+);
 
 async fn email_create(
     state: web::Data<AppState>,
@@ -77,28 +53,11 @@ async fn email_create(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageBlocks, &form)?;
-    let domain = normalize_email_domain(&field(&form, "domain"))?;
-    let mut conn = state.conn().await?;
-    if email_blocks::all_email_domain_blocks(&mut conn)
-        .await?
-        .iter()
-        .any(|b| b.domain == domain)
-    {
-        return Err(Error::validation(format!("{domain} is already blocked")).into());
-    }
-    let block = email_blocks::put_email_domain_block(
-        &mut conn,
-        &domain,
+    let block = email_service::create(
+        &state,
+        actor(&user.0),
+        &field(&form, "domain"),
         checked(&form, "allow_with_approval"),
-    )
-    .await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "EmailDomainBlock",
-        block.id,
-        &block.domain,
     )
     .await?;
     Ok(redirect_with_notice(
@@ -114,52 +73,18 @@ async fn email_destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageBlocks, &form)?;
-    let mut conn = state.conn().await?;
-    let block = email_blocks::get_email_domain_block(&mut conn, path_id(&path)?).await?;
-    email_blocks::delete_email_domain_block(&mut conn, block.id).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "EmailDomainBlock",
-        block.id,
-        &block.domain,
-    )
-    .await?;
+    let block = email_service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(
         EMAIL_PAGE,
         &format!("{} is no longer blocked.", block.domain),
     ))
 }
 
-#[derive(Template)]
-#[template(path = "admin/ip_blocks.html")]
-struct IpBlocksPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    blocks: Vec<IpBlock>,
-}
-
-async fn ip_index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageBlocks)?;
-    let blocks = {
-        let mut conn = state.conn().await?;
-        ip_blocks::live_ip_blocks(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &IpBlocksPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "ip_blocks"),
-            blocks,
-        },
-    )
-}
+listing_page!(
+    ip_index, IpBlocksPage("admin/ip_blocks.html"),
+    ManageBlocks, "ip_blocks",
+    blocks: Vec<IpBlock> = ip_blocks::live_ip_blocks,
+);
 
 async fn ip_create(
     state: web::Data<AppState>,
@@ -179,23 +104,9 @@ async fn ip_create(
         comment: field(&form, "comment"),
         expires_at,
     };
-    let mut conn = state.conn().await?;
-    let block = match ip_rules::add_block(&mut conn, &fields, false).await? {
-        Added::Created(block) | Added::Renewed(block) => block,
-        Added::Exists(block) => {
-            return Err(Error::validation(format!("{} is already blocked", block.ip)).into())
-        }
-    };
-    state.ip_blocks.invalidate().await;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "IpBlock",
-        block.id,
-        &block.ip,
-    )
-    .await?;
+    let block = ip_service::create(&state, actor(&user.0), &fields, false)
+        .await?
+        .block;
     Ok(redirect_with_notice(
         IP_PAGE,
         &format!("{} is blocked ({}).", block.ip, block.severity),
@@ -209,56 +120,22 @@ async fn ip_destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageBlocks, &form)?;
-    let mut conn = state.conn().await?;
-    let block = ip_blocks::get_ip_block(&mut conn, path_id(&path)?).await?;
-    ip_blocks::delete_ip_block(&mut conn, block.id).await?;
-    state.ip_blocks.invalidate().await;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "IpBlock",
-        block.id,
-        &block.ip,
-    )
-    .await?;
+    let block = ip_service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(
         IP_PAGE,
         &format!("{} is no longer blocked.", block.ip),
     ))
 }
 
-#[derive(Template)]
-#[template(path = "admin/domain_allows.html")]
-struct DomainAllowsPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    allows: Vec<DomainAllow>,
-    limited: bool,
-}
-
-async fn allow_index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageFederation)?;
-    let allows = {
-        let mut conn = state.conn().await?;
+listing_page!(
+    allow_index, DomainAllowsPage("admin/domain_allows.html"),
+    ManageFederation, "domain_allows",
+    allows: Vec<DomainAllow> = async |conn: &mut ferrodon_core::db::Conn| {
         let page = ferrodon_core::db::Page::new(None, None, None, Some(200), 200, 200);
-        domain_allows::page_domain_allows(&mut conn, &page).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &DomainAllowsPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "domain_allows"),
-            allows,
-            limited: state.config.limited_federation_mode,
-        },
-    )
-}
+        domain_allows::page_domain_allows(conn, &page).await
+    },
+    extra limited: bool = |state: &AppState| state.config.limited_federation_mode,
+);
 
 async fn allow_create(
     state: web::Data<AppState>,
@@ -266,31 +143,13 @@ async fn allow_create(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let domain = block_instance_domain::normalize(&field(&form, "domain"))?;
-    let mut conn = state.conn().await?;
-    if domain_allows::find_domain_allow(&mut conn, &domain)
-        .await?
-        .is_some()
-    {
-        return Ok(redirect_with_notice(
-            ALLOW_PAGE,
-            &format!("{domain} was already allowed."),
-        ));
-    }
-    let allow = domain_allows::put_domain_allow(&mut conn, &domain).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "DomainAllow",
-        allow.id,
-        &allow.domain,
-    )
-    .await?;
-    Ok(redirect_with_notice(
-        ALLOW_PAGE,
-        &format!("{} is allowed.", allow.domain),
-    ))
+    let allowed = allow_service::create(&state, actor(&user.0), &field(&form, "domain")).await?;
+    let notice = if allowed.created {
+        format!("{} is allowed.", allowed.allow.domain)
+    } else {
+        format!("{} was already allowed.", allowed.allow.domain)
+    };
+    Ok(redirect_with_notice(ALLOW_PAGE, &notice))
 }
 
 async fn allow_destroy(
@@ -300,18 +159,7 @@ async fn allow_destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let mut conn = state.conn().await?;
-    let allow = domain_allows::get_domain_allow(&mut conn, path_id(&path)?).await?;
-    domain_allows::delete_domain_allow(&mut conn, allow.id).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "DomainAllow",
-        allow.id,
-        &allow.domain,
-    )
-    .await?;
+    let allow = allow_service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(
         ALLOW_PAGE,
         &format!("{} is no longer allowed.", allow.domain),

@@ -9,11 +9,11 @@ use ferrodon_core::db::queries::moderation::{
     self, AccountFilter, AccountFlag, AccountState, Origin,
 };
 use ferrodon_core::db::Page;
-use ferrodon_core::moderation::actions::{self, AccountAction, ActionKind};
+use ferrodon_core::services::admin::accounts::{self as actions, AccountAction, ActionKind};
 use ferrodon_core::{AppState, Error};
 use serde::Deserialize;
 
-use super::{field, me, path_id, require, require_form, Nav};
+use super::{actor, field, path_id, require, require_form, Nav};
 use crate::extract::Params;
 use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiError, UiResult};
 
@@ -218,7 +218,7 @@ async fn change(
     require_form(&user.0, Permission::ManageUsers, &form)?;
     let (raw_id, change) = path.into_inner();
     let id = path_id(&raw_id)?;
-    let me = me(&user.0);
+    let me = actor(&user.0);
     let (account, account_user) = {
         let mut conn = state.conn().await?;
         moderation::get_account_with_user(&mut conn, id).await?
@@ -237,6 +237,7 @@ async fn change(
                     kind,
                     text: field(&form, "text"),
                     report_id: None,
+                    send_email_notification: true,
                 },
             )
             .await?;

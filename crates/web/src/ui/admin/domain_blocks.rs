@@ -1,14 +1,13 @@
-//! `/admin/domain_blocks`: blocking other servers, as the admin API and
-//! `ferrodonctl domains` do (through `block_instance_domain`).
+//! `/admin/domain_blocks`: blocking other servers, through the admin
+//! service the admin API and `ferrodonctl domains` call.
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::domain_blocks::{self, DomainBlock, NewDomainBlock};
-use ferrodon_core::moderation::actions;
-use ferrodon_core::services::block_instance_domain;
-use ferrodon_core::{AppState, Error};
+use ferrodon_core::services::admin::domain_blocks as service;
+use ferrodon_core::AppState;
 
-use super::{checked, field, me, path_id, require, require_form, Nav};
+use super::{actor, checked, field, path_id, require, require_form, Nav};
 use crate::extract::Params;
 use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
 
@@ -21,34 +20,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/domain_blocks/{id}/delete", web::post().to(destroy));
 }
 
-#[derive(Template)]
-#[template(path = "admin/domain_blocks.html")]
-struct BlocksPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    blocks: Vec<DomainBlock>,
-}
-
-async fn index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageFederation)?;
-    let blocks = {
-        let mut conn = state.conn().await?;
-        domain_blocks::list_domain_blocks(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &BlocksPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "domain_blocks"),
-            blocks,
-        },
-    )
-}
+listing_page!(
+    index, BlocksPage("admin/domain_blocks.html"),
+    ManageFederation, "domain_blocks",
+    blocks: Vec<DomainBlock> = domain_blocks::list_domain_blocks,
+);
 
 /// The block the form describes.
 fn requested(form: &Params, domain: String) -> NewDomainBlock {
@@ -69,34 +45,17 @@ async fn create(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let domain = block_instance_domain::normalize(&field(&form, "domain"))?;
-    let mut conn = state.conn().await?;
-    if domain_blocks::list_domain_blocks(&mut conn)
-        .await?
-        .iter()
-        .any(|b| b.domain == domain)
-    {
-        return Err(Error::validation(format!(
-            "Domain {domain} is already blocked: edit its block instead"
-        ))
-        .into());
-    }
-    let applied = block_instance_domain::block(&mut conn, requested(&form, domain)).await?;
-    let block = applied.block;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "DomainBlock",
-        block.id,
-        &block.domain,
+    let applied = service::create(
+        &state,
+        actor(&user.0),
+        requested(&form, field(&form, "domain")),
     )
     .await?;
     Ok(redirect_with_notice(
         "/admin/domain_blocks",
         &format!(
             "{} is blocked ({} known accounts affected).",
-            block.domain, applied.accounts_affected
+            applied.block.domain, applied.accounts_affected
         ),
     ))
 }
@@ -138,20 +97,11 @@ async fn update(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let mut conn = state.conn().await?;
-    let current = domain_blocks::get_domain_block(&mut conn, path_id(&path)?).await?;
-    let block = block_instance_domain::block(&mut conn, requested(&form, current.domain))
-        .await?
-        .block;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "update",
-        "DomainBlock",
-        block.id,
-        &block.domain,
-    )
-    .await?;
+    let block = service::update(&state, actor(&user.0), path_id(&path)?, |current| {
+        requested(&form, current.domain.clone())
+    })
+    .await?
+    .block;
     Ok(redirect_with_notice(
         "/admin/domain_blocks",
         &format!("The block of {} is updated.", block.domain),
@@ -165,18 +115,7 @@ async fn destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let mut conn = state.conn().await?;
-    let block = domain_blocks::get_domain_block(&mut conn, path_id(&path)?).await?;
-    domain_blocks::delete_domain_block(&mut conn, &block.domain).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "DomainBlock",
-        block.id,
-        &block.domain,
-    )
-    .await?;
+    let block = service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(
         "/admin/domain_blocks",
         &format!("{} is no longer blocked.", block.domain),

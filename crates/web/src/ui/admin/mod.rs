@@ -3,6 +3,52 @@
 //! 403), every form carries the session's CSRF token, and every action is
 //! taken by the same core functions the admin API calls, so it is written
 //! to the audit log the same way.
+/// A moderation page that lists records: its template (the layout, the
+/// tabs, the records as `$field`, and any `extra` fields computed from the
+/// state) and its `GET` handler, for holders of `$permission`, reading the
+/// records with `$load` (an async function of the connection).
+macro_rules! listing_page {
+    (
+        $handler:ident, $page:ident($template:literal),
+        $permission:ident, $tab:literal,
+        $field:ident: $ty:ty = $load:expr
+        $(, extra $extra:ident: $extra_ty:ty = $extra_value:expr)* $(,)?
+    ) => {
+        #[derive(askama::Template)]
+        #[template(path = $template)]
+        struct $page<'a> {
+            chrome: &'a $crate::ui::Chrome,
+            nav: $crate::ui::admin::Nav,
+            $field: $ty,
+            $($extra: $extra_ty,)*
+        }
+
+        async fn $handler(
+            req: actix_web::HttpRequest,
+            state: actix_web::web::Data<ferrodon_core::AppState>,
+            user: $crate::ui::SignedInUser,
+        ) -> $crate::ui::UiResult<actix_web::HttpResponse> {
+            $crate::ui::admin::listing(
+                &req,
+                &state,
+                &user.0,
+                (ferrodon_core::auth::roles::Permission::$permission, $tab),
+                async |conn| Ok(($load)(conn).await?),
+                |chrome, nav, $field| {
+                    let page = $page {
+                        chrome,
+                        nav,
+                        $field,
+                        $($extra: ($extra_value)(&state),)*
+                    };
+                    $crate::ui::html(chrome, &page)
+                },
+            )
+            .await
+        }
+    };
+}
+
 pub mod access_blocks;
 pub mod accounts;
 pub mod action_logs;
@@ -14,14 +60,15 @@ pub mod rules;
 pub mod settings;
 
 use actix_web::http::StatusCode;
-use actix_web::web;
+use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{can, Permission};
 use ferrodon_core::auth::web_sessions::{self, SignedIn};
 use ferrodon_core::db::models::Account;
 use ferrodon_core::db::queries::moderation;
 use ferrodon_core::db::Conn;
+use ferrodon_core::services::admin::Actor;
 
-use super::{UiError, UiResult};
+use super::{Chrome, UiError, UiResult};
 use crate::extract::Params;
 
 /// Registers the routes of the moderation pages.
@@ -137,4 +184,29 @@ pub async fn acct_of(conn: &mut Conn, id: Option<i64>) -> UiResult<Option<(i64, 
 /// The moderator acting.
 pub fn me(signed_in: &SignedIn) -> &Account {
     &signed_in.account
+}
+
+/// The moderator acting, as the admin services take them.
+pub fn actor(signed_in: &SignedIn) -> Actor<'_> {
+    Actor::staff(&signed_in.user, &signed_in.account)
+}
+
+/// A moderation page for holders of `permission`, with `tab` current:
+/// `load` reads what it shows (the connection is given back before the
+/// layout is built), `render` makes the page of it.
+pub async fn listing<T>(
+    req: &HttpRequest,
+    state: &ferrodon_core::AppState,
+    signed_in: &SignedIn,
+    (permission, tab): (Permission, &'static str),
+    load: impl AsyncFnOnce(&mut Conn) -> UiResult<T>,
+    render: impl FnOnce(&Chrome, Nav, T) -> UiResult<HttpResponse>,
+) -> UiResult<HttpResponse> {
+    require(signed_in, permission)?;
+    let records = {
+        let mut conn = state.conn().await?;
+        load(&mut conn).await?
+    };
+    let chrome = Chrome::for_user(req, state, Some(signed_in)).await?;
+    render(&chrome, Nav::new(signed_in, tab), records)
 }

@@ -1,16 +1,14 @@
 //! `/admin/relays`: subscribing to relays and leaving them, through the
-//! functions `ferrodonctl relays` uses.
-use actix_web::{web, HttpRequest, HttpResponse};
-use askama::Template;
+//! admin service `ferrodonctl relays` uses.
+use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::relays::{self, Relay};
-use ferrodon_core::federation::relays::{add_relay, remove_relay};
-use ferrodon_core::moderation::actions;
-use ferrodon_core::{AppState, Error};
+use ferrodon_core::services::admin::relays as service;
+use ferrodon_core::AppState;
 
-use super::{field, me, path_id, require, require_form, Nav};
+use super::{actor, field, path_id, require_form};
 use crate::extract::Params;
-use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+use crate::ui::{redirect_with_notice, SignedInUser, UiResult};
 
 const PAGE: &str = "/admin/relays";
 
@@ -21,34 +19,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/relays/{id}/delete", web::post().to(destroy));
 }
 
-#[derive(Template)]
-#[template(path = "admin/relays.html")]
-struct RelaysPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    relays: Vec<Relay>,
-}
-
-async fn index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageFederation)?;
-    let relays = {
-        let mut conn = state.conn().await?;
-        relays::list_relays(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &RelaysPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "relays"),
-            relays,
-        },
-    )
-}
+listing_page!(
+    index, RelaysPage("admin/relays.html"),
+    ManageFederation, "relays",
+    relays: Vec<Relay> = relays::list_relays,
+);
 
 async fn create(
     state: web::Data<AppState>,
@@ -56,17 +31,7 @@ async fn create(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let relay = add_relay(&state, &field(&form, "inbox_url")).await?;
-    let mut conn = state.conn().await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "Relay",
-        relay.id,
-        &relay.inbox_url,
-    )
-    .await?;
+    service::create(&state, actor(&user.0), &field(&form, "inbox_url")).await?;
     Ok(redirect_with_notice(
         PAGE,
         "The relay was asked to accept this server; it shows as accepted once it answers.",
@@ -80,25 +45,6 @@ async fn destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageFederation, &form)?;
-    let id = path_id(&path)?;
-    let relay = {
-        let mut conn = state.conn().await?;
-        relays::list_relays(&mut conn)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(Error::NotFound)?
-    };
-    remove_relay(&state, &relay.inbox_url).await?;
-    let mut conn = state.conn().await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "Relay",
-        relay.id,
-        &relay.inbox_url,
-    )
-    .await?;
+    service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(PAGE, "The relay was removed."))
 }

@@ -6,12 +6,12 @@ use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::moderation::{self, ReportFilter};
 use ferrodon_core::db::queries::reports::Report;
 use ferrodon_core::db::Page;
-use ferrodon_core::moderation::actions::{self, AccountAction, ActionKind};
-use ferrodon_core::moderation::report_actions;
+use ferrodon_core::services::admin::accounts::{self as actions, AccountAction, ActionKind};
+use ferrodon_core::services::admin::reports::{self as report_actions, Change};
 use ferrodon_core::{views, AppState, Error};
 use serde::Deserialize;
 
-use super::{acct_of, field, me, path_id, require, require_form, Nav};
+use super::{acct_of, actor, field, path_id, require, require_form, Nav};
 use crate::extract::Params;
 use crate::ui::public::posts::PostView;
 use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
@@ -153,42 +153,31 @@ async fn change(
     require_form(&user.0, Permission::ManageReports, &form)?;
     let (raw_id, change) = path.into_inner();
     let id = path_id(&raw_id)?;
-    let me = me(&user.0);
+    let actor = actor(&user.0);
     let back = format!("/admin/reports/{id}");
-    let mut conn = state.conn().await?;
-    let report = moderation::get_report(&mut conn, id).await?;
-    let (logged, notice) = match change.as_str() {
-        "assign_to_self" => {
-            moderation::assign_report(&mut conn, id, Some(me.id)).await?;
-            ("assigned_to_self", "The report is assigned to you.")
-        }
-        "unassign" => {
-            moderation::assign_report(&mut conn, id, None).await?;
-            ("unassigned", "The report is no longer assigned.")
-        }
-        "resolve" => {
-            moderation::resolve_report(&mut conn, id, Some(me.id)).await?;
-            ("resolve", "The report is resolved.")
-        }
-        "reopen" => {
-            moderation::resolve_report(&mut conn, id, None).await?;
-            ("reopen", "The report is open again.")
-        }
+    let (change, notice) = match change.as_str() {
+        "assign_to_self" => (Change::AssignToSelf, "The report is assigned to you."),
+        "unassign" => (Change::Unassign, "The report is no longer assigned."),
+        "resolve" => (Change::Resolve, "The report is resolved."),
+        "reopen" => (Change::Reopen, "The report is open again."),
         "action" => {
             let kind = ActionKind::parse(&field(&form, "type"))
                 .ok_or_else(|| Error::validation("Choose an action"))?;
-            let (target, target_user) =
-                moderation::get_account_with_user(&mut conn, report.target_account_id).await?;
-            drop(conn);
+            let (target, target_user) = {
+                let mut conn = state.conn().await?;
+                let report = moderation::get_report(&mut conn, id).await?;
+                moderation::get_account_with_user(&mut conn, report.target_account_id).await?
+            };
             actions::act_on_account(
                 &state,
-                me,
+                actor,
                 &target,
                 target_user.as_ref(),
                 &AccountAction {
                     kind,
                     text: field(&form, "text"),
                     report_id: Some(id),
+                    send_email_notification: true,
                 },
             )
             .await?;
@@ -198,8 +187,7 @@ async fn change(
             ));
         }
         "delete_statuses" => {
-            drop(conn);
-            let deleted = report_actions::delete_reported_statuses(&state, me, id).await?;
+            let deleted = report_actions::delete_reported_statuses(&state, actor, id).await?;
             return Ok(redirect_with_notice(
                 &back,
                 &format!("{deleted} reported posts were deleted and the report is resolved."),
@@ -207,6 +195,6 @@ async fn change(
         }
         _ => return Err(Error::NotFound.into()),
     };
-    actions::log(&mut conn, me, logged, "Report", id, &id.to_string()).await?;
+    report_actions::change(&state, actor, id, change).await?;
     Ok(redirect_with_notice(&back, notice))
 }

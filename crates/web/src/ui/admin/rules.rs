@@ -4,10 +4,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::rules::{self, Rule};
-use ferrodon_core::moderation::actions;
+use ferrodon_core::services::admin::rules as service;
 use ferrodon_core::{AppState, Error};
 
-use super::{field, me, path_id, require, require_form, Nav};
+use super::{actor, field, path_id, require, require_form, Nav};
 use crate::extract::Params;
 use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
 
@@ -22,43 +22,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/rules/{id}/delete", web::post().to(destroy));
 }
 
-#[derive(Template)]
-#[template(path = "admin/rules.html")]
-struct RulesPage<'a> {
-    chrome: &'a Chrome,
-    nav: Nav,
-    rules: Vec<Rule>,
-}
-
-async fn index(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SignedInUser,
-) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageSettings)?;
-    let rules = {
-        let mut conn = state.conn().await?;
-        rules::list_rules(&mut conn).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &RulesPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "rules"),
-            rules,
-        },
-    )
-}
-
-/// The rule's text and hint from the form; 422 without text.
-fn texts(form: &Params) -> UiResult<(String, String)> {
-    let text = field(form, "text");
-    if text.is_empty() {
-        return Err(Error::validation("Text can't be blank").into());
-    }
-    Ok((text, field(form, "hint")))
-}
+listing_page!(
+    index, RulesPage("admin/rules.html"),
+    ManageSettings, "rules",
+    rules: Vec<Rule> = rules::list_rules,
+);
 
 async fn create(
     state: web::Data<AppState>,
@@ -66,16 +34,11 @@ async fn create(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageSettings, &form)?;
-    let (text, hint) = texts(&form)?;
-    let mut conn = state.conn().await?;
-    let rule = rules::put_rule(&mut conn, &text, &hint).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "create",
-        "Rule",
-        rule.id,
-        &rule.text,
+    service::create(
+        &state,
+        actor(&user.0),
+        &field(&form, "text"),
+        &field(&form, "hint"),
     )
     .await?;
     Ok(redirect_with_notice(PAGE, "The rule was added."))
@@ -123,18 +86,8 @@ async fn update(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageSettings, &form)?;
-    let (text, hint) = texts(&form)?;
-    let mut conn = state.conn().await?;
-    let rule = rules::update_rule(&mut conn, path_id(&path)?, &text, &hint).await?;
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "update",
-        "Rule",
-        rule.id,
-        &rule.text,
-    )
-    .await?;
+    let (text, hint) = (field(&form, "text"), field(&form, "hint"));
+    service::update(&state, actor(&user.0), path_id(&path)?, &text, &hint).await?;
     Ok(redirect_with_notice(PAGE, "The rule was changed."))
 }
 
@@ -145,19 +98,6 @@ async fn destroy(
     form: Params,
 ) -> UiResult<HttpResponse> {
     require_form(&user.0, Permission::ManageSettings, &form)?;
-    let id = path_id(&path)?;
-    let mut conn = state.conn().await?;
-    if !rules::delete_rule(&mut conn, id).await? {
-        return Err(Error::NotFound.into());
-    }
-    actions::log(
-        &mut conn,
-        me(&user.0),
-        "destroy",
-        "Rule",
-        id,
-        &id.to_string(),
-    )
-    .await?;
+    service::delete(&state, actor(&user.0), path_id(&path)?).await?;
     Ok(redirect_with_notice(PAGE, "The rule was deleted."))
 }
