@@ -8,7 +8,7 @@ use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use thiserror::Error;
 
-use super::sfv::{self, BareItem, Member};
+use super::structured_fields::{self as sfv, BareItem, ListEntry};
 
 /// Why a digest header does not vouch for the body.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -99,16 +99,16 @@ pub fn verify_digest_header(value: &str, body: &[u8]) -> Result<(), DigestError>
 /// structured-field dictionary with a `sha-256` byte sequence.
 pub fn verify_content_digest_header(value: &str, body: &[u8]) -> Result<(), DigestError> {
     let dict = sfv::parse_dictionary(value).map_err(|_| DigestError::MalformedContentDigest)?;
-    let Some((_, member)) = dict.iter().find(|(name, _)| name == "sha-256") else {
+    let Some(member) = dict.get("sha-256") else {
         return Err(DigestError::UnsupportedAlgorithm {
             header: "Content-Digest",
-            offered: join_names(dict.iter().map(|(name, _)| name.as_str())),
+            offered: join_names(dict.keys().map(|name| name.as_str())),
         });
     };
-    let Member::Item(item) = member else {
+    let ListEntry::Item(item) = member else {
         return Err(DigestError::MalformedContentDigest);
     };
-    let BareItem::ByteSequence(given) = &item.bare else {
+    let BareItem::ByteSequence(given) = &item.bare_item else {
         return Err(DigestError::MalformedContentDigest);
     };
     let computed = Sha256::digest(body);

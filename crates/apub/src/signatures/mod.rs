@@ -44,8 +44,8 @@ pub mod keys;
 pub mod pem;
 pub mod request;
 pub mod rfc9421;
-pub mod sfv;
 pub mod sign;
+pub mod structured_fields;
 pub mod verify;
 
 #[cfg(test)]

@@ -15,7 +15,10 @@ use thiserror::Error;
 
 use super::keys::{KeyError, PrivateKey, PublicKey, SignatureAlgorithm};
 use super::request::{Headers, HttpRequest};
-use super::sfv::{self, BareItem, InnerList, Item, Member, Parameters, SfvError};
+use super::structured_fields::{
+    self as sfv, params_from, string_item, BareItem, InnerList, Item, ListEntry, Parameters,
+    SfvError,
+};
 
 /// The label this module signs under.
 pub const DEFAULT_LABEL: &str = "sig1";
@@ -94,7 +97,7 @@ pub enum Rfc9421Error {
 
 /// A covered component identifier: a derived component (`@method`) or a
 /// header field name, with its parameters (`"@query-param";name="Pet"`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Component {
     /// The name, e.g. `@target-uri` or `content-digest`.
     pub name: String,
@@ -116,28 +119,23 @@ impl Component {
     pub fn query_param(name: &str) -> Component {
         Component {
             name: "@query-param".to_owned(),
-            params: vec![("name".to_owned(), BareItem::String(name.to_owned()))],
+            params: vec![("name".to_owned(), string_item(name))],
         }
     }
 
     /// The serialised identifier as it appears in the signature base.
     pub fn identifier(&self) -> String {
-        let mut out = String::new();
-        sfv::serialize_item(&self.to_item(), &mut out);
-        out
+        sfv::serialize_item(&self.to_item())
     }
 
     fn to_item(&self) -> Item {
-        Item {
-            bare: BareItem::String(self.name.clone()),
-            params: self.params.clone(),
-        }
+        sfv::item(string_item(&self.name), &self.params)
     }
 }
 
 /// The signature parameters: covered components and metadata (`created`,
 /// `expires`, `keyid`, `alg`, `nonce`, `tag`, or others, kept in order).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignatureParams {
     /// Covered components, in order.
     pub components: Vec<Component>,
@@ -162,44 +160,44 @@ impl SignatureParams {
 
     /// Sets `created` (Unix time).
     pub fn with_created(self, created: i64) -> SignatureParams {
-        self.with("created", BareItem::Integer(created))
+        self.with("created", integer_item(created))
     }
 
     /// Sets `expires` (Unix time).
     pub fn with_expires(self, expires: i64) -> SignatureParams {
-        self.with("expires", BareItem::Integer(expires))
+        self.with("expires", integer_item(expires))
     }
 
     /// Sets `keyid`.
     pub fn with_keyid(self, keyid: &str) -> SignatureParams {
-        self.with("keyid", BareItem::String(keyid.to_owned()))
+        self.with("keyid", string_item(keyid))
     }
 
     /// Sets `alg`.
     pub fn with_alg(self, alg: &str) -> SignatureParams {
-        self.with("alg", BareItem::String(alg.to_owned()))
+        self.with("alg", string_item(alg))
     }
 
     /// Sets `nonce`.
     pub fn with_nonce(self, nonce: &str) -> SignatureParams {
-        self.with("nonce", BareItem::String(nonce.to_owned()))
+        self.with("nonce", string_item(nonce))
     }
 
     /// Sets `tag`.
     pub fn with_tag(self, tag: &str) -> SignatureParams {
-        self.with("tag", BareItem::String(tag.to_owned()))
+        self.with("tag", string_item(tag))
     }
 
     fn integer(&self, name: &str) -> Option<i64> {
         match sfv::param(&self.params, name) {
-            Some(BareItem::Integer(i)) => Some(*i),
+            Some(BareItem::Integer(i)) => Some(i64::from(*i)),
             _ => None,
         }
     }
 
     fn string(&self, name: &str) -> Option<&str> {
         match sfv::param(&self.params, name) {
-            Some(BareItem::String(s)) => Some(s),
+            Some(BareItem::String(s)) => Some(s.as_str()),
             _ => None,
         }
     }
@@ -255,27 +253,25 @@ impl SignatureParams {
     /// The serialised inner list: the `@signature-params` value and a
     /// `Signature-Input` member value.
     pub fn serialize(&self) -> String {
-        let list = InnerList {
-            items: self.components.iter().map(Component::to_item).collect(),
-            params: self.params.clone(),
-        };
-        let mut out = String::new();
-        sfv::serialize_inner_list(&list, &mut out);
-        out
+        let list = sfv::inner_list(
+            self.components.iter().map(Component::to_item).collect(),
+            &self.params,
+        );
+        sfv::serialize_inner_list(&list)
     }
 
     fn from_inner_list(list: &InnerList) -> Result<SignatureParams, Rfc9421Error> {
         let mut components: Vec<Component> = Vec::new();
         for item in &list.items {
-            let BareItem::String(name) = &item.bare else {
+            let BareItem::String(name) = &item.bare_item else {
                 return Err(Rfc9421Error::ComponentNotString);
             };
             let component = Component {
-                name: name.clone(),
-                params: item.params.clone(),
+                name: name.as_str().to_owned(),
+                params: params_from(&item.params),
             };
-            if name == "@signature-params" {
-                return Err(Rfc9421Error::UnsupportedComponent(name.clone()));
+            if component.name == "@signature-params" {
+                return Err(Rfc9421Error::UnsupportedComponent(component.name));
             }
             if components.contains(&component) {
                 return Err(Rfc9421Error::DuplicateComponent(component.identifier()));
@@ -283,7 +279,8 @@ impl SignatureParams {
             components.push(component);
         }
         for (name, value) in &list.params {
-            let expected = match name.as_str() {
+            let name = name.as_str();
+            let expected = match name {
                 "created" | "expires" => "an integer",
                 "keyid" | "alg" | "nonce" | "tag" => "a string",
                 _ => continue,
@@ -294,20 +291,20 @@ impl SignatureParams {
             };
             if !ok {
                 return Err(Rfc9421Error::InvalidParameter {
-                    name: name.clone(),
+                    name: name.to_owned(),
                     expected,
                 });
             }
         }
         Ok(SignatureParams {
             components,
-            params: list.params.clone(),
+            params: params_from(&list.params),
         })
     }
 }
 
 /// One signature from a request: its label, parameters and bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageSignature {
     /// The dictionary label, e.g. `sig1`.
     pub label: String,
@@ -335,30 +332,25 @@ pub fn parse(
     if inputs.is_empty() {
         return Err(Rfc9421Error::NoSignatures);
     }
-    if let Some((label, _)) = signatures
-        .iter()
-        .find(|(label, _)| !inputs.iter().any(|(l, _)| l == label))
-    {
-        return Err(Rfc9421Error::MissingInput(label.clone()));
+    if let Some(label) = signatures.keys().find(|label| !inputs.contains_key(*label)) {
+        return Err(Rfc9421Error::MissingInput(label.as_str().to_owned()));
     }
     let mut out = Vec::new();
     for (label, member) in &inputs {
-        let Member::InnerList(list) = member else {
-            return Err(Rfc9421Error::NotInnerList(label.clone()));
+        let label = label.as_str().to_owned();
+        let ListEntry::InnerList(list) = member else {
+            return Err(Rfc9421Error::NotInnerList(label));
         };
-        let bytes = match signatures.iter().find(|(l, _)| l == label) {
-            None => return Err(Rfc9421Error::MissingSignature(label.clone())),
-            Some((
-                _,
-                Member::Item(Item {
-                    bare: BareItem::ByteSequence(bytes),
-                    ..
-                }),
-            )) => bytes.clone(),
-            Some(_) => return Err(Rfc9421Error::NotByteSequence(label.clone())),
+        let bytes = match signatures.get(label.as_str()) {
+            None => return Err(Rfc9421Error::MissingSignature(label)),
+            Some(ListEntry::Item(Item {
+                bare_item: BareItem::ByteSequence(bytes),
+                ..
+            })) => bytes.clone(),
+            Some(_) => return Err(Rfc9421Error::NotByteSequence(label)),
         };
         out.push(MessageSignature {
-            label: label.clone(),
+            label,
             params: SignatureParams::from_inner_list(list)?,
             signature: bytes,
         });
@@ -507,6 +499,13 @@ fn authority<H: Headers + ?Sized>(request: &HttpRequest<'_, H>) -> String {
         .unwrap_or(authority)
 }
 
+/// An integer bare item; `value` beyond RFC 8941's 15 digits (never a Unix
+/// time) is clamped.
+fn integer_item(value: i64) -> BareItem {
+    let clamped = value.clamp(i64::from(sfv::Integer::MIN), i64::from(sfv::Integer::MAX));
+    BareItem::Integer(sfv::Integer::try_from(clamped).unwrap_or(sfv::Integer::ZERO))
+}
+
 fn query_param<H: Headers + ?Sized>(
     request: &HttpRequest<'_, H>,
     component: &Component,
@@ -524,13 +523,15 @@ fn query_param<H: Headers + ?Sized>(
         .filter(|pair| !pair.is_empty())
         .filter_map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (form_reencode(name) == *wanted).then(|| form_reencode(value))
+            (form_reencode(name) == wanted.as_str()).then(|| form_reencode(value))
         });
     let value = found
         .next()
         .ok_or_else(|| Rfc9421Error::MissingComponent(component.identifier()))?;
     if found.next().is_some() {
-        return Err(Rfc9421Error::AmbiguousQueryParameter(wanted.clone()));
+        return Err(Rfc9421Error::AmbiguousQueryParameter(
+            wanted.as_str().to_owned(),
+        ));
     }
     Ok(value)
 }
