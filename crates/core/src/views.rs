@@ -19,6 +19,8 @@ use ferrodon_db::models::NotificationKind;
 mod quotes;
 mod visible;
 
+#[cfg(test)]
+pub(crate) use quotes::{quote_full, quote_shallow};
 pub use visible::VisibleStatuses;
 
 /// Renders statuses for the viewer they were checked for, in their order,
