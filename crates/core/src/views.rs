@@ -9,6 +9,8 @@ use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::Conn;
 
 use crate::entities::account_warning::AccountWarning;
+use crate::entities::custom_emoji::CustomEmoji;
+use crate::entities::media_attachment::MediaAttachment;
 use crate::entities::notification::Notification;
 use crate::entities::status::{self, Status};
 use crate::entities::{account, media_attachment, timestamp};
@@ -19,8 +21,6 @@ use ferrodon_db::models::NotificationKind;
 mod quotes;
 mod visible;
 
-#[cfg(test)]
-pub(crate) use quotes::{quote_full, quote_shallow};
 pub use visible::VisibleStatuses;
 
 /// Renders statuses for the viewer they were checked for, in their order,
@@ -195,7 +195,7 @@ async fn attach_polls(conn: &mut Conn, rendered: &mut [Status], viewer: Option<i
 /// The enabled custom emojis the texts of an author whose `acct` is given
 /// use as `:shortcode:`: local emojis for local authors, the author's
 /// server's emojis for remote ones; rendered as entities.
-async fn emojis_of(conn: &mut Conn, acct: &str, texts: &[&str]) -> Result<Vec<serde_json::Value>> {
+async fn emojis_of(conn: &mut Conn, acct: &str, texts: &[&str]) -> Result<Vec<CustomEmoji>> {
     use crate::text::shortcodes_in;
     use ferrodon_db::queries::custom_emojis::find_emojis;
     let codes = shortcodes_in(&texts.join(" "));
@@ -248,14 +248,13 @@ async fn attach_media(conn: &mut Conn, config: &Config, rendered: &mut [Status])
     if rows.is_empty() {
         return Ok(());
     }
-    let mut by_status: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
+    let mut by_status: HashMap<String, Vec<MediaAttachment>> = HashMap::new();
     for row in &rows {
         if let Some(status_id) = row.status_id {
-            let entity = media_attachment::render(config, row);
             by_status
                 .entry(status_id.to_string())
                 .or_default()
-                .push(serde_json::to_value(entity).unwrap_or_default());
+                .push(media_attachment::render(config, row));
         }
     }
     for status in rendered.iter_mut() {

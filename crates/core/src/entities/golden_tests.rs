@@ -13,6 +13,7 @@ use ferrodon_db::queries::preview_cards::PreviewCard;
 use ferrodon_db::queries::status_views::{MentionedAccount, StatusView};
 use serde_json::{json, Value};
 
+use super::quote::Quote;
 use super::status::{self, Status};
 use super::{filter, media_attachment, poll};
 use crate::Config;
@@ -218,39 +219,36 @@ fn statuses() -> Vec<(&'static str, Status)> {
         s.media_attachments = vec![
             media_attachment::render(&config, &media(20, true)),
             media_attachment::render(&config, &media(21, false)),
-        ]
-        .into_iter()
-        .map(|m| serde_json::to_value(m).unwrap())
-        .collect();
-        s.poll = Some(poll::render(&a_poll(false), Some(&[0])).into());
-        s.card = Some(crate::cards::render(&card()).into());
-        s.emojis = vec![crate::custom_emojis::entity(&emoji(None)).into()];
-        s.account.emojis = vec![crate::custom_emojis::entity(&emoji(Some("blobs"))).into()];
+        ];
+        s.poll = Some(poll::render(&a_poll(false), Some(&[0])));
+        s.card = Some(crate::cards::render(&card()));
+        s.emojis = vec![crate::custom_emojis::entity(&emoji(None))];
+        s.account.emojis = vec![crate::custom_emojis::entity(&emoji(Some("blobs")))];
         s.filtered = vec![
-            filter::render_result(&a_filter("warn"), Some(vec!["cat".into()]), None).into(),
-            filter::render_result(&a_filter("hide"), None, Some(vec![10])).into(),
+            filter::render_result(&a_filter("warn"), Some(vec!["cat".into()]), None),
+            filter::render_result(&a_filter("hide"), None, Some(vec![10])),
         ];
         s
     };
     let signed_out = {
         let mut s = status::render(&config, &view(row(12)), None, None, false);
-        s.poll = Some(poll::render(&a_poll(true), None).into());
+        s.poll = Some(poll::render(&a_poll(true), None));
         s
     };
     let quoted = status::render(&config, &view(row(13)), Some(2), None, false);
     let shallow = {
         let mut s = quoted.clone();
-        s.quote = Some(crate::views::quote_shallow("accepted", Some(14)));
+        s.quote = Some(Quote::shallow("accepted", Some(14)));
         s
     };
     let quoting = {
         let mut s = status::render(&config, &view(row(15)), Some(2), None, false);
-        s.quote = Some(crate::views::quote_full("accepted", Some(shallow)));
+        s.quote = Some(Quote::full("accepted", Some(shallow)));
         s
     };
     let pending = {
         let mut s = status::render(&config, &view(row(16)), Some(2), None, false);
-        s.quote = Some(crate::views::quote_full("pending", None));
+        s.quote = Some(Quote::full("pending", None));
         s
     };
     let reblog = {

@@ -7,8 +7,8 @@ use ferrodon_db::models::{Quote, QuoteState};
 use ferrodon_db::queries::status_views::StatusView;
 use ferrodon_db::queries::{follows, quotes, timelines};
 use ferrodon_db::Conn;
-use serde_json::{json, Value};
 
+use crate::entities::quote::Quote as QuoteEntity;
 use crate::entities::status::Status;
 use crate::quotes::depends_on_following;
 use crate::Result;
@@ -89,7 +89,7 @@ pub(super) async fn attach_quotes(
         if let (Some(id), "accepted") = (quote.quoted_status_id, state) {
             shown.push((status.id.clone(), id));
         }
-        status.quote = Some(quote_full(state, None));
+        status.quote = Some(QuoteEntity::full(state, None));
     }
     Ok(shown)
 }
@@ -107,7 +107,7 @@ pub(super) async fn attach_shallow_quotes(conn: &mut Conn, rendered: &mut [Statu
             quote,
             &quote.quoted_status_id.into_iter().collect::<Vec<_>>(),
         );
-        status.quote = Some(quote_shallow(state, quote.quoted_status_id));
+        status.quote = Some(QuoteEntity::shallow(state, quote.quoted_status_id));
     }
     Ok(())
 }
@@ -122,22 +122,8 @@ pub(super) fn fill_quoted(rendered: &mut [Status], shown: &[(String, i64)], nest
             continue;
         };
         status.quote = Some(match nested.get(&quoted_id.to_string()) {
-            Some(quoted) => quote_full("accepted", Some(quoted.clone())),
-            None => quote_full("deleted", None),
+            Some(quoted) => QuoteEntity::full("accepted", Some(quoted.clone())),
+            None => QuoteEntity::full("deleted", None),
         });
     }
-}
-
-/// A quote shown with its quoted status (null unless `accepted`).
-pub(crate) fn quote_full(state: &'static str, quoted: Option<Status>) -> Value {
-    json!({"state": state, "quoted_status": quoted})
-}
-
-/// A quote inside a quoted status: the quoted status's id only, and that
-/// only when the quote is `accepted`.
-pub(crate) fn quote_shallow(state: &'static str, quoted_status_id: Option<i64>) -> Value {
-    let id = (state == "accepted")
-        .then(|| quoted_status_id.map(|id| id.to_string()))
-        .flatten();
-    json!({"state": state, "quoted_status_id": id})
 }
