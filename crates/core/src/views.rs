@@ -18,6 +18,8 @@ use crate::filters::{self, FilterContext};
 use crate::{Config, Result};
 use ferrodon_db::models::NotificationKind;
 
+#[cfg(test)]
+mod golden_tests;
 mod quotes;
 mod visible;
 

@@ -17,9 +17,6 @@ pub mod status;
 pub mod tag;
 pub mod translation;
 
-#[cfg(test)]
-mod golden_tests;
-
 use chrono::{DateTime, SecondsFormat, Utc};
 
 /// Mastodon's timestamp format: ISO 8601 with milliseconds, in UTC.

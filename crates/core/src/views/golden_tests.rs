@@ -13,9 +13,9 @@ use ferrodon_db::queries::preview_cards::PreviewCard;
 use ferrodon_db::queries::status_views::{MentionedAccount, StatusView};
 use serde_json::{json, Value};
 
-use super::quote::Quote;
-use super::status::{self, Status};
-use super::{filter, media_attachment, poll};
+use crate::entities::quote::Quote;
+use crate::entities::status::{self, Status};
+use crate::entities::{filter, media_attachment, poll};
 use crate::Config;
 
 fn config() -> Config {
