@@ -49,7 +49,7 @@ pub async fn render(
     };
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let emojis: Vec<Value> = find_emojis(conn, None, &shortcodes_in(&row.text))
+        let emojis: Vec<_> = find_emojis(conn, None, &shortcodes_in(&row.text))
             .await?
             .iter()
             .map(crate::custom_emojis::entity)

@@ -8,7 +8,6 @@ use std::time::Duration;
 use ferrodon_db::models::Status;
 use ferrodon_db::queries::preview_cards::{self, NewPreviewCard, PreviewCard};
 use regex::Regex;
-use serde_json::{json, Value};
 
 use crate::entities::timestamp;
 use crate::http_client::fetch_limited;
@@ -211,27 +210,27 @@ pub async fn fetch_card(state: &AppState, status: &Status) -> Result<()> {
 }
 
 /// Mastodon's PreviewCard entity. The image is the page's own (not proxied).
-pub fn render(card: &PreviewCard) -> Value {
-    json!({
-        "url": card.url,
-        "title": card.title,
-        "description": card.description,
-        "language": card.language,
-        "type": card.kind,
-        "author_name": card.author_name,
-        "author_url": card.author_url,
-        "provider_name": card.provider_name,
-        "provider_url": card.provider_url,
-        "html": "",
-        "width": card.width,
-        "height": card.height,
-        "image": card.image_url,
-        "image_description": "",
-        "embed_url": "",
-        "blurhash": null,
-        "published_at": card.published_at.as_ref().map(timestamp),
-        "authors": [],
-    })
+pub fn render(card: &PreviewCard) -> crate::entities::preview_card::PreviewCard {
+    crate::entities::preview_card::PreviewCard {
+        url: card.url.clone(),
+        title: card.title.clone(),
+        description: card.description.clone(),
+        language: card.language.clone(),
+        kind: card.kind.clone(),
+        author_name: card.author_name.clone(),
+        author_url: card.author_url.clone(),
+        provider_name: card.provider_name.clone(),
+        provider_url: card.provider_url.clone(),
+        html: String::new(),
+        width: card.width,
+        height: card.height,
+        image: card.image_url.clone(),
+        image_description: String::new(),
+        embed_url: String::new(),
+        blurhash: None,
+        published_at: card.published_at.as_ref().map(timestamp),
+        authors: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 
 use ferrodon_db::models::{Status, Visibility};
-use ferrodon_db::queries::conversations::{self as queries, Conversation};
+use ferrodon_db::queries::conversations::{self as queries, Conversation as ConversationRow};
 use ferrodon_db::queries::{accounts, tags_mentions};
 use ferrodon_db::Conn;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::entities::account;
+use crate::entities::status::Status as StatusEntity;
 use crate::streaming::{publish, Event, Stream};
 use crate::{views, AppState, Config, Result};
 
@@ -57,7 +58,8 @@ pub async fn record_status(state: &AppState, status: &Status) -> Result<()> {
                 &[Stream::Direct(recipient)],
                 &Event {
                     event: "conversation".into(),
-                    payload: entity.to_string(),
+                    payload: serde_json::to_string(&entity)
+                        .map_err(|e| crate::Error::caused("rendering a conversation", e))?,
                     account_ids: vec![status.account_id],
                 },
             )
@@ -65,6 +67,19 @@ pub async fn record_status(state: &AppState, status: &Status) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Mastodon's Conversation entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversation {
+    /// The conversation's id.
+    pub id: String,
+    /// Whether its last status is unread.
+    pub unread: bool,
+    /// The other participants (the viewer alone when there are none).
+    pub accounts: Vec<account::Account>,
+    /// The newest status.
+    pub last_status: StatusEntity,
 }
 
 /// Takes a deleted status out of every conversation.
@@ -81,8 +96,8 @@ pub async fn render(
     conn: &mut Conn,
     config: &Config,
     viewer: i64,
-    rows: &[Conversation],
-) -> Result<Vec<Value>> {
+    rows: &[ConversationRow],
+) -> Result<Vec<Conversation>> {
     let account_ids: Vec<i64> = rows
         .iter()
         .flat_map(|c| c.participant_account_ids.iter().copied())
@@ -105,14 +120,15 @@ pub async fn render(
             } else {
                 c.participant_account_ids.clone()
             };
-            let accounts: Vec<&account::Account> =
-                participants.iter().filter_map(|id| found.get(id)).collect();
-            Some(json!({
-                "id": c.id.to_string(),
-                "unread": c.unread,
-                "accounts": accounts,
-                "last_status": last_status,
-            }))
+            Some(Conversation {
+                id: c.id.to_string(),
+                unread: c.unread,
+                accounts: participants
+                    .iter()
+                    .filter_map(|id| found.get(id).cloned())
+                    .collect(),
+                last_status: last_status.clone(),
+            })
         })
         .collect())
 }

@@ -116,17 +116,14 @@ pub async fn image_of(state: &AppState, emoji: &CustomEmoji) -> Result<Option<(V
 }
 
 /// The REST `CustomEmoji` entity.
-pub fn entity(emoji: &CustomEmoji) -> Value {
-    let mut out = json!({
-        "shortcode": emoji.shortcode,
-        "url": emoji.image_url,
-        "static_url": emoji.image_url,
-        "visible_in_picker": emoji.visible_in_picker,
-    });
-    if let (Some(obj), Some(category)) = (out.as_object_mut(), &emoji.category) {
-        obj.insert("category".into(), json!(category));
+pub fn entity(emoji: &CustomEmoji) -> crate::entities::custom_emoji::CustomEmoji {
+    crate::entities::custom_emoji::CustomEmoji {
+        shortcode: emoji.shortcode.clone(),
+        url: emoji.image_url.clone(),
+        static_url: emoji.image_url.clone(),
+        visible_in_picker: emoji.visible_in_picker,
+        category: emoji.category.clone(),
     }
-    out
 }
 
 /// The ActivityPub `Emoji` tag of a local emoji.

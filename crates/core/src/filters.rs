@@ -9,7 +9,9 @@ use ferrodon_db::Conn;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::entities::filter::render_result;
+use crate::entities::filter::{render_result, FilterResult};
+use crate::entities::media_attachment::MediaAttachment;
+use crate::entities::poll::Poll;
 use crate::entities::status::Status;
 use crate::Result;
 
@@ -67,7 +69,7 @@ struct Compiled {
 #[derive(Debug, Default)]
 pub struct Verdict {
     /// FilterResult entities for `filtered`.
-    pub results: Vec<Value>,
+    pub results: Vec<FilterResult>,
     /// A `hide` filter matched.
     pub hide: bool,
 }
@@ -231,8 +233,15 @@ impl ActiveFilters {
             searchable_text(
                 &proper.spoiler_text,
                 &proper.content,
-                proper.poll.as_ref(),
-                &proper.media_attachments,
+                proper
+                    .poll
+                    .iter()
+                    .flat_map(|p: &Poll| &p.options)
+                    .map(|o| o.title.as_str()),
+                proper
+                    .media_attachments
+                    .iter()
+                    .filter_map(|m: &MediaAttachment| m.description.as_deref()),
             )
         })
     }
@@ -250,39 +259,41 @@ impl ActiveFilters {
             &*status
         };
         let verdict = self.check(context, author, &ids, || {
-            let media = proper["media_attachments"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            let strings = |list: &Value, key: &str| -> Vec<String> {
+                list.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|item| item[key].as_str().map(str::to_owned))
+                    .collect()
+            };
+            let titles = strings(&proper["poll"]["options"], "title");
+            let descriptions = strings(&proper["media_attachments"], "description");
             searchable_text(
                 proper["spoiler_text"].as_str().unwrap_or_default(),
                 proper["content"].as_str().unwrap_or_default(),
-                proper.get("poll").filter(|p| p.is_object()),
-                &media,
+                titles.iter().map(String::as_str),
+                descriptions.iter().map(String::as_str),
             )
         });
-        status["filtered"] = Value::Array(verdict.results.clone());
+        status["filtered"] = serde_json::to_value(&verdict.results).unwrap_or_default();
         verdict
     }
 }
 
 /// Mastodon's `searchable_text`: the content warning, the text without
 /// markup, the poll's options and the media descriptions.
-fn searchable_text(
+fn searchable_text<'a>(
     spoiler: &str,
     content_html: &str,
-    poll: Option<&Value>,
-    media: &[Value],
+    poll_options: impl Iterator<Item = &'a str>,
+    media_descriptions: impl Iterator<Item = &'a str>,
 ) -> String {
     let mut parts: Vec<String> = vec![spoiler.to_owned(), plain_text(content_html)];
-    if let Some(options) = poll.and_then(|p| p["options"].as_array()) {
-        let titles: Vec<&str> = options.iter().filter_map(|o| o["title"].as_str()).collect();
+    let titles: Vec<&str> = poll_options.collect();
+    if !titles.is_empty() {
         parts.push(titles.join("\n\n"));
     }
-    let descriptions: Vec<&str> = media
-        .iter()
-        .filter_map(|m| m["description"].as_str())
-        .collect();
+    let descriptions: Vec<&str> = media_descriptions.collect();
     parts.push(descriptions.join("\n\n"));
     parts.join("\n\n")
 }
@@ -327,9 +338,12 @@ mod tests {
 
     #[test]
     fn searchable_text_joins_every_part() {
-        let poll = serde_json::json!({"options": [{"title": "yes"}, {"title": "no"}]});
-        let media = vec![serde_json::json!({"description": "a dog"})];
-        let text = searchable_text("cw", "<p>hello <b>world</b></p>", Some(&poll), &media);
+        let text = searchable_text(
+            "cw",
+            "<p>hello <b>world</b></p>",
+            ["yes", "no"].into_iter(),
+            ["a dog"].into_iter(),
+        );
         assert!(text.contains("cw"));
         assert!(text.contains("hello world"));
         assert!(text.contains("yes\n\nno"));

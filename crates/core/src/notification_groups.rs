@@ -7,9 +7,10 @@ use ferrodon_db::models::Notification as NotificationRow;
 use ferrodon_db::models::NotificationKind;
 use ferrodon_db::queries::notifications::{self, GroupSummary};
 use ferrodon_db::Conn;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 use crate::entities::account::Account;
+use crate::entities::status::Status;
 use crate::entities::timestamp;
 use crate::filters::FilterContext;
 use crate::{views, Config, Result};
@@ -109,7 +110,7 @@ pub async fn render(
     config: &Config,
     viewer: i64,
     groups: &Groups<'_>,
-) -> Result<Value> {
+) -> Result<GroupedNotifications> {
     let keys: Vec<String> = groups
         .heads
         .iter()
@@ -127,11 +128,11 @@ pub async fn render(
             .collect();
     let status_ids: Vec<i64> = groups.heads.iter().filter_map(|n| n.status_id).collect();
     let visible = views::VisibleStatuses::check(conn, &status_ids, Some(viewer)).await?;
-    let statuses: HashMap<i64, Value> =
+    let statuses: HashMap<i64, Status> =
         views::render_statuses_in(conn, config, &visible, FilterContext::Notifications)
             .await?
             .into_iter()
-            .filter_map(|s| Some((s.id.parse().ok()?, serde_json::to_value(s).ok()?)))
+            .filter_map(|s| Some((s.id.parse().ok()?, s)))
             .collect();
 
     let mut facts = Vec::new();
@@ -151,62 +152,102 @@ pub async fn render(
         .collect();
     let accounts = views::render_accounts_by_id(conn, config, sample_ids).await?;
 
-    let mut body = Map::new();
     let (full, partial) = split_accounts(&facts, &statuses, &accounts, groups.expand);
-    body.insert("accounts".into(), Value::Array(full));
-    if groups.expand == ExpandAccounts::PartialAvatars {
-        body.insert("partial_accounts".into(), Value::Array(partial));
-    }
     let mut seen = HashSet::new();
-    let listed: Vec<Value> = facts
+    let listed: Vec<Status> = facts
         .iter()
         .filter_map(|(n, _)| n.status_id)
         .filter(|id| seen.insert(*id))
         .filter_map(|id| statuses.get(&id).cloned())
         .collect();
-    body.insert("statuses".into(), Value::Array(listed));
-    let entries: Vec<Value> = facts
-        .iter()
-        .map(|(n, f)| group_entry(f, n, groups.range.is_some()))
-        .collect();
-    body.insert("notification_groups".into(), Value::Array(entries));
-    Ok(Value::Object(body))
+    Ok(GroupedNotifications {
+        accounts: full,
+        partial_accounts: (groups.expand == ExpandAccounts::PartialAvatars).then_some(partial),
+        statuses: listed,
+        notification_groups: facts
+            .iter()
+            .map(|(n, f)| group_entry(f, n, groups.range.is_some()))
+            .collect(),
+    })
+}
+
+/// Mastodon's GroupedNotificationsResults entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupedNotifications {
+    /// Sample accounts and status authors rendered in full, each once.
+    pub accounts: Vec<Account>,
+    /// The other sample accounts (`expand_accounts=partial_avatars` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_accounts: Option<Vec<PartialAccount>>,
+    /// The groups' statuses, each once.
+    pub statuses: Vec<Status>,
+    /// The groups, newest first.
+    pub notification_groups: Vec<NotificationGroup>,
+}
+
+/// Mastodon's PartialAccountWithAvatar: what an avatar row needs.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct PartialAccount {
+    pub id: String,
+    pub acct: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub url: String,
+    pub avatar: String,
+    pub avatar_static: String,
+}
+
+/// Mastodon's NotificationGroup entity.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct NotificationGroup {
+    pub group_key: String,
+    pub notifications_count: i64,
+    #[serde(rename = "type")]
+    pub kind: NotificationKind,
+    pub most_recent_notification_id: i64,
+    pub sample_account_ids: Vec<String>,
+    /// Only on paginated lists, as the next three.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_min_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_max_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_page_notification_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<String>,
 }
 
 /// A group as Mastodon's NotificationGroup entity.
-fn group_entry(f: &GroupFacts, n: &NotificationRow, paginated: bool) -> Value {
-    let mut entry = json!({
-        "group_key": f.key,
-        "notifications_count": f.count,
-        "type": n.kind,
-        "most_recent_notification_id": f.most_recent_id,
-        "sample_account_ids": f.sample_account_ids.iter().map(i64::to_string).collect::<Vec<_>>(),
-    });
-    if paginated {
-        entry["page_min_id"] = json!(f.page_min_id.to_string());
-        entry["page_max_id"] = json!(f.most_recent_id.to_string());
-        entry["latest_page_notification_at"] = json!(f.latest_at);
+fn group_entry(f: &GroupFacts, n: &NotificationRow, paginated: bool) -> NotificationGroup {
+    NotificationGroup {
+        group_key: f.key.clone(),
+        notifications_count: f.count,
+        kind: n.kind,
+        most_recent_notification_id: f.most_recent_id,
+        sample_account_ids: f.sample_account_ids.iter().map(i64::to_string).collect(),
+        page_min_id: paginated.then(|| f.page_min_id.to_string()),
+        page_max_id: paginated.then(|| f.most_recent_id.to_string()),
+        latest_page_notification_at: paginated.then(|| f.latest_at.clone()),
+        status_id: n.status_id.map(|id| id.to_string()),
     }
-    if let Some(status_id) = n.status_id {
-        entry["status_id"] = json!(status_id.to_string());
-    }
-    entry
 }
 
 /// The full and partial account lists: sample accounts and the authors of
 /// the groups' statuses, each once, in the order the groups name them.
 fn split_accounts(
     facts: &[(&NotificationRow, GroupFacts)],
-    statuses: &HashMap<i64, Value>,
+    statuses: &HashMap<i64, Status>,
     accounts: &HashMap<i64, Account>,
     expand: ExpandAccounts,
-) -> (Vec<Value>, Vec<Value>) {
-    let mut full: Vec<Value> = Vec::new();
+) -> (Vec<Account>, Vec<PartialAccount>) {
+    let mut full: Vec<Account> = Vec::new();
     let mut full_ids = HashSet::new();
     let mut later: Vec<i64> = Vec::new();
-    let mut add_full = |id: String, value: Value, full: &mut Vec<Value>| {
-        if full_ids.insert(id) {
-            full.push(value);
+    let mut add_full = |account: &Account, full: &mut Vec<Account>| {
+        if full_ids.insert(account.id.clone()) {
+            full.push(account.clone());
         }
     };
     for (n, f) in facts {
@@ -216,36 +257,27 @@ fn split_accounts(
                 continue;
             }
             if let Some(a) = accounts.get(id) {
-                add_full(
-                    a.id.clone(),
-                    serde_json::to_value(a).unwrap_or(Value::Null),
-                    &mut full,
-                );
+                add_full(a, &mut full);
             }
         }
-        if let Some(author) = n
-            .status_id
-            .and_then(|id| statuses.get(&id))
-            .map(|s| s["account"].clone())
-        {
-            let id = author["id"].as_str().unwrap_or_default().to_owned();
-            add_full(id, author, &mut full);
+        if let Some(status) = n.status_id.and_then(|id| statuses.get(&id)) {
+            add_full(&status.account, &mut full);
         }
     }
-    let full_ids: HashSet<String> = full
-        .iter()
-        .filter_map(|a| a["id"].as_str().map(str::to_owned))
-        .collect();
+    let full_ids: HashSet<&str> = full.iter().map(|a| a.id.as_str()).collect();
     let mut partial_ids = HashSet::new();
     let partial = later
         .iter()
         .filter_map(|id| accounts.get(id))
-        .filter(|a| !full_ids.contains(&a.id) && partial_ids.insert(a.id.clone()))
-        .map(|a| {
-            json!({
-                "id": a.id, "acct": a.acct, "locked": a.locked, "bot": a.bot,
-                "url": a.url, "avatar": a.avatar, "avatar_static": a.avatar_static,
-            })
+        .filter(|a| !full_ids.contains(a.id.as_str()) && partial_ids.insert(a.id.clone()))
+        .map(|a| PartialAccount {
+            id: a.id.clone(),
+            acct: a.acct.clone(),
+            locked: a.locked,
+            bot: a.bot,
+            url: a.url.clone(),
+            avatar: a.avatar.clone(),
+            avatar_static: a.avatar_static.clone(),
         })
         .collect();
     (full, partial)

@@ -9,6 +9,8 @@ use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::Conn;
 
 use crate::entities::account_warning::AccountWarning;
+use crate::entities::custom_emoji::CustomEmoji;
+use crate::entities::media_attachment::MediaAttachment;
 use crate::entities::notification::Notification;
 use crate::entities::status::{self, Status};
 use crate::entities::{account, media_attachment, timestamp};
@@ -16,6 +18,8 @@ use crate::filters::{self, FilterContext};
 use crate::{Config, Result};
 use ferrodon_db::models::NotificationKind;
 
+#[cfg(test)]
+mod golden_tests;
 mod quotes;
 mod visible;
 
@@ -193,7 +197,7 @@ async fn attach_polls(conn: &mut Conn, rendered: &mut [Status], viewer: Option<i
 /// The enabled custom emojis the texts of an author whose `acct` is given
 /// use as `:shortcode:`: local emojis for local authors, the author's
 /// server's emojis for remote ones; rendered as entities.
-async fn emojis_of(conn: &mut Conn, acct: &str, texts: &[&str]) -> Result<Vec<serde_json::Value>> {
+async fn emojis_of(conn: &mut Conn, acct: &str, texts: &[&str]) -> Result<Vec<CustomEmoji>> {
     use crate::text::shortcodes_in;
     use ferrodon_db::queries::custom_emojis::find_emojis;
     let codes = shortcodes_in(&texts.join(" "));
@@ -246,14 +250,13 @@ async fn attach_media(conn: &mut Conn, config: &Config, rendered: &mut [Status])
     if rows.is_empty() {
         return Ok(());
     }
-    let mut by_status: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
+    let mut by_status: HashMap<String, Vec<MediaAttachment>> = HashMap::new();
     for row in &rows {
         if let Some(status_id) = row.status_id {
-            let entity = media_attachment::render(config, row);
             by_status
                 .entry(status_id.to_string())
                 .or_default()
-                .push(serde_json::to_value(entity).unwrap_or_default());
+                .push(media_attachment::render(config, row));
         }
     }
     for status in rendered.iter_mut() {

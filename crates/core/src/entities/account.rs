@@ -44,7 +44,7 @@ pub struct Account {
     pub last_status_at: Option<String>,
     pub hide_collections: bool,
     pub noindex: bool,
-    pub emojis: Vec<serde_json::Value>,
+    pub emojis: Vec<super::custom_emoji::CustomEmoji>,
     pub roles: Vec<serde_json::Value>,
     pub fields: Vec<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]

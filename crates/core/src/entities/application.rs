@@ -38,3 +38,12 @@ pub fn render(app: &OAuthApplication, with_secret: bool) -> Application {
         client_secret_expires_at: with_secret.then_some(0),
     }
 }
+
+/// The application a local status was posted with (`Status.application`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusApplication {
+    /// The application's name.
+    pub name: String,
+    /// Its website, if it gave one.
+    pub website: Option<String>,
+}

@@ -3,11 +3,14 @@
 pub mod account;
 pub mod account_warning;
 pub mod application;
+pub mod custom_emoji;
 pub mod filter;
 pub mod instance;
 pub mod media_attachment;
 pub mod notification;
 pub mod poll;
+pub mod preview_card;
+pub mod quote;
 pub mod relationship;
 pub mod scheduled_status;
 pub mod status;

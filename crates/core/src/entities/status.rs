@@ -4,6 +4,13 @@ use ferrodon_db::queries::status_views::StatusView;
 use serde::Serialize;
 
 use super::account::{self, Account};
+use super::application::StatusApplication;
+use super::custom_emoji::CustomEmoji;
+use super::filter::FilterResult;
+use super::media_attachment::MediaAttachment;
+use super::poll::Poll;
+use super::preview_card::PreviewCard;
+use super::quote::Quote;
 use super::timestamp;
 use crate::quotes::{approval, QuoteApproval};
 use crate::{urls, Config};
@@ -58,18 +65,18 @@ pub struct Status {
     pub content: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    pub filtered: Vec<serde_json::Value>,
+    pub filtered: Vec<FilterResult>,
     pub reblog: Option<Box<Status>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub application: Option<serde_json::Value>,
+    pub application: Option<StatusApplication>,
     pub account: Account,
-    pub media_attachments: Vec<serde_json::Value>,
+    pub media_attachments: Vec<MediaAttachment>,
     pub mentions: Vec<Mention>,
     pub tags: Vec<Tag>,
-    pub emojis: Vec<serde_json::Value>,
-    pub card: Option<serde_json::Value>,
-    pub poll: Option<serde_json::Value>,
-    pub quote: Option<serde_json::Value>,
+    pub emojis: Vec<CustomEmoji>,
+    pub card: Option<PreviewCard>,
+    pub poll: Option<Poll>,
+    pub quote: Option<Quote>,
     pub quote_approval: QuoteApproval,
 }
 
@@ -122,9 +129,10 @@ pub(crate) fn render(
         filtered: Vec::new(),
         reblog: reblog.map(Box::new),
         application: match (&view.application, row.local) {
-            (Some((name, website)), true) => {
-                Some(serde_json::json!({"name": name, "website": website}))
-            }
+            (Some((name, website)), true) => Some(StatusApplication {
+                name: name.clone(),
+                website: website.clone(),
+            }),
             _ => None,
         },
         account: account::render(config, &view.account),
@@ -175,9 +183,9 @@ pub struct StatusEdit {
     pub sensitive: bool,
     pub created_at: String,
     pub account: Account,
-    pub poll: Option<serde_json::Value>,
-    pub media_attachments: Vec<serde_json::Value>,
-    pub emojis: Vec<serde_json::Value>,
+    pub poll: Option<Poll>,
+    pub media_attachments: Vec<MediaAttachment>,
+    pub emojis: Vec<CustomEmoji>,
 }
 
 /// Renders a revision.

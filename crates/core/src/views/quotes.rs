@@ -7,8 +7,8 @@ use ferrodon_db::models::{Quote, QuoteState};
 use ferrodon_db::queries::status_views::StatusView;
 use ferrodon_db::queries::{follows, quotes, timelines};
 use ferrodon_db::Conn;
-use serde_json::{json, Value};
 
+use crate::entities::quote::Quote as QuoteEntity;
 use crate::entities::status::Status;
 use crate::quotes::depends_on_following;
 use crate::Result;
@@ -89,7 +89,7 @@ pub(super) async fn attach_quotes(
         if let (Some(id), "accepted") = (quote.quoted_status_id, state) {
             shown.push((status.id.clone(), id));
         }
-        status.quote = Some(json!({"state": state, "quoted_status": Value::Null}));
+        status.quote = Some(QuoteEntity::full(state, None));
     }
     Ok(shown)
 }
@@ -107,10 +107,7 @@ pub(super) async fn attach_shallow_quotes(conn: &mut Conn, rendered: &mut [Statu
             quote,
             &quote.quoted_status_id.into_iter().collect::<Vec<_>>(),
         );
-        let id = (state == "accepted")
-            .then(|| quote.quoted_status_id.map(|id| id.to_string()))
-            .flatten();
-        status.quote = Some(json!({"state": state, "quoted_status_id": id}));
+        status.quote = Some(QuoteEntity::shallow(state, quote.quoted_status_id));
     }
     Ok(())
 }
@@ -118,18 +115,15 @@ pub(super) async fn attach_shallow_quotes(conn: &mut Conn, rendered: &mut [Statu
 /// Puts the rendered quoted statuses into the quotes that show them; a
 /// quoted status that could not be rendered shows as deleted.
 pub(super) fn fill_quoted(rendered: &mut [Status], shown: &[(String, i64)], nested: Vec<Status>) {
-    let nested: HashMap<String, Value> = nested
-        .into_iter()
-        .filter_map(|s| Some((s.id.clone(), serde_json::to_value(s).ok()?)))
-        .collect();
+    let nested: HashMap<String, Status> = nested.into_iter().map(|s| (s.id.clone(), s)).collect();
     for status in rendered.iter_mut() {
         let status = target(status);
         let Some((_, quoted_id)) = shown.iter().find(|(id, _)| *id == status.id) else {
             continue;
         };
         status.quote = Some(match nested.get(&quoted_id.to_string()) {
-            Some(quoted) => json!({"state": "accepted", "quoted_status": quoted}),
-            None => json!({"state": "deleted", "quoted_status": Value::Null}),
+            Some(quoted) => QuoteEntity::full("accepted", Some(quoted.clone())),
+            None => QuoteEntity::full("deleted", None),
         });
     }
 }

@@ -16,7 +16,7 @@ pub fn configure(cfg: &mut Routes<'_>) {
 async fn index(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let emojis = list_local_emojis(&mut conn, true).await?;
-    let body: Vec<serde_json::Value> = emojis.iter().map(entity).collect();
+    let body: Vec<_> = emojis.iter().map(entity).collect();
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "max-age=180, public"))
         .json(body))

@@ -147,7 +147,8 @@ async fn trending_links(state: web::Data<AppState>, params: Params) -> ApiResult
         let days = preview_cards::card_history(&mut conn, card.id, 7).await?;
         let history = serde_json::to_value(render_history(&days))
             .map_err(|e| ferrodon_core::Error::caused("rendering a card's history", e))?;
-        let mut rendered = ferrodon_core::cards::render(card);
+        let mut rendered = serde_json::to_value(ferrodon_core::cards::render(card))
+            .map_err(|e| ferrodon_core::Error::caused("rendering a card", e))?;
         if let Some(object) = rendered.as_object_mut() {
             object.insert("history".into(), history);
         }

@@ -233,7 +233,7 @@ async fn destroy(
         let media_ids: Vec<i64> = rendered
             .media_attachments
             .iter()
-            .filter_map(|m| m["id"].as_str()?.parse().ok())
+            .filter_map(|m| m.id.parse().ok())
             .collect();
         ferrodon_core::media::cleanup::remove_detached(&state, account.id, &media_ids).await?;
     }

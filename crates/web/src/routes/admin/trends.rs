@@ -111,7 +111,8 @@ async fn render_admin_links(conn: &mut Conn, ids: &[i64]) -> ApiResult<Vec<Value
         let days = preview_cards::card_history(conn, card.id, 7).await?;
         let history = serde_json::to_value(render_history(&days))
             .map_err(|e| Error::caused("rendering a card's history", e))?;
-        let mut item = ferrodon_core::cards::render(&card);
+        let mut item = serde_json::to_value(ferrodon_core::cards::render(&card))
+            .map_err(|e| Error::caused("rendering a card", e))?;
         if let Some(object) = item.as_object_mut() {
             object.insert("id".into(), card.id.to_string().into());
             object.insert("history".into(), history);

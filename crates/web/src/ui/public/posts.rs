@@ -1,7 +1,7 @@
 //! Posts and their authors as the public pages show them, and the
 //! OpenGraph / Twitter card data of a page.
+use ferrodon_core::entities::media_attachment::MediaAttachment;
 use ferrodon_core::entities::status::Status;
-use serde_json::Value;
 
 /// One attachment of a post.
 #[derive(Debug, Clone)]
@@ -17,14 +17,13 @@ pub struct MediaView {
 }
 
 impl MediaView {
-    fn from_json(v: &Value) -> Option<MediaView> {
-        let text = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
-        let url = text("url");
-        (!url.is_empty()).then(|| MediaView {
-            preview_url: v["preview_url"].as_str().unwrap_or(&url).to_owned(),
+    fn of(media: &MediaAttachment) -> Option<MediaView> {
+        let url = media.url.clone().filter(|u| !u.is_empty())?;
+        Some(MediaView {
+            preview_url: media.preview_url.clone().unwrap_or_else(|| url.clone()),
             url,
-            description: text("description"),
-            kind: text("type"),
+            description: media.description.clone().unwrap_or_default(),
+            kind: media.kind.clone(),
         })
     }
 
@@ -89,7 +88,7 @@ impl PostView {
             media: shown
                 .media_attachments
                 .iter()
-                .filter_map(MediaView::from_json)
+                .filter_map(MediaView::of)
                 .collect(),
         }
     }
