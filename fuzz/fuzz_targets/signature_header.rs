@@ -8,7 +8,7 @@
 //! `Date`; the rest is the body.
 #![no_main]
 use chrono::{TimeZone, Utc};
-use ferrodon_apub::signatures::{cavage, digest, request::HttpRequest, rfc9421, sfv, verify};
+use ferrodon_apub::signatures::{cavage, digest, request::HttpRequest, rfc9421, structured_fields, verify};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
             "re-rendered header does not parse: {header:?}"
         );
     }
-    let _ = sfv::parse_dictionary(signature);
+    let _ = structured_fields::parse_dictionary(signature);
     let _ = rfc9421::parse(input, signature);
     let _ = digest::verify_digest_header(digest_value, body);
     let _ = digest::verify_content_digest_header(content_digest, body);

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../crates/core/src/text/mod.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod text;
 
 use text::{extract_hashtags, extract_mentions, render_plain_text, MentionTarget};

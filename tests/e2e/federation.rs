@@ -768,7 +768,7 @@ async fn blocks_federate_and_blocked_domains_get_nothing() {
 async fn servers_failing_for_a_week_are_skipped_until_they_speak_again() {
     let app = instance().await;
     let inbox = "https://down.example/inbox";
-    use ferrodon_core::federation::domains;
+    use ferrodon_core::domain_policy as domains;
     for day in 1..=6 {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
         domains::record_failure_on(&app.state, inbox, date)

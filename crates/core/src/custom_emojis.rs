@@ -4,11 +4,10 @@
 use ferrodon_db::queries::custom_emojis::{self, CustomEmoji, NewLocalEmoji};
 use ferrodon_db::Conn;
 use ferrodon_media::sniff::{sniff, Detected, ImageFormat};
-use serde_json::{json, Value};
 
 use crate::media::{keys, public_url};
 use crate::text::shortcodes_in;
-use crate::{AppState, Config, Error, Result};
+use crate::{AppState, Error, Result};
 
 /// Largest image of a local emoji, as Mastodon's `LOCAL_LIMIT`.
 pub const MAX_IMAGE_BYTES: usize = 256 * 1024;
@@ -124,21 +123,6 @@ pub fn entity(emoji: &CustomEmoji) -> crate::entities::custom_emoji::CustomEmoji
         visible_in_picker: emoji.visible_in_picker,
         category: emoji.category.clone(),
     }
-}
-
-/// The ActivityPub `Emoji` tag of a local emoji.
-pub fn tag(config: &Config, emoji: &CustomEmoji) -> Value {
-    json!({
-        "id": format!("{}/emojis/{}", config.base_url(), emoji.id),
-        "type": "Emoji",
-        "name": format!(":{}:", emoji.shortcode),
-        "updated": crate::entities::timestamp(&emoji.updated_at),
-        "icon": {
-            "type": "Image",
-            "mediaType": emoji.image_content_type.as_deref().unwrap_or("image/png"),
-            "url": emoji.image_url,
-        },
-    })
 }
 
 /// The enabled local emojis the texts use as `:shortcode:`.

@@ -1,7 +1,7 @@
 //! `ferrodonctl webpush generate-vapid-key`: a fresh VAPID key pair
 //! (Mastodon's `rake mastodon:webpush:generate_vapid_key`).
 use clap::Subcommand;
-use ferrodon_core::webpush::vapid::VapidKeys;
+use ferrodon_core::secrets::vapid::VapidKeys;
 
 #[derive(Subcommand)]
 pub enum WebpushCommand {

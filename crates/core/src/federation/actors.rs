@@ -11,8 +11,7 @@ use serde_json::json;
 
 use super::client::{signed_fetch, FederationError, FetchedDocument, MAX_DOCUMENT_BYTES};
 use super::instance_actor::instance_actor;
-use crate::authority::same_url;
-pub use crate::authority::{authority_of, same_authority};
+use crate::authority::{authority_of, same_url};
 use crate::http_client::fetch_limited;
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
@@ -63,7 +62,7 @@ pub async fn resolve_actor(state: &AppState, uri: &str, refresh: bool) -> Result
 /// Fetches a document (signed by the instance actor) unless its server is
 /// blocked; its JSON and the URL that answered.
 async fn fetch_json(state: &AppState, url: &str) -> Result<FetchedDocument> {
-    super::domains::ensure_federates_with(state, url).await?;
+    crate::domain_policy::ensure_federates_with(state, url).await?;
     let signer = instance_actor(state).await?;
     signed_fetch(state, &signer, url)
         .await
@@ -219,7 +218,7 @@ pub async fn resolve_acct(state: &AppState, username: &str, domain: &str) -> Res
         return Ok(account);
     }
     drop(conn);
-    super::domains::ensure_federates_with(state, domain).await?;
+    crate::domain_policy::ensure_federates_with(state, domain).await?;
     let scheme = if state.config.dev_allow_http {
         "http"
     } else {

@@ -15,10 +15,9 @@ use ferrodon_apub::signatures::verify::SignedRequest;
 use ferrodon_db::models::Account;
 use sha2::{Digest, Sha256};
 
-use super::actors::{
-    fetch_verified_json, known_actor, limits, resolve_actor, same_authority, store_actor,
-};
+use super::actors::{fetch_verified_json, known_actor, limits, resolve_actor, store_actor};
 use super::key_fetches;
+use crate::authority::same_authority;
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
@@ -149,7 +148,7 @@ async fn verify_signed(
     let signed = SignedRequest::new(&request, Utc::now()).map_err(unauthorized)?;
     let key_id = signed.key_id().to_owned();
     // A blocked server gets nothing, not even a fetch of its key.
-    super::domains::ensure_federates_with(state, &key_id).await?;
+    crate::domain_policy::ensure_federates_with(state, &key_id).await?;
     let unknown_key = |e: Error| match e {
         Error::Unavailable(_) => e,
         other => unauthorized(format!("unknown key {key_id}: {other}")),
@@ -234,7 +233,7 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
         }
     }
     // It talks to us, so it is up: deliveries to it may resume.
-    super::domains::record_success(state, &signer.uri).await?;
+    crate::domain_policy::record_success(state, &signer.uri).await?;
     let value: serde_json::Value = serde_json::from_slice(delivery.body)
         .map_err(|e| Error::BadRequest(format!("unreadable activity: {e}")))?;
     jobs::queue::enqueue(

@@ -5,8 +5,7 @@ use ferrodon_apub::activitypub::Tag;
 use ferrodon_db::queries::custom_emojis;
 use ferrodon_db::Conn;
 
-use super::actors::authority_of;
-pub use crate::text::shortcodes_in;
+use crate::authority::authority_of;
 use crate::text::valid_remote_shortcode as valid_shortcode;
 use crate::Result;
 

@@ -18,7 +18,7 @@ use chrono::Utc;
 use deadpool_redis::redis::{self, AsyncCommands};
 use sha2::{Digest, Sha256};
 
-use super::actors::authority_of;
+use crate::authority::authority_of;
 use crate::{AppState, Error, Result};
 
 /// Transient failures after which a host is left alone.

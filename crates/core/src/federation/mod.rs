@@ -6,7 +6,6 @@ pub mod actors;
 pub mod client;
 pub mod delivery;
 pub mod documents;
-pub use crate::domain_policy as domains;
 pub mod emojis;
 pub mod instance_actor;
 pub mod key_fetches;

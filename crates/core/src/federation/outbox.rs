@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::{deliver, FederationError};
-use super::{documents, domains, publish};
+use super::{documents, publish};
+use crate::domain_policy as domains;
 use crate::jobs::{self, Job, StatusSnapshot};
 use crate::{urls, AppState, Error, Result};
 

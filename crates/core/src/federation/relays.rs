@@ -45,7 +45,7 @@ pub async fn add_relay(state: &AppState, inbox_url: &str) -> Result<Relay> {
     if !matches!(parsed.scheme(), "https" | "http") {
         return Err(Error::validation("a relay's inbox is an http(s) URL"));
     }
-    super::domains::ensure_federates_with(state, inbox_url).await?;
+    crate::domain_policy::ensure_federates_with(state, inbox_url).await?;
     let actor = instance_actor(state).await?;
     let mut conn = state.conn().await?;
     let id = accounts::next_id(&mut conn).await?;

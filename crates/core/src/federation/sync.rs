@@ -7,9 +7,9 @@ use ferrodon_apub::activitypub::outbound::{self as ap, Context};
 use ferrodon_apub::activitypub::CollectionKind;
 use sha2::{Digest, Sha256};
 
-use super::actors::{authority_of, same_authority};
 use super::client::signed_fetch;
 use super::instance_actor::instance_actor;
+use crate::authority::{authority_of, same_authority};
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 use ferrodon_db::models::Account;

@@ -4,7 +4,7 @@ use ferrodon_apub::activitypub::{Activity, ActivityKind};
 use ferrodon_db::models::{Account, Status};
 
 use super::status_by_uri;
-use crate::federation::actors::same_authority;
+use crate::authority::same_authority;
 use crate::services::pin::{pin, unpin};
 use crate::{AppState, Result};
 

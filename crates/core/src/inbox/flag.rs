@@ -6,7 +6,7 @@ use ferrodon_apub::sanitize::plain_text;
 use ferrodon_db::models::{Account, Status};
 use ferrodon_db::queries::{accounts, reports, statuses};
 
-use crate::federation::domains;
+use crate::domain_policy as domains;
 use crate::{AppState, Result};
 
 /// Most objects of a `Flag` looked at.

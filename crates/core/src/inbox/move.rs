@@ -5,7 +5,8 @@ use ferrodon_apub::activitypub::{Activity, Actor};
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::accounts;
 
-use crate::federation::actors::{fetch_actor, same_authority, store_actor};
+use crate::authority::same_authority;
+use crate::federation::actors::{fetch_actor, store_actor};
 use crate::services::account_migration::{carry_local_followers, names_as_alias};
 use crate::{AppState, Error, Result};
 

@@ -9,8 +9,9 @@ use ferrodon_db::queries::{accounts, statuses};
 use ferrodon_db::AsyncConnection;
 
 use super::status_by_uri;
-use crate::federation::actors::same_authority;
-use crate::federation::{domains, emojis};
+use crate::authority::same_authority;
+use crate::domain_policy as domains;
+use crate::federation::emojis;
 use crate::media::remote::{self, RemoteAttachment};
 use crate::services::compose::{attach, Attach, Composed};
 use crate::services::notify::notify;

@@ -6,9 +6,8 @@ use ferrodon_db::models::{Account, Status};
 use ferrodon_db::queries::{accounts, statuses};
 
 use super::notes::{check_note_author, store_note};
-use crate::federation::actors::{
-    authority_of, fetch_document, resolve_actor, same_authority, store_actor,
-};
+use crate::authority::{authority_of, same_authority};
+use crate::federation::actors::{fetch_document, resolve_actor, store_actor};
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 

@@ -13,7 +13,7 @@ use ferrodon_db::models::ProcessedMedia;
 use ferrodon_media::ffmpeg::FfmpegLimits;
 use ferrodon_media::Processed;
 
-pub use crate::storage::{self, MediaStore, StorageError};
+pub use crate::storage::{MediaStore, StorageError};
 pub use process::process_queued;
 
 use crate::{AppState, Config, Result};
@@ -29,7 +29,7 @@ pub fn ffmpeg_limits(config: &Config) -> FfmpegLimits {
 
 /// The absolute URL of a stored file.
 pub fn public_url(config: &Config, key: &str) -> String {
-    storage::public_url(&config.media.storage, &config.base_url(), key)
+    crate::storage::public_url(&config.media.storage, &config.base_url(), key)
 }
 
 /// Stores the original and the preview of attachment `id` (under `cache/`

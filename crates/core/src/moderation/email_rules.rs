@@ -4,7 +4,7 @@
 use ferrodon_db::queries::email_blocks;
 use ferrodon_db::Conn;
 
-use crate::media::storage::sigv4::sha256_hex;
+use crate::storage::sigv4::sha256_hex;
 use crate::{Error, Result};
 
 /// The address with case, dots and `+tag` of the local part removed, so

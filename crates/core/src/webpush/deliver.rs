@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::crypto;
 use super::subscriptions::wants;
-use super::vapid::decode_base64url;
 use crate::http_client::{send_limited, FetchError};
 use crate::jobs::{self, Job};
+use crate::secrets::vapid::decode_base64url;
 use crate::{entities, AppState, Error, Result};
 
 /// How long a push service keeps an undelivered message (Mastodon's 48 hours).

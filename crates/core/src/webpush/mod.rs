@@ -9,6 +9,5 @@
 pub mod crypto;
 pub mod deliver;
 pub mod subscriptions;
-pub use crate::secrets::vapid;
 
 pub use deliver::{deliver, queue_for};

@@ -5,7 +5,7 @@ use ferrodon_db::queries::web_push::{self, NewWebPushSubscription, WebPushSubscr
 use serde_json::{json, Map, Value};
 
 use super::crypto::{AUTH_SECRET_LEN, PUBLIC_KEY_LEN};
-use super::vapid::decode_base64url;
+use crate::secrets::vapid::decode_base64url;
 use crate::{AppState, Config, Error, Result};
 
 /// The alerts a subscription can ask for (Mastodon's notification types).

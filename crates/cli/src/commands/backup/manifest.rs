@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use ferrodon_core::media::storage::sigv4::hex;
+use ferrodon_core::storage::sigv4::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -103,7 +103,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Hex SHA-256 of bytes.
-pub use ferrodon_core::media::storage::sigv4::sha256_hex;
+pub use ferrodon_core::storage::sigv4::sha256_hex;
 
 /// Hex SHA-256 and size of a file, read in pieces.
 pub fn file_digest(path: &Path) -> anyhow::Result<(String, u64)> {

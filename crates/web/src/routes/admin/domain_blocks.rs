@@ -6,8 +6,8 @@ use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::domain_blocks::{self as queries, DomainBlock, NewDomainBlock};
 use ferrodon_core::db::{Conn, Page};
 use ferrodon_core::entities::timestamp;
-use ferrodon_core::media::storage::sigv4::sha256_hex;
 use ferrodon_core::services::admin::{domain_blocks, Actor};
+use ferrodon_core::storage::sigv4::sha256_hex;
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Value};
 
