@@ -10,8 +10,10 @@
 //! - a host whose key fetches failed [`FAILING_AFTER`] times for transient
 //!   reasons (timeouts, refused connections, 5xx) within that time is not
 //!   fetched from at all until it passes (503);
-//! - each remote domain may cause FERRODON_KEY_FETCH_BUDGET key fetches a
-//!   minute (503 beyond, so that genuine senders retry later);
+//! - each remote domain may cause FERRODON_KEY_FETCH_BUDGET key fetches in
+//!   any sixty seconds (503 beyond, so that genuine senders retry later).
+//!   The window slides: a burst across a minute boundary gets no second
+//!   budget;
 //! - the key of a known actor is fetched again on a failed signature at
 //!   most once per [`REFRESH_INTERVAL_SECS`] seconds.
 use chrono::Utc;
@@ -58,9 +60,31 @@ fn host_failures_key(state: &AppState, domain: &str) -> String {
     state.redis_key(&format!("apub:key_fetch_host_failures:{domain}"))
 }
 
-fn budget_key(state: &AppState, domain: &str, minute: i64) -> String {
-    state.redis_key(&format!("apub:key_fetch_budget:{domain}:{minute}"))
+fn budget_key(state: &AppState, domain: &str) -> String {
+    state.redis_key(&format!("apub:key_fetch_budget:{domain}"))
 }
+
+/// The window the budget covers.
+const BUDGET_WINDOW_MS: i64 = 60_000;
+
+/// Admits one fetch when fewer than ARGV[3] fetches were admitted in the
+/// ARGV[2] milliseconds before ARGV[1]; the key is a sorted set of admitted
+/// fetches scored by time. Returns 1 when admitted, 0 when not. One script,
+/// so that web processes checking at once cannot both take the last unit.
+const SPEND_SCRIPT: &str = r"
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], window)
+return 1
+";
+
+static SPEND: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(SPEND_SCRIPT));
 
 /// Whether a key fetch from `url` may go ahead now; spends one unit of
 /// its domain's budget when it may.
@@ -83,19 +107,29 @@ pub async fn admit(state: &AppState, url: &str) -> Result<()> {
             "{domain} has been failing; no keys are fetched from it for now"
         )));
     }
-    let key = budget_key(state, &domain, Utc::now().timestamp() / 60);
-    let (spent,): (u32,) = redis::pipe()
-        .incr(&key, 1)
-        .expire(&key, 120)
-        .ignore()
-        .query_async(&mut *redis)
-        .await?;
-    if spent > state.config.key_fetch_budget {
+    drop(redis);
+    if !spend_budget(state, &domain, Utc::now().timestamp_millis()).await? {
         return Err(Error::Unavailable(format!(
-            "too many key fetches from {domain} this minute; try again later"
+            "too many key fetches from {domain} in the last minute; try again later"
         )));
     }
     Ok(())
+}
+
+/// Spends one unit of `domain`'s key-fetch budget at `now_ms` (Unix
+/// milliseconds); false when FERRODON_KEY_FETCH_BUDGET fetches were
+/// already admitted in the sixty seconds before.
+pub async fn spend_budget(state: &AppState, domain: &str, now_ms: i64) -> Result<bool> {
+    let mut redis = state.redis().await?;
+    let admitted: i64 = SPEND
+        .key(budget_key(state, domain))
+        .arg(now_ms)
+        .arg(BUDGET_WINDOW_MS)
+        .arg(state.config.key_fetch_budget)
+        .arg(rand::random::<u64>())
+        .invoke_async(&mut *redis)
+        .await?;
+    Ok(admitted == 1)
 }
 
 /// Remembers that fetching the key at `url` failed with `error`. Refusals
