@@ -134,6 +134,44 @@ async fn websocket_user_and_hashtag_streams() {
     assert_eq!(deleted["payload"], id);
 }
 
+/// A deleted status's `delete` reaches every stream its `update` went to,
+/// the hashtag streams too (Mastodon's RemoveStatusService), not only the
+/// author's followers and the public streams.
+#[tokio::test]
+async fn deleting_a_tagged_status_reaches_the_hashtag_streams() {
+    let app = TestApp::spawn_with_streaming(&[]).await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, carol) = local_user(&app.state, "carol").await;
+    let url = format!(
+        "{}/api/v1/streaming?stream=hashtag:local&tag=Ferrodon&access_token={carol}",
+        app.streaming_url.as_ref().unwrap()
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    app.wait_for_subscriber("timeline:hashtag:ferrodon:local").await;
+
+    let posted: Value = app
+        .post_form("/api/v1/statuses", &alice, &[("status", "gone soon #Ferrodon")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = posted["id"].as_str().unwrap();
+    let update = next_event(&mut ws).await;
+    assert_eq!(update["event"], "update");
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/api/v1/statuses/{id}")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 200);
+    let event = next_event(&mut ws).await;
+    assert_eq!(event["event"], "delete");
+    assert_eq!(event["payload"], id);
+    assert_eq!(event["stream"], serde_json::json!(["hashtag:local", "ferrodon"]));
+}
+
 #[tokio::test]
 async fn sse_public_local_stream_and_auth_errors() {
     let app = TestApp::spawn_with_streaming(&[]).await;

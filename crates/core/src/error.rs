@@ -27,6 +27,10 @@ pub enum Error {
         /// What is wrong (`uses a disallowed e-mail provider`).
         description: &'static str,
     },
+    /// 422: the post would mention accounts its `allowed_mentions` does
+    /// not list (Mastodon's `UnexpectedMentionsError`); the API names them.
+    #[error("Post would be sent to unexpected accounts")]
+    UnexpectedMentions(Vec<ferrodon_db::models::Account>),
     /// 400: a parameter is missing or malformed.
     #[error("{0}")]
     BadRequest(String),

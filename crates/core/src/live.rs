@@ -17,7 +17,7 @@ use crate::{feeds, views, AppState, Result};
 /// direct status the mentioned local accounts that follow its author, and
 /// for public originals the followers of its hashtags and the public and
 /// hashtag streams.
-async fn audience(state: &AppState, status: &StatusSnapshot, tags: &[String]) -> Result<Audience> {
+async fn audience(state: &AppState, status: &StatusSnapshot) -> Result<Audience> {
     let mut conn = state.conn().await?;
     let mut streams = vec![Stream::User(status.account_id)];
     let visibility = Visibility::from_i16(status.visibility);
@@ -64,12 +64,21 @@ async fn audience(state: &AppState, status: &StatusSnapshot, tags: &[String]) ->
         } else {
             Stream::PublicRemote
         });
-        for tag in tags {
+        for tag in &status.tags {
             let tag = tag.to_lowercase();
             streams.push(Stream::Hashtag(tag.clone()));
             if status.local {
                 streams.push(Stream::HashtagLocal(tag));
             }
+        }
+        // Originals with attachments also go to the media-only streams.
+        if status.with_media {
+            streams.push(Stream::PublicMedia(Locality::All));
+            streams.push(Stream::PublicMedia(if status.local {
+                Locality::Local
+            } else {
+                Locality::Remote
+            }));
         }
     }
     streams.sort_by_key(|s| s.channel());
@@ -126,19 +135,12 @@ pub async fn distribute_status(state: &AppState, status: &Status, edited: bool) 
         .iter()
         .map(|t| t.name.clone())
         .collect();
-    let mut audience = audience(state, &StatusSnapshot::from(status), &tags).await?;
-    // Public originals with attachments also go to the media-only streams.
-    if status.visibility() == Visibility::Public
-        && status.reblog_of_id.is_none()
-        && !rendered.media_attachments.is_empty()
-    {
-        audience.streams.push(Stream::PublicMedia(Locality::All));
-        audience.streams.push(Stream::PublicMedia(if status.local {
-            Locality::Local
-        } else {
-            Locality::Remote
-        }));
-    }
+    let snapshot = StatusSnapshot {
+        tags,
+        with_media: !rendered.media_attachments.is_empty(),
+        ..StatusSnapshot::from(status)
+    };
+    let audience = audience(state, &snapshot).await?;
     if !edited {
         let mut redis = state.redis().await?;
         feeds::add_to_feeds(&mut *redis, &audience.home_feed_keys(state), &[status.id]).await?;
@@ -197,10 +199,12 @@ async fn notify_subscribers(state: &AppState, status: &Status) -> Result<()> {
     Ok(())
 }
 
-/// Runs [`Job::UnpublishStatus`]: out of home feeds, `delete` to streams.
-/// Mentions are gone by then, so only followers and public streams hear of it.
+/// Runs [`Job::UnpublishStatus`]: out of home feeds, `delete` to streams:
+/// the public, hashtag and media streams the status went to (its snapshot
+/// carries its tags and whether it had media). Mentions are gone by then,
+/// so only followers and public streams hear of it.
 pub async fn unpublish_status(state: &AppState, status: &StatusSnapshot) -> Result<()> {
-    let audience = audience(state, status, &[]).await?;
+    let audience = audience(state, status).await?;
     let mut redis = state.redis().await?;
     feeds::remove_from_feeds(&mut *redis, &audience.home_feed_keys(state), status.id).await?;
     drop(redis);
@@ -272,16 +276,16 @@ pub async fn status_edited(state: &AppState, status: &Status) {
     log_failure("queue the distribution of an edit", result);
 }
 
-/// A deleted status or undone reblog, as the row was: queued for removal
-/// from feeds and a `delete` event.
-pub async fn status_deleted(state: &AppState, status: &Status) {
-    let result = jobs::enqueue(
-        state,
-        Job::UnpublishStatus {
-            status: StatusSnapshot::from(status),
-        },
-    )
-    .await;
+/// A deleted status or undone reblog, as the row was, with the (lower-case)
+/// tags it had and whether it had media: queued for removal from feeds and
+/// a `delete` event to every stream it went to.
+pub async fn status_deleted(state: &AppState, status: &Status, tags: Vec<String>, with_media: bool) {
+    let status = StatusSnapshot {
+        tags,
+        with_media,
+        ..StatusSnapshot::from(status)
+    };
+    let result = jobs::enqueue(state, Job::UnpublishStatus { status }).await;
     log_failure("queue the removal of a status", result);
 }
 

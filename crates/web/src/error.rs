@@ -49,7 +49,9 @@ impl From<ferrodon_core::db::Error> for ApiError {
 /// The HTTP status of a service error, for the API and the pages alike.
 pub fn status_of(e: &Error) -> StatusCode {
     match e {
-        Error::Validation(_) | Error::FieldInvalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Validation(_) | Error::FieldInvalid { .. } | Error::UnexpectedMentions(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,
         Error::NotFound => StatusCode::NOT_FOUND,
         Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,

@@ -20,6 +20,7 @@ mod polls;
 mod push;
 mod quotes;
 mod scheduled_statuses;
+mod search;
 mod statuses;
 mod timelines;
 mod translations;

@@ -329,3 +329,38 @@ async fn following_with_notify_brings_a_status_notification_for_new_posts() {
         .unwrap();
     assert!(for_carol.is_empty(), "{for_carol:?}");
 }
+
+/// A follow's notification goes with the follow (Mastodon destroys it with
+/// the Follow): after an unfollow or a removal from followers the
+/// "followed you" notification is gone, and it comes back on a new follow.
+#[tokio::test]
+async fn a_follow_notification_goes_with_the_follow() {
+    let app = TestApp::spawn().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let follow_notes = |token: String| {
+        let app = &app;
+        async move {
+            let notes: Vec<Value> = app
+                .get("/api/v1/notifications?types[]=follow", &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            notes.len()
+        }
+    };
+    let follow = format!("/api/v1/accounts/{}/follow", alice_acct.id);
+    assert_eq!(app.post_form(&follow, &bob, &[]).await.status(), 200);
+    assert_eq!(follow_notes(alice.clone()).await, 1);
+
+    let unfollow = format!("/api/v1/accounts/{}/unfollow", alice_acct.id);
+    assert_eq!(app.post_form(&unfollow, &bob, &[]).await.status(), 200);
+    assert_eq!(follow_notes(alice.clone()).await, 0, "unfollowed");
+
+    assert_eq!(app.post_form(&follow, &bob, &[]).await.status(), 200);
+    assert_eq!(follow_notes(alice.clone()).await, 1, "followed again");
+    let remove = format!("/api/v1/accounts/{}/remove_from_followers", bob_acct.id);
+    assert_eq!(app.post_form(&remove, &alice, &[]).await.status(), 200);
+    assert_eq!(follow_notes(alice.clone()).await, 0, "removed from followers");
+}

@@ -2,6 +2,11 @@ use ferrodon_testkit::factories::local_user;
 use ferrodon_testkit::TestApp;
 use serde_json::{json, Value};
 
+async fn json_err(resp: reqwest::Response) -> String {
+    let body: Value = resp.json().await.unwrap();
+    body["error"].as_str().unwrap_or_default().to_owned()
+}
+
 async fn json_ok(resp: reqwest::Response) -> Value {
     let status = resp.status();
     let body = resp.text().await.unwrap();
@@ -74,6 +79,10 @@ async fn polls_are_created_voted_on_and_end_with_notifications() {
         )
         .await;
     assert_eq!(again.status(), 422);
+    assert_eq!(
+        json_err(again).await,
+        "Validation failed: You have already voted on this poll"
+    );
     let own = app
         .post_form(
             &format!("/api/v1/polls/{poll_id}/votes"),
@@ -82,16 +91,25 @@ async fn polls_are_created_voted_on_and_end_with_notifications() {
         )
         .await;
     assert_eq!(own.status(), 422);
+    assert_eq!(
+        json_err(own).await,
+        "Validation failed: You cannot vote in your own poll"
+    );
     let (_, _, carol) = local_user(&app.state, "carol").await;
-    for bad in [
-        vec![("choices[]", "5")],
-        vec![("choices[]", "0"), ("choices[]", "1")],
-        vec![],
+    // The messages Mastodon's VoteValidator gives, which apps show.
+    for (bad, message) in [
+        (vec![("choices[]", "5")], "The chosen vote option does not exist"),
+        (
+            vec![("choices[]", "0"), ("choices[]", "1")],
+            "You have already voted on this poll",
+        ),
+        (vec![], "The chosen vote option does not exist"),
     ] {
         let resp = app
             .post_form(&format!("/api/v1/polls/{poll_id}/votes"), &carol, &bad)
             .await;
         assert_eq!(resp.status(), 422, "{bad:?}");
+        assert_eq!(json_err(resp).await, format!("Validation failed: {message}"));
     }
     let shown = json_ok(app.get(&format!("/api/v1/polls/{poll_id}"), &alice).await).await;
     assert_eq!(shown["votes_count"], 1);

@@ -535,3 +535,137 @@ async fn muted_threads_stop_notifying_and_show_muted() {
     .await;
     assert_eq!(mention_count(&app, &alice).await, 2);
 }
+
+/// A boost's wrapper answers for the post it carries, as Mastodon's
+/// serializer asks `reblogged?`/`favourited?`/`bookmarked?` of the proper
+/// status: clients that read the top level of a boosted post (Mastodon.py,
+/// Tusky's notification actions) see the viewer's own boost.
+#[tokio::test]
+async fn a_boost_wrapper_carries_the_viewers_flags_of_the_boosted_post() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, bob_acct, bob) = local_user(&app.state, "bob").await;
+    let (_, _, carol) = local_user(&app.state, "carol").await;
+    let root: Value = app
+        .post_json("/api/v1/statuses", &alice, &json!({"status": "boost me"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let root_id = root["id"].as_str().unwrap();
+    for action in ["favourite", "bookmark"] {
+        let resp = app
+            .post_form(&format!("/api/v1/statuses/{root_id}/{action}"), &bob, &[])
+            .await;
+        assert_eq!(resp.status(), 200);
+    }
+    let wrapper: Value = app
+        .post_form(&format!("/api/v1/statuses/{root_id}/reblog"), &bob, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wrapper["reblog"]["id"], root_id);
+    for flag in ["reblogged", "favourited", "bookmarked"] {
+        assert_eq!(wrapper[flag], true, "{flag} on the wrapper");
+        assert_eq!(wrapper["reblog"][flag], true, "{flag} on the boosted post");
+    }
+    let wrapper_id = wrapper["id"].as_str().unwrap();
+
+    // The same, shown again and in bob's own timelines.
+    let shown: Value = app
+        .get(&format!("/api/v1/statuses/{wrapper_id}"), &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["reblogged"], true);
+    assert_eq!(shown["favourited"], true);
+    let listed: Vec<Value> = app
+        .get(&format!("/api/v1/accounts/{}/statuses", bob_acct.id), &bob)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["id"], wrapper_id);
+    assert_eq!(listed[0]["reblogged"], true);
+    assert_eq!(listed[0]["bookmarked"], true);
+
+    // Another viewer's flags are its own.
+    let seen: Value = app
+        .get(&format!("/api/v1/statuses/{wrapper_id}"), &carol)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for flag in ["reblogged", "favourited", "bookmarked"] {
+        assert_eq!(seen[flag], false, "{flag} for carol");
+    }
+}
+
+/// `allowed_mentions` lists the only accounts a post may reach through
+/// mentions (Mastodon's PostStatusService#safeguard_mentions!): a post that
+/// would mention others is refused with 422, naming them, and nothing is
+/// stored or sent.
+#[tokio::test]
+async fn a_post_mentioning_accounts_outside_allowed_mentions_is_refused() {
+    let app = TestApp::spawn().await;
+    let (_, alice_acct, alice) = local_user(&app.state, "alice").await;
+    let (_, bob, _) = local_user(&app.state, "bob").await;
+    let (_, carol, _) = local_user(&app.state, "carol").await;
+    let bob_id = bob.id.to_string();
+    let carol_id = carol.id.to_string();
+
+    let refused = app
+        .post_json(
+            "/api/v1/statuses",
+            &alice,
+            &json!({"status": "hi @bob and @carol", "allowed_mentions": [bob_id]}),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "Post would be sent to unexpected accounts");
+    let unexpected = body["unexpected_accounts"].as_array().unwrap();
+    assert_eq!(unexpected.len(), 1);
+    assert_eq!(unexpected[0]["id"], carol_id);
+    assert_eq!(unexpected[0]["acct"], "carol");
+    let mine: Vec<Value> = app
+        .get(&format!("/api/v1/accounts/{}/statuses", alice_acct.id), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mine.is_empty(), "nothing was stored: {mine:?}");
+
+    // Form-encoded, listing both: posted.
+    let allowed = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[
+                ("status", "hi @bob and @carol"),
+                ("allowed_mentions[]", bob_id.as_str()),
+                ("allowed_mentions[]", carol_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(allowed.status(), 200);
+    // An empty list allows a post without mentions, and only that.
+    let plain = app
+        .post_json(
+            "/api/v1/statuses",
+            &alice,
+            &json!({"status": "no one", "allowed_mentions": []}),
+        )
+        .await;
+    assert_eq!(plain.status(), 200);
+    let mentioning = app
+        .post_json(
+            "/api/v1/statuses",
+            &alice,
+            &json!({"status": "@bob hi", "allowed_mentions": []}),
+        )
+        .await;
+    assert_eq!(mentioning.status(), 422);
+}

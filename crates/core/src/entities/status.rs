@@ -99,6 +99,18 @@ pub(crate) fn render(
         Some(original) => original.quote_approval.clone(),
         None => approval(row, viewer, follows_author),
     };
+    // A reblog wrapper answers for the post it carries, as Mastodon's
+    // `favourited?`/`reblogged?`/`bookmarked?` ask of `status.proper`: a
+    // client that reads the top level of a boosted post sees the viewer's
+    // own boost, favourite and bookmark.
+    let (favourited, reblogged, bookmarked) = match &reblog {
+        Some(original) => (original.favourited, original.reblogged, original.bookmarked),
+        None => (
+            flag(view.favourited),
+            flag(view.reblogged),
+            flag(view.bookmarked),
+        ),
+    };
     Status {
         id: row.id.to_string(),
         created_at: timestamp(&row.created_at),
@@ -115,10 +127,10 @@ pub(crate) fn render(
         favourites_count: row.favourites_count,
         quotes_count: row.quotes_count,
         edited_at: row.edited_at.as_ref().map(timestamp),
-        favourited: flag(view.favourited),
-        reblogged: flag(view.reblogged),
+        favourited,
+        reblogged,
         muted: flag(false),
-        bookmarked: flag(view.bookmarked),
+        bookmarked,
         pinned: if own && row.reblog_of_id.is_none() {
             Some(view.pinned)
         } else {

@@ -143,6 +143,12 @@ pub struct StatusSnapshot {
     pub reblog_of_id: Option<i64>,
     /// Written on this instance.
     pub local: bool,
+    /// Its hashtags (lower-case), for the hashtag streams it went to.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Whether it had attachments, for the `:media` streams it went to.
+    #[serde(default)]
+    pub with_media: bool,
 }
 
 impl From<&ferrodon_db::models::Status> for StatusSnapshot {
@@ -153,6 +159,8 @@ impl From<&ferrodon_db::models::Status> for StatusSnapshot {
             visibility: s.visibility,
             reblog_of_id: s.reblog_of_id,
             local: s.local,
+            tags: Vec::new(),
+            with_media: false,
         }
     }
 }

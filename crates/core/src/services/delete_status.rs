@@ -24,6 +24,12 @@ pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -
     } else {
         Vec::new()
     };
+    // The streams it went to: its tags and media go with it.
+    let tags =
+        ferrodon_db::queries::tags_mentions::list_tag_names_of_status(&mut conn, status_id).await?;
+    let with_media = !ferrodon_db::queries::media::media_of_statuses(&mut conn, &[status_id])
+        .await?
+        .is_empty();
     let status = conn
         .transaction(async |conn| {
             let status = statuses::get_status_by_id(conn, status_id).await?;
@@ -52,7 +58,7 @@ pub async fn delete_status(state: &AppState, author: &Account, status_id: i64) -
     drop(conn);
     crate::federation::outbox::federate_deletion_to_mentioned(state, author, &status, &mentioned)
         .await?;
-    live::status_deleted(state, &status).await;
+    live::status_deleted(state, &status, tags, with_media).await;
     Ok(status)
 }
 

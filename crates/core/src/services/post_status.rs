@@ -48,6 +48,10 @@ pub struct NewPost {
     /// Who may quote this status; anyone when None (downgraded to nobody
     /// for private and direct statuses).
     pub quote_approval_policy: Option<QuotePolicy>,
+    /// The only accounts the text may mention (`allowed_mentions`): a post
+    /// that would reach others is refused, naming them, and nothing is
+    /// stored. Any mention goes when None.
+    pub allowed_mentions: Option<Vec<i64>>,
 }
 
 /// A poll as a client sends it (`poll[options][]`, `poll[expires_in]`, …).
@@ -371,6 +375,17 @@ pub(crate) async fn write(
                 }
             }
             let composed = compose(conn, &config, &post.text).await?;
+            if let Some(allowed) = &post.allowed_mentions {
+                let unexpected: Vec<Account> = composed
+                    .mentioned
+                    .iter()
+                    .filter(|a| !allowed.contains(&a.id))
+                    .cloned()
+                    .collect();
+                if !unexpected.is_empty() {
+                    return Err(Error::UnexpectedMentions(unexpected));
+                }
+            }
             let id = accounts::next_id(conn).await?;
             let status = statuses::put_status(
                 conn,

@@ -101,7 +101,7 @@ pub async fn unreblog(state: &AppState, actor: &Account, status_id: i64) -> Resu
         .await?;
     drop(conn);
     if let Some(reblog) = &removed {
-        live::status_deleted(state, reblog).await;
+        live::status_deleted(state, reblog, Vec::new(), false).await;
     }
     Ok(original_id)
 }

@@ -85,6 +85,7 @@ impl ScheduledParams {
     /// The post to publish.
     pub fn to_post(&self) -> NewPost {
         NewPost {
+            allowed_mentions: None,
             text: self.text.clone(),
             spoiler_text: self.spoiler_text.clone().unwrap_or_default(),
             visibility: self.visibility.as_deref().and_then(Visibility::parse),

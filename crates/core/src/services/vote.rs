@@ -30,13 +30,17 @@ pub async fn vote(
     let mut unique = choices.to_vec();
     unique.sort_unstable();
     unique.dedup();
+    // Mastodon's VoteValidator words (config/locales/en.yml polls.errors).
     if unique.is_empty()
-        || (!poll.multiple && unique.len() > 1)
         || unique
             .iter()
             .any(|c| *c < 0 || *c as usize >= poll.options.len())
     {
-        return Err(Error::validation("Choices are not valid for this poll"));
+        return Err(Error::validation("The chosen vote option does not exist"));
+    }
+    if !poll.multiple && unique.len() > 1 {
+        // Mastodon stores the first choice, then refuses the second.
+        return Err(Error::validation("You have already voted on this poll"));
     }
     // As Mastodon: one vote on a single-choice poll; on a multiple-choice
     // poll more options may be added later, but none twice.

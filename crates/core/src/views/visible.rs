@@ -25,6 +25,15 @@ impl VisibleStatuses {
         })
     }
 
+    /// Of `ids` (in their order), those `viewer` may see, less those by
+    /// accounts or domains it blocked or muted, or that block it.
+    pub async fn check_unhidden(conn: &mut Conn, ids: &[i64], viewer: i64) -> Result<Self> {
+        Ok(VisibleStatuses {
+            ids: timelines::filter_visible_unhidden(conn, ids, viewer).await?,
+            viewer: Some(viewer),
+        })
+    }
+
     /// One status `viewer` may see, or NotFound (a hidden status looks
     /// missing, as in Mastodon).
     pub async fn one(conn: &mut Conn, id: i64, viewer: Option<i64>) -> Result<Self> {

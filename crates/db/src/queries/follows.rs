@@ -2,8 +2,8 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::models::{Account, Follow, FollowRequest, NewFollow};
-use crate::schema::{accounts, follow_requests, follows, list_accounts, lists};
+use crate::models::{Account, Follow, FollowRequest, NewFollow, NotificationKind};
+use crate::schema::{accounts, follow_requests, follows, list_accounts, lists, notifications};
 use crate::{paginate, Conn, Page, Result};
 
 /// The follow of `target` by `follower`, if any.
@@ -77,6 +77,19 @@ pub async fn delete_follow(conn: &mut Conn, follower: i64, target: i64) -> Resul
     )
     .execute(conn)
     .await?;
+    if n > 0 {
+        // The follow's notification goes with it, as Mastodon destroys a
+        // Follow's notification with the Follow: an unfollow, a removal
+        // from followers or a block leaves no "followed you" behind.
+        diesel::delete(
+            notifications::table
+                .filter(notifications::account_id.eq(target))
+                .filter(notifications::from_account_id.eq(follower))
+                .filter(notifications::kind.eq(NotificationKind::Follow)),
+        )
+        .execute(conn)
+        .await?;
+    }
     Ok(n > 0)
 }
 

@@ -104,6 +104,16 @@ pub async fn list_mentioned_account_ids(conn: &mut Conn, status_id: i64) -> Resu
         .await?)
 }
 
+/// The (lower-case) names of a status's hashtags.
+pub async fn list_tag_names_of_status(conn: &mut Conn, status_id: i64) -> Result<Vec<String>> {
+    Ok(statuses_tags::table
+        .inner_join(tags::table)
+        .filter(statuses_tags::status_id.eq(status_id))
+        .select(tags::name)
+        .load(conn)
+        .await?)
+}
+
 /// Tags whose name starts with `prefix` (case-insensitive), shortest and
 /// then alphabetical first, for search.
 pub async fn search_tags(

@@ -382,6 +382,27 @@ pub async fn filter_visible(conn: &mut Conn, ids: &[i64], viewer: Option<i64>) -
         .collect())
 }
 
+/// Of `ids` (in their order), those `viewer` may see and has not hidden:
+/// none by an account it blocks or mutes, one that blocks it, or one on a
+/// domain it blocks. What Mastodon's `StatusFilter` drops from lists of
+/// other people's statuses (the quotes of a post, say).
+pub async fn filter_visible_unhidden(
+    conn: &mut Conn,
+    ids: &[i64],
+    viewer: i64,
+) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = statuses::table
+        .select(statuses::id)
+        .filter(statuses::id.eq_any(ids))
+        .filter(visible_to(viewer))
+        .into_boxed();
+    let shown: Vec<i64> = hide_for_viewer!(query, viewer).load(conn).await?;
+    Ok(ids.iter().copied().filter(|id| shown.contains(id)).collect())
+}
+
 /// Statuses matching a full-text query that `viewer` may find, as Mastodon
 /// 4.2 decides: its own, those it favourited, bookmarked, reblogged or was
 /// mentioned in, and public statuses of accounts that opted into search

@@ -1,4 +1,4 @@
-//! Quote posts (Mastodon 4.5): the quotes of one's own status, revoking
+//! Quote posts (Mastodon 4.5): the quotes of a status, revoking
 //! one, and choosing who may quote a status.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -7,10 +7,12 @@ use ferrodon_core::db::queries::quotes::list_accepted_quotes;
 use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::services::quote::{revoke_quote, set_quote_policy};
 use ferrodon_core::services::status_access::get_visible_status;
-use ferrodon_core::{AppState, Error};
+use ferrodon_core::AppState;
 
 use super::statuses::render_one;
-use super::{keyed_statuses, path_id};
+use super::{json_page, path_id};
+use ferrodon_core::db::Page;
+use ferrodon_core::views::{render_statuses, VisibleStatuses};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
 
@@ -26,7 +28,10 @@ pub fn configure(cfg: &mut Routes<'_>) {
         );
 }
 
-/// Accepted quotes of the caller's own status, newest first, paged by quote.
+/// Accepted quotes of a status, newest first, paged by quote: anyone who
+/// may see the status may list them (Mastodon 4.5), each quote shown only
+/// when the caller may see it; to others than the author, less quotes by
+/// accounts or domains they blocked or muted.
 async fn index(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -35,17 +40,22 @@ async fn index(
     params: Params,
 ) -> ApiResult<HttpResponse> {
     auth.0.require_scope(&[Scope::ReadStatuses])?;
-    let (_, me) = auth.0.require_user()?;
+    let viewer = auth.0.account_id();
     let id = path_id(&path)?;
     let page = page_from(&params, 20, 40)?;
     let mut conn = state.conn().await?;
-    let status = get_visible_status(&mut conn, id, Some(me.id)).await?;
-    if status.account_id != me.id {
-        return Err(Error::Forbidden("This action is not allowed".into()).into());
-    }
+    let status = get_visible_status(&mut conn, id, viewer).await?;
     let rows = list_accepted_quotes(&mut conn, status.id, &page).await?;
+    let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
+    let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
+    let visible = match viewer {
+        Some(me) if me == status.account_id => VisibleStatuses::check(&mut conn, &ids, viewer).await?,
+        Some(me) => VisibleStatuses::check_unhidden(&mut conn, &ids, me).await?,
+        None => VisibleStatuses::check(&mut conn, &ids, None).await?,
+    };
+    let statuses = render_statuses(&mut conn, &state.config, &visible).await?;
     drop(conn);
-    keyed_statuses(&state, &req, &rows, me.id).await
+    Ok(json_page(&state, &req, &statuses, Page::cursors(&keys)))
 }
 
 async fn revoke(

@@ -36,7 +36,8 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     let mut conn = state.read_conn().await?;
     let mut found_accounts = Vec::new();
     let mut found_tags = Vec::new();
-    if kind.as_deref().is_none_or(|k| k == "accounts") {
+    let wanted = Searched::for_query(q);
+    if kind.as_deref().is_none_or(|k| k == "accounts") && wanted.accounts {
         let term = q.trim_start_matches('@');
         let (term, domain) = match term.split_once('@') {
             Some((u, d)) if d.eq_ignore_ascii_case(&state.config.local_domain) => (u, None),
@@ -72,7 +73,7 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
             .collect();
         }
     }
-    if kind.as_deref().is_none_or(|k| k == "hashtags") {
+    if kind.as_deref().is_none_or(|k| k == "hashtags") && wanted.hashtags {
         let name = q.trim().trim_start_matches('#');
         if hashtags::valid_name(name).is_some() {
             let found = tags_mentions::search_tags(&mut conn, name, limit, offset).await?;
@@ -80,7 +81,7 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
         }
     }
     let mut found_statuses = Vec::new();
-    if kind.as_deref().is_none_or(|k| k == "statuses") && !q.is_empty() {
+    if kind.as_deref().is_none_or(|k| k == "statuses") && !q.is_empty() && wanted.statuses {
         if let Some((_, me)) = &auth.0.user {
             let ids = timelines::search_statuses(&mut conn, q, me.id, limit, offset).await?;
             let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(me.id)).await?;
@@ -90,6 +91,28 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     Ok(HttpResponse::Ok().json(
         json!({"accounts": found_accounts, "statuses": found_statuses, "hashtags": found_tags}),
     ))
+}
+
+/// Which kinds a query is searched for, as Mastodon's SearchService
+/// decides: a single `#word` or handle is not full-text searched in
+/// statuses, a `#…` query finds no accounts, and one with an `@` finds no
+/// hashtags.
+struct Searched {
+    accounts: bool,
+    statuses: bool,
+    hashtags: bool,
+}
+
+impl Searched {
+    fn for_query(q: &str) -> Self {
+        let one_word = !q.contains(' ');
+        let tag_or_handle = q.starts_with('#') || q.contains('@');
+        Searched {
+            accounts: !(q.starts_with('#') || (q.contains('@') && !one_word)),
+            statuses: !(tag_or_handle && one_word),
+            hashtags: !q.contains('@'),
+        }
+    }
 }
 
 /// The account or (visible) status a URL names, fetched if remote.

@@ -136,6 +136,10 @@ async fn create(
             .nonempty("quote_approval_policy")
             .map(|p| QuotePolicy::parse(&p))
             .transpose()?,
+        allowed_mentions: match params.get("allowed_mentions") {
+            Some(_) => Some(params.id_list("allowed_mentions")?),
+            None => None,
+        },
     };
     if let Some(at) = scheduled_at {
         let row = schedule_status(&state, user, account, post, at).await?;
@@ -151,7 +155,20 @@ async fn create(
         .get("Idempotency-Key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let created = post_status(&state, user, account, post, key.as_deref()).await?;
+    let created = match post_status(&state, user, account, post, key.as_deref()).await {
+        Err(Error::UnexpectedMentions(accounts)) => {
+            // Mastodon's answer names the accounts, rendered as accounts.
+            let body = serde_json::json!({
+                "error": "Post would be sent to unexpected accounts",
+                "unexpected_accounts": accounts
+                    .iter()
+                    .map(|a| ferrodon_core::entities::account::render(&state.config, a))
+                    .collect::<Vec<_>>(),
+            });
+            return Ok(HttpResponse::UnprocessableEntity().json(body));
+        }
+        other => other?,
+    };
     render_one(&state, created.id, Some(account.id)).await
 }
 
