@@ -433,6 +433,9 @@ class Snac:
         obj = self.object(note_id)
         return obj if obj and text in (obj.get("content") or "") else None
 
+    def has_object(self, note_id):
+        return self.object(note_id) is not None
+
     def got_delete(self, note_id):
         # snac drops a deleted post from the timeline and the object store.
         return self.object(note_id) is None and not os.path.exists(self.user_dir("private", md5(note_id) + ".json"))
@@ -562,6 +565,9 @@ class Fedify:
     def got_update(self, note_id, text):
         return any(self.object_of(a)["id"] == note_id and text in (self.object_of(a).get("content") or "")
                    for a in self.inbox("Update"))
+
+    def has_object(self, note_id):
+        return any(self.object_of(a)["id"] == note_id for a in self.inbox("Create"))
 
     def got_delete(self, note_id):
         return any(self.object_of(a)["id"] == note_id for a in self.inbox("Delete"))
@@ -758,12 +764,14 @@ def federate(run, ferrodon, peer):
 
     def ferrodon_deletes():
         status = state["alice_status"]
+        assert peer.has_object(status["uri"]), f"{p} never had {status['uri']}"
         ferrodon.api("DELETE", f"/api/v1/statuses/{status['id']}")
         wait_for(f"{p} dropped the post", lambda: peer.got_delete(status["uri"]))
     check(to_peer, "Delete", ferrodon_deletes)
 
     # Undo Follow, both ways.
     def peer_unfollows():
+        assert any(a["uri"] == peer.actor for a in ferrodon.followers()), "the peer's user was no follower"
         peer.unfollow(alice)
         wait_for("alice's followers no longer list the peer's user",
                  lambda: not any(a["uri"] == peer.actor for a in ferrodon.followers()))
@@ -771,6 +779,7 @@ def federate(run, ferrodon, peer):
 
     def ferrodon_unfollows():
         account = state["account"]
+        assert peer.follower_of_peer(alice), "alice was no follower on the peer"
         ferrodon.api("POST", f"/api/v1/accounts/{account['id']}/unfollow")
         assert not ferrodon.relationship(account["id"])["following"]
         wait_for(f"{p} no longer has alice as a follower", lambda: not peer.follower_of_peer(alice))
