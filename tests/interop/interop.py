@@ -17,7 +17,8 @@ port-less name (snac's mention parser cannot match a handle with a port):
 
 For each peer it checks, in both directions and on both sides: WebFinger,
 Follow/Accept, a post reaching the follower's timeline, a reply, a mention,
-Like, Announce, Update, Delete and Undo Follow. Ferrodon's side is read
+Like, Announce, Update, Delete, a followers-only post, a direct message,
+Undo Follow, and fetching a post by its URL. Ferrodon's side is read
 through its Mastodon REST API; snac's from its data directory (it is driven
 through its CLI and its own web forms); the Fedify peer's from its control
 API (every POST to its inboxes, with the status Fedify answered).
@@ -247,6 +248,8 @@ class Snac:
     name = "snac"
     host, addr = SNAC
     user = "bob"
+    # Its web form (2.75) posts publicly or to the mentioned accounts only.
+    posts_followers_only = False
 
     def __init__(self, workdir):
         self.dir = os.path.join(workdir, "snac")
@@ -361,12 +364,22 @@ class Snac:
     def unfollow(self, actor):
         self.snac("unfollow", self.user, actor)
 
-    def post(self, text, in_reply_to=None):
-        """Posts text (a reply when in_reply_to is a post's id); returns the note's id."""
-        if in_reply_to:
-            before = set(open(self.user_dir("public.idx")).read().split())
-            self.form("note", {"content": text, "in_reply_to": in_reply_to})
-            return wait_for("snac stored the reply", lambda: self._new_post(before, text), 10)["id"]
+    def post(self, text, in_reply_to=None, visibility=None, **_):
+        """Posts text (a reply when in_reply_to is a post's id; visibility
+        "direct" through the web form); returns the note's id."""
+        if in_reply_to or visibility:
+            # private.idx is bob's whole timeline, his own posts included
+            # (public.idx lacks direct ones).
+            before = set(open(self.user_dir("private.idx")).read().split())
+            fields = {"content": text}
+            if in_reply_to:
+                fields["in_reply_to"] = in_reply_to
+            if visibility == "direct":
+                fields["mentioned_only"] = "on"  # 2.75's form: to the mentioned accounts only
+            elif visibility:
+                raise ValueError(f"snac 2.75 cannot post with visibility {visibility}")
+            self.form("note", fields)
+            return wait_for("snac stored the post", lambda: self._new_post(before, text.split()[-1]), 10)["id"]
         self.snac("note", self.user, text)
         post = self.newest_own_post()
         # snac turns handles into links: look for the text's last word.
@@ -374,7 +387,7 @@ class Snac:
         return post["id"]
 
     def _new_post(self, before, text):
-        for line in open(self.user_dir("public.idx")).read().split():
+        for line in open(self.user_dir("private.idx")).read().split():
             if line not in before:
                 obj = self.object_by_md5(line)
                 if obj and text in obj.get("content", ""):
@@ -419,6 +432,9 @@ class Snac:
                 return obj
         return None
 
+    def received_note(self, text):
+        return self.timeline_with(text) or self._object_with(text)
+
     def got_mention(self, text):
         noti = self.notification(text)
         return noti if noti and noti.get("type") in ("Create", "Mention") else None
@@ -435,6 +451,14 @@ class Snac:
 
     def has_object(self, note_id):
         return self.object(note_id) is not None
+
+    def fetch(self, url):
+        """The object at url as snac fetches it (a signed GET); its JSON."""
+        out = subprocess.run(["snac", "request", self.dir, self.user, url], capture_output=True,
+                             text=True, timeout=60)
+        status, _, body = out.stdout.partition("\n")
+        assert status.strip() == "status: 200", out.stdout + out.stderr
+        return json.loads(body)
 
     def got_delete(self, note_id):
         # snac drops a deleted post from the timeline and the object store.
@@ -462,6 +486,7 @@ class Fedify:
     name = "fedify"
     host, addr = FEDIFY
     user = "carol"
+    posts_followers_only = True
 
     def __init__(self, workdir):
         self.log_path = os.path.join(workdir, "fedify.log")
@@ -514,8 +539,10 @@ class Fedify:
     def unfollow(self, actor):
         self.control("unfollow", actor=actor)
 
-    def post(self, text, in_reply_to=None, reply_to_actor=None, mention=None):
+    def post(self, text, in_reply_to=None, reply_to_actor=None, mention=None, visibility=None):
         body = {"content": f"<p>{text}</p>"}
+        if visibility:
+            body["visibility"] = visibility
         if in_reply_to:
             body.update(inReplyTo=in_reply_to, replyToActor=reply_to_actor)
         if mention:
@@ -544,6 +571,9 @@ class Fedify:
     def got_post(self, text):
         return self._created(text)
 
+    def received_note(self, text):
+        return self._created(text)
+
     def got_reply(self, text, parent):
         note = self._created(text)
         return note if note and note.get("inReplyTo") == parent else None
@@ -568,6 +598,11 @@ class Fedify:
 
     def has_object(self, note_id):
         return any(self.object_of(a)["id"] == note_id for a in self.inbox("Create"))
+
+    def fetch(self, url):
+        found = self.control("lookup", url=url)
+        assert found["found"], found
+        return found["object"]
 
     def got_delete(self, note_id):
         return any(self.object_of(a)["id"] == note_id for a in self.inbox("Delete"))
@@ -769,6 +804,44 @@ def federate(run, ferrodon, peer):
         wait_for(f"{p} dropped the post", lambda: peer.got_delete(status["uri"]))
     check(to_peer, "Delete", ferrodon_deletes)
 
+    # Followers-only posts and direct messages: the addressing survives.
+    def peer_followers_only():
+        text = marker(f"followers-only-from-{p}")
+        peer.post(f"Only for followers {text}", visibility="followers")
+        status = wait_for("the followers-only post is in alice's home timeline", lambda: ferrodon.home_with(text))
+        assert status["visibility"] == "private", status["visibility"]
+    if peer.posts_followers_only:
+        check(to_ferrodon, "followers-only post", peer_followers_only)
+    else:
+        print(f"SKIP {p}: {to_ferrodon} followers-only post ({p} cannot post one)")
+
+    def ferrodon_followers_only():
+        text = marker("followers-only-from-ferrodon")
+        ferrodon.api("POST", "/api/v1/statuses", data={"status": f"Only for followers {text}", "visibility": "private"})
+        note = wait_for(f"{p} received the followers-only post", lambda: peer.got_post(text))
+        assert PUBLIC not in addressees(note), note
+    check(to_peer, "followers-only post", ferrodon_followers_only)
+
+    def peer_direct():
+        text = marker(f"direct-from-{p}")
+        if p == "snac":
+            peer.post(f"{alice_handle} just for you {text}", visibility="direct")
+        else:
+            peer.post(f'<a href="{alice}" class="mention">{alice_handle}</a> just for you {text}',
+                      mention={"actor": alice, "name": alice_handle}, visibility="direct")
+        notification = wait_for("alice has a mention notification", lambda: ferrodon.notification("mention", text))
+        assert notification["status"]["visibility"] == "direct", notification["status"]["visibility"]
+    check(to_ferrodon, "direct message", peer_direct)
+
+    def ferrodon_direct():
+        text = marker("direct-from-ferrodon")
+        ferrodon.api("POST", "/api/v1/statuses",
+                     data={"status": f"{peer.handle} just for you {text}", "visibility": "direct"})
+        wait_for(f"{p} shows the mention", lambda: peer.got_mention(text))
+        note = peer.received_note(text)
+        assert note and addressees(note) == {peer.actor}, note
+    check(to_peer, "direct message", ferrodon_direct)
+
     # Undo Follow, both ways.
     def peer_unfollows():
         assert any(a["uri"] == peer.actor for a in ferrodon.followers()), "the peer's user was no follower"
@@ -784,6 +857,32 @@ def federate(run, ferrodon, peer):
         assert not ferrodon.relationship(account["id"])["following"]
         wait_for(f"{p} no longer has alice as a follower", lambda: not peer.follower_of_peer(alice))
     check(to_peer, "Undo Follow", ferrodon_unfollows)
+
+    # Fetching a post by its URL (nobody follows anybody any more, so
+    # neither post is delivered).
+    def ferrodon_fetches():
+        text = marker(f"fetched-from-{p}")
+        note = peer.post(f"Fetch me {text}")
+        status = wait_for("Ferrodon resolves the post's URL", lambda: ferrodon.status_by_uri(note), 15)
+        assert text in status["content"] and status["account"]["uri"] == peer.actor, status
+    check(to_peer, "fetch a post by its URL", ferrodon_fetches)
+
+    def peer_fetches():
+        text = marker("fetched-from-ferrodon")
+        status = ferrodon.api("POST", "/api/v1/statuses", data={"status": f"Fetch me {text}", "visibility": "public"})
+        fetched = peer.fetch(status["uri"])
+        assert text in json.dumps(fetched), fetched
+    check(to_ferrodon, "fetch a post by its URL", peer_fetches)
+
+
+def addressees(note):
+    """A note's to and cc, as a set of ids."""
+    ids = set()
+    for key in ("to", "cc"):
+        value = note.get(key) or []
+        for item in value if isinstance(value, list) else [value]:
+            ids.add(item if isinstance(item, str) else item.get("id"))
+    return ids
 
 
 def read_floor():

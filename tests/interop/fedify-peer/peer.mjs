@@ -20,7 +20,8 @@
 //   POST /_control/webfinger {resource}  Fedify's lookupWebFinger
 //   POST /_control/follow    {actor}     sends Follow
 //   POST /_control/unfollow  {actor}     sends Undo of that Follow
-//   POST /_control/note      {content, inReplyTo?, replyToActor?, mention?: {actor, name}}
+//   POST /_control/note      {content, inReplyTo?, replyToActor?, mention?: {actor, name},
+//                             visibility?: "public" | "followers" | "direct"}
 //                                        sends Create(Note) to the followers (and the
 //                                        mentioned / replied-to actor); returns {id}
 //   POST /_control/update    {id, content} sends Update(Note)
@@ -159,19 +160,24 @@ async function send(activity, { toFollowers = false, actors = [] } = {}) {
   }
 }
 
+// body.visibility: "public" (the default: to Public, cc the followers),
+// "followers" (to the followers) or "direct" (to the mentioned actor only).
 function noteFrom(id, body, extra = {}) {
   const c = ctx();
   const tags = [];
-  const cc = [c.getFollowersUri(USER)];
+  const visibility = body.visibility ?? "public";
+  let tos = visibility === "public" ? [PUBLIC_COLLECTION] : [];
+  const cc = visibility === "direct" ? [] : [c.getFollowersUri(USER)];
+  if (visibility === "followers") tos = cc.splice(0);
   if (body.mention) {
     tags.push(new Mention({ href: new URL(body.mention.actor), name: body.mention.name }));
-    cc.push(new URL(body.mention.actor));
+    (visibility === "direct" ? tos : cc).push(new URL(body.mention.actor));
   }
   if (body.replyToActor) cc.push(new URL(body.replyToActor));
   return new Note({
     id,
     attribution: c.getActorUri(USER),
-    to: PUBLIC_COLLECTION,
+    tos,
     ccs: cc,
     content: body.content,
     url: id,
@@ -220,11 +226,11 @@ const commands = {
     const create = new Create({
       id: new URL(`${id.href}#create`),
       actor: ctx().getActorUri(USER),
-      to: note.toId,
+      tos: note.toIds,
       ccs: note.ccIds,
       object: note,
     });
-    await send(create, { toFollowers: true, actors: recipientsOf(body) });
+    await send(create, { toFollowers: body.visibility !== "direct", actors: recipientsOf(body) });
     return { id: id.href };
   },
   async update(body) {
@@ -233,7 +239,7 @@ const commands = {
     const note = old.clone({ content: body.content, updated: Temporal.Now.instant() });
     notes.set(body.id, note);
     await send(new Update({
-      id: activityId(), actor: ctx().getActorUri(USER), to: note.toId, ccs: note.ccIds, object: note,
+      id: activityId(), actor: ctx().getActorUri(USER), tos: note.toIds, ccs: note.ccIds, object: note,
     }), { toFollowers: true });
     return {};
   },
