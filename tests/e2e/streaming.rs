@@ -147,10 +147,15 @@ async fn deleting_a_tagged_status_reaches_the_hashtag_streams() {
         app.streaming_url.as_ref().unwrap()
     );
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    app.wait_for_subscriber("timeline:hashtag:ferrodon:local").await;
+    app.wait_for_subscriber("timeline:hashtag:ferrodon:local")
+        .await;
 
     let posted: Value = app
-        .post_form("/api/v1/statuses", &alice, &[("status", "gone soon #Ferrodon")])
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[("status", "gone soon #Ferrodon")],
+        )
         .await
         .json()
         .await
@@ -169,7 +174,10 @@ async fn deleting_a_tagged_status_reaches_the_hashtag_streams() {
     let event = next_event(&mut ws).await;
     assert_eq!(event["event"], "delete");
     assert_eq!(event["payload"], id);
-    assert_eq!(event["stream"], serde_json::json!(["hashtag:local", "ferrodon"]));
+    assert_eq!(
+        event["stream"],
+        serde_json::json!(["hashtag:local", "ferrodon"])
+    );
 }
 
 #[tokio::test]

@@ -279,7 +279,12 @@ pub async fn status_edited(state: &AppState, status: &Status) {
 /// A deleted status or undone reblog, as the row was, with the (lower-case)
 /// tags it had and whether it had media: queued for removal from feeds and
 /// a `delete` event to every stream it went to.
-pub async fn status_deleted(state: &AppState, status: &Status, tags: Vec<String>, with_media: bool) {
+pub async fn status_deleted(
+    state: &AppState,
+    status: &Status,
+    tags: Vec<String>,
+    with_media: bool,
+) {
     let status = StatusSnapshot {
         tags,
         with_media,

@@ -362,5 +362,9 @@ async fn a_follow_notification_goes_with_the_follow() {
     assert_eq!(follow_notes(alice.clone()).await, 1, "followed again");
     let remove = format!("/api/v1/accounts/{}/remove_from_followers", bob_acct.id);
     assert_eq!(app.post_form(&remove, &alice, &[]).await.status(), 200);
-    assert_eq!(follow_notes(alice.clone()).await, 0, "removed from followers");
+    assert_eq!(
+        follow_notes(alice.clone()).await,
+        0,
+        "removed from followers"
+    );
 }

@@ -98,7 +98,10 @@ async fn polls_are_created_voted_on_and_end_with_notifications() {
     let (_, _, carol) = local_user(&app.state, "carol").await;
     // The messages Mastodon's VoteValidator gives, which apps show.
     for (bad, message) in [
-        (vec![("choices[]", "5")], "The chosen vote option does not exist"),
+        (
+            vec![("choices[]", "5")],
+            "The chosen vote option does not exist",
+        ),
         (
             vec![("choices[]", "0"), ("choices[]", "1")],
             "You have already voted on this poll",
@@ -109,7 +112,10 @@ async fn polls_are_created_voted_on_and_end_with_notifications() {
             .post_form(&format!("/api/v1/polls/{poll_id}/votes"), &carol, &bad)
             .await;
         assert_eq!(resp.status(), 422, "{bad:?}");
-        assert_eq!(json_err(resp).await, format!("Validation failed: {message}"));
+        assert_eq!(
+            json_err(resp).await,
+            format!("Validation failed: {message}")
+        );
     }
     let shown = json_ok(app.get(&format!("/api/v1/polls/{poll_id}"), &alice).await).await;
     assert_eq!(shown["votes_count"], 1);

@@ -631,7 +631,10 @@ async fn a_post_mentioning_accounts_outside_allowed_mentions_is_refused() {
     assert_eq!(unexpected[0]["id"], carol_id);
     assert_eq!(unexpected[0]["acct"], "carol");
     let mine: Vec<Value> = app
-        .get(&format!("/api/v1/accounts/{}/statuses", alice_acct.id), &alice)
+        .get(
+            &format!("/api/v1/accounts/{}/statuses", alice_acct.id),
+            &alice,
+        )
         .await
         .json()
         .await

@@ -235,3 +235,63 @@ async fn timeline_preview_off_requires_sign_in() {
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+/// A hashtag timeline takes other tags, as Mastodon's TagFeed: `any[]`
+/// adds alternatives, `all[]` requires more tags (a name no post used
+/// constrains nothing), `none[]` leaves posts with those tags out.
+#[tokio::test]
+async fn tag_timelines_take_any_all_and_none() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let mut ids = std::collections::HashMap::new();
+    for (name, text) in [
+        ("cats", "#cats only"),
+        ("dogs", "#dogs only"),
+        ("both", "#cats and #dogs"),
+        ("birds", "#cats and #birds"),
+    ] {
+        let posted: Value = app
+            .post_form("/api/v1/statuses", &alice, &[("status", text)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.insert(name, posted["id"].as_str().unwrap().to_owned());
+    }
+    let timeline = |query: &'static str| {
+        let app = &app;
+        let ids = &ids;
+        async move {
+            let resp = app
+                .client
+                .get(app.url(&format!("/api/v1/timelines/tag/cats{query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+            let page: Vec<Value> = resp.json().await.unwrap();
+            let mut names: Vec<&str> = page
+                .iter()
+                .map(|s| {
+                    let id = s["id"].as_str().unwrap();
+                    *ids.iter().find(|(_, v)| v.as_str() == id).unwrap().0
+                })
+                .collect();
+            names.sort_unstable();
+            names
+        }
+    };
+    assert_eq!(timeline("").await, ["birds", "both", "cats"]);
+    assert_eq!(
+        timeline("?any[]=dogs").await,
+        ["birds", "both", "cats", "dogs"]
+    );
+    assert_eq!(timeline("?all[]=dogs").await, ["both"]);
+    assert_eq!(timeline("?all[]=Dogs&all[]=neverused").await, ["both"]);
+    assert_eq!(timeline("?none[]=dogs&none[]=birds").await, ["cats"]);
+    assert_eq!(
+        timeline("?any[]=dogs&none[]=cats").await,
+        ["dogs"],
+        "none applies to the alternatives too"
+    );
+}

@@ -261,23 +261,57 @@ pub async fn list_public_timeline(
 pub async fn list_tag_timeline(
     conn: &mut Conn,
     tag_name: &str,
+    variants: &TagVariants,
     locality: Locality,
     only_media: bool,
     viewer: Option<i64>,
     page: &Page,
 ) -> Result<Vec<i64>> {
+    let mut any = vec![tag_name.to_lowercase()];
+    any.extend(variants.any.iter().cloned());
     let tagged = statuses_tags::table
         .inner_join(tags::table)
-        .filter(tags::name.eq(tag_name.to_lowercase()))
+        .filter(tags::name.eq_any(any))
         .select(statuses_tags::status_id);
-    let query = statuses::table
+    let mut query = statuses::table
         .select(statuses::id)
         .filter(statuses::visibility.eq(0))
         .filter(statuses::reblog_of_id.is_null())
         .filter(statuses::local.eq_any(locality.admits()))
         .filter(statuses::id.eq_any(tagged))
         .filter(has_media(only_media))
-        .filter(not_silenced());
+        .filter(not_silenced())
+        .into_boxed();
+    // As Mastodon's TagFeed, `all[]` names that no status ever used
+    // constrain nothing.
+    let all: Vec<i64> = if variants.all.is_empty() {
+        Vec::new()
+    } else {
+        tags::table
+            .filter(tags::name.eq_any(&variants.all))
+            .select(tags::id)
+            .load(conn)
+            .await?
+    };
+    for tag_id in all {
+        query = query.filter(
+            statuses::id.eq_any(
+                statuses_tags::table
+                    .filter(statuses_tags::tag_id.eq(tag_id))
+                    .select(statuses_tags::status_id),
+            ),
+        );
+    }
+    if !variants.none.is_empty() {
+        query = query.filter(
+            statuses::id.ne_all(
+                statuses_tags::table
+                    .inner_join(tags::table)
+                    .filter(tags::name.eq_any(variants.none.clone()))
+                    .select(statuses_tags::status_id),
+            ),
+        );
+    }
     Ok(match viewer {
         Some(v) => {
             let query = hide_for_viewer!(query, v);
@@ -285,6 +319,25 @@ pub async fn list_tag_timeline(
         }
         None => load_page!(query, statuses::id, *page, conn),
     })
+}
+
+/// The other tags of a hashtag timeline (`any[]`, `all[]`, `none[]`, as
+/// Mastodon's TagFeed): statuses with the tag or any of `any`, with all of
+/// `all`, and none of `none`. Names lower-case, at most
+/// [`TagVariants::PER_MODE`] of each.
+#[derive(Debug, Clone, Default)]
+pub struct TagVariants {
+    /// Alternatives to the timeline's tag.
+    pub any: Vec<String>,
+    /// Tags a status must also carry.
+    pub all: Vec<String>,
+    /// Tags a status must not carry.
+    pub none: Vec<String>,
+}
+
+impl TagVariants {
+    /// How many tags each mode takes, as Mastodon's `LIMIT_PER_MODE`.
+    pub const PER_MODE: usize = 4;
 }
 
 /// Options of `GET /api/v1/accounts/:id/statuses`.
@@ -400,7 +453,11 @@ pub async fn filter_visible_unhidden(
         .filter(visible_to(viewer))
         .into_boxed();
     let shown: Vec<i64> = hide_for_viewer!(query, viewer).load(conn).await?;
-    Ok(ids.iter().copied().filter(|id| shown.contains(id)).collect())
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| shown.contains(id))
+        .collect())
 }
 
 /// Statuses matching a full-text query that `viewer` may find, as Mastodon

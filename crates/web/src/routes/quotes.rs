@@ -11,10 +11,10 @@ use ferrodon_core::AppState;
 
 use super::statuses::render_one;
 use super::{json_page, path_id};
-use ferrodon_core::db::Page;
-use ferrodon_core::views::{render_statuses, VisibleStatuses};
 use crate::error::ApiResult;
 use crate::extract::{page_from, Auth, Params};
+use ferrodon_core::db::Page;
+use ferrodon_core::views::{render_statuses, VisibleStatuses};
 
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/statuses/{id}/quotes", on::get().to(index))
@@ -49,7 +49,9 @@ async fn index(
     let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
     let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
     let visible = match viewer {
-        Some(me) if me == status.account_id => VisibleStatuses::check(&mut conn, &ids, viewer).await?,
+        Some(me) if me == status.account_id => {
+            VisibleStatuses::check(&mut conn, &ids, viewer).await?
+        }
         Some(me) => VisibleStatuses::check_unhidden(&mut conn, &ids, me).await?,
         None => VisibleStatuses::check(&mut conn, &ids, None).await?,
     };

@@ -90,9 +90,15 @@ async fn tag(
     let page = page_from(&params, 20, 40)?;
     let only_media = params.bool("only_media") == Some(true);
     let mut conn = state.read_conn().await?;
+    let variants = timelines::TagVariants {
+        any: tag_names(&params, "any"),
+        all: tag_names(&params, "all"),
+        none: tag_names(&params, "none"),
+    };
     let ids = timelines::list_tag_timeline(
         &mut conn,
         &path,
+        &variants,
         locality(&params),
         only_media,
         auth.account_id(),
@@ -108,6 +114,18 @@ async fn tag(
         FilterContext::Public,
     )
     .await
+}
+
+/// `any[]`, `all[]` or `none[]` of a tag timeline: lower-cased names
+/// without `#`, the first [`timelines::TagVariants::PER_MODE`].
+fn tag_names(params: &Params, mode: &str) -> Vec<String> {
+    params
+        .list(mode)
+        .into_iter()
+        .map(|name| name.trim().trim_start_matches('#').to_lowercase())
+        .filter(|name| !name.is_empty())
+        .take(timelines::TagVariants::PER_MODE)
+        .collect()
 }
 
 async fn favourites(

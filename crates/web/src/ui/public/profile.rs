@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::db::models::{Account as AccountRow, Visibility};
 use ferrodon_core::db::queries::timelines::{
-    list_account_statuses, list_tag_timeline, AccountStatusesFilter, Locality,
+    list_account_statuses, list_tag_timeline, AccountStatusesFilter, Locality, TagVariants,
 };
 use ferrodon_core::db::queries::{accounts, statuses};
 use ferrodon_core::db::Page;
@@ -311,8 +311,16 @@ async fn tag_page(
     let tag = path.into_inner();
     let posts = if timeline_preview(&state).await? || current.0.is_some() {
         let mut conn = state.conn().await?;
-        let ids =
-            list_tag_timeline(&mut conn, &tag, Locality::All, false, None, &first_page()).await?;
+        let ids = list_tag_timeline(
+            &mut conn,
+            &tag,
+            &TagVariants::default(),
+            Locality::All,
+            false,
+            None,
+            &first_page(),
+        )
+        .await?;
         let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
         let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
         Some(rendered.iter().map(PostView::new).collect())
