@@ -23,23 +23,37 @@ async fn a_burst_across_a_minute_boundary_gets_one_budget() {
     let end_of_minute = 1_800_000_059_500;
     for n in 0..5 {
         assert!(
-            spend_budget(&state, "peer.example", end_of_minute + n).await.unwrap(),
+            spend_budget(&state, "peer.example", end_of_minute + n)
+                .await
+                .unwrap(),
             "fetch {n} within the budget"
         );
     }
-    assert!(!spend_budget(&state, "peer.example", end_of_minute + 10).await.unwrap());
+    assert!(!spend_budget(&state, "peer.example", end_of_minute + 10)
+        .await
+        .unwrap());
     // …leave none for the first seconds of the next.
     for ms in [600, 1_000, 30_000, 59_000] {
         assert!(
-            !spend_budget(&state, "peer.example", end_of_minute + ms).await.unwrap(),
+            !spend_budget(&state, "peer.example", end_of_minute + ms)
+                .await
+                .unwrap(),
             "{ms} ms later the window still holds five fetches"
         );
     }
     // Another domain has its own budget.
-    assert!(spend_budget(&state, "other.example", end_of_minute + 20).await.unwrap());
+    assert!(spend_budget(&state, "other.example", end_of_minute + 20)
+        .await
+        .unwrap());
     // Sixty seconds after the first was spent, a unit is free again, one.
-    assert!(spend_budget(&state, "peer.example", end_of_minute + 60_000).await.unwrap());
-    assert!(!spend_budget(&state, "peer.example", end_of_minute + 60_000).await.unwrap());
+    assert!(spend_budget(&state, "peer.example", end_of_minute + 60_000)
+        .await
+        .unwrap());
+    assert!(
+        !spend_budget(&state, "peer.example", end_of_minute + 60_000)
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
@@ -50,8 +64,12 @@ async fn refused_attempts_spend_nothing() {
     assert!(spend_budget(&state, "peer.example", t0 + 1).await.unwrap());
     // A flood of refused attempts during the window…
     for n in 0..50 {
-        assert!(!spend_budget(&state, "peer.example", t0 + 2 + n).await.unwrap());
+        assert!(!spend_budget(&state, "peer.example", t0 + 2 + n)
+            .await
+            .unwrap());
     }
     // …does not push the budget's return later.
-    assert!(spend_budget(&state, "peer.example", t0 + 60_001).await.unwrap());
+    assert!(spend_budget(&state, "peer.example", t0 + 60_001)
+        .await
+        .unwrap());
 }
