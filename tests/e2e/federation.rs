@@ -12,6 +12,10 @@ use ferrodon_testkit::factories::local_user;
 use ferrodon_testkit::TestApp;
 use serde_json::{json, Value};
 
+mod forwarding;
+pub(crate) mod peer;
+mod threads;
+
 pub(crate) async fn instance() -> TestApp {
     TestApp::spawn_with(&[("FERRODON_DEV_ALLOW_PRIVATE_FETCH", "true")]).await
 }

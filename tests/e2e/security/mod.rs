@@ -3,6 +3,7 @@
 //! docs/security.md lists every attack with its test and its fix.
 mod activity_id_origin;
 mod ffmpeg_protocols;
+mod forwarded_activities;
 mod inbox_fetch_amplifier;
 mod moderator_vs_admin;
 mod open_redirect;

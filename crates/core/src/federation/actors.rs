@@ -12,7 +12,7 @@ use serde_json::json;
 use super::client::{signed_fetch, FederationError, FetchedDocument, MAX_DOCUMENT_BYTES};
 use super::instance_actor::instance_actor;
 use crate::authority::{authority_of, same_url};
-use crate::http_client::fetch_limited;
+use crate::http_client::{fetch_limited, FetchError};
 use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
 
@@ -76,6 +76,15 @@ async fn fetch_json(state: &AppState, url: &str) -> Result<FetchedDocument> {
 /// that no server, and no file uploaded to one, speaks for another.
 pub async fn fetch_verified_json(state: &AppState, url: &str) -> Result<serde_json::Value> {
     let first = fetch_json(state, url).await?;
+    verified_json(state, url, first).await
+}
+
+/// [`fetch_verified_json`]'s check of a first answer `first` from `url`.
+async fn verified_json(
+    state: &AppState,
+    url: &str,
+    first: FetchedDocument,
+) -> Result<serde_json::Value> {
     let id = document_id(&first.value, url)?;
     if same_url(&id, &first.url) {
         return Ok(first.value);
@@ -105,6 +114,28 @@ pub async fn fetch_document(state: &AppState, url: &str) -> Result<Document> {
     let value = fetch_verified_json(state, url).await?;
     let bytes = serde_json::to_vec(&value).map_err(|e| Error::caused("encoding an actor", e))?;
     parse_document(&bytes, limits()).map_err(|e| Error::validation(format!("{url}: {e}")))
+}
+
+/// [`fetch_document`], except that an object its server says is gone
+/// (404 or 410 at `url`, or a `Tombstone`) is `None`: how a forwarded
+/// `Delete` is checked with the object's own server.
+pub async fn fetch_document_unless_gone(state: &AppState, url: &str) -> Result<Option<Document>> {
+    crate::domain_policy::ensure_federates_with(state, url).await?;
+    let signer = instance_actor(state).await?;
+    let first = match signed_fetch(state, &signer, url).await {
+        Ok(first) => first,
+        Err(FederationError::Fetch(FetchError::Status {
+            status: 404 | 410, ..
+        })) => return Ok(None),
+        Err(e) => return Err(federation_error(e)),
+    };
+    let value = verified_json(state, url, first).await?;
+    let bytes = serde_json::to_vec(&value).map_err(|e| Error::caused("encoding a document", e))?;
+    match parse_document(&bytes, limits()) {
+        Ok(Document::Tombstone(_)) => Ok(None),
+        Ok(document) => Ok(Some(document)),
+        Err(e) => Err(Error::validation(format!("{url}: {e}"))),
+    }
 }
 
 /// Fetches and parses an actor document (signed by the instance actor).

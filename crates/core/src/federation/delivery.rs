@@ -5,11 +5,26 @@
 //! Refused with 401: unsigned, malformed, stale or future-dated, wrong
 //! digest, unknown key, bad signature (after one refetch of the key, for
 //! rotations, at most once a minute per actor), a signature seen before
-//! (replay), or an activity whose `actor` is not the signer. Key fetches
-//! are limited by [`super::key_fetches`] (503 when a host is failing or
-//! its budget is spent).
+//! (replay), or an activity whose `actor` is not the signer, unless it is
+//! one that servers forward (below). Key fetches are limited by
+//! [`super::key_fetches`] (503 when a host is failing or its budget is
+//! spent).
+//!
+//! Forwarded activities: Mastodon forwards a reply to the followers of the
+//! thread's author (signed by the thread author's server, the actor being
+//! the replier), and relays that do not wrap posts in an `Announce`
+//! (Activity-Relay without CreateAsAnnounce, LitePub relays) forward the
+//! author's raw `Create`, signed by the relay. The body of such a delivery
+//! is not trusted: a `Create` or `Update` of a content object, or a
+//! `Delete` of one, whose actor is on the object's server, is accepted
+//! (202) and queued as a [`Job::FetchForwarded`] on the `pull` queue,
+//! which fetches the object from its own server and acts on what that
+//! server says. Anything else whose actor is not the signer stays 401.
+//! Each origin may be made to fetch at most [`FORWARDED_FETCHES_PER_MINUTE`]
+//! forwarded objects a minute (503 beyond), and a forwarder sending the
+//! same activity again queues nothing more.
 use chrono::Utc;
-use ferrodon_apub::activitypub::{parse_document, Document};
+use ferrodon_apub::activitypub::{parse_document, Activity, ActivityKind, Document};
 use ferrodon_apub::signatures::request::HttpRequest;
 use ferrodon_apub::signatures::verify::SignedRequest;
 use ferrodon_db::models::Account;
@@ -17,8 +32,8 @@ use sha2::{Digest, Sha256};
 
 use super::actors::{fetch_verified_json, known_actor, limits, resolve_actor, store_actor};
 use super::key_fetches;
-use crate::authority::same_authority;
-use crate::jobs::{self, Job};
+use crate::authority::{authority_of, same_authority};
+use crate::jobs::{self, ForwardedKind, Job};
 use crate::{AppState, Error, Result};
 
 /// How long a signature that names no date or expiry is remembered against
@@ -26,6 +41,18 @@ use crate::{AppState, Error, Result};
 /// expiry cap plus an hour of skew either side). Dated requests are
 /// remembered exactly until they stop passing the freshness rule.
 const REPLAY_WINDOW_MAX: chrono::Duration = chrono::Duration::hours(14);
+
+/// Forwarded objects one origin may be made to serve us a minute, however
+/// many forwarders name them. A busy relay forwards a few posts a second
+/// from a large server, which this covers; a forger holding one valid key
+/// cannot turn our pull workers into a crawler of someone else's server.
+pub const FORWARDED_FETCHES_PER_MINUTE: u32 = 300;
+
+/// How long a forwarded activity is remembered, so that a forwarder sending
+/// it again (a retry, or the same reply forwarded to several of our
+/// inboxes) makes one fetch. A `Create` is known by its object, an `Update`
+/// or `Delete` by its activity id (each edit is a new one).
+const FORWARDED_DEDUP_SECS: u64 = 10 * 60;
 
 /// An inbound request as the web server received it.
 #[derive(Debug)]
@@ -212,10 +239,17 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
         return Err(Error::BadRequest("the body is not an activity".into()));
     };
     if activity.actor_id() != Some(signer.uri.as_str()) {
-        return Err(unauthorized(format!(
-            "the activity's actor is not the signer {}",
-            signer.uri
-        )));
+        let Some(forwarded) = Forwarded::of(&activity) else {
+            return Err(unauthorized(format!(
+                "the activity's actor is not the signer {}",
+                signer.uri
+            )));
+        };
+        refuse_suspended(&signer)?;
+        remember_signature(state, &signer, &signed).await?;
+        crate::domain_policy::record_success(state, &signer.uri).await?;
+        queue_forwarded(state, &signer, &activity, &forwarded).await?;
+        return Ok(activity.id.clone());
     }
     if signer.suspended_at.is_some()
         && !suspended_signer_may_send(state, &signer, &activity).await?
@@ -245,6 +279,97 @@ pub async fn accept_delivery(state: &AppState, delivery: &Delivery<'_>) -> Resul
     )
     .await?;
     Ok(activity.id.clone())
+}
+
+/// What a forwarded activity asks for, before anything it says is trusted.
+struct Forwarded<'a> {
+    kind: ForwardedKind,
+    actor: &'a str,
+    object: &'a str,
+}
+
+impl<'a> Forwarded<'a> {
+    /// A `Create` or `Update` of a content object (embedded or by id), or
+    /// a `Delete` of one, by an actor on the object's server; `None` for
+    /// anything else.
+    fn of(activity: &'a Activity) -> Option<Forwarded<'a>> {
+        let kind = match activity.kind {
+            ActivityKind::Create => ForwardedKind::Create,
+            ActivityKind::Update => ForwardedKind::Update,
+            ActivityKind::Delete => ForwardedKind::Delete,
+            _ => return None,
+        };
+        let actor = activity.actor_id()?;
+        let object = activity.object_id()?;
+        let content = match activity.embedded_object() {
+            None | Some(Document::Object(_)) => true,
+            Some(Document::Tombstone(_)) => kind == ForwardedKind::Delete,
+            Some(_) => false,
+        };
+        let http = |url: &str| url.starts_with("https://") || url.starts_with("http://");
+        (content && http(object) && object != actor && same_authority(actor, object)).then_some(
+            Forwarded {
+                kind,
+                actor,
+                object,
+            },
+        )
+    }
+}
+
+/// Queues the fetch a forwarded activity asks for, once per object (or
+/// per edit), within its origin's budget. Nothing is queued for an origin
+/// this server does not federate with: the forwarder did nothing wrong, so
+/// the delivery is still accepted.
+async fn queue_forwarded(
+    state: &AppState,
+    signer: &Account,
+    activity: &Activity,
+    forwarded: &Forwarded<'_>,
+) -> Result<()> {
+    match crate::domain_policy::ensure_federates_with(state, forwarded.object).await {
+        Ok(()) => {}
+        Err(Error::Forbidden(reason)) => {
+            tracing::info!(signer = %signer.uri, object = %forwarded.object, %reason, "forwarded activity dropped");
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    }
+    let domain = authority_of(forwarded.object)
+        .ok_or_else(|| Error::BadRequest("the object has no host".into()))?;
+    let budget = state.redis_key(&format!("apub:forwarded_budget:{domain}"));
+    let now = Utc::now().timestamp_millis();
+    if !key_fetches::spend(state, &budget, FORWARDED_FETCHES_PER_MINUTE, now).await? {
+        return Err(Error::Unavailable(format!(
+            "too many forwarded activities about {domain} in the last minute; try again later"
+        )));
+    }
+    // Remembered per forwarder, so that no forwarder can spend the entry a
+    // genuine one will need (a Delete sent before the object is deleted).
+    let what = match forwarded.kind {
+        ForwardedKind::Create => forwarded.object,
+        ForwardedKind::Update | ForwardedKind::Delete => activity.id.as_str(),
+    };
+    let seen = format!(
+        "apub:forwarded:{}:{}:{}",
+        forwarded.kind.name(),
+        signer.id,
+        key_fetches::hex(&Sha256::digest(what.as_bytes()))
+    );
+    let secs = FORWARDED_DEDUP_SECS;
+    if !key_fetches::claim(state, &seen, secs).await? {
+        return Ok(());
+    }
+    jobs::queue::enqueue(
+        state,
+        Job::FetchForwarded {
+            signer_id: signer.id,
+            kind: forwarded.kind,
+            actor: forwarded.actor.to_owned(),
+            object: forwarded.object.to_owned(),
+        },
+    )
+    .await
 }
 
 /// Refuses a signature already accepted once (a replayed request). The

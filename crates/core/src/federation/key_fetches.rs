@@ -120,12 +120,25 @@ pub async fn admit(state: &AppState, url: &str) -> Result<()> {
 /// milliseconds); false when FERRODON_KEY_FETCH_BUDGET fetches were
 /// already admitted in the sixty seconds before.
 pub async fn spend_budget(state: &AppState, domain: &str, now_ms: i64) -> Result<bool> {
+    spend(
+        state,
+        &budget_key(state, domain),
+        state.config.key_fetch_budget,
+        now_ms,
+    )
+    .await
+}
+
+/// Spends one unit of the sliding sixty-second budget kept at the Redis key
+/// `key` (already prefixed), which admits `limit` units a window; false
+/// when it is spent.
+pub(super) async fn spend(state: &AppState, key: &str, limit: u32, now_ms: i64) -> Result<bool> {
     let mut redis = state.redis().await?;
     let admitted: i64 = SPEND
-        .key(budget_key(state, domain))
+        .key(key)
         .arg(now_ms)
         .arg(BUDGET_WINDOW_MS)
-        .arg(state.config.key_fetch_budget)
+        .arg(limit)
         .arg(rand::random::<u64>())
         .invoke_async(&mut *redis)
         .await?;

@@ -5,7 +5,9 @@
 //! delivery) never calls back up here.
 //!
 //! A delivery reaches [`process`] with its signature already checked and
-//! its actor already the signer. [`process`] reads the activity's typed
+//! its actor already the signer. (A forwarded one, whose actor is not the
+//! signer, reaches [`forwarded`] instead, which fetches the object from
+//! its own server.) [`process`] reads the activity's typed
 //! kind and hands it to that kind's module, in two steps:
 //!
 //! - `verify` checks origin, authorship and target and looks up what the
@@ -34,11 +36,13 @@ mod create;
 mod delete;
 mod flag;
 mod follow;
+pub mod forwarded;
 mod like;
 #[path = "move.rs"]
 mod move_;
 pub mod notes;
 pub mod resolve;
+pub mod threads;
 mod undo;
 mod update;
 

@@ -110,11 +110,32 @@ pub(super) fn poll_of(
 
 /// Stores a remote note by `signer` (already checked to be its author, on
 /// its host) unless it is known; returns the status (`None` for a direct
-/// message that concerns no one here).
+/// message that concerns no one here). A reply whose parent we do not have
+/// is stored without it, and a `pull` job fetches the parent chain and
+/// links it ([`super::threads::fetch_ancestors`]).
 pub async fn store_note(
     state: &AppState,
     signer: &Account,
     note: &Object,
+) -> Result<Option<Status>> {
+    store_note_with(state, signer, note, MissingParent::Fetch).await
+}
+
+/// What to do about a reply whose parent is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum MissingParent {
+    /// Queue a job fetching the ancestors.
+    Fetch,
+    /// Nothing: the caller is that job, at the end of its budget.
+    Leave,
+}
+
+/// [`store_note`], saying what to do about a missing parent.
+pub(super) async fn store_note_with(
+    state: &AppState,
+    signer: &Account,
+    note: &Object,
+    missing_parent: MissingParent,
 ) -> Result<Option<Status>> {
     let uri = note.id.clone().unwrap_or_default();
     if let Some(known) = status_by_uri(state, &uri).await? {
@@ -265,6 +286,11 @@ pub async fn store_note(
         })
         .await?;
     drop(conn);
+    if let (None, Some(in_reply_to), MissingParent::Fetch) =
+        (&parent, note.in_reply_to.as_deref(), missing_parent)
+    {
+        super::threads::queue_ancestors(state, status.id, in_reply_to).await;
+    }
     for media_id in media_ids {
         if let Err(e) =
             crate::jobs::enqueue(state, crate::jobs::Job::CacheRemoteMedia { media_id }).await

@@ -61,7 +61,12 @@ pub(super) async fn apply(state: &AppState, signer: &Account, v: Verified<'_>) -
 }
 
 /// Applies a new version of `status`.
-async fn edit(state: &AppState, signer: &Account, note: &Object, status: &Status) -> Result<()> {
+pub(super) async fn edit(
+    state: &AppState,
+    signer: &Account,
+    note: &Object,
+    status: &Status,
+) -> Result<()> {
     let content = sanitize_remote_html(note.content_for(None).unwrap_or_default());
     let mut conn = state.conn().await?;
     // New counts of a poll: not an edit of the status.

@@ -165,6 +165,32 @@ impl From<&ferrodon_db::models::Status> for StatusSnapshot {
     }
 }
 
+/// What a forwarded activity (signed by another server than its actor's)
+/// asked for. Its body is not trusted: the object is fetched from its own
+/// origin instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForwardedKind {
+    /// A new status: fetched and stored.
+    Create,
+    /// An edited status we have: fetched again and the edit applied.
+    Update,
+    /// A deleted status we have: deleted here once its origin says so
+    /// (404, 410 or a Tombstone).
+    Delete,
+}
+
+impl ForwardedKind {
+    /// Its name in logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            ForwardedKind::Create => "create",
+            ForwardedKind::Update => "update",
+            ForwardedKind::Delete => "delete",
+        }
+    }
+}
+
 /// One unit of background work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -256,6 +282,33 @@ pub enum Job {
         /// The collection's URL.
         collection: String,
     },
+    /// An activity another server forwarded or relayed (its signer is not
+    /// its actor): what it names is fetched from its own origin, the
+    /// forwarder's copy is not trusted.
+    FetchForwarded {
+        /// The account that signed the delivery (the forwarder or relay).
+        signer_id: i64,
+        /// What the activity asked for.
+        kind: ForwardedKind,
+        /// The activity's `actor`.
+        actor: String,
+        /// The id of the object it is about.
+        object: String,
+    },
+    /// A stored remote status replies to one we do not have: fetch its
+    /// ancestors (bounded) and link it to its parent.
+    FetchAncestors {
+        /// The stored reply.
+        status_id: i64,
+        /// Its `inReplyTo`.
+        in_reply_to: String,
+    },
+    /// Someone opened a remote status's thread: fetch the replies its
+    /// `replies` collections list, recursively, within a budget.
+    BackfillReplies {
+        /// The status whose replies are fetched.
+        status_id: i64,
+    },
     /// Compare our follows of a remote account with its list, dropping ours it lacks.
     SynchronizeFollowers {
         /// The remote account.
@@ -282,6 +335,9 @@ impl Job {
             | Job::CacheAccountImages { .. }
             | Job::FetchLinkCard { .. }
             | Job::FetchReplies { .. }
+            | Job::FetchForwarded { .. }
+            | Job::FetchAncestors { .. }
+            | Job::BackfillReplies { .. }
             | Job::SynchronizeFollowers { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
             Job::Deliver { .. } | Job::WebPush { .. } => Queue::Push,
@@ -312,6 +368,9 @@ impl Job {
             Job::Deliver { .. } => "deliver",
             Job::WebPush { .. } => "web_push",
             Job::FetchReplies { .. } => "fetch_replies",
+            Job::FetchForwarded { .. } => "fetch_forwarded",
+            Job::FetchAncestors { .. } => "fetch_ancestors",
+            Job::BackfillReplies { .. } => "backfill_replies",
             Job::SynchronizeFollowers { .. } => "synchronize_followers",
             Job::Noop => "noop",
             Job::Unknown => "unknown",

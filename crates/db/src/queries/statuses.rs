@@ -89,6 +89,30 @@ pub enum StatusCounter {
     Quotes,
 }
 
+/// Makes `parent_id` (by `parent_account_id`) the parent of status `id`
+/// unless it already has one: a reply stored before its parent arrived.
+/// True when it was linked now.
+pub async fn set_status_parent(
+    conn: &mut Conn,
+    id: i64,
+    parent_id: i64,
+    parent_account_id: i64,
+) -> Result<bool> {
+    let linked = diesel::update(
+        statuses::table
+            .filter(statuses::id.eq(id))
+            .filter(statuses::id.ne(parent_id))
+            .filter(statuses::in_reply_to_id.is_null()),
+    )
+    .set((
+        statuses::in_reply_to_id.eq(parent_id),
+        statuses::in_reply_to_account_id.eq(parent_account_id),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(linked == 1)
+}
+
 /// Adds `delta` to a counter of a status, never going below zero.
 pub async fn add_to_status_counter(
     conn: &mut Conn,

@@ -353,6 +353,15 @@ async fn context(
     get_visible_status(&mut conn, id, viewer).await?;
     let ancestors = list_ancestor_ids(&mut conn, id, ancestor_limit).await?;
     let descendants = list_descendant_ids(&mut conn, id, descendant_limit).await?;
+    // A signed-in person opening a remote thread: its replies we lack are
+    // fetched in the background, from its root (as Mastodon 4.4 does);
+    // the answer is what we have now.
+    if viewer.is_some() {
+        let root = ancestors.first().copied().unwrap_or(id);
+        if let Err(e) = ferrodon_core::inbox::threads::request_backfill(&state, root).await {
+            tracing::warn!(status_id = root, error = %e, "could not queue fetching a thread's replies");
+        }
+    }
     let ancestors = VisibleStatuses::check(&mut conn, &ancestors, viewer).await?;
     let descendants = VisibleStatuses::check(&mut conn, &descendants, viewer).await?;
     let mut ancestors = views::render_statuses(&mut conn, &state.config, &ancestors).await?;

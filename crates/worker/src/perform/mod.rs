@@ -38,6 +38,17 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             header_url,
         } => pull::cache_account_images(state, *account_id, avatar_url, header_url).await,
         Job::FetchReplies { collection } => pull::fetch_replies(state, collection).await,
+        Job::FetchForwarded {
+            signer_id,
+            kind,
+            actor,
+            object,
+        } => pull::fetch_forwarded(state, *signer_id, *kind, actor, object).await,
+        Job::FetchAncestors {
+            status_id,
+            in_reply_to,
+        } => pull::fetch_ancestors(state, *status_id, in_reply_to).await,
+        Job::BackfillReplies { status_id } => pull::backfill_replies(state, *status_id).await,
         Job::SynchronizeFollowers { account_id, url } => {
             pull::synchronize_followers(state, *account_id, url).await
         }

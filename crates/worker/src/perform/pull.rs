@@ -1,6 +1,8 @@
 //! The `pull` queue: what this server fetches from others (link cards,
-//! remote media, avatars, reply collections, follower lists).
+//! remote media, avatars, reply collections, forwarded activities' objects,
+//! missing ancestors of replies, follower lists).
 use ferrodon_core::db::queries::statuses;
+use ferrodon_core::jobs::ForwardedKind;
 use ferrodon_core::{cards, federation, inbox, media, AppState, Result};
 
 /// Gives a status the preview card of its first link.
@@ -38,6 +40,32 @@ pub async fn cache_account_images(
 pub async fn fetch_replies(state: &AppState, collection: &str) -> Result<()> {
     let stored = inbox::resolve::fetch_replies(state, collection).await?;
     tracing::debug!(%collection, stored, "fetched replies");
+    Ok(())
+}
+
+/// Fetches the object a forwarded activity names from its own origin and
+/// applies what the origin says.
+pub async fn fetch_forwarded(
+    state: &AppState,
+    signer_id: i64,
+    kind: ForwardedKind,
+    actor: &str,
+    object: &str,
+) -> Result<()> {
+    inbox::forwarded::fetch_and_apply(state, signer_id, kind, actor, object).await
+}
+
+/// Fetches the missing ancestors of a stored reply and links it to its parent.
+pub async fn fetch_ancestors(state: &AppState, status_id: i64, in_reply_to: &str) -> Result<()> {
+    let stored = inbox::threads::fetch_ancestors(state, status_id, in_reply_to).await?;
+    tracing::debug!(status_id, stored, "fetched ancestors");
+    Ok(())
+}
+
+/// Fetches the replies of a remote status whose thread someone opened.
+pub async fn backfill_replies(state: &AppState, status_id: i64) -> Result<()> {
+    let stored = inbox::threads::backfill_replies(state, status_id).await?;
+    tracing::debug!(status_id, stored, "backfilled replies");
     Ok(())
 }
 
