@@ -20,6 +20,7 @@ mod oauth;
 mod rate_limits;
 mod replica;
 mod security;
+mod shared_redis;
 mod shutdown;
 mod streaming;
 mod ui_account_edit;

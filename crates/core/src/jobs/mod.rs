@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod mail;
 pub mod metrics;
+pub mod namespaced;
 pub mod queue;
 pub mod retry;
 
