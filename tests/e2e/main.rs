@@ -17,6 +17,7 @@ mod mail;
 mod media;
 mod nginx_production;
 mod oauth;
+mod private_ca;
 mod rate_limits;
 mod replica;
 mod security;
