@@ -2,6 +2,7 @@
 //! client app would. One test binary; each module mirrors a URL area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_deletion;
 mod admin_writes;
 mod api;
 mod backup;
