@@ -21,6 +21,7 @@ mod oauth;
 mod private_ca;
 mod rate_limits;
 mod replica;
+mod report_forwarding;
 mod security;
 mod shared_redis;
 mod shutdown;
