@@ -50,6 +50,9 @@ redis.call('HSET', KEYS[2], 'backend_name', ARGV[4], 'service', ARGV[5])
 return 1
 ";
 
+/// The keys and the arguments of a script call.
+type ScriptCall = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
 /// A connection for apalis-redis that keeps its fixed keys under the
 /// namespace (see the module documentation). Cloning shares the
 /// underlying multiplexed connection.
@@ -107,7 +110,7 @@ impl QueueConnection {
 
     /// The keys and arguments of an `EVALSHA` of apalis-redis's
     /// `register_worker`, or None for any other command.
-    fn register_worker_call(cmd: &Cmd) -> Option<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
+    fn register_worker_call(cmd: &Cmd) -> Option<ScriptCall> {
         let mut args = cmd.args_iter().map(|a| match a {
             Arg::Simple(bytes) => Some(bytes),
             _ => None,
