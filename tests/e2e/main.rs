@@ -2,6 +2,7 @@
 //! client app would. One test binary; each module mirrors a URL area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_deletion;
 mod admin_writes;
 mod api;
 mod backup;
@@ -17,9 +18,12 @@ mod mail;
 mod media;
 mod nginx_production;
 mod oauth;
+mod private_ca;
 mod rate_limits;
 mod replica;
+mod report_forwarding;
 mod security;
+mod shared_redis;
 mod shutdown;
 mod streaming;
 mod ui_account_edit;

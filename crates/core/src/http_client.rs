@@ -9,7 +9,11 @@
 //! - [`HttpClients::trusted`] talks to services the operator configured
 //!   (object storage), which may well live on a private network.
 //!
-//! Both use rustls with aws-lc-rs and the webpki root certificates.
+//! Both use rustls with aws-lc-rs. They trust the compiled-in Mozilla roots
+//! (webpki-roots) and the system's trust store, or instead of the latter
+//! the PEM file in `SSL_CERT_FILE` and the directory in `SSL_CERT_DIR`
+//! when set (as OpenSSL does), so a peer or a storage service with a
+//! private CA can be reached once the operator installs that CA.
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -119,11 +123,49 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
-fn tls_config() -> Result<rustls::ClientConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let roots = rustls::RootCertStore {
+/// The certificates of the system's trust store, or instead those of
+/// `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (OpenSSL's hashed
+/// directory) when set: rustls-native-certs reads them as OpenSSL does.
+/// Only those rustls can use as trust anchors are returned; what cannot be
+/// read or parsed is logged and skipped, never fatal.
+pub fn native_roots() -> Vec<rustls::pki_types::CertificateDer<'static>> {
+    let native = rustls_native_certs::load_native_certs();
+    for e in &native.errors {
+        tracing::warn!(error = %e, "could not read some trusted certificates (system store, SSL_CERT_FILE or SSL_CERT_DIR)");
+    }
+    let total = native.certs.len();
+    let usable: Vec<_> = native
+        .certs
+        .into_iter()
+        .filter(|cert| rustls::RootCertStore::empty().add(cert.clone()).is_ok())
+        .collect();
+    if usable.len() < total {
+        tracing::warn!(
+            ignored = total - usable.len(),
+            "some trusted certificates could not be parsed"
+        );
+    }
+    usable
+}
+
+/// The trust anchors of outbound TLS: the compiled-in Mozilla roots, so a
+/// host without a CA bundle (a slim container) still reaches public peers,
+/// plus [`native_roots`], where an operator adds a private CA.
+fn root_store() -> rustls::RootCertStore {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    let (added, _) = roots.add_parsable_certificates(native_roots());
+    tracing::debug!(
+        added,
+        total = roots.len(),
+        "outbound TLS trust anchors loaded"
+    );
+    roots
+}
+
+fn tls_config(roots: rustls::RootCertStore) -> Result<rustls::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::caused("TLS setup", e))?
@@ -157,6 +199,7 @@ impl HttpClients {
     /// Builds both clients.
     pub fn new(base_url: &str, allow_private: bool) -> Result<Self> {
         install_crypto_provider();
+        let roots = root_store();
         let agent = user_agent(base_url);
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= MAX_REDIRECTS {
@@ -168,7 +211,7 @@ impl HttpClients {
             }
         });
         let mut remote = reqwest::Client::builder()
-            .use_preconfigured_tls(tls_config()?)
+            .use_preconfigured_tls(tls_config(roots.clone())?)
             .user_agent(agent.clone())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
@@ -177,7 +220,7 @@ impl HttpClients {
             remote = remote.dns_resolver(Arc::new(PublicOnlyResolver));
         }
         let trusted = reqwest::Client::builder()
-            .use_preconfigured_tls(tls_config()?)
+            .use_preconfigured_tls(tls_config(roots)?)
             .user_agent(agent)
             .connect_timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none());
@@ -191,6 +234,25 @@ impl HttpClients {
             allow_private,
         })
     }
+}
+
+/// An error with all its causes, `outer: inner: innermost`: reqwest's own
+/// message ("error sending request for url …") says nothing of why, which
+/// is in its sources (a refused connection, rustls's "invalid peer
+/// certificate: UnknownIssuer"). A cause whose text its parent already
+/// contains is not repeated.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Why a remote download failed.
@@ -285,7 +347,7 @@ pub async fn send_limited(
         }
         FetchError::Transport {
             url: url.to_owned(),
-            reason: e.to_string(),
+            reason: error_chain(&e),
         }
     };
     let work = async {

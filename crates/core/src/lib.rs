@@ -56,5 +56,10 @@ pub use ferrodon_db as db;
 
 /// Ferrodon's own version.
 pub const FERRODON_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The Mastodon version we are compatible with, as clients parse it.
-pub const MASTODON_COMPAT_VERSION: &str = "4.3.0";
+/// The Mastodon version whose API we implement, as clients parse it:
+/// clients hide features (quotes, grouped notifications, …) from servers
+/// that claim an older one.
+pub const MASTODON_COMPAT_VERSION: &str = "4.5.0";
+/// Mastodon's own API version number for that release (`api_versions.mastodon`
+/// in `/api/v2/instance`; Mastodon 4.5 reports 7).
+pub const MASTODON_API_VERSION: u32 = 7;

@@ -42,7 +42,7 @@ pub async fn handle(envelope: Envelope, ctx: Data<WorkerContext>) -> Result<(), 
     };
     ctx.metrics
         .record_job(ctx.queue, started.elapsed(), error.is_none());
-    if let Job::Deliver { inbox, .. } = &envelope.job {
+    if let Job::Deliver { inbox, .. } | Job::DeliverActorDeletion { inbox, .. } = &envelope.job {
         let domain = url::Url::parse(inbox)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))

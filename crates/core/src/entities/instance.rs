@@ -2,7 +2,7 @@
 use serde_json::{json, Value};
 
 use super::account::Account;
-use crate::{Config, FERRODON_VERSION, MASTODON_COMPAT_VERSION};
+use crate::{Config, FERRODON_VERSION, MASTODON_API_VERSION, MASTODON_COMPAT_VERSION};
 
 /// Figures the instance documents show.
 #[derive(Debug, Clone, Default)]
@@ -104,7 +104,7 @@ pub fn render_v2(config: &Config, facts: &InstanceFacts) -> Value {
             "min_age": null,
             "reason_required": facts.registrations_mode == "approved"
         },
-        "api_versions": { "mastodon": 2 },
+        "api_versions": { "mastodon": MASTODON_API_VERSION },
         "contact": { "email": facts.contact_email, "account": facts.contact_account },
         "rules": facts.rules
     })

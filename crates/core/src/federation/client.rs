@@ -68,12 +68,45 @@ static KEYS: LazyLock<Mutex<KeyCache>> = LazyLock::new(Mutex::default);
 /// that deliver, and the instance actor, sign).
 const MAX_CACHED_KEYS: usize = 4096;
 
-fn private_key(signer: &Account) -> Result<Arc<PrivateKey>, FederationError> {
+/// Who signs a request: a local account's id (the key cache's key, and
+/// named in errors), its ActivityPub id and its private key. Usually
+/// borrowed from the account's row; a deleted account's `Delete` is signed
+/// from a copy the delivery job carries.
+#[derive(Clone, Copy)]
+pub struct SigningActor<'a> {
+    /// The account's id.
+    pub account_id: i64,
+    /// Its ActivityPub id (the key id is derived from it).
+    pub uri: &'a str,
+    /// Its private key (PEM), if it has one.
+    pub private_key: Option<&'a str>,
+}
+
+impl<'a> From<&'a Account> for SigningActor<'a> {
+    fn from(account: &'a Account) -> Self {
+        SigningActor {
+            account_id: account.id,
+            uri: &account.uri,
+            private_key: account.private_key.as_deref(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SigningActor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningActor")
+            .field("account_id", &self.account_id)
+            .field("uri", &self.uri)
+            .finish_non_exhaustive()
+    }
+}
+
+fn private_key(signer: SigningActor<'_>) -> Result<Arc<PrivateKey>, FederationError> {
     let pem = signer
         .private_key
-        .as_deref()
-        .ok_or_else(|| FederationError::Key(signer.id, "no private key".into()))?;
-    cached_key(signer.id, pem).map_err(|e| FederationError::Key(signer.id, e.to_string()))
+        .ok_or_else(|| FederationError::Key(signer.account_id, "no private key".into()))?;
+    cached_key(signer.account_id, pem)
+        .map_err(|e| FederationError::Key(signer.account_id, e.to_string()))
 }
 
 /// Account `id`'s key parsed from `pem`, from the cache when it holds that
@@ -97,7 +130,7 @@ fn cached_key(id: i64, pem: &str) -> Result<Arc<PrivateKey>, KeyError> {
 }
 
 fn signature_headers(
-    signer: &Account,
+    signer: SigningActor<'_>,
     key: &PrivateKey,
     format: SignatureFormat,
     method: &str,
@@ -108,13 +141,13 @@ fn signature_headers(
         url: url.to_owned(),
         reason: e.to_string(),
     })?;
-    let key_id = key_id(&signer.uri);
+    let key_id = key_id(signer.uri);
     Signer {
         key_id: &key_id,
         key,
     }
     .sign(format, method, &parsed, body, Utc::now())
-    .map_err(|e| FederationError::Key(signer.id, e.to_string()))
+    .map_err(|e| FederationError::Key(signer.account_id, e.to_string()))
 }
 
 /// Whether a Content-Type names an ActivityPub document
@@ -145,6 +178,7 @@ pub async fn signed_fetch(
     signer: &Account,
     url: &str,
 ) -> Result<FetchedDocument, FederationError> {
+    let signer = SigningActor::from(signer);
     let key = private_key(signer)?;
     let mut headers = signature_headers(signer, &key, SignatureFormat::Cavage, "GET", url, None)?;
     headers.push(("Accept", ACCEPT.to_owned()));
@@ -185,6 +219,24 @@ pub async fn deliver(
     body: &[u8],
     extra_headers: &[(&'static str, String)],
 ) -> Result<(), FederationError> {
+    deliver_signed_by(
+        state,
+        SigningActor::from(signer),
+        inbox,
+        body,
+        extra_headers,
+    )
+    .await
+}
+
+/// [`deliver`], signed by `signer` whether or not its account still exists.
+pub async fn deliver_signed_by(
+    state: &AppState,
+    signer: SigningActor<'_>,
+    inbox: &str,
+    body: &[u8],
+    extra_headers: &[(&'static str, String)],
+) -> Result<(), FederationError> {
     let key = private_key(signer)?;
     let mut last = None;
     for format in [SignatureFormat::Cavage, SignatureFormat::Rfc9421] {
@@ -209,9 +261,9 @@ pub async fn deliver(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(last
-        .map(FederationError::from)
-        .unwrap_or_else(|| FederationError::Key(signer.id, "no signature format left".into())))
+    Err(last.map(FederationError::from).unwrap_or_else(|| {
+        FederationError::Key(signer.account_id, "no signature format left".into())
+    }))
 }
 
 #[cfg(test)]

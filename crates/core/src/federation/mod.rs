@@ -2,6 +2,7 @@
 //! requests to other servers, actors and their keys, and the signature
 //! check of a delivery. Processing what arrives is `core::inbox`, above
 //! this module: nothing here imports services, live or inbox.
+pub mod account_deletion;
 pub mod actors;
 pub mod client;
 pub mod delivery;

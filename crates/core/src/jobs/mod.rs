@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod mail;
 pub mod metrics;
+pub mod namespaced;
 pub mod queue;
 pub mod retry;
 
@@ -318,11 +319,39 @@ pub enum Job {
     },
     /// Does nothing: used to measure the queue itself and to probe workers.
     Noop,
+    /// Deliver the `Delete` of a deleted local account's actor to one
+    /// inbox. The account's row is gone by then, so the job carries what
+    /// signing needs: other servers check the signature against the key
+    /// they hold for the actor, which only this key matches.
+    DeliverActorDeletion {
+        /// The deleted account's id (for logs and the key cache).
+        account_id: i64,
+        /// Its ActivityPub id.
+        actor_uri: String,
+        /// Its private key.
+        private_key: SigningKeyPem,
+        /// The inbox (a shared inbox where the server has one).
+        inbox: String,
+        /// The activity.
+        activity: serde_json::Value,
+    },
     /// A job this version does not know (queued by a newer version, say).
     /// It fails like any failing job, so it ends in the dead letters
     /// instead of stopping the worker that fetched it.
     #[serde(other)]
     Unknown,
+}
+
+/// A private key (PEM) inside a job: serialised as the plain string, but
+/// left out of `Debug`, which logs print.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SigningKeyPem(pub String);
+
+impl std::fmt::Debug for SigningKeyPem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKeyPem(..)")
+    }
 }
 
 impl Job {
@@ -340,7 +369,9 @@ impl Job {
             | Job::BackfillReplies { .. }
             | Job::SynchronizeFollowers { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
-            Job::Deliver { .. } | Job::WebPush { .. } => Queue::Push,
+            Job::Deliver { .. } | Job::WebPush { .. } | Job::DeliverActorDeletion { .. } => {
+                Queue::Push
+            }
             Job::DistributeStatus { .. }
             | Job::ProcessMedia { .. }
             | Job::UnpublishStatus { .. }
@@ -374,6 +405,7 @@ impl Job {
             Job::SynchronizeFollowers { .. } => "synchronize_followers",
             Job::Noop => "noop",
             Job::Unknown => "unknown",
+            Job::DeliverActorDeletion { .. } => "deliver_actor_deletion",
         }
     }
 }

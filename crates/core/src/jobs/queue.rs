@@ -4,14 +4,17 @@
 //! (`:scheduled`, `:active`, `:data`, `:meta:ID`, `:done`, `:inflight:WORKER`,
 //! `:workers`) plus two of ours: `:wake`, a pub/sub channel that wakes idle
 //! workers as soon as a job is pushed (apalis-redis only polls), and
-//! `:dead_letters`, the list of jobs that failed every attempt.
+//! `:dead_letters`, the list of jobs that failed every attempt. The one
+//! key apalis-redis does not derive from the queue name is kept under the
+//! namespace too ([`super::namespaced`]).
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apalis::prelude::{TaskBuilder, TaskSink};
-use apalis_redis::{Config as QueueConfig, ConnectionManager, RedisStorage};
+use apalis_redis::{Config as QueueConfig, RedisStorage};
 use deadpool_redis::redis::{self, aio::ConnectionLike};
 use serde::{Deserialize, Serialize};
 
+use super::namespaced::QueueConnection;
 use super::{retry, Job, Queue};
 use crate::backoff::Backoff;
 use crate::{AppState, Error, Result};
@@ -103,9 +106,13 @@ pub fn queue_config(state: &AppState, queue: Queue) -> QueueConfig {
         .emit_events(false)
 }
 
-/// A storage handle for a queue.
-pub async fn storage(state: &AppState, queue: Queue) -> Result<RedisStorage<Envelope>> {
-    let conn: ConnectionManager = state.queue_connection().await?;
+/// A storage handle for a queue, on a connection that keeps apalis-redis's
+/// fixed keys under `REDIS_NAMESPACE`.
+pub async fn storage(
+    state: &AppState,
+    queue: Queue,
+) -> Result<RedisStorage<Envelope, QueueConnection>> {
+    let conn = QueueConnection::new(state.queue_connection().await?, |k| state.redis_key(k));
     Ok(RedisStorage::new(conn).with_config(queue_config(state, queue)))
 }
 

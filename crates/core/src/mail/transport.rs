@@ -2,7 +2,7 @@
 use std::path::{Path, PathBuf};
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -69,7 +69,16 @@ impl Mailer {
             return Ok(Mailer::Files(config.mail_dir.clone()));
         };
         let tls = if config.implicit_tls || config.starttls != StartTls::Never {
-            let params = TlsParameters::builder(server.clone())
+            // The same trust as every other outbound TLS: the Mozilla roots
+            // plus the system's store or SSL_CERT_FILE / SSL_CERT_DIR.
+            let mut params = TlsParameters::builder(server.clone())
+                .certificate_store(CertificateStore::WebpkiRoots);
+            for der in crate::http_client::native_roots() {
+                let cert = Certificate::from_der(der.to_vec())
+                    .map_err(|e| MailError::Tls(e.to_string()))?;
+                params = params.add_root_certificate(cert);
+            }
+            let params = params
                 .dangerous_accept_invalid_certs(!config.verify_peer)
                 .dangerous_accept_invalid_hostnames(!config.verify_peer)
                 .build_rustls()

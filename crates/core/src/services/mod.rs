@@ -37,6 +37,7 @@ pub mod quote;
 pub mod reblog;
 pub mod register_account;
 pub mod remote_accounts;
+pub mod report;
 pub mod request_password_reset;
 pub mod resend_confirmation;
 pub mod reset_password;

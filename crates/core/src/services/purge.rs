@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use ferrodon_db::queries::{accounts, operations, profile_images, statuses};
 
+use crate::federation::account_deletion::ActorDeletion;
 use crate::{AppState, Result};
 
 /// What a purge removed (or, in a dry run, would remove).
@@ -19,8 +20,14 @@ pub struct Purged {
 }
 
 /// Deletes an account, its statuses and media (rows cascade), and the files
-/// of its attachments, avatar and header. Returns how many attachments went.
+/// of its attachments, avatar and header; for a local account, every
+/// server that knew it then gets the `Delete` of its actor. Returns how
+/// many attachments went.
 pub async fn purge_account(state: &AppState, account_id: i64) -> Result<usize> {
+    let mut conn = state.conn().await?;
+    let account = accounts::get_account_by_id(&mut conn, account_id).await?;
+    drop(conn);
+    let told = ActorDeletion::prepare(state, &account).await?;
     let mut conn = state.conn().await?;
     let media = operations::media_of_account(&mut conn, account_id).await?;
     let images = profile_images::find(&mut conn, account_id).await?;
@@ -38,6 +45,8 @@ pub async fn purge_account(state: &AppState, account_id: i64) -> Result<usize> {
     }
     let mut conn = state.conn().await?;
     accounts::delete_account(&mut conn, account_id).await?;
+    drop(conn);
+    super::delete_own_account::tell_other_servers(state, told).await;
     Ok(media.len())
 }
 

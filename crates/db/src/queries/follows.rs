@@ -351,6 +351,39 @@ pub async fn remote_follower_inboxes(conn: &mut Conn, account_id: i64) -> Result
         .await?)
 }
 
+/// Inboxes (the shared one where a server has it) of the remote accounts
+/// that follow `account_id`, that it follows, or that it asked to follow:
+/// the servers that know the account, which must hear of its deletion.
+pub async fn remote_inboxes_knowing(conn: &mut Conn, account_id: i64) -> Result<Vec<String>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    let inbox =
+        || sql::<Text>("coalesce(nullif(accounts.shared_inbox_url, ''), accounts.inbox_url)");
+    let mut inboxes = remote_follower_inboxes(conn, account_id).await?;
+    let followed: Vec<String> = follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::target_account_id)))
+        .filter(follows::account_id.eq(account_id))
+        .filter(accounts::domain.is_not_null())
+        .select(inbox())
+        .distinct()
+        .load(conn)
+        .await?;
+    let requested: Vec<String> = follow_requests::table
+        .inner_join(accounts::table.on(accounts::id.eq(follow_requests::target_account_id)))
+        .filter(follow_requests::account_id.eq(account_id))
+        .filter(accounts::domain.is_not_null())
+        .select(inbox())
+        .distinct()
+        .load(conn)
+        .await?;
+    inboxes.extend(followed);
+    inboxes.extend(requested);
+    inboxes.sort();
+    inboxes.dedup();
+    inboxes.retain(|i| !i.is_empty());
+    Ok(inboxes)
+}
+
 /// ActivityPub ids of `account_id`'s followers whose accounts are on
 /// `domain` (`None`: this server's own accounts), for follower
 /// synchronisation.

@@ -68,6 +68,23 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
         Job::SendMail { mail } => mailers::send_mail(state, mail).await,
         Job::Periodic { task } => scheduler::run_periodic(state, *task).await,
         Job::Noop => Ok(()),
+        Job::DeliverActorDeletion {
+            account_id,
+            actor_uri,
+            private_key,
+            inbox,
+            activity,
+        } => {
+            push::deliver_actor_deletion(
+                state,
+                *account_id,
+                actor_uri,
+                &private_key.0,
+                inbox,
+                activity,
+            )
+            .await
+        }
         Job::Unknown => Err(Error::internal(
             "unknown job type (queued by another Ferrodon version?)",
         )),

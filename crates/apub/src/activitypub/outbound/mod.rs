@@ -27,6 +27,7 @@ mod activity;
 mod actor;
 mod collection;
 mod context;
+mod flag;
 mod object;
 mod tag;
 
@@ -34,5 +35,6 @@ pub use activity::{Activity, ActivityObject, Tombstone};
 pub use actor::{Actor, Endpoints, PropertyValue, PublicKey};
 pub use collection::{Collection, PageRef};
 pub use context::{Context, ACTIVITY_STREAMS, SECURITY};
+pub use flag::Flag;
 pub use object::{Approval, Attachment, InteractionPolicy, Note, PollOption, PollVote};
 pub use tag::{Image, Tag};
