@@ -99,3 +99,90 @@ pub fn render_result(
         status_matches: status_matches.map(|ids| ids.iter().map(i64::to_string).collect()),
     }
 }
+
+#[cfg(test)]
+mod golden_tests {
+    //! The v2 Filter (with keywords and statuses), FilterKeyword,
+    //! FilterStatus and v1 Filter entities, compared with a golden file
+    //! written from the `serde_json::Value` builders the typed entities
+    //! replaced. `FERRODON_WRITE_GOLDEN=1` rewrites the file.
+    #![allow(clippy::unwrap_used)]
+
+    use chrono::{TimeZone, Utc};
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn filter(id: i64, action: &str, expires: bool) -> FilterRow {
+        FilterRow {
+            id,
+            account_id: 7,
+            title: format!("filter {id}"),
+            context: vec!["home".into(), "public".into()],
+            action: action.into(),
+            expires_at: expires.then(|| Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap()),
+        }
+    }
+
+    fn keyword(id: i64, filter_id: i64, whole_word: bool) -> FilterKeyword {
+        FilterKeyword {
+            id,
+            filter_id,
+            keyword: format!("word {id}"),
+            whole_word,
+        }
+    }
+
+    fn value<T: Serialize>(entity: &T) -> Value {
+        serde_json::to_value(entity).unwrap()
+    }
+
+    #[test]
+    fn filter_entities_match_the_golden_file() {
+        let warn = filter(1, "warn", true);
+        let hide = filter(2, "hide", false);
+        let keywords = [
+            keyword(10, 1, true),
+            keyword(11, 2, false),
+            keyword(12, 1, false),
+        ];
+        let statuses = [
+            FilterStatus {
+                id: 20,
+                filter_id: 1,
+                status_id: 110_000_000_000_000_001,
+            },
+            FilterStatus {
+                id: 21,
+                filter_id: 2,
+                status_id: 110_000_000_000_000_002,
+            },
+        ];
+        let rendered = json!({
+            "v2": [
+                value(&render_with_rules(&warn, &keywords, &statuses)),
+                value(&render_with_rules(&hide, &keywords, &[])),
+                value(&render_with_rules(&filter(3, "blur", false), &[], &[])),
+            ],
+            "keyword": value(&render_keyword(&keywords[0])),
+            "status": value(&render_status(&statuses[0])),
+            "v1": [
+                value(&render_v1(&keywords[0], &warn)),
+                value(&render_v1(&keywords[1], &hide)),
+            ],
+        });
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/rest_golden/filters.json"
+        );
+        if std::env::var_os("FERRODON_WRITE_GOLDEN").is_some() {
+            std::fs::write(
+                path,
+                serde_json::to_string_pretty(&rendered).unwrap() + "\n",
+            )
+            .unwrap();
+        }
+        let golden: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(rendered, golden);
+    }
+}
