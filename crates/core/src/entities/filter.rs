@@ -1,25 +1,41 @@
 //! `Filter`, `FilterKeyword`, `FilterStatus`, `FilterResult` and the v1 `Filter`.
 use ferrodon_db::queries::filters::{Filter as FilterRow, FilterKeyword, FilterStatus};
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::timestamp;
 
 /// Mastodon's FilterKeyword entity.
-pub fn render_keyword(keyword: &FilterKeyword) -> Value {
-    json!({
-        "id": keyword.id.to_string(),
-        "keyword": keyword.keyword,
-        "whole_word": keyword.whole_word,
-    })
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct Keyword {
+    pub id: String,
+    pub keyword: String,
+    pub whole_word: bool,
+}
+
+/// Renders a FilterKeyword.
+pub fn render_keyword(keyword: &FilterKeyword) -> Keyword {
+    Keyword {
+        id: keyword.id.to_string(),
+        keyword: keyword.keyword.clone(),
+        whole_word: keyword.whole_word,
+    }
 }
 
 /// Mastodon's FilterStatus entity.
-pub fn render_status(entry: &FilterStatus) -> Value {
-    json!({
-        "id": entry.id.to_string(),
-        "status_id": entry.status_id.to_string(),
-    })
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct StatusRule {
+    pub id: String,
+    pub status_id: String,
+}
+
+/// Renders a FilterStatus.
+pub fn render_status(entry: &FilterStatus) -> StatusRule {
+    StatusRule {
+        id: entry.id.to_string(),
+        status_id: entry.status_id.to_string(),
+    }
 }
 
 /// Mastodon's Filter entity without its rules (as inside a FilterResult).
@@ -45,35 +61,60 @@ pub fn render(filter: &FilterRow) -> Filter {
 }
 
 /// Mastodon's Filter entity with its keywords and statuses (the v2 API's shape).
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterWithRules {
+    /// The filter's settings.
+    #[serde(flatten)]
+    pub filter: Filter,
+    /// Its keywords.
+    pub keywords: Vec<Keyword>,
+    /// The statuses it names.
+    pub statuses: Vec<StatusRule>,
+}
+
+/// Renders a filter with those of `keywords` and `statuses` that are its own.
 pub fn render_with_rules(
     filter: &FilterRow,
     keywords: &[FilterKeyword],
     statuses: &[FilterStatus],
-) -> Value {
-    let mut out = json!(render(filter));
-    out["keywords"] = keywords
-        .iter()
-        .filter(|k| k.filter_id == filter.id)
-        .map(render_keyword)
-        .collect();
-    out["statuses"] = statuses
-        .iter()
-        .filter(|s| s.filter_id == filter.id)
-        .map(render_status)
-        .collect();
-    out
+) -> FilterWithRules {
+    FilterWithRules {
+        filter: render(filter),
+        keywords: keywords
+            .iter()
+            .filter(|k| k.filter_id == filter.id)
+            .map(render_keyword)
+            .collect(),
+        statuses: statuses
+            .iter()
+            .filter(|s| s.filter_id == filter.id)
+            .map(render_status)
+            .collect(),
+    }
 }
 
 /// The v1 Filter entity: one keyword with its filter's settings.
-pub fn render_v1(keyword: &FilterKeyword, filter: &FilterRow) -> Value {
-    json!({
-        "id": keyword.id.to_string(),
-        "phrase": keyword.keyword,
-        "context": filter.context,
-        "whole_word": keyword.whole_word,
-        "expires_at": filter.expires_at.as_ref().map(timestamp),
-        "irreversible": filter.action == "hide",
-    })
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct FilterV1 {
+    pub id: String,
+    pub phrase: String,
+    pub context: Vec<String>,
+    pub whole_word: bool,
+    pub expires_at: Option<String>,
+    pub irreversible: bool,
+}
+
+/// Renders one keyword as a v1 filter.
+pub fn render_v1(keyword: &FilterKeyword, filter: &FilterRow) -> FilterV1 {
+    FilterV1 {
+        id: keyword.id.to_string(),
+        phrase: keyword.keyword.clone(),
+        context: filter.context.clone(),
+        whole_word: keyword.whole_word,
+        expires_at: filter.expires_at.as_ref().map(timestamp),
+        irreversible: filter.action == "hide",
+    }
 }
 
 /// Mastodon's FilterResult entity: which filter matched a status and how.
