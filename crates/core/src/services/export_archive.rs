@@ -3,13 +3,14 @@
 //! (every post the account wrote, as ActivityPub `Create` activities with
 //! their notes, whatever their visibility), as Mastodon's archive has them.
 //! Built in memory; media files are linked by URL, not included.
+use ferrodon_apub::activitypub::outbound as ap;
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::status_views::load_status_views;
 use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_db::Page;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::federation::{documents, publish};
 use crate::{AppState, Error, Result};
@@ -20,8 +21,7 @@ const BATCH: i64 = 200;
 /// The archive of `account`'s posts, gzip-compressed tar.
 pub async fn build_archive(state: &AppState, account: &Account) -> Result<Vec<u8>> {
     let mut conn = state.conn().await?;
-    let actor = serde_json::to_value(publish::person_of(&mut conn, &state.config, account).await?)
-        .map_err(|e| Error::caused("encoding the actor", e))?;
+    let actor = publish::person_of(&mut conn, &state.config, account).await?;
     let filter = AccountStatusesFilter {
         exclude_reblogs: true,
         ..AccountStatusesFilter::default()
@@ -44,25 +44,33 @@ pub async fn build_archive(state: &AppState, account: &Account) -> Result<Vec<u8
         max_id = Some(last);
     }
     drop(conn);
-    let outbox = json!({
-        "@context": documents::context(),
-        "id": "outbox.json",
-        "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "orderedItems": items,
-    });
-    pack(&[("actor.json", &actor), ("outbox.json", &outbox)])
+    pack(&[
+        ("actor.json", pretty(&actor)?),
+        ("outbox.json", pretty(&outbox(items))?),
+    ])
+}
+
+/// The archive's `outbox.json`: every post as a `Create`, newest first.
+fn outbox(items: Vec<ap::Activity>) -> ap::Collection<ap::Activity> {
+    ap::Collection {
+        context: Some(documents::context()),
+        ..documents::ordered_collection_of("outbox.json", items)
+    }
+}
+
+/// A document as the archive holds it: indented JSON.
+fn pretty(document: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(document)
+        .map_err(|e| Error::caused("encoding an archive document", e))
 }
 
 /// A gzip-compressed ustar archive of JSON documents, each a regular file
 /// readable by its owner.
-fn pack(files: &[(&str, &Value)]) -> Result<Vec<u8>> {
+fn pack(files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>> {
     let internal = |e: std::io::Error| Error::caused("archive", e);
     let mtime = chrono::Utc::now().timestamp().max(0).unsigned_abs();
     let mut tar = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::default()));
-    for (name, document) in files {
-        let body = serde_json::to_vec_pretty(document)
-            .map_err(|e| Error::caused("encoding an archive document", e))?;
+    for (name, body) in files {
         let mut header = tar::Header::new_ustar();
         header.set_size(body.len() as u64);
         header.set_mode(0o600);
@@ -82,13 +90,39 @@ fn pack(files: &[(&str, &Value)]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ferrodon_apub::activitypub::ActivityKind;
+    use serde_json::{json, Value};
     use std::io::Read;
+
+    #[test]
+    fn the_outbox_is_the_collection_the_archive_always_had() {
+        let create = ap::Activity::new(
+            ActivityKind::Create,
+            "https://social.example/users/a/statuses/1/activity",
+            "https://social.example/users/a",
+            "https://social.example/users/a/statuses/1",
+        );
+        let items = vec![create.clone(), create];
+        // The document as it was built with `json!` before.
+        let expected = json!({
+            "@context": documents::context(),
+            "id": "outbox.json",
+            "type": "OrderedCollection",
+            "totalItems": items.len(),
+            "orderedItems": items,
+        });
+        assert_eq!(serde_json::to_value(outbox(items)).unwrap(), expected);
+    }
 
     #[test]
     fn archives_hold_the_documents_as_owner_readable_files() {
         let actor = serde_json::json!({"type": "Person"});
         let outbox = serde_json::json!({"type": "OrderedCollection", "totalItems": 0});
-        let gz = pack(&[("actor.json", &actor), ("outbox.json", &outbox)]).unwrap();
+        let gz = pack(&[
+            ("actor.json", pretty(&actor).unwrap()),
+            ("outbox.json", pretty(&outbox).unwrap()),
+        ])
+        .unwrap();
         let mut raw = Vec::new();
         flate2::read::GzDecoder::new(gz.as_slice())
             .read_to_end(&mut raw)
