@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use ferrodon_core::db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use ferrodon_core::db::models::Role;
 use ferrodon_core::db::queries::users;
 use ferrodon_testkit::{oauth, TestApp, TestDb};
 use serde_json::Value;
@@ -243,7 +244,7 @@ async fn mastodon_import_keeps_ids_keys_followers_and_passwords() {
         .await
         .unwrap();
     assert!(before.encrypted_password.starts_with("$2a$"));
-    assert_eq!(before.role, "Owner");
+    assert_eq!(before.role, Role::Owner);
     assert_eq!(before.default_privacy, "unlisted");
     let token = json(password_grant(&app, "alice@mastodon.example", ALICE_PASSWORD).await).await;
     let token = token["access_token"].as_str().unwrap().to_owned();

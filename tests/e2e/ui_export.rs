@@ -96,9 +96,18 @@ fn untar(gz: &[u8]) -> Vec<(String, Vec<u8>)> {
         let name = String::from_utf8(header[..name_end].to_vec()).unwrap();
         let size_text = std::str::from_utf8(&header[124..135]).unwrap();
         let size = usize::from_str_radix(size_text.trim_matches(char::from(0)).trim(), 8).unwrap();
-        let checksum =
-            usize::from_str_radix(std::str::from_utf8(&header[148..154]).unwrap().trim(), 8)
-                .unwrap();
+        // Octal digits, ended by a NUL or a space (ustar writers differ in
+        // how many digits they use).
+        let checksum_field = std::str::from_utf8(&header[148..156]).unwrap();
+        let checksum = usize::from_str_radix(
+            checksum_field
+                .trim_start()
+                .split(['\0', ' '])
+                .next()
+                .unwrap(),
+            8,
+        )
+        .unwrap();
         let mut blanked = header.to_vec();
         blanked[148..156].copy_from_slice(b"        ");
         assert_eq!(

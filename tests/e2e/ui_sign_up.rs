@@ -1,5 +1,6 @@
 //! Signing up in a browser: the server rules, field errors, closed and
 //! approval-only registrations, confirmation e-mails and invite links.
+use ferrodon_core::db::models::Role;
 use ferrodon_core::db::queries::rules;
 use ferrodon_core::services::instance_settings::{set_registrations_mode, RegistrationsMode};
 use ferrodon_testkit::browser::{form_value, Browser};
@@ -321,7 +322,7 @@ async fn approval_mode_asks_why_and_says_the_account_awaits_review() {
         &mut conn,
         admin.id,
         &ferrodon_core::db::models::UserChanges {
-            role: Some("Admin".into()),
+            role: Some(Role::Admin),
             ..Default::default()
         },
     )

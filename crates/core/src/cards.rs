@@ -233,9 +233,63 @@ pub fn render(card: &PreviewCard) -> crate::entities::preview_card::PreviewCard 
     }
 }
 
+/// Mastodon's Trends::Link of `card` shared on `days`; with its `id` for
+/// the admin API.
+pub fn render_trending(
+    card: &PreviewCard,
+    days: &[ferrodon_db::queries::discovery::TagDay],
+    with_id: bool,
+) -> crate::entities::preview_card::TrendsLink {
+    crate::entities::preview_card::TrendsLink {
+        id: with_id.then(|| card.id.to_string()),
+        card: render(card),
+        history: crate::entities::tag::render_history(days),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trending_links_are_the_card_with_its_history() {
+        use chrono::TimeZone;
+        let card = PreviewCard {
+            id: 42,
+            url: "https://blog.example/post".into(),
+            title: "A post".into(),
+            description: "Long read".into(),
+            kind: "link".into(),
+            author_name: "Ann".into(),
+            author_url: String::new(),
+            provider_name: "The Blog".into(),
+            provider_url: "https://blog.example".into(),
+            image_url: None,
+            width: 0,
+            height: 0,
+            language: Some("en".into()),
+            published_at: None,
+        };
+        let days = [ferrodon_db::queries::discovery::TagDay {
+            day: chrono::Utc.with_ymd_and_hms(2026, 3, 4, 0, 0, 0).unwrap(),
+            uses: 3,
+            accounts: 2,
+        }];
+        // What the routes built by hand before: the card's JSON with
+        // `history` (and, for the admin API, `id`) put in.
+        let mut expected = serde_json::to_value(render(&card)).unwrap();
+        expected["history"] =
+            serde_json::json!([{"day": "1772582400", "uses": "3", "accounts": "2"}]);
+        assert_eq!(
+            serde_json::to_value(render_trending(&card, &days, false)).unwrap(),
+            expected
+        );
+        expected["id"] = "42".into();
+        assert_eq!(
+            serde_json::to_value(render_trending(&card, &days, true)).unwrap(),
+            expected
+        );
+    }
 
     #[test]
     fn the_first_plain_link_is_chosen() {

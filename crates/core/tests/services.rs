@@ -1,7 +1,7 @@
 //! Services against a real PostgreSQL and Redis, one database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ferrodon_core::db::models::Visibility;
+use ferrodon_core::db::models::{Role, Visibility};
 use ferrodon_core::db::queries::{accounts, notifications, statuses, timelines};
 use ferrodon_core::db::Page;
 use ferrodon_core::services::edit_status::{edit_status, StatusEditInput};
@@ -368,7 +368,7 @@ async fn registration_rejects_duplicates_and_reserved_names() {
         username: username.into(),
         email: email.into(),
         password: "long enough password".into(),
-        role: "User".into(),
+        role: Role::User,
         confirmed: true,
         approved: true,
         locale: "en".into(),
@@ -479,7 +479,7 @@ async fn file_mailer_writes_a_parseable_eml_and_the_link_confirms_once() {
             username: "carol".into(),
             email: "carol@example.com".into(),
             password: "long enough password".into(),
-            role: "User".into(),
+            role: Role::User,
             confirmed: false,
             approved: true,
             locale: "en".into(),

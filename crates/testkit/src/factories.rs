@@ -1,7 +1,7 @@
 //! Small builders for the minimum valid rows a test needs.
 use ferrodon_core::auth::oauth::issue_token;
 use ferrodon_core::auth::ScopeSet;
-use ferrodon_core::db::models::{Account, User};
+use ferrodon_core::db::models::{Account, Role, User};
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
 use ferrodon_core::AppState;
 
@@ -16,7 +16,7 @@ pub async fn local_user(state: &AppState, username: &str) -> (User, Account, Str
             username: username.to_owned(),
             email: format!("{username}@example.com"),
             password: PASSWORD.to_owned(),
-            role: "User".into(),
+            role: Role::User,
             confirmed: true,
             approved: true,
             locale: "en".into(),

@@ -4,7 +4,7 @@
 //! review, the dashboard's measures, and the warning a moderator's action
 //! sends its target.
 use ferrodon_core::apub::signatures::keys::{generate_rsa_key_pair, PrivateKey};
-use ferrodon_core::db::models::User;
+use ferrodon_core::db::models::{Role, User};
 use ferrodon_core::services::register_account::{register_account, Origin, Registration};
 use ferrodon_testkit::factories::{local_user, token_for, PASSWORD};
 use ferrodon_testkit::oauth::app_token;
@@ -41,14 +41,14 @@ async fn delete(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
 }
 
 /// A user with a staff role and an admin-scoped token.
-async fn staff(app: &TestApp, username: &str, role: &str) -> (User, String) {
+async fn staff(app: &TestApp, username: &str, role: Role) -> (User, String) {
     let (user, _) = register_account(
         &app.state,
         Registration {
             username: username.to_owned(),
             email: format!("{username}@example.com"),
             password: PASSWORD.to_owned(),
-            role: role.to_owned(),
+            role,
             confirmed: true,
             approved: true,
             locale: "en".into(),
@@ -94,8 +94,8 @@ async fn sign_up_from(
 #[tokio::test]
 async fn blocked_email_domains_refuse_sign_ups_from_them_and_their_subdomains() {
     let app = TestApp::spawn().await;
-    let (_, admin) = staff(&app, "boss", "Admin").await;
-    let (_, moderator) = staff(&app, "moddy", "Moderator").await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
+    let (_, moderator) = staff(&app, "moddy", Role::Moderator).await;
     let signup = app_token(&app).await;
 
     let (status, _) = get(&app, "/api/v1/admin/email_domain_blocks", &moderator).await;
@@ -172,7 +172,7 @@ async fn blocked_email_domains_refuse_sign_ups_from_them_and_their_subdomains() 
 #[tokio::test]
 async fn canonical_email_blocks_refuse_every_variant_of_the_address() {
     let app = TestApp::spawn().await;
-    let (_, admin) = staff(&app, "boss", "Admin").await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
     let signup = app_token(&app).await;
 
     let (status, block) = post(
@@ -242,7 +242,7 @@ async fn canonical_email_blocks_refuse_every_variant_of_the_address() {
 #[tokio::test]
 async fn ip_blocks_hold_sign_ups_for_approval_refuse_them_or_refuse_everything() {
     let app = TestApp::spawn().await;
-    let (_, admin) = staff(&app, "boss", "Admin").await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
     let signup = app_token(&app).await;
     let block =
         |ip: &str, severity: &str| json!({ "ip": ip, "severity": severity, "comment": "test" });
@@ -390,7 +390,7 @@ async fn deliver_from(app: &TestApp, domain: &str) -> u16 {
 #[tokio::test]
 async fn limited_federation_mode_refuses_servers_that_are_not_allowed() {
     let app = TestApp::spawn_with(&[("LIMITED_FEDERATION_MODE", "true")]).await;
-    let (_, admin) = staff(&app, "boss", "Admin").await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
     assert_eq!(
         deliver_from(&app, "stranger.invalid").await,
         403,
@@ -431,7 +431,7 @@ async fn without_limited_federation_mode_any_unblocked_server_gets_through() {
 #[tokio::test]
 async fn rejected_trends_leave_the_public_trends_and_approved_ones_need_no_review() {
     let app = TestApp::spawn().await;
-    let (_, admin) = staff(&app, "boss", "Admin").await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
     let (_, _, alice) = local_user(&app.state, "alice").await;
     let (_, _, bob) = local_user(&app.state, "bob").await;
     for token in [&alice, &bob] {
@@ -585,7 +585,7 @@ async fn measure_total(app: &TestApp, admin: &str, key: &str, extra: Value) -> i
 #[tokio::test]
 async fn measures_dimensions_and_retention_count_real_rows() {
     let app = TestApp::spawn().await;
-    let (_, admin) = staff(&app, "boss", "Admin").await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
     let users_before = measure_total(&app, &admin, "new_users", json!({})).await;
     let reports_before = measure_total(&app, &admin, "opened_reports", json!({})).await;
     let (_, _, alice) = local_user(&app.state, "alice").await;
@@ -688,7 +688,7 @@ async fn a_warned_local_account_is_notified_and_e_mailed() {
     };
     let (_, _, moderator) = {
         let name = format!("mod_{}", random_suffix());
-        let (user, token) = staff(&app, &name, "Moderator").await;
+        let (user, token) = staff(&app, &name, Role::Moderator).await;
         (user, (), token)
     };
     let name = format!("warned_{}", random_suffix());

@@ -188,6 +188,14 @@ async fn emojis_are_imported_listed_and_refused_when_bad() {
     assert!(app
         .ctl(&["emoji", "export", &export])
         .contains("Exported 6"));
+    // GNU tar reads the export too.
+    let listing = Command::new("tar")
+        .arg("tzf")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert!(listing.status.success(), "{listing:?}");
+    assert_eq!(String::from_utf8_lossy(&listing.stdout).lines().count(), 6);
     app.ctl_fails(&["emoji", "export", &export]);
     assert!(app.ctl(&["emoji", "remove", "neko"]).contains("Removed"));
     app.ctl_fails(&["emoji", "remove", "neko"]);

@@ -5,8 +5,8 @@ use chrono::Utc;
 use clap::Subcommand;
 use ferrodon_core::auth::passwords::hash_password;
 use ferrodon_core::auth::tokens::random_token;
-use ferrodon_core::db::models::Account;
 use ferrodon_core::db::models::UserChanges;
+use ferrodon_core::db::models::{Account, Role};
 use ferrodon_core::db::queries::{accounts, oauth, operations, users};
 use ferrodon_core::federation::actors;
 use ferrodon_core::services::admin::{accounts as admin_accounts, Actor};
@@ -131,6 +131,12 @@ fn new_password() -> String {
         .collect()
 }
 
+/// A role named as `users.role` stores it (`Owner`, `Admin`, `Moderator`, `User`).
+fn parse_role(name: &str) -> anyhow::Result<Role> {
+    name.parse()
+        .map_err(|_| anyhow::anyhow!("unknown role {name:?}: use Owner, Admin, Moderator or User"))
+}
+
 pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
     match cmd {
         AccountsCommand::Create {
@@ -154,7 +160,7 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
                     username,
                     email,
                     password: password.clone(),
-                    role,
+                    role: parse_role(&role)?,
                     confirmed,
                     approved: true,
                     locale: "en".into(),
@@ -181,17 +187,13 @@ pub async fn run(cmd: AccountsCommand, state: &AppState) -> anyhow::Result<()> {
             if enable && disable {
                 bail!("--enable and --disable cannot be combined");
             }
-            if let Some(r) = &role {
-                if !admin_accounts::ROLES.contains(&r.as_str()) {
-                    bail!("unknown role {r:?}: use Owner, Admin, Moderator or User");
-                }
-            }
+            let role = role.as_deref().map(parse_role).transpose()?;
             let mut conn = state.conn().await?;
             let account = accounts::get_account_by_acct(&mut conn, &username, None)
                 .await
                 .with_context(|| format!("No user with such username: {username}"))?;
             let user = users::get_user_by_account_id(&mut conn, account.id).await?;
-            if let Some(role) = &role {
+            if let Some(role) = role {
                 // Audited, as done by "the system".
                 drop(conn);
                 admin_accounts::change_role(state, Actor::System, &account, &user, role).await?;

@@ -175,7 +175,7 @@ pub fn render_credential(
             indexable: row.indexable,
             attribution_domains: Vec::new(),
         },
-        role: crate::auth::roles::role_entity(&user.role),
+        role: crate::auth::roles::role_entity(user.role),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Mastodon's PreviewCard entity (`REST::PreviewCardSerializer`).
 use serde::Serialize;
 
+use super::tag::HistoryDay;
+
 /// A link preview card. The image is the page's own (not proxied); the
 /// embed fields are always empty, as no oEmbed is fetched.
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +27,20 @@ pub struct PreviewCard {
     pub blurhash: Option<String>,
     pub published_at: Option<String>,
     pub authors: Vec<PreviewCardAuthor>,
+}
+
+/// Mastodon's Trends::Link: a card with a week of `history`; the admin
+/// API's trends also name the card's `id`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendsLink {
+    /// The card's id (admin API only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The card.
+    #[serde(flatten)]
+    pub card: PreviewCard,
+    /// Shares per day, newest first.
+    pub history: Vec<HistoryDay>,
 }
 
 /// Mastodon's PreviewCardAuthor (`fediverse:creator`); none are recorded yet.

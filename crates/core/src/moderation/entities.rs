@@ -20,7 +20,7 @@ pub fn render_account(config: &Config, account: &Account, user: Option<&User>) -
         "email": user.map(|u| u.email.as_str()),
         "ip": null,
         "ips": [],
-        "role": user.map(|u| role_entity(&u.role)),
+        "role": user.map(|u| role_entity(u.role)),
         "confirmed": user.is_some_and(|u| u.confirmed_at.is_some()),
         "suspended": account.suspended_at.is_some(),
         "silenced": account.silenced_at.is_some(),

@@ -4,7 +4,7 @@
 //! disabling, sensitive marks, limits and suspensions. Both roles are read
 //! from the database here, so no caller (admin API, admin pages) can pass
 //! a wrong one.
-use crate::auth::roles;
+use crate::auth::roles::{self, Role};
 use crate::db::models::Account;
 use crate::db::queries::moderation;
 use crate::db::Conn;
@@ -15,8 +15,8 @@ use crate::{Error, Result};
 pub async fn ensure_outranks(conn: &mut Conn, moderator: &Account, target: &Account) -> Result<()> {
     let (_, moderator_user) = moderation::get_account_with_user(conn, moderator.id).await?;
     let (_, target_user) = moderation::get_account_with_user(conn, target.id).await?;
-    let moderator_role = moderator_user.as_ref().map_or("User", |u| u.role.as_str());
-    let target_role = target_user.as_ref().map(|u| u.role.as_str());
+    let moderator_role = moderator_user.as_ref().map_or(Role::User, |u| u.role);
+    let target_role = target_user.as_ref().map(|u| u.role);
     if roles::overrides(moderator_role, target_role) {
         Ok(())
     } else {

@@ -3,15 +3,14 @@
 //! (every post the account wrote, as ActivityPub `Create` activities with
 //! their notes, whatever their visibility), as Mastodon's archive has them.
 //! Built in memory; media files are linked by URL, not included.
-use std::io::Write;
-
+use ferrodon_apub::activitypub::outbound as ap;
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::status_views::load_status_views;
 use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_db::Page;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::federation::{documents, publish};
 use crate::{AppState, Error, Result};
@@ -22,8 +21,7 @@ const BATCH: i64 = 200;
 /// The archive of `account`'s posts, gzip-compressed tar.
 pub async fn build_archive(state: &AppState, account: &Account) -> Result<Vec<u8>> {
     let mut conn = state.conn().await?;
-    let actor = serde_json::to_value(publish::person_of(&mut conn, &state.config, account).await?)
-        .map_err(|e| Error::caused("encoding the actor", e))?;
+    let actor = publish::person_of(&mut conn, &state.config, account).await?;
     let filter = AccountStatusesFilter {
         exclude_reblogs: true,
         ..AccountStatusesFilter::default()
@@ -46,69 +44,113 @@ pub async fn build_archive(state: &AppState, account: &Account) -> Result<Vec<u8
         max_id = Some(last);
     }
     drop(conn);
-    let outbox = json!({
-        "@context": documents::context(),
-        "id": "outbox.json",
-        "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "orderedItems": items,
-    });
-    pack(&[("actor.json", &actor), ("outbox.json", &outbox)])
+    pack(&[
+        ("actor.json", pretty(&actor)?),
+        ("outbox.json", pretty(&outbox(items))?),
+    ])
 }
 
-/// A gzip-compressed ustar archive of JSON documents.
-fn pack(files: &[(&str, &Value)]) -> Result<Vec<u8>> {
-    let internal = |e: std::io::Error| Error::caused("archive", e);
-    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
-    let mtime = chrono::Utc::now().timestamp().max(0) as u64;
-    for (name, document) in files {
-        let body = serde_json::to_vec_pretty(document)
-            .map_err(|e| Error::caused("encoding an archive document", e))?;
-        gz.write_all(&tar_header(name, body.len() as u64, mtime))
-            .map_err(internal)?;
-        gz.write_all(&body).map_err(internal)?;
-        let padding = (512 - body.len() % 512) % 512;
-        gz.write_all(&vec![0u8; padding]).map_err(internal)?;
+/// The archive's `outbox.json`: every post as a `Create`, newest first.
+fn outbox(items: Vec<ap::Activity>) -> ap::Collection<ap::Activity> {
+    ap::Collection {
+        context: Some(documents::context()),
+        ..documents::ordered_collection_of("outbox.json", items)
     }
-    // Two empty blocks end a tar archive.
-    gz.write_all(&[0u8; 1024]).map_err(internal)?;
-    gz.finish().map_err(internal)
 }
 
-/// A ustar header for a regular file readable by its owner.
-fn tar_header(name: &str, size: u64, mtime: u64) -> [u8; 512] {
-    let mut header = [0u8; 512];
-    let put = |header: &mut [u8; 512], at: usize, text: &str| {
-        header[at..at + text.len()].copy_from_slice(text.as_bytes());
-    };
-    put(&mut header, 0, name);
-    put(&mut header, 100, "0000600\0");
-    put(&mut header, 108, "0000000\0");
-    put(&mut header, 116, "0000000\0");
-    put(&mut header, 124, &format!("{size:011o}\0"));
-    put(&mut header, 136, &format!("{mtime:011o}\0"));
-    put(&mut header, 148, "        ");
-    header[156] = b'0';
-    put(&mut header, 257, "ustar\0");
-    put(&mut header, 263, "00");
-    let checksum: u32 = header.iter().map(|&b| u32::from(b)).sum();
-    put(&mut header, 148, &format!("{checksum:06o}\0 "));
-    header
+/// A document as the archive holds it: indented JSON.
+fn pretty(document: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(document)
+        .map_err(|e| Error::caused("encoding an archive document", e))
+}
+
+/// A gzip-compressed ustar archive of JSON documents, each a regular file
+/// readable by its owner.
+fn pack(files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>> {
+    let internal = |e: std::io::Error| Error::caused("archive", e);
+    let mtime = chrono::Utc::now().timestamp().max(0).unsigned_abs();
+    let mut tar = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::default()));
+    for (name, body) in files {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o600);
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_mtime(mtime);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, name, body.as_slice())
+            .map_err(internal)?;
+    }
+    tar.into_inner()
+        .map_err(internal)?
+        .finish()
+        .map_err(internal)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ferrodon_apub::activitypub::ActivityKind;
+    use serde_json::{json, Value};
+    use std::io::Read;
 
     #[test]
-    fn headers_carry_name_size_and_a_valid_checksum() {
-        let header = tar_header("outbox.json", 1234, 0);
-        assert_eq!(&header[..11], b"outbox.json");
-        assert_eq!(&header[124..136], b"00000002322\0");
-        let stored = std::str::from_utf8(&header[148..154]).unwrap();
-        let mut blanked = header;
-        blanked[148..156].copy_from_slice(b"        ");
-        let sum: u32 = blanked.iter().map(|&b| u32::from(b)).sum();
-        assert_eq!(u32::from_str_radix(stored, 8).unwrap(), sum);
+    fn the_outbox_is_the_collection_the_archive_always_had() {
+        let create = ap::Activity::new(
+            ActivityKind::Create,
+            "https://social.example/users/a/statuses/1/activity",
+            "https://social.example/users/a",
+            "https://social.example/users/a/statuses/1",
+        );
+        let items = vec![create.clone(), create];
+        // The document as it was built with `json!` before.
+        let expected = json!({
+            "@context": documents::context(),
+            "id": "outbox.json",
+            "type": "OrderedCollection",
+            "totalItems": items.len(),
+            "orderedItems": items,
+        });
+        assert_eq!(serde_json::to_value(outbox(items)).unwrap(), expected);
+    }
+
+    #[test]
+    fn archives_hold_the_documents_as_owner_readable_files() {
+        let actor = serde_json::json!({"type": "Person"});
+        let outbox = serde_json::json!({"type": "OrderedCollection", "totalItems": 0});
+        let gz = pack(&[
+            ("actor.json", pretty(&actor).unwrap()),
+            ("outbox.json", pretty(&outbox).unwrap()),
+        ])
+        .unwrap();
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(gz.as_slice())
+            .read_to_end(&mut raw)
+            .unwrap();
+        // ustar: a 512-byte header per file, the data padded to 512, and
+        // two empty blocks at the end.
+        assert_eq!(raw.len() % 512, 0);
+        assert_eq!(&raw[257..263], b"ustar\0");
+        assert_eq!(&raw[..11], b"actor.json\0");
+        assert!(raw.ends_with(&[0u8; 1024]));
+        let mut archive = tar::Archive::new(raw.as_slice());
+        let mut seen = Vec::new();
+        for entry in archive.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            assert_eq!(entry.header().mode().unwrap(), 0o600);
+            assert_eq!(entry.header().entry_type(), tar::EntryType::Regular);
+            let path = entry.path().unwrap().to_string_lossy().into_owned();
+            let mut body = String::new();
+            entry.read_to_string(&mut body).unwrap();
+            let document: Value = serde_json::from_str(&body).unwrap();
+            seen.push((path, document));
+        }
+        assert_eq!(
+            seen,
+            vec![
+                ("actor.json".to_owned(), actor),
+                ("outbox.json".to_owned(), outbox)
+            ]
+        );
     }
 }

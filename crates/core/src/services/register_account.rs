@@ -1,6 +1,6 @@
 //! Creating a local account and its user (API sign-up and `ferrodonctl accounts create`).
 use chrono::Utc;
-use ferrodon_db::models::{Account, NewAccount, NewUser, User};
+use ferrodon_db::models::{Account, NewAccount, NewUser, Role, User};
 use ferrodon_db::queries::{accounts, invites, users};
 use ferrodon_db::AsyncConnection;
 
@@ -39,8 +39,8 @@ pub struct Registration {
     pub email: String,
     /// Plain password (hashed here).
     pub password: String,
-    /// Owner, Admin, Moderator or User.
-    pub role: String,
+    /// The new user's role.
+    pub role: Role,
     /// Skip e-mail confirmation.
     pub confirmed: bool,
     /// Approved at once regardless of the registrations mode.
@@ -153,12 +153,6 @@ pub async fn register_account_from(
         Origin::Api | Origin::Invite(_) => sign_up_rules(state, &reg.email, client_ip).await?,
         Origin::Admin => false,
     };
-    if !["Owner", "Admin", "Moderator", "User"].contains(&reg.role.as_str()) {
-        return Err(Error::BadRequest(format!(
-            "unknown role {:?}: use Owner, Admin, Moderator or User",
-            reg.role
-        )));
-    }
     let approved = match origin {
         Origin::Admin | Origin::Invite(_) => true,
         Origin::Api => match registrations_mode(state).await? {
@@ -227,7 +221,7 @@ pub async fn register_account_from(
                     account_id: account.id,
                     email: reg.email.clone(),
                     encrypted_password: hash.clone(),
-                    role: reg.role.clone(),
+                    role: reg.role,
                     confirmed_at: reg.confirmed.then(Utc::now),
                     approved,
                     locale: reg.locale.clone(),

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt};
 use diesel_async::RunQueryDsl;
 
+use crate::models::Role;
 use crate::schema::{
     account_images, accounts, follows, media_attachments, mentions, statuses, users,
 };
@@ -143,7 +144,7 @@ pub struct ImportUser {
     pub email: String,
     /// The bcrypt hash as Mastodon stored it; replaced by argon2 at the first sign-in.
     pub encrypted_password: String,
-    pub role: String,
+    pub role: Role,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub approved: bool,
     pub disabled: bool,

@@ -8,6 +8,7 @@ mod oauth;
 mod quote;
 mod redact;
 mod relations;
+mod role;
 mod status;
 mod text_enum;
 mod user;
@@ -21,6 +22,7 @@ pub use oauth::{
 };
 pub use quote::{NewQuote, Quote, QuoteState};
 pub use relations::{Follow, FollowRequest, NewFollow, Tag};
+pub use role::Role;
 pub use status::{NewStatus, NewStatusEdit, Status, StatusEdit, Visibility};
 pub use text_enum::UnknownName;
 pub use user::{NewUser, User, UserChanges};

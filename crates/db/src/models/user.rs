@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use super::Role;
 use crate::schema::users;
 
 /// The sign-in half of a local account.
@@ -13,7 +14,7 @@ pub struct User {
     pub account_id: i64,
     pub email: String,
     pub encrypted_password: String,
-    pub role: String,
+    pub role: Role,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub approved: bool,
     pub disabled: bool,
@@ -45,7 +46,7 @@ pub struct NewUser {
     pub account_id: i64,
     pub email: String,
     pub encrypted_password: String,
-    pub role: String,
+    pub role: Role,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub approved: bool,
     pub locale: String,
@@ -62,7 +63,7 @@ pub struct NewUser {
 pub struct UserChanges {
     pub email: Option<String>,
     pub encrypted_password: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub confirmed_at: Option<Option<DateTime<Utc>>>,
     pub approved: Option<bool>,
     pub disabled: Option<bool>,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::models::{Account, User};
+use crate::models::{Account, Role, User};
 use crate::queries::reports::Report;
 use crate::schema::{account_warnings, accounts, admin_action_logs, notifications, reports, users};
 use crate::{paginate, Conn, Page, Result};
@@ -48,7 +48,7 @@ pub struct AccountFilter {
     /// E-mail address containing this (case-insensitive).
     pub email: Option<String>,
     /// Only these roles (`staff`: Moderator, Admin, Owner).
-    pub roles: Option<Vec<String>>,
+    pub roles: Option<Vec<Role>>,
 }
 
 fn like_escape(text: &str) -> String {

@@ -2,6 +2,7 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::oauth::issue_token;
+use ferrodon_core::auth::roles::Role;
 use ferrodon_core::auth::Scope;
 use ferrodon_core::auth::ScopeSet;
 use ferrodon_core::db::queries::accounts;
@@ -123,7 +124,7 @@ async fn create(
             username: params.str("username").unwrap_or_default(),
             email: params.str("email").unwrap_or_default(),
             password: params.str("password").unwrap_or_default(),
-            role: "User".into(),
+            role: Role::User,
             confirmed: false,
             approved: false,
             locale: params.nonempty("locale").unwrap_or_else(|| "en".into()),

@@ -6,7 +6,7 @@ use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::discovery::{self, DirectoryOrder, SuggestionSource};
 use ferrodon_core::db::queries::timelines;
 use ferrodon_core::entities::account;
-use ferrodon_core::entities::tag::{render_history, render_tags};
+use ferrodon_core::entities::tag::render_tags;
 use ferrodon_core::{views, AppState, Error};
 use serde_json::{json, Value};
 
@@ -145,14 +145,7 @@ async fn trending_links(state: web::Data<AppState>, params: Params) -> ApiResult
     let mut body = Vec::with_capacity(cards.len());
     for card in &cards {
         let days = preview_cards::card_history(&mut conn, card.id, 7).await?;
-        let history = serde_json::to_value(render_history(&days))
-            .map_err(|e| ferrodon_core::Error::caused("rendering a card's history", e))?;
-        let mut rendered = serde_json::to_value(ferrodon_core::cards::render(card))
-            .map_err(|e| ferrodon_core::Error::caused("rendering a card", e))?;
-        if let Some(object) = rendered.as_object_mut() {
-            object.insert("history".into(), history);
-        }
-        body.push(rendered);
+        body.push(ferrodon_core::cards::render_trending(card, &days, false));
     }
     Ok(HttpResponse::Ok().json(body))
 }

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::filters::{self, Filter};
 use ferrodon_core::entities::filter::{
-    render_keyword, render_status, render_v1, render_with_rules,
+    render_keyword, render_status, render_v1, render_with_rules, FilterWithRules,
 };
 use ferrodon_core::services::save_filter::{self, FilterInput, FilterRules, KeywordInput};
 use ferrodon_core::{AppState, Error};
@@ -59,7 +59,7 @@ async fn owned(state: &AppState, auth: &Auth, scope: Scope, raw_id: &str) -> Api
     Ok(filters::get_filter(&mut conn, me, path_id(raw_id)?).await?)
 }
 
-fn render(rules: &FilterRules) -> Value {
+fn render(rules: &FilterRules) -> FilterWithRules {
     render_with_rules(&rules.filter, &rules.keywords, &rules.statuses)
 }
 
@@ -129,7 +129,7 @@ async fn index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse
     let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
     let all = filters::list_filters(&mut conn, me).await?;
-    let body: Vec<Value> = save_filter::with_rules(&mut conn, all)
+    let body: Vec<_> = save_filter::with_rules(&mut conn, all)
         .await?
         .iter()
         .map(render)
@@ -184,7 +184,7 @@ async fn keywords(
 ) -> ApiResult<HttpResponse> {
     let filter = owned(&state, &auth, Scope::ReadFilters, &path).await?;
     let mut conn = state.conn().await?;
-    let body: Vec<Value> = filters::list_keywords(&mut conn, &[filter.id])
+    let body: Vec<_> = filters::list_keywords(&mut conn, &[filter.id])
         .await?
         .iter()
         .map(render_keyword)
@@ -268,7 +268,7 @@ async fn statuses(
 ) -> ApiResult<HttpResponse> {
     let filter = owned(&state, &auth, Scope::ReadFilters, &path).await?;
     let mut conn = state.conn().await?;
-    let body: Vec<Value> = filters::list_filter_statuses(&mut conn, &[filter.id])
+    let body: Vec<_> = filters::list_filter_statuses(&mut conn, &[filter.id])
         .await?
         .iter()
         .map(render_status)
@@ -329,7 +329,7 @@ fn v1_input(params: &Params) -> ApiResult<FilterInput> {
 async fn v1_index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
-    let body: Vec<Value> = filters::list_account_keywords(&mut conn, me)
+    let body: Vec<_> = filters::list_account_keywords(&mut conn, me)
         .await?
         .iter()
         .map(|(k, f)| render_v1(k, f))

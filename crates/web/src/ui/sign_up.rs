@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use ferrodon_core::auth::roles::Role;
 use ferrodon_core::db::queries::invites::Invite;
 use ferrodon_core::db::queries::rules::{self, Rule};
 use ferrodon_core::services::instance_settings::{registrations_mode, RegistrationsMode};
@@ -267,7 +268,7 @@ async fn submit(
             username: entered.username.clone(),
             email: entered.email.clone(),
             password: password.to_owned(),
-            role: "User".into(),
+            role: Role::User,
             confirmed: false,
             approved: false,
             locale: "en".into(),

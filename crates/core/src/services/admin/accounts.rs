@@ -8,7 +8,7 @@ use ferrodon_db::AsyncConnection;
 
 use super::audit::{self, AuditAction, Target, TargetKind};
 use super::Actor;
-use crate::auth::roles::{overrides, Permission};
+use crate::auth::roles::{overrides, Permission, Role};
 use crate::db::models::{Account, NewNotification, Notification, User, UserChanges};
 use crate::db::queries::moderation::{self, AccountFlag, NewWarning};
 use crate::db::queries::{accounts, notifications, oauth, users};
@@ -350,11 +350,7 @@ pub async fn approve(
     update_user_audited(state, actor, target, user, changes, AuditAction::Approve).await
 }
 
-/// The roles a user may have, highest first.
-pub const ROLES: [&str; 4] = ["Owner", "Admin", "Moderator", "User"];
-
-/// Gives `user` the role `role`; 422 for an unknown role, nothing when it
-/// has it already. A staff member needs the Administrator permission, must
+/// Gives `user` the role `role`; nothing when it has it already. A staff member needs the Administrator permission, must
 /// outrank the user and may only give a role below their own;
 /// [`Actor::System`] (`ferrodonctl accounts modify --role`) may give any.
 pub async fn change_role(
@@ -362,12 +358,9 @@ pub async fn change_role(
     actor: Actor<'_>,
     target: &Account,
     user: &User,
-    role: &str,
+    role: Role,
 ) -> Result<()> {
     actor.ensure(Permission::Administrator)?;
-    if !ROLES.contains(&role) {
-        return Err(Error::validation("Role is not included in the list"));
-    }
     if let Actor::Staff { account, role: own } = actor {
         let mut conn = state.conn().await?;
         ensure_outranks(&mut conn, account, target).await?;
@@ -379,7 +372,7 @@ pub async fn change_role(
         return Ok(());
     }
     let changes = UserChanges {
-        role: Some(role.to_owned()),
+        role: Some(role),
         ..Default::default()
     };
     update_user_audited(state, actor, target, user, changes, AuditAction::ChangeRole).await

@@ -8,7 +8,7 @@ use std::future::Future;
 
 use ferrodon_db::AsyncConnection;
 
-use crate::auth::roles::{can, Permission};
+use crate::auth::roles::{can, Permission, Role};
 use crate::db::models::{Account, User};
 use crate::db::Conn;
 use crate::{AppState, Error, Result};
@@ -35,8 +35,8 @@ pub enum Actor<'a> {
     Staff {
         /// Their account, recorded in the audit log.
         account: &'a Account,
-        /// Their user's role (`Owner`, `Admin`, `Moderator`, …).
-        role: &'a str,
+        /// Their user's role.
+        role: Role,
     },
     /// The operator at the server's shell (`ferrodonctl`): may do
     /// everything, and is recorded in the audit log without an account
@@ -49,7 +49,7 @@ impl<'a> Actor<'a> {
     pub fn staff(user: &'a User, account: &'a Account) -> Actor<'a> {
         Actor::Staff {
             account,
-            role: &user.role,
+            role: user.role,
         }
     }
 
@@ -58,7 +58,7 @@ impl<'a> Actor<'a> {
     pub fn ensure(&self, permission: Permission) -> Result<()> {
         match self {
             Actor::System => Ok(()),
-            Actor::Staff { role, .. } if can(role, permission) => Ok(()),
+            Actor::Staff { role, .. } if can(*role, permission) => Ok(()),
             Actor::Staff { .. } => Err(Error::Forbidden("This action is not allowed".into())),
         }
     }

@@ -10,13 +10,15 @@ use ferrodon_db::Conn;
 
 use super::files::{copy_file, paperclip_key, Copied};
 use super::{ImportOptions, ImportReport};
+use crate::auth::roles::{Permission, Role};
 use crate::media::public_url;
 use crate::{urls, AppState, Config, Error, Result};
 
 /// Mastodon's `administrator` permission bit.
-const PERMISSION_ADMINISTRATOR: i64 = 1;
+const PERMISSION_ADMINISTRATOR: i64 = Permission::Administrator as i64;
 /// `manage_reports` and `manage_users`: what makes a moderator.
-const PERMISSIONS_MODERATOR: i64 = (1 << 4) | (1 << 10);
+const PERMISSIONS_MODERATOR: i64 =
+    Permission::ManageReports as i64 | Permission::ManageUsers as i64;
 
 /// Why a local account's keys cannot be used.
 fn key_problem(account: &SourceAccount) -> Option<&'static str> {
@@ -36,19 +38,19 @@ fn key_problem(account: &SourceAccount) -> Option<&'static str> {
 }
 
 /// Ferrodon's role name for a Mastodon role.
-fn role_of(user: &SourceUser) -> &'static str {
+fn role_of(user: &SourceUser) -> Role {
     match user
         .role_name
         .as_deref()
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("owner") => "Owner",
-        Some("admin") => "Admin",
-        Some("moderator") => "Moderator",
-        _ if user.role_permissions & PERMISSION_ADMINISTRATOR != 0 => "Admin",
-        _ if user.role_permissions & PERMISSIONS_MODERATOR != 0 => "Moderator",
-        _ => "User",
+        Some("owner") => Role::Owner,
+        Some("admin") => Role::Admin,
+        Some("moderator") => Role::Moderator,
+        _ if user.role_permissions & PERMISSION_ADMINISTRATOR != 0 => Role::Admin,
+        _ if user.role_permissions & PERMISSIONS_MODERATOR != 0 => Role::Moderator,
+        _ => Role::User,
     }
 }
 
@@ -289,7 +291,7 @@ fn user_row(u: &SourceUser) -> ImportUser {
         account_id: u.account_id,
         email: u.email.clone(),
         encrypted_password: u.encrypted_password.clone(),
-        role: role_of(u).to_owned(),
+        role: role_of(u),
         confirmed_at: u.confirmed_at,
         approved: u.approved,
         disabled: u.disabled,
@@ -332,11 +334,11 @@ mod tests {
 
     #[test]
     fn roles_by_name_then_by_permissions() {
-        assert_eq!(role_of(&user(Some("Owner"), 1)), "Owner");
-        assert_eq!(role_of(&user(Some("admin"), 0)), "Admin");
-        assert_eq!(role_of(&user(Some("Staff"), 1)), "Admin");
-        assert_eq!(role_of(&user(Some("Helpers"), 1 << 4)), "Moderator");
-        assert_eq!(role_of(&user(None, 0)), "User");
+        assert_eq!(role_of(&user(Some("Owner"), 1)), Role::Owner);
+        assert_eq!(role_of(&user(Some("admin"), 0)), Role::Admin);
+        assert_eq!(role_of(&user(Some("Staff"), 1)), Role::Admin);
+        assert_eq!(role_of(&user(Some("Helpers"), 1 << 4)), Role::Moderator);
+        assert_eq!(role_of(&user(None, 0)), Role::User);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and acting on them.
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
-use ferrodon_core::auth::roles::{require_staff, Permission};
+use ferrodon_core::auth::roles::{require_staff, Permission, Role};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::moderation::{
     self, AccountFilter, AccountFlag, AccountState, Origin,
@@ -42,8 +42,6 @@ pub fn configure(cfg: &mut Routes<'_>) {
     }
 }
 
-const STAFF_ROLES: [&str; 3] = ["Moderator", "Admin", "Owner"];
-
 /// v1's filters: flags such as `remote`, `pending`, `silenced`.
 fn filter_v1(params: &Params) -> AccountFilter {
     let flag = |name: &str| params.bool(name) == Some(true);
@@ -68,7 +66,7 @@ fn filter_v1(params: &Params) -> AccountFilter {
         username: params.nonempty("username"),
         display_name: params.nonempty("display_name"),
         email: params.nonempty("email"),
-        roles: flag("staff").then(|| STAFF_ROLES.map(str::to_owned).to_vec()),
+        roles: flag("staff").then(|| Role::STAFF.to_vec()),
     }
 }
 
@@ -100,7 +98,7 @@ fn filter_v2(params: &Params) -> ApiResult<AccountFilter> {
         display_name: params.nonempty("display_name"),
         email: params.nonempty("email"),
         roles: (params.nonempty("permissions").as_deref() == Some("staff"))
-            .then(|| STAFF_ROLES.map(str::to_owned).to_vec()),
+            .then(|| Role::STAFF.to_vec()),
     })
 }
 

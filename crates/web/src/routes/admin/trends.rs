@@ -9,7 +9,7 @@ use ferrodon_core::db::models::Tag;
 use ferrodon_core::db::queries::trend_reviews::{self, TrendKind};
 use ferrodon_core::db::queries::{discovery, preview_cards, tags_mentions, timelines};
 use ferrodon_core::db::Conn;
-use ferrodon_core::entities::tag::{render_history, render_tags};
+use ferrodon_core::entities::tag::render_tags;
 use ferrodon_core::services::admin::{trends as trend_actions, Actor};
 use ferrodon_core::{views, AppState, Error};
 use serde_json::Value;
@@ -109,14 +109,8 @@ async fn render_admin_links(conn: &mut Conn, ids: &[i64]) -> ApiResult<Vec<Value
     for &id in ids {
         let card = preview_cards::get_card_by_id(conn, id).await?;
         let days = preview_cards::card_history(conn, card.id, 7).await?;
-        let history = serde_json::to_value(render_history(&days))
-            .map_err(|e| Error::caused("rendering a card's history", e))?;
-        let mut item = serde_json::to_value(ferrodon_core::cards::render(&card))
-            .map_err(|e| Error::caused("rendering a card", e))?;
-        if let Some(object) = item.as_object_mut() {
-            object.insert("id".into(), card.id.to_string().into());
-            object.insert("history".into(), history);
-        }
+        let item = serde_json::to_value(ferrodon_core::cards::render_trending(&card, &days, true))
+            .map_err(|e| Error::caused("rendering a trending link", e))?;
         rendered.push(item);
     }
     mark_reviews(conn, TrendKind::Link, ids, rendered).await

@@ -90,7 +90,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// 403 unless the signed-in user's role grants `permission`.
 pub fn require(signed_in: &SignedIn, permission: Permission) -> UiResult<()> {
-    if can(&signed_in.user.role, permission) {
+    if can(signed_in.user.role, permission) {
         Ok(())
     } else {
         Err(UiError::Status(
@@ -147,7 +147,7 @@ pub struct Nav {
 impl Nav {
     /// The tabs for `signed_in`, with `current` highlighted.
     pub fn new(signed_in: &SignedIn, current: &'static str) -> Nav {
-        let role = signed_in.user.role.as_str();
+        let role = signed_in.user.role;
         Nav {
             current,
             moderation: can(role, Permission::ManageReports),
