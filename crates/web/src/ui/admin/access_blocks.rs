@@ -2,9 +2,8 @@
 //! `/admin/domain_allows`: who may sign up and, in limited-federation
 //! mode, which servers we federate with. The same tables and audit-log
 //! entries as the admin API.
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 use chrono::{Duration, Utc};
-use ferrodon_core::auth::roles::Permission;
 use ferrodon_core::db::queries::domain_allows::{self, DomainAllow};
 use ferrodon_core::db::queries::email_blocks::{self, EmailDomainBlock};
 use ferrodon_core::db::queries::ip_blocks::{self, IpBlock, IpBlockFields};
@@ -14,9 +13,7 @@ use ferrodon_core::services::admin::{
 };
 use ferrodon_core::AppState;
 
-use super::{actor, checked, field, path_id, require_form};
-use crate::extract::Params;
-use crate::ui::{redirect_with_notice, SignedInUser, UiResult};
+use super::{checked, field};
 
 const EMAIL_PAGE: &str = "/admin/email_domain_blocks";
 const IP_PAGE: &str = "/admin/ip_blocks";
@@ -24,21 +21,9 @@ const ALLOW_PAGE: &str = "/admin/domain_allows";
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(EMAIL_PAGE, web::get().to(email_index))
-        .route(EMAIL_PAGE, web::post().to(email_create))
-        .route(
-            "/admin/email_domain_blocks/{id}/delete",
-            web::post().to(email_destroy),
-        )
-        .route(IP_PAGE, web::get().to(ip_index))
-        .route(IP_PAGE, web::post().to(ip_create))
-        .route("/admin/ip_blocks/{id}/delete", web::post().to(ip_destroy))
-        .route(ALLOW_PAGE, web::get().to(allow_index))
-        .route(ALLOW_PAGE, web::post().to(allow_create))
-        .route(
-            "/admin/domain_allows/{id}/delete",
-            web::post().to(allow_destroy),
-        );
+    crud_routes!(cfg, EMAIL_PAGE, index: email_index, create: email_create, destroy: email_destroy);
+    crud_routes!(cfg, IP_PAGE, index: ip_index, create: ip_create, destroy: ip_destroy);
+    crud_routes!(cfg, ALLOW_PAGE, index: allow_index, create: allow_create, destroy: allow_destroy);
 }
 
 listing_page!(
@@ -47,38 +32,27 @@ listing_page!(
     blocks: Vec<EmailDomainBlock> = email_blocks::all_email_domain_blocks,
 );
 
-async fn email_create(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageBlocks, &form)?;
-    let block = email_service::create(
-        &state,
-        actor(&user.0),
-        &field(&form, "domain"),
-        checked(&form, "allow_with_approval"),
-    )
-    .await?;
-    Ok(redirect_with_notice(
-        EMAIL_PAGE,
-        &format!("Sign-ups from {} are now blocked.", block.domain),
-    ))
-}
+form_action!(
+    email_create,
+    ManageBlocks,
+    EMAIL_PAGE,
+    |state, actor, form| {
+        let domain = field(&form, "domain");
+        let allow_with_approval = checked(&form, "allow_with_approval");
+        let block = email_service::create(&state, actor, &domain, allow_with_approval).await?;
+        format!("Sign-ups from {} are now blocked.", block.domain)
+    }
+);
 
-async fn email_destroy(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    path: web::Path<String>,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageBlocks, &form)?;
-    let block = email_service::delete(&state, actor(&user.0), path_id(&path)?).await?;
-    Ok(redirect_with_notice(
-        EMAIL_PAGE,
-        &format!("{} is no longer blocked.", block.domain),
-    ))
-}
+form_action!(
+    email_destroy,
+    ManageBlocks,
+    EMAIL_PAGE,
+    |state, actor, form, id| {
+        let block = email_service::delete(&state, actor, id).await?;
+        format!("{} is no longer blocked.", block.domain)
+    }
+);
 
 listing_page!(
     ip_index, IpBlocksPage("admin/ip_blocks.html"),
@@ -86,12 +60,7 @@ listing_page!(
     blocks: Vec<IpBlock> = ip_blocks::live_ip_blocks,
 );
 
-async fn ip_create(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageBlocks, &form)?;
+form_action!(ip_create, ManageBlocks, IP_PAGE, |state, actor, form| {
     let ip = ip_rules::parse_range(&field(&form, "ip"))?;
     let severity = ip_rules::parse_severity(&field(&form, "severity"))?;
     let expires_at = match field(&form, "expires_in").parse::<i64>() {
@@ -104,28 +73,21 @@ async fn ip_create(
         comment: field(&form, "comment"),
         expires_at,
     };
-    let block = ip_service::create(&state, actor(&user.0), &fields, false)
+    let block = ip_service::create(&state, actor, &fields, false)
         .await?
         .block;
-    Ok(redirect_with_notice(
-        IP_PAGE,
-        &format!("{} is blocked ({}).", block.ip, block.severity),
-    ))
-}
+    format!("{} is blocked ({}).", block.ip, block.severity)
+});
 
-async fn ip_destroy(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    path: web::Path<String>,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageBlocks, &form)?;
-    let block = ip_service::delete(&state, actor(&user.0), path_id(&path)?).await?;
-    Ok(redirect_with_notice(
-        IP_PAGE,
-        &format!("{} is no longer blocked.", block.ip),
-    ))
-}
+form_action!(
+    ip_destroy,
+    ManageBlocks,
+    IP_PAGE,
+    |state, actor, form, id| {
+        let block = ip_service::delete(&state, actor, id).await?;
+        format!("{} is no longer blocked.", block.ip)
+    }
+);
 
 listing_page!(
     allow_index, DomainAllowsPage("admin/domain_allows.html"),
@@ -137,31 +99,26 @@ listing_page!(
     extra limited: bool = |state: &AppState| state.config.limited_federation_mode,
 );
 
-async fn allow_create(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageFederation, &form)?;
-    let allowed = allow_service::create(&state, actor(&user.0), &field(&form, "domain")).await?;
-    let notice = if allowed.created {
-        format!("{} is allowed.", allowed.allow.domain)
-    } else {
-        format!("{} was already allowed.", allowed.allow.domain)
-    };
-    Ok(redirect_with_notice(ALLOW_PAGE, &notice))
-}
+form_action!(
+    allow_create,
+    ManageFederation,
+    ALLOW_PAGE,
+    |state, actor, form| {
+        let allowed = allow_service::create(&state, actor, &field(&form, "domain")).await?;
+        if allowed.created {
+            format!("{} is allowed.", allowed.allow.domain)
+        } else {
+            format!("{} was already allowed.", allowed.allow.domain)
+        }
+    }
+);
 
-async fn allow_destroy(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    path: web::Path<String>,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageFederation, &form)?;
-    let allow = allow_service::delete(&state, actor(&user.0), path_id(&path)?).await?;
-    Ok(redirect_with_notice(
-        ALLOW_PAGE,
-        &format!("{} is no longer allowed.", allow.domain),
-    ))
-}
+form_action!(
+    allow_destroy,
+    ManageFederation,
+    ALLOW_PAGE,
+    |state, actor, form, id| {
+        let allow = allow_service::delete(&state, actor, id).await?;
+        format!("{} is no longer allowed.", allow.domain)
+    }
+);

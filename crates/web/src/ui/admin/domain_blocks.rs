@@ -7,17 +7,16 @@ use ferrodon_core::db::queries::domain_blocks::{self, DomainBlock, NewDomainBloc
 use ferrodon_core::services::admin::domain_blocks as service;
 use ferrodon_core::AppState;
 
-use super::{actor, checked, field, path_id, require, require_form, Nav};
+use super::{checked, field, listing, path_id, Nav};
 use crate::extract::Params;
-use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+use crate::ui::{html, Chrome, SignedInUser, UiResult};
+
+const PAGE: &str = "/admin/domain_blocks";
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/domain_blocks", web::get().to(index))
-        .route("/admin/domain_blocks", web::post().to(create))
-        .route("/admin/domain_blocks/{id}/edit", web::get().to(edit))
-        .route("/admin/domain_blocks/{id}", web::post().to(update))
-        .route("/admin/domain_blocks/{id}/delete", web::post().to(destroy));
+    crud_routes!(cfg, PAGE, index: index, create: create,
+        edit: edit, update: update, destroy: destroy);
 }
 
 listing_page!(
@@ -39,26 +38,14 @@ fn requested(form: &Params, domain: String) -> NewDomainBlock {
     }
 }
 
-async fn create(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageFederation, &form)?;
-    let applied = service::create(
-        &state,
-        actor(&user.0),
-        requested(&form, field(&form, "domain")),
+form_action!(create, ManageFederation, PAGE, |state, actor, form| {
+    let requested = requested(&form, field(&form, "domain"));
+    let applied = service::create(&state, actor, requested).await?;
+    format!(
+        "{} is blocked ({} known accounts affected).",
+        applied.block.domain, applied.accounts_affected
     )
-    .await?;
-    Ok(redirect_with_notice(
-        "/admin/domain_blocks",
-        &format!(
-            "{} is blocked ({} known accounts affected).",
-            applied.block.domain, applied.accounts_affected
-        ),
-    ))
-}
+});
 
 #[derive(Template)]
 #[template(path = "admin/domain_block_edit.html")]
@@ -74,50 +61,26 @@ async fn edit(
     user: SignedInUser,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageFederation)?;
-    let block = {
-        let mut conn = state.conn().await?;
-        domain_blocks::get_domain_block(&mut conn, path_id(&path)?).await?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &EditPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "domain_blocks"),
-            block,
-        },
+    listing(
+        &req,
+        &state,
+        &user.0,
+        (Permission::ManageFederation, "domain_blocks"),
+        async |conn| Ok(domain_blocks::get_domain_block(conn, path_id(&path)?).await?),
+        |chrome, nav, block| html(chrome, &EditPage { chrome, nav, block }),
     )
+    .await
 }
 
-async fn update(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    path: web::Path<String>,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageFederation, &form)?;
-    let block = service::update(&state, actor(&user.0), path_id(&path)?, |current| {
+form_action!(update, ManageFederation, PAGE, |state, actor, form, id| {
+    let changed = service::update(&state, actor, id, |current| {
         requested(&form, current.domain.clone())
     })
-    .await?
-    .block;
-    Ok(redirect_with_notice(
-        "/admin/domain_blocks",
-        &format!("The block of {} is updated.", block.domain),
-    ))
-}
+    .await?;
+    format!("The block of {} is updated.", changed.block.domain)
+});
 
-async fn destroy(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    path: web::Path<String>,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageFederation, &form)?;
-    let block = service::delete(&state, actor(&user.0), path_id(&path)?).await?;
-    Ok(redirect_with_notice(
-        "/admin/domain_blocks",
-        &format!("{} is no longer blocked.", block.domain),
-    ))
-}
+form_action!(destroy, ManageFederation, PAGE, |state, actor, form, id| {
+    let block = service::delete(&state, actor, id).await?;
+    format!("{} is no longer blocked.", block.domain)
+});

@@ -49,6 +49,48 @@ macro_rules! listing_page {
     };
 }
 
+/// A moderation form's `POST` handler, for holders of `$permission` with
+/// the session's CSRF token: `$body` acts (with `$actor`, the moderator as
+/// the admin services take them, `$form` and, for the `{id}` routes, the
+/// path's `$id`) and gives the notice shown on `$page` after the redirect.
+macro_rules! form_action {
+    ($handler:ident, $permission:ident, $page:expr,
+     |$state:ident, $actor:ident, $form:ident $(, $id:ident)?| $body:expr) => {
+        async fn $handler(
+            $state: actix_web::web::Data<ferrodon_core::AppState>,
+            user: $crate::ui::SignedInUser,
+            $($id: actix_web::web::Path<String>,)?
+            $form: $crate::extract::Params,
+        ) -> $crate::ui::UiResult<actix_web::HttpResponse> {
+            $crate::ui::admin::require_form(
+                &user.0,
+                ferrodon_core::auth::roles::Permission::$permission,
+                &$form,
+            )?;
+            let $actor = $crate::ui::admin::actor(&user.0);
+            $(let $id = $crate::ui::admin::path_id(&$id)?;)?
+            let notice: String = $body;
+            Ok($crate::ui::redirect_with_notice($page, &notice))
+        }
+    };
+}
+
+/// Registers a moderation page's routes: `GET` and `POST` (create) at
+/// `$page`, optionally an edit form at `$page/{id}/edit` saved by `POST
+/// $page/{id}`, and `POST $page/{id}/delete`.
+macro_rules! crud_routes {
+    ($cfg:expr, $page:expr, index: $index:ident, create: $create:ident,
+     $(edit: $edit:ident, update: $update:ident,)? destroy: $destroy:ident) => {
+        $cfg.route($page, actix_web::web::get().to($index))
+            .route($page, actix_web::web::post().to($create))
+            $(
+                .route(&format!("{}/{{id}}/edit", $page), actix_web::web::get().to($edit))
+                .route(&format!("{}/{{id}}", $page), actix_web::web::post().to($update))
+            )?
+            .route(&format!("{}/{{id}}/delete", $page), actix_web::web::post().to($destroy))
+    };
+}
+
 pub mod access_blocks;
 pub mod accounts;
 pub mod action_logs;

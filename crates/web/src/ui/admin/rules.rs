@@ -7,19 +7,15 @@ use ferrodon_core::db::queries::rules::{self, Rule};
 use ferrodon_core::services::admin::rules as service;
 use ferrodon_core::{AppState, Error};
 
-use super::{actor, field, path_id, require, require_form, Nav};
-use crate::extract::Params;
-use crate::ui::{html, redirect_with_notice, Chrome, SignedInUser, UiResult};
+use super::{field, listing, path_id, Nav};
+use crate::ui::{html, Chrome, SignedInUser, UiResult};
 
 const PAGE: &str = "/admin/rules";
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(PAGE, web::get().to(index))
-        .route(PAGE, web::post().to(create))
-        .route("/admin/rules/{id}/edit", web::get().to(edit))
-        .route("/admin/rules/{id}", web::post().to(update))
-        .route("/admin/rules/{id}/delete", web::post().to(destroy));
+    crud_routes!(cfg, PAGE, index: index, create: create,
+        edit: edit, update: update, destroy: destroy);
 }
 
 listing_page!(
@@ -28,21 +24,11 @@ listing_page!(
     rules: Vec<Rule> = rules::list_rules,
 );
 
-async fn create(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageSettings, &form)?;
-    service::create(
-        &state,
-        actor(&user.0),
-        &field(&form, "text"),
-        &field(&form, "hint"),
-    )
-    .await?;
-    Ok(redirect_with_notice(PAGE, "The rule was added."))
-}
+form_action!(create, ManageSettings, PAGE, |state, actor, form| {
+    let (text, hint) = (field(&form, "text"), field(&form, "hint"));
+    service::create(&state, actor, &text, &hint).await?;
+    "The rule was added.".into()
+});
 
 #[derive(Template)]
 #[template(path = "admin/rule_edit.html")]
@@ -58,46 +44,31 @@ async fn edit(
     user: SignedInUser,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    require(&user.0, Permission::ManageSettings)?;
-    let id = path_id(&path)?;
-    let rule = {
-        let mut conn = state.conn().await?;
-        rules::list_rules(&mut conn)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(Error::NotFound)?
-    };
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &EditPage {
-            chrome: &chrome,
-            nav: Nav::new(&user.0, "rules"),
-            rule,
+    listing(
+        &req,
+        &state,
+        &user.0,
+        (Permission::ManageSettings, "rules"),
+        async |conn| {
+            let id = path_id(&path)?;
+            let rules = rules::list_rules(conn).await?;
+            Ok(rules
+                .into_iter()
+                .find(|r| r.id == id)
+                .ok_or(Error::NotFound)?)
         },
+        |chrome, nav, rule| html(chrome, &EditPage { chrome, nav, rule }),
     )
+    .await
 }
 
-async fn update(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    path: web::Path<String>,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageSettings, &form)?;
+form_action!(update, ManageSettings, PAGE, |state, actor, form, id| {
     let (text, hint) = (field(&form, "text"), field(&form, "hint"));
-    service::update(&state, actor(&user.0), path_id(&path)?, &text, &hint).await?;
-    Ok(redirect_with_notice(PAGE, "The rule was changed."))
-}
+    service::update(&state, actor, id, &text, &hint).await?;
+    "The rule was changed.".into()
+});
 
-async fn destroy(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    path: web::Path<String>,
-    form: Params,
-) -> UiResult<HttpResponse> {
-    require_form(&user.0, Permission::ManageSettings, &form)?;
-    service::delete(&state, actor(&user.0), path_id(&path)?).await?;
-    Ok(redirect_with_notice(PAGE, "The rule was deleted."))
-}
+form_action!(destroy, ManageSettings, PAGE, |state, actor, form, id| {
+    service::delete(&state, actor, id).await?;
+    "The rule was deleted.".into()
+});
