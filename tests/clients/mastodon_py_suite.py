@@ -103,15 +103,12 @@ def mastodon_py_version():
     return match.group(1)
 
 
-def pinned_requirements(version):
-    with open(REQUIREMENTS) as f:
+def ensure_pinned(requirements, extra_pins):
+    """pip-installs the pins of the REQUIREMENTS file plus EXTRA_PINS
+    (`name==version`) into the running Python unless all are present."""
+    with open(requirements) as f:
         pins = [line.split("#")[0].strip() for line in f]
-    return [p for p in pins if p] + [f"Mastodon.py=={version}"]
-
-
-def ensure_requirements(version):
-    """pip-installs the pinned test dependencies unless all are present."""
-    pins = pinned_requirements(version)
+    pins = [p for p in pins if p] + list(extra_pins)
     try:
         if all(importlib.metadata.version(name) == wanted
                for name, wanted in (p.split("==") for p in pins)):
@@ -123,25 +120,26 @@ def ensure_requirements(version):
                    check=True)
 
 
-def sdist(version):
-    """The path of Mastodon.py's sdist, downloaded once into CACHE."""
-    os.makedirs(CACHE, exist_ok=True)
-    name = f"mastodon_py-{version}.tar.gz"
-    path = os.path.join(CACHE, name)
-    if not os.path.exists(path):
-        print(f"downloading the Mastodon.py {version} sdist into {CACHE}", flush=True)
-        with tempfile.TemporaryDirectory(dir=CACHE) as scratch:
+def sdist(requirement, cache):
+    """The path of REQUIREMENT's (`name==version`) sdist, downloaded once
+    into a folder of its own under CACHE."""
+    folder = os.path.join(cache, requirement.replace("==", "-"))
+    os.makedirs(folder, exist_ok=True)
+    found = [f for f in os.listdir(folder) if f.endswith(".tar.gz")]
+    if not found:
+        print(f"downloading the {requirement} sdist into {folder}", flush=True)
+        with tempfile.TemporaryDirectory(dir=cache) as scratch:
             subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
-                            "--no-deps", "--no-binary", ":all:", "-d", scratch, f"Mastodon.py=={version}"],
+                            "--no-deps", "--no-binary", ":all:", "-d", scratch, requirement],
                            check=True)
-            (found,) = os.listdir(scratch)
-            os.replace(os.path.join(scratch, found), path)
-    return path
+            found = os.listdir(scratch)
+            os.replace(os.path.join(scratch, found[0]), os.path.join(folder, found[0]))
+    return os.path.join(folder, found[0])
 
 
-def extract_tests(archive, into, base):
-    """Extracts the sdist into INTO; returns its root with every recorded
-    localhost:3000 in tests/ pointing at BASE, and without the WebSocket
+def extract_tests(archive, into, recorded, base):
+    """Extracts the sdist into INTO; returns its root with every RECORDED
+    address (e.g. localhost:3000) in tests/ pointing at BASE, and without the WebSocket
     cassettes and the recorded times of the live tests (tests/cassettes/*.pkl)."""
     with tarfile.open(archive) as tar:
         tar.extractall(into, filter="data")
@@ -157,9 +155,9 @@ def extract_tests(archive, into, base):
             elif name.endswith((".py", ".yaml", ".yml")):
                 with open(path, encoding="utf-8", errors="surrogateescape") as f:
                     text = f.read()
-                if RECORDED_BASE in text:
+                if recorded in text:
                     with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
-                        f.write(text.replace(RECORDED_BASE, base))
+                        f.write(text.replace(recorded, base))
     return root
 
 
@@ -260,8 +258,8 @@ def main():
     args = parser.parse_args()
 
     version = mastodon_py_version()
-    ensure_requirements(version)
-    archive = sdist(version)
+    ensure_pinned(REQUIREMENTS, [f"Mastodon.py=={version}"])
+    archive = sdist(f"Mastodon.py=={version}", CACHE)
     scratch = tempfile.mkdtemp(prefix="ferrodon-mastodon-py-suite-")
     inst = Instance()
     started = time.time()
@@ -269,7 +267,7 @@ def main():
     try:
         inst.start()
         inst.set_up_suite()
-        root = extract_tests(archive, os.path.join(scratch, "sdist"), f"localhost:{inst.port}")
+        root = extract_tests(archive, os.path.join(scratch, "sdist"), RECORDED_BASE, f"localhost:{inst.port}")
         junit, log = os.path.join(scratch, "junit.xml"), os.path.join(scratch, "pytest.log")
         print(f"Mastodon.py {version}'s test suite against {inst.base} (pytest log: {log})", flush=True)
         code = run_pytest(root, inst, junit, log, args.keyword, args.run_timeout,

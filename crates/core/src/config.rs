@@ -125,6 +125,11 @@ pub struct Config {
     /// FERRODON_DEV_ALLOW_PRIVATE_FETCH: let server-side fetches (remote media,
     /// federation) reach loopback and private addresses, for tests only (default false).
     pub dev_allow_private_fetch: bool,
+    /// FERRODON_DEV_CONFIRM_SIGN_UPS: public sign-ups (`POST
+    /// /api/v1/accounts` and the sign-up page) have their e-mail confirmed
+    /// at once, so the token an API sign-up returns works straight away;
+    /// for client test suites only (default false).
+    pub dev_confirm_sign_ups: bool,
     /// VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY: the Web Push key pair
     /// (`ferrodonctl webpush generate-vapid-key`); None when unset, and then
     /// no push notification is sent.
@@ -217,6 +222,7 @@ pub const ENV_VARS: &[&str] = &[
     "FERRODON_FFMPEG_MEMORY_LIMIT",
     "FERRODON_REMOTE_MEDIA_MAX_BYTES",
     "FERRODON_DEV_ALLOW_PRIVATE_FETCH",
+    "FERRODON_DEV_CONFIRM_SIGN_UPS",
     "AUTHORIZED_FETCH",
     "LIMITED_FEDERATION_MODE",
     "VAPID_PRIVATE_KEY",
@@ -420,6 +426,7 @@ impl Config {
             smtp,
             media,
             dev_allow_private_fetch: env.flag("FERRODON_DEV_ALLOW_PRIVATE_FETCH")?,
+            dev_confirm_sign_ups: env.flag("FERRODON_DEV_CONFIRM_SIGN_UPS")?,
             authorized_fetch: env.flag("AUTHORIZED_FETCH")?,
             limited_federation_mode: env.flag("LIMITED_FEDERATION_MODE")?,
             key_fetch_budget: env.parse("FERRODON_KEY_FETCH_BUDGET", 60)?,

@@ -7,6 +7,7 @@ mod blocks_mutes;
 mod cards;
 mod conversations;
 mod custom_emojis;
+mod dev_sign_ups;
 mod discovery;
 mod filters;
 mod hostile_input;

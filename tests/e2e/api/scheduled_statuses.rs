@@ -315,3 +315,15 @@ async fn a_scheduled_status_that_can_no_longer_be_posted_is_dropped() {
         json!([])
     );
 }
+
+/// Mastodon answers an unreadable `scheduled_at` with its bare
+/// "Record invalid" (toot's test_post_scheduled_at_error shows it as is).
+#[tokio::test]
+async fn an_unreadable_scheduled_at_is_record_invalid() {
+    let app = TestApp::spawn().await;
+    let (_, _, token) = local_user(&app.state, "alice").await;
+    let refused = schedule(&app, &token, "when?", "banana").await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body, json!({"error": "Record invalid"}));
+}

@@ -159,7 +159,9 @@ pub fn parse_scheduled_at(raw: &str) -> Result<DateTime<Utc>> {
         .or_else(|_| {
             chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").map(|t| t.and_utc())
         })
-        .map_err(|_| Error::validation("Scheduled at is not a valid date"))
+        // Mastodon lets the unparsable time reach the record, whose
+        // validation fails without naming the field.
+        .map_err(|_| Error::Validation("Record invalid".into()))
 }
 
 /// Schedules a post: checked now as if it were posted, stored with its

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Runs toot's integration test suite live against a real Ferrodon.
+
+toot (the Mastodon command-line client, version pinned in scripts/test as
+TOOT_VERSION) ships tests/integration in its source distribution, written
+to run against a Mastodon development server on localhost:3000: each test
+signs up fresh accounts through POST /api/v1/accounts and uses their tokens
+at once. This script:
+
+- downloads that sdist once into ~/.cache/ferrodon-toot/ and installs toot
+  and the test dependencies (toot_suite.requirements.txt, pinned) into the
+  running Python's environment when they are missing;
+- starts a Ferrodon instance (mastodon_py_suite's Instance: LOCAL_DOMAIN
+  localhost:PORT, every queue in one worker, no rate limits) with open
+  registrations, FERRODON_DEV_CONFIRM_SIGN_UPS, which confirms a
+  sign-up's e-mail at once as Mastodon's development mode does, and the
+  password grant `toot login_cli` signs in with;
+- extracts the tests, points every `localhost:3000` in them at the
+  instance, runs pytest on tests/integration with TOOT_TEST_BASE_URL set,
+  and reads the JUnit XML: passed/failed/skipped and every failure's first
+  line.
+
+Exits non-zero when fewer tests passed than toot_suite.floor (raise it when
+Ferrodon passes more), when the run overran its time limit, or when the
+instance could not be set up. Options: -k EXPR (passed to pytest; no floor
+check then), --keep-log.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from mastodon_py_suite import (Instance as SuiteInstance, ensure_pinned, extract_tests, results, sdist,
+                               show_tail)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+REQUIREMENTS = os.path.join(HERE, "toot_suite.requirements.txt")
+FLOOR_FILE = os.path.join(HERE, "toot_suite.floor")
+CACHE = os.path.join(os.path.expanduser("~"), ".cache", "ferrodon-toot")
+TEST_TIMEOUT = 30
+RUN_TIMEOUT = 300
+RECORDED_BASE = "localhost:3000"
+
+
+def toot_version():
+    """The version pinned in scripts/test (TOOT_VERSION), unless the
+    environment names one."""
+    if os.environ.get("TOOT_VERSION"):
+        return os.environ["TOOT_VERSION"]
+    with open(os.path.join(REPO, "scripts", "test")) as f:
+        match = re.search(r"^TOOT_VERSION=(\S+)$", f.read(), re.M)
+    if not match:
+        raise RuntimeError("scripts/test pins no TOOT_VERSION")
+    return match.group(1)
+
+
+class Instance(SuiteInstance):
+    """The suite instance, with sign-ups usable at once and the OAuth
+    password grant on: `toot login_cli` uses it (Mastodon removed it in
+    4.3; Ferrodon keeps it behind FERRODON_ENABLE_PASSWORD_GRANT)."""
+
+    def __init__(self):
+        super().__init__()
+        self.env["FERRODON_DEV_CONFIRM_SIGN_UPS"] = "true"
+        self.env["FERRODON_ENABLE_PASSWORD_GRANT"] = "true"
+
+    def set_up_suite(self):
+        self.ctl("settings", "registrations", "open")
+
+
+def run_pytest(root, base, junit, log, keyword, run_timeout):
+    """Runs tests/integration; returns pytest's exit code, or None when it overran run_timeout."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", TOOT_TEST_BASE_URL=base)
+    command = [sys.executable, "-m", "pytest", "tests/integration", "-o", "addopts=", "-p", "no:cacheprovider",
+               "-o", "junit_family=legacy", f"--timeout={TEST_TIMEOUT}", f"--junitxml={junit}", "-v", "-rN"]
+    if keyword:
+        command += ["-k", keyword]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            return proc.wait(run_timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-k", dest="keyword", help="pytest -k expression (no floor check then)")
+    parser.add_argument("--keep-log", action="store_true", help="keep pytest's and Ferrodon's logs")
+    args = parser.parse_args()
+
+    version = toot_version()
+    ensure_pinned(REQUIREMENTS, [f"toot=={version}"])
+    archive = sdist(f"toot=={version}", CACHE)
+    scratch = tempfile.mkdtemp(prefix="ferrodon-toot-suite-")
+    inst = Instance()
+    started = time.time()
+    ok = False
+    try:
+        inst.start()
+        inst.set_up_suite()
+        root = extract_tests(archive, os.path.join(scratch, "sdist"), RECORDED_BASE, f"localhost:{inst.port}")
+        junit, log = os.path.join(scratch, "junit.xml"), os.path.join(scratch, "pytest.log")
+        base = f"http://localhost:{inst.port}"
+        print(f"toot {version}'s integration tests against {base} (pytest log: {log})", flush=True)
+        code = run_pytest(root, base, junit, log, args.keyword, RUN_TIMEOUT)
+        if code is None or not os.path.exists(junit):
+            print(f"FAIL the suite did not finish within {RUN_TIMEOUT} s" if code is None
+                  else f"FAIL pytest exited {code} without results")
+            show_tail("pytest", log)
+            return 1
+        rows = results(junit)
+        counts = {o: sum(1 for r in rows if r[1] == o) for o in ("passed", "failed", "skipped")}
+        for test_id, outcome, message, _ in rows:
+            if outcome == "failed":
+                print(f"FAIL {test_id}: {message}")
+        print(f"\n{counts['passed']} of {len(rows)} tests passed, {counts['failed']} failed, "
+              f"{counts['skipped']} skipped, in {time.time() - started:.0f} s")
+        if args.keyword:
+            ok = True
+            return 0
+        with open(FLOOR_FILE) as f:
+            floor = int(f.read().strip())
+        if counts["passed"] < floor:
+            print(f"FAIL fewer tests passed than the floor, {floor} ({os.path.relpath(FLOOR_FILE, REPO)})")
+            return 1
+        print(f"at or above the floor of {floor} passed tests")
+        ok = True
+        return 0
+    finally:
+        inst.stop()
+        if ok and not args.keep_log:
+            shutil.rmtree(scratch, ignore_errors=True)
+            os.unlink(inst.log.name)
+        else:
+            print(f"logs kept: {scratch}, Ferrodon's: {inst.log.name}")
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.exit(main())
