@@ -240,6 +240,41 @@ def results(junit):
     return rows
 
 
+def judge(code, junit, log, run_timeout, keyword, floor_file, started, report=None):
+    """Reads a suite's pytest run (exit CODE, None when it overran
+    RUN_TIMEOUT): prints every failure and the counts, writes the REPORT
+    JSON when asked, and returns the exit status: 1 when the run gave no
+    results or, without a -k KEYWORD, fewer tests passed than FLOOR_FILE."""
+    if code is None or not os.path.exists(junit):
+        print(f"FAIL the suite did not finish within {run_timeout} s" if code is None
+              else f"FAIL pytest exited {code} without results")
+        show_tail("pytest", log)
+        return 1
+    rows = results(junit)
+    if report:
+        with open(report, "w") as f:
+            json.dump([{"test": t, "outcome": o, "message": m, "ferrodon_connections": c}
+                       for t, o, m, c in rows], f, indent=1)
+    counts = {o: sum(1 for r in rows if r[1] == o) for o in ("passed", "failed", "skipped")}
+    # Counted by mastodon_py_suite_plugin, when the suite loads it.
+    live = sum(1 for r in rows if r[1] == "passed" and r[3] > 0)
+    talked = f" ({live} of them talked to Ferrodon)" if live else ""
+    for test_id, outcome, message, _ in rows:
+        if outcome == "failed":
+            print(f"FAIL {test_id}: {message}")
+    print(f"\n{counts['passed']} of {len(rows)} tests passed{talked}, "
+          f"{counts['failed']} failed, {counts['skipped']} skipped, in {time.time() - started:.0f} s")
+    if keyword:
+        return 0
+    with open(floor_file) as f:
+        floor = int(f.read().strip())
+    if counts["passed"] < floor:
+        print(f"FAIL fewer tests passed than the floor, {floor} ({os.path.relpath(floor_file, REPO)})")
+        return 1
+    print(f"at or above the floor of {floor} passed tests")
+    return 0
+
+
 def show_tail(title, path, lines=60):
     print(f"\n--- {title} (last {lines} lines of {path}) ---")
     with open(path, errors="replace") as f:
@@ -272,34 +307,9 @@ def main():
         print(f"Mastodon.py {version}'s test suite against {inst.base} (pytest log: {log})", flush=True)
         code = run_pytest(root, inst, junit, log, args.keyword, args.run_timeout,
                           args.sleep_factor)
-        if code is None or not os.path.exists(junit):
-            print(f"FAIL the suite did not finish within {args.run_timeout} s" if code is None
-                  else f"FAIL pytest exited {code} without results")
-            show_tail("pytest", log)
-            return 1
-        rows = results(junit)
-        if args.report:
-            with open(args.report, "w") as f:
-                json.dump([{"test": t, "outcome": o, "message": m, "ferrodon_connections": c}
-                           for t, o, m, c in rows], f, indent=1)
-        counts = {o: sum(1 for r in rows if r[1] == o) for o in ("passed", "failed", "skipped")}
-        live = sum(1 for r in rows if r[1] == "passed" and r[3] > 0)
-        for test_id, outcome, message, _ in rows:
-            if outcome == "failed":
-                print(f"FAIL {test_id}: {message}")
-        print(f"\n{counts['passed']} of {len(rows)} tests passed ({live} of them talked to Ferrodon), "
-              f"{counts['failed']} failed, {counts['skipped']} skipped, in {time.time() - started:.0f} s")
-        if args.keyword:
-            ok = True
-            return 0
-        with open(FLOOR_FILE) as f:
-            floor = int(f.read().strip())
-        if counts["passed"] < floor:
-            print(f"FAIL fewer tests passed than the floor, {floor} ({os.path.relpath(FLOOR_FILE, REPO)})")
-            return 1
-        print(f"at or above the floor of {floor} passed tests")
-        ok = True
-        return 0
+        code = judge(code, junit, log, args.run_timeout, args.keyword, FLOOR_FILE, started, args.report)
+        ok = code == 0
+        return code
     finally:
         inst.stop()
         if ok and not args.keep_log:

@@ -35,8 +35,7 @@ import sys
 import tempfile
 import time
 
-from mastodon_py_suite import (Instance as SuiteInstance, ensure_pinned, extract_tests, results, sdist,
-                               show_tail)
+from mastodon_py_suite import Instance as SuiteInstance, ensure_pinned, extract_tests, judge, sdist
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -115,29 +114,9 @@ def main():
         base = f"http://localhost:{inst.port}"
         print(f"toot {version}'s integration tests against {base} (pytest log: {log})", flush=True)
         code = run_pytest(root, base, junit, log, args.keyword, RUN_TIMEOUT)
-        if code is None or not os.path.exists(junit):
-            print(f"FAIL the suite did not finish within {RUN_TIMEOUT} s" if code is None
-                  else f"FAIL pytest exited {code} without results")
-            show_tail("pytest", log)
-            return 1
-        rows = results(junit)
-        counts = {o: sum(1 for r in rows if r[1] == o) for o in ("passed", "failed", "skipped")}
-        for test_id, outcome, message, _ in rows:
-            if outcome == "failed":
-                print(f"FAIL {test_id}: {message}")
-        print(f"\n{counts['passed']} of {len(rows)} tests passed, {counts['failed']} failed, "
-              f"{counts['skipped']} skipped, in {time.time() - started:.0f} s")
-        if args.keyword:
-            ok = True
-            return 0
-        with open(FLOOR_FILE) as f:
-            floor = int(f.read().strip())
-        if counts["passed"] < floor:
-            print(f"FAIL fewer tests passed than the floor, {floor} ({os.path.relpath(FLOOR_FILE, REPO)})")
-            return 1
-        print(f"at or above the floor of {floor} passed tests")
-        ok = True
-        return 0
+        code = judge(code, junit, log, RUN_TIMEOUT, args.keyword, FLOOR_FILE, started)
+        ok = code == 0
+        return code
     finally:
         inst.stop()
         if ok and not args.keep_log:
