@@ -97,3 +97,49 @@ async fn deleting_an_account_sends_the_delete_of_its_actor_to_every_server_that_
     a.ctl(&["accounts", "delete", "dave"]);
     suspended_on(&b, &dave.uri).await;
 }
+
+#[tokio::test]
+async fn an_admin_deleting_an_account_sends_the_delete_of_its_actor() {
+    use ferrodon_core::db::queries::users;
+    use ferrodon_testkit::factories::token_for;
+    let a = instance().await;
+    let (_, carol, _) = local_user(&a.state, "carol").await;
+    let (peer, mut received) = fake_service::start(|_| (202, String::new())).await;
+    followed_remote(&a, &carol, &format!("{peer}/users/idol/inbox")).await;
+    let (admin, _, _) = local_user(&a.state, "boss").await;
+    a.ctl(&["accounts", "modify", "boss", "--role", "Admin"]);
+    let mut conn = a.state.conn().await.unwrap();
+    let admin = users::get_user_by_account_id(&mut conn, admin.account_id)
+        .await
+        .unwrap();
+    drop(conn);
+    let token = token_for(&a.state, &admin, "read write admin:read admin:write").await;
+    let path = format!("/api/v1/admin/accounts/{}", carol.id);
+    let suspended = a
+        .post_json(
+            &format!("{path}/action"),
+            &token,
+            &serde_json::json!({ "type": "suspend" }),
+        )
+        .await;
+    assert_eq!(suspended.status(), 200);
+    let deleted = a
+        .client
+        .delete(a.url(&path))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 200);
+
+    // The server of the account carol followed gets the Delete of her actor.
+    let activity = loop {
+        let delivery = fake_service::next(&mut received).await;
+        let activity: Value = serde_json::from_slice(&delivery.body).unwrap_or_default();
+        if activity["type"] == "Delete" {
+            break activity;
+        }
+    };
+    assert_eq!(activity["actor"], carol.uri.as_str());
+    assert_eq!(activity["object"], carol.uri.as_str());
+}

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 mod forwarding;
 pub(crate) mod peer;
+mod quotes;
 mod threads;
 
 pub(crate) async fn instance() -> TestApp {

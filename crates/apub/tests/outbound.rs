@@ -441,6 +441,9 @@ const GOLDEN: &[(&str, DocumentClass)] = &[
     ("relay_undo", DocumentClass::Activity),
     ("move", DocumentClass::Activity),
     ("vote", DocumentClass::Activity),
+    ("quote_request", DocumentClass::Activity),
+    // An unmodelled type with `attributedTo`: read as a content object.
+    ("quote_authorization", DocumentClass::Object),
 ];
 
 #[test]
@@ -464,6 +467,13 @@ fn every_golden_document_parses_into_its_class() {
         let document = parse(&golden(name));
         assert_eq!(document.class(), *class, "{name}");
     }
+    let request = parse(&golden("quote_request"));
+    let request = request.as_activity().unwrap();
+    assert_eq!(request.kind, ActivityKind::QuoteRequest);
+    assert_eq!(
+        request.instrument.as_deref(),
+        Some("https://social.example/users/alice/statuses/10")
+    );
     let vote = parse(&golden("vote"));
     let vote = vote
         .as_activity()

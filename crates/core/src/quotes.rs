@@ -4,7 +4,7 @@
 //! high 16 bits, the manual one in the low 16. Local statuses only ever get
 //! an automatic policy (`public`, `followers`) or none (`nobody`); private
 //! and direct statuses are downgraded to `nobody`.
-use ferrodon_db::models::{Status, Visibility};
+use ferrodon_db::models::{Account, Status, Visibility};
 use serde::Serialize;
 
 use crate::{Error, Result};
@@ -73,6 +73,35 @@ impl QuotePolicy {
 
 fn distributable(visibility: Visibility) -> bool {
     matches!(visibility, Visibility::Public | Visibility::Unlisted)
+}
+
+/// The stored bitmap for a remote post's `interactionPolicy.canQuote`
+/// (`automatic` and `manual` ids), as Mastodon reads it: the public
+/// collection is anyone, the author's followers collection their
+/// followers, the author's following collection whom they follow; the
+/// author themselves is left out (they may always quote), and any other
+/// id (a list of accounts, a collection we cannot read) is unsupported.
+pub fn remote_policy(automatic: &[String], manual: &[String], author: &Account) -> i32 {
+    let bits = |ids: &[String]| {
+        ids.iter().fold(0, |bits, id| {
+            let id = id.as_str();
+            bits | if matches!(
+                id,
+                "https://www.w3.org/ns/activitystreams#Public" | "as:Public" | "Public"
+            ) {
+                PUBLIC
+            } else if !author.followers_url.is_empty() && id == author.followers_url {
+                FOLLOWERS
+            } else if id == format!("{}/following", author.uri) {
+                FOLLOWING
+            } else if id == author.uri {
+                0
+            } else {
+                UNSUPPORTED
+            }
+        })
+    };
+    (bits(automatic) << 16) | bits(manual)
 }
 
 /// What a viewer may do about quoting a status.

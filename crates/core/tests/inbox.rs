@@ -709,3 +709,82 @@ async fn unknown_types_and_unknown_signers_are_ignored() {
         .unwrap();
     assert!(w.status(&on_host(&w.bob, "notes/1")).await.is_none());
 }
+
+#[tokio::test]
+async fn answers_to_a_quote_request_count_only_from_the_quoted_author() {
+    use ferrodon_core::db::models::QuoteState;
+    use ferrodon_core::db::queries::quotes;
+    let w = world().await;
+    let carol = other(&w.state).await;
+    // Bob's note lets anyone quote it.
+    let mut quoted = note(&w.bob, 1, "quote me");
+    quoted["interactionPolicy"] = json!({"canQuote": {"automaticApproval": [PUBLIC]}});
+    let quoted_id = quoted["id"].as_str().unwrap().to_owned();
+    w.deliver(&w.bob, create(&w.bob, 1, quoted)).await;
+    let quoted = w.status(&quoted_id).await.unwrap();
+    let quoting = post_status(
+        &w.state,
+        &w.user,
+        &w.alice,
+        NewPost {
+            text: "look".into(),
+            quoted_status_id: Some(quoted.id),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let quote = || async {
+        let mut conn = w.state.conn().await.unwrap();
+        quotes::quotes_of_statuses(&mut conn, &[quoting.id])
+            .await
+            .unwrap()
+            .remove(0)
+    };
+    let pending = quote().await;
+    assert_eq!(pending.state(), QuoteState::Pending);
+    let request_id = pending.activity_uri.clone().expect("a QuoteRequest id");
+    let request = json!({
+        "id": request_id,
+        "type": "QuoteRequest",
+        "actor": w.alice.uri,
+        "object": quoted_id,
+        "instrument": quoting.uri,
+    });
+    let accept = |by: &Account, result: String| {
+        let mut accept = activity("Accept", by, "accepts/1", request.clone());
+        accept["result"] = json!(result);
+        accept
+    };
+
+    // Someone else's Accept, and bob's naming an authorization on another
+    // server, change nothing.
+    w.deliver(&carol, accept(&carol, on_host(&carol, "authorizations/1")))
+        .await;
+    w.deliver(&w.bob, accept(&w.bob, on_host(&carol, "authorizations/1")))
+        .await;
+    assert_eq!(quote().await.state(), QuoteState::Pending);
+    // Bob's own is the approval.
+    let approval = on_host(&w.bob, "users/bob/quote_authorizations/1");
+    w.deliver(&w.bob, accept(&w.bob, approval.clone())).await;
+    let accepted = quote().await;
+    assert_eq!(accepted.state(), QuoteState::Accepted);
+    assert_eq!(accepted.approval_uri.as_deref(), Some(approval.as_str()));
+    assert_eq!(w.status_by_id(quoted.id).await.quotes_count, 1);
+
+    // Only bob can withdraw it.
+    let withdraw = |by: &Account| {
+        activity(
+            "Delete",
+            by,
+            "deletes/1",
+            json!({"id": approval, "type": "QuoteAuthorization"}),
+        )
+    };
+    w.deliver(&carol, withdraw(&carol)).await;
+    assert_eq!(quote().await.state(), QuoteState::Accepted);
+    w.deliver(&w.bob, withdraw(&w.bob)).await;
+    assert_eq!(quote().await.state(), QuoteState::Revoked);
+    assert_eq!(w.status_by_id(quoted.id).await.quotes_count, 0);
+}

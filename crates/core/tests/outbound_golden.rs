@@ -244,11 +244,12 @@ fn documents() -> Vec<(&'static str, Value)> {
     documents::add_quote(
         &mut quoting,
         Some("https://remote.example/users/bob/statuses/2"),
+        Some("https://remote.example/users/bob/quote_authorizations/7"),
         &["public", "followers"],
         &alice.uri,
     );
     let mut plain = note.clone();
-    documents::add_quote(&mut plain, None, &[], &alice.uri);
+    documents::add_quote(&mut plain, None, None, &[], &alice.uri);
     let question_open = documents::note(
         &config,
         &private,
@@ -452,6 +453,22 @@ fn inline() -> Vec<(&'static str, Value)> {
         (
             "relay_undo",
             v(relays::follow_of(&author, follow_id).undo(&author.uri)),
+        ),
+        (
+            "quote_request",
+            v(documents::quote_request(
+                &format!("{uri}/quote_request"),
+                &author.uri,
+                original_uri,
+                uri,
+            )),
+        ),
+        (
+            "quote_authorization",
+            v(ap::QuoteAuthorization {
+                context: Some(ap::Context::Quotes),
+                ..documents::quote_authorization(&author.uri, 7, original_uri, uri)
+            }),
         ),
     ]
 }

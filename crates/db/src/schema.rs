@@ -329,6 +329,8 @@ diesel::table! {
         state -> Int2,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        activity_uri -> Nullable<Text>,
+        approval_uri -> Nullable<Text>,
     }
 }
 

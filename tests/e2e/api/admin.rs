@@ -545,3 +545,56 @@ async fn admins_block_domains_and_the_block_reaches_known_accounts() {
     .await;
     assert_eq!(status, 422, "URLs are not domains");
 }
+
+#[tokio::test]
+async fn staff_who_manage_users_hear_of_confirmed_sign_ups() {
+    use ferrodon_core::auth::tokens::digest;
+    use ferrodon_core::db::queries::accounts;
+    let s = scene().await;
+    let (_, _, bystander) = local_user(&s.app.state, "bystander").await;
+    let app_token = ferrodon_testkit::oauth::app_token(&s.app).await;
+    ferrodon_testkit::oauth::sign_up(&s.app, &app_token, "newcomer", "newcomer@example.com").await;
+    let path = "/api/v1/notifications?types[]=admin.sign_up";
+    // Not before the address is confirmed.
+    let (status, none) = get(&s.app, path, &s.moderator).await;
+    assert_eq!(status, 200);
+    assert_eq!(none, json!([]));
+
+    let confirm = || async {
+        let mut conn = s.app.state.conn().await.unwrap();
+        let account = accounts::get_account_by_acct(&mut conn, "newcomer", None)
+            .await
+            .unwrap();
+        let user = users::get_user_by_account_id(&mut conn, account.id)
+            .await
+            .unwrap();
+        users::set_confirmation_token(&mut conn, user.id, &digest("a-secret-token"))
+            .await
+            .unwrap();
+        drop(conn);
+        let confirmed = s
+            .app
+            .client
+            .get(
+                s.app
+                    .url("/auth/confirmation?confirmation_token=a-secret-token"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(confirmed.status(), 200);
+    };
+    confirm().await;
+    let (_, notes) = get(&s.app, path, &s.moderator).await;
+    let notes = notes.as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["type"], "admin.sign_up");
+    assert_eq!(notes[0]["account"]["username"], "newcomer");
+    // Someone without the permission hears nothing.
+    let (_, theirs) = get(&s.app, path, &bystander).await;
+    assert_eq!(theirs, json!([]));
+    // Confirming again (a changed address) is no new sign-up.
+    confirm().await;
+    let (_, again) = get(&s.app, path, &s.moderator).await;
+    assert_eq!(again.as_array().unwrap().len(), 1);
+}

@@ -126,12 +126,23 @@ impl Peer {
         note
     }
 
-    /// The paths GET so far (since the last call).
+    /// The paths GET so far (since the last call, which also drops the
+    /// deliveries received meanwhile).
     pub(crate) fn fetched(&mut self) -> Vec<String> {
         fake_service::drain(&mut self.requests)
             .into_iter()
             .filter(|r| r.method == "GET")
             .map(|r| r.path)
+            .collect()
+    }
+
+    /// The activities POSTed to it so far (since the last call, which
+    /// also drops the GETs received meanwhile).
+    pub(crate) fn delivered(&mut self) -> Vec<Value> {
+        fake_service::drain(&mut self.requests)
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .filter_map(|r| serde_json::from_slice(&r.body).ok())
             .collect()
     }
 }

@@ -8,7 +8,7 @@ use super::audience::{self, Visibility};
 use super::document::Document;
 use super::id_or_object::{HasId, IdOrObject};
 use super::kind::ActivityKind;
-use super::lenient::{ids, lenient};
+use super::lenient::{id as lenient_id, ids, lenient};
 use super::one_or_many::OneOrMany;
 use super::tag::Tag;
 
@@ -50,6 +50,12 @@ pub struct Activity {
     /// Custom emoji of a reaction.
     #[serde(default)]
     pub tag: OneOrMany<Tag>,
+    /// What a `QuoteRequest` would quote with: the quoting post.
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub instrument: Option<String>,
+    /// What an `Accept` produced: a `QuoteAuthorization`'s id.
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub result: Option<String>,
 }
 
 impl Activity {

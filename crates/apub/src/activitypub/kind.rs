@@ -182,6 +182,8 @@ kind_enum! {
         Remove,
         /// Emoji reaction (Pleroma/Akkoma).
         EmojiReact,
+        /// Asking a post's author to approve a quote of it (FEP-044f).
+        QuoteRequest,
     }
 }
 

@@ -95,6 +95,14 @@ pub struct Object {
     /// Misskey's quote.
     #[serde(rename = "_misskey_quote", default, deserialize_with = "id")]
     pub misskey_quote: Option<String>,
+    /// The id of the quoted author's approval of the quote (FEP-044f
+    /// `QuoteAuthorization`).
+    #[serde(default, deserialize_with = "id")]
+    pub quote_authorization: Option<String>,
+    /// Who may interact with the object (GoToSocial's and Mastodon's
+    /// `interactionPolicy`; only `canQuote` is read).
+    #[serde(default, deserialize_with = "lenient")]
+    pub interaction_policy: Option<InteractionPolicy>,
     /// Options of a single-choice poll.
     #[serde(default)]
     pub one_of: OneOrMany<PollOption>,
@@ -291,4 +299,26 @@ impl HasId for Object {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+}
+
+/// `interactionPolicy` of an object: who may quote it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InteractionPolicy {
+    /// Who may quote the object.
+    #[serde(default, deserialize_with = "lenient")]
+    pub can_quote: Option<Approval>,
+}
+
+/// Who is approved automatically and who may ask, as ids (actors,
+/// collections, the public collection).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Approval {
+    /// Approved at once.
+    #[serde(default, deserialize_with = "ids")]
+    pub automatic_approval: OneOrMany<String>,
+    /// May ask for approval.
+    #[serde(default, deserialize_with = "ids")]
+    pub manual_approval: OneOrMany<String>,
 }

@@ -211,14 +211,17 @@ fn attachment(config: &Config, media: &MediaAttachment) -> ap::Attachment {
 /// Adds to a local status's note the status it quotes (FEP-044f `quote`,
 /// with Fedibird's and Misskey's older names) and who may quote it
 /// (`interactionPolicy.canQuote`, from the policy's automatic keys).
+/// The approval of the quote, once given, is `quoteAuthorization`.
 pub fn add_quote(
     note: &mut ap::Note,
     quoted_uri: Option<&str>,
+    authorization: Option<&str>,
     automatic: &[&str],
     author_uri: &str,
 ) {
     if let Some(uri) = quoted_uri {
         note.set_quote(uri);
+        note.quote_authorization = authorization.map(str::to_owned);
     }
     let allowed: Vec<String> = automatic
         .iter()
@@ -235,6 +238,39 @@ pub fn add_quote(
             manual_approval: Vec::new(),
         },
     });
+}
+
+/// The id of a local author's approval of quote `quote_id` of one of
+/// their posts, where it is served (as Mastodon's
+/// `/users/:name/quote_authorizations/:id`).
+pub fn quote_authorization_id(quoted_author_uri: &str, quote_id: i64) -> String {
+    format!("{quoted_author_uri}/quote_authorizations/{quote_id}")
+}
+
+/// A local author's approval of a quote of one of their posts.
+pub fn quote_authorization(
+    quoted_author_uri: &str,
+    quote_id: i64,
+    quoting_uri: &str,
+    quoted_uri: &str,
+) -> ap::QuoteAuthorization {
+    ap::QuoteAuthorization {
+        context: None,
+        id: quote_authorization_id(quoted_author_uri, quote_id),
+        attributed_to: quoted_author_uri.to_owned(),
+        interacting_object: quoting_uri.to_owned(),
+        interaction_target: quoted_uri.to_owned(),
+    }
+}
+
+/// The `QuoteRequest` `actor` sends for its post `instrument` quoting
+/// `object`, with id `id`.
+pub fn quote_request(id: &str, actor: &str, object: &str, instrument: &str) -> ap::Activity {
+    ap::Activity {
+        context: Some(Context::Quotes),
+        instrument: Some(instrument.to_owned()),
+        ..ap::Activity::new(ActivityKind::QuoteRequest, id, actor, object)
+    }
 }
 
 /// The `replies` of a note: the collection with an empty first page.
@@ -350,7 +386,7 @@ pub fn activity(kind: ActivityKind, id: String, actor: &str, note: ap::Note) -> 
         to: Some(note.to.clone()),
         cc: Some(note.cc.clone()),
         object: Some(note.into()),
-        target: None,
+        ..ap::Activity::default()
     }
 }
 

@@ -4,9 +4,9 @@
 //! refused address, is dropped).
 use ferrodon_apub::activitypub::outbound::{self as ap, Context};
 use ferrodon_apub::activitypub::{ActivityKind, Kind};
-use ferrodon_db::models::{Account, Status, Visibility};
+use ferrodon_db::models::{Account, Quote, QuoteState, Status, Visibility};
 use ferrodon_db::queries::status_views::load_status_views;
-use ferrodon_db::queries::{accounts, follows};
+use ferrodon_db::queries::{accounts, follows, quotes, statuses};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -89,6 +89,42 @@ pub async fn federate_status(state: &AppState, status: &Status, edited: bool) ->
             inboxes.push(inbox_of(&account));
         }
     }
+    // A quoted remote author hears of the quote, and a new one is asked
+    // to approve it.
+    let mut quote_request = None;
+    if let Some(quote) = quotes::quotes_of_statuses(&mut conn, &[status.id])
+        .await?
+        .into_iter()
+        .next()
+    {
+        let quoted_author = match quote.quoted_account_id {
+            Some(id) => Some(accounts::get_account_by_id(&mut conn, id).await?),
+            None => None,
+        };
+        let quoted = match quote.quoted_status_id {
+            Some(id) => match statuses::get_status_by_id(&mut conn, id).await {
+                Ok(quoted) => Some(quoted),
+                Err(ferrodon_db::Error::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        if let (Some(quoted_author), Some(quoted)) = (quoted_author, quoted) {
+            if !quoted_author.is_local() && status.visibility() != Visibility::Direct {
+                inboxes.push(inbox_of(&quoted_author));
+            }
+            if let (false, false, Some(request_id), QuoteState::Pending) = (
+                edited,
+                quoted_author.is_local(),
+                quote.activity_uri.as_deref(),
+                quote.state(),
+            ) {
+                let request =
+                    documents::quote_request(request_id, &author.uri, &quoted.uri, &status.uri);
+                quote_request = Some((quoted_author.inbox_url.clone(), request));
+            }
+        }
+    }
     let activity = match status.reblog_of_id {
         Some(original_id) => {
             let original =
@@ -117,7 +153,95 @@ pub async fn federate_status(state: &AppState, status: &Status, edited: bool) ->
         }
     };
     drop(conn);
-    enqueue_deliveries(state, &author, inboxes, &activity).await
+    enqueue_deliveries(state, &author, inboxes, &activity).await?;
+    if let Some((inbox, request)) = quote_request {
+        enqueue_deliveries(state, &author, vec![inbox], &request).await?;
+    }
+    Ok(())
+}
+
+/// A quoted local author's answer to `requester`'s `QuoteRequest` (id
+/// `request_id`) for its post `instrument` quoting `quoted_uri`: `Accept`
+/// with the authorization as its `result` when `approved` names one,
+/// else `Reject`. `quote_id` numbers the answer.
+pub struct QuoteAnswer<'a> {
+    /// The quoted author.
+    pub quoted_author: &'a Account,
+    /// Who asked.
+    pub requester: &'a Account,
+    /// The request's id.
+    pub request_id: &'a str,
+    /// The quoted post.
+    pub quoted_uri: &'a str,
+    /// The quoting post.
+    pub instrument: &'a str,
+    /// The authorization, when approved.
+    pub approved: Option<String>,
+    /// The quote's id here, when there is a row for it.
+    pub quote_id: Option<i64>,
+}
+
+/// Sends a [`QuoteAnswer`].
+pub async fn answer_quote_request(state: &AppState, answer: QuoteAnswer<'_>) -> Result<()> {
+    let request = documents::quote_request(
+        answer.request_id,
+        &answer.requester.uri,
+        answer.quoted_uri,
+        answer.instrument,
+    )
+    .embedded();
+    let (kind, verb) = match answer.approved {
+        Some(_) => (ActivityKind::Accept, "accepts"),
+        None => (ActivityKind::Reject, "rejects"),
+    };
+    let number = answer.quote_id.map_or_else(
+        || chrono::Utc::now().timestamp_millis().to_string(),
+        |id| id.to_string(),
+    );
+    let id = format!(
+        "{}#{verb}/quote_requests/{number}",
+        answer.quoted_author.uri
+    );
+    let activity = ap::Activity {
+        context: Some(Context::Quotes),
+        result: answer.approved,
+        ..ap::Activity::new(kind, id, &answer.quoted_author.uri, request)
+    };
+    send_to(state, answer.quoted_author, answer.requester, activity).await
+}
+
+/// A local author withdrew their approval of `quote` (of their post
+/// `quoted`, by `quoting`): the `Delete` of the authorization goes to the
+/// quoting author's server (or, for a local quoting post, its remote
+/// followers') and to the author's remote followers, who saw it.
+pub async fn federate_quote_revocation(
+    state: &AppState,
+    author: &Account,
+    quote: &Quote,
+    quoting: &Status,
+    quoted: &Status,
+) -> Result<()> {
+    if !author.is_local() {
+        return Ok(());
+    }
+    let mut conn = state.conn().await?;
+    let mut inboxes = follows::remote_follower_inboxes(&mut conn, author.id).await?;
+    let quoting_author = accounts::get_account_by_id(&mut conn, quoting.account_id).await?;
+    if quoting_author.is_local() {
+        inboxes.extend(follows::remote_follower_inboxes(&mut conn, quoting_author.id).await?);
+    } else {
+        inboxes.push(inbox_of(&quoting_author));
+    }
+    drop(conn);
+    let authorization =
+        documents::quote_authorization(&author.uri, quote.id, &quoting.uri, &quoted.uri);
+    let id = format!("{}#delete", authorization.id);
+    let activity = ap::Activity {
+        context: Some(Context::Quotes),
+        to: Some(vec![documents::PUBLIC.to_owned()]),
+        ..ap::Activity::new(ActivityKind::Delete, id, &author.uri, authorization)
+    };
+    enqueue_deliveries(state, author, inboxes, &activity).await
 }
 
 /// A deleted local status (or undone reblog): `Delete` of the note (or

@@ -109,35 +109,92 @@ pub async fn note_of(conn: &mut Conn, state: &AppState, view: &StatusView) -> Re
             .iter()
             .map(|e| documents::emoji_tag(&state.config, e)),
     );
-    let quoted_uri = quoted_uri(conn, view.status.id).await?;
+    let quoted = quoted_of(conn, view.status.id).await?;
     let policy = crate::quotes::approval(&view.status, None, false);
     documents::add_quote(
         &mut note,
-        quoted_uri.as_deref(),
+        quoted.as_ref().map(|q| q.uri.as_str()),
+        quoted.as_ref().and_then(|q| q.authorization.as_deref()),
         &policy.automatic,
         &view.account.uri,
     );
     Ok(note)
 }
 
-/// The URI of the status a status quotes, while the quote stands.
-async fn quoted_uri(conn: &mut Conn, status_id: i64) -> Result<Option<String>> {
+/// The status a status quotes, while the quote stands.
+struct Quoted {
+    /// Its URI.
+    uri: String,
+    /// The approval of the quote, once given.
+    authorization: Option<String>,
+}
+
+async fn quoted_of(conn: &mut Conn, status_id: i64) -> Result<Option<Quoted>> {
     use ferrodon_db::models::QuoteState;
     let quote = ferrodon_db::queries::quotes::quotes_of_statuses(conn, &[status_id])
         .await?
         .into_iter()
         .next();
-    let Some(quoted) = quote
-        .filter(|q| matches!(q.state(), QuoteState::Accepted | QuoteState::Pending))
-        .and_then(|q| q.quoted_status_id)
+    let Some(quote) =
+        quote.filter(|q| matches!(q.state(), QuoteState::Accepted | QuoteState::Pending))
     else {
         return Ok(None);
     };
-    match statuses::get_status_by_id(conn, quoted).await {
-        Ok(s) => Ok(Some(s.uri)),
-        Err(ferrodon_db::Error::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
+    let Some(quoted_id) = quote.quoted_status_id else {
+        return Ok(None);
+    };
+    let quoted = match statuses::get_status_by_id(conn, quoted_id).await {
+        Ok(s) => s,
+        Err(ferrodon_db::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let authorization = match quote.state() {
+        QuoteState::Accepted if quoted.local => {
+            let author = accounts::get_account_by_id(conn, quoted.account_id).await?;
+            Some(documents::quote_authorization_id(&author.uri, quote.id))
+        }
+        QuoteState::Accepted => quote.approval_uri.clone(),
+        _ => None,
+    };
+    Ok(Some(Quoted {
+        uri: quoted.uri,
+        authorization,
+    }))
+}
+
+/// A local account's approval of quote `quote_id` of one of its posts,
+/// while it stands (the quote accepted, the quoted post public or
+/// unlisted); `None` (404) otherwise, as after a revocation.
+pub async fn quote_authorization(
+    state: &AppState,
+    username: &str,
+    quote_id: i64,
+) -> Result<Option<ap::QuoteAuthorization>> {
+    use ferrodon_db::models::QuoteState;
+    let mut conn = state.conn().await?;
+    let Some(author) = local_account(&mut conn, username).await? else {
+        return Ok(None);
+    };
+    let quote = match ferrodon_db::queries::quotes::get_quote_by_id(&mut conn, quote_id).await {
+        Ok(q) => q,
+        Err(ferrodon_db::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if quote.quoted_account_id != Some(author.id) || quote.state() != QuoteState::Accepted {
+        return Ok(None);
     }
+    let Some(quoted_id) = quote.quoted_status_id else {
+        return Ok(None);
+    };
+    let quoted = statuses::get_status_by_id(&mut conn, quoted_id).await?;
+    if quoted.visibility() > Visibility::Unlisted {
+        return Ok(None);
+    }
+    let quoting = statuses::get_status_by_id(&mut conn, quote.status_id).await?;
+    Ok(Some(ap::QuoteAuthorization {
+        context: Some(ap::Context::Quotes),
+        ..documents::quote_authorization(&author.uri, quote.id, &quoting.uri, &quoted.uri)
+    }))
 }
 
 /// The `Create` of a status's note.

@@ -1,14 +1,18 @@
 //! `Accept` and `Reject` of a `Follow` we sent: a relay subscription's
 //! answer, or a remote account accepting, refusing (or ending) a local
-//! account's follow.
-use ferrodon_apub::activitypub::{Activity, ActivityKind, Document};
-use ferrodon_db::models::Account;
+//! account's follow; or of a `QuoteRequest` we sent: the quoted remote
+//! author approving a local post's quote (the `Accept`'s `result` is the
+//! authorization, kept for others to check) or refusing it.
+use ferrodon_apub::activitypub::{same_origin, Activity, ActivityKind, Document};
+use ferrodon_db::models::{Account, Quote, QuoteState};
+use ferrodon_db::queries::{quotes, statuses};
 
 use super::local_account_by_uri;
-use crate::federation::relays;
+use crate::federation::{outbox, relays};
 use crate::services::follow::unfollow;
 use crate::services::follow_requests::authorize_follow_request;
-use crate::{AppState, Error, Result};
+use crate::services::quote::{accept_quote, withdraw_quote};
+use crate::{live, AppState, Error, Result};
 
 /// Which answer the activity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,13 +23,16 @@ enum Answer {
     Reject,
 }
 
-/// An answer to one of our follows, read.
+/// An answer to one of our follows or quote requests, read.
 pub(super) struct Verified {
     answer: Answer,
     /// The id of the `Follow` answered (a relay's, if ours).
     follow_id: String,
     /// The local follower named, if any.
     follower: Option<Account>,
+    /// The local post's quote whose request is answered, with the
+    /// authorization an `Accept` gives.
+    quote: Option<(Quote, Option<String>)>,
 }
 
 /// The id of the `Follow` an `Accept`/`Reject` answers.
@@ -57,22 +64,83 @@ async fn follower_in_answer(state: &AppState, activity: &Activity) -> Result<Opt
 /// from the follower to the signer.
 pub(super) async fn verify(
     state: &AppState,
-    _signer: &Account,
+    signer: &Account,
     activity: &Activity,
 ) -> Result<Option<Verified>> {
     let answer = match activity.kind {
         ActivityKind::Accept => Answer::Accept,
         _ => Answer::Reject,
     };
+    let answered = answered_follow_id(activity);
+    let mut conn = state.conn().await?;
+    let quote = quotes::find_quote_by_activity_uri(&mut conn, &answered).await?;
+    drop(conn);
+    if let Some(quote) = quote {
+        // Only the quoted author answers a quote request.
+        if quote.quoted_account_id != Some(signer.id) {
+            return Err(Error::validation(
+                "an answer to a quote request sent to someone else",
+            ));
+        }
+        let approval = match answer {
+            Answer::Accept => {
+                let result = activity
+                    .result
+                    .clone()
+                    .ok_or_else(|| Error::validation("an Accept of a quote without result"))?;
+                if !same_origin(&result, &signer.uri) {
+                    return Err(Error::validation("a quote authorization on another server"));
+                }
+                Some(result)
+            }
+            Answer::Reject => None,
+        };
+        return Ok(Some(Verified {
+            answer,
+            follow_id: answered,
+            follower: None,
+            quote: Some((quote, approval)),
+        }));
+    }
     Ok(Some(Verified {
         answer,
-        follow_id: answered_follow_id(activity),
+        follow_id: answered,
         follower: follower_in_answer(state, activity).await?,
+        quote: None,
     }))
+}
+
+/// Accepts a pending quote with the authorization (the quoting post is
+/// then sent again, as an `Update`, to those who have it, so they see the
+/// authorization), or withdraws it.
+async fn answer_quote(state: &AppState, quote: Quote, approval: Option<String>) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let quoting = statuses::get_status_by_id(&mut conn, quote.status_id).await?;
+    let changed = match (&approval, quote.quoted_status_id) {
+        (Some(approval), Some(quoted_id)) if quote.state() == QuoteState::Pending => {
+            let quoted = statuses::get_status_by_id(&mut conn, quoted_id).await?;
+            accept_quote(&mut conn, &quote, &quoted, Some(approval)).await?;
+            true
+        }
+        (Some(_), _) => false,
+        (None, _) => withdraw_quote(&mut conn, &quote).await?,
+    };
+    drop(conn);
+    if !changed {
+        return Ok(());
+    }
+    live::status_edited(state, &quoting).await;
+    if approval.is_some() {
+        outbox::federate_status(state, &quoting, true).await?;
+    }
+    Ok(())
 }
 
 /// Records the relay's answer, or authorizes / ends the follow.
 pub(super) async fn apply(state: &AppState, signer: &Account, v: Verified) -> Result<()> {
+    if let Some((quote, approval)) = v.quote {
+        return answer_quote(state, quote, approval).await;
+    }
     let accepted = v.answer == Answer::Accept;
     if relays::answered(state, signer, &v.follow_id, accepted).await? {
         return Ok(());

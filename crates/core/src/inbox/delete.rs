@@ -1,12 +1,14 @@
-//! `Delete`: of one of the signer's statuses, or of the signer itself
-//! (the account is suspended here).
+//! `Delete`: of one of the signer's statuses, of the signer itself
+//! (the account is suspended here), or of the signer's approval of a
+//! quote of one of its posts (`QuoteAuthorization`: the quote is revoked).
 use ferrodon_apub::activitypub::Activity;
-use ferrodon_db::models::{Account, Status};
-use ferrodon_db::queries::accounts;
+use ferrodon_db::models::{Account, Quote, Status};
+use ferrodon_db::queries::{accounts, quotes, statuses};
 
 use super::status_by_uri;
 use crate::services::delete_status::delete_status;
-use crate::{AppState, Error, Result};
+use crate::services::quote::withdraw_quote;
+use crate::{live, AppState, Error, Result};
 
 /// What is deleted, checked to be the signer's.
 pub(super) enum Verified {
@@ -14,6 +16,8 @@ pub(super) enum Verified {
     Account,
     /// One of the signer's statuses.
     Status(Box<Status>),
+    /// The signer's approval of a quote of one of its posts.
+    QuoteAuthorization(Box<Quote>),
 }
 
 /// Only the signer itself or its own statuses may be deleted.
@@ -29,7 +33,10 @@ pub(super) async fn verify(
         return Ok(Some(Verified::Account));
     }
     let Some(status) = status_by_uri(state, uri).await? else {
-        return Ok(None);
+        // Only the quoted author (whose approval it was) can withdraw it.
+        let mut conn = state.conn().await?;
+        let quote = quotes::find_quote_by_approval_uri(&mut conn, uri, signer.id).await?;
+        return Ok(quote.map(|q| Verified::QuoteAuthorization(Box::new(q))));
     };
     if status.account_id != signer.id {
         return Err(Error::validation("a Delete of someone else's status"));
@@ -46,5 +53,15 @@ pub(super) async fn apply(state: &AppState, signer: &Account, v: Verified) -> Re
             Ok(())
         }
         Verified::Status(status) => delete_status(state, signer, status.id).await.map(|_| ()),
+        Verified::QuoteAuthorization(quote) => {
+            let mut conn = state.conn().await?;
+            if !withdraw_quote(&mut conn, &quote).await? {
+                return Ok(());
+            }
+            let quoting = statuses::get_status_by_id(&mut conn, quote.status_id).await?;
+            drop(conn);
+            live::status_edited(state, &quoting).await;
+            Ok(())
+        }
     }
 }

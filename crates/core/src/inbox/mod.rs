@@ -41,6 +41,8 @@ mod like;
 #[path = "move.rs"]
 mod move_;
 pub mod notes;
+mod quote_request;
+pub mod quotes;
 pub mod resolve;
 pub mod threads;
 mod undo;
@@ -96,6 +98,7 @@ pub async fn process(state: &AppState, signer_id: i64, value: &Value) -> Result<
         ActivityKind::Add | ActivityKind::Remove => {
             verify_then_apply!(state, signer, activity, add_remove)
         }
+        ActivityKind::QuoteRequest => verify_then_apply!(state, signer, activity, quote_request),
         ActivityKind::Dislike | ActivityKind::EmojiReact | ActivityKind::Other(_) => {
             tracing::debug!(%kind, signer = %signer.uri, "activity type not handled");
             Ok(())

@@ -126,7 +126,9 @@ pub async fn store_note(
 pub(super) enum MissingParent {
     /// Queue a job fetching the ancestors.
     Fetch,
-    /// Nothing: the caller is that job, at the end of its budget.
+    /// Nothing: the caller is a fetching job (that one, at the end of its
+    /// budget, or the check of a quote), which follows no further posts:
+    /// neither the parent nor an unknown quoted post is queued.
     Leave,
 }
 
@@ -240,7 +242,17 @@ pub(super) async fn store_note_with(
                     language: language.clone().filter(|l| l.len() <= 8),
                     local: false,
                     application_id: None,
-                    quote_approval_policy: 0,
+                    quote_approval_policy: note
+                        .interaction_policy
+                        .as_ref()
+                        .and_then(|p| p.can_quote.as_ref())
+                        .map_or(0, |approval| {
+                            crate::quotes::remote_policy(
+                                approval.automatic_approval.as_slice(),
+                                approval.manual_approval.as_slice(),
+                                signer,
+                            )
+                        }),
                 },
             )
             .await?;
@@ -298,6 +310,7 @@ pub(super) async fn store_note_with(
             tracing::warn!(media_id, error = %e, "could not queue a remote media download");
         }
     }
+    super::quotes::check_quote_of(state, &status, note, missing_parent).await?;
     live::status_created(state, &status).await;
     live::notifications_created(state, &notes).await;
     Ok(Some(status))

@@ -67,6 +67,9 @@ pub(super) async fn edit(
     note: &Object,
     status: &Status,
 ) -> Result<()> {
+    // An approval of its quote may come with an edit (Mastodon sends one
+    // once the quoted author accepted).
+    super::quotes::check_quote_of(state, status, note, super::notes::MissingParent::Leave).await?;
     let content = sanitize_remote_html(note.content_for(None).unwrap_or_default());
     let mut conn = state.conn().await?;
     // New counts of a poll: not an edit of the status.

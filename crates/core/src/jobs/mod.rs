@@ -304,6 +304,31 @@ pub enum Job {
         /// Its `inReplyTo`.
         in_reply_to: String,
     },
+    /// An imported following list names a remote account we have never
+    /// seen: look it up (WebFinger) and follow it.
+    ImportFollow {
+        /// The importing local account.
+        account_id: i64,
+        /// The account's username.
+        username: String,
+        /// Its domain.
+        domain: String,
+        /// Whether to show its boosts.
+        reblogs: bool,
+        /// Whether to be notified of its posts.
+        notify: bool,
+    },
+    /// A stored remote status quotes a remote post: fetch the quoted post
+    /// if we lack it, store the quote, and accept it once its
+    /// authorization, fetched from the quoted author's server, holds.
+    VerifyQuote {
+        /// The quoting status.
+        status_id: i64,
+        /// The quoted post's id.
+        quoted_uri: String,
+        /// The `quoteAuthorization` the quoting post gave, if any.
+        approval_uri: Option<String>,
+    },
     /// Someone opened a remote status's thread: fetch the replies its
     /// `replies` collections list, recursively, within a budget.
     BackfillReplies {
@@ -367,6 +392,8 @@ impl Job {
             | Job::FetchForwarded { .. }
             | Job::FetchAncestors { .. }
             | Job::BackfillReplies { .. }
+            | Job::VerifyQuote { .. }
+            | Job::ImportFollow { .. }
             | Job::SynchronizeFollowers { .. } => Queue::Pull,
             Job::ProcessActivity { .. } => Queue::Ingress,
             Job::Deliver { .. } | Job::WebPush { .. } | Job::DeliverActorDeletion { .. } => {
@@ -402,6 +429,8 @@ impl Job {
             Job::FetchForwarded { .. } => "fetch_forwarded",
             Job::FetchAncestors { .. } => "fetch_ancestors",
             Job::BackfillReplies { .. } => "backfill_replies",
+            Job::VerifyQuote { .. } => "verify_quote",
+            Job::ImportFollow { .. } => "import_follow",
             Job::SynchronizeFollowers { .. } => "synchronize_followers",
             Job::Noop => "noop",
             Job::Unknown => "unknown",

@@ -16,5 +16,14 @@ pub async fn confirm_email(state: &AppState, token: &str) -> Result<User> {
         return Err(Error::NotFound);
     }
     let mut conn = state.conn().await?;
-    Ok(users::confirm_email(&mut conn, &digest(token), CONFIRMATION_TOKEN_LIFETIME_SECS).await?)
+    let user =
+        users::confirm_email(&mut conn, &digest(token), CONFIRMATION_TOKEN_LIFETIME_SECS).await?;
+    drop(conn);
+    // A first confirmation (not of a changed address) makes the sign-up
+    // news for staff. The update sets both columns to the transaction's
+    // time, so they are equal only when it confirmed the user just now.
+    if user.confirmed_at == Some(user.updated_at) {
+        super::staff_notifications::tell_staff_of_sign_up(state, user.account_id).await;
+    }
+    Ok(user)
 }

@@ -1,13 +1,24 @@
 //! Importing one of Mastodon's CSV exports (following, blocks, mutes) in
 //! merge mode: each listed account this server knows is followed, blocked
-//! or muted through the usual services; unknown accounts are counted as
-//! skipped (remote accounts are not looked up).
+//! or muted through the usual services. A followed remote account we have
+//! never seen is looked up (WebFinger) by an `ImportFollow` job on the
+//! `pull` queue and followed once found, as Mastodon's import worker does;
+//! a lookup that fails is recorded for a day (Redis
+//! `import:unresolvable:ACCT`), and rows naming it are skipped meanwhile
+//! instead of being looked up again. Other unknown accounts are skipped.
+use deadpool_redis::redis;
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::accounts;
 
 use super::follow::{follow, FollowOptions};
 use super::{block::block, mute::mute};
+use crate::jobs::{self, Job};
 use crate::{AppState, Error, Result};
+
+/// How long a failed lookup of an imported account is remembered (rows
+/// naming it are skipped meanwhile): a server that is down today may be
+/// back tomorrow, but an import must not knock on it row after row.
+pub const UNRESOLVABLE_SECS: u64 = 24 * 60 * 60;
 
 /// Rows read from one upload at most.
 pub const MAX_ROWS: usize = 1000;
@@ -42,6 +53,72 @@ pub struct ImportReport {
     pub imported: usize,
     /// Rows naming accounts this server does not know (or that refused).
     pub skipped: usize,
+    /// Rows naming remote accounts never seen here, being looked up.
+    pub queued: usize,
+}
+
+fn unresolvable_key(state: &AppState, username: &str, domain: &str) -> String {
+    state.redis_key(&format!(
+        "import:unresolvable:{}@{}",
+        username.to_lowercase(),
+        domain.to_lowercase()
+    ))
+}
+
+/// Whether a lookup of `username@domain` failed within the last day.
+async fn known_unresolvable(state: &AppState, username: &str, domain: &str) -> Result<bool> {
+    let mut conn = state.redis().await?;
+    let found: bool = redis::cmd("EXISTS")
+        .arg(unresolvable_key(state, username, domain))
+        .query_async(&mut *conn)
+        .await?;
+    Ok(found)
+}
+
+/// Runs an `ImportFollow` job: `account_id` follows `username@domain`
+/// once WebFinger finds it. A failed lookup is recorded (and logged), not
+/// retried: the job succeeds either way.
+pub async fn import_follow(
+    state: &AppState,
+    account_id: i64,
+    username: &str,
+    domain: &str,
+    reblogs: bool,
+    notify: bool,
+) -> Result<()> {
+    let mut conn = state.conn().await?;
+    let actor = match accounts::get_account_by_id(&mut conn, account_id).await {
+        Ok(actor) => actor,
+        Err(ferrodon_db::Error::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    drop(conn);
+    let target = match crate::federation::actors::resolve_acct(state, username, domain).await {
+        Ok(target) => target,
+        Err(e) => {
+            tracing::info!(%username, %domain, error = %e, "an imported account could not be found");
+            let mut conn = state.redis().await?;
+            let _: () = redis::cmd("SET")
+                .arg(unresolvable_key(state, username, domain))
+                .arg(e.to_string())
+                .arg("EX")
+                .arg(UNRESOLVABLE_SECS)
+                .query_async(&mut *conn)
+                .await?;
+            return Ok(());
+        }
+    };
+    let options = FollowOptions {
+        reblogs: Some(reblogs),
+        notify: Some(notify),
+        ..Default::default()
+    };
+    match follow(state, &actor, target.id, options).await {
+        Ok(()) | Err(Error::Forbidden(_)) | Err(Error::NotFound) | Err(Error::Validation(_)) => {
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The cells of one CSV line (quotes as in RFC 4180, on one line).
@@ -104,7 +181,22 @@ pub async fn import_csv(
             accounts::get_account_by_acct(&mut conn, username, domain).await
         };
         let Ok(target) = target else {
-            report.skipped += 1;
+            match (kind, domain) {
+                (ImportKind::Following, Some(domain))
+                    if !known_unresolvable(state, username, domain).await? =>
+                {
+                    let job = Job::ImportFollow {
+                        account_id: actor.id,
+                        username: username.to_owned(),
+                        domain: domain.to_owned(),
+                        reblogs: truthy(row.get(1), true),
+                        notify: truthy(row.get(2), false),
+                    };
+                    jobs::enqueue(state, job).await?;
+                    report.queued += 1;
+                }
+                _ => report.skipped += 1,
+            }
             continue;
         };
         let applied = match kind {

@@ -44,6 +44,7 @@ pub mod reset_password;
 pub mod save_filter;
 pub mod schedule_status;
 pub mod site_settings;
+pub mod staff_notifications;
 pub mod status_access;
 pub mod translate_status;
 pub mod update_credentials;

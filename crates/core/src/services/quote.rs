@@ -1,13 +1,14 @@
 //! Quote posts: checking that a status may be quoted, revoking a quote of
 //! one's own status, and changing who may quote it.
 use ferrodon_db::models::{
-    Account, NewNotification, NewQuote, Notification, QuoteState, Status, Visibility,
+    Account, NewNotification, NewQuote, Notification, Quote, QuoteState, Status, Visibility,
 };
 use ferrodon_db::queries::{follows, quotes, statuses};
 use ferrodon_db::{AsyncConnection, Conn};
 
 use super::notify::notify;
 use super::status_access::get_visible_status;
+use crate::federation::outbox;
 use crate::quotes::{decide, QuoteDecision, QuotePolicy};
 use crate::{live, AppState, Error, Result};
 
@@ -28,7 +29,11 @@ pub(crate) async fn check_quotable(
         && follows::get_follow(conn, quoter, quoted.account_id)
             .await?
             .is_some();
+    // A remote author's approval comes by their answer to our
+    // QuoteRequest, even when their policy would allow it at once.
+    let remote = !quoted.local && quoted.account_id != quoter;
     match decide(&quoted, Some(quoter), follows_author) {
+        QuoteDecision::Automatic if remote => Ok((quoted, QuoteState::Pending)),
         QuoteDecision::Automatic => Ok((quoted, QuoteState::Accepted)),
         QuoteDecision::Manual | QuoteDecision::Unknown => Ok((quoted, QuoteState::Pending)),
         QuoteDecision::Denied
@@ -70,8 +75,15 @@ pub(crate) async fn remote_quote_state(
     })
 }
 
+/// The id of the `QuoteRequest` a local status sends for its quote of a
+/// remote post.
+pub(crate) fn quote_request_id(status: &Status) -> String {
+    format!("{}/quote_request", status.uri)
+}
+
 /// Stores the quote a new status makes, counts it when accepted, and
-/// tells the quoted local author.
+/// tells the quoted local author. A local status's pending quote of a
+/// remote post gets the id of the `QuoteRequest` its distribution sends.
 pub(crate) async fn store_quote(
     conn: &mut Conn,
     author_id: i64,
@@ -87,12 +99,24 @@ pub(crate) async fn store_quote(
             account_id: author_id,
             quoted_account_id: quoted.account_id,
             state: state.as_i16(),
+            activity_uri: (status.local && !quoted.local && state == QuoteState::Pending)
+                .then(|| quote_request_id(status)),
         },
     )
     .await?;
     if state != QuoteState::Accepted {
         return Ok(None);
     }
+    counted(conn, author_id, status.id, quoted).await
+}
+
+/// Counts a newly accepted quote and tells the quoted local author.
+async fn counted(
+    conn: &mut Conn,
+    author_id: i64,
+    status_id: i64,
+    quoted: &Status,
+) -> Result<Option<Notification>> {
     statuses::add_to_status_counter(conn, quoted.id, statuses::StatusCounter::Quotes, 1).await?;
     if quoted.account_id == author_id || !quoted.local {
         return Ok(None);
@@ -103,10 +127,60 @@ pub(crate) async fn store_quote(
             account_id: quoted.account_id,
             from_account_id: author_id,
             kind: ferrodon_db::models::NotificationKind::Quote,
-            status_id: Some(status.id),
+            status_id: Some(status_id),
         },
     )
     .await
+}
+
+/// Accepts a quote that was not accepted yet (with the remote
+/// authorization that approved it, for a quote of a remote post), counts
+/// it and tells the quoted local author; nothing for one accepted already.
+pub(crate) async fn accept_quote(
+    conn: &mut Conn,
+    quote: &Quote,
+    quoted: &Status,
+    approval_uri: Option<&str>,
+) -> Result<Option<Notification>> {
+    if quote.state() == QuoteState::Accepted {
+        return Ok(None);
+    }
+    conn.transaction(async |conn| {
+        if !quotes::accept_quote(conn, quote.id, approval_uri).await? {
+            return Ok(None);
+        }
+        counted(conn, quote.account_id, quote.status_id, quoted).await
+    })
+    .await
+}
+
+/// Withdraws a quote's approval: an accepted quote becomes revoked (and is
+/// no longer counted), a pending one rejected. Whether it changed.
+pub(crate) async fn withdraw_quote(conn: &mut Conn, quote: &Quote) -> Result<bool> {
+    match quote.state() {
+        QuoteState::Accepted => {
+            conn.transaction(async |conn| {
+                quotes::set_quote_state(conn, quote.id, QuoteState::Revoked).await?;
+                if let Some(quoted) = quote.quoted_status_id {
+                    statuses::add_to_status_counter(
+                        conn,
+                        quoted,
+                        statuses::StatusCounter::Quotes,
+                        -1,
+                    )
+                    .await?;
+                }
+                Ok::<_, Error>(())
+            })
+            .await?;
+            Ok(true)
+        }
+        QuoteState::Pending => {
+            quotes::set_quote_state(conn, quote.id, QuoteState::Rejected).await?;
+            Ok(true)
+        }
+        QuoteState::Rejected | QuoteState::Revoked => Ok(false),
+    }
 }
 
 /// Withdraws the approval of a quote of `author`'s own status: an accepted
@@ -128,29 +202,18 @@ pub async fn revoke_quote(
     if quote.quoted_account_id != Some(author.id) {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
-    let quoting = conn
-        .transaction(async |conn| {
-            match quote.state() {
-                QuoteState::Accepted => {
-                    quotes::set_quote_state(conn, quote.id, QuoteState::Revoked).await?;
-                    statuses::add_to_status_counter(
-                        conn,
-                        quoted.id,
-                        statuses::StatusCounter::Quotes,
-                        -1,
-                    )
-                    .await?;
-                }
-                QuoteState::Pending => {
-                    quotes::set_quote_state(conn, quote.id, QuoteState::Rejected).await?;
-                }
-                QuoteState::Rejected | QuoteState::Revoked => {}
-            }
-            Ok::<_, Error>(statuses::get_status_by_id(conn, quote.status_id).await?)
-        })
-        .await?;
+    let withdrawn = withdraw_quote(&mut conn, &quote).await?;
+    let quoting = statuses::get_status_by_id(&mut conn, quote.status_id).await?;
     drop(conn);
     live::status_edited(state, &quoting).await;
+    // The servers that saw the authorization hear that it is withdrawn.
+    if withdrawn && quote.state() == QuoteState::Accepted {
+        if let Err(e) =
+            outbox::federate_quote_revocation(state, author, &quote, &quoting, &quoted).await
+        {
+            tracing::warn!(quote_id = quote.id, error = %e, "could not queue the Delete of a quote authorization");
+        }
+    }
     Ok(quoting)
 }
 

@@ -252,6 +252,10 @@ pub async fn register_account_from(
         if let Err(e) = mail::queue(state, MailJob::Confirmation { user_id: user.id }).await {
             tracing::warn!(error = %e, user_id = user.id, "could not queue the confirmation e-mail");
         }
+    } else if !matches!(origin, Origin::Admin) {
+        // Staff hear of a sign-up once its address is confirmed (here,
+        // or in `confirm_email`); accounts staff make themselves are not news.
+        super::staff_notifications::tell_staff_of_sign_up(state, account.id).await;
     }
     Ok((user, account))
 }

@@ -56,6 +56,10 @@ pub struct Quote {
     pub state: i16,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The `QuoteRequest` a local quote of a remote post sent.
+    pub activity_uri: Option<String>,
+    /// The remote `QuoteAuthorization` that approved the quote.
+    pub approval_uri: Option<String>,
 }
 
 impl Quote {
@@ -75,4 +79,5 @@ pub struct NewQuote {
     pub account_id: i64,
     pub quoted_account_id: i64,
     pub state: i16,
+    pub activity_uri: Option<String>,
 }

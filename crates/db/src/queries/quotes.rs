@@ -97,3 +97,60 @@ pub async fn set_quote_approval_policy(conn: &mut Conn, status_id: i64, policy: 
         .await?;
     Ok(())
 }
+
+/// A quote by id.
+pub async fn get_quote_by_id(conn: &mut Conn, id: i64) -> Result<Quote> {
+    Ok(quotes::table
+        .find(id)
+        .select(Quote::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// The quote whose `QuoteRequest` had id `activity_uri`.
+pub async fn find_quote_by_activity_uri(
+    conn: &mut Conn,
+    activity_uri: &str,
+) -> Result<Option<Quote>> {
+    Ok(quotes::table
+        .filter(quotes::activity_uri.eq(activity_uri))
+        .select(Quote::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// The quote of a post by `quoted_account_id` that the authorization
+/// `approval_uri` approved.
+pub async fn find_quote_by_approval_uri(
+    conn: &mut Conn,
+    approval_uri: &str,
+    quoted_account_id: i64,
+) -> Result<Option<Quote>> {
+    Ok(quotes::table
+        .filter(quotes::approval_uri.eq(approval_uri))
+        .filter(quotes::quoted_account_id.eq(quoted_account_id))
+        .select(Quote::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Marks a quote accepted, with the remote authorization that approved it
+/// (`None` for a quote of a local post, approved here); false when it was
+/// accepted already (so that two answers count it once).
+pub async fn accept_quote(conn: &mut Conn, id: i64, approval_uri: Option<&str>) -> Result<bool> {
+    let updated = diesel::update(
+        quotes::table
+            .find(id)
+            .filter(quotes::state.ne(QuoteState::Accepted.as_i16())),
+    )
+    .set((
+        quotes::state.eq(QuoteState::Accepted.as_i16()),
+        quotes::approval_uri.eq(approval_uri),
+        quotes::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(updated == 1)
+}

@@ -199,3 +199,19 @@ pub async fn reset_password(
     .get_result(conn)
     .await?)
 }
+
+/// The accounts of enabled users holding one of `roles` (the staff a
+/// notification for holders of some permission goes to).
+pub async fn list_account_ids_with_roles(
+    conn: &mut Conn,
+    roles: &[crate::models::Role],
+) -> Result<Vec<i64>> {
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    Ok(users::table
+        .filter(users::role.eq_any(names))
+        .filter(users::disabled.eq(false))
+        .select(users::account_id)
+        .order(users::account_id)
+        .load(conn)
+        .await?)
+}

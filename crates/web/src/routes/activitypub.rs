@@ -38,6 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/users/{username}/statuses/{id}/activity",
             web::get().to(status_activity),
+        )
+        .route(
+            "/users/{username}/quote_authorizations/{id}",
+            web::get().to(quote_authorization),
         );
 }
 
@@ -167,6 +171,19 @@ async fn status_activity(
     let (username, raw_id) = path.into_inner();
     let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
     found(publish::status(&state, &username, id, true).await?)
+}
+
+/// A local author's approval of a quote of one of their posts (FEP-044f),
+/// which servers fetch to check the quote; 404 once revoked.
+async fn quote_authorization(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    fetch_signer(&state, &req).await?;
+    let (username, raw_id) = path.into_inner();
+    let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
+    found(publish::quote_authorization(&state, &username, id).await?)
 }
 
 /// Reads a delivery's body, refusing more than an ActivityPub document may be.

@@ -89,8 +89,8 @@ async fn submit(
         Ok(report) => Ok(redirect_with_notice(
             "/settings/import",
             &format!(
-                "Import finished: {} imported, {} skipped (unknown accounts or not allowed).",
-                report.imported, report.skipped
+                "Import finished: {} imported, {} being looked up on their servers, {} skipped (unknown accounts or not allowed).",
+                report.imported, report.queued, report.skipped
             ),
         )),
         Err(Error::Validation(message)) => {

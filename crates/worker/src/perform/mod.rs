@@ -49,6 +49,18 @@ pub async fn perform(state: &AppState, job: &Job) -> Result<()> {
             in_reply_to,
         } => pull::fetch_ancestors(state, *status_id, in_reply_to).await,
         Job::BackfillReplies { status_id } => pull::backfill_replies(state, *status_id).await,
+        Job::VerifyQuote {
+            status_id,
+            quoted_uri,
+            approval_uri,
+        } => pull::verify_quote(state, *status_id, quoted_uri, approval_uri.as_deref()).await,
+        Job::ImportFollow {
+            account_id,
+            username,
+            domain,
+            reblogs,
+            notify,
+        } => pull::import_follow(state, *account_id, username, domain, *reblogs, *notify).await,
         Job::SynchronizeFollowers { account_id, url } => {
             pull::synchronize_followers(state, *account_id, url).await
         }

@@ -1,6 +1,7 @@
 //! The `pull` queue: what this server fetches from others (link cards,
 //! remote media, avatars, reply collections, forwarded activities' objects,
-//! missing ancestors of replies, follower lists).
+//! missing ancestors of replies, quoted posts and their authorizations,
+//! follower lists).
 use ferrodon_core::db::queries::statuses;
 use ferrodon_core::jobs::ForwardedKind;
 use ferrodon_core::{cards, federation, inbox, media, AppState, Result};
@@ -67,6 +68,32 @@ pub async fn backfill_replies(state: &AppState, status_id: i64) -> Result<()> {
     let stored = inbox::threads::backfill_replies(state, status_id).await?;
     tracing::debug!(status_id, stored, "backfilled replies");
     Ok(())
+}
+
+/// Checks a remote status's quote of a remote post: the quoted post
+/// fetched if we lack it, the authorization from the quoted author's server.
+pub async fn verify_quote(
+    state: &AppState,
+    status_id: i64,
+    quoted_uri: &str,
+    approval_uri: Option<&str>,
+) -> Result<()> {
+    inbox::quotes::verify_quote(state, status_id, quoted_uri, approval_uri).await
+}
+
+/// Follows an imported remote account once WebFinger finds it.
+pub async fn import_follow(
+    state: &AppState,
+    account_id: i64,
+    username: &str,
+    domain: &str,
+    reblogs: bool,
+    notify: bool,
+) -> Result<()> {
+    ferrodon_core::services::import_csv::import_follow(
+        state, account_id, username, domain, reblogs, notify,
+    )
+    .await
 }
 
 /// Drops local follows of a remote account its server no longer lists.

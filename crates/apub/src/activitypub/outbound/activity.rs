@@ -40,6 +40,12 @@ pub struct Activity {
     /// The collection or account it acts towards (`Add`, `Remove`, `Move`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// The quoting post a `QuoteRequest` asks approval for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// The `QuoteAuthorization` an `Accept` of a `QuoteRequest` grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
 }
 
 impl Activity {
@@ -93,6 +99,32 @@ pub enum ActivityObject {
     Activity(Box<Activity>),
     /// What a `Delete` leaves.
     Tombstone(Tombstone),
+    /// An approval of a quote (its `Delete` revokes it).
+    QuoteAuthorization(Box<QuoteAuthorization>),
+}
+
+impl From<QuoteAuthorization> for ActivityObject {
+    fn from(authorization: QuoteAuthorization) -> Self {
+        ActivityObject::QuoteAuthorization(Box::new(authorization))
+    }
+}
+
+/// A quoted author's approval of one quote of one of their posts
+/// (FEP-044f), served at its id for anyone to check the quote with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename = "QuoteAuthorization", rename_all = "camelCase")]
+pub struct QuoteAuthorization {
+    /// `@context`, when served on its own.
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// Its id.
+    pub id: String,
+    /// The quoted post's author, who approves.
+    pub attributed_to: String,
+    /// The quoting post.
+    pub interacting_object: String,
+    /// The quoted post.
+    pub interaction_target: String,
 }
 
 impl From<String> for ActivityObject {

@@ -50,11 +50,32 @@ const MASTODON_TERMS: &[(&str, Term)] = &[
         "_misskey_quote",
         Term::Iri("https://misskey-hub.net/ns#_misskey_quote"),
     ),
+    (
+        "quoteAuthorization",
+        Term::Id("https://w3id.org/fep/044f#quoteAuthorization"),
+    ),
     ("gts", Term::Iri("https://gotosocial.org/ns#")),
     ("interactionPolicy", Term::Id("gts:interactionPolicy")),
     ("canQuote", Term::Id("gts:canQuote")),
     ("automaticApproval", Term::Id("gts:automaticApproval")),
     ("manualApproval", Term::Id("gts:manualApproval")),
+];
+
+/// The terms of the quote approval exchange (FEP-044f): the request, the
+/// authorization and what it names, as Mastodon's `quote_requests` and
+/// `quote_authorizations` context extensions.
+const QUOTE_TERMS: &[(&str, Term)] = &[
+    (
+        "QuoteRequest",
+        Term::Iri("https://w3id.org/fep/044f#QuoteRequest"),
+    ),
+    (
+        "QuoteAuthorization",
+        Term::Iri("https://w3id.org/fep/044f#QuoteAuthorization"),
+    ),
+    ("gts", Term::Iri("https://gotosocial.org/ns#")),
+    ("interactingObject", Term::Id("gts:interactingObject")),
+    ("interactionTarget", Term::Id("gts:interactionTarget")),
 ];
 
 impl Serialize for Term {
@@ -100,6 +121,9 @@ pub enum Context {
     /// ActivityStreams, the security vocabulary and the extension terms, as
     /// Mastodon sends with actors and objects (and their `Create`/`Update`).
     Mastodon,
+    /// ActivityStreams and the quote approval terms: a `QuoteRequest`, its
+    /// `Accept` or `Reject`, a `QuoteAuthorization` and its `Delete`.
+    Quotes,
 }
 
 impl Serialize for Context {
@@ -111,6 +135,12 @@ impl Serialize for Context {
                 seq.serialize_element(ACTIVITY_STREAMS)?;
                 seq.serialize_element(SECURITY)?;
                 seq.serialize_element(&Terms(MASTODON_TERMS))?;
+                seq.end()
+            }
+            Context::Quotes => {
+                let mut seq = serializer.serialize_seq(Some(2))?;
+                seq.serialize_element(ACTIVITY_STREAMS)?;
+                seq.serialize_element(&Terms(QUOTE_TERMS))?;
                 seq.end()
             }
         }

@@ -31,7 +31,7 @@ mod flag;
 mod object;
 mod tag;
 
-pub use activity::{Activity, ActivityObject, Tombstone};
+pub use activity::{Activity, ActivityObject, QuoteAuthorization, Tombstone};
 pub use actor::{Actor, Endpoints, PropertyValue, PublicKey};
 pub use collection::{Collection, PageRef};
 pub use context::{Context, ACTIVITY_STREAMS, SECURITY};

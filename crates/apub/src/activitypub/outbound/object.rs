@@ -77,6 +77,9 @@ pub struct Note {
     /// The quoted status, as Misskey names it.
     #[serde(rename = "_misskey_quote", skip_serializing_if = "Option::is_none")]
     pub misskey_quote: Option<String>,
+    /// The quoted author's approval of the quote, once given (FEP-044f).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote_authorization: Option<String>,
     /// Who may quote the status (GoToSocial's interaction policy).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interaction_policy: Option<InteractionPolicy>,

@@ -13,6 +13,7 @@ use crate::db::models::{Account, NewNotification, Notification, User, UserChange
 use crate::db::queries::moderation::{self, AccountFlag, NewWarning};
 use crate::db::queries::{accounts, notifications, oauth, users};
 use crate::db::Conn;
+use crate::federation::account_deletion::ActorDeletion;
 use crate::mail::{self, MailJob};
 use crate::moderation::hierarchy::ensure_outranks;
 use crate::{AppState, Error, Result};
@@ -402,12 +403,15 @@ pub async fn reject(
 }
 
 /// Deletes a suspended account's data (Mastodon only deletes suspended
-/// ones; 403 otherwise).
+/// ones; 403 otherwise). A local account's deletion then reaches every
+/// server that knew it (the `Delete` of its actor), as when its owner
+/// deletes it.
 pub async fn delete(state: &AppState, actor: Actor<'_>, target: &Account) -> Result<()> {
     actor.ensure(Permission::DeleteUserData)?;
     if target.suspended_at.is_none() {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
+    let told = ActorDeletion::prepare(state, target).await?;
     let acct = target.acct();
     let mut conn = state.conn().await?;
     conn.transaction(async |conn| {
@@ -416,5 +420,8 @@ pub async fn delete(state: &AppState, actor: Actor<'_>, target: &Account) -> Res
         accounts::delete_account(conn, target.id).await?;
         Ok::<_, Error>(())
     })
-    .await
+    .await?;
+    drop(conn);
+    crate::services::delete_own_account::tell_other_servers(state, told).await;
+    Ok(())
 }
