@@ -75,3 +75,15 @@ async fn signing_in_in_chromium_sets_a_protected_session_cookie() {
         &[("SIGN_IN_LOGIN", "alice"), ("SIGN_IN_PASSWORD", PASSWORD)],
     );
 }
+
+#[tokio::test]
+async fn a_client_on_another_origin_calls_the_api_in_chromium() {
+    let app = TestApp::spawn().await;
+    let (_, _, token) = local_user(&app.state, "alice").await;
+    let base = app.url("");
+    run_flow(
+        "cors.mjs",
+        base.trim_end_matches('/'),
+        &[("API_TOKEN", &token)],
+    );
+}

@@ -7,6 +7,7 @@ mod admin_writes;
 mod api;
 mod backup;
 mod browser;
+mod cors;
 mod ctl;
 mod fake_service;
 mod federation;
