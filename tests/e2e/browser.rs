@@ -77,6 +77,23 @@ async fn signing_in_in_chromium_sets_a_protected_session_cookie() {
 }
 
 #[tokio::test]
+async fn the_web_client_works_in_chromium_without_javascript() {
+    let app = TestApp::spawn().await;
+    local_user(&app.state, "alice").await;
+    local_user(&app.state, "bob").await;
+    let base = app.url("");
+    run_flow(
+        "client.mjs",
+        base.trim_end_matches('/'),
+        &[
+            ("ALICE_LOGIN", "alice"),
+            ("BOB_LOGIN", "bob"),
+            ("PASSWORD", PASSWORD),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn a_client_on_another_origin_calls_the_api_in_chromium() {
     let app = TestApp::spawn().await;
     let (_, _, token) = local_user(&app.state, "alice").await;

@@ -29,6 +29,7 @@ mod shutdown;
 mod streaming;
 mod ui_account_edit;
 mod ui_browser_sign_up;
+mod ui_client;
 mod ui_delete_account;
 mod ui_export;
 mod ui_import;
