@@ -621,3 +621,44 @@ async fn timelines_page_with_the_api_rules() {
         Some("/auth/sign_in?return_to=%2Fpublic")
     );
 }
+
+#[tokio::test]
+async fn notifications_are_grouped_and_read_by_visiting() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice_token) = local_user(&app.state, "alice").await;
+    let (_, _, bob_token) = local_user(&app.state, "bob").await;
+    let (_, _, carol_token) = local_user(&app.state, "carol").await;
+    let status = post(&app, &alice_token, &[("status", "Favourite this")]).await;
+    let id = status["id"].as_str().unwrap();
+    for token in [&bob_token, &carol_token] {
+        let resp = app
+            .post_form(&format!("/api/v1/statuses/{id}/favourite"), token, &[])
+            .await;
+        assert_eq!(resp.status(), 200);
+    }
+    post(&app, &bob_token, &[("status", "@alice hello there")]).await;
+
+    let mut alice = signed_in(&app, "alice").await;
+    let page = alice.get("/notifications").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.body.matches("favourited your post").count(),
+        1,
+        "two favourites of one post are one group:\n{}",
+        page.body
+    );
+    assert!(page.body.contains(">carol</a> and <a"), "{}", page.body);
+    assert!(page.body.contains("mentioned you"));
+    assert!(page.body.contains("Favourite this"));
+    let mentions = alice.get("/notifications?types=mention").await;
+    assert!(mentions.body.contains("mentioned you"));
+    assert!(!mentions.body.contains("favourited your post"));
+
+    // Visiting the first page marked everything read.
+    let counts: Value = json(
+        app.get("/api/v1/notifications/unread_count", &alice_token)
+            .await,
+    )
+    .await;
+    assert_eq!(counts["count"], 0, "{counts}");
+}

@@ -240,7 +240,7 @@ fn poll_of(draft: &ComposeForm) -> Option<PollInput> {
         .map(|o| o.trim().to_owned())
         .filter(|o| !o.is_empty())
         .collect();
-    (!options.is_empty()).then(|| PollInput {
+    (!options.is_empty()).then_some(PollInput {
         options,
         expires_in: draft.poll_expires_in,
         multiple: draft.poll_multiple,

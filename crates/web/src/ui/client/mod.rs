@@ -1,5 +1,6 @@
 //! Ferrodon's own web client for signed-in people: timelines (`/home`,
-//! `/public/local`, `/public`), a post's thread (`/statuses/:id`), the
+//! `/public/local`, `/public`), a post's thread (`/statuses/:id`),
+//! notifications (`/notifications`), the
 //! compose form and the actions on a post, all server-rendered and working
 //! without JavaScript. Every action is a plain form carrying the session's
 //! CSRF token and the page to come back to.
@@ -10,6 +11,7 @@
 //! share one post partial (`public/_post.html`) and one compose partial.
 pub mod actions;
 pub mod compose;
+pub mod notifications;
 pub mod thread;
 pub mod timelines;
 
@@ -39,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     thread::configure(cfg);
     compose::configure(cfg);
     actions::configure(cfg);
+    notifications::configure(cfg);
 }
 
 /// `max_id` / `min_id` / `since_id` of a page's query, as the API reads them.
