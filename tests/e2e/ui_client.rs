@@ -662,3 +662,53 @@ async fn notifications_are_grouped_and_read_by_visiting() {
     .await;
     assert_eq!(counts["count"], 0, "{counts}");
 }
+
+#[tokio::test]
+async fn home_with_twenty_posts_stays_light_and_loads_nothing_from_elsewhere() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice_token) = local_user(&app.state, "alice").await;
+    for i in 0..20 {
+        let text = format!(
+            "Post number {i} with a #hashtag, a link https://example.com/some/page and words enough to look like a real post on a timeline."
+        );
+        post(&app, &alice_token, &[("status", &text)]).await;
+    }
+    let mut alice = signed_in(&app, "alice").await;
+    let home = alice.get("/home").await;
+    assert_eq!(home.body.matches("<article class=\"post").count(), 20);
+    let css = app
+        .client
+        .get(app.url("/assets/ferrodon.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let weight = home.body.len() + css.len();
+    println!(
+        "home: {} bytes of HTML, {} of CSS",
+        home.body.len(),
+        css.len()
+    );
+    assert!(weight <= 60 * 1024, "home page weighs {weight} bytes");
+    // Everything the page loads (stylesheet, images, media) is on this
+    // server; links to elsewhere in posts are only links.
+    let loaded: Vec<&str> = home
+        .body
+        .match_indices(" src=\"")
+        .chain(home.body.match_indices("<link rel=\"stylesheet\" href=\""))
+        .map(|(at, attr)| {
+            let url = &home.body[at + attr.len()..];
+            &url[..url.find('"').unwrap()]
+        })
+        .collect();
+    assert!(loaded.len() > 20, "{loaded:?}");
+    for url in loaded {
+        assert!(
+            url.starts_with('/') || url.starts_with(&app.base_url),
+            "loads {url} from elsewhere"
+        );
+    }
+    assert!(!home.body.contains("<script"));
+}
