@@ -206,6 +206,28 @@ async fn home_is_where_people_land_and_post() {
     .await;
     assert_eq!(count["statuses_count"], 1, "nothing refused was posted");
 
+    // A share link opens the form with its text (signing in first).
+    let shared = browser
+        .get("/share?text=Look%20at%20this%20%3Cthing%3E")
+        .await;
+    assert_eq!(shared.status, 200);
+    assert!(
+        shared
+            .body
+            .contains(">Look at this &lt;thing&gt;</textarea>")
+            || shared
+                .body
+                .contains(">Look at this &#60;thing&#62;</textarea>"),
+        "{}",
+        shared.body
+    );
+    let mut visitor = Browser::new(&app.url(""));
+    let to_sign_in = visitor.get("/share?text=hi").await;
+    assert_eq!(
+        to_sign_in.location.as_deref(),
+        Some("/auth/sign_in?return_to=%2Fshare%3Ftext%3Dhi")
+    );
+
     // Without the session's token nothing is posted.
     let forged = browser
         .post_form(

@@ -1,5 +1,5 @@
 //! Writing a post: the form on `/home` and `/compose` (`?in_reply_to=ID`
-//! prefills a reply), and `POST /statuses`, which uploads the attached
+//! prefills a reply; `/share?text=` starts with the text given), and `POST /statuses`, which uploads the attached
 //! files through the media pipeline and posts through `post_status`, as
 //! the API does. A refused post comes back as the form, filled in as it
 //! was sent, with the reason and the character count.
@@ -36,6 +36,7 @@ pub const POLL_DURATIONS: [(i64, &str); 5] = [
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/compose", web::get().to(show))
+        .route("/share", web::get().to(show))
         .route("/statuses", web::post().to(submit));
 }
 
@@ -145,6 +146,8 @@ struct ComposePage<'a> {
 #[derive(Deserialize)]
 struct ComposeQuery {
     in_reply_to: Option<String>,
+    /// Text to start with (`/share?text=`, as Mastodon's share page).
+    text: Option<String>,
 }
 
 /// The reply's starting text: `@acct ` for the author and everyone the
@@ -191,6 +194,9 @@ async fn show(
         compose.in_reply_to_id = Some(status.id.clone());
         compose.return_to = format!("/statuses/{}", status.id);
         replying_to = Some(PostView::for_viewer(&status, me.account.id));
+    }
+    if let Some(text) = query.text.as_deref() {
+        compose.text.push_str(text);
     }
     let chrome = Chrome::for_user(&req, &state, Some(me)).await?;
     html_with_status(
