@@ -734,3 +734,49 @@ async fn home_with_twenty_posts_stays_light_and_loads_nothing_from_elsewhere() {
     }
     assert!(!home.body.contains("<script"));
 }
+
+#[tokio::test]
+async fn bookmarks_and_favourites_are_listed_newest_saved_first() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice_token) = local_user(&app.state, "alice").await;
+    let (_, _, bob_token) = local_user(&app.state, "bob").await;
+    let older = post(&app, &alice_token, &[("status", "Older post")]).await;
+    let newer = post(&app, &alice_token, &[("status", "Newer post")]).await;
+    // Saved in the other order: the list follows when they were saved.
+    for s in [&newer, &older] {
+        let id = s["id"].as_str().unwrap();
+        app.post_form(&format!("/api/v1/statuses/{id}/bookmark"), &bob_token, &[])
+            .await;
+    }
+    let id = older["id"].as_str().unwrap();
+    app.post_form(&format!("/api/v1/statuses/{id}/favourite"), &bob_token, &[])
+        .await;
+
+    let mut bob = signed_in(&app, "bob").await;
+    let marks = bob.get("/bookmarks").await;
+    assert_eq!(marks.status, 200);
+    assert!(marks
+        .body
+        .contains("<a href=\"/bookmarks\" aria-current=\"page\">"));
+    let (o, n) = (
+        marks.body.find("Older post").unwrap(),
+        marks.body.find("Newer post").unwrap(),
+    );
+    assert!(o < n, "the last bookmarked comes first");
+    assert!(marks.body.contains("Remove bookmark"));
+    let faves = bob.get("/favourites").await;
+    assert!(faves.body.contains("Older post") && !faves.body.contains("Newer post"));
+    assert!(faves
+        .body
+        .contains(&format!("formaction=\"/statuses/{id}/unfavourite\"")));
+    let mut alice = signed_in(&app, "alice").await;
+    assert!(alice
+        .get("/bookmarks")
+        .await
+        .body
+        .contains("No bookmarks yet."));
+    assert_eq!(
+        Browser::new(&app.url("")).get("/bookmarks").await.status,
+        303
+    );
+}

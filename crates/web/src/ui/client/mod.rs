@@ -106,16 +106,20 @@ impl Pager {
 }
 
 /// Renders a page of status ids (newest first) for `viewer` over `conn`,
-/// the viewer's filters applied as in `context`.
+/// with the viewer's filters applied as in `context` (None: no filters,
+/// as the API's bookmarks and favourites).
 pub async fn render_posts(
     state: &AppState,
     conn: &mut Conn,
     ids: &[i64],
     viewer: Option<i64>,
-    context: FilterContext,
+    context: Option<FilterContext>,
 ) -> UiResult<Vec<PostView>> {
     let visible = views::VisibleStatuses::check(conn, ids, viewer).await?;
-    let rendered = views::render_statuses_in(conn, &state.config, &visible, context).await?;
+    let rendered = match context {
+        Some(context) => views::render_statuses_in(conn, &state.config, &visible, context).await?,
+        None => views::render_statuses(conn, &state.config, &visible).await?,
+    };
     Ok(rendered
         .iter()
         .map(|s| match viewer {

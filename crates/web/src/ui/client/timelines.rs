@@ -1,7 +1,10 @@
-//! `/home` (with the compose form), `/public/local` and `/public`, paged as
-//! the API's timelines are.
+//! `/home` (with the compose form), `/public/local` and `/public`, and
+//! one's `/bookmarks` and `/favourites`, paged as the API's timelines are.
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use ferrodon_core::db::queries::favourites_bookmarks::{
+    list_bookmarked_status_ids, list_favourited_status_ids,
+};
 use ferrodon_core::db::queries::timelines::{self, Locality};
 use ferrodon_core::filters::FilterContext;
 use ferrodon_core::services::instance_settings::require_public_timeline_access;
@@ -17,7 +20,15 @@ use crate::ui::{html, Chrome, CurrentUser, SignedInUser, UiError, UiResult};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/home", web::get().to(home))
         .route("/public/local", web::get().to(local))
-        .route("/public", web::get().to(federated));
+        .route("/public", web::get().to(federated))
+        .route(
+            "/bookmarks",
+            web::get().to(|r, s, u, q| saved(r, s, u, q, Tab::Bookmarks)),
+        )
+        .route(
+            "/favourites",
+            web::get().to(|r, s, u, q| saved(r, s, u, q, Tab::Favourites)),
+        );
 }
 
 /// Which timeline a page shows (for the tabs).
@@ -29,6 +40,10 @@ pub enum Tab {
     Local,
     /// Every public post known here.
     Federated,
+    /// One's bookmarks.
+    Bookmarks,
+    /// One's favourites.
+    Favourites,
     /// A hashtag or profile (no tab selected).
     Other,
 }
@@ -63,7 +78,14 @@ async fn home(
     let page = query.page()?;
     let ids = feeds::home_timeline(&state, me.id, &page).await?;
     let mut conn = state.conn().await?;
-    let posts = render_posts(&state, &mut conn, &ids, Some(me.id), FilterContext::Home).await?;
+    let posts = render_posts(
+        &state,
+        &mut conn,
+        &ids,
+        Some(me.id),
+        Some(FilterContext::Home),
+    )
+    .await?;
     drop(conn);
     let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
     html(
@@ -107,7 +129,7 @@ async fn public_timeline(
     // Ids and statuses from one connection: the replica's when there is one.
     let mut conn = state.read_conn().await?;
     let ids = timelines::list_public_timeline(&mut conn, locality, false, viewer, &page).await?;
-    let posts = render_posts(state, &mut conn, &ids, viewer, FilterContext::Public).await?;
+    let posts = render_posts(state, &mut conn, &ids, viewer, Some(FilterContext::Public)).await?;
     drop(conn);
     let chrome = Chrome::new(req, state, current).await?;
     html(
@@ -140,4 +162,50 @@ async fn federated(
     query: web::Query<PageQuery>,
 ) -> UiResult<HttpResponse> {
     public_timeline(&req, &state, &current, &query, Tab::Federated).await
+}
+
+/// `/bookmarks` and `/favourites`: paged by when each was saved, as
+/// `GET /api/v1/bookmarks` and `/api/v1/favourites` (no filters applied).
+async fn saved(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    query: web::Query<PageQuery>,
+    tab: Tab,
+) -> UiResult<HttpResponse> {
+    let me = user.0.account.id;
+    let page = query.page()?;
+    let mut conn = state.conn().await?;
+    let (rows, base, heading, empty) = if tab == Tab::Bookmarks {
+        (
+            list_bookmarked_status_ids(&mut conn, me, &page).await?,
+            "/bookmarks",
+            "Bookmarks",
+            "No bookmarks yet.",
+        )
+    } else {
+        (
+            list_favourited_status_ids(&mut conn, me, &page).await?,
+            "/favourites",
+            "Favourites",
+            "No favourites yet.",
+        )
+    };
+    let keys: Vec<i64> = rows.iter().map(|(key, _)| *key).collect();
+    let ids: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
+    let posts = render_posts(&state, &mut conn, &ids, Some(me), None).await?;
+    drop(conn);
+    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
+    html(
+        &chrome,
+        &TimelinePage {
+            chrome: &chrome,
+            heading: heading.into(),
+            tab,
+            compose: None,
+            pager: Pager::new(base, &page, &keys),
+            posts,
+            empty,
+        },
+    )
 }

@@ -141,7 +141,8 @@ async fn profile_page(
         &page,
     )
     .await?;
-    let mut posts = render_posts(state, &mut conn, &ids, viewer, FilterContext::Account).await?;
+    let mut posts =
+        render_posts(state, &mut conn, &ids, viewer, Some(FilterContext::Account)).await?;
     let relationship = match viewer {
         Some(me) if me != row.id => load_relationships(&mut conn, me, &[row.id])
             .await?
@@ -331,7 +332,8 @@ async fn tag_page(
             &page,
         )
         .await?;
-        let posts = render_posts(&state, &mut conn, &ids, viewer, FilterContext::Public).await?;
+        let posts =
+            render_posts(&state, &mut conn, &ids, viewer, Some(FilterContext::Public)).await?;
         let base: String = url::form_urlencoded::byte_serialize(tag.as_bytes()).collect();
         pager = Pager::new(&format!("/tags/{base}"), &page, &ids);
         Some(posts)
