@@ -2,6 +2,7 @@
 //! one's `/bookmarks` and `/favourites`, paged as the API's timelines are.
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use ferrodon_core::auth::web_sessions::SignedIn;
 use ferrodon_core::db::queries::favourites_bookmarks::{
     list_bookmarked_status_ids, list_favourited_status_ids,
 };
@@ -68,6 +69,44 @@ pub struct TimelinePage<'a> {
     pub empty: &'static str,
 }
 
+/// What a list page shows besides the layout.
+pub struct Listing {
+    /// The page's heading.
+    pub heading: &'static str,
+    /// The tab to mark as current.
+    pub tab: Tab,
+    /// The compose form, on the home page.
+    pub compose: Option<ComposeForm>,
+    /// The posts.
+    pub posts: Vec<PostView>,
+    /// Newer / older links.
+    pub pager: Pager,
+    /// What to say when there are no posts.
+    pub empty: &'static str,
+}
+
+/// Sends `listing` as a page seen by `signed_in` (or nobody).
+pub async fn show_listing(
+    req: &HttpRequest,
+    state: &AppState,
+    signed_in: Option<&SignedIn>,
+    listing: Listing,
+) -> UiResult<HttpResponse> {
+    let chrome = Chrome::for_user(req, state, signed_in).await?;
+    html(
+        &chrome,
+        &TimelinePage {
+            chrome: &chrome,
+            heading: listing.heading.into(),
+            tab: listing.tab,
+            compose: listing.compose,
+            posts: listing.posts,
+            pager: listing.pager,
+            empty: listing.empty,
+        },
+    )
+}
+
 async fn home(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -87,22 +126,18 @@ async fn home(
     )
     .await?;
     drop(conn);
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &TimelinePage {
-            chrome: &chrome,
-            heading: "Home".into(),
-            tab: Tab::Home,
-            compose: Some(ComposeForm::new_post(
-                &user.0,
-                state.config.max_status_chars,
-            )),
-            pager: Pager::new("/home", &page, &ids),
-            posts,
-            empty: "Nothing here yet. Follow people to see their posts, or write one.",
-        },
-    )
+    let listing = Listing {
+        heading: "Home",
+        tab: Tab::Home,
+        compose: Some(ComposeForm::new_post(
+            &user.0,
+            state.config.max_status_chars,
+        )),
+        pager: Pager::new("/home", &page, &ids),
+        posts,
+        empty: "Nothing here yet. Follow people to see their posts, or write one.",
+    };
+    show_listing(&req, &state, Some(&user.0), listing).await
 }
 
 async fn public_timeline(
@@ -131,19 +166,15 @@ async fn public_timeline(
     let ids = timelines::list_public_timeline(&mut conn, locality, false, viewer, &page).await?;
     let posts = render_posts(state, &mut conn, &ids, viewer, Some(FilterContext::Public)).await?;
     drop(conn);
-    let chrome = Chrome::new(req, state, current).await?;
-    html(
-        &chrome,
-        &TimelinePage {
-            chrome: &chrome,
-            heading: heading.into(),
-            tab,
-            compose: None,
-            pager: Pager::new(base, &page, &ids),
-            posts,
-            empty: "No public posts yet.",
-        },
-    )
+    let listing = Listing {
+        heading,
+        tab,
+        compose: None,
+        pager: Pager::new(base, &page, &ids),
+        posts,
+        empty: "No public posts yet.",
+    };
+    show_listing(req, state, current.0.as_ref(), listing).await
 }
 
 async fn local(
@@ -195,17 +226,13 @@ async fn saved(
     let ids: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
     let posts = render_posts(&state, &mut conn, &ids, Some(me), None).await?;
     drop(conn);
-    let chrome = Chrome::for_user(&req, &state, Some(&user.0)).await?;
-    html(
-        &chrome,
-        &TimelinePage {
-            chrome: &chrome,
-            heading: heading.into(),
-            tab,
-            compose: None,
-            pager: Pager::new(base, &page, &keys),
-            posts,
-            empty,
-        },
-    )
+    let listing = Listing {
+        heading,
+        tab,
+        compose: None,
+        pager: Pager::new(base, &page, &keys),
+        posts,
+        empty,
+    };
+    show_listing(&req, &state, Some(&user.0), listing).await
 }
