@@ -75,3 +75,93 @@ async fn signing_in_in_chromium_sets_a_protected_session_cookie() {
         &[("SIGN_IN_LOGIN", "alice"), ("SIGN_IN_PASSWORD", PASSWORD)],
     );
 }
+
+#[tokio::test]
+async fn the_web_client_works_in_chromium_without_javascript() {
+    let app = TestApp::spawn().await;
+    local_user(&app.state, "alice").await;
+    local_user(&app.state, "bob").await;
+    let base = app.url("");
+    run_flow(
+        "client.mjs",
+        base.trim_end_matches('/'),
+        &[
+            ("ALICE_LOGIN", "alice"),
+            ("BOB_LOGIN", "bob"),
+            ("PASSWORD", PASSWORD),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_client_on_another_origin_calls_the_api_in_chromium() {
+    let app = TestApp::spawn().await;
+    let (_, _, token) = local_user(&app.state, "alice").await;
+    let base = app.url("");
+    run_flow(
+        "cors.mjs",
+        base.trim_end_matches('/'),
+        &[("API_TOKEN", &token)],
+    );
+}
+
+#[tokio::test]
+async fn the_web_clients_main_pages_pass_axe_in_chromium() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let form = reqwest::multipart::Form::new()
+        .text("description", "A red square")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(crate::media::png(40, 40)).file_name("r.png"),
+        );
+    let media: serde_json::Value = app
+        .client
+        .post(app.url("/api/v2/media"))
+        .bearer_auth(&alice)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let status: serde_json::Value = app
+        .post_form(
+            "/api/v1/statuses",
+            &alice,
+            &[
+                ("status", "An accessible post #accessible"),
+                ("spoiler_text", "A warning"),
+                ("media_ids[]", media["id"].as_str().unwrap()),
+                ("poll[options][]", "Yes"),
+                ("poll[options][]", "No"),
+                ("poll[expires_in]", "3600"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = status["id"].as_str().unwrap();
+    app.post_form(
+        "/api/v1/statuses",
+        &bob,
+        &[("status", "@alice a reply"), ("in_reply_to_id", id)],
+    )
+    .await;
+    app.post_form(&format!("/api/v1/statuses/{id}/favourite"), &bob, &[])
+        .await;
+    let base = app.url("");
+    run_flow(
+        "a11y.mjs",
+        base.trim_end_matches('/'),
+        &[
+            ("SIGN_IN_LOGIN", "alice"),
+            ("SIGN_IN_PASSWORD", PASSWORD),
+            ("STATUS_ID", id),
+            ("USERNAME", "alice"),
+        ],
+    );
+}

@@ -347,6 +347,21 @@ async fn production_site_serves_api_streaming_and_media_over_https() {
         .get("strict-transport-security")
         .is_some_and(|v| v.to_str().unwrap().starts_with("max-age=")));
     assert_eq!(resp.json::<Value>().await.unwrap()["username"], "alice");
+    // A web client's preflight passes through nginx to ferrodon-web's answer.
+    let resp = client
+        .request(reqwest::Method::OPTIONS, nginx.https("/api/v1/statuses"))
+        .header("Origin", "https://elk.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+    assert_eq!(
+        resp.headers()["access-control-allow-headers"],
+        "authorization"
+    );
     let resp = client.get(nginx.https("/metrics")).send().await.unwrap();
     assert_eq!(resp.status(), 404);
     let resp = client.get(nginx.https("/health")).send().await.unwrap();

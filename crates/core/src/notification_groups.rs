@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use ferrodon_db::models::Notification as NotificationRow;
 use ferrodon_db::models::NotificationKind;
 use ferrodon_db::queries::notifications::{self, GroupSummary};
-use ferrodon_db::Conn;
+use ferrodon_db::{Conn, Page};
 use serde::Serialize;
 
 use crate::entities::account::Account;
@@ -36,6 +36,33 @@ pub struct PageRange {
     pub from: i64,
     /// The newest id of the page (inclusive).
     pub to: i64,
+}
+
+impl PageRange {
+    /// The ids a page of groups (`heads`, newest first, asked with `page`)
+    /// covers, as Mastodon counts them: the page's own span, stretched to
+    /// the requested bound when the page is the last.
+    pub fn of(heads: &[NotificationRow], page: &Page) -> PageRange {
+        let newest = heads.first().map_or(0, |n| n.id);
+        let oldest = heads.last().map_or(0, |n| n.id);
+        if (heads.len() as i64) >= page.limit {
+            return PageRange {
+                from: oldest,
+                to: newest,
+            };
+        }
+        if page.query_order_ascending() {
+            PageRange {
+                from: oldest,
+                to: page.max_id.map_or(i64::MAX, |m| m - 1),
+            }
+        } else {
+            PageRange {
+                from: page.lower_bound().map_or(0, |s| s + 1),
+                to: newest,
+            }
+        }
+    }
 }
 
 /// What the groups are rendered from.

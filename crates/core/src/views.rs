@@ -21,8 +21,10 @@ use ferrodon_db::models::NotificationKind;
 #[cfg(test)]
 mod golden_tests;
 mod quotes;
+mod thread;
 mod visible;
 
+pub use thread::{render_thread, Thread};
 pub use visible::VisibleStatuses;
 
 /// Renders statuses for the viewer they were checked for, in their order,

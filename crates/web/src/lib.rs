@@ -49,6 +49,8 @@ impl Server {
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .wrap(actix_web::middleware::from_fn(middleware::api_rate_limit))
                 .wrap(actix_web::middleware::from_fn(middleware::ip_access))
+                // Outside the limits, so a 429 or 403 is readable cross-origin.
+                .wrap(actix_web::middleware::from_fn(middleware::cors::cors))
                 .wrap(actix_web::middleware::from_fn(metrics::count_requests))
                 // The path only (%U), never the query string: clients may put
                 // `access_token=` there, and secrets must not reach the logs.

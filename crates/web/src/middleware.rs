@@ -1,6 +1,6 @@
 //! Request-wide middleware: the per-token API rate limit with Mastodon's
 //! `X-RateLimit-*` headers, and the refusal of addresses under a
-//! `no_access` IP block.
+//! `no_access` IP block; CORS in [`cors`].
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -14,6 +14,8 @@ use ferrodon_core::AppState;
 
 use crate::extract::{bearer, client_ip};
 use crate::ApiError;
+
+pub mod cors;
 
 /// Mastodon's API window: 300 requests per 5 minutes.
 const WINDOW_SECS: u64 = 300;

@@ -3,14 +3,14 @@
 //! `//evil.example`: an open redirect from our sign-in page (the two-factor
 //! step too, and a signed-in visitor was sent on at once). Every such
 //! redirect now goes through one check that keeps only a same-origin path
-//! after URL normalisation, and falls back to the settings page.
+//! after URL normalisation, and falls back to the home timeline.
 use ferrodon_core::auth::{totp, two_factor};
 use ferrodon_testkit::browser::{Browser, PageResponse};
 use ferrodon_testkit::factories::{local_user, PASSWORD};
 use ferrodon_testkit::TestApp;
 
 /// Where a browser lands when `return_to` is refused.
-const HOME: &str = "/settings/profile";
+const HOME: &str = "/home";
 
 /// `return_to` values that lead (or once decoded, could lead) off-site.
 const HOSTILE: &[&str] = &[

@@ -3,7 +3,6 @@
 use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
-use ferrodon_core::db::models::Notification;
 use ferrodon_core::db::models::NotificationKind;
 use ferrodon_core::db::queries::markers::list_markers;
 use ferrodon_core::db::queries::notifications;
@@ -64,30 +63,6 @@ fn expand_accounts(params: &Params) -> ApiResult<ExpandAccounts> {
     }
 }
 
-/// The ids a page of groups covers, as Mastodon counts them: the page's
-/// own span, stretched to the requested bound when the page is the last.
-fn page_range(heads: &[Notification], page: &Page) -> PageRange {
-    let newest = heads.first().map_or(0, |n| n.id);
-    let oldest = heads.last().map_or(0, |n| n.id);
-    if (heads.len() as i64) >= page.limit {
-        return PageRange {
-            from: oldest,
-            to: newest,
-        };
-    }
-    if page.query_order_ascending() {
-        PageRange {
-            from: oldest,
-            to: page.max_id.map_or(i64::MAX, |m| m - 1),
-        }
-    } else {
-        PageRange {
-            from: page.lower_bound().map_or(0, |s| s + 1),
-            to: newest,
-        }
-    }
-}
-
 async fn index(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -111,7 +86,7 @@ async fn index(
     let groups = Groups {
         heads: &heads,
         grouped_types: &grouped,
-        range: Some(page_range(&heads, &page)),
+        range: Some(PageRange::of(&heads, &page)),
         expand,
     };
     let body = notification_groups::render(&mut conn, &state.config, me.id, &groups).await?;

@@ -4,11 +4,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::accounts;
 use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_reblogged_by};
-use ferrodon_core::db::queries::statuses::{
-    list_ancestor_ids, list_descendant_ids, list_status_edits,
-};
+use ferrodon_core::db::queries::statuses::list_status_edits;
 use ferrodon_core::entities::status::{self, parse_visibility};
-use ferrodon_core::filters::{ActiveFilters, FilterContext};
 use ferrodon_core::quotes::QuotePolicy;
 use ferrodon_core::services::bookmark::{bookmark, unbookmark};
 use ferrodon_core::services::delete_status::delete_status;
@@ -344,34 +341,19 @@ async fn context(
 ) -> ApiResult<HttpResponse> {
     let id = path_id(&path)?;
     let viewer = auth.account_id();
-    let (ancestor_limit, descendant_limit) = if viewer.is_some() {
-        (4096, 4096)
-    } else {
-        (40, 60)
-    };
     let mut conn = state.conn().await?;
     get_visible_status(&mut conn, id, viewer).await?;
-    let ancestors = list_ancestor_ids(&mut conn, id, ancestor_limit).await?;
-    let descendants = list_descendant_ids(&mut conn, id, descendant_limit).await?;
+    let thread = views::render_thread(&mut conn, &state.config, id, viewer).await?;
     // A signed-in person opening a remote thread: its replies we lack are
     // fetched in the background, from its root (as Mastodon 4.4 does);
     // the answer is what we have now.
     if viewer.is_some() {
-        let root = ancestors.first().copied().unwrap_or(id);
-        if let Err(e) = ferrodon_core::inbox::threads::request_backfill(&state, root).await {
-            tracing::warn!(status_id = root, error = %e, "could not queue fetching a thread's replies");
+        if let Err(e) = ferrodon_core::inbox::threads::request_backfill(&state, thread.root).await {
+            tracing::warn!(status_id = thread.root, error = %e, "could not queue fetching a thread's replies");
         }
     }
-    let ancestors = VisibleStatuses::check(&mut conn, &ancestors, viewer).await?;
-    let descendants = VisibleStatuses::check(&mut conn, &descendants, viewer).await?;
-    let mut ancestors = views::render_statuses(&mut conn, &state.config, &ancestors).await?;
-    let mut descendants = views::render_statuses(&mut conn, &state.config, &descendants).await?;
-    if let Some(viewer) = viewer {
-        let filters = ActiveFilters::load(&mut conn, viewer).await?;
-        ancestors = filters.apply(FilterContext::Thread, ancestors);
-        descendants = filters.apply(FilterContext::Thread, descendants);
-    }
-    Ok(HttpResponse::Ok().json(json!({"ancestors": ancestors, "descendants": descendants})))
+    Ok(HttpResponse::Ok()
+        .json(json!({"ancestors": thread.ancestors, "descendants": thread.descendants})))
 }
 
 async fn history(

@@ -7,6 +7,7 @@ use ferrodon_core::AppState;
 
 use super::csrf;
 use super::render::{take_notice, UiResult};
+use super::return_to::same_origin_path;
 use super::session::CurrentUser;
 
 /// The signed-in person as the layout shows them.
@@ -33,6 +34,8 @@ pub struct Chrome {
     pub csrf_token: String,
     /// A one-time message from the previous action.
     pub notice: Option<String>,
+    /// This page's path and query: where its forms send the browser back to.
+    pub here: String,
     /// An anonymous CSRF token the response must set as a cookie.
     pub(crate) new_csrf_cookie: Option<String>,
     /// Whether the notice cookie must be cleared.
@@ -64,6 +67,11 @@ impl Chrome {
             }
         };
         let notice = take_notice(req);
+        let here = req
+            .uri()
+            .path_and_query()
+            .and_then(|pq| same_origin_path(Some(pq.as_str())))
+            .unwrap_or_else(|| "/".to_owned());
         Ok(Chrome {
             site_title,
             favicon_url,
@@ -79,6 +87,7 @@ impl Chrome {
             csrf_token,
             clear_notice: notice.is_some(),
             notice,
+            here,
             new_csrf_cookie,
             secure_cookies: !state.config.dev_allow_http,
         })

@@ -10,6 +10,7 @@
 pub mod account_edit;
 pub mod admin;
 pub mod chrome;
+pub mod client;
 pub mod csrf;
 pub mod delete_account;
 pub mod export;
@@ -40,6 +41,7 @@ pub use session::{CurrentUser, SignedInUser};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     stylesheet::configure(cfg);
     sign_in::configure(cfg);
+    client::configure(cfg);
     public::configure(cfg);
     admin::configure(cfg);
     sign_up::configure(cfg);

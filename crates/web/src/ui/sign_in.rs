@@ -14,8 +14,9 @@ use super::session::{self, CurrentUser, SignedInUser};
 use super::{csrf, UiResult};
 use crate::extract::ClientIp;
 
-/// Where a browser goes after signing in when it came from nowhere.
-pub const HOME_PATH: &str = "/settings/profile";
+/// Where a browser goes after signing in when it came from nowhere: the
+/// home timeline, as in Mastodon's web client.
+pub const HOME_PATH: &str = super::client::HOME;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -4,39 +4,28 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use ferrodon_core::db::models::{Account as AccountRow, Visibility};
+use ferrodon_core::db::queries::follows::load_relationships;
 use ferrodon_core::db::queries::timelines::{
     list_account_statuses, list_tag_timeline, AccountStatusesFilter, Locality, TagVariants,
 };
 use ferrodon_core::db::queries::{accounts, statuses};
-use ferrodon_core::db::Page;
 use ferrodon_core::entities::account::{self, stored_fields};
+use ferrodon_core::entities::relationship::{self, Relationship};
 use ferrodon_core::services::instance_settings::timeline_preview;
 use ferrodon_core::{views, AppState, Error};
 
 use super::posts::{name_of, plain_text, truncate, OpenGraph, PostView};
 use crate::error::ApiResult;
 use crate::routes::activitypub;
+use crate::ui::client::{render_posts, PageQuery, Pager};
 use crate::ui::{html, Chrome, CurrentUser, UiError, UiResult};
+use ferrodon_core::filters::FilterContext;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/@{username}", web::get().to(profile))
         .route("/@{username}/{id}", web::get().to(status_page))
         .route("/tags/{tag}", web::get().to(tag_page));
-}
-
-/// How many posts a page lists.
-const POSTS_PER_PAGE: i64 = 20;
-
-fn first_page() -> Page {
-    Page::new(
-        None,
-        None,
-        None,
-        Some(POSTS_PER_PAGE),
-        POSTS_PER_PAGE,
-        POSTS_PER_PAGE,
-    )
 }
 
 /// The local account `username` (suspended ones included), if any.
@@ -93,6 +82,9 @@ struct ProfilePage<'a> {
     actor_uri: String,
     rss_url: String,
     posts: Vec<PostView>,
+    pager: Pager,
+    account_id: i64,
+    relationship: Option<Relationship>,
     og: OpenGraph,
 }
 
@@ -101,11 +93,12 @@ async fn profile(
     state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<String>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, actix_web::Error> {
     if activitypub::wants_activity_json(&req) {
         return Ok(actor(&state, &req, &path).await?);
     }
-    Ok(profile_page(&req, &state, &current, &path).await?)
+    Ok(profile_page(&req, &state, &current, &path, &query).await?)
 }
 
 /// The actor document, for servers that look an account up by its profile URL.
@@ -132,27 +125,37 @@ async fn profile_page(
     state: &AppState,
     current: &CurrentUser,
     username: &str,
+    query: &PageQuery,
 ) -> UiResult<HttpResponse> {
     let row = shown_account(state, username).await?;
     let chrome = Chrome::new(req, state, current).await?;
     let entity = account::render(&state.config, &row);
+    let viewer = current.0.as_ref().map(|s| s.account.id);
+    let page = query.page()?;
     let mut conn = state.conn().await?;
     let ids = list_account_statuses(
         &mut conn,
         row.id,
-        None,
+        viewer,
         &AccountStatusesFilter::default(),
-        &first_page(),
+        &page,
     )
     .await?;
-    let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
-    let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
+    let mut posts =
+        render_posts(state, &mut conn, &ids, viewer, Some(FilterContext::Account)).await?;
+    let relationship = match viewer {
+        Some(me) if me != row.id => load_relationships(&mut conn, me, &[row.id])
+            .await?
+            .first()
+            .map(|(id, facts)| relationship::render(*id, facts)),
+        _ => None,
+    };
     drop(conn);
-    let posts: Vec<PostView> = rendered
-        .iter()
-        .filter(|s| s.visibility == "public")
-        .map(PostView::new)
-        .collect();
+    if viewer.is_none() {
+        // Signed out: only what the profile shows the world.
+        posts.retain(|p| p.visibility == "public");
+    }
+    let pager = Pager::new(&format!("/@{}", row.username), &page, &ids);
     let fields = stored_fields(&row)
         .into_iter()
         .zip(entity.fields.iter())
@@ -196,6 +199,9 @@ async fn profile_page(
             actor_uri: entity.uri.clone(),
             rss_url: format!("{}.rss", entity.url),
             posts,
+            pager,
+            account_id: row.id,
+            relationship,
             og,
         },
     )
@@ -299,6 +305,7 @@ struct TagPage<'a> {
     chrome: &'a Chrome,
     tag: String,
     posts: Option<Vec<PostView>>,
+    pager: Pager,
 }
 
 async fn tag_page(
@@ -306,24 +313,30 @@ async fn tag_page(
     state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<String>,
+    query: web::Query<PageQuery>,
 ) -> UiResult<HttpResponse> {
     let chrome = Chrome::new(&req, &state, &current).await?;
     let tag = path.into_inner();
-    let posts = if timeline_preview(&state).await? || current.0.is_some() {
-        let mut conn = state.conn().await?;
+    let viewer = current.0.as_ref().map(|s| s.account.id);
+    let mut pager = Pager::default();
+    let posts = if timeline_preview(&state).await? || viewer.is_some() {
+        let page = query.page()?;
+        let mut conn = state.read_conn().await?;
         let ids = list_tag_timeline(
             &mut conn,
             &tag,
             &TagVariants::default(),
             Locality::All,
             false,
-            None,
-            &first_page(),
+            viewer,
+            &page,
         )
         .await?;
-        let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
-        let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
-        Some(rendered.iter().map(PostView::new).collect())
+        let posts =
+            render_posts(&state, &mut conn, &ids, viewer, Some(FilterContext::Public)).await?;
+        let base: String = url::form_urlencoded::byte_serialize(tag.as_bytes()).collect();
+        pager = Pager::new(&format!("/tags/{base}"), &page, &ids);
+        Some(posts)
     } else {
         None
     };
@@ -333,6 +346,7 @@ async fn tag_page(
             chrome: &chrome,
             tag,
             posts,
+            pager,
         },
     )
 }
