@@ -670,14 +670,110 @@ async fn measures_dimensions_and_retention_count_real_rows() {
         (users_before + 2).to_string(),
         "{cohorts}"
     );
-    let (status, _) = post(
+    // An unknown frequency is `day`, as Mastodon's Retention.
+    let (status, daily) = post(
         &app,
         "/api/v1/admin/retention",
         &admin,
         json!({ "start_at": today, "end_at": today, "frequency": "dayz" }),
     )
     .await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 200, "{daily}");
+    assert_eq!(daily, cohorts);
+}
+
+/// Mastodon takes missing `start_at`/`end_at` as unbounded (`nil` dates):
+/// measures total everything (with no days to list and no previous
+/// period), dimensions break down everything, and retention has no
+/// periods to show.
+#[tokio::test]
+async fn metrics_without_dates_are_unbounded() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (status, _) = post(
+        &app,
+        "/api/v1/statuses",
+        &alice,
+        json!({ "status": "Bonjour", "language": "fr" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Everyone signed up today (boss and alice at least).
+    let today = measure_total(&app, &admin, "new_users", json!({})).await;
+    assert!(today >= 2);
+    let today = today.to_string();
+
+    let (status, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{measures}");
+    assert_eq!(measures[0]["key"], "new_users");
+    assert_eq!(measures[0]["total"], today, "{measures}");
+    assert_eq!(measures[0]["previous_total"], "0");
+    assert_eq!(measures[0]["data"], json!([]));
+    // Only a start: everything from it on.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    let (status, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "start_at": yesterday }),
+    )
+    .await;
+    assert_eq!(status, 200, "{measures}");
+    assert_eq!(measures[0]["total"], today, "{measures}");
+    let (_, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "start_at": tomorrow }),
+    )
+    .await;
+    assert_eq!(measures[0]["total"], "0", "{measures}");
+    // Only an end, before anything happened.
+    let (_, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "end_at": yesterday }),
+    )
+    .await;
+    assert_eq!(measures[0]["total"], "0", "{measures}");
+
+    let (status, dimensions) = post(
+        &app,
+        "/api/v1/admin/dimensions",
+        &admin,
+        json!({ "keys": ["languages"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{dimensions}");
+    assert_eq!(
+        dimensions,
+        json!([{ "key": "languages", "data": [{ "key": "fr", "human_key": "French", "value": "1" }] }])
+    );
+
+    let (status, cohorts) = post(&app, "/api/v1/admin/retention", &admin, json!({})).await;
+    assert_eq!(status, 200, "{cohorts}");
+    assert_eq!(cohorts, json!([]));
+    let (status, _) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "start_at": "not a date" }),
+    )
+    .await;
+    assert_eq!(status, 400, "a date that is there must be a date");
 }
 
 #[tokio::test]
@@ -839,3 +935,4 @@ async fn ferrodonctl_manages_the_same_email_domain_and_ip_blocks() {
     let plain = app.ctl(&["ip-blocks", "export"]);
     assert_eq!(plain.trim(), "2001:db8::/32");
 }
+
