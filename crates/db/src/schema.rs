@@ -718,6 +718,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    preview_card_providers (id) {
+        id -> Int8,
+        domain -> Text,
+        trendable -> Nullable<Bool>,
+        reviewed_at -> Nullable<Timestamptz>,
+        requested_review_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     preview_cards_statuses (status_id) {
         status_id -> Int8,
         preview_card_id -> Int8,
@@ -898,4 +910,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ip_blocks,
     domain_allows,
     trend_reviews,
+    preview_card_providers,
 );
