@@ -486,6 +486,7 @@ diesel::table! {
         processing_error -> Nullable<Text>,
         updated_at -> Timestamptz,
         scheduled_status_id -> Nullable<Int8>,
+        thumbnail_key -> Nullable<Text>,
     }
 }
 
