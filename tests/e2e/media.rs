@@ -118,6 +118,15 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The stored attachment files of one style (`upload`, `thumbnail`, …).
+fn files_of_style(app: &TestApp, style: &str) -> Vec<PathBuf> {
+    let needle = format!("/{style}/");
+    files_under(&media_root(app))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(&needle))
+        .collect()
+}
+
 async fn download(app: &TestApp, url: &str) -> (u16, Vec<u8>) {
     let resp = app.client.get(url).send().await.unwrap();
     let status = resp.status().as_u16();
@@ -457,10 +466,7 @@ async fn video_is_processed_by_the_worker_and_v1_waits() {
     assert_eq!(status, 200);
     assert_eq!(&thumb[..3], &[0xFF, 0xD8, 0xFF]);
     // The raw upload is gone once processed.
-    let uploads: Vec<PathBuf> = files_under(&media_root(&app))
-        .into_iter()
-        .filter(|p| p.to_string_lossy().contains("/upload/"))
-        .collect();
+    let uploads = files_of_style(&app, "upload");
     assert!(uploads.is_empty(), "{uploads:?}");
     if !posted_early {
         let resp = app
@@ -1143,4 +1149,180 @@ async fn edits_replace_reorder_and_describe_attachments() {
     assert_eq!(gone.status(), 200);
     let media = app.get(&format!("/api/v1/media/{}", ids[0]), &alice).await;
     assert_eq!(media.status(), 404);
+}
+
+/// A multipart body with `file` and, when given, `thumbnail`.
+async fn upload_with_thumbnail(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    file: Option<Vec<u8>>,
+    thumbnail: Vec<u8>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().part(
+        "thumbnail",
+        reqwest::multipart::Part::bytes(thumbnail).file_name("thumb.bin"),
+    );
+    if let Some(file) = file {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(file).file_name("upload.bin"),
+        );
+    }
+    app.client
+        .request(method, format!("{}{path}", app.base_url))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `thumbnail` on `POST /api/v1|v2/media` and `PUT /api/v1/media/:id` is
+/// the preview (`preview_url`, and the blurhash) of a video or audio, as
+/// Mastodon's; processing keeps it, a new one replaces the old file, and
+/// deleting the upload removes it. An image keeps its own preview.
+#[tokio::test]
+async fn a_chosen_thumbnail_is_the_preview_of_a_video() {
+    let app = TestApp::spawn().await;
+    let (_, _, token) = local_user(&app.state, "alice").await;
+
+    let resp = upload_with_thumbnail(
+        &app,
+        reqwest::Method::POST,
+        "/api/v2/media",
+        &token,
+        Some(mp4(1)),
+        png(64, 48),
+    )
+    .await;
+    assert_eq!(resp.status(), 202);
+    let media: Value = resp.json().await.unwrap();
+    let id = media["id"].as_str().unwrap().to_owned();
+    let preview = media["preview_url"].as_str().unwrap().to_owned();
+    assert!(preview.contains("/thumbnail/"), "{preview}");
+    let blurhash = media["blurhash"].as_str().unwrap().to_owned();
+    let done: Value = app
+        .eventually("video processing", || async {
+            let resp = app.get(&format!("/api/v1/media/{id}"), &token).await;
+            match resp.status().as_u16() {
+                200 => Some(resp.json::<Value>().await.unwrap()),
+                206 => None,
+                other => panic!("unexpected {other}"),
+            }
+        })
+        .await;
+    assert_eq!(done["preview_url"], preview.as_str(), "processing keeps it");
+    assert_eq!(done["blurhash"], blurhash.as_str());
+    assert!(done["url"].as_str().unwrap().ends_with(".mp4"));
+    let (status, bytes) = download(&app, &preview).await;
+    assert_eq!(status, 200);
+    // Re-encoded by the image pipeline, as the preview of an image is.
+    assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF]);
+    assert_eq!(files_of_style(&app, "thumbnail").len(), 1);
+
+    // A new thumbnail replaces the old one, file and all.
+    let resp = upload_with_thumbnail(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/media/{id}"),
+        &token,
+        None,
+        jpeg_rotated(40, 30),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let replaced: Value = resp.json().await.unwrap();
+    let new_preview = replaced["preview_url"].as_str().unwrap().to_owned();
+    assert_ne!(new_preview, preview);
+    assert!(new_preview.contains("/thumbnail/"));
+    let (status, bytes) = download(&app, &new_preview).await;
+    assert_eq!(status, 200);
+    assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF]);
+    assert_eq!(
+        download(&app, &preview).await.0,
+        404,
+        "the old file is gone"
+    );
+    assert_eq!(files_of_style(&app, "thumbnail").len(), 1);
+
+    // Something that is not an image is refused, and changes nothing.
+    let resp = upload_with_thumbnail(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/media/{id}"),
+        &token,
+        None,
+        b"not an image at all".to_vec(),
+    )
+    .await;
+    assert_eq!(resp.status(), 422);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["error"],
+        "Validation failed: Thumbnail content type is invalid"
+    );
+    let rows = count_media_rows(&app).await;
+    let resp = upload_with_thumbnail(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/media",
+        &token,
+        Some(mp4(1)),
+        b"not an image at all".to_vec(),
+    )
+    .await;
+    assert_eq!(resp.status(), 422);
+    assert_eq!(count_media_rows(&app).await, rows, "no row left behind");
+    let shown: Value = app
+        .get(&format!("/api/v1/media/{id}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["preview_url"], new_preview.as_str());
+
+    // v1 waits for processing and answers with the thumbnail too.
+    let resp = upload_with_thumbnail(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/media",
+        &token,
+        Some(mp4(1)),
+        png(32, 32),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let v1: Value = resp.json().await.unwrap();
+    assert!(v1["preview_url"].as_str().unwrap().contains("/thumbnail/"));
+    assert!(v1["url"].as_str().unwrap().ends_with(".mp4"));
+
+    // An image is its own preview.
+    let resp = upload_with_thumbnail(
+        &app,
+        reqwest::Method::POST,
+        "/api/v2/media",
+        &token,
+        Some(png(100, 80)),
+        png(32, 32),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let image: Value = resp.json().await.unwrap();
+    assert!(!image["preview_url"]
+        .as_str()
+        .unwrap()
+        .contains("/thumbnail/"));
+
+    // Deleting the video removes its thumbnail.
+    let resp = app
+        .client
+        .delete(app.url(&format!("/api/v1/media/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(download(&app, &new_preview).await.0, 404);
 }

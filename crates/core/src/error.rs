@@ -14,19 +14,11 @@ pub enum Error {
     /// 422: the input is well-formed but not acceptable (Mastodon's "Validation failed: …").
     #[error("{0}")]
     Validation(String),
-    /// 422 with Mastodon's per-field `details` (as sign-up answers): the
-    /// message is "Validation failed: {label} {description}".
-    #[error("Validation failed: {label} {description}")]
-    FieldInvalid {
-        /// The parameter, as `details` names it (`email`).
-        field: &'static str,
-        /// Its human name in the message (`E-mail address`).
-        label: &'static str,
-        /// The error code without its `ERR_` prefix (`BLOCKED`, `TAKEN`).
-        code: &'static str,
-        /// What is wrong (`uses a disallowed e-mail provider`).
-        description: &'static str,
-    },
+    /// 422 with Mastodon's per-field `details` (as sign-up answers): every
+    /// invalid field at once, the message "Validation failed: {label}
+    /// {description}, …" (Mastodon's ValidationErrorFormatter).
+    #[error("{0}")]
+    FieldInvalid(FieldErrors),
     /// 422: the post would mention accounts its `allowed_mentions` does
     /// not list (Mastodon's `UnexpectedMentionsError`); the API names them.
     #[error("Post would be sent to unexpected accounts")]
@@ -67,6 +59,100 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
+}
+
+/// One invalid field, as Mastodon's `details` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The parameter, as `details` names it (`email`).
+    pub field: &'static str,
+    /// Its human name in the message (`E-mail address`).
+    pub label: &'static str,
+    /// The error code without its `ERR_` prefix (`BLANK`, `TAKEN`).
+    pub code: &'static str,
+    /// What is wrong (`can't be blank`).
+    pub description: Cow<'static, str>,
+}
+
+impl FieldError {
+    /// `field` (called `label` in messages) is invalid: `code`, `description`.
+    pub fn new(
+        (field, label): (&'static str, &'static str),
+        code: &'static str,
+        description: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        FieldError {
+            field,
+            label,
+            code,
+            description: description.into(),
+        }
+    }
+
+    /// "{label} {description}", as Rails' `full_message`.
+    pub fn full_message(&self) -> String {
+        format!("{} {}", self.label, self.description)
+    }
+}
+
+/// The invalid fields of one request, in the order they were found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// Adds a problem.
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// Adds all of `other`'s problems.
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
+    /// Whether a field named `field` is invalid already.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    /// The problems, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
+        self.0.iter()
+    }
+
+    /// `Ok` when nothing is invalid, else [`Error::FieldInvalid`].
+    pub fn into_result(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::FieldInvalid(self))
+        }
+    }
+}
+
+impl From<FieldError> for FieldErrors {
+    fn from(error: FieldError) -> Self {
+        FieldErrors(vec![error])
+    }
+}
+
+impl From<FieldError> for Error {
+    fn from(error: FieldError) -> Self {
+        Error::FieldInvalid(error.into())
+    }
+}
+
+impl fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Validation failed: ")?;
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{} {}", error.label, error.description)?;
+        }
+        Ok(())
+    }
 }
 
 /// Any error, boxed, as the cause of an [`Error::Failure`].

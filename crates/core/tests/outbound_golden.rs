@@ -165,6 +165,7 @@ fn media(id: i64, local: bool) -> MediaAttachment {
         processing_error: None,
         updated_at: at(3),
         scheduled_status_id: None,
+        thumbnail_key: None,
     }
 }
 

@@ -377,14 +377,16 @@ async fn registration_rejects_duplicates_and_reserved_names() {
     };
     let dup_name = register_account(&state, reg("ALICE", "other@example.com"), Origin::Api).await;
     assert!(
-        matches!(dup_name, Err(Error::Validation(m)) if m.contains("Username has already been taken"))
+        matches!(&dup_name, Err(e @ Error::FieldInvalid(_)) if e.to_string().contains("Username has already been taken"))
     );
     let dup_mail = register_account(&state, reg("alice2", "Alice@Example.com"), Origin::Api).await;
     assert!(
-        matches!(dup_mail, Err(Error::Validation(m)) if m.contains("Email has already been taken"))
+        matches!(&dup_mail, Err(e @ Error::FieldInvalid(_)) if e.to_string().contains("E-mail address has already been taken"))
     );
     let reserved = register_account(&state, reg("admin", "admin@example.com"), Origin::Api).await;
-    assert!(matches!(reserved, Err(Error::Validation(m)) if m.contains("reserved")));
+    assert!(
+        matches!(&reserved, Err(e @ Error::FieldInvalid(_)) if e.to_string().contains("reserved"))
+    );
     let short = register_account(
         &state,
         Registration {
@@ -394,9 +396,11 @@ async fn registration_rejects_duplicates_and_reserved_names() {
         Origin::Api,
     )
     .await;
-    assert!(matches!(short, Err(Error::Validation(m)) if m.contains("too short")));
+    assert!(
+        matches!(&short, Err(e @ Error::FieldInvalid(_)) if e.to_string().contains("too short"))
+    );
     let bad_name = register_account(&state, reg("no spaces", "x@example.com"), Origin::Api).await;
-    assert!(matches!(bad_name, Err(Error::Validation(_))));
+    assert!(matches!(bad_name, Err(Error::FieldInvalid(_))));
 }
 
 #[tokio::test]

@@ -488,6 +488,7 @@ diesel::table! {
         processing_error -> Nullable<Text>,
         updated_at -> Timestamptz,
         scheduled_status_id -> Nullable<Int8>,
+        thumbnail_key -> Nullable<Text>,
     }
 }
 
@@ -720,6 +721,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    preview_card_providers (id) {
+        id -> Int8,
+        domain -> Text,
+        trendable -> Nullable<Bool>,
+        reviewed_at -> Nullable<Timestamptz>,
+        requested_review_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     preview_cards_statuses (status_id) {
         status_id -> Int8,
         preview_card_id -> Int8,
@@ -900,4 +913,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ip_blocks,
     domain_allows,
     trend_reviews,
+    preview_card_providers,
 );

@@ -13,6 +13,12 @@ pub fn pkce_pair() -> (String, String) {
 /// Registers an app and returns its `client_credentials` token with `write`
 /// scope, as a client does before `POST /api/v1/accounts`.
 pub async fn app_token(app: &crate::TestApp) -> String {
+    app_token_with_scope(app, "write").await
+}
+
+/// Registers an app (`read write`) and returns a `client_credentials`
+/// token (no user) with `scope`.
+pub async fn app_token_with_scope(app: &crate::TestApp, scope: &str) -> String {
     let client: serde_json::Value = app
         .client
         .post(app.url("/api/v1/apps"))
@@ -40,7 +46,7 @@ pub async fn app_token(app: &crate::TestApp) -> String {
                 "client_secret",
                 client["client_secret"].as_str().expect("client_secret"),
             ),
-            ("scope", "write"),
+            ("scope", scope),
         ])
         .send()
         .await

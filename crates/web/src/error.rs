@@ -97,17 +97,24 @@ impl ResponseError for ApiError {
                 }
                 json!({"error": "Service unavailable"})
             }
-            ApiError::Core(
-                e @ Error::FieldInvalid {
-                    field,
-                    code,
-                    description,
-                    ..
-                },
-            ) => json!({
-                "error": e.to_string(),
-                "details": { *field: [{ "error": format!("ERR_{code}"), "description": description }] },
-            }),
+            ApiError::Core(Error::FieldInvalid(fields)) => {
+                // Mastodon's ValidationErrorFormatter: each field's
+                // problems, in the order found.
+                let mut details = serde_json::Map::new();
+                for field in fields.iter() {
+                    let problem = json!({
+                        "error": format!("ERR_{}", field.code),
+                        "description": field.description,
+                    });
+                    match details.get_mut(field.field).and_then(|v| v.as_array_mut()) {
+                        Some(list) => list.push(problem),
+                        None => {
+                            details.insert(field.field.to_owned(), json!([problem]));
+                        }
+                    }
+                }
+                json!({"error": fields.to_string(), "details": details})
+            }
             ApiError::Core(e) => json!({"error": e.to_string()}),
         };
         let mut resp = HttpResponse::build(status);

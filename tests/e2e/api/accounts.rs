@@ -613,3 +613,103 @@ async fn reports_are_validated_and_stored() {
         422
     );
 }
+
+/// A refused sign-up names every invalid field at once, in Mastodon's
+/// ValidationErrorFormatter shape: `error` is "Validation failed: " and
+/// each full message, `details` maps each field to its problems
+/// (`ERR_` + Rails' error code, and the description).
+#[tokio::test]
+async fn sign_up_errors_name_every_invalid_field() {
+    let app = TestApp::spawn().await;
+    let app_token = ferrodon_testkit::oauth::app_token(&app).await;
+    let sign_up = |form: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let app_token = &app_token;
+        async move {
+            let resp = app.post_form("/api/v1/accounts", app_token, &form).await;
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap())
+        }
+    };
+
+    let (status, body) = sign_up(vec![]).await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["error"].as_str().unwrap();
+    assert!(message.starts_with("Validation failed: "), "{message}");
+    for part in [
+        "Username can't be blank",
+        "E-mail address can't be blank",
+        "Password can't be blank",
+        "Service agreement must be accepted",
+    ] {
+        assert!(message.contains(part), "{message} lacks {part}");
+    }
+    let blank = |description: &str| json!([{"error": "ERR_BLANK", "description": description}]);
+    assert_eq!(
+        body["details"],
+        json!({
+            "username": blank("can't be blank"),
+            "email": blank("can't be blank"),
+            "password": blank("can't be blank"),
+            "agreement": [{"error": "ERR_ACCEPTED", "description": "must be accepted"}],
+        })
+    );
+
+    let (status, body) = sign_up(vec![
+        ("username", "not valid!"),
+        ("email", "not-an-address"),
+        ("password", "short"),
+        ("agreement", "true"),
+    ])
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["details"],
+        json!({
+            "username": [{"error": "ERR_INVALID", "description": "must contain only letters, numbers and underscores"}],
+            "email": [{"error": "ERR_INVALID", "description": "is invalid"}],
+            "password": [{"error": "ERR_TOO_SHORT", "description": "is too short (minimum is 8 characters)"}],
+        })
+    );
+
+    // Taken names and addresses are reported with the other problems.
+    local_user(&app.state, "alice").await;
+    let (status, body) = sign_up(vec![
+        ("username", "Alice"),
+        ("email", "alice@example.com"),
+        ("password", "a fine password"),
+    ])
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["details"]["username"][0]["error"], "ERR_TAKEN");
+    assert_eq!(body["details"]["email"][0]["error"], "ERR_TAKEN");
+    assert_eq!(body["details"]["agreement"][0]["error"], "ERR_ACCEPTED");
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .contains("Username has already been taken"));
+    let (status, body) = sign_up(vec![
+        ("username", "admin"),
+        ("email", "fresh@example.com"),
+        ("password", "a fine password"),
+        ("agreement", "true"),
+    ])
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body,
+        json!({
+            "error": "Validation failed: Username is reserved",
+            "details": {"username": [{"error": "ERR_RESERVED", "description": "is reserved"}]},
+        })
+    );
+    // Nothing was created by the refused attempts.
+    let (status, _) = sign_up(vec![
+        ("username", "fresh"),
+        ("email", "fresh@example.com"),
+        ("password", "a fine password"),
+        ("agreement", "true"),
+    ])
+    .await;
+    assert_eq!(status, 200);
+}

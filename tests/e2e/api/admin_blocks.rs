@@ -670,14 +670,110 @@ async fn measures_dimensions_and_retention_count_real_rows() {
         (users_before + 2).to_string(),
         "{cohorts}"
     );
-    let (status, _) = post(
+    // An unknown frequency is `day`, as Mastodon's Retention.
+    let (status, daily) = post(
         &app,
         "/api/v1/admin/retention",
         &admin,
         json!({ "start_at": today, "end_at": today, "frequency": "dayz" }),
     )
     .await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 200, "{daily}");
+    assert_eq!(daily, cohorts);
+}
+
+/// Mastodon takes missing `start_at`/`end_at` as unbounded (`nil` dates):
+/// measures total everything (with no days to list and no previous
+/// period), dimensions break down everything, and retention has no
+/// periods to show.
+#[tokio::test]
+async fn metrics_without_dates_are_unbounded() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (status, _) = post(
+        &app,
+        "/api/v1/statuses",
+        &alice,
+        json!({ "status": "Bonjour", "language": "fr" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Everyone signed up today (boss and alice at least).
+    let today = measure_total(&app, &admin, "new_users", json!({})).await;
+    assert!(today >= 2);
+    let today = today.to_string();
+
+    let (status, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{measures}");
+    assert_eq!(measures[0]["key"], "new_users");
+    assert_eq!(measures[0]["total"], today, "{measures}");
+    assert_eq!(measures[0]["previous_total"], "0");
+    assert_eq!(measures[0]["data"], json!([]));
+    // Only a start: everything from it on.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    let (status, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "start_at": yesterday }),
+    )
+    .await;
+    assert_eq!(status, 200, "{measures}");
+    assert_eq!(measures[0]["total"], today, "{measures}");
+    let (_, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "start_at": tomorrow }),
+    )
+    .await;
+    assert_eq!(measures[0]["total"], "0", "{measures}");
+    // Only an end, before anything happened.
+    let (_, measures) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "end_at": yesterday }),
+    )
+    .await;
+    assert_eq!(measures[0]["total"], "0", "{measures}");
+
+    let (status, dimensions) = post(
+        &app,
+        "/api/v1/admin/dimensions",
+        &admin,
+        json!({ "keys": ["languages"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{dimensions}");
+    assert_eq!(
+        dimensions,
+        json!([{ "key": "languages", "data": [{ "key": "fr", "human_key": "French", "value": "1" }] }])
+    );
+
+    let (status, cohorts) = post(&app, "/api/v1/admin/retention", &admin, json!({})).await;
+    assert_eq!(status, 200, "{cohorts}");
+    assert_eq!(cohorts, json!([]));
+    let (status, _) = post(
+        &app,
+        "/api/v1/admin/measures",
+        &admin,
+        json!({ "keys": ["new_users"], "start_at": "not a date" }),
+    )
+    .await;
+    assert_eq!(status, 400, "a date that is there must be a date");
 }
 
 #[tokio::test]
@@ -838,4 +934,168 @@ async fn ferrodonctl_manages_the_same_email_domain_and_ip_blocks() {
     assert!(out.contains("Removed 1, not found 0"), "{out}");
     let plain = app.ctl(&["ip-blocks", "export"]);
     assert_eq!(plain.trim(), "2001:db8::/32");
+}
+
+/// The publishers of links (Mastodon's PreviewCardProvider, `GET
+/// /api/v1/admin/trends/links/publishers`): one per host of a preview card;
+/// rejecting one takes its links out of the public trends unless a link
+/// has a verdict of its own, and marks them reviewed.
+#[tokio::test]
+async fn link_publishers_are_listed_approved_and_rejected() {
+    use ferrodon_core::db::queries::preview_cards::{put_card_for_status, NewPreviewCard};
+    let app = TestApp::spawn().await;
+    let (_, admin) = staff(&app, "boss", Role::Admin).await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    for token in [&alice, &bob] {
+        let resp = app
+            .client
+            .patch(app.url("/api/v1/accounts/update_credentials"))
+            .bearer_auth(token)
+            .json(&json!({ "discoverable": true }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    // Both share both links; the cards are stored as the pull queue
+    // stores them.
+    let news = "https://News.Example/today?utm=1";
+    let blog = "https://blog.example:8443/post";
+    for token in [&alice, &bob] {
+        for url in [news, blog] {
+            let (status, posted) = post(
+                &app,
+                "/api/v1/statuses",
+                token,
+                json!({ "status": format!("read {url}") }),
+            )
+            .await;
+            assert_eq!(status, 200);
+            let id: i64 = posted["id"].as_str().unwrap().parse().unwrap();
+            let mut conn = app.state.conn().await.unwrap();
+            let card = NewPreviewCard {
+                url: url.to_owned(),
+                title: format!("About {url}"),
+                kind: "link".into(),
+                ..Default::default()
+            };
+            put_card_for_status(&mut conn, id, &card).await.unwrap();
+        }
+    }
+    let public_links = || async {
+        let (_, links) = get(&app, "/api/v1/trends/links", &alice).await;
+        let mut urls: Vec<String> = links
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["url"].as_str().unwrap().to_owned())
+            .collect();
+        urls.sort();
+        urls
+    };
+    assert_eq!(public_links().await, [news, blog]);
+
+    let (status, listed) = get(&app, "/api/v1/admin/trends/links/publishers", &admin).await;
+    assert_eq!(status, 200, "{listed}");
+    let listed = listed.as_array().unwrap().clone();
+    let mut domains: Vec<&str> = listed
+        .iter()
+        .map(|p| p["domain"].as_str().unwrap())
+        .collect();
+    domains.sort_unstable();
+    assert_eq!(domains, ["blog.example", "news.example"]);
+    let news_publisher = listed
+        .iter()
+        .find(|p| p["domain"] == "news.example")
+        .unwrap();
+    assert_eq!(news_publisher["trendable"], Value::Null);
+    assert_eq!(news_publisher["reviewed_at"], Value::Null);
+    assert_eq!(news_publisher["requested_review_at"], Value::Null);
+    assert_eq!(news_publisher["requires_review"], true);
+    let news_id = news_publisher["id"].as_str().unwrap().to_owned();
+    let blog_id = listed
+        .iter()
+        .find(|p| p["domain"] == "blog.example")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Paged by id, newest first, with a Link header.
+    let first = app
+        .get("/api/v1/admin/trends/links/publishers?limit=1", &admin)
+        .await;
+    assert!(
+        super::timelines::link_url(&first, "next").is_some(),
+        "a next link"
+    );
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first.as_array().map(Vec::len), Some(1));
+
+    // Only staff who manage taxonomies, with admin scopes.
+    let (status, _) = get(&app, "/api/v1/admin/trends/links/publishers", &alice).await;
+    assert_eq!(status, 403);
+    let path = format!("/api/v1/admin/trends/links/publishers/{news_id}/reject");
+    let (status, _) = post(&app, &path, &alice, json!({})).await;
+    assert_eq!(status, 403);
+
+    let (status, rejected) = post(&app, &path, &admin, json!({})).await;
+    assert_eq!(status, 200, "{rejected}");
+    assert_eq!(rejected["id"], news_id.as_str());
+    assert_eq!(rejected["trendable"], false);
+    assert_eq!(rejected["requires_review"], false);
+    assert!(rejected["reviewed_at"].is_string());
+    assert_eq!(public_links().await, [blog], "the publisher's link left");
+    let (_, admin_links) = get(&app, "/api/v1/admin/trends/links", &admin).await;
+    let news_link = admin_links
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["url"] == news)
+        .unwrap_or_else(|| panic!("staff still see it: {admin_links}"))
+        .clone();
+    assert_eq!(
+        news_link["requires_review"], false,
+        "reviewed by its publisher"
+    );
+    let blog_link = admin_links
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["url"] == blog)
+        .unwrap()
+        .clone();
+    assert_eq!(blog_link["requires_review"], true);
+
+    // A link's own verdict wins over its publisher's.
+    let link_id = news_link["id"].as_str().unwrap();
+    let (status, _) = post(
+        &app,
+        &format!("/api/v1/admin/trends/links/{link_id}/approve"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(public_links().await.len(), 2);
+
+    let (status, approved) = post(
+        &app,
+        &format!("/api/v1/admin/trends/links/publishers/{blog_id}/approve"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["trendable"], true);
+    assert_eq!(approved["requires_review"], false);
+    let (status, _) = post(
+        &app,
+        "/api/v1/admin/trends/links/publishers/12345/approve",
+        &admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 404);
 }

@@ -304,3 +304,57 @@ async fn limited_accounts_are_filtered_unless_followed() {
     let shown = notifications(&app, &alice, "").await;
     assert_eq!(shown[0]["account"]["acct"], "limited");
 }
+
+/// Changing the policy wants `write:notifications` (Mastodon's
+/// `doorkeeper_authorize! :write, :'write:notifications'`), by PUT as by
+/// PATCH, v1 as v2; a refused change changes nothing.
+#[tokio::test]
+async fn changing_the_policy_needs_write_notifications() {
+    let app = TestApp::spawn().await;
+    let (alice_user, _, alice) = local_user(&app.state, "alice").await;
+    let read_only = ferrodon_testkit::factories::token_for(
+        &app.state,
+        &alice_user,
+        "read write:statuses write:accounts",
+    )
+    .await;
+    for path in [
+        "/api/v2/notifications/policy",
+        "/api/v1/notifications/policy",
+    ] {
+        for method in [reqwest::Method::PUT, reqwest::Method::PATCH] {
+            let resp = app
+                .client
+                .request(method.clone(), app.url(path))
+                .bearer_auth(&read_only)
+                .form(&[
+                    ("for_new_accounts", "drop"),
+                    ("filter_new_accounts", "true"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 403, "{method} {path}");
+            assert_eq!(
+                json(resp).await["error"],
+                "This action is outside the authorized scopes"
+            );
+        }
+    }
+    let policy = json(app.get("/api/v2/notifications/policy", &read_only).await).await;
+    assert_eq!(policy["for_new_accounts"], "accept");
+    let narrow =
+        ferrodon_testkit::factories::token_for(&app.state, &alice_user, "write:notifications")
+            .await;
+    let resp = app
+        .client
+        .put(app.url("/api/v2/notifications/policy"))
+        .bearer_auth(&narrow)
+        .form(&[("for_new_accounts", "drop")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let policy = json(app.get("/api/v2/notifications/policy", &alice).await).await;
+    assert_eq!(policy["for_new_accounts"], "drop");
+}

@@ -510,3 +510,53 @@ async fn anyone_who_sees_a_status_lists_the_quotes_they_may_see() {
     let hidden_path = format!("/api/v1/statuses/{}/quotes", hidden["id"].as_str().unwrap());
     assert_eq!(app.get(&hidden_path, &carol).await.status(), 404);
 }
+
+/// Mastodon 4.5's quotes list wants a token with `read:statuses`
+/// (`doorkeeper_authorize!`): none is 401, one without the scope 403. An
+/// app's own token (no user) lists the quotes of a public status; a
+/// private one is not found for it.
+#[tokio::test]
+async fn listing_quotes_needs_a_token_with_read_statuses() {
+    let app = TestApp::spawn().await;
+    let (alice_user, _, alice) = local_user(&app.state, "alice").await;
+    let (_, _, bob) = local_user(&app.state, "bob").await;
+    let public = post_ok(&app, &alice, json!({"status": "public"})).await;
+    let pid = public["id"].as_str().unwrap().to_owned();
+    let quote = post_ok(&app, &bob, json!({"status": "q", "quoted_status_id": pid})).await;
+    let private = post_ok(
+        &app,
+        &alice,
+        json!({"status": "followers only", "visibility": "private"}),
+    )
+    .await;
+    let public_path = format!("/api/v1/statuses/{pid}/quotes");
+    let private_path = format!(
+        "/api/v1/statuses/{}/quotes",
+        private["id"].as_str().unwrap()
+    );
+
+    for path in [&public_path, &private_path] {
+        let anonymous = app.client.get(app.url(path)).send().await.unwrap();
+        let (status, error) = error_of(anonymous).await;
+        assert_eq!(status, 401, "{path} without a token");
+        assert_eq!(error, "The access token is invalid");
+    }
+
+    let app_only = ferrodon_testkit::oauth::app_token_with_scope(&app, "read").await;
+    let listed = app.get(&public_path, &app_only).await;
+    assert_eq!(listed.status(), 200);
+    let listed: Vec<Value> = listed.json().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], quote["id"]);
+    let (status, error) = error_of(app.get(&private_path, &app_only).await).await;
+    assert_eq!((status, error.as_str()), (404, "Record not found"));
+
+    let no_read =
+        ferrodon_testkit::factories::token_for(&app.state, &alice_user, "write read:accounts")
+            .await;
+    let (status, error) = error_of(app.get(&public_path, &no_read).await).await;
+    assert_eq!(status, 403);
+    assert_eq!(error, "This action is outside the authorized scopes");
+    // The author's own private status lists with a proper token.
+    assert_eq!(app.get(&private_path, &alice).await.status(), 200);
+}

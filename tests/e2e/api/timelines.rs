@@ -236,6 +236,32 @@ async fn timeline_preview_off_requires_sign_in() {
     assert_eq!(anonymous.status(), 401);
 }
 
+/// The names (keys of `ids`) of the statuses a signed-out
+/// `GET /api/v1/timelines/tag/{path}` lists, sorted.
+async fn tagged<'a>(
+    app: &TestApp,
+    ids: &'a std::collections::HashMap<&'static str, String>,
+    path: String,
+) -> Vec<&'a str> {
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/timelines/tag/{path}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{path}");
+    let page: Vec<Value> = resp.json().await.unwrap();
+    let mut names: Vec<&str> = page
+        .iter()
+        .map(|s| {
+            let id = s["id"].as_str().unwrap();
+            *ids.iter().find(|(_, v)| v.as_str() == id).unwrap().0
+        })
+        .collect();
+    names.sort_unstable();
+    names
+}
+
 /// A hashtag timeline takes other tags, as Mastodon's TagFeed: `any[]`
 /// adds alternatives, `all[]` requires more tags (a name no post used
 /// constrains nothing), `none[]` leaves posts with those tags out.
@@ -258,29 +284,7 @@ async fn tag_timelines_take_any_all_and_none() {
             .unwrap();
         ids.insert(name, posted["id"].as_str().unwrap().to_owned());
     }
-    let timeline = |query: &'static str| {
-        let app = &app;
-        let ids = &ids;
-        async move {
-            let resp = app
-                .client
-                .get(app.url(&format!("/api/v1/timelines/tag/cats{query}")))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(resp.status(), 200);
-            let page: Vec<Value> = resp.json().await.unwrap();
-            let mut names: Vec<&str> = page
-                .iter()
-                .map(|s| {
-                    let id = s["id"].as_str().unwrap();
-                    *ids.iter().find(|(_, v)| v.as_str() == id).unwrap().0
-                })
-                .collect();
-            names.sort_unstable();
-            names
-        }
-    };
+    let timeline = |query: &str| tagged(&app, &ids, format!("cats{query}"));
     assert_eq!(timeline("").await, ["birds", "both", "cats"]);
     assert_eq!(
         timeline("?any[]=dogs").await,
@@ -293,5 +297,54 @@ async fn tag_timelines_take_any_all_and_none() {
         timeline("?any[]=dogs&none[]=cats").await,
         ["dogs"],
         "none applies to the alternatives too"
+    );
+}
+
+/// Mastodon's TagFeed takes at most four tags per mode (`LIMIT_PER_MODE`)
+/// and drops the rest without an error; for `any[]` the timeline's own tag
+/// is the first of the four.
+#[tokio::test]
+async fn tag_timelines_take_four_tags_per_mode() {
+    let app = TestApp::spawn().await;
+    let (_, _, alice) = local_user(&app.state, "alice").await;
+    let mut ids = std::collections::HashMap::new();
+    for (name, text) in [
+        ("t1", "#t1"),
+        ("t2", "#t2"),
+        ("t4", "#t4"),
+        ("t5", "#t5"),
+        ("x_a_to_d", "#x #a #b #c #d"),
+        ("x_a_to_e", "#x #a #b #c #d #e"),
+        ("x_e", "#x #e"),
+        ("x_f", "#x #f"),
+        ("x_d", "#x #d"),
+    ] {
+        let resp = app
+            .post_form("/api/v1/statuses", &alice, &[("status", text)])
+            .await;
+        assert_eq!(resp.status(), 200);
+        let posted: Value = resp.json().await.unwrap();
+        ids.insert(name, posted["id"].as_str().unwrap().to_owned());
+    }
+    let timeline = |path: &str| tagged(&app, &ids, path.to_owned());
+    // t1 and the first three alternatives: t5 is the fifth name.
+    assert_eq!(
+        timeline("t1?any[]=t2&any[]=t3&any[]=t4&any[]=t5").await,
+        ["t1", "t2", "t4"]
+    );
+    // The timeline's tag repeated among the alternatives counts once.
+    assert_eq!(
+        timeline("t1?any[]=t1&any[]=t2&any[]=t3&any[]=t4&any[]=t5").await,
+        ["t1", "t2", "t4"]
+    );
+    // all[]: the fifth name (e) is not required.
+    assert_eq!(
+        timeline("x?all[]=a&all[]=b&all[]=c&all[]=d&all[]=e").await,
+        ["x_a_to_d", "x_a_to_e"]
+    );
+    // none[]: the fifth name (f) does not exclude.
+    assert_eq!(
+        timeline("x?none[]=a&none[]=b&none[]=c&none[]=e&none[]=f").await,
+        ["x_d", "x_f"]
     );
 }

@@ -41,20 +41,31 @@ pub fn needs_rehash(stored: &str) -> bool {
     !stored.starts_with("$argon2id$")
 }
 
-/// Validates a new password's length.
-pub fn validate_password(password: &str) -> Result<()> {
+/// What is wrong with a new password's length, if anything: Rails'
+/// error code (`TOO_SHORT`, `TOO_LONG`) and its description.
+pub fn password_length_problem(password: &str) -> Option<(&'static str, String)> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LENGTH {
-        return Err(Error::validation(format!(
-            "Password is too short (minimum is {MIN_PASSWORD_LENGTH} characters)"
-        )));
+        Some((
+            "TOO_SHORT",
+            format!("is too short (minimum is {MIN_PASSWORD_LENGTH} characters)"),
+        ))
+    } else if len > MAX_PASSWORD_LENGTH {
+        Some((
+            "TOO_LONG",
+            format!("is too long (maximum is {MAX_PASSWORD_LENGTH} characters)"),
+        ))
+    } else {
+        None
     }
-    if len > MAX_PASSWORD_LENGTH {
-        return Err(Error::validation(format!(
-            "Password is too long (maximum is {MAX_PASSWORD_LENGTH} characters)"
-        )));
+}
+
+/// Validates a new password's length.
+pub fn validate_password(password: &str) -> Result<()> {
+    match password_length_problem(password) {
+        Some((_, description)) => Err(Error::validation(format!("Password {description}"))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -40,6 +40,9 @@ pub fn render(config: &Config, row: &Row) -> MediaAttachment {
         ),
         (None, None) => (None, None),
     };
+    // A thumbnail the client chose is the preview (Mastodon's serializer),
+    // even while the file is processing.
+    let preview_url = stored(&row.thumbnail_key).or(preview_url);
     let kind = if row.processing_state() == Processing::Failed {
         "unknown".to_owned()
     } else {

@@ -49,12 +49,10 @@ pub async fn remove_detached(state: &AppState, account_id: i64, ids: &[i64]) -> 
     Ok(removed)
 }
 
-/// Deletes an attachment's stored files (original, small, upload).
+/// Deletes an attachment's stored files (original, small, upload,
+/// thumbnail).
 pub async fn delete_files(state: &AppState, row: &MediaAttachment) -> Result<()> {
-    for key in [&row.file_key, &row.small_key, &row.upload_key]
-        .into_iter()
-        .flatten()
-    {
+    for key in row.stored_keys() {
         state.media.delete(key).await?;
     }
     Ok(())

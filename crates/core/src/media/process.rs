@@ -59,6 +59,10 @@ pub async fn process_queued(state: &AppState, id: i64) -> Result<()> {
     if let (Some(focus), Some(meta)) = (row.meta.get("focus"), stored.meta.as_object_mut()) {
         meta.insert("focus".into(), focus.clone());
     }
+    // A thumbnail the client chose is the preview, and gives the blurhash.
+    if row.thumbnail_key.is_some() {
+        stored.blurhash.clone_from(&row.blurhash);
+    }
     let mut conn = state.conn().await?;
     let done = media::set_processed(&mut conn, id, &stored).await?;
     drop(conn);

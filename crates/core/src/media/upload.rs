@@ -26,6 +26,8 @@ pub struct Upload {
     pub description: Option<String>,
     /// Focal point `"x,y"`.
     pub focus: Option<String>,
+    /// The preview image the client chose (video and audio only).
+    pub thumbnail: Option<Vec<u8>>,
 }
 
 /// Whether to wait for video and audio processing (API v1) or hand it to a
@@ -92,6 +94,18 @@ pub async fn upload_media(
             megabytes(limit)
         )));
     }
+    // A thumbnail is for video and audio; an image is its own preview.
+    let thumbnail = match (upload.thumbnail, detected) {
+        (Some(bytes), Detected::Video | Detected::Audio) => {
+            Some(process_thumbnail(state, bytes).await?)
+        }
+        (Some(bytes), Detected::Image(ImageFormat::Gif))
+            if ferrodon_media::image::is_animated_gif(&upload.bytes) =>
+        {
+            Some(process_thumbnail(state, bytes).await?)
+        }
+        _ => None,
+    };
     let mut conn = state.conn().await?;
     let id = accounts::next_id(&mut conn).await?;
     drop(conn);
@@ -150,6 +164,12 @@ pub async fn upload_media(
         return Err(e.into());
     }
     drop(conn);
+    if let Some(thumbnail) = thumbnail {
+        if let Err(e) = store_thumbnail(state, id, None, thumbnail).await {
+            discard(state, id, &upload_key).await;
+            return Err(e);
+        }
+    }
     let queued = wait == Wait::Queue
         && jobs::queue::enqueue(state, Job::ProcessMedia { media_id: id })
             .await
@@ -168,6 +188,89 @@ pub async fn upload_media(
         return Err(Error::validation(reason));
     }
     Ok(row)
+}
+
+/// Removes a slow upload that could not be completed: its row and raw file.
+async fn discard(state: &AppState, id: i64, upload_key: &str) {
+    if let Ok(mut conn) = state.conn().await {
+        let _ = media::delete_media(&mut conn, id).await;
+    }
+    let _ = state.media.delete(upload_key).await;
+}
+
+/// A client's thumbnail, processed as an image (metadata dropped, resized
+/// to the preview's size, with its blurhash), ready to store.
+pub struct Thumbnail {
+    image: ferrodon_media::Encoded,
+    blurhash: Option<String>,
+}
+
+/// Checks and processes a thumbnail: a still image (JPEG, PNG, GIF, WebP,
+/// AVIF, HEIC) within the image size limit, as Mastodon's
+/// `IMAGE_MIME_TYPES` and `IMAGE_LIMIT` for thumbnails.
+pub async fn process_thumbnail(state: &AppState, bytes: Vec<u8>) -> Result<Thumbnail> {
+    let Detected::Image(format) = sniff(&bytes) else {
+        return Err(Error::validation("Thumbnail content type is invalid"));
+    };
+    let limit = state.config.media.max_image_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(Error::validation(format!(
+            "Thumbnail file size must be less than {} MB",
+            megabytes(limit)
+        )));
+    }
+    let processed = process_still(state, bytes, format).await?;
+    Ok(Thumbnail {
+        image: processed.small.unwrap_or(processed.original),
+        blurhash: processed.blurhash,
+    })
+}
+
+/// Stores a processed thumbnail as attachment `id`'s preview (its
+/// blurhash too), removing the one it replaces (`previous`).
+pub async fn store_thumbnail(
+    state: &AppState,
+    id: i64,
+    previous: Option<&str>,
+    thumbnail: Thumbnail,
+) -> Result<MediaAttachment> {
+    let key = keys::attachment_key(id, "thumbnail", thumbnail.image.extension, false);
+    state
+        .media
+        .put(&key, thumbnail.image.bytes, thumbnail.image.content_type)
+        .await?;
+    let mut conn = state.conn().await?;
+    let row = match media::set_thumbnail(&mut conn, id, &key, thumbnail.blurhash.as_deref()).await {
+        Ok(row) => row,
+        Err(e) => {
+            drop(conn);
+            let _ = state.media.delete(&key).await;
+            return Err(e.into());
+        }
+    };
+    drop(conn);
+    if let Some(previous) = previous {
+        if let Err(e) = state.media.delete(previous).await {
+            // The row no longer names it; the orphan sweep removes it later.
+            tracing::warn!(media_id = id, error = %e, "could not delete a replaced thumbnail");
+        }
+    }
+    Ok(row)
+}
+
+/// Replaces the thumbnail of the caller's own video or audio upload
+/// (`PUT /api/v1/media/:id` with `thumbnail`); an image keeps its own
+/// preview.
+pub async fn replace_thumbnail(
+    state: &AppState,
+    row: &MediaAttachment,
+    bytes: Vec<u8>,
+) -> Result<MediaAttachment> {
+    if !matches!(row.kind.as_str(), "video" | "gifv" | "audio") {
+        return Ok(row.clone());
+    }
+    let thumbnail = process_thumbnail(state, bytes).await?;
+    store_thumbnail(state, row.id, row.thumbnail_key.as_deref(), thumbnail).await
 }
 
 /// Runs the image pipeline off the async threads (AVIF and HEIC go

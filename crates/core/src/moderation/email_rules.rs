@@ -4,8 +4,13 @@
 use ferrodon_db::queries::email_blocks;
 use ferrodon_db::Conn;
 
+use crate::error::FieldError;
 use crate::storage::sigv4::sha256_hex;
 use crate::{Error, Result};
+
+/// The sign-up's e-mail field: its parameter and its name in messages
+/// (Mastodon's `activerecord.attributes.user.email`).
+pub const EMAIL: (&str, &str) = ("email", "E-mail address");
 
 /// The address with case, dots and `+tag` of the local part removed, so
 /// that variants of one mailbox are one address (Mastodon's
@@ -62,12 +67,9 @@ pub async fn check_sign_up_email(conn: &mut Conn, email: &str) -> Result<EmailVe
             verdict = EmailVerdict::RequiresApproval;
         } else {
             email_blocks::record_attempt(conn, block.id).await?;
-            return Err(Error::FieldInvalid {
-                field: "email",
-                label: "E-mail address",
-                code: "BLOCKED",
-                description: "uses a disallowed e-mail provider",
-            });
+            return Err(
+                FieldError::new(EMAIL, "BLOCKED", "uses a disallowed e-mail provider").into(),
+            );
         }
     }
     let hash = canonical_email_hash(email);
@@ -75,12 +77,7 @@ pub async fn check_sign_up_email(conn: &mut Conn, email: &str) -> Result<EmailVe
         .await?
         .is_empty()
     {
-        return Err(Error::FieldInvalid {
-            field: "email",
-            label: "E-mail address",
-            code: "TAKEN",
-            description: "has already been taken",
-        });
+        return Err(FieldError::new(EMAIL, "TAKEN", "has already been taken").into());
     }
     Ok(verdict)
 }

@@ -5,7 +5,8 @@ use ferrodon_db::queries::{accounts, invites, users};
 use ferrodon_db::AsyncConnection;
 
 use super::instance_settings::{registrations_mode, RegistrationsMode};
-use crate::auth::passwords::{hash_password, validate_password};
+use crate::auth::passwords::{hash_password, password_length_problem};
+use crate::error::{FieldError, FieldErrors};
 use crate::mail::{self, MailJob};
 use crate::moderation::email_rules::{self, EmailVerdict};
 use crate::moderation::ip_blocks::{self, Severity};
@@ -66,28 +67,65 @@ pub enum Origin {
     Invite(i64),
 }
 
-/// Validates a username.
-pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
-    if username.is_empty() {
-        return Err(Error::validation("Username can't be blank"));
-    }
-    if username.chars().count() > 30 {
-        return Err(Error::validation(
-            "Username is too long (maximum is 30 characters)",
-        ));
-    }
-    if !username
+/// The sign-up's fields: each parameter and its name in messages
+/// (Mastodon's `activerecord.attributes`).
+pub const USERNAME: (&str, &str) = ("username", "Username");
+/// See [`USERNAME`].
+pub const PASSWORD: (&str, &str) = ("password", "Password");
+/// See [`USERNAME`].
+pub const AGREEMENT: (&str, &str) = ("agreement", "Service agreement");
+pub use crate::moderation::email_rules::EMAIL;
+
+/// What is wrong with a username, if anything.
+fn username_error(username: &str, origin: Origin) -> Option<FieldError> {
+    let (code, description) = if username.is_empty() {
+        ("BLANK", "can't be blank")
+    } else if username.chars().count() > 30 {
+        ("TOO_LONG", "is too long (maximum is 30 characters)")
+    } else if !username
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
-        return Err(Error::validation(
-            "Username must contain only letters, numbers and underscores",
-        ));
+        (
+            "INVALID",
+            "must contain only letters, numbers and underscores",
+        )
+    } else if origin != Origin::Admin
+        && RESERVED_USERNAMES.contains(&username.to_lowercase().as_str())
+    {
+        ("RESERVED", "is reserved")
+    } else {
+        return None;
+    };
+    Some(FieldError::new(USERNAME, code, description))
+}
+
+/// Validates a username.
+pub fn validate_username(username: &str, origin: Origin) -> Result<()> {
+    match username_error(username, origin) {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
     }
-    if origin != Origin::Admin && RESERVED_USERNAMES.contains(&username.to_lowercase().as_str()) {
-        return Err(Error::validation("Username is reserved"));
+}
+
+/// What is wrong with an e-mail address's shape, if anything.
+fn email_error(email: &str) -> Option<FieldError> {
+    if email.is_empty() {
+        Some(FieldError::new(EMAIL, "BLANK", "can't be blank"))
+    } else if validate_email(email).is_err() {
+        Some(FieldError::new(EMAIL, "INVALID", "is invalid"))
+    } else {
+        None
     }
-    Ok(())
+}
+
+/// What is wrong with a new password, if anything.
+fn password_error(password: &str) -> Option<FieldError> {
+    if password.is_empty() {
+        return Some(FieldError::new(PASSWORD, "BLANK", "can't be blank"));
+    }
+    let (code, description) = password_length_problem(password)?;
+    Some(FieldError::new(PASSWORD, code, description))
 }
 
 /// Validates an e-mail address's shape.
@@ -119,9 +157,10 @@ pub async fn register_account(
     register_account_from(state, reg, origin, None).await
 }
 
-/// What the staff's sign-up rules say about a public sign-up: refused
-/// (an error), or whether the account must wait for approval.
-async fn sign_up_rules(state: &AppState, email: &str, client_ip: Option<&str>) -> Result<bool> {
+/// The IP rule for a public sign-up from `client_ip`: a `sign_up_block`
+/// refuses it (403, before anything is validated, as Mastodon); whether it
+/// must wait for approval.
+async fn ip_rule(state: &AppState, client_ip: Option<&str>) -> Result<bool> {
     let ip_rule = match client_ip {
         Some(ip) => ip_blocks::severity_for_text(state, ip).await?,
         None => None,
@@ -129,40 +168,101 @@ async fn sign_up_rules(state: &AppState, email: &str, client_ip: Option<&str>) -
     if ip_rule >= Some(Severity::SignUpBlock) {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
+    Ok(ip_rule == Some(Severity::SignUpRequiresApproval))
+}
+
+/// Every problem with the fields of a sign-up, as Mastodon's validations
+/// find them all at once: shapes, the e-mail blocks (public sign-ups), and
+/// an e-mail or username already taken. Whether the e-mail rules make the
+/// account wait for approval.
+async fn check_fields(
+    state: &AppState,
+    reg: &Registration,
+    origin: Origin,
+    errors: &mut FieldErrors,
+) -> Result<bool> {
+    let username = username_error(&reg.username, origin);
+    let username_valid = username.is_none();
+    let email = email_error(&reg.email);
+    let email_valid = email.is_none();
+    for problem in [username, email, password_error(&reg.password)]
+        .into_iter()
+        .flatten()
+    {
+        errors.push(problem);
+    }
     let mut conn = state.conn().await?;
-    let email_rule = email_rules::check_sign_up_email(&mut conn, email).await?;
-    Ok(ip_rule == Some(Severity::SignUpRequiresApproval)
-        || email_rule == EmailVerdict::RequiresApproval)
+    let mut needs_approval = false;
+    if email_valid && origin != Origin::Admin {
+        match email_rules::check_sign_up_email(&mut conn, &reg.email).await {
+            Ok(verdict) => needs_approval = verdict == EmailVerdict::RequiresApproval,
+            Err(Error::FieldInvalid(found)) => errors.extend(found),
+            Err(e) => return Err(e),
+        }
+    }
+    if email_valid && !errors.has(EMAIL.0) && users::email_taken(&mut conn, &reg.email).await? {
+        errors.push(taken(EMAIL));
+    }
+    if username_valid
+        && accounts::get_account_by_acct(&mut conn, &reg.username, None)
+            .await
+            .is_ok()
+    {
+        errors.push(taken(USERNAME));
+    }
+    Ok(needs_approval)
+}
+
+fn taken(field: (&'static str, &'static str)) -> FieldError {
+    FieldError::new(field, "TAKEN", "has already been taken")
 }
 
 /// [`register_account`] for a sign-up from `client_ip`: a public sign-up
 /// also obeys the IP blocks (`sign_up_block` refuses it,
 /// `sign_up_requires_approval` makes it wait for approval) and the e-mail
-/// domain and canonical e-mail blocks (422 with Mastodon's `details`).
+/// domain and canonical e-mail blocks. Invalid fields answer 422 with
+/// Mastodon's `details`, all of them at once.
 pub async fn register_account_from(
     state: &AppState,
     reg: Registration,
     origin: Origin,
     client_ip: Option<&str>,
 ) -> Result<(User, Account)> {
-    validate_username(&reg.username, origin)?;
-    validate_email(&reg.email)?;
-    validate_password(&reg.password)?;
-    // An invite skips approval, not the blocks.
-    let needs_approval = match origin {
-        Origin::Api | Origin::Invite(_) => sign_up_rules(state, &reg.email, client_ip).await?,
+    register_account_checked(state, reg, origin, client_ip, FieldErrors::default()).await
+}
+
+/// [`register_account_from`] with the problems the caller found in its
+/// own parameters (the API's `agreement`), reported with the others.
+pub async fn register_account_checked(
+    state: &AppState,
+    reg: Registration,
+    origin: Origin,
+    client_ip: Option<&str>,
+    mut errors: FieldErrors,
+) -> Result<(User, Account)> {
+    // Refusals come before validation, as Mastodon's sign-up does; an
+    // invite skips approval, not the blocks.
+    let mode = match origin {
+        Origin::Api => registrations_mode(state).await?,
+        Origin::Admin | Origin::Invite(_) => RegistrationsMode::Open,
+    };
+    if mode == RegistrationsMode::Closed {
+        return Err(Error::Forbidden(
+            "Registrations are closed on this server".into(),
+        ));
+    }
+    let ip_approval = match origin {
+        Origin::Api | Origin::Invite(_) => ip_rule(state, client_ip).await?,
         Origin::Admin => false,
     };
+    let email_approval = check_fields(state, &reg, origin, &mut errors).await?;
+    errors.into_result()?;
+    let needs_approval = ip_approval || email_approval;
     let approved = match origin {
         Origin::Admin | Origin::Invite(_) => true,
-        Origin::Api => match registrations_mode(state).await? {
-            RegistrationsMode::Open => !needs_approval,
+        Origin::Api => match mode {
             RegistrationsMode::Approved => reg.approved && !needs_approval,
-            RegistrationsMode::Closed => {
-                return Err(Error::Forbidden(
-                    "Registrations are closed on this server".into(),
-                ));
-            }
+            _ => !needs_approval,
         },
     };
     let password = reg.password.clone();
@@ -186,14 +286,15 @@ pub async fn register_account_from(
                     return Err(Error::validation("This invite is no longer valid"));
                 }
             }
+            // Checked above; again here, in case another sign-up took them.
             if users::email_taken(conn, &reg.email).await? {
-                return Err(Error::validation("Email has already been taken"));
+                return Err(taken(EMAIL).into());
             }
             if accounts::get_account_by_acct(conn, &reg.username, None)
                 .await
                 .is_ok()
             {
-                return Err(Error::validation("Username has already been taken"));
+                return Err(taken(USERNAME).into());
             }
             let account = accounts::put_account(
                 conn,

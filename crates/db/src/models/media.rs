@@ -65,6 +65,9 @@ pub struct MediaAttachment {
     pub updated_at: DateTime<Utc>,
     /// The scheduled status this upload is reserved for.
     pub scheduled_status_id: Option<i64>,
+    /// Storage key of the thumbnail a client chose (video and audio),
+    /// shown as the preview.
+    pub thumbnail_key: Option<String>,
 }
 
 impl MediaAttachment {
@@ -76,6 +79,20 @@ impl MediaAttachment {
     /// True for attachments of remote statuses.
     pub fn is_remote(&self) -> bool {
         self.remote_url.is_some()
+    }
+
+    /// The storage keys of every file it has (original, small, raw
+    /// upload, thumbnail).
+    pub fn stored_keys(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.file_key,
+            &self.small_key,
+            &self.upload_key,
+            &self.thumbnail_key,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
     }
 }
 

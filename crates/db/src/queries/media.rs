@@ -75,6 +75,24 @@ pub async fn set_processed(
         .await?)
 }
 
+/// Sets the thumbnail a client chose, and the blurhash it gives.
+pub async fn set_thumbnail(
+    conn: &mut Conn,
+    id: i64,
+    thumbnail_key: &str,
+    blurhash: Option<&str>,
+) -> Result<MediaAttachment> {
+    Ok(diesel::update(media_attachments::table.find(id))
+        .set((
+            media_attachments::thumbnail_key.eq(thumbnail_key),
+            media_attachments::blurhash.eq(blurhash),
+            media_attachments::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(MediaAttachment::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
 /// Records that processing failed for good.
 pub async fn set_failed(conn: &mut Conn, id: i64, error: &str) -> Result<()> {
     diesel::update(media_attachments::table.find(id))
@@ -370,11 +388,18 @@ pub async fn usage(conn: &mut Conn) -> Result<MediaUsage> {
 
 /// Every storage key the database refers to, sorted, for the orphan sweep.
 pub async fn known_keys(conn: &mut Conn) -> Result<Vec<String>> {
-    let media: Vec<(Option<String>, Option<String>, Option<String>)> = media_attachments::table
+    type Keys = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let media: Vec<Keys> = media_attachments::table
         .select((
             media_attachments::file_key,
             media_attachments::small_key,
             media_attachments::upload_key,
+            media_attachments::thumbnail_key,
         ))
         .load(conn)
         .await?;
@@ -387,7 +412,7 @@ pub async fn known_keys(conn: &mut Conn) -> Result<Vec<String>> {
         .await?;
     let mut keys: Vec<String> = media
         .into_iter()
-        .flat_map(|(a, b, c)| [a, b, c])
+        .flat_map(|(a, b, c, d)| [a, b, c, d])
         .chain(profiles.into_iter().flat_map(|(a, b)| [a, b]))
         .flatten()
         .collect();

@@ -30,6 +30,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod operations;
 pub mod polls;
+pub mod preview_card_providers;
 pub mod preview_cards;
 pub mod profile_images;
 pub mod quotes;

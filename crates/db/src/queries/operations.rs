@@ -153,7 +153,7 @@ pub async fn find_media_owner(
     }
     let row: Option<Owner> = diesel::sql_query(
         "SELECT id, status_id FROM media_attachments \
-         WHERE ($1::text IS NOT NULL AND $1 IN (file_key, small_key, upload_key)) \
+         WHERE ($1::text IS NOT NULL AND $1 IN (file_key, small_key, upload_key, thumbnail_key)) \
             OR ($2::text IS NOT NULL AND $2 IN (remote_url, preview_remote_url)) \
             OR id = $3 \
          ORDER BY id LIMIT 1",

@@ -63,7 +63,8 @@ pub async fn find_fresh_card(
         .optional()?)
 }
 
-/// Stores (or refreshes) the card of a URL and links it to a status.
+/// Stores (or refreshes) the card of a URL, with its publisher, and links
+/// it to a status.
 pub async fn put_card_for_status(
     conn: &mut Conn,
     status_id: i64,
@@ -77,6 +78,7 @@ pub async fn put_card_for_status(
         .returning(PreviewCard::as_returning())
         .get_result(conn)
         .await?;
+    super::preview_card_providers::ensure_provider_of(conn, &stored.url).await?;
     link_card(conn, status_id, stored.id).await?;
     Ok(stored)
 }
@@ -123,7 +125,8 @@ pub async fn cards_of_statuses(
 /// Trending links: cards of public statuses of the last two days by
 /// discoverable, unsilenced accounts, shared by at least two accounts,
 /// most accounts first; `offset`/`limit` paged; those a moderator
-/// rejected only when `include_rejected`.
+/// rejected (the link, or its publisher when the link has no verdict of
+/// its own) only when `include_rejected`.
 pub async fn list_trending_cards(
     conn: &mut Conn,
     include_rejected: bool,
@@ -142,8 +145,10 @@ pub async fn list_trending_cards(
          JOIN statuses s ON s.id = pcs.status_id JOIN accounts a ON a.id = s.account_id \
          WHERE s.created_at >= $1 AND s.visibility = 0 AND s.reblog_of_id IS NULL \
          AND a.discoverable AND a.suspended_at IS NULL AND a.silenced_at IS NULL \
-         AND ($4 OR NOT EXISTS (SELECT 1 FROM trend_reviews r \
-           WHERE r.kind = 'link' AND r.target_id = pcs.preview_card_id AND NOT r.approved)) \
+         AND ($4 OR COALESCE((SELECT r.approved FROM trend_reviews r \
+           WHERE r.kind = 'link' AND r.target_id = pcs.preview_card_id), \
+           (SELECT p.trendable FROM preview_cards c JOIN preview_card_providers p \
+           ON p.domain = ferrodon_url_host(c.url) WHERE c.id = pcs.preview_card_id), true)) \
          GROUP BY pcs.preview_card_id HAVING count(DISTINCT s.account_id) >= 2 \
          ORDER BY count(DISTINCT s.account_id) DESC, pcs.preview_card_id DESC OFFSET $2 LIMIT $3",
     )

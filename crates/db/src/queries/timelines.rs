@@ -267,8 +267,15 @@ pub async fn list_tag_timeline(
     viewer: Option<i64>,
     page: &Page,
 ) -> Result<Vec<i64>> {
+    // As Mastodon's TagFeed, the timeline's own tag is the first of the
+    // `any` names, and only the first PER_MODE of them count.
     let mut any = vec![tag_name.to_lowercase()];
-    any.extend(variants.any.iter().cloned());
+    for name in &variants.any {
+        if !any.contains(name) {
+            any.push(name.clone());
+        }
+    }
+    any.truncate(TagVariants::PER_MODE);
     let tagged = statuses_tags::table
         .inner_join(tags::table)
         .filter(tags::name.eq_any(any))
@@ -327,7 +334,8 @@ pub async fn list_tag_timeline(
 /// [`TagVariants::PER_MODE`] of each.
 #[derive(Debug, Clone, Default)]
 pub struct TagVariants {
-    /// Alternatives to the timeline's tag.
+    /// Alternatives to the timeline's tag, which counts as the first of
+    /// the [`TagVariants::PER_MODE`] `any` names.
     pub any: Vec<String>,
     /// Tags a status must also carry.
     pub all: Vec<String>,

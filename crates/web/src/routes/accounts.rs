@@ -12,13 +12,16 @@ use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::profile_images::ProfileImage;
 use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_core::entities::{account, relationship};
+use ferrodon_core::error::{FieldError, FieldErrors};
 use ferrodon_core::filters::FilterContext;
 use ferrodon_core::media::profile;
 use ferrodon_core::services::block::{block, unblock};
 use ferrodon_core::services::follow::{follow, unfollow, FollowOptions};
 use ferrodon_core::services::follow_requests::{authorize_follow_request, reject_follow_request};
 use ferrodon_core::services::mute::{mute, unmute};
-use ferrodon_core::services::register_account::{register_account_from, Origin, Registration};
+use ferrodon_core::services::register_account::{
+    register_account_checked, Origin, Registration, AGREEMENT,
+};
 use ferrodon_core::services::update_credentials::{update_credentials, ProfileUpdate};
 use ferrodon_core::{rate_limit, views, AppState, Error};
 use serde_json::{json, Value};
@@ -115,10 +118,13 @@ async fn create(
         1800,
     )
     .await?;
+    // Every invalid field is answered at once, the agreement's too
+    // (Mastodon's ValidationErrorFormatter).
+    let mut errors = FieldErrors::default();
     if params.bool("agreement") != Some(true) {
-        return Err(Error::validation("Agreement must be accepted").into());
+        errors.push(FieldError::new(AGREEMENT, "ACCEPTED", "must be accepted"));
     }
-    let (user, _) = register_account_from(
+    let (user, _) = register_account_checked(
         &state,
         Registration {
             username: params.str("username").unwrap_or_default(),
@@ -133,6 +139,7 @@ async fn create(
         },
         Origin::Api,
         Some(&ip.0),
+        errors,
     )
     .await?;
     let mut conn = state.conn().await?;

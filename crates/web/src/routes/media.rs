@@ -33,6 +33,7 @@ fn upload_from(params: &mut Params) -> ApiResult<Upload> {
         bytes,
         description: params.str("description"),
         focus: params.str("focus"),
+        thumbnail: params.take_file("thumbnail"),
     })
 }
 
@@ -104,15 +105,19 @@ fn respond(state: &AppState, row: &MediaAttachment) -> ApiResult<HttpResponse> {
     })
 }
 
-/// Sets the alt text and focus point; allowed until the status is posted
-/// (and afterwards by its author, as Mastodon does for edits).
+/// Sets the alt text, focus point and thumbnail (video and audio);
+/// allowed until the status is posted (and afterwards by its author, as
+/// Mastodon does for edits).
 async fn update(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-    params: Params,
+    mut params: Params,
 ) -> ApiResult<HttpResponse> {
-    let row = own_media(&state, &auth, &path).await?;
+    let mut row = own_media(&state, &auth, &path).await?;
+    if let Some(thumbnail) = params.take_file("thumbnail") {
+        row = upload::replace_thumbnail(&state, &row, thumbnail).await?;
+    }
     let id = row.id;
     let description = match params.get("description") {
         None => row.description.clone(),
@@ -151,10 +156,7 @@ async fn destroy(
     let mut conn = state.conn().await?;
     media::delete_media(&mut conn, id).await?;
     drop(conn);
-    for key in [&row.file_key, &row.small_key, &row.upload_key]
-        .into_iter()
-        .flatten()
-    {
+    for key in row.stored_keys() {
         if let Err(e) = state.media.delete(key).await {
             // The row is gone; the orphan sweep removes the file later.
             tracing::warn!(media_id = id, error = %e, "could not delete a media file");

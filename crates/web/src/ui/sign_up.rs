@@ -293,7 +293,11 @@ async fn submit(
                 );
             }
             Err(Error::Validation(message)) => errors.place(message),
-            Err(e @ Error::FieldInvalid { .. }) => errors.place(e.to_string()),
+            Err(Error::FieldInvalid(fields)) => {
+                for field in fields.iter() {
+                    errors.place(field.full_message());
+                }
+            }
             Err(Error::Forbidden(message)) => errors.other = Some(message),
             Err(e) => return Err(e.into()),
         }

@@ -107,6 +107,8 @@ pub enum TargetKind {
     Tag,
     /// A link (trend review).
     PreviewCard,
+    /// A publisher of links (trend review).
+    PreviewCardProvider,
 }
 
 impl TargetKind {
@@ -128,6 +130,7 @@ impl TargetKind {
             TargetKind::CustomEmoji => "CustomEmoji",
             TargetKind::Tag => "Tag",
             TargetKind::PreviewCard => "PreviewCard",
+            TargetKind::PreviewCardProvider => "PreviewCardProvider",
         }
     }
 }

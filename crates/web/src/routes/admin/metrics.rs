@@ -24,16 +24,16 @@ pub fn configure(cfg: &mut Routes<'_>) {
         .route("/api/v1/admin/retention", on::post().to(retention));
 }
 
-/// Midnight UTC of a date or date-time parameter.
-fn day_param(params: &Params, name: &str) -> ApiResult<DateTime<Utc>> {
-    let text = params
-        .nonempty(name)
-        .ok_or_else(|| Error::BadRequest(format!("{name} is missing")))?;
+/// Midnight UTC of a date or date-time parameter; `None` when missing.
+fn day_param(params: &Params, name: &str) -> ApiResult<Option<DateTime<Utc>>> {
+    let Some(text) = params.nonempty(name) else {
+        return Ok(None);
+    };
     let date = DateTime::parse_from_rfc3339(&text)
         .map(|t| t.with_timezone(&Utc).date_naive())
         .or_else(|_| NaiveDate::parse_from_str(&text[..text.len().min(10)], "%Y-%m-%d"))
         .map_err(|_| Error::BadRequest(format!("{name} is not a date")))?;
-    Ok(midnight(date))
+    Ok(Some(midnight(date)))
 }
 
 fn midnight(date: NaiveDate) -> DateTime<Utc> {
@@ -41,17 +41,42 @@ fn midnight(date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(Utc::now, |t| t.and_utc())
 }
 
-/// The days from `start_at` to `end_at`, both included: `[start, end)`.
-fn period(params: &Params) -> ApiResult<(DateTime<Utc>, DateTime<Utc>)> {
+/// The period asked for, `[start, end)`: the days from `start_at` to
+/// `end_at`, both included. A missing date leaves its side unbounded, as
+/// Mastodon's `nil` dates do: totals and breakdowns count everything on
+/// that side, and there are no days to list (nor a previous period).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+}
+
+impl Span {
+    /// Both ends, an unbounded one as a date no row reaches.
+    fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let earliest = DateTime::<Utc>::UNIX_EPOCH;
+        let latest = NaiveDate::from_ymd_opt(9999, 12, 31).map_or_else(Utc::now, midnight);
+        (self.start.unwrap_or(earliest), self.end.unwrap_or(latest))
+    }
+
+    /// Both ends, when both dates were given.
+    fn days(self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        Some((self.start?, self.end?))
+    }
+}
+
+fn period(params: &Params) -> ApiResult<Span> {
     let start = day_param(params, "start_at")?;
-    let end = day_param(params, "end_at")? + Duration::days(1);
-    if end <= start {
-        return Err(Error::BadRequest("end_at is before start_at".into()).into());
+    let end = day_param(params, "end_at")?.map(|end| end + Duration::days(1));
+    if let (Some(start), Some(end)) = (start, end) {
+        if end <= start {
+            return Err(Error::BadRequest("end_at is before start_at".into()).into());
+        }
+        if end - start > Duration::days(400) {
+            return Err(Error::BadRequest("the period is longer than 400 days".into()).into());
+        }
     }
-    if end - start > Duration::days(400) {
-        return Err(Error::BadRequest("the period is longer than 400 days".into()).into());
-    }
-    Ok((start, end))
+    Ok(Span { start, end })
 }
 
 /// `key[field]` of a measure or dimension that takes a parameter.
@@ -94,23 +119,27 @@ async fn measure(
     conn: &mut Conn,
     params: &Params,
     key: &str,
-    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    span: Span,
 ) -> ApiResult<Option<Value>> {
     let Some((source, field, unit)) = measure_source(key) else {
         return Ok(None);
     };
     let param = field.map_or_else(String::new, |f| key_param(params, key, f));
     let local = state.config.local_domain.as_str();
-    let days = metrics::daily(conn, &source, &param, local, start, end).await?;
-    let total = metrics::total(conn, &source, &param, local, start, end).await?;
-    let length = end - start;
-    let previous = metrics::total(conn, &source, &param, local, start - length, start).await?;
+    let (from, to) = span.bounds();
+    let total = metrics::total(conn, &source, &param, local, from, to).await?;
     let mut data = Vec::new();
-    let mut day = start;
-    while day < end {
-        let value = days.iter().find(|(d, _)| *d == day).map_or(0, |(_, v)| *v);
-        data.push(json!({ "date": timestamp(&day), "value": value.to_string() }));
-        day += Duration::days(1);
+    let mut previous = 0;
+    if let Some((start, end)) = span.days() {
+        let days = metrics::daily(conn, &source, &param, local, start, end).await?;
+        let length = end - start;
+        previous = metrics::total(conn, &source, &param, local, start - length, start).await?;
+        let mut day = start;
+        while day < end {
+            let value = days.iter().find(|(d, _)| *d == day).map_or(0, |(_, v)| *v);
+            data.push(json!({ "date": timestamp(&day), "value": value.to_string() }));
+            day += Duration::days(1);
+        }
     }
     let mut body = json!({
         "key": key,
@@ -171,12 +200,19 @@ async fn breakdown_rows(
     conn: &mut Conn,
     query: Breakdown,
     param: &str,
-    span: (DateTime<Utc>, DateTime<Utc>),
+    span: Span,
     limit: i64,
     human: fn(&str) -> String,
 ) -> ApiResult<Vec<Value>> {
-    let rows =
-        metrics::breakdown(conn, query, param, &state.config.local_domain, span, limit).await?;
+    let rows = metrics::breakdown(
+        conn,
+        query,
+        param,
+        &state.config.local_domain,
+        span.bounds(),
+        limit,
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(key, value)| json!({ "key": key, "human_key": human(&key), "value": value.to_string() }))
@@ -236,7 +272,7 @@ async fn dimension(
     conn: &mut Conn,
     params: &Params,
     key: &str,
-    span: (DateTime<Utc>, DateTime<Utc>),
+    span: Span,
     limit: i64,
 ) -> ApiResult<Option<Value>> {
     let same = |k: &str| k.to_owned();
@@ -312,13 +348,14 @@ async fn retention(
     params: Params,
 ) -> ApiResult<HttpResponse> {
     require_staff(&auth.0, READ, Permission::ViewDashboard)?;
-    let (mut start, end) = period(&params)?;
-    let frequency = params.nonempty("frequency").unwrap_or_else(|| "day".into());
-    let monthly = match frequency.as_str() {
-        "day" => false,
-        "month" => true,
-        _ => return Err(Error::BadRequest("frequency must be day or month".into()).into()),
+    // Without both dates there are no periods to list (Mastodon's
+    // generate_series over a NULL date yields none); an unknown frequency
+    // is `day`, as Mastodon's.
+    let Some((mut start, end)) = period(&params)?.days() else {
+        return Ok(HttpResponse::Ok().json(Vec::<Value>::new()));
     };
+    let monthly = params.str("frequency").as_deref() == Some("month");
+    let frequency = if monthly { "month" } else { "day" };
     if monthly {
         let date = start.date_naive();
         start = NaiveDate::from_ymd_opt(date.year(), date.month(), 1).map_or(start, midnight);

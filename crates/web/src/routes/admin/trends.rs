@@ -1,22 +1,27 @@
 //! `/api/v1/admin/trends/{tags,statuses,links}`: what is trending, including
 //! what moderators rejected, with `requires_review`; approving or rejecting
-//! a trend (rejected ones leave the public `/api/v1/trends/*`).
+//! a trend (rejected ones leave the public `/api/v1/trends/*`); the
+//! publishers of links (`/links/publishers`), approved or rejected as a
+//! whole.
 use crate::routes::table::{on, Routes};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::roles::{require_staff, Permission};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::Tag;
+use ferrodon_core::db::queries::preview_card_providers::{self, PreviewCardProvider};
 use ferrodon_core::db::queries::trend_reviews::{self, TrendKind};
 use ferrodon_core::db::queries::{discovery, preview_cards, tags_mentions, timelines};
-use ferrodon_core::db::Conn;
+use ferrodon_core::db::{Conn, Page};
 use ferrodon_core::entities::tag::render_tags;
+use ferrodon_core::entities::timestamp;
 use ferrodon_core::services::admin::{trends as trend_actions, Actor};
 use ferrodon_core::{views, AppState, Error};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::record_id;
 use crate::error::ApiResult;
-use crate::extract::{Auth, Params};
+use crate::extract::{page_from, Auth, Params};
+use crate::routes::json_page;
 
 const READ: &[Scope] = &[Scope::AdminRead];
 const WRITE: &[Scope] = &[Scope::AdminWrite];
@@ -24,7 +29,19 @@ const WRITE: &[Scope] = &[Scope::AdminWrite];
 pub fn configure(cfg: &mut Routes<'_>) {
     cfg.route("/api/v1/admin/trends/tags", on::get().to(tags))
         .route("/api/v1/admin/trends/statuses", on::get().to(statuses))
-        .route("/api/v1/admin/trends/links", on::get().to(links));
+        .route("/api/v1/admin/trends/links", on::get().to(links))
+        .route(
+            "/api/v1/admin/trends/links/publishers",
+            on::get().to(publishers),
+        )
+        .route(
+            "/api/v1/admin/trends/links/publishers/{id}/approve",
+            on::post().to(|s, a, p| review_publisher(s, a, p, true)),
+        )
+        .route(
+            "/api/v1/admin/trends/links/publishers/{id}/reject",
+            on::post().to(|s, a, p| review_publisher(s, a, p, false)),
+        );
     for (path, kind) in [
         ("tags", TrendKind::Tag),
         ("statuses", TrendKind::Status),
@@ -55,7 +72,16 @@ async fn mark_reviews(
     ids: &[i64],
     rendered: Vec<Value>,
 ) -> ApiResult<Vec<Value>> {
-    let verdicts = trend_reviews::verdicts(conn, kind, ids).await?;
+    let mut verdicts = trend_reviews::verdicts(conn, kind, ids).await?;
+    if kind == TrendKind::Link {
+        // A link without a verdict of its own has its publisher's.
+        for (card, verdict) in preview_card_providers::provider_verdicts_of_cards(conn, ids).await?
+        {
+            if let (Some(approved), false) = (verdict, verdicts.iter().any(|(v, _)| *v == card)) {
+                verdicts.push((card, approved));
+            }
+        }
+    }
     Ok(ids
         .iter()
         .zip(rendered)
@@ -167,4 +193,48 @@ async fn review(
     };
     let body = rendered.into_iter().next().ok_or(Error::NotFound)?;
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// Mastodon's Admin::Trends::Links::PreviewCardProvider entity.
+fn render_publisher(provider: &PreviewCardProvider) -> Value {
+    json!({
+        "id": provider.id.to_string(),
+        "domain": provider.domain,
+        "trendable": provider.trendable,
+        "reviewed_at": provider.reviewed_at.as_ref().map(timestamp),
+        "requested_review_at": provider.requested_review_at.as_ref().map(timestamp),
+        "requires_review": provider.requires_review(),
+    })
+}
+
+/// The publishers of links, newest first, paged by id (100 at most, as
+/// Mastodon).
+async fn publishers(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<HttpResponse> {
+    require_staff(&auth.0, READ, Permission::ManageTaxonomies)?;
+    let page = page_from(&params, 100, 100)?;
+    let mut conn = state.conn().await?;
+    let found = preview_card_providers::page_providers(&mut conn, &page).await?;
+    drop(conn);
+    let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+    let body: Vec<Value> = found.iter().map(render_publisher).collect();
+    Ok(json_page(&state, &req, &body, Page::cursors(&ids)))
+}
+
+/// Approves or rejects a publisher; answers it.
+async fn review_publisher(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    approved: bool,
+) -> ApiResult<HttpResponse> {
+    let (user, account) = require_staff(&auth.0, WRITE, Permission::ManageTaxonomies)?;
+    let id = record_id(&path)?;
+    let provider =
+        trend_actions::review_publisher(&state, Actor::staff(user, account), id, approved).await?;
+    Ok(HttpResponse::Ok().json(render_publisher(&provider)))
 }

@@ -1,0 +1,1 @@
+ALTER TABLE media_attachments DROP COLUMN thumbnail_key;
