@@ -7,6 +7,7 @@ use ferrodon_core::db::queries::favourites_bookmarks::{list_favourited_by, list_
 use ferrodon_core::db::queries::statuses::{
     list_ancestor_ids, list_descendant_ids, list_status_edits,
 };
+use ferrodon_core::db::StatusId;
 use ferrodon_core::entities::status::{self, parse_visibility};
 use ferrodon_core::filters::{ActiveFilters, FilterContext};
 use ferrodon_core::quotes::QuotePolicy;
@@ -351,8 +352,8 @@ async fn context(
     };
     let mut conn = state.conn().await?;
     get_visible_status(&mut conn, id, viewer).await?;
-    let ancestors = list_ancestor_ids(&mut conn, id, ancestor_limit).await?;
-    let descendants = list_descendant_ids(&mut conn, id, descendant_limit).await?;
+    let ancestors = list_ancestor_ids(&mut conn, StatusId::new(id), ancestor_limit).await?;
+    let descendants = list_descendant_ids(&mut conn, StatusId::new(id), descendant_limit).await?;
     // A signed-in person opening a remote thread: its replies we lack are
     // fetched in the background, from its root (as Mastodon 4.4 does);
     // the answer is what we have now.

@@ -8,6 +8,7 @@ use ferrodon_core::db::queries::timelines::{
     list_account_statuses, list_tag_timeline, AccountStatusesFilter, Locality, TagVariants,
 };
 use ferrodon_core::db::queries::{accounts, statuses};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::account::{self, stored_fields};
 use ferrodon_core::services::instance_settings::timeline_preview;
@@ -139,7 +140,7 @@ async fn profile_page(
     let mut conn = state.conn().await?;
     let ids = list_account_statuses(
         &mut conn,
-        row.id,
+        AccountId::new(row.id),
         None,
         &AccountStatusesFilter::default(),
         &first_page(),
