@@ -102,32 +102,26 @@ pub async fn follow(
 pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
+    let (me, them) = (AccountId::new(actor.id), AccountId::new(target.id));
     if actor.is_local() && !target.is_local() {
         let undo =
             federation::outbox::undo(actor, federation::outbox::follow_activity(actor, &target));
         federation::outbox::send_to(state, actor, &target, undo).await?;
     }
     conn.transaction(async |conn| {
-        if follows::delete_follow(conn, AccountId::new(actor.id), AccountId::new(target.id)).await?
-        {
-            accounts::add_to_follow_counts(
-                conn,
-                AccountId::new(actor.id),
-                AccountId::new(target.id),
-                -1,
-            )
-            .await?;
+        if follows::delete_follow(conn, me, them).await? {
+            accounts::add_to_follow_counts(conn, me, them, -1).await?;
         }
-        if follows::take_follow_request(conn, AccountId::new(actor.id), AccountId::new(target.id))
+        if follows::take_follow_request(conn, me, them)
             .await?
             .is_some()
         {
             notifications::delete_notifications_about(
                 conn,
-                AccountId::new(actor.id),
+                me,
                 NotificationKind::FollowRequest,
                 None,
-                AccountId::new(target.id),
+                them,
             )
             .await?;
         }
@@ -164,25 +158,13 @@ pub async fn remove_from_followers(
 ) -> Result<()> {
     let mut conn = state.conn().await?;
     let follower = accounts::get_account_by_id(&mut conn, follower_id).await?;
-    let follow = follows::get_follow(
-        &mut conn,
-        AccountId::new(follower.id),
-        AccountId::new(actor.id),
-    )
-    .await?;
+    let (them, me) = (AccountId::new(follower.id), AccountId::new(actor.id));
+    let follow = follows::get_follow(&mut conn, them, me).await?;
     let removed = conn
         .transaction(async |conn| {
-            let removed =
-                follows::delete_follow(conn, AccountId::new(follower.id), AccountId::new(actor.id))
-                    .await?;
+            let removed = follows::delete_follow(conn, them, me).await?;
             if removed {
-                accounts::add_to_follow_counts(
-                    conn,
-                    AccountId::new(follower.id),
-                    AccountId::new(actor.id),
-                    -1,
-                )
-                .await?;
+                accounts::add_to_follow_counts(conn, them, me, -1).await?;
             }
             Ok::<_, Error>(removed)
         })
