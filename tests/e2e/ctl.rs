@@ -5,6 +5,7 @@ use ferrodon_core::db::diesel::sql_types::BigInt;
 use ferrodon_core::db::diesel_async::RunQueryDsl;
 use ferrodon_core::db::models::{Account, NewAccount};
 use ferrodon_core::db::queries::{accounts, follows};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::feeds;
 use ferrodon_testkit::factories::{local_user, remote_account};
 use ferrodon_testkit::TestApp;
@@ -135,20 +136,17 @@ async fn accounts_follow_and_unfollow_for_every_local_account() {
     let out = app.ctl(&["accounts", "follow", "star"]);
     assert!(out.contains("from 2 accounts"), "{out}");
     let mut conn = app.state.conn().await.unwrap();
+    let star_id = AccountId::new(star.id);
     for follower in [&alice, &bob] {
-        assert!(follows::get_follow(&mut conn, follower.id, star.id)
-            .await
-            .unwrap()
-            .is_some());
+        let follow = follows::get_follow(&mut conn, AccountId::new(follower.id), star_id).await;
+        assert!(follow.unwrap().is_some());
     }
     assert_eq!(account(&app, star.id).await.unwrap().followers_count, 2);
     let out = app.ctl(&["accounts", "unfollow", "star"]);
     assert!(out.contains("from 2 accounts"), "{out}");
     for follower in [&alice, &bob] {
-        assert!(follows::get_follow(&mut conn, follower.id, star.id)
-            .await
-            .unwrap()
-            .is_none());
+        let follow = follows::get_follow(&mut conn, AccountId::new(follower.id), star_id).await;
+        assert!(follow.unwrap().is_none());
     }
     app.ctl_fails(&["accounts", "follow", "nobody"]);
 }

@@ -2,6 +2,7 @@
 //! own web server, worker, database and domain `127.0.0.1:PORT`), driven
 //! through the client API as their users would; and hostile deliveries to
 //! an inbox.
+use ferrodon_core::db::AccountId;
 use std::time::Duration;
 
 use ferrodon_core::apub::signatures::keys::PrivateKey;
@@ -1354,8 +1355,8 @@ async fn followers_are_synchronised_when_the_servers_disagree() {
         let mut conn = b.state.conn().await.unwrap();
         assert!(ferrodon_core::db::queries::follows::delete_follow(
             &mut conn,
-            alice_on_b.id,
-            bob.id
+            AccountId::new(alice_on_b.id),
+            AccountId::new(bob.id)
         )
         .await
         .unwrap());

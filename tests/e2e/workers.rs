@@ -1,6 +1,7 @@
 //! Queue workers and the scheduler, as real processes on real Redis:
 //! home-feed fan-out, retries and dead letters, vacuuming, scheduler
 //! election and take-over, and Redis restarts and stalls.
+use ferrodon_core::db::AccountId;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -311,8 +312,8 @@ async fn one_scheduler_acts_and_a_standby_takes_over_within_a_lease() {
     let mut conn = app.state.conn().await.unwrap();
     ferrodon_core::db::queries::blocks_mutes::put_mute(
         &mut conn,
-        alice.id,
-        bob.id,
+        AccountId::new(alice.id),
+        AccountId::new(bob.id),
         true,
         Some(chrono::Utc::now() - chrono::Duration::minutes(1)),
     )

@@ -7,6 +7,7 @@ use ferrodon_db::queries::announcements::{
     self as queries, Announcement, NewAnnouncement, ReactionCount,
 };
 use ferrodon_db::queries::custom_emojis::find_emojis;
+use ferrodon_db::AccountId;
 use ferrodon_db::Conn;
 use serde_json::{json, Value};
 
@@ -237,7 +238,7 @@ pub async fn react(state: &AppState, account_id: i64, id: i64, name: &str) -> Re
     if !exists && others >= MAX_REACTION_NAMES {
         return Err(Error::validation("Limit of different reactions reached"));
     }
-    queries::add_reaction(&mut conn, account_id, id, name, custom_id).await?;
+    queries::add_reaction(&mut conn, AccountId::new(account_id), id, name, custom_id).await?;
     drop(conn);
     announce_count(state, id, name).await
 }
@@ -246,7 +247,7 @@ pub async fn react(state: &AppState, account_id: i64, id: i64, name: &str) -> Re
 pub async fn unreact(state: &AppState, account_id: i64, id: i64, name: &str) -> Result<()> {
     let mut conn = state.conn().await?;
     published(&mut conn, id).await?;
-    if !queries::remove_reaction(&mut conn, account_id, id, name).await? {
+    if !queries::remove_reaction(&mut conn, AccountId::new(account_id), id, name).await? {
         return Err(Error::NotFound);
     }
     drop(conn);

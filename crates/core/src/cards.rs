@@ -2,6 +2,7 @@
 //! the `pull` queue, with the remote HTTP client that refuses private
 //! addresses) and the page's OpenGraph / Twitter meta tags become the
 //! status's `card`.
+use ferrodon_db::StatusId;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -182,7 +183,7 @@ pub async fn fetch_card(state: &AppState, status: &Status) -> Result<()> {
         preview_cards::find_fresh_card(&mut conn, &url, chrono::Duration::days(CARD_MAX_AGE_DAYS))
             .await?
     {
-        return Ok(preview_cards::link_card(&mut conn, status.id, card.id).await?);
+        return Ok(preview_cards::link_card(&mut conn, StatusId::new(status.id), card.id).await?);
     }
     drop(conn);
     let page = match fetch_limited(&state.http, &url, MAX_PAGE_BYTES, FETCH_TIMEOUT).await {

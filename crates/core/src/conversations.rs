@@ -4,6 +4,7 @@
 //! and hears a `conversation` event on its `direct` stream. Runs in the
 //! `DistributeStatus` and `UnpublishStatus` jobs, so local and federated
 //! statuses are treated alike, and recording a status twice is harmless.
+use ferrodon_db::{AccountId, StatusId};
 use std::collections::HashMap;
 
 use ferrodon_db::models::{Status, Visibility};
@@ -41,8 +42,15 @@ pub async fn record_status(state: &AppState, status: &Status) -> Result<()> {
             .filter(|id| *id != recipient)
             .collect();
         let unread = recipient != status.account_id;
-        let row =
-            queries::record_status(&mut conn, recipient, root, &others, status.id, unread).await?;
+        let row = queries::record_status(
+            &mut conn,
+            AccountId::new(recipient),
+            StatusId::new(root),
+            &others,
+            StatusId::new(status.id),
+            unread,
+        )
+        .await?;
         let rendered = render(
             &mut conn,
             &state.config,

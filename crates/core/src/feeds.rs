@@ -12,6 +12,7 @@
 //! distribution never starts a partial feed for someone without one.
 use deadpool_redis::redis::{self, aio::ConnectionLike};
 use ferrodon_db::queries::timelines;
+use ferrodon_db::AccountId;
 use ferrodon_db::Page;
 
 use crate::jobs::{self, Job};
@@ -257,7 +258,9 @@ pub async fn home_timeline(state: &AppState, viewer: i64, page: &Page) -> Result
 /// Rebuilds a feed from PostgreSQL: the newest [`MAX_ITEMS`] home candidates.
 pub async fn regenerate_home_feed(state: &AppState, account_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
-    let ids = timelines::list_home_candidates(&mut conn, account_id, MAX_ITEMS as i64).await?;
+    let ids =
+        timelines::list_home_candidates(&mut conn, AccountId::new(account_id), MAX_ITEMS as i64)
+            .await?;
     drop(conn);
     let mut redis = state.redis().await?;
     let key = home_key(state, account_id);
@@ -273,7 +276,9 @@ pub async fn regenerate_home_feed(state: &AppState, account_id: i64) -> Result<(
 /// into the follower's feed (if it has one).
 pub async fn merge_into_home_feed(state: &AppState, account_id: i64, target_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
-    let ids = timelines::list_recent_status_ids(&mut conn, target_id, MAX_ITEMS as i64).await?;
+    let ids =
+        timelines::list_recent_status_ids(&mut conn, AccountId::new(target_id), MAX_ITEMS as i64)
+            .await?;
     drop(conn);
     let mut redis = state.redis().await?;
     add_to_feeds(&mut *redis, &[home_key(state, account_id)], &ids).await?;

@@ -1,6 +1,7 @@
 //! Mastodon 4.3's grouped notifications (`/api/v2/notifications`): one
 //! entry per group, with the accounts and statuses the groups refer to
 //! listed once beside them.
+use ferrodon_db::AccountId;
 use std::collections::{HashMap, HashSet};
 
 use ferrodon_db::models::Notification as NotificationRow;
@@ -147,12 +148,18 @@ pub async fn render(
         from: 0,
         to: i64::MAX,
     });
-    let summaries: HashMap<String, GroupSummary> =
-        notifications::summarize_groups(conn, viewer, &keys, range.from, range.to, SAMPLE_ACCOUNTS)
-            .await?
-            .into_iter()
-            .map(|s| (s.group_key.clone(), s))
-            .collect();
+    let summaries: HashMap<String, GroupSummary> = notifications::summarize_groups(
+        conn,
+        AccountId::new(viewer),
+        &keys,
+        range.from,
+        range.to,
+        SAMPLE_ACCOUNTS,
+    )
+    .await?
+    .into_iter()
+    .map(|s| (s.group_key.clone(), s))
+    .collect();
     let status_ids: Vec<i64> = groups.heads.iter().filter_map(|n| n.status_id).collect();
     let visible = views::VisibleStatuses::check(conn, &status_ids, Some(viewer)).await?;
     let statuses: HashMap<i64, Status> =

@@ -12,6 +12,7 @@ use ferrodon_core::db::queries::{
     account_aliases, accounts, blocks_mutes, domain_blocks, favourites_bookmarks, follows,
     moderation, reports, statuses,
 };
+use ferrodon_core::db::AccountId;
 use ferrodon_core::db::Page;
 use ferrodon_core::inbox::process;
 use ferrodon_core::services::follow::{follow, FollowOptions};
@@ -85,10 +86,14 @@ impl World {
 
     async fn follows(&self, follower: &Account, target: &Account) -> bool {
         let mut conn = self.state.conn().await.unwrap();
-        follows::get_follow(&mut conn, follower.id, target.id)
-            .await
-            .unwrap()
-            .is_some()
+        follows::get_follow(
+            &mut conn,
+            AccountId::new(follower.id),
+            AccountId::new(target.id),
+        )
+        .await
+        .unwrap()
+        .is_some()
     }
 
     async fn post(&self, text: &str, visibility: Visibility) -> Status {
@@ -497,11 +502,13 @@ async fn block_of_a_local_account() {
     w.deliver(&w.bob, block.clone()).await;
     w.deliver(&w.bob, block).await;
     let mut conn = w.state.conn().await.unwrap();
-    assert!(
-        blocks_mutes::blocked_either_way(&mut conn, w.bob.id, w.alice.id)
-            .await
-            .unwrap()
-    );
+    assert!(blocks_mutes::blocked_either_way(
+        &mut conn,
+        AccountId::new(w.bob.id),
+        AccountId::new(w.alice.id)
+    )
+    .await
+    .unwrap());
     drop(conn);
 
     // Hostile: a remote target is not ours to record.
@@ -512,11 +519,13 @@ async fn block_of_a_local_account() {
     )
     .await;
     let mut conn = w.state.conn().await.unwrap();
-    assert!(
-        !blocks_mutes::blocked_either_way(&mut conn, w.bob.id, carol.id)
-            .await
-            .unwrap()
-    );
+    assert!(!blocks_mutes::blocked_either_way(
+        &mut conn,
+        AccountId::new(w.bob.id),
+        AccountId::new(carol.id)
+    )
+    .await
+    .unwrap());
 }
 
 async fn reports_about(w: &World, target: &Account) -> Vec<reports::Report> {

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod error;
+pub mod ids;
 pub mod mastodon_import;
 pub mod models;
 pub mod pagination;
@@ -15,6 +16,7 @@ pub mod queries;
 pub mod schema;
 
 pub use error::{Error, Result};
+pub use ids::{AccountId, StatusId};
 pub use pagination::{Page, PageCursors};
 pub use pool::{connect, run_migrations, Conn, Pool, PooledConn};
 

@@ -1,6 +1,7 @@
 //! Accepting connections, routing them, authenticating, and running one
 //! client's subscriptions.
 use ferrodon_core::auth::Scope;
+use ferrodon_core::db::AccountId;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -183,7 +184,7 @@ pub async fn authorize_stream(
     }
     if let (Stream::List(id), Some(owner)) = (&stream, viewer) {
         let mut conn = state.conn().await?;
-        ferrodon_core::db::queries::lists::get_list(&mut conn, owner, *id).await?;
+        ferrodon_core::db::queries::lists::get_list(&mut conn, AccountId::new(owner), *id).await?;
     }
     Ok(stream)
 }

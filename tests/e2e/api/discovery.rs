@@ -3,6 +3,7 @@
 //! directory, suggestions, trends, and the instance's public facts.
 use ferrodon_core::db::models::{NewFollow, NewStatus};
 use ferrodon_core::db::queries::{accounts, follows, statuses};
+use ferrodon_core::db::AccountId;
 use ferrodon_testkit::factories::{local_user, remote_account, token_for};
 use ferrodon_testkit::TestApp;
 use serde_json::Value;
@@ -69,9 +70,14 @@ async fn blocking_a_domain_hides_it_and_ends_its_follows() {
         )
         .await
         .unwrap();
-        accounts::add_to_follow_counts(&mut conn, troll.id, alice_acct.id, 1)
-            .await
-            .unwrap();
+        accounts::add_to_follow_counts(
+            &mut conn,
+            AccountId::new(troll.id),
+            AccountId::new(alice_acct.id),
+            1,
+        )
+        .await
+        .unwrap();
     }
     remote_status(&app, troll.id, "trolling").await;
     let public = json(app.get("/api/v1/timelines/public", &alice).await).await;

@@ -3,6 +3,7 @@
 //! `Create` then dropped as known, its `Delete` refused as someone
 //! else's); a `Follow` under another server's id likewise. Every stored
 //! activity id must be on the signer's own server.
+use ferrodon_core::db::AccountId;
 use std::time::Duration;
 
 use ferrodon_testkit::factories::local_user;
@@ -84,16 +85,23 @@ async fn activity_ids_of_another_server_are_not_stored() {
     assert_eq!(status.reblog_of_id, None);
     within("bob's follow", || async {
         let mut conn = app.state.conn().await.unwrap();
-        ferrodon_core::db::queries::follows::get_follow(&mut conn, bob.id, alice.id)
-            .await
-            .unwrap()
+        ferrodon_core::db::queries::follows::get_follow(
+            &mut conn,
+            AccountId::new(bob.id),
+            AccountId::new(alice.id),
+        )
+        .await
+        .unwrap()
     })
     .await;
     let mut conn = app.state.conn().await.unwrap();
-    let mallory_follows =
-        ferrodon_core::db::queries::follows::get_follow(&mut conn, mallory.id, alice.id)
-            .await
-            .unwrap();
+    let mallory_follows = ferrodon_core::db::queries::follows::get_follow(
+        &mut conn,
+        AccountId::new(mallory.id),
+        AccountId::new(alice.id),
+    )
+    .await
+    .unwrap();
     assert!(mallory_follows.is_none(), "a follow under bob's id");
     drop(conn);
 

@@ -8,6 +8,7 @@ use ferrodon_db::models::{Account, Status, Visibility};
 use ferrodon_db::queries::status_views::{load_status_views, StatusView};
 use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
 use ferrodon_db::queries::{accounts, favourites_bookmarks, follows, media, statuses};
+use ferrodon_db::{AccountId, StatusId};
 use ferrodon_db::{Conn, Page};
 use serde::Serialize;
 
@@ -267,7 +268,14 @@ pub async fn outbox(
         exclude_reblogs: true,
         ..AccountStatusesFilter::default()
     };
-    let ids = list_account_statuses(&mut conn, account.id, None, &filter, &request).await?;
+    let ids = list_account_statuses(
+        &mut conn,
+        AccountId::new(account.id),
+        None,
+        &filter,
+        &request,
+    )
+    .await?;
     let next = (ids.len() as i64 == PAGE_SIZE)
         .then(|| {
             ids.last()
@@ -357,7 +365,8 @@ pub async fn replies(
     let collection_id = format!("{}/replies", view.status.uri);
     let first = format!("{collection_id}?page=true");
     if page {
-        let uris = statuses::list_local_public_reply_uris(&mut conn, id, 100).await?;
+        let uris =
+            statuses::list_local_public_reply_uris(&mut conn, StatusId::new(id), 100).await?;
         return Ok(Some(documents::collection_page(
             &first,
             &collection_id,

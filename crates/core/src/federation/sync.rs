@@ -5,6 +5,7 @@
 //! and drops the follows the sender does not know.
 use ferrodon_apub::activitypub::outbound::{self as ap, Context};
 use ferrodon_apub::activitypub::CollectionKind;
+use ferrodon_db::AccountId;
 use sha2::{Digest, Sha256};
 
 use super::client::signed_fetch;
@@ -125,9 +126,20 @@ pub async fn synchronize(state: &AppState, account_id: i64, url: &str) -> Result
     let mut removed = 0;
     for (follower_id, uri) in ours {
         if !listed.contains(&uri)
-            && follows::delete_follow(&mut conn, follower_id, account.id).await?
+            && follows::delete_follow(
+                &mut conn,
+                AccountId::new(follower_id),
+                AccountId::new(account.id),
+            )
+            .await?
         {
-            accounts::add_to_follow_counts(&mut conn, follower_id, account.id, -1).await?;
+            accounts::add_to_follow_counts(
+                &mut conn,
+                AccountId::new(follower_id),
+                AccountId::new(account.id),
+                -1,
+            )
+            .await?;
             removed += 1;
         }
     }

@@ -5,6 +5,7 @@ use ferrodon_apub::activitypub::{Activity, Visibility as Wire};
 use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, Visibility};
 use ferrodon_db::queries::{accounts, statuses};
 use ferrodon_db::AsyncConnection;
+use ferrodon_db::{AccountId, StatusId};
 
 use super::resolve::resolve_url;
 use super::status_by_uri;
@@ -84,10 +85,10 @@ pub(super) async fn apply(state: &AppState, signer: &Account, v: Verified<'_>) -
             let reblog = statuses::put_status(
                 conn,
                 &NewStatus::reblog(
-                    reblog_id,
+                    StatusId::new(reblog_id),
                     id.to_owned(),
-                    signer.id,
-                    original.id,
+                    AccountId::new(signer.id),
+                    StatusId::new(original.id),
                     visibility,
                     false,
                 ),

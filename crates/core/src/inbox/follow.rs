@@ -5,6 +5,7 @@
 use ferrodon_apub::activitypub::Activity;
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::{blocks_mutes, follows};
+use ferrodon_db::AccountId;
 
 use super::local_account_by_uri;
 use crate::federation::outbox;
@@ -34,7 +35,12 @@ pub(super) async fn verify<'a>(
         return Ok(None);
     };
     let mut conn = state.conn().await?;
-    let blocked = blocks_mutes::blocked_either_way(&mut conn, signer.id, target.id).await?;
+    let blocked = blocks_mutes::blocked_either_way(
+        &mut conn,
+        AccountId::new(signer.id),
+        AccountId::new(target.id),
+    )
+    .await?;
     Ok(Some(Verified {
         target,
         blocked,
@@ -64,9 +70,13 @@ pub(super) async fn apply(state: &AppState, signer: &Account, v: Verified<'_>) -
     )
     .await?;
     let mut conn = state.conn().await?;
-    let following = follows::get_follow(&mut conn, signer.id, target.id)
-        .await?
-        .is_some();
+    let following = follows::get_follow(
+        &mut conn,
+        AccountId::new(signer.id),
+        AccountId::new(target.id),
+    )
+    .await?
+    .is_some();
     drop(conn);
     if following {
         let accept = outbox::answer_follow("Accept", &target, signer, follow_id);

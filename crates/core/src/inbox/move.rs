@@ -4,6 +4,7 @@
 use ferrodon_apub::activitypub::{Activity, Actor};
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::accounts;
+use ferrodon_db::AccountId;
 
 use crate::authority::same_authority;
 use crate::federation::actors::{fetch_actor, store_actor};
@@ -70,7 +71,12 @@ pub(super) async fn apply(state: &AppState, signer: &Account, v: Verified<'_>) -
         Verified::Remote { actor, uri } => store_actor(state, &actor, uri).await?,
     };
     let mut conn = state.conn().await?;
-    accounts::set_moved_to(&mut conn, signer.id, target.id).await?;
+    accounts::set_moved_to(
+        &mut conn,
+        AccountId::new(signer.id),
+        AccountId::new(target.id),
+    )
+    .await?;
     drop(conn);
     carry_local_followers(state, signer, &target).await
 }

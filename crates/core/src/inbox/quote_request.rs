@@ -9,6 +9,7 @@
 use ferrodon_apub::activitypub::{same_origin, Activity};
 use ferrodon_db::models::{Account, Quote, QuoteState, Status, Visibility};
 use ferrodon_db::queries::{accounts, follows, quotes};
+use ferrodon_db::{AccountId, StatusId};
 
 use super::quotes::fetch_post;
 use super::status_by_uri;
@@ -66,9 +67,13 @@ pub(super) async fn verify(
     }
     let mut conn = state.conn().await?;
     let quoted_author = accounts::get_account_by_id(&mut conn, quoted.account_id).await?;
-    let follows_author = follows::get_follow(&mut conn, signer.id, quoted.account_id)
-        .await?
-        .is_some();
+    let follows_author = follows::get_follow(
+        &mut conn,
+        AccountId::new(signer.id),
+        AccountId::new(quoted.account_id),
+    )
+    .await?
+    .is_some();
     drop(conn);
     let approve = decide(&quoted, Some(signer.id), follows_author) == QuoteDecision::Automatic;
     Ok(Some(Verified {
@@ -95,9 +100,13 @@ async fn quote_of(
         return Ok(None);
     }
     let mut conn = state.conn().await?;
-    Ok(quotes::find_quote_of(&mut conn, quoted.id, quoting.id)
-        .await?
-        .map(|quote| (quoting, quote)))
+    Ok(quotes::find_quote_of(
+        &mut conn,
+        StatusId::new(quoted.id),
+        StatusId::new(quoting.id),
+    )
+    .await?
+    .map(|quote| (quoting, quote)))
 }
 
 /// Approves (accepting the quote, telling its author) and answers

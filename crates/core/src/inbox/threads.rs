@@ -12,6 +12,7 @@
 //!        ──▶ BackfillReplies(root) ──▶ replies collections, breadth first
 //!                                      (≤ 10 pages, ≤ 60 posts)
 //! ```
+use ferrodon_db::{AccountId, StatusId};
 use std::collections::{HashSet, VecDeque};
 
 use deadpool_redis::redis;
@@ -185,13 +186,19 @@ async fn link_to_parent(state: &AppState, child: &Status, in_reply_to: &str) -> 
         return Ok(false);
     };
     let mut conn = state.conn().await?;
-    let above = statuses::list_ancestor_ids(&mut conn, parent.id, 1000).await?;
+    let above = statuses::list_ancestor_ids(&mut conn, StatusId::new(parent.id), 1000).await?;
     if parent.id == child.id || above.contains(&child.id) {
         return Ok(false);
     }
     let (child_id, parent_id, parent_account) = (child.id, parent.id, parent.account_id);
     conn.transaction(async |conn| {
-        let linked = statuses::set_status_parent(conn, child_id, parent_id, parent_account).await?;
+        let linked = statuses::set_status_parent(
+            conn,
+            StatusId::new(child_id),
+            StatusId::new(parent_id),
+            AccountId::new(parent_account),
+        )
+        .await?;
         if linked {
             statuses::add_to_status_counter(conn, parent_id, statuses::StatusCounter::Replies, 1)
                 .await?;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use ferrodon_db::models::MediaAttachment;
 use ferrodon_db::queries::{media, profile_images};
+use ferrodon_db::AccountId;
 
 use crate::{AppState, Result};
 
@@ -36,7 +37,7 @@ pub async fn remove_detached(state: &AppState, account_id: i64, ids: &[i64]) -> 
     let mut removed = 0;
     for id in ids {
         let mut conn = state.conn().await?;
-        let row = media::find_own_media(&mut conn, account_id, *id).await?;
+        let row = media::find_own_media(&mut conn, AccountId::new(account_id), *id).await?;
         drop(conn);
         let Some(row) = row.filter(|r| r.status_id.is_none()) else {
             continue;

@@ -8,6 +8,7 @@ use ferrodon_db::queries::{
     blocks_mutes, conversation_mutes, notification_requests, notifications,
 };
 use ferrodon_db::Conn;
+use ferrodon_db::{AccountId, StatusId};
 
 use super::policy::{judge, Verdict};
 use crate::Result;
@@ -42,7 +43,13 @@ async fn in_muted_thread(conn: &mut Conn, new: &NewNotification) -> Result<bool>
 /// notification is returned too (with `filtered` set): it is not to be
 /// streamed, pushed or e-mailed.
 pub async fn notify(conn: &mut Conn, new: &NewNotification) -> Result<Option<Notification>> {
-    if blocks_mutes::silences_notifications(conn, new.account_id, new.from_account_id).await? {
+    if blocks_mutes::silences_notifications(
+        conn,
+        AccountId::new(new.account_id),
+        AccountId::new(new.from_account_id),
+    )
+    .await?
+    {
         return Ok(None);
     }
     if in_muted_thread(conn, new).await? {
@@ -63,9 +70,9 @@ pub async fn notify(conn: &mut Conn, new: &NewNotification) -> Result<Option<Not
     {
         notification_requests::record_filtered_mention(
             conn,
-            new.account_id,
-            new.from_account_id,
-            status_id,
+            AccountId::new(new.account_id),
+            AccountId::new(new.from_account_id),
+            StatusId::new(status_id),
         )
         .await?;
     }

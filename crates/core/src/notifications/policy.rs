@@ -7,6 +7,7 @@ use ferrodon_db::models::{
 };
 use ferrodon_db::queries::{accounts, follows, notification_requests, statuses};
 use ferrodon_db::Conn;
+use ferrodon_db::{AccountId, StatusId};
 
 use crate::{Error, Result};
 
@@ -34,16 +35,20 @@ pub async fn judge(conn: &mut Conn, new: &NewNotification) -> Result<Verdict> {
         return Ok(Verdict::Accept);
     }
     let (me, them) = (new.account_id, new.from_account_id);
-    if notification_requests::has_permission(conn, me, them).await? {
+    if notification_requests::has_permission(conn, AccountId::new(me), AccountId::new(them)).await?
+    {
         return Ok(Verdict::Accept);
     }
     let policy = notification_requests::get_policy(conn, me).await?;
     let sender = accounts::get_account_by_id(conn, them).await?;
-    let following = follows::get_follow(conn, me, them).await?.is_some();
-    let not_follower = match follows::get_follow(conn, them, me).await? {
-        Some(f) => f.created_at > Utc::now() - Duration::days(NEW_FOLLOWER_THRESHOLD_DAYS),
-        None => true,
-    };
+    let following = follows::get_follow(conn, AccountId::new(me), AccountId::new(them))
+        .await?
+        .is_some();
+    let not_follower =
+        match follows::get_follow(conn, AccountId::new(them), AccountId::new(me)).await? {
+            Some(f) => f.created_at > Utc::now() - Duration::days(NEW_FOLLOWER_THRESHOLD_DAYS),
+            None => true,
+        };
     let new_account = sender.created_at > Utc::now() - Duration::days(NEW_ACCOUNT_THRESHOLD_DAYS);
     let private_mention = !following && private_mention_not_in_response(conn, new).await?;
     let applying = [
@@ -88,9 +93,9 @@ async fn private_mention_not_in_response(conn: &mut Conn, new: &NewNotification)
     };
     let answers = notification_requests::answers_private_mention(
         conn,
-        parent,
-        new.account_id,
-        new.from_account_id,
+        StatusId::new(parent),
+        AccountId::new(new.account_id),
+        AccountId::new(new.from_account_id),
     )
     .await?;
     Ok(!answers)

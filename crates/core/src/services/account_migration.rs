@@ -5,6 +5,7 @@
 //! account) and makes local followers follow the new account.
 use ferrodon_db::models::{Account, User};
 use ferrodon_db::queries::{account_aliases, accounts, follows};
+use ferrodon_db::AccountId;
 
 use crate::auth::passwords::verify_password;
 use crate::federation::{actors, outbox};
@@ -57,7 +58,7 @@ pub async fn add_alias(state: &AppState, account: &Account, handle: &str) -> Res
 /// Removes an alias.
 pub async fn remove_alias(state: &AppState, account: &Account, id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
-    if !account_aliases::delete_alias(&mut conn, account.id, id).await? {
+    if !account_aliases::delete_alias(&mut conn, AccountId::new(account.id), id).await? {
         return Err(Error::NotFound);
     }
     drop(conn);
@@ -106,7 +107,12 @@ pub async fn move_account(
         )));
     }
     let mut conn = state.conn().await?;
-    accounts::set_moved_to(&mut conn, account.id, target.id).await?;
+    accounts::set_moved_to(
+        &mut conn,
+        AccountId::new(account.id),
+        AccountId::new(target.id),
+    )
+    .await?;
     let moved = accounts::get_account_by_id(&mut conn, account.id).await?;
     drop(conn);
     announce_profile(state, &moved).await;

@@ -1,6 +1,7 @@
 //! Blocking and unblocking accounts.
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::{accounts, blocks_mutes, follows};
+use ferrodon_db::AccountId;
 use ferrodon_db::AsyncConnection;
 
 use crate::federation::outbox;
@@ -14,12 +15,13 @@ pub async fn block(state: &AppState, actor: &Account, target_id: i64) -> Result<
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
     conn.transaction(async |conn| {
-        blocks_mutes::put_block(conn, actor.id, target.id).await?;
+        blocks_mutes::put_block(conn, AccountId::new(actor.id), AccountId::new(target.id)).await?;
         for (from, to) in [(actor.id, target.id), (target.id, actor.id)] {
-            if follows::delete_follow(conn, from, to).await? {
-                accounts::add_to_follow_counts(conn, from, to, -1).await?;
+            if follows::delete_follow(conn, AccountId::new(from), AccountId::new(to)).await? {
+                accounts::add_to_follow_counts(conn, AccountId::new(from), AccountId::new(to), -1)
+                    .await?;
             }
-            follows::take_follow_request(conn, from, to).await?;
+            follows::take_follow_request(conn, AccountId::new(from), AccountId::new(to)).await?;
         }
         Ok::<_, Error>(())
     })
@@ -38,7 +40,12 @@ pub async fn block(state: &AppState, actor: &Account, target_id: i64) -> Result<
 pub async fn unblock(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
-    blocks_mutes::delete_block(&mut conn, actor.id, target.id).await?;
+    blocks_mutes::delete_block(
+        &mut conn,
+        AccountId::new(actor.id),
+        AccountId::new(target.id),
+    )
+    .await?;
     drop(conn);
     let undo = outbox::undo(actor, outbox::block_activity(actor, &target));
     outbox::send_to(state, actor, &target, undo).await

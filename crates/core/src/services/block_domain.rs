@@ -3,6 +3,7 @@
 //! stop following the user (each is sent a `Reject` of its follow).
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::{accounts, user_domain_blocks};
+use ferrodon_db::AccountId;
 use ferrodon_db::AsyncConnection;
 
 use crate::federation::outbox;
@@ -45,7 +46,13 @@ pub async fn block_domain(state: &AppState, actor: &Account, raw_domain: &str) -
         .transaction(async |conn| {
             let removed = user_domain_blocks::block_domain(conn, actor.id, &domain).await?;
             for (follower, _) in &removed {
-                accounts::add_to_follow_counts(conn, *follower, actor.id, -1).await?;
+                accounts::add_to_follow_counts(
+                    conn,
+                    AccountId::new(*follower),
+                    AccountId::new(actor.id),
+                    -1,
+                )
+                .await?;
             }
             Ok::<_, Error>(removed)
         })

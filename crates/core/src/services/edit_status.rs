@@ -3,6 +3,7 @@ use chrono::Utc;
 use ferrodon_db::models::{Account, NewNotification, NewStatusEdit, Notification, Status};
 use ferrodon_db::queries::statuses::{self, StatusContentChanges};
 use ferrodon_db::queries::{media, quotes};
+use ferrodon_db::{AccountId, StatusId};
 use ferrodon_db::{AsyncConnection, Conn};
 
 use super::compose::{attach, compose, validate_text, Attach};
@@ -124,15 +125,23 @@ pub async fn edit_status(
             .await?;
             attach(conn, status.id, &composed, Attach::Replace).await?;
             if let Some(ids) = &input.media_ids {
-                if media::replace_status_media(conn, author.id, status.id, ids).await? != ids.len()
+                if media::replace_status_media(
+                    conn,
+                    AccountId::new(author.id),
+                    StatusId::new(status.id),
+                    ids,
+                )
+                .await?
+                    != ids.len()
                 {
                     return Err(Error::validation("Media attachments could not be found"));
                 }
             }
             for (attributes, focus) in input.media_attributes.iter().zip(&focus_points) {
-                let Some(row) = media::find_own_media(conn, author.id, attributes.id)
-                    .await?
-                    .filter(|m| m.status_id == Some(status.id))
+                let Some(row) =
+                    media::find_own_media(conn, AccountId::new(author.id), attributes.id)
+                        .await?
+                        .filter(|m| m.status_id == Some(status.id))
                 else {
                     continue;
                 };

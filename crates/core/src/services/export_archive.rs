@@ -7,6 +7,7 @@ use ferrodon_apub::activitypub::outbound as ap;
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::status_views::load_status_views;
 use ferrodon_db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
+use ferrodon_db::AccountId;
 use ferrodon_db::Page;
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -30,8 +31,14 @@ pub async fn build_archive(state: &AppState, account: &Account) -> Result<Vec<u8
     let mut max_id = None;
     loop {
         let page = Page::new(max_id, None, None, Some(BATCH), BATCH, BATCH);
-        let ids =
-            list_account_statuses(&mut conn, account.id, Some(account.id), &filter, &page).await?;
+        let ids = list_account_statuses(
+            &mut conn,
+            AccountId::new(account.id),
+            Some(AccountId::new(account.id)),
+            &filter,
+            &page,
+        )
+        .await?;
         let Some(&last) = ids.last() else { break };
         let views = load_status_views(&mut conn, &ids, Some(account.id)).await?;
         for view in &views {

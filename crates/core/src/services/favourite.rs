@@ -4,6 +4,7 @@ use ferrodon_db::queries::favourites_bookmarks as fav;
 use ferrodon_db::queries::notifications;
 use ferrodon_db::queries::statuses::{add_to_status_counter, StatusCounter};
 use ferrodon_db::AsyncConnection;
+use ferrodon_db::{AccountId, StatusId};
 
 use super::notify::notify;
 use super::status_access::get_visible_status;
@@ -22,7 +23,7 @@ pub async fn favourite(state: &AppState, actor: &Account, status_id: i64) -> Res
     let note = conn
         .transaction(async |conn| {
             let mut note = None;
-            if fav::put_favourite(conn, actor.id, status.id).await? {
+            if fav::put_favourite(conn, AccountId::new(actor.id), StatusId::new(status.id)).await? {
                 add_to_status_counter(conn, status.id, StatusCounter::Favourites, 1).await?;
                 if status.account_id != actor.id && status.local {
                     note = notify(
@@ -75,15 +76,17 @@ pub async fn unfavourite(state: &AppState, actor: &Account, status_id: i64) -> R
     let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
     let removed = conn
         .transaction(async |conn| {
-            let removed = fav::delete_favourite(conn, actor.id, status.id).await?;
+            let removed =
+                fav::delete_favourite(conn, AccountId::new(actor.id), StatusId::new(status.id))
+                    .await?;
             if removed {
                 add_to_status_counter(conn, status.id, StatusCounter::Favourites, -1).await?;
                 notifications::delete_notifications_about(
                     conn,
-                    actor.id,
+                    AccountId::new(actor.id),
                     ferrodon_db::models::NotificationKind::Favourite,
-                    Some(status.id),
-                    status.account_id,
+                    Some(StatusId::new(status.id)),
+                    AccountId::new(status.account_id),
                 )
                 .await?;
             }

@@ -4,6 +4,7 @@
 //! index corruption.
 use ferrodon_db::queries::operations;
 use ferrodon_db::AsyncConnection;
+use ferrodon_db::{AccountId, StatusId};
 
 use crate::{AppState, Error, Result};
 
@@ -41,7 +42,8 @@ pub async fn fix_duplicates(state: &AppState, dry_run: bool) -> Result<Fixed> {
         }
         conn.transaction(async |conn| {
             for from in &others {
-                operations::merge_account_into(conn, *from, keeper).await?;
+                operations::merge_account_into(conn, AccountId::new(*from), AccountId::new(keeper))
+                    .await?;
             }
             Ok::<_, Error>(())
         })
@@ -56,7 +58,8 @@ pub async fn fix_duplicates(state: &AppState, dry_run: bool) -> Result<Fixed> {
         }
         conn.transaction(async |conn| {
             for from in others {
-                operations::merge_status_into(conn, *from, keeper).await?;
+                operations::merge_status_into(conn, StatusId::new(*from), StatusId::new(keeper))
+                    .await?;
             }
             Ok::<_, Error>(())
         })

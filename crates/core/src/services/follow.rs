@@ -1,6 +1,7 @@
 //! Following and unfollowing accounts.
 use ferrodon_db::models::{Account, NewFollow, NewNotification, Notification, NotificationKind};
 use ferrodon_db::queries::{accounts, blocks_mutes, follows, notifications};
+use ferrodon_db::AccountId;
 use ferrodon_db::AsyncConnection;
 
 use super::notify::notify;
@@ -33,7 +34,12 @@ pub async fn follow(
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
     if target.suspended_at.is_some()
-        || blocks_mutes::blocked_either_way(&mut conn, actor.id, target.id).await?
+        || blocks_mutes::blocked_either_way(
+            &mut conn,
+            AccountId::new(actor.id),
+            AccountId::new(target.id),
+        )
+        .await?
     {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }
@@ -41,7 +47,9 @@ pub async fn follow(
         .transaction(async |conn| {
             let mut note = None;
             let mut followed = false;
-            let existing = follows::get_follow(conn, actor.id, target.id).await?;
+            let existing =
+                follows::get_follow(conn, AccountId::new(actor.id), AccountId::new(target.id))
+                    .await?;
             let new = NewFollow {
                 account_id: actor.id,
                 target_account_id: target.id,
@@ -60,7 +68,13 @@ pub async fn follow(
             if existing.is_some() || (!target.locked && target.is_local()) {
                 let (_, created) = follows::put_follow(conn, &new).await?;
                 if created {
-                    accounts::add_to_follow_counts(conn, actor.id, target.id, 1).await?;
+                    accounts::add_to_follow_counts(
+                        conn,
+                        AccountId::new(actor.id),
+                        AccountId::new(target.id),
+                        1,
+                    )
+                    .await?;
                     note =
                         notify_follow(conn, target.id, actor.id, NotificationKind::Follow).await?;
                     followed = true;
@@ -88,25 +102,26 @@ pub async fn follow(
 pub async fn unfollow(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
+    let (me, them) = (AccountId::new(actor.id), AccountId::new(target.id));
     if actor.is_local() && !target.is_local() {
         let undo =
             federation::outbox::undo(actor, federation::outbox::follow_activity(actor, &target));
         federation::outbox::send_to(state, actor, &target, undo).await?;
     }
     conn.transaction(async |conn| {
-        if follows::delete_follow(conn, actor.id, target.id).await? {
-            accounts::add_to_follow_counts(conn, actor.id, target.id, -1).await?;
+        if follows::delete_follow(conn, me, them).await? {
+            accounts::add_to_follow_counts(conn, me, them, -1).await?;
         }
-        if follows::take_follow_request(conn, actor.id, target.id)
+        if follows::take_follow_request(conn, me, them)
             .await?
             .is_some()
         {
             notifications::delete_notifications_about(
                 conn,
-                actor.id,
+                me,
                 NotificationKind::FollowRequest,
                 None,
-                target.id,
+                them,
             )
             .await?;
         }
@@ -143,12 +158,13 @@ pub async fn remove_from_followers(
 ) -> Result<()> {
     let mut conn = state.conn().await?;
     let follower = accounts::get_account_by_id(&mut conn, follower_id).await?;
-    let follow = follows::get_follow(&mut conn, follower.id, actor.id).await?;
+    let (them, me) = (AccountId::new(follower.id), AccountId::new(actor.id));
+    let follow = follows::get_follow(&mut conn, them, me).await?;
     let removed = conn
         .transaction(async |conn| {
-            let removed = follows::delete_follow(conn, follower.id, actor.id).await?;
+            let removed = follows::delete_follow(conn, them, me).await?;
             if removed {
-                accounts::add_to_follow_counts(conn, follower.id, actor.id, -1).await?;
+                accounts::add_to_follow_counts(conn, them, me, -1).await?;
             }
             Ok::<_, Error>(removed)
         })

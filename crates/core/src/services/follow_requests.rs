@@ -1,6 +1,7 @@
 //! Accepting and rejecting follow requests to a locked account.
 use ferrodon_db::models::{Account, NewFollow, NewNotification};
 use ferrodon_db::queries::{accounts, follows, notifications};
+use ferrodon_db::AccountId;
 use ferrodon_db::AsyncConnection;
 
 use super::notify::notify;
@@ -30,7 +31,13 @@ pub async fn authorize_follow_request(
             )
             .await?;
             if created {
-                accounts::add_to_follow_counts(conn, request.account_id, target.id, 1).await?;
+                accounts::add_to_follow_counts(
+                    conn,
+                    AccountId::new(request.account_id),
+                    AccountId::new(target.id),
+                    1,
+                )
+                .await?;
             }
             let note = notify(
                 conn,
@@ -82,15 +89,19 @@ async fn take_request(
     requester_id: i64,
     target_id: i64,
 ) -> Result<ferrodon_db::models::FollowRequest> {
-    let request = follows::take_follow_request(conn, requester_id, target_id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let request = follows::take_follow_request(
+        conn,
+        AccountId::new(requester_id),
+        AccountId::new(target_id),
+    )
+    .await?
+    .ok_or(Error::NotFound)?;
     notifications::delete_notifications_about(
         conn,
-        requester_id,
+        AccountId::new(requester_id),
         ferrodon_db::models::NotificationKind::FollowRequest,
         None,
-        target_id,
+        AccountId::new(target_id),
     )
     .await?;
     Ok(request)

@@ -2,6 +2,7 @@
 use chrono::{Duration, Utc};
 use ferrodon_db::models::Account;
 use ferrodon_db::queries::{accounts, blocks_mutes};
+use ferrodon_db::AccountId;
 
 use crate::{AppState, Error, Result};
 
@@ -29,7 +30,14 @@ pub async fn mute(
     };
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
-    blocks_mutes::put_mute(&mut conn, actor.id, target.id, notifications, expires_at).await?;
+    blocks_mutes::put_mute(
+        &mut conn,
+        AccountId::new(actor.id),
+        AccountId::new(target.id),
+        notifications,
+        expires_at,
+    )
+    .await?;
     Ok(())
 }
 
@@ -37,6 +45,11 @@ pub async fn mute(
 pub async fn unmute(state: &AppState, actor: &Account, target_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let target = accounts::get_account_by_id(&mut conn, target_id).await?;
-    blocks_mutes::delete_mute(&mut conn, actor.id, target.id).await?;
+    blocks_mutes::delete_mute(
+        &mut conn,
+        AccountId::new(actor.id),
+        AccountId::new(target.id),
+    )
+    .await?;
     Ok(())
 }

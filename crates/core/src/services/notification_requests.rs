@@ -2,6 +2,7 @@
 //! notifications into the lists and its future ones through the policy;
 //! dismissing deletes the filtered notifications.
 use ferrodon_db::queries::{notification_requests, notifications};
+use ferrodon_db::AccountId;
 use ferrodon_db::AsyncConnection;
 
 use crate::{AppState, Error, Result};
@@ -12,8 +13,18 @@ pub async fn accept_requests(state: &AppState, account_id: i64, ids: &[i64]) -> 
     conn.transaction(async |conn| {
         let requests = notification_requests::get_requests(conn, account_id, ids).await?;
         for r in &requests {
-            notification_requests::put_permission(conn, account_id, r.from_account_id).await?;
-            notifications::unfilter_notifications_from(conn, account_id, r.from_account_id).await?;
+            notification_requests::put_permission(
+                conn,
+                AccountId::new(account_id),
+                AccountId::new(r.from_account_id),
+            )
+            .await?;
+            notifications::unfilter_notifications_from(
+                conn,
+                AccountId::new(account_id),
+                AccountId::new(r.from_account_id),
+            )
+            .await?;
             notification_requests::delete_request(conn, r.id).await?;
         }
         Ok::<_, Error>(requests.len())
@@ -28,8 +39,12 @@ pub async fn dismiss_requests(state: &AppState, account_id: i64, ids: &[i64]) ->
     conn.transaction(async |conn| {
         let requests = notification_requests::get_requests(conn, account_id, ids).await?;
         for r in &requests {
-            notifications::delete_filtered_notifications_from(conn, account_id, r.from_account_id)
-                .await?;
+            notifications::delete_filtered_notifications_from(
+                conn,
+                AccountId::new(account_id),
+                AccountId::new(r.from_account_id),
+            )
+            .await?;
             notification_requests::delete_request(conn, r.id).await?;
         }
         Ok::<_, Error>(requests.len())

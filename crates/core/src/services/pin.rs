@@ -2,6 +2,7 @@
 use ferrodon_db::models::{Account, Visibility};
 use ferrodon_db::queries::favourites_bookmarks as pins;
 use ferrodon_db::queries::statuses;
+use ferrodon_db::{AccountId, StatusId};
 
 use super::status_access::get_visible_status;
 
@@ -32,7 +33,12 @@ pub async fn pin(state: &AppState, actor: &Account, status_id: i64) -> Result<()
             "You have already pinned the maximum number of toots",
         ));
     }
-    pins::put_pin(&mut conn, actor.id, status.id).await?;
+    pins::put_pin(
+        &mut conn,
+        AccountId::new(actor.id),
+        StatusId::new(status.id),
+    )
+    .await?;
     drop(conn);
     if status.visibility() <= Visibility::Unlisted {
         let add = outbox::featured_change(actor, &status, true);
@@ -45,7 +51,12 @@ pub async fn pin(state: &AppState, actor: &Account, status_id: i64) -> Result<()
 pub async fn unpin(state: &AppState, actor: &Account, status_id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
     let status = get_visible_status(&mut conn, status_id, Some(actor.id)).await?;
-    pins::delete_pin(&mut conn, actor.id, status.id).await?;
+    pins::delete_pin(
+        &mut conn,
+        AccountId::new(actor.id),
+        StatusId::new(status.id),
+    )
+    .await?;
     drop(conn);
     if status.account_id == actor.id && status.visibility() <= Visibility::Unlisted {
         let remove = outbox::featured_change(actor, &status, false);

@@ -1,4 +1,5 @@
 //! Posting a status (`POST /api/v1/statuses`), with Idempotency-Key support.
+use ferrodon_db::{AccountId, StatusId};
 use std::time::Duration;
 
 use deadpool_redis::redis::{self, AsyncCommands};
@@ -205,7 +206,7 @@ pub(crate) async fn check_media(
     let mut conn = state.conn().await?;
     let mut kinds = Vec::new();
     for id in ids {
-        let row = media::find_own_media(&mut conn, author.id, *id)
+        let row = media::find_own_media(&mut conn, AccountId::new(author.id), *id)
             .await?
             .filter(|m| {
                 (m.status_id.is_none() || (editing.is_some() && m.status_id == editing))
@@ -436,8 +437,13 @@ pub(crate) async fn write(
                 .await?;
             }
             if !post.media_ids.is_empty() {
-                let attached =
-                    media::attach_to_status(conn, author.id, status.id, &post.media_ids).await?;
+                let attached = media::attach_to_status(
+                    conn,
+                    AccountId::new(author.id),
+                    StatusId::new(status.id),
+                    &post.media_ids,
+                )
+                .await?;
                 if attached != post.media_ids.len() {
                     // Attached elsewhere meanwhile: roll the whole post back.
                     return Err(Error::validation("Media attachments could not be found"));

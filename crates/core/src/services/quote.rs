@@ -4,6 +4,7 @@ use ferrodon_db::models::{
     Account, NewNotification, NewQuote, Notification, Quote, QuoteState, Status, Visibility,
 };
 use ferrodon_db::queries::{follows, quotes, statuses};
+use ferrodon_db::{AccountId, StatusId};
 use ferrodon_db::{AsyncConnection, Conn};
 
 use super::notify::notify;
@@ -26,9 +27,13 @@ pub(crate) async fn check_quotable(
         quoted = get_visible_status(conn, original, Some(quoter)).await?;
     }
     let follows_author = quoted.account_id != quoter
-        && follows::get_follow(conn, quoter, quoted.account_id)
-            .await?
-            .is_some();
+        && follows::get_follow(
+            conn,
+            AccountId::new(quoter),
+            AccountId::new(quoted.account_id),
+        )
+        .await?
+        .is_some();
     // A remote author's approval comes by their answer to our
     // QuoteRequest, even when their policy would allow it at once.
     let remote = !quoted.local && quoted.account_id != quoter;
@@ -66,9 +71,13 @@ pub(crate) async fn remote_quote_state(
     if !quoted.local {
         return Ok(QuoteState::Pending);
     }
-    let follows_author = follows::get_follow(conn, quoter.id, quoted.account_id)
-        .await?
-        .is_some();
+    let follows_author = follows::get_follow(
+        conn,
+        AccountId::new(quoter.id),
+        AccountId::new(quoted.account_id),
+    )
+    .await?
+    .is_some();
     Ok(match decide(quoted, Some(quoter.id), follows_author) {
         QuoteDecision::Automatic => QuoteState::Accepted,
         _ => QuoteState::Pending,
@@ -196,9 +205,13 @@ pub async fn revoke_quote(
     let mut conn = state.conn().await?;
     let quoted = get_visible_status(&mut conn, quoted_status_id, Some(author.id)).await?;
     get_visible_status(&mut conn, quoting_status_id, Some(author.id)).await?;
-    let quote = quotes::find_quote_of(&mut conn, quoted.id, quoting_status_id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let quote = quotes::find_quote_of(
+        &mut conn,
+        StatusId::new(quoted.id),
+        StatusId::new(quoting_status_id),
+    )
+    .await?
+    .ok_or(Error::NotFound)?;
     if quote.quoted_account_id != Some(author.id) {
         return Err(Error::Forbidden("This action is not allowed".into()));
     }

@@ -3,6 +3,7 @@ use ferrodon_db::models::{Account, NewNotification, NewStatus, Status, Visibilit
 use ferrodon_db::queries::statuses::{self, add_to_status_counter, StatusCounter};
 use ferrodon_db::queries::{accounts, notifications};
 use ferrodon_db::AsyncConnection;
+use ferrodon_db::{AccountId, StatusId};
 
 use super::notify::notify;
 use super::status_access::get_visible_status;
@@ -28,7 +29,13 @@ pub async fn reblog(
         Visibility::Private if own => {}
         _ => return Err(Error::Forbidden("This action is not allowed".into())),
     }
-    if let Some(existing) = statuses::find_reblog(&mut conn, actor.id, original.id).await? {
+    if let Some(existing) = statuses::find_reblog(
+        &mut conn,
+        AccountId::new(actor.id),
+        StatusId::new(original.id),
+    )
+    .await?
+    {
         return Ok(existing);
     }
     let visibility = match visibility.unwrap_or(Visibility::Public) {
@@ -47,7 +54,14 @@ pub async fn reblog(
             );
             let row = statuses::put_status(
                 conn,
-                &NewStatus::reblog(id, uri, actor.id, original.id, visibility, true),
+                &NewStatus::reblog(
+                    StatusId::new(id),
+                    uri,
+                    AccountId::new(actor.id),
+                    StatusId::new(original.id),
+                    visibility,
+                    true,
+                ),
             )
             .await?;
             add_to_status_counter(conn, original.id, StatusCounter::Reblogs, 1).await?;
@@ -82,17 +96,19 @@ pub async fn unreblog(state: &AppState, actor: &Account, status_id: i64) -> Resu
     let original = statuses::get_status_by_id(&mut conn, original_id).await?;
     let removed = conn
         .transaction(async |conn| {
-            let found = statuses::find_reblog(conn, actor.id, original_id).await?;
+            let found =
+                statuses::find_reblog(conn, AccountId::new(actor.id), StatusId::new(original_id))
+                    .await?;
             if let Some(reblog) = &found {
                 statuses::delete_status_by_id(conn, reblog.id).await?;
                 add_to_status_counter(conn, original_id, StatusCounter::Reblogs, -1).await?;
                 accounts::add_to_statuses_count(conn, actor.id, -1).await?;
                 notifications::delete_notifications_about(
                     conn,
-                    actor.id,
+                    AccountId::new(actor.id),
                     ferrodon_db::models::NotificationKind::Reblog,
-                    Some(original_id),
-                    original.account_id,
+                    Some(StatusId::new(original_id)),
+                    AccountId::new(original.account_id),
                 )
                 .await?;
             }

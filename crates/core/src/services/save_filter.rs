@@ -5,6 +5,7 @@ use chrono::{Duration, Utc};
 use ferrodon_db::diesel_async::AsyncConnection;
 use ferrodon_db::queries::filters::{self, Filter, FilterKeyword, FilterSettings, FilterStatus};
 use ferrodon_db::Conn;
+use ferrodon_db::{AccountId, StatusId};
 
 use crate::filters::FilterContext;
 use crate::{AppState, Error, Result};
@@ -157,7 +158,8 @@ async fn apply_keywords(conn: &mut Conn, filter: &Filter, changes: &[KeywordInpu
                     .await?;
             }
             Some(id) => {
-                let (current, owner) = filters::get_keyword(conn, filter.account_id, id).await?;
+                let (current, owner) =
+                    filters::get_keyword(conn, AccountId::new(filter.account_id), id).await?;
                 if owner.id != filter.id {
                     return Err(Error::NotFound);
                 }
@@ -197,7 +199,7 @@ pub async fn update(
     input: &FilterInput,
 ) -> Result<FilterRules> {
     let mut conn = state.conn().await?;
-    let current = filters::get_filter(&mut conn, account_id, id).await?;
+    let current = filters::get_filter(&mut conn, AccountId::new(account_id), id).await?;
     let settings = settings(input, Some(&current))?;
     let changes = keyword_changes(input)?;
     let filter = conn
@@ -243,7 +245,8 @@ pub async fn update_v1(
     whole_word: Option<bool>,
 ) -> Result<(FilterKeyword, Filter)> {
     let mut conn = state.conn().await?;
-    let (keyword, filter) = filters::get_keyword(&mut conn, account_id, keyword_id).await?;
+    let (keyword, filter) =
+        filters::get_keyword(&mut conn, AccountId::new(account_id), keyword_id).await?;
     let phrase = input.title.clone().unwrap_or(keyword.keyword.clone());
     if phrase.trim().is_empty() {
         return Err(Error::validation("Keyword can't be blank"));
@@ -288,7 +291,7 @@ pub async fn add_status(
     status_id: Option<i64>,
 ) -> Result<FilterStatus> {
     let mut conn = state.conn().await?;
-    let filter = filters::get_filter(&mut conn, account_id, filter_id).await?;
+    let filter = filters::get_filter(&mut conn, AccountId::new(account_id), filter_id).await?;
     let Some(status_id) = status_id else {
         return Err(Error::validation("Status must exist"));
     };
@@ -298,7 +301,7 @@ pub async fn add_status(
     if visible.is_empty() {
         return Err(Error::validation("Status must exist"));
     }
-    match filters::put_filter_status(&mut conn, filter.id, status_id).await {
+    match filters::put_filter_status(&mut conn, filter.id, StatusId::new(status_id)).await {
         Err(ferrodon_db::Error::UniqueViolation { .. }) => {
             Err(Error::validation("Status has already been taken"))
         }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use ferrodon_db::models::{Account, User, Visibility};
 use ferrodon_db::queries::scheduled_statuses::{self, ScheduledStatus};
 use ferrodon_db::queries::{media, users};
+use ferrodon_db::AccountId;
 use ferrodon_db::AsyncConnection;
 use serde::{Deserialize, Serialize};
 
@@ -132,9 +133,13 @@ async fn check_limits(
     scheduled_at: DateTime<Utc>,
     except: Option<i64>,
 ) -> Result<()> {
-    let (total, on_day) =
-        scheduled_statuses::count_scheduled_statuses(conn, account_id, scheduled_at, except)
-            .await?;
+    let (total, on_day) = scheduled_statuses::count_scheduled_statuses(
+        conn,
+        AccountId::new(account_id),
+        scheduled_at,
+        except,
+    )
+    .await?;
     if total >= TOTAL_LIMIT {
         return Err(Error::validation(format!(
             "You have exceeded the limit of {TOTAL_LIMIT} scheduled posts"
@@ -185,8 +190,13 @@ pub async fn schedule_status(
         let row = scheduled_statuses::put_scheduled_status(conn, author.id, scheduled_at, &params)
             .await?;
         if !media_ids.is_empty() {
-            let reserved =
-                media::reserve_for_scheduled_status(conn, author.id, row.id, &media_ids).await?;
+            let reserved = media::reserve_for_scheduled_status(
+                conn,
+                AccountId::new(author.id),
+                row.id,
+                &media_ids,
+            )
+            .await?;
             if reserved != media_ids.len() {
                 return Err(Error::validation("Media attachments could not be found"));
             }
@@ -204,11 +214,14 @@ pub async fn reschedule(
     scheduled_at: DateTime<Utc>,
 ) -> Result<ScheduledStatus> {
     let mut conn = state.conn().await?;
-    scheduled_statuses::get_scheduled_status(&mut conn, account_id, id).await?;
+    scheduled_statuses::get_scheduled_status(&mut conn, AccountId::new(account_id), id).await?;
     check_time(scheduled_at)?;
     conn.transaction(async |conn| {
         check_limits(conn, account_id, scheduled_at, Some(id)).await?;
-        Ok::<_, Error>(scheduled_statuses::reschedule(conn, account_id, id, scheduled_at).await?)
+        Ok::<_, Error>(
+            scheduled_statuses::reschedule(conn, AccountId::new(account_id), id, scheduled_at)
+                .await?,
+        )
     })
     .await
 }
@@ -216,7 +229,7 @@ pub async fn reschedule(
 /// Deletes one of the account's scheduled statuses; its uploads become free.
 pub async fn unschedule(state: &AppState, account_id: i64, id: i64) -> Result<()> {
     let mut conn = state.conn().await?;
-    scheduled_statuses::get_scheduled_status(&mut conn, account_id, id).await?;
+    scheduled_statuses::get_scheduled_status(&mut conn, AccountId::new(account_id), id).await?;
     scheduled_statuses::delete_scheduled_status(&mut conn, id).await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! viewer may see them (`GET /api/v1/statuses/:id/context` and the web
 //! client's thread page).
 use ferrodon_db::queries::statuses::{list_ancestor_ids, list_descendant_ids};
-use ferrodon_db::Conn;
+use ferrodon_db::{Conn, StatusId};
 
 use super::{render_statuses, VisibleStatuses};
 use crate::entities::status::Status;
@@ -36,8 +36,8 @@ pub async fn render_thread(
     } else {
         (40, 60)
     };
-    let ancestors = list_ancestor_ids(conn, id, ancestor_limit).await?;
-    let descendants = list_descendant_ids(conn, id, descendant_limit).await?;
+    let ancestors = list_ancestor_ids(conn, StatusId::new(id), ancestor_limit).await?;
+    let descendants = list_descendant_ids(conn, StatusId::new(id), descendant_limit).await?;
     let root = ancestors.first().copied().unwrap_or(id);
     let ancestors = VisibleStatuses::check(conn, &ancestors, viewer).await?;
     let descendants = VisibleStatuses::check(conn, &descendants, viewer).await?;

@@ -1,4 +1,5 @@
 //! Pushing a notification to the subscriptions that want it.
+use ferrodon_db::AccountId;
 use std::time::Duration;
 
 use ferrodon_db::models::{Notification, NotificationKind};
@@ -38,8 +39,12 @@ pub async fn queue_for(state: &AppState, notification: &Notification) -> Result<
         let (me, them) = (notification.account_id, notification.from_account_id);
         let allowed = match subscription.policy.as_str() {
             "all" => true,
-            "followed" => follows::get_follow(&mut conn, me, them).await?.is_some(),
-            "follower" => follows::get_follow(&mut conn, them, me).await?.is_some(),
+            "followed" => follows::get_follow(&mut conn, AccountId::new(me), AccountId::new(them))
+                .await?
+                .is_some(),
+            "follower" => follows::get_follow(&mut conn, AccountId::new(them), AccountId::new(me))
+                .await?
+                .is_some(),
             _ => false,
         };
         if allowed {

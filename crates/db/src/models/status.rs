@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::ids::{AccountId, StatusId};
 use crate::schema::{status_edits, statuses};
 
 /// Who may see a status. Stored as a small integer.
@@ -117,21 +118,21 @@ pub struct NewStatus {
 impl NewStatus {
     /// A reblog (boost) of `original_id` by `account_id`: no text of its own.
     pub fn reblog(
-        id: i64,
+        id: StatusId,
         uri: String,
-        account_id: i64,
-        original_id: i64,
+        account_id: AccountId,
+        original_id: StatusId,
         visibility: Visibility,
         local: bool,
     ) -> Self {
         NewStatus {
-            id,
+            id: id.get(),
             uri,
             url: None,
-            account_id,
+            account_id: account_id.get(),
             in_reply_to_id: None,
             in_reply_to_account_id: None,
-            reblog_of_id: Some(original_id),
+            reblog_of_id: Some(original_id.get()),
             text: String::new(),
             content: String::new(),
             spoiler_text: String::new(),

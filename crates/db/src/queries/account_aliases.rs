@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::schema::account_aliases;
 use crate::{Conn, Result};
 
@@ -43,7 +44,7 @@ pub async fn put_alias(conn: &mut Conn, account_id: i64, acct: &str, uri: &str) 
 }
 
 /// Removes one of an account's aliases; whether it existed.
-pub async fn delete_alias(conn: &mut Conn, account_id: i64, id: i64) -> Result<bool> {
+pub async fn delete_alias(conn: &mut Conn, account_id: AccountId, id: i64) -> Result<bool> {
     let n = diesel::delete(
         account_aliases::table
             .filter(account_aliases::account_id.eq(account_id))

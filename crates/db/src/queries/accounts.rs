@@ -3,6 +3,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::{Account, AccountChanges, NewAccount};
 use crate::schema::accounts;
 use crate::{Conn, Result};
@@ -112,8 +113,8 @@ pub async fn add_to_statuses_count(conn: &mut Conn, id: i64, delta: i32) -> Resu
 /// Adds `delta` to the follower's following count and the target's followers count.
 pub async fn add_to_follow_counts(
     conn: &mut Conn,
-    follower_id: i64,
-    target_id: i64,
+    follower_id: AccountId,
+    target_id: AccountId,
     delta: i32,
 ) -> Result<()> {
     diesel::update(accounts::table.find(follower_id))
@@ -141,7 +142,7 @@ pub async fn search_accounts(
     conn: &mut Conn,
     query: &str,
     domain: Option<&str>,
-    followed_by: Option<i64>,
+    followed_by: Option<AccountId>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Account>> {
@@ -292,7 +293,7 @@ pub async fn moved_to(conn: &mut Conn, id: i64) -> Result<Option<i64>> {
 }
 
 /// Records that an account moved to another.
-pub async fn set_moved_to(conn: &mut Conn, id: i64, target_id: i64) -> Result<()> {
+pub async fn set_moved_to(conn: &mut Conn, id: AccountId, target_id: AccountId) -> Result<()> {
     diesel::update(accounts::table.find(id))
         .set(accounts::moved_to_account_id.eq(target_id))
         .execute(conn)

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::schema::{announcement_mutes, announcement_reactions, announcements};
 use crate::{Conn, Result};
 
@@ -149,7 +150,7 @@ pub async fn delete_announcement(conn: &mut Conn, id: i64) -> Result<bool> {
 }
 
 /// Marks an announcement read (dismissed) by `account_id`.
-pub async fn dismiss_announcement(conn: &mut Conn, account_id: i64, id: i64) -> Result<()> {
+pub async fn dismiss_announcement(conn: &mut Conn, account_id: AccountId, id: i64) -> Result<()> {
     diesel::insert_into(announcement_mutes::table)
         .values((
             announcement_mutes::account_id.eq(account_id),
@@ -207,7 +208,7 @@ pub async fn other_reaction_names(conn: &mut Conn, id: i64, name: &str) -> Resul
 /// Adds `account_id`'s reaction (once per name).
 pub async fn add_reaction(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     name: &str,
     custom_emoji_id: Option<i64>,
@@ -228,7 +229,7 @@ pub async fn add_reaction(
 /// Removes `account_id`'s reaction; whether there was one.
 pub async fn remove_reaction(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     name: &str,
 ) -> Result<bool> {

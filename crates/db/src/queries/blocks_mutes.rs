@@ -4,12 +4,13 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::Account;
 use crate::schema::{account_domain_blocks, accounts, blocks, follows, mutes};
 use crate::{paginate, Conn, Page, Result};
 
 /// Records a block; returns true when it is new.
-pub async fn put_block(conn: &mut Conn, account_id: i64, target: i64) -> Result<bool> {
+pub async fn put_block(conn: &mut Conn, account_id: AccountId, target: AccountId) -> Result<bool> {
     let n = diesel::insert_into(blocks::table)
         .values((
             blocks::account_id.eq(account_id),
@@ -22,7 +23,7 @@ pub async fn put_block(conn: &mut Conn, account_id: i64, target: i64) -> Result<
 }
 
 /// Removes a block (idempotent).
-pub async fn delete_block(conn: &mut Conn, account_id: i64, target: i64) -> Result<()> {
+pub async fn delete_block(conn: &mut Conn, account_id: AccountId, target: AccountId) -> Result<()> {
     diesel::delete(
         blocks::table
             .filter(blocks::account_id.eq(account_id))
@@ -34,7 +35,7 @@ pub async fn delete_block(conn: &mut Conn, account_id: i64, target: i64) -> Resu
 }
 
 /// True when either account blocks the other.
-pub async fn blocked_either_way(conn: &mut Conn, a: i64, b: i64) -> Result<bool> {
+pub async fn blocked_either_way(conn: &mut Conn, a: AccountId, b: AccountId) -> Result<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         blocks::table.filter(
             blocks::account_id
@@ -52,8 +53,8 @@ pub async fn blocked_either_way(conn: &mut Conn, a: i64, b: i64) -> Result<bool>
 /// Records or updates a mute.
 pub async fn put_mute(
     conn: &mut Conn,
-    account_id: i64,
-    target: i64,
+    account_id: AccountId,
+    target: AccountId,
     hide_notifications: bool,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
@@ -76,7 +77,7 @@ pub async fn put_mute(
 }
 
 /// Removes a mute (idempotent).
-pub async fn delete_mute(conn: &mut Conn, account_id: i64, target: i64) -> Result<()> {
+pub async fn delete_mute(conn: &mut Conn, account_id: AccountId, target: AccountId) -> Result<()> {
     diesel::delete(
         mutes::table
             .filter(mutes::account_id.eq(account_id))
@@ -162,7 +163,11 @@ pub async fn list_hidden_account_ids(conn: &mut Conn, viewer: i64) -> Result<Vec
 
 /// True when `recipient` wants no notifications from `sender`: blocks it,
 /// mutes it with notifications, or blocks its domain without following it.
-pub async fn silences_notifications(conn: &mut Conn, recipient: i64, sender: i64) -> Result<bool> {
+pub async fn silences_notifications(
+    conn: &mut Conn,
+    recipient: AccountId,
+    sender: AccountId,
+) -> Result<bool> {
     let blocked = diesel::select(diesel::dsl::exists(
         blocks::table
             .filter(blocks::account_id.eq(recipient))

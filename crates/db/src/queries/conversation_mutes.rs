@@ -2,11 +2,12 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::schema::conversation_mutes;
 use crate::{Conn, Result};
 
 /// Mutes the thread rooted at `root` for `account_id` (idempotent).
-pub async fn mute_thread(conn: &mut Conn, account_id: i64, root: i64) -> Result<()> {
+pub async fn mute_thread(conn: &mut Conn, account_id: AccountId, root: StatusId) -> Result<()> {
     diesel::insert_into(conversation_mutes::table)
         .values((
             conversation_mutes::account_id.eq(account_id),
@@ -19,7 +20,7 @@ pub async fn mute_thread(conn: &mut Conn, account_id: i64, root: i64) -> Result<
 }
 
 /// Unmutes a thread.
-pub async fn unmute_thread(conn: &mut Conn, account_id: i64, root: i64) -> Result<()> {
+pub async fn unmute_thread(conn: &mut Conn, account_id: AccountId, root: StatusId) -> Result<()> {
     diesel::delete(conversation_mutes::table.find((account_id, root)))
         .execute(conn)
         .await?;

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::schema::account_conversations;
 use crate::{load_page, Conn, Page, Result};
 
@@ -27,10 +28,10 @@ pub struct Conversation {
 /// changes nothing but the unread flag.
 pub async fn record_status(
     conn: &mut Conn,
-    account_id: i64,
-    root: i64,
+    account_id: AccountId,
+    root: StatusId,
     participants: &[i64],
-    status_id: i64,
+    status_id: StatusId,
     unread: bool,
 ) -> Result<Conversation> {
     Ok(diesel::sql_query(
@@ -96,7 +97,11 @@ pub async fn list_conversations(
 }
 
 /// One conversation of an account (NotFound for someone else's).
-pub async fn get_conversation(conn: &mut Conn, account_id: i64, id: i64) -> Result<Conversation> {
+pub async fn get_conversation(
+    conn: &mut Conn,
+    account_id: AccountId,
+    id: i64,
+) -> Result<Conversation> {
     Ok(account_conversations::table
         .filter(account_conversations::account_id.eq(account_id))
         .filter(account_conversations::id.eq(id))

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Timestamptz};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::{Account, Tag};
 use crate::schema::{accounts, statuses, suggestion_dismissals, tags, users};
 use crate::{Conn, Result};
@@ -62,7 +63,7 @@ pub enum SuggestionSource {
 /// follow, blocks, mutes, is blocked by, or dismissed.
 pub async fn list_suggestions(
     conn: &mut Conn,
-    viewer: i64,
+    viewer: AccountId,
     limit: i64,
 ) -> Result<Vec<(SuggestionSource, Account)>> {
     let excluded = |alias: &str| {
@@ -131,7 +132,11 @@ pub async fn list_suggestions(
 }
 
 /// Hides an account from `viewer`'s suggestions.
-pub async fn dismiss_suggestion(conn: &mut Conn, viewer: i64, target: i64) -> Result<()> {
+pub async fn dismiss_suggestion(
+    conn: &mut Conn,
+    viewer: AccountId,
+    target: AccountId,
+) -> Result<()> {
     diesel::insert_into(suggestion_dismissals::table)
         .values((
             suggestion_dismissals::account_id.eq(viewer),

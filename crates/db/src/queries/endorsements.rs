@@ -3,12 +3,13 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::Account;
 use crate::schema::{account_notes, account_pins, accounts};
 use crate::{paginate, Conn, Page, Result};
 
 /// Endorses `target` (idempotent).
-pub async fn endorse(conn: &mut Conn, account_id: i64, target: i64) -> Result<()> {
+pub async fn endorse(conn: &mut Conn, account_id: AccountId, target: AccountId) -> Result<()> {
     diesel::insert_into(account_pins::table)
         .values((
             account_pins::account_id.eq(account_id),
@@ -21,7 +22,7 @@ pub async fn endorse(conn: &mut Conn, account_id: i64, target: i64) -> Result<()
 }
 
 /// Removes an endorsement.
-pub async fn unendorse(conn: &mut Conn, account_id: i64, target: i64) -> Result<()> {
+pub async fn unendorse(conn: &mut Conn, account_id: AccountId, target: AccountId) -> Result<()> {
     diesel::delete(
         account_pins::table
             .filter(account_pins::account_id.eq(account_id))
@@ -59,7 +60,12 @@ pub async fn endorsed_among(conn: &mut Conn, account_id: i64, targets: &[i64]) -
 }
 
 /// Sets (or, with an empty comment, clears) the note about `target`.
-pub async fn set_note(conn: &mut Conn, account_id: i64, target: i64, comment: &str) -> Result<()> {
+pub async fn set_note(
+    conn: &mut Conn,
+    account_id: AccountId,
+    target: AccountId,
+    comment: &str,
+) -> Result<()> {
     if comment.is_empty() {
         diesel::delete(account_notes::table.find((account_id, target)))
             .execute(conn)

@@ -2,12 +2,17 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::models::Account;
 use crate::schema::{accounts, bookmarks, favourites, status_pins, statuses};
 use crate::{paginate, Conn, Page, Result};
 
 /// Favourites a status; returns true when the favourite is new.
-pub async fn put_favourite(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<bool> {
+pub async fn put_favourite(
+    conn: &mut Conn,
+    account_id: AccountId,
+    status_id: StatusId,
+) -> Result<bool> {
     let n = diesel::insert_into(favourites::table)
         .values((
             favourites::account_id.eq(account_id),
@@ -20,7 +25,11 @@ pub async fn put_favourite(conn: &mut Conn, account_id: i64, status_id: i64) -> 
 }
 
 /// Removes a favourite; returns true when one existed.
-pub async fn delete_favourite(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<bool> {
+pub async fn delete_favourite(
+    conn: &mut Conn,
+    account_id: AccountId,
+    status_id: StatusId,
+) -> Result<bool> {
     let n = diesel::delete(
         favourites::table
             .filter(favourites::account_id.eq(account_id))
@@ -32,7 +41,11 @@ pub async fn delete_favourite(conn: &mut Conn, account_id: i64, status_id: i64) 
 }
 
 /// Bookmarks a status (idempotent).
-pub async fn put_bookmark(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<()> {
+pub async fn put_bookmark(
+    conn: &mut Conn,
+    account_id: AccountId,
+    status_id: StatusId,
+) -> Result<()> {
     diesel::insert_into(bookmarks::table)
         .values((
             bookmarks::account_id.eq(account_id),
@@ -45,7 +58,11 @@ pub async fn put_bookmark(conn: &mut Conn, account_id: i64, status_id: i64) -> R
 }
 
 /// Removes a bookmark (idempotent).
-pub async fn delete_bookmark(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<()> {
+pub async fn delete_bookmark(
+    conn: &mut Conn,
+    account_id: AccountId,
+    status_id: StatusId,
+) -> Result<()> {
     diesel::delete(
         bookmarks::table
             .filter(bookmarks::account_id.eq(account_id))
@@ -118,7 +135,7 @@ pub async fn list_reblogged_by(
 }
 
 /// Pins a status to its author's profile (idempotent).
-pub async fn put_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<()> {
+pub async fn put_pin(conn: &mut Conn, account_id: AccountId, status_id: StatusId) -> Result<()> {
     diesel::insert_into(status_pins::table)
         .values((
             status_pins::account_id.eq(account_id),
@@ -131,7 +148,7 @@ pub async fn put_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result
 }
 
 /// Unpins a status (idempotent).
-pub async fn delete_pin(conn: &mut Conn, account_id: i64, status_id: i64) -> Result<()> {
+pub async fn delete_pin(conn: &mut Conn, account_id: AccountId, status_id: StatusId) -> Result<()> {
     diesel::delete(
         status_pins::table
             .filter(status_pins::account_id.eq(account_id))

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::schema::{filter_keywords, filter_statuses, filters};
 use crate::{Conn, Result};
 
@@ -86,7 +87,7 @@ pub async fn list_active_filters(conn: &mut Conn, account_id: i64) -> Result<Vec
 }
 
 /// One filter of an account (NotFound for someone else's).
-pub async fn get_filter(conn: &mut Conn, account_id: i64, id: i64) -> Result<Filter> {
+pub async fn get_filter(conn: &mut Conn, account_id: AccountId, id: i64) -> Result<Filter> {
     Ok(filters::table
         .filter(filters::account_id.eq(account_id))
         .filter(filters::id.eq(id))
@@ -158,7 +159,7 @@ pub async fn list_account_keywords(
 /// One keyword of an account's filters, with its filter (NotFound otherwise).
 pub async fn get_keyword(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> Result<(FilterKeyword, Filter)> {
     Ok(filter_keywords::table
@@ -228,7 +229,11 @@ pub async fn list_filter_statuses(
 }
 
 /// One status entry of an account's filters (NotFound otherwise).
-pub async fn get_filter_status(conn: &mut Conn, account_id: i64, id: i64) -> Result<FilterStatus> {
+pub async fn get_filter_status(
+    conn: &mut Conn,
+    account_id: AccountId,
+    id: i64,
+) -> Result<FilterStatus> {
     Ok(filter_statuses::table
         .inner_join(filters::table)
         .filter(filters::account_id.eq(account_id))
@@ -242,7 +247,7 @@ pub async fn get_filter_status(conn: &mut Conn, account_id: i64, id: i64) -> Res
 pub async fn put_filter_status(
     conn: &mut Conn,
     filter_id: i64,
-    status_id: i64,
+    status_id: StatusId,
 ) -> Result<FilterStatus> {
     Ok(diesel::insert_into(filter_statuses::table)
         .values((

@@ -2,12 +2,17 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::{Account, Follow, FollowRequest, NewFollow, NotificationKind};
 use crate::schema::{accounts, follow_requests, follows, list_accounts, lists, notifications};
 use crate::{paginate, Conn, Page, Result};
 
 /// The follow of `target` by `follower`, if any.
-pub async fn get_follow(conn: &mut Conn, follower: i64, target: i64) -> Result<Option<Follow>> {
+pub async fn get_follow(
+    conn: &mut Conn,
+    follower: AccountId,
+    target: AccountId,
+) -> Result<Option<Follow>> {
     Ok(follows::table
         .filter(follows::account_id.eq(follower))
         .filter(follows::target_account_id.eq(target))
@@ -55,7 +60,11 @@ pub async fn put_follow(conn: &mut Conn, new: &NewFollow) -> Result<(Follow, boo
 }
 
 /// Removes a follow; returns true when one existed.
-pub async fn delete_follow(conn: &mut Conn, follower: i64, target: i64) -> Result<bool> {
+pub async fn delete_follow(
+    conn: &mut Conn,
+    follower: AccountId,
+    target: AccountId,
+) -> Result<bool> {
     let n = diesel::delete(
         follows::table
             .filter(follows::account_id.eq(follower))
@@ -116,8 +125,8 @@ pub async fn put_follow_request(conn: &mut Conn, new: &NewFollow) -> Result<bool
 /// Removes a follow request and returns it, if there was one.
 pub async fn take_follow_request(
     conn: &mut Conn,
-    follower: i64,
-    target: i64,
+    follower: AccountId,
+    target: AccountId,
 ) -> Result<Option<FollowRequest>> {
     Ok(diesel::delete(
         follow_requests::table
@@ -408,8 +417,8 @@ pub async fn follower_uris_on_domain(
 /// "familiar followers"), at most `limit`, most recently followed first.
 pub async fn list_familiar_followers(
     conn: &mut Conn,
-    viewer: i64,
-    target: i64,
+    viewer: AccountId,
+    target: AccountId,
     limit: i64,
 ) -> Result<Vec<Account>> {
     let mine = diesel::alias!(follows as mine);

@@ -2,6 +2,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::Account;
 use crate::schema::{accounts, follows, list_accounts, lists, statuses};
 use crate::{load_page, Conn, Page, Result};
@@ -29,7 +30,7 @@ pub async fn list_lists(conn: &mut Conn, account_id: i64) -> Result<Vec<List>> {
 }
 
 /// One list of an account (NotFound for someone else's).
-pub async fn get_list(conn: &mut Conn, account_id: i64, id: i64) -> Result<List> {
+pub async fn get_list(conn: &mut Conn, account_id: AccountId, id: i64) -> Result<List> {
     Ok(lists::table
         .filter(lists::account_id.eq(account_id))
         .filter(lists::id.eq(id))
@@ -143,7 +144,11 @@ pub async fn not_followed(conn: &mut Conn, owner: i64, account_ids: &[i64]) -> R
 }
 
 /// The owner's lists that contain an account.
-pub async fn lists_containing(conn: &mut Conn, owner: i64, account_id: i64) -> Result<Vec<List>> {
+pub async fn lists_containing(
+    conn: &mut Conn,
+    owner: AccountId,
+    account_id: AccountId,
+) -> Result<Vec<List>> {
     Ok(lists::table
         .inner_join(list_accounts::table)
         .filter(lists::account_id.eq(owner))

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::schema::markers;
 use crate::{Conn, Result};
 
@@ -41,7 +42,7 @@ pub async fn list_markers(
 /// Saves a read position, bumping its version.
 pub async fn put_marker(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     timeline: &str,
     last_read_id: i64,
 ) -> Result<Marker> {

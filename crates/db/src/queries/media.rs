@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::models::{MediaAttachment, NewMediaAttachment, ProcessedMedia, Processing};
 use crate::schema::{account_images, media_attachments, statuses};
 use crate::{Conn, Result};
@@ -32,7 +33,7 @@ pub async fn find_media(conn: &mut Conn, id: i64) -> Result<Option<MediaAttachme
 /// One attachment by id, only when `account_id` uploaded it.
 pub async fn find_own_media(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> Result<Option<MediaAttachment>> {
     Ok(media_attachments::table
@@ -128,8 +129,8 @@ pub async fn update_description_and_meta(
 /// keeping the given order. Returns how many were attached.
 pub async fn attach_to_status(
     conn: &mut Conn,
-    account_id: i64,
-    status_id: i64,
+    account_id: AccountId,
+    status_id: StatusId,
     ids: &[i64],
 ) -> Result<usize> {
     let attached = diesel::update(media_attachments::table)
@@ -154,8 +155,8 @@ pub async fn attach_to_status(
 /// of `ids` are now attached.
 pub async fn replace_status_media(
     conn: &mut Conn,
-    account_id: i64,
-    status_id: i64,
+    account_id: AccountId,
+    status_id: StatusId,
     ids: &[i64],
 ) -> Result<usize> {
     diesel::update(media_attachments::table)
@@ -188,7 +189,7 @@ pub async fn replace_status_media(
 /// status. Returns how many were reserved.
 pub async fn reserve_for_scheduled_status(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     scheduled_status_id: i64,
     ids: &[i64],
 ) -> Result<usize> {

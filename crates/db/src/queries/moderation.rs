@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::{Account, Role, User};
 use crate::queries::reports::Report;
 use crate::schema::{account_warnings, accounts, admin_action_logs, notifications, reports, users};
@@ -253,8 +254,8 @@ pub async fn resolve_report(conn: &mut Conn, id: i64, moderator: Option<i64>) ->
 /// Resolves every open report about `target`; returns their ids.
 pub async fn resolve_reports_about(
     conn: &mut Conn,
-    target: i64,
-    moderator: i64,
+    target: AccountId,
+    moderator: AccountId,
 ) -> Result<Vec<i64>> {
     Ok(diesel::update(
         reports::table

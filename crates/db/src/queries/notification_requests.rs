@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::models::{NotificationPolicy, NotificationRequest};
 use crate::schema::{
     notification_permissions, notification_policies, notification_requests, notifications,
@@ -53,8 +54,8 @@ pub async fn summarize_requests(conn: &mut Conn, account_id: i64) -> Result<(i64
 /// True when the account accepted the sender's notifications.
 pub async fn has_permission(
     conn: &mut Conn,
-    account_id: i64,
-    from_account_id: i64,
+    account_id: AccountId,
+    from_account_id: AccountId,
 ) -> Result<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         notification_permissions::table
@@ -66,7 +67,11 @@ pub async fn has_permission(
 }
 
 /// Remembers that the account accepts the sender's notifications.
-pub async fn put_permission(conn: &mut Conn, account_id: i64, from_account_id: i64) -> Result<()> {
+pub async fn put_permission(
+    conn: &mut Conn,
+    account_id: AccountId,
+    from_account_id: AccountId,
+) -> Result<()> {
     diesel::insert_into(notification_permissions::table)
         .values((
             notification_permissions::account_id.eq(account_id),
@@ -82,9 +87,9 @@ pub async fn put_permission(conn: &mut Conn, account_id: i64, from_account_id: i
 /// its last status and its count of filtered mentions.
 pub async fn record_filtered_mention(
     conn: &mut Conn,
-    account_id: i64,
-    from_account_id: i64,
-    status_id: i64,
+    account_id: AccountId,
+    from_account_id: AccountId,
+    status_id: StatusId,
 ) -> Result<()> {
     let count: i64 = notifications::table
         .filter(notifications::account_id.eq(account_id))
@@ -167,9 +172,9 @@ struct Answer {
 /// private mention answering the recipient's own.
 pub async fn answers_private_mention(
     conn: &mut Conn,
-    status_id: i64,
-    recipient: i64,
-    sender: i64,
+    status_id: StatusId,
+    recipient: AccountId,
+    sender: AccountId,
 ) -> Result<bool> {
     use diesel::sql_types::BigInt;
     let row: Answer = diesel::sql_query(

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::models::{NewNotification, Notification, NotificationKind};
 use crate::schema::notifications;
 use crate::{paginate, Conn, Page, Result};
@@ -78,7 +79,11 @@ pub async fn list_notifications(
 }
 
 /// One notification of an account.
-pub async fn get_notification(conn: &mut Conn, account_id: i64, id: i64) -> Result<Notification> {
+pub async fn get_notification(
+    conn: &mut Conn,
+    account_id: AccountId,
+    id: i64,
+) -> Result<Notification> {
     Ok(notifications::table
         .filter(notifications::account_id.eq(account_id))
         .filter(notifications::id.eq(id))
@@ -97,7 +102,7 @@ pub async fn get_notification_by_id(conn: &mut Conn, id: i64) -> Result<Notifica
 }
 
 /// Deletes one notification of an account; returns true when it existed.
-pub async fn delete_notification(conn: &mut Conn, account_id: i64, id: i64) -> Result<bool> {
+pub async fn delete_notification(conn: &mut Conn, account_id: AccountId, id: i64) -> Result<bool> {
     let n = diesel::delete(
         notifications::table
             .filter(notifications::account_id.eq(account_id))
@@ -119,10 +124,10 @@ pub async fn clear_notifications(conn: &mut Conn, account_id: i64) -> Result<()>
 /// Deletes the notifications a status caused (when the favourite, reblog or status goes away).
 pub async fn delete_notifications_about(
     conn: &mut Conn,
-    from_account_id: i64,
+    from_account_id: AccountId,
     kind: NotificationKind,
-    status_id: Option<i64>,
-    account_id: i64,
+    status_id: Option<StatusId>,
+    account_id: AccountId,
 ) -> Result<()> {
     let mut q = diesel::delete(notifications::table)
         .filter(notifications::account_id.eq(account_id))
@@ -236,7 +241,7 @@ pub struct GroupSummary {
 /// `from` the oldest of the page).
 pub async fn summarize_groups(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     group_keys: &[String],
     from: i64,
     to: i64,
@@ -359,8 +364,8 @@ pub async fn latest_group_key(
 /// Lets an account's filtered notifications from one sender into its lists.
 pub async fn unfilter_notifications_from(
     conn: &mut Conn,
-    account_id: i64,
-    from_account_id: i64,
+    account_id: AccountId,
+    from_account_id: AccountId,
 ) -> Result<()> {
     diesel::update(
         notifications::table
@@ -377,8 +382,8 @@ pub async fn unfilter_notifications_from(
 /// Deletes an account's filtered notifications from one sender.
 pub async fn delete_filtered_notifications_from(
     conn: &mut Conn,
-    account_id: i64,
-    from_account_id: i64,
+    account_id: AccountId,
+    from_account_id: AccountId,
 ) -> Result<()> {
     diesel::delete(
         notifications::table

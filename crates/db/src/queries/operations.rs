@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::models::MediaAttachment;
 use crate::schema::media_attachments;
 use crate::{Conn, Result};
@@ -317,7 +318,7 @@ pub async fn duplicate_status_groups(conn: &mut Conn) -> Result<Vec<Vec<i64>>> {
 /// Moves what refers to account `from` over to account `into`, dropping
 /// rows that would then be duplicates, then deletes `from`. One transaction
 /// is the caller's.
-pub async fn merge_account_into(conn: &mut Conn, from: i64, into: i64) -> Result<()> {
+pub async fn merge_account_into(conn: &mut Conn, from: AccountId, into: AccountId) -> Result<()> {
     // (table, column, unique partner column or "" when there is no pair key)
     const MOVES: [(&str, &str, &str); 14] = [
         ("statuses", "account_id", "reblog_of_id"),
@@ -364,7 +365,7 @@ pub async fn merge_account_into(conn: &mut Conn, from: i64, into: i64) -> Result
 /// Points what refers to status `from` at status `into` (replies, reblogs,
 /// favourites, bookmarks, media, dropping would-be duplicates), then deletes
 /// `from`.
-pub async fn merge_status_into(conn: &mut Conn, from: i64, into: i64) -> Result<()> {
+pub async fn merge_status_into(conn: &mut Conn, from: StatusId, into: StatusId) -> Result<()> {
     const MOVES: [(&str, &str, &str); 6] = [
         ("statuses", "in_reply_to_id", ""),
         ("statuses", "reblog_of_id", "account_id"),

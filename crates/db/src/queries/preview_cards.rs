@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::discovery::{fill_history, history_span, TagDay};
+use crate::ids::StatusId;
 use crate::schema::{preview_cards, preview_cards_statuses};
 use crate::{Conn, Result};
 
@@ -79,12 +80,12 @@ pub async fn put_card_for_status(
         .get_result(conn)
         .await?;
     super::preview_card_providers::ensure_provider_of(conn, &stored.url).await?;
-    link_card(conn, status_id, stored.id).await?;
+    link_card(conn, StatusId::new(status_id), stored.id).await?;
     Ok(stored)
 }
 
 /// Links an existing card to a status (replacing its earlier card).
-pub async fn link_card(conn: &mut Conn, status_id: i64, card_id: i64) -> Result<()> {
+pub async fn link_card(conn: &mut Conn, status_id: StatusId, card_id: i64) -> Result<()> {
     diesel::insert_into(preview_cards_statuses::table)
         .values((
             preview_cards_statuses::status_id.eq(status_id),

@@ -4,6 +4,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::StatusId;
 use crate::models::{NewQuote, Quote, QuoteState};
 use crate::schema::{quotes, statuses};
 use crate::{paginate, Conn, Page, Result};
@@ -32,8 +33,8 @@ pub async fn quotes_of_statuses(conn: &mut Conn, status_ids: &[i64]) -> Result<V
 /// The quote `status_id` makes of `quoted_status_id`, if any.
 pub async fn find_quote_of(
     conn: &mut Conn,
-    quoted_status_id: i64,
-    status_id: i64,
+    quoted_status_id: StatusId,
+    status_id: StatusId,
 ) -> Result<Option<Quote>> {
     Ok(quotes::table
         .filter(quotes::quoted_status_id.eq(quoted_status_id))

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::schema::scheduled_statuses;
 use crate::{paginate, Conn, Page, Result};
 
@@ -40,7 +41,7 @@ pub async fn put_scheduled_status(
 /// One of an account's scheduled statuses (NotFound for anyone else's).
 pub async fn get_scheduled_status(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> Result<ScheduledStatus> {
     Ok(scheduled_statuses::table
@@ -71,7 +72,7 @@ pub async fn list_scheduled_statuses(
 /// (leaving out `except`, the one being rescheduled).
 pub async fn count_scheduled_statuses(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     day: DateTime<Utc>,
     except: Option<i64>,
 ) -> Result<(i64, i64)> {
@@ -95,7 +96,7 @@ pub async fn count_scheduled_statuses(
 /// Moves a scheduled status to another time.
 pub async fn reschedule(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     scheduled_at: DateTime<Utc>,
 ) -> Result<ScheduledStatus> {

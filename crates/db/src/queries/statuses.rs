@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::{AccountId, StatusId};
 use crate::models::{NewStatus, NewStatusEdit, Status, StatusEdit};
 use crate::schema::{status_edits, statuses};
 use crate::{Conn, Result};
@@ -29,8 +30,8 @@ pub async fn get_status_by_id(conn: &mut Conn, id: i64) -> Result<Status> {
 /// The reblog of `status_id` by `account_id`, if any.
 pub async fn find_reblog(
     conn: &mut Conn,
-    account_id: i64,
-    status_id: i64,
+    account_id: AccountId,
+    status_id: StatusId,
 ) -> Result<Option<Status>> {
     Ok(statuses::table
         .filter(statuses::account_id.eq(account_id))
@@ -94,9 +95,9 @@ pub enum StatusCounter {
 /// True when it was linked now.
 pub async fn set_status_parent(
     conn: &mut Conn,
-    id: i64,
-    parent_id: i64,
-    parent_account_id: i64,
+    id: StatusId,
+    parent_id: StatusId,
+    parent_account_id: AccountId,
 ) -> Result<bool> {
     let linked = diesel::update(
         statuses::table
@@ -162,7 +163,11 @@ struct IdRow {
 }
 
 /// Ids of the ancestors of a status, oldest first (at most `limit`).
-pub async fn list_ancestor_ids(conn: &mut Conn, status_id: i64, limit: i64) -> Result<Vec<i64>> {
+pub async fn list_ancestor_ids(
+    conn: &mut Conn,
+    status_id: StatusId,
+    limit: i64,
+) -> Result<Vec<i64>> {
     let rows: Vec<IdRow> = diesel::sql_query(
         "WITH RECURSIVE up(id, parent, depth) AS ( \
            SELECT s.id, s.in_reply_to_id, 0 FROM statuses s WHERE s.id = $1 \
@@ -206,7 +211,11 @@ pub async fn thread_roots(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, i64)
 }
 
 /// Ids of the descendants of a status in thread order (depth-first, oldest branch first), at most `limit`.
-pub async fn list_descendant_ids(conn: &mut Conn, status_id: i64, limit: i64) -> Result<Vec<i64>> {
+pub async fn list_descendant_ids(
+    conn: &mut Conn,
+    status_id: StatusId,
+    limit: i64,
+) -> Result<Vec<i64>> {
     let rows: Vec<IdRow> = diesel::sql_query(
         "WITH RECURSIVE down(id, path) AS ( \
            SELECT s.id, ARRAY[s.id] FROM statuses s WHERE s.in_reply_to_id = $1 \
@@ -245,7 +254,7 @@ pub async fn find_status_by_uri(conn: &mut Conn, uri: &str) -> Result<Option<Sta
 /// on this server, oldest first (a note's `replies` collection).
 pub async fn list_local_public_reply_uris(
     conn: &mut Conn,
-    status_id: i64,
+    status_id: StatusId,
     limit: i64,
 ) -> Result<Vec<String>> {
     Ok(statuses::table

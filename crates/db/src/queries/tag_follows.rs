@@ -4,12 +4,13 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::models::Tag;
 use crate::schema::{featured_tags, statuses, statuses_tags, tag_follows, tags};
 use crate::{paginate, Conn, Page, Result};
 
 /// Follows a tag (idempotent).
-pub async fn follow_tag(conn: &mut Conn, account_id: i64, tag_id: i64) -> Result<()> {
+pub async fn follow_tag(conn: &mut Conn, account_id: AccountId, tag_id: i64) -> Result<()> {
     diesel::insert_into(tag_follows::table)
         .values((
             tag_follows::account_id.eq(account_id),
@@ -22,7 +23,7 @@ pub async fn follow_tag(conn: &mut Conn, account_id: i64, tag_id: i64) -> Result
 }
 
 /// Stops following a tag.
-pub async fn unfollow_tag(conn: &mut Conn, account_id: i64, tag_id: i64) -> Result<()> {
+pub async fn unfollow_tag(conn: &mut Conn, account_id: AccountId, tag_id: i64) -> Result<()> {
     diesel::delete(
         tag_follows::table
             .filter(tag_follows::account_id.eq(account_id))
@@ -132,7 +133,11 @@ pub async fn list_featured_tags(conn: &mut Conn, account_id: i64) -> Result<Vec<
 }
 
 /// Features a tag; returns the row id, or None when it was featured already.
-pub async fn feature_tag(conn: &mut Conn, account_id: i64, tag_id: i64) -> Result<Option<i64>> {
+pub async fn feature_tag(
+    conn: &mut Conn,
+    account_id: AccountId,
+    tag_id: i64,
+) -> Result<Option<i64>> {
     Ok(diesel::insert_into(featured_tags::table)
         .values((
             featured_tags::account_id.eq(account_id),
@@ -158,7 +163,7 @@ pub async fn count_featured_tags(conn: &mut Conn, account_id: i64) -> Result<i64
 /// account featured no such tag.
 pub async fn unfeature_tag(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     featured_id: Option<i64>,
     tag_id: Option<i64>,
 ) -> Result<bool> {
@@ -179,7 +184,11 @@ pub async fn unfeature_tag(
 
 /// Tags the account used most in its recent statuses (up to `limit`),
 /// for featured-tag suggestions.
-pub async fn list_most_used_tags(conn: &mut Conn, account_id: i64, limit: i64) -> Result<Vec<Tag>> {
+pub async fn list_most_used_tags(
+    conn: &mut Conn,
+    account_id: AccountId,
+    limit: i64,
+) -> Result<Vec<Tag>> {
     let counted: Vec<(i64, i64)> = statuses_tags::table
         .inner_join(statuses::table.on(statuses::id.eq(statuses_tags::status_id)))
         .filter(statuses::account_id.eq(account_id))

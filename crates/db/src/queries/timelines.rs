@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::RunQueryDsl;
 
+use crate::ids::AccountId;
 use crate::schema::{
     account_domain_blocks, accounts, blocks, follows, list_accounts, lists, mentions, mutes,
     statuses, statuses_tags, tag_follows, tags,
@@ -172,7 +173,11 @@ pub async fn list_home_timeline_among(
 /// now or after a mute or block is lifted: its own, those of accounts it
 /// follows and those mentioning it. A home feed is built from these; the
 /// read rules filter them.
-pub async fn list_home_candidates(conn: &mut Conn, viewer: i64, limit: i64) -> Result<Vec<i64>> {
+pub async fn list_home_candidates(
+    conn: &mut Conn,
+    viewer: AccountId,
+    limit: i64,
+) -> Result<Vec<i64>> {
     let followed = follows::table
         .filter(follows::account_id.eq(viewer))
         .select(follows::target_account_id);
@@ -197,7 +202,7 @@ pub async fn list_home_candidates(conn: &mut Conn, viewer: i64, limit: i64) -> R
 /// merging into a follower's home feed; the read rules filter them later.
 pub async fn list_recent_status_ids(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     limit: i64,
 ) -> Result<Vec<i64>> {
     Ok(statuses::table
@@ -382,8 +387,8 @@ fn has_media(only_media: bool) -> diesel::expression::SqlLiteral<Bool> {
 /// An account's statuses that `viewer` may see (None: signed out).
 pub async fn list_account_statuses(
     conn: &mut Conn,
-    account_id: i64,
-    viewer: Option<i64>,
+    account_id: AccountId,
+    viewer: Option<AccountId>,
     filter: &AccountStatusesFilter,
     page: &Page,
 ) -> Result<Vec<i64>> {
@@ -392,7 +397,7 @@ pub async fn list_account_statuses(
         .filter(statuses::account_id.eq(account_id))
         .into_boxed();
     query = match viewer {
-        Some(v) => query.filter(visible_to(v)),
+        Some(v) => query.filter(visible_to(v.get())),
         None => query.filter(statuses::visibility.le(1)),
     };
     if filter.exclude_replies {
@@ -475,7 +480,7 @@ pub async fn filter_visible_unhidden(
 pub async fn search_statuses(
     conn: &mut Conn,
     query: &str,
-    viewer: i64,
+    viewer: AccountId,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<i64>> {
@@ -499,7 +504,7 @@ pub async fn search_statuses(
         .filter(matches)
         .filter(findable)
         .into_boxed()
-        .filter(visible_to(viewer))
+        .filter(visible_to(viewer.get()))
         .order(statuses::id.desc())
         .limit(limit)
         .offset(offset)

@@ -11,6 +11,7 @@ use ferrodon_core::db::queries::favourites_bookmarks;
 use ferrodon_core::db::queries::follows::{self, load_relationships};
 use ferrodon_core::db::queries::profile_images::ProfileImage;
 use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::entities::{account, relationship};
 use ferrodon_core::error::{FieldError, FieldErrors};
 use ferrodon_core::filters::FilterContext;
@@ -323,8 +324,15 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
         None
     };
     let mut conn = state.conn().await?;
-    let rows =
-        accounts::search_accounts(&mut conn, term, domain, followed_by, limit, offset).await?;
+    let rows = accounts::search_accounts(
+        &mut conn,
+        term,
+        domain,
+        followed_by.map(AccountId::new),
+        limit,
+        offset,
+    )
+    .await?;
     let body: Vec<account::Account> = rows
         .iter()
         .map(|a| account::render(&state.config, a))
@@ -379,8 +387,14 @@ async fn statuses(
         tagged: params.nonempty("tagged"),
         only_media: params.bool("only_media").unwrap_or(false),
     };
-    let ids =
-        list_account_statuses(&mut conn, account.id, auth.account_id(), &filter, &page).await?;
+    let ids = list_account_statuses(
+        &mut conn,
+        AccountId::new(account.id),
+        auth.account_id().map(AccountId::new),
+        &filter,
+        &page,
+    )
+    .await?;
     drop(conn);
     statuses_page(
         &state,
@@ -457,7 +471,13 @@ async fn familiar_followers(
     let mut conn = state.conn().await?;
     let mut body = Vec::new();
     for id in params.id_list("id")?.into_iter().take(80) {
-        let found = follows::list_familiar_followers(&mut conn, me.id, id, 40).await?;
+        let found = follows::list_familiar_followers(
+            &mut conn,
+            AccountId::new(me.id),
+            AccountId::new(id),
+            40,
+        )
+        .await?;
         let rendered: Vec<account::Account> = found
             .iter()
             .map(|a| account::render(&state.config, a))

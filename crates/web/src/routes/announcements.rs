@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use ferrodon_core::announcements;
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::announcements::list_announcements;
+use ferrodon_core::db::AccountId;
 use ferrodon_core::AppState;
 use serde_json::json;
 
@@ -44,7 +45,12 @@ async fn dismiss(
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
     announcements::published(&mut conn, id).await?;
-    ferrodon_core::db::queries::announcements::dismiss_announcement(&mut conn, me.id, id).await?;
+    ferrodon_core::db::queries::announcements::dismiss_announcement(
+        &mut conn,
+        AccountId::new(me.id),
+        id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 

@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::conversations::render;
 use ferrodon_core::db::queries::conversations::{self, Conversation};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::db::Page;
 use ferrodon_core::{AppState, Error};
 use serde_json::json;
@@ -47,7 +48,7 @@ async fn owned(state: &AppState, auth: &Auth, raw_id: &str) -> ApiResult<Convers
     auth.0.require_scope(&[Scope::WriteConversations])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
-    Ok(conversations::get_conversation(&mut conn, me.id, path_id(raw_id)?).await?)
+    Ok(conversations::get_conversation(&mut conn, AccountId::new(me.id), path_id(raw_id)?).await?)
 }
 
 /// `read` and `unread`.

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::discovery::{self, DirectoryOrder, SuggestionSource};
 use ferrodon_core::db::queries::timelines;
+use ferrodon_core::db::AccountId;
 use ferrodon_core::entities::account;
 use ferrodon_core::entities::tag::render_tags;
 use ferrodon_core::{views, AppState, Error};
@@ -58,7 +59,7 @@ async fn suggestions(
     let (_, me) = auth.0.require_user()?;
     let limit = params.i64("limit")?.unwrap_or(40).clamp(1, 80);
     let mut conn = state.conn().await?;
-    let rows = discovery::list_suggestions(&mut conn, me.id, limit).await?;
+    let rows = discovery::list_suggestions(&mut conn, AccountId::new(me.id), limit).await?;
     Ok(rows
         .iter()
         .map(|(source, a)| (*source, account::render(&state.config, a)))
@@ -105,7 +106,7 @@ async fn dismiss(
     let mut conn = state.conn().await?;
     // An unknown account is NotFound, not a failed insert.
     ferrodon_core::db::queries::accounts::get_account_by_id(&mut conn, target).await?;
-    discovery::dismiss_suggestion(&mut conn, me.id, target).await?;
+    discovery::dismiss_suggestion(&mut conn, AccountId::new(me.id), AccountId::new(target)).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 

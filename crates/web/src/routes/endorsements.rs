@@ -3,6 +3,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::{accounts, endorsements, follows};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::{AppState, Error};
 use serde_json::json;
 
@@ -46,7 +47,7 @@ async fn set_endorsement(
     let mut conn = state.conn().await?;
     accounts::get_account_by_id(&mut conn, target).await?;
     if endorse {
-        if follows::get_follow(&mut conn, me.id, target)
+        if follows::get_follow(&mut conn, AccountId::new(me.id), AccountId::new(target))
             .await?
             .is_none()
         {
@@ -55,9 +56,9 @@ async fn set_endorsement(
             )
             .into());
         }
-        endorsements::endorse(&mut conn, me.id, target).await?;
+        endorsements::endorse(&mut conn, AccountId::new(me.id), AccountId::new(target)).await?;
     } else {
-        endorsements::unendorse(&mut conn, me.id, target).await?;
+        endorsements::unendorse(&mut conn, AccountId::new(me.id), AccountId::new(target)).await?;
     }
     drop(conn);
     relationship_with(&state, me.id, target).await
@@ -111,7 +112,13 @@ async fn note(
     }
     let mut conn = state.conn().await?;
     accounts::get_account_by_id(&mut conn, target).await?;
-    endorsements::set_note(&mut conn, me.id, target, comment.trim()).await?;
+    endorsements::set_note(
+        &mut conn,
+        AccountId::new(me.id),
+        AccountId::new(target),
+        comment.trim(),
+    )
+    .await?;
     drop(conn);
     relationship_with(&state, me.id, target).await
 }

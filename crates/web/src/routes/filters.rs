@@ -4,6 +4,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::filters::{self, Filter};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::entities::filter::{
     render_keyword, render_status, render_v1, render_with_rules, FilterWithRules,
 };
@@ -56,7 +57,7 @@ fn me(auth: &Auth, scope: Scope) -> ApiResult<i64> {
 async fn owned(state: &AppState, auth: &Auth, scope: Scope, raw_id: &str) -> ApiResult<Filter> {
     let me = me(auth, scope)?;
     let mut conn = state.conn().await?;
-    Ok(filters::get_filter(&mut conn, me, path_id(raw_id)?).await?)
+    Ok(filters::get_filter(&mut conn, AccountId::new(me), path_id(raw_id)?).await?)
 }
 
 fn render(rules: &FilterRules) -> FilterWithRules {
@@ -231,7 +232,7 @@ async fn keyword_show(
 ) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
-    let (keyword, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
+    let (keyword, _) = filters::get_keyword(&mut conn, AccountId::new(me), path_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(render_keyword(&keyword)))
 }
 
@@ -243,7 +244,7 @@ async fn keyword_update(
 ) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
-    let (current, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
+    let (current, _) = filters::get_keyword(&mut conn, AccountId::new(me), path_id(&path)?).await?;
     let (keyword, whole_word) = keyword_params(&params, Some(&current))?;
     let updated = filters::update_keyword(&mut conn, current.id, &keyword, whole_word).await?;
     Ok(HttpResponse::Ok().json(render_keyword(&updated)))
@@ -256,7 +257,7 @@ async fn keyword_destroy(
 ) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
-    let (keyword, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
+    let (keyword, _) = filters::get_keyword(&mut conn, AccountId::new(me), path_id(&path)?).await?;
     filters::delete_keyword(&mut conn, keyword.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
@@ -296,7 +297,7 @@ async fn status_show(
 ) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
-    let entry = filters::get_filter_status(&mut conn, me, path_id(&path)?).await?;
+    let entry = filters::get_filter_status(&mut conn, AccountId::new(me), path_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(render_status(&entry)))
 }
 
@@ -307,7 +308,7 @@ async fn status_destroy(
 ) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
-    let entry = filters::get_filter_status(&mut conn, me, path_id(&path)?).await?;
+    let entry = filters::get_filter_status(&mut conn, AccountId::new(me), path_id(&path)?).await?;
     filters::delete_filter_status(&mut conn, entry.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
@@ -355,7 +356,8 @@ async fn v1_show(
 ) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::ReadFilters)?;
     let mut conn = state.conn().await?;
-    let (keyword, filter) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
+    let (keyword, filter) =
+        filters::get_keyword(&mut conn, AccountId::new(me), path_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(render_v1(&keyword, &filter)))
 }
 
@@ -380,7 +382,7 @@ async fn v1_destroy(
 ) -> ApiResult<HttpResponse> {
     let me = me(&auth, Scope::WriteFilters)?;
     let mut conn = state.conn().await?;
-    let (keyword, _) = filters::get_keyword(&mut conn, me, path_id(&path)?).await?;
+    let (keyword, _) = filters::get_keyword(&mut conn, AccountId::new(me), path_id(&path)?).await?;
     filters::delete_keyword(&mut conn, keyword.id).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }

@@ -3,6 +3,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::lists::{self, List};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::{views, AppState, Error};
 use serde_json::{json, Value};
 
@@ -73,7 +74,7 @@ async fn owned(state: &AppState, auth: &Auth, scope: Scope, raw_id: &str) -> Api
     let (_, me) = auth.0.require_user()?;
     let id = path_id(raw_id)?;
     let mut conn = state.conn().await?;
-    Ok(lists::get_list(&mut conn, me.id, id).await?)
+    Ok(lists::get_list(&mut conn, AccountId::new(me.id), id).await?)
 }
 
 async fn index(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
@@ -188,11 +189,12 @@ async fn containing(
     let (_, me) = auth.0.require_user()?;
     let account = path_id(&path)?;
     let mut conn = state.conn().await?;
-    let found: Vec<Value> = lists::lists_containing(&mut conn, me.id, account)
-        .await?
-        .iter()
-        .map(render)
-        .collect();
+    let found: Vec<Value> =
+        lists::lists_containing(&mut conn, AccountId::new(me.id), AccountId::new(account))
+            .await?
+            .iter()
+            .map(render)
+            .collect();
     Ok(HttpResponse::Ok().json(found))
 }
 

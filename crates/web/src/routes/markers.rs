@@ -3,6 +3,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::markers::{list_markers, put_marker, Marker};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::entities::timestamp;
 use ferrodon_core::{AppState, Error};
 use serde_json::{json, Map, Value};
@@ -71,7 +72,7 @@ async fn create(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     let mut conn = state.conn().await?;
     let mut saved = Vec::new();
     for (timeline, id) in updates {
-        saved.push(put_marker(&mut conn, me.id, timeline, id).await?);
+        saved.push(put_marker(&mut conn, AccountId::new(me.id), timeline, id).await?);
     }
     Ok(HttpResponse::Ok().json(render(&saved)))
 }

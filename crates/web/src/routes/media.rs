@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::{MediaAttachment, Processing};
 use ferrodon_core::db::queries::media;
+use ferrodon_core::db::AccountId;
 use ferrodon_core::entities::media_attachment;
 use ferrodon_core::media::public_url;
 use ferrodon_core::media::remote::{self, CacheError};
@@ -75,9 +76,11 @@ async fn own_media(state: &AppState, auth: &Auth, path: &str) -> ApiResult<Media
     let (_, account) = auth.0.require_user()?;
     let id = path_id(path)?;
     let mut conn = state.conn().await?;
-    Ok(media::find_own_media(&mut conn, account.id, id)
-        .await?
-        .ok_or(Error::NotFound)?)
+    Ok(
+        media::find_own_media(&mut conn, AccountId::new(account.id), id)
+            .await?
+            .ok_or(Error::NotFound)?,
+    )
 }
 
 /// 200 when processed, 206 while processing, 422 when processing failed.

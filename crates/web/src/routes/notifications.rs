@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::models::Notification as Row;
 use ferrodon_core::db::queries::notifications::{self, NotificationFilter};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::notification::Notification;
 use ferrodon_core::{views, AppState, Error};
@@ -52,7 +53,7 @@ async fn show(
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
-    let row = notifications::get_notification(&mut conn, me.id, id).await?;
+    let row = notifications::get_notification(&mut conn, AccountId::new(me.id), id).await?;
     drop(conn);
     let body = render(&state, &[row], me.id).await?;
     let one = body.into_iter().next().ok_or(Error::NotFound)?;
@@ -80,7 +81,7 @@ async fn dismiss_one(state: &AppState, auth: &Auth, id: i64) -> ApiResult<HttpRe
     auth.0.require_scope(&[Scope::WriteNotifications])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
-    if !notifications::delete_notification(&mut conn, me.id, id).await? {
+    if !notifications::delete_notification(&mut conn, AccountId::new(me.id), id).await? {
         return Err(Error::NotFound.into());
     }
     Ok(HttpResponse::Ok().json(json!({})))

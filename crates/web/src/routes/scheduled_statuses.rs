@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::media;
 use ferrodon_core::db::queries::scheduled_statuses::{self, ScheduledStatus};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::scheduled_status::render;
 use ferrodon_core::services::schedule_status::{parse_scheduled_at, reschedule, unschedule};
@@ -58,7 +59,8 @@ async fn show(
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
-    let row = scheduled_statuses::get_scheduled_status(&mut conn, me.id, id).await?;
+    let row =
+        scheduled_statuses::get_scheduled_status(&mut conn, AccountId::new(me.id), id).await?;
     drop(conn);
     let body = render_all(&state, std::slice::from_ref(&row)).await?;
     Ok(HttpResponse::Ok().json(&body[0]))

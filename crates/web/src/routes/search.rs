@@ -4,6 +4,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::{accounts, tags_mentions, timelines};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::entities::account;
 use ferrodon_core::entities::tag::render_tags;
 use ferrodon_core::services::hashtags;
@@ -60,7 +61,7 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
                 term,
                 domain,
                 if params.bool("following") == Some(true) {
-                    auth.0.account_id()
+                    auth.0.account_id().map(AccountId::new)
                 } else {
                     None
                 },
@@ -83,7 +84,9 @@ async fn search(state: web::Data<AppState>, auth: Auth, params: Params) -> ApiRe
     let mut found_statuses = Vec::new();
     if kind.as_deref().is_none_or(|k| k == "statuses") && !q.is_empty() && wanted.statuses {
         if let Some((_, me)) = &auth.0.user {
-            let ids = timelines::search_statuses(&mut conn, q, me.id, limit, offset).await?;
+            let ids =
+                timelines::search_statuses(&mut conn, q, AccountId::new(me.id), limit, offset)
+                    .await?;
             let visible = views::VisibleStatuses::check(&mut conn, &ids, Some(me.id)).await?;
             found_statuses = views::render_statuses(&mut conn, &state.config, &visible).await?;
         }

@@ -4,6 +4,7 @@ use crate::routes::table::{on, Routes};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ferrodon_core::auth::Scope;
 use ferrodon_core::db::queries::{accounts, tag_follows};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::tag::{self, render_featured, render_tags};
 use ferrodon_core::services::hashtags;
@@ -71,7 +72,7 @@ async fn follow(
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let row = hashtags::find(&mut conn, &path).await?;
-    tag_follows::follow_tag(&mut conn, me.id, row.id).await?;
+    tag_follows::follow_tag(&mut conn, AccountId::new(me.id), row.id).await?;
     drop(conn);
     one(&state, &row, Some(me.id)).await
 }
@@ -85,7 +86,7 @@ async fn unfollow(
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let row = hashtags::find(&mut conn, &path).await?;
-    tag_follows::unfollow_tag(&mut conn, me.id, row.id).await?;
+    tag_follows::unfollow_tag(&mut conn, AccountId::new(me.id), row.id).await?;
     drop(conn);
     one(&state, &row, Some(me.id)).await
 }
@@ -113,7 +114,7 @@ async fn add_featured(
         ))
         .into());
     }
-    let id = tag_follows::feature_tag(&mut conn, account_id, row.id).await?;
+    let id = tag_follows::feature_tag(&mut conn, AccountId::new(account_id), row.id).await?;
     Ok((row, id))
 }
 
@@ -137,7 +138,7 @@ async fn unfeature(
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
     let row = hashtags::find(&mut conn, &path).await?;
-    tag_follows::unfeature_tag(&mut conn, me.id, None, Some(row.id)).await?;
+    tag_follows::unfeature_tag(&mut conn, AccountId::new(me.id), None, Some(row.id)).await?;
     drop(conn);
     one(&state, &row, Some(me.id)).await
 }
@@ -203,7 +204,7 @@ async fn destroy_featured(
     let (_, me) = auth.0.require_user()?;
     let id = path_id(&path)?;
     let mut conn = state.conn().await?;
-    if !tag_follows::unfeature_tag(&mut conn, me.id, Some(id), None).await? {
+    if !tag_follows::unfeature_tag(&mut conn, AccountId::new(me.id), Some(id), None).await? {
         return Err(Error::NotFound.into());
     }
     Ok(HttpResponse::Ok().json(json!({})))
@@ -213,7 +214,9 @@ async fn featured_suggestions(state: web::Data<AppState>, auth: Auth) -> ApiResu
     auth.0.require_scope(&[Scope::ReadAccounts])?;
     let (_, me) = auth.0.require_user()?;
     let mut conn = state.conn().await?;
-    let used = tag_follows::list_most_used_tags(&mut conn, me.id, 10 + MAX_FEATURED).await?;
+    let used =
+        tag_follows::list_most_used_tags(&mut conn, AccountId::new(me.id), 10 + MAX_FEATURED)
+            .await?;
     let ids: Vec<i64> = used.iter().map(|t| t.id).collect();
     let (_, featuring) = tag_follows::tag_flags(&mut conn, me.id, &ids).await?;
     let candidates: Vec<_> = used

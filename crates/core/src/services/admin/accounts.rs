@@ -4,6 +4,7 @@
 //! deleting suspended accounts. Each is written with its audit entries in
 //! one transaction; streams are closed, followers told and the owner
 //! notified after it commits.
+use ferrodon_db::AccountId;
 use ferrodon_db::AsyncConnection;
 
 use super::audit::{self, AuditAction, Target, TargetKind};
@@ -179,7 +180,14 @@ pub async fn act_on_account(
                     vec![id]
                 }
                 (ActionKind::None, None) => Vec::new(),
-                _ => moderation::resolve_reports_about(conn, target.id, moderator.id).await?,
+                _ => {
+                    moderation::resolve_reports_about(
+                        conn,
+                        AccountId::new(target.id),
+                        AccountId::new(moderator.id),
+                    )
+                    .await?
+                }
             };
             for id in resolved {
                 let name = id.to_string();

@@ -24,6 +24,7 @@ mod accounts;
 mod files;
 mod statuses;
 
+use ferrodon_db::AccountId;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -165,7 +166,9 @@ async fn import_follows(
             continue;
         };
         let added = if opts.dry_run {
-            follows::get_follow(conn, from, to).await?.is_none()
+            follows::get_follow(conn, AccountId::new(from), AccountId::new(to))
+                .await?
+                .is_none()
         } else {
             target::insert_follow(
                 conn,

@@ -312,6 +312,7 @@ async fn submit(
             bytes,
             description: (!description.is_empty()).then(|| description.to_owned()),
             focus: None,
+            thumbnail: None,
         };
         match upload_media(&state, &me.account, upload, Wait::UntilProcessed).await {
             Ok(row) => media_ids.push(row.id),

@@ -8,6 +8,7 @@ use askama::Template;
 use ferrodon_core::db::models::NotificationKind;
 use ferrodon_core::db::queries::markers::put_marker;
 use ferrodon_core::db::queries::notifications::{list_notification_groups, NotificationFilter};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::notification_groups::{self, ExpandAccounts, Groups, PageRange};
 use ferrodon_core::services::notify::GROUPABLE_KINDS;
 use ferrodon_core::AppState;
@@ -121,7 +122,7 @@ async fn index(
     .await?;
     let first_page = page.max_id.is_none() && page.lower_bound().is_none();
     if let (true, Some(newest)) = (first_page && !mentions_only, heads.first()) {
-        put_marker(&mut conn, me, "notifications", newest.id).await?;
+        put_marker(&mut conn, AccountId::new(me), "notifications", newest.id).await?;
     }
     drop(conn);
     let now = chrono::Utc::now();

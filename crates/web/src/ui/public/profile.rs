@@ -9,6 +9,7 @@ use ferrodon_core::db::queries::timelines::{
     list_account_statuses, list_tag_timeline, AccountStatusesFilter, Locality, TagVariants,
 };
 use ferrodon_core::db::queries::{accounts, statuses};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::entities::account::{self, stored_fields};
 use ferrodon_core::entities::relationship::{self, Relationship};
 use ferrodon_core::services::instance_settings::timeline_preview;
@@ -135,8 +136,8 @@ async fn profile_page(
     let mut conn = state.conn().await?;
     let ids = list_account_statuses(
         &mut conn,
-        row.id,
-        viewer,
+        AccountId::new(row.id),
+        viewer.map(AccountId::new),
         &AccountStatusesFilter::default(),
         &page,
     )

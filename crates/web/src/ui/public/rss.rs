@@ -4,6 +4,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use ferrodon_core::db::queries::timelines::{list_account_statuses, AccountStatusesFilter};
+use ferrodon_core::db::AccountId;
 use ferrodon_core::db::Page;
 use ferrodon_core::entities::account;
 use ferrodon_core::entities::status::Status;
@@ -41,7 +42,8 @@ async fn feed(state: web::Data<AppState>, path: web::Path<String>) -> UiResult<H
         exclude_direct: true,
         ..Default::default()
     };
-    let ids = list_account_statuses(&mut conn, row.id, None, &filter, &page).await?;
+    let ids =
+        list_account_statuses(&mut conn, AccountId::new(row.id), None, &filter, &page).await?;
     let visible = views::VisibleStatuses::check(&mut conn, &ids, None).await?;
     let rendered = views::render_statuses(&mut conn, &state.config, &visible).await?;
     drop(conn);
