@@ -202,8 +202,14 @@ def run_pytest(root, inst, junit, log, keyword, run_timeout, sleep_factor):
     command += [f"--ignore={path}" for path in IGNORED]
     if keyword:
         command += ["-k", keyword]
+    return run_logged(command, root, env, log, run_timeout)
+
+
+def run_logged(command, cwd, env, log, run_timeout):
+    """Runs COMMAND with its output in LOG; returns its exit code, or None
+    when it overran RUN_TIMEOUT (it and its children are then killed)."""
     with open(log, "w") as out:
-        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         try:
             return proc.wait(run_timeout)
@@ -295,29 +301,38 @@ def main():
     version = mastodon_py_version()
     ensure_pinned(REQUIREMENTS, [f"Mastodon.py=={version}"])
     archive = sdist(f"Mastodon.py=={version}", CACHE)
-    scratch = tempfile.mkdtemp(prefix="ferrodon-mastodon-py-suite-")
-    inst = Instance()
     started = time.time()
+
+    def run(inst, root, junit, log):
+        print(f"Mastodon.py {version}'s test suite against {inst.base} (pytest log: {log})", flush=True)
+        code = run_pytest(root, inst, junit, log, args.keyword, args.run_timeout, args.sleep_factor)
+        return judge(code, junit, log, args.run_timeout, args.keyword, FLOOR_FILE, started, args.report)
+
+    return run_suite(Instance(), archive, "ferrodon-mastodon-py-suite-", args.keep_log, run)
+
+
+def run_suite(inst, archive, prefix, keep_log, run):
+    """Starts INST and sets up its suite, extracts ARCHIVE's tests (the
+    recorded localhost:3000 pointed at the instance) into a scratch folder
+    named PREFIX…, and returns RUN(inst, root, junit, log)'s exit status.
+    The instance is stopped in any case; its log and the scratch folder are
+    kept when the run failed or KEEP_LOG asks."""
+    scratch = tempfile.mkdtemp(prefix=prefix)
     ok = False
     try:
         inst.start()
         inst.set_up_suite()
         root = extract_tests(archive, os.path.join(scratch, "sdist"), RECORDED_BASE, f"localhost:{inst.port}")
-        junit, log = os.path.join(scratch, "junit.xml"), os.path.join(scratch, "pytest.log")
-        print(f"Mastodon.py {version}'s test suite against {inst.base} (pytest log: {log})", flush=True)
-        code = run_pytest(root, inst, junit, log, args.keyword, args.run_timeout,
-                          args.sleep_factor)
-        code = judge(code, junit, log, args.run_timeout, args.keyword, FLOOR_FILE, started, args.report)
+        code = run(inst, root, os.path.join(scratch, "junit.xml"), os.path.join(scratch, "pytest.log"))
         ok = code == 0
         return code
     finally:
         inst.stop()
-        if ok and not args.keep_log:
+        if ok and not keep_log:
             shutil.rmtree(scratch, ignore_errors=True)
             os.unlink(inst.log.name)
         else:
             print(f"logs kept: {scratch}, Ferrodon's: {inst.log.name}")
-
 
 if __name__ == "__main__":
     # A time limit around this script (SIGTERM) still stops the instance and

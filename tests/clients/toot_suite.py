@@ -28,14 +28,11 @@ check then), --keep-log.
 import argparse
 import os
 import re
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 
-from mastodon_py_suite import Instance as SuiteInstance, ensure_pinned, extract_tests, judge, sdist
+from mastodon_py_suite import Instance as SuiteInstance, ensure_pinned, judge, run_logged, run_suite, sdist
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -44,7 +41,6 @@ FLOOR_FILE = os.path.join(HERE, "toot_suite.floor")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "ferrodon-toot")
 TEST_TIMEOUT = 30
 RUN_TIMEOUT = 300
-RECORDED_BASE = "localhost:3000"
 
 
 def toot_version():
@@ -80,17 +76,7 @@ def run_pytest(root, base, junit, log, keyword, run_timeout):
                "-o", "junit_family=legacy", f"--timeout={TEST_TIMEOUT}", f"--junitxml={junit}", "-v", "-rN"]
     if keyword:
         command += ["-k", keyword]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        try:
-            return proc.wait(run_timeout)
-        except subprocess.TimeoutExpired:
-            return None
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    return run_logged(command, root, env, log, run_timeout)
 
 
 def main():
@@ -102,29 +88,15 @@ def main():
     version = toot_version()
     ensure_pinned(REQUIREMENTS, [f"toot=={version}"])
     archive = sdist(f"toot=={version}", CACHE)
-    scratch = tempfile.mkdtemp(prefix="ferrodon-toot-suite-")
-    inst = Instance()
     started = time.time()
-    ok = False
-    try:
-        inst.start()
-        inst.set_up_suite()
-        root = extract_tests(archive, os.path.join(scratch, "sdist"), RECORDED_BASE, f"localhost:{inst.port}")
-        junit, log = os.path.join(scratch, "junit.xml"), os.path.join(scratch, "pytest.log")
+
+    def run(inst, root, junit, log):
         base = f"http://localhost:{inst.port}"
         print(f"toot {version}'s integration tests against {base} (pytest log: {log})", flush=True)
         code = run_pytest(root, base, junit, log, args.keyword, RUN_TIMEOUT)
-        code = judge(code, junit, log, RUN_TIMEOUT, args.keyword, FLOOR_FILE, started)
-        ok = code == 0
-        return code
-    finally:
-        inst.stop()
-        if ok and not args.keep_log:
-            shutil.rmtree(scratch, ignore_errors=True)
-            os.unlink(inst.log.name)
-        else:
-            print(f"logs kept: {scratch}, Ferrodon's: {inst.log.name}")
+        return judge(code, junit, log, RUN_TIMEOUT, args.keyword, FLOOR_FILE, started)
 
+    return run_suite(Instance(), archive, "ferrodon-toot-suite-", args.keep_log, run)
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

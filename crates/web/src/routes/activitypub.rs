@@ -150,8 +150,7 @@ async fn status(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (username, raw_id) = path.into_inner();
-    let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
+    let (username, id) = user_object(path)?;
     if !wants_activity_json(&req) {
         return Ok(redirect(format!(
             "{}/@{username}/{id}",
@@ -168,8 +167,7 @@ async fn status_activity(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     fetch_signer(&state, &req).await?;
-    let (username, raw_id) = path.into_inner();
-    let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
+    let (username, id) = user_object(path)?;
     found(publish::status(&state, &username, id, true).await?)
 }
 
@@ -181,9 +179,16 @@ async fn quote_authorization(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     fetch_signer(&state, &req).await?;
-    let (username, raw_id) = path.into_inner();
-    let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
+    let (username, id) = user_object(path)?;
     found(publish::quote_authorization(&state, &username, id).await?)
+}
+
+/// A `/users/:username/…/:id` path: the username and the numeric id (404
+/// when the id is not a number).
+fn user_object(path: web::Path<(String, String)>) -> Result<(String, i64), Error> {
+    let (username, raw_id) = path.into_inner();
+    let id = raw_id.parse().map_err(|_| Error::NotFound)?;
+    Ok((username, id))
 }
 
 /// Reads a delivery's body, refusing more than an ActivityPub document may be.
@@ -357,8 +362,7 @@ async fn replies(
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     fetch_signer(&state, &req).await?;
-    let (username, raw_id) = path.into_inner();
-    let id: i64 = raw_id.parse().map_err(|_| Error::NotFound)?;
+    let (username, id) = user_object(path)?;
     found(publish::replies(&state, &username, id, query.page.is_some()).await?)
 }
 
