@@ -91,15 +91,15 @@ PROFILES = {
 IGNORED = ["tests/test_entities.py"]
 
 
-def mastodon_py_version():
-    """The version pinned in scripts/test (MASTODON_PY_VERSION), unless the
-    environment names one."""
-    if os.environ.get("MASTODON_PY_VERSION"):
-        return os.environ["MASTODON_PY_VERSION"]
+def pinned_version(variable):
+    """The version scripts/test pins as VARIABLE (e.g. MASTODON_PY_VERSION),
+    unless the environment names one."""
+    if os.environ.get(variable):
+        return os.environ[variable]
     with open(os.path.join(REPO, "scripts", "test")) as f:
-        match = re.search(r"^MASTODON_PY_VERSION=(\S+)$", f.read(), re.M)
+        match = re.search(rf"^{variable}=(\S+)$", f.read(), re.M)
     if not match:
-        raise RuntimeError("scripts/test pins no MASTODON_PY_VERSION")
+        raise RuntimeError(f"scripts/test pins no {variable}")
     return match.group(1)
 
 
@@ -298,7 +298,7 @@ def main():
     parser.add_argument("--keep-log", action="store_true", help="keep pytest's and Ferrodon's logs")
     args = parser.parse_args()
 
-    version = mastodon_py_version()
+    version = pinned_version("MASTODON_PY_VERSION")
     ensure_pinned(REQUIREMENTS, [f"Mastodon.py=={version}"])
     archive = sdist(f"Mastodon.py=={version}", CACHE)
     started = time.time()

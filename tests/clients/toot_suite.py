@@ -27,32 +27,18 @@ check then), --keep-log.
 """
 import argparse
 import os
-import re
 import signal
 import sys
 import time
 
-from mastodon_py_suite import Instance as SuiteInstance, ensure_pinned, judge, run_logged, run_suite, sdist
+from mastodon_py_suite import Instance as SuiteInstance, ensure_pinned, judge, pinned_version, run_logged, run_suite, sdist
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
 REQUIREMENTS = os.path.join(HERE, "toot_suite.requirements.txt")
 FLOOR_FILE = os.path.join(HERE, "toot_suite.floor")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "ferrodon-toot")
 TEST_TIMEOUT = 30
 RUN_TIMEOUT = 300
-
-
-def toot_version():
-    """The version pinned in scripts/test (TOOT_VERSION), unless the
-    environment names one."""
-    if os.environ.get("TOOT_VERSION"):
-        return os.environ["TOOT_VERSION"]
-    with open(os.path.join(REPO, "scripts", "test")) as f:
-        match = re.search(r"^TOOT_VERSION=(\S+)$", f.read(), re.M)
-    if not match:
-        raise RuntimeError("scripts/test pins no TOOT_VERSION")
-    return match.group(1)
 
 
 class Instance(SuiteInstance):
@@ -85,7 +71,7 @@ def main():
     parser.add_argument("--keep-log", action="store_true", help="keep pytest's and Ferrodon's logs")
     args = parser.parse_args()
 
-    version = toot_version()
+    version = pinned_version("TOOT_VERSION")
     ensure_pinned(REQUIREMENTS, [f"toot=={version}"])
     archive = sdist(f"toot=={version}", CACHE)
     started = time.time()
